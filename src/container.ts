@@ -1,0 +1,43 @@
+// The composition root: the only place that binds tokens to implementations.
+import "reflect-metadata";
+import { container as root, type DependencyContainer } from "tsyringe";
+import type { OrdoConfig } from "./config.js";
+import type { Database } from "./db/prisma-client.js";
+import { DeploymentService } from "./domain/deployments/deployment.service.js";
+import { FlowRunService } from "./domain/flow-runs/flow-run.service.js";
+import { LogService } from "./domain/logs/log.service.js";
+import type { DomainServices } from "./domain/services.js";
+import type { EventBus } from "./events/event-bus.js";
+import { Orchestrator } from "./orchestration/orchestrator.js";
+import { CLOCK, CONFIG, DATABASE, EVENTS, JSON_SCHEMAS, PRISMA, type Clock } from "./tokens.js";
+import { JsonSchemaValidator } from "./validation/ajv.js";
+
+export interface ContainerParts {
+  config: OrdoConfig;
+  database: Database;
+  events: EventBus;
+  clock?: Clock;
+}
+
+/** A child container per app, so several apps (tests) can live in one process. */
+export function createContainer(parts: ContainerParts): DependencyContainer {
+  const c = root.createChildContainer();
+  c.registerInstance(CONFIG, parts.config);
+  c.registerInstance(DATABASE, parts.database);
+  c.registerInstance(PRISMA, parts.database.client);
+  c.registerInstance(EVENTS, parts.events);
+  c.registerInstance(CLOCK, parts.clock ?? { now: () => new Date() });
+  c.registerInstance(JSON_SCHEMAS, new JsonSchemaValidator());
+  for (const cls of [Orchestrator, DeploymentService, FlowRunService, LogService]) {
+    c.registerSingleton(cls as never);
+  }
+  return c;
+}
+
+export function resolveServices(c: DependencyContainer): DomainServices {
+  return {
+    deployments: c.resolve(DeploymentService),
+    flowRuns: c.resolve(FlowRunService),
+    logs: c.resolve(LogService),
+  };
+}

@@ -1,0 +1,35 @@
+// Applies pending migrations by running the Prisma CLI's `migrate deploy` (engine js, no downloaded
+// binaries), with the preload that stops the CLI idling after it finished (stack-notes P3).
+import { execFile } from "node:child_process";
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { createRequire } from "node:module";
+import { isPostgresUrl } from "../config.js";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+
+export async function migrateDatabase(url: string): Promise<void> {
+  if (!isPostgresUrl(url)) {
+    // the adapter would silently create an empty file, but not its folder
+    mkdirSync(path.dirname(path.resolve(root, url.replace(/^file:/, ""))), { recursive: true });
+  }
+  const cli = createRequire(import.meta.url).resolve("prisma/build/index.js");
+  const preload = path.join(root, "prisma/scripts/unref-long-timers.cjs");
+  await new Promise<void>((resolve, reject) => {
+    execFile(
+      process.execPath,
+      [cli, "migrate", "deploy", "--config", path.join(root, "prisma/prisma.config.ts")],
+      {
+        cwd: root,
+        env: { ...process.env, DATABASE_URL: url, CHECKPOINT_DISABLE: "1", NODE_OPTIONS: `--require ${preload}` },
+        timeout: 120_000,
+      },
+      (error, stdout, stderr) => {
+        if (!error) return resolve();
+        const detail = `${stdout}\n${stderr}`.split("\n").filter((l) => /error|P\d{4}/i.test(l)).join("\n");
+        reject(new Error(`Database migration failed: ${detail || error.message}`));
+      },
+    );
+  });
+}

@@ -1,0 +1,30 @@
+// Builds the Prisma client for the configured database: better-sqlite3 adapter for `file:` URLs,
+// pg adapter for postgresql:// URLs. The app is typed against the SQLite client; the PostgreSQL
+// client is generated from the same model and cast at this boundary (stack-notes P12).
+import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaClient } from "../generated/prisma/client.js";
+import { PrismaClient as PgPrismaClient } from "../generated/prisma-pg/client.js";
+import { isPostgresUrl } from "../config.js";
+import { createPgAdapter } from "./pg-adapter.js";
+
+export type Db = PrismaClient;
+/** the client handed to a $transaction callback */
+export type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
+
+export interface Database {
+  client: Db;
+  provider: "sqlite" | "postgresql";
+}
+
+export async function createDatabase(url: string): Promise<Database> {
+  if (isPostgresUrl(url)) {
+    const client = new PgPrismaClient({ adapter: createPgAdapter(url, { max: 10 }) }) as unknown as PrismaClient;
+    return { client, provider: "postgresql" };
+  }
+  // busy timeout: another process (a CLI, a second server) may hold the write lock briefly
+  const client = new PrismaClient({ adapter: new PrismaBetterSQLite3({ url, timeout: 10_000 }) });
+  // WAL lets readers proceed while a transition holds the write lock.
+  await client.$queryRawUnsafe("PRAGMA journal_mode = WAL");
+  await client.$queryRawUnsafe("PRAGMA foreign_keys = ON");
+  return { client, provider: "sqlite" };
+}

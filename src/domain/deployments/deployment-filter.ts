@@ -1,0 +1,24 @@
+// DeploymentFilter → Prisma where (used by reads; all conditions are ANDed).
+import type { Prisma } from "../../generated/prisma/client.js";
+
+export interface DeploymentFilter {
+  nameContains?: string | null;
+  flowName?: string | null;
+  /** deployments having every one of these tags */
+  tags?: string[] | null;
+  paused?: boolean | null;
+  workPoolName?: string | null;
+  workQueueName?: string | null;
+}
+
+export function deploymentWhere(f: DeploymentFilter | null | undefined): Prisma.DeploymentWhereInput {
+  if (!f) return {};
+  const and: Prisma.DeploymentWhereInput[] = [];
+  if (f.nameContains) and.push({ name: { contains: f.nameContains } });
+  if (f.flowName) and.push({ flow: { name: f.flowName } });
+  for (const t of f.tags ?? []) and.push({ tagsKey: { contains: `|${t}|` } });
+  if (f.paused != null) and.push({ paused: f.paused });
+  if (f.workPoolName) and.push({ workQueue: { workPool: { name: f.workPoolName } } });
+  if (f.workQueueName) and.push({ workQueueName: f.workQueueName });
+  return { AND: and };
+}

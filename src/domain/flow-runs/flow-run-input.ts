@@ -1,0 +1,31 @@
+// Input shapes of the flow-run use cases, as the GraphQL layer hands them over.
+import type { StateDetails, StateType } from "../../orchestration/states.js";
+
+export interface CreateFlowRunInput {
+  deploymentId?: string | null;
+  deploymentSlug?: string | null;
+  name?: string | null;
+  parameters?: unknown;
+  tags?: string[] | null;
+  idempotencyKey?: string | null;
+  scheduledStartTime?: Date | null;
+  workQueueName?: string | null;
+  jobVariables?: unknown;
+  retries?: number | null;
+  retryDelaySeconds?: number | null;
+}
+
+export interface StateInput {
+  type: StateType;
+  name?: string | null;
+  message?: string | null;
+  scheduledTime?: Date | null;
+  data?: unknown;
+  details?: StateDetails | null;
+}
+
+export interface SetFlowRunStateInput {
+  flowRunId: string;
+  state: StateInput;
+  force?: boolean | null;
+}

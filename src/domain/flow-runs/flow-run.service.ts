@@ -1,0 +1,182 @@
+// Flow-run use cases: creating a run from a deployment, and proposing state changes through the
+// orchestrator. Both commit first, then publish `flow-run.state-changed`.
+import { inject, injectable } from "tsyringe";
+import type { Database, Tx } from "../../db/prisma-client.js";
+import { json } from "../../db/json-columns.js";
+import { inTransaction, isUniqueViolation } from "../../db/transaction.js";
+import type { EventBus } from "../../events/event-bus.js";
+import { FlowRunNotFound, Orchestrator, type TransitionResult } from "../../orchestration/orchestrator.js";
+import type { RunPolicy } from "../../orchestration/states.js";
+import { CLOCK, DATABASE, EVENTS, JSON_SCHEMAS, type Clock } from "../../tokens.js";
+import type { JsonSchemaValidator } from "../../validation/ajv.js";
+import { BadUserInputError, ConflictError, NotFoundError, validationFailed } from "../errors.js";
+import { asStringArray, isPlainObject, normalizeTags, requireObject, tagsKey } from "../json.js";
+import { ensureWorkQueue } from "../work-pools/work-queue.repository.js";
+import type { CreateFlowRunInput, SetFlowRunStateInput } from "./flow-run-input.js";
+import { randomRunName } from "./run-names.js";
+
+@injectable()
+export class FlowRunService {
+  constructor(
+    @inject(DATABASE) private readonly db: Database,
+    @inject(CLOCK) private readonly clock: Clock,
+    @inject(EVENTS) private readonly events: EventBus,
+    @inject(JSON_SCHEMAS) private readonly schemas: JsonSchemaValidator,
+    @inject(Orchestrator) private readonly orchestrator: Orchestrator,
+  ) {}
+
+  /** A run of a deployment; with an idempotency key already used for this flow, the existing run. */
+  async createFromDeployment(input: CreateFlowRunInput): Promise<{ id: string; created: boolean }> {
+    const now = this.clock.now();
+    let result;
+    try {
+      result = await this.insertRun(input, now);
+    } catch (e) {
+      // two callers raced with the same idempotency key: the loser returns the winner's run
+      if (!input.idempotencyKey || !isUniqueViolation(e)) throw e;
+      const winner = await this.db.client.flowRun.findFirst({ where: { idempotencyKey: input.idempotencyKey, deployment: deploymentWhere(input) } });
+      if (!winner) throw e;
+      return { id: winner.id, created: false };
+    }
+    if (result.transition) await this.publish(result.transition);
+    return { id: result.id, created: result.created };
+  }
+
+  private insertRun(input: CreateFlowRunInput, now: Date) {
+    return inTransaction(this.db, async (tx) => {
+      const deployment = await this.findDeployment(tx, input);
+      if (input.idempotencyKey) {
+        const existing = await tx.flowRun.findUnique({
+          where: { flowId_idempotencyKey: { flowId: deployment.flowId, idempotencyKey: input.idempotencyKey } },
+          select: { id: true },
+        });
+        if (existing) return { id: existing.id, created: false, transition: null as TransitionResult | null };
+      }
+      const parameters = { ...(deployment.parameters as object), ...requireObject(input.parameters, "input.parameters") };
+      this.checkParameters(deployment, parameters);
+      const tags = [...new Set([...asStringArray(deployment.tags), ...(normalizeTags(input.tags, "input.tags") ?? [])])];
+      const queue = await this.resolveQueue(tx, deployment, input.workQueueName);
+      const run = await tx.flowRun.create({
+        data: {
+          name: input.name?.trim() || randomRunName(),
+          flowId: deployment.flowId,
+          deploymentId: deployment.id,
+          deploymentVersion: deployment.version,
+          parameters: json(parameters),
+          jobVariables: json(requireObject(input.jobVariables, "input.jobVariables") ?? {}),
+          tags,
+          tagsKey: tagsKey(tags),
+          idempotencyKey: input.idempotencyKey ?? null,
+          empiricalPolicy: json(retryPolicy(input)),
+          workQueueId: queue?.id ?? null,
+          workQueueName: queue?.name ?? null,
+        },
+        select: { id: true },
+      });
+      // the first state goes through the orchestrator too (forced: bookkeeping only)
+      const transition = await this.orchestrator.transition(
+        tx,
+        run.id,
+        { type: "SCHEDULED", scheduledTime: input.scheduledStartTime ?? now },
+        { force: true, now },
+      );
+      return { id: run.id, created: true, transition };
+    });
+  }
+
+  async setState(input: SetFlowRunStateInput): Promise<TransitionResult> {
+    const now = this.clock.now();
+    const { state } = input;
+    if (state.scheduledTime && state.type !== "SCHEDULED" && state.type !== "PAUSED") {
+      // harmless for Prefect, but almost always a client mistake worth naming
+      throw new BadUserInputError("input.state.scheduledTime is only meaningful for SCHEDULED or PAUSED states", "input.state.scheduledTime");
+    }
+    let result: TransitionResult;
+    try {
+      result = await inTransaction(this.db, (tx) =>
+        this.orchestrator.transition(tx, input.flowRunId, { ...state, details: state.details ?? {} }, { force: input.force ?? false, now }),
+      );
+    } catch (e) {
+      if (e instanceof FlowRunNotFound) throw new NotFoundError(`No flow run with id ${input.flowRunId}`, "input.flowRunId");
+      throw e;
+    }
+    await this.publish(result);
+    return result;
+  }
+
+  /** Publishes an accepted (written) transition; called only after its transaction committed. */
+  async publish(t: TransitionResult): Promise<void> {
+    if (!t.written || !t.stateId || !t.stateType) return;
+    const queue = t.run.workQueueId
+      ? await this.db.client.workQueue.findUnique({ where: { id: t.run.workQueueId }, select: { workPool: { select: { name: true } } } })
+      : null;
+    this.events.publish("flow-run.state-changed", {
+      flowRunId: t.run.id,
+      stateId: t.stateId,
+      stateType: t.stateType,
+      previousStateType: t.previousStateType,
+      deploymentId: t.run.deploymentId,
+      flowId: t.run.flowId,
+      workPoolName: queue?.workPool.name ?? null,
+    });
+  }
+
+  private async findDeployment(tx: Tx, input: CreateFlowRunInput) {
+    const byId = input.deploymentId != null;
+    const bySlug = input.deploymentSlug != null;
+    if (byId === bySlug) {
+      throw new BadUserInputError("Give exactly one of input.deploymentId or input.deploymentSlug", byId ? "input.deploymentSlug" : "input.deploymentId");
+    }
+    if (byId) {
+      const d = await tx.deployment.findUnique({ where: { id: input.deploymentId! } });
+      if (!d) throw new NotFoundError(`No deployment with id ${input.deploymentId}`, "input.deploymentId");
+      return d;
+    }
+    const slug = input.deploymentSlug!;
+    const cut = slug.lastIndexOf("/");
+    if (cut <= 0 || cut === slug.length - 1) {
+      throw new BadUserInputError(`input.deploymentSlug must be flowName/deploymentName, got "${slug}"`, "input.deploymentSlug");
+    }
+    const d = await tx.deployment.findFirst({ where: { name: slug.slice(cut + 1), flow: { name: slug.slice(0, cut) } } });
+    if (!d) throw new NotFoundError(`No deployment "${slug}"`, "input.deploymentSlug");
+    return d;
+  }
+
+  private checkParameters(deployment: { enforceParameterSchema: boolean; parameterOpenapiSchema: unknown }, parameters: object) {
+    if (!deployment.enforceParameterSchema || deployment.parameterOpenapiSchema == null) return;
+    if (!isPlainObject(deployment.parameterOpenapiSchema)) {
+      throw new ConflictError("The deployment enforces its parameter schema, but the schema is not a JSON object", "input.parameters");
+    }
+    const issues = this.schemas.validate(deployment.parameterOpenapiSchema, parameters);
+    if (issues.length) throw validationFailed("input.parameters", "Parameters", issues);
+  }
+
+  private async resolveQueue(tx: Tx, deployment: { workQueueId: string | null; workQueueName: string | null }, queueName: string | null | undefined) {
+    if (!queueName) return deployment.workQueueId ? { id: deployment.workQueueId, name: deployment.workQueueName } : null;
+    if (!deployment.workQueueId) {
+      throw new BadUserInputError("input.workQueueName needs a deployment with a work pool", "input.workQueueName");
+    }
+    const current = await tx.workQueue.findUniqueOrThrow({ where: { id: deployment.workQueueId }, select: { workPool: { select: { name: true } } } });
+    return ensureWorkQueue(tx, current.workPool.name, queueName);
+  }
+}
+
+function deploymentWhere(input: CreateFlowRunInput) {
+  if (input.deploymentId) return { id: input.deploymentId };
+  const slug = input.deploymentSlug ?? "";
+  const cut = slug.lastIndexOf("/");
+  return { name: slug.slice(cut + 1), flow: { name: slug.slice(0, cut) } };
+}
+
+function retryPolicy(input: CreateFlowRunInput): RunPolicy {
+  const policy: RunPolicy = {};
+  if (input.retries != null) {
+    if (!Number.isInteger(input.retries) || input.retries < 0) throw new BadUserInputError("input.retries must be a whole number ≥ 0", "input.retries");
+    policy.retries = input.retries;
+  }
+  if (input.retryDelaySeconds != null) {
+    if (!(input.retryDelaySeconds >= 0)) throw new BadUserInputError("input.retryDelaySeconds must be ≥ 0", "input.retryDelaySeconds");
+    policy.retryDelaySeconds = input.retryDelaySeconds;
+  }
+  return policy;
+}

@@ -1,0 +1,54 @@
+// Finds or creates work pools and queues by name inside a transaction: naming a pool or queue in a
+// deployment or a run creates it when missing (Prefect's ensure_work_queue_exists).
+import type { Tx } from "../../db/prisma-client.js";
+import { AGENT_POOL_TYPE, DEFAULT_AGENT_POOL, DEFAULT_QUEUE, IMPLICIT_POOL_TYPE } from "./work-pool-defaults.js";
+
+export interface QueueRef {
+  id: string;
+  name: string;
+  workPoolId: string;
+}
+
+export async function ensureWorkPool(tx: Tx, name: string, type?: string): Promise<{ id: string; defaultQueueId: string }> {
+  // upserts (INSERT … ON CONFLICT) so concurrent first references cannot collide
+  const pool = await tx.workPool.upsert({
+    where: { name },
+    create: { name, type: type ?? (name === DEFAULT_AGENT_POOL ? AGENT_POOL_TYPE : IMPLICIT_POOL_TYPE) },
+    update: {},
+  });
+  if (pool.defaultQueueId) return { id: pool.id, defaultQueueId: pool.defaultQueueId };
+  const queue = await tx.workQueue.upsert({
+    where: { workPoolId_name: { workPoolId: pool.id, name: DEFAULT_QUEUE } },
+    create: { workPoolId: pool.id, name: DEFAULT_QUEUE, priority: 1 },
+    update: {},
+  });
+  await tx.workPool.update({ where: { id: pool.id }, data: { defaultQueueId: queue.id } });
+  return { id: pool.id, defaultQueueId: queue.id };
+}
+
+export async function ensureWorkQueue(tx: Tx, poolName: string, queueName: string): Promise<QueueRef> {
+  const pool = await ensureWorkPool(tx, poolName);
+  const existing = await tx.workQueue.findUnique({ where: { workPoolId_name: { workPoolId: pool.id, name: queueName } } });
+  if (existing) return existing;
+  // lower number = higher priority; a new queue goes after the existing ones
+  const last = await tx.workQueue.aggregate({ where: { workPoolId: pool.id }, _max: { priority: true } });
+  return tx.workQueue.upsert({
+    where: { workPoolId_name: { workPoolId: pool.id, name: queueName } },
+    create: { workPoolId: pool.id, name: queueName, priority: (last._max.priority ?? 0) + 1 },
+    update: {},
+  });
+}
+
+/**
+ * Prefect's resolution: pool + queue → that queue; pool only → the pool's default queue;
+ * queue only → that queue in the default agent pool; neither → no queue.
+ */
+export async function resolveWorkQueue(tx: Tx, poolName: string | null, queueName: string | null): Promise<QueueRef | null> {
+  if (!poolName && !queueName) return null;
+  const pool = poolName ?? DEFAULT_AGENT_POOL;
+  if (!queueName) {
+    const { defaultQueueId } = await ensureWorkPool(tx, pool);
+    return tx.workQueue.findUniqueOrThrow({ where: { id: defaultQueueId } });
+  }
+  return ensureWorkQueue(tx, pool, queueName);
+}

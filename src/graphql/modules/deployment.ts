@@ -1,0 +1,166 @@
+// Deployments: the Deployment type, its queries, and apply / delete / pause / resume.
+import { deploymentWhere } from "../../domain/deployments/deployment-filter.js";
+import { flowRunWhere } from "../../domain/flow-runs/flow-run-filter.js";
+import { builder } from "../builder.js";
+import { FlowRunConnection, FlowRunFilter } from "./flow-run.js";
+import { stringList } from "./json-fields.js";
+import { WorkPool } from "./work-pool.js";
+import { DeploymentScheduleInput } from "./schedule.js";
+
+export const Deployment = builder.prismaObject("Deployment", {
+  fields: (t) => ({
+    id: t.exposeID("id"),
+    name: t.exposeString("name"),
+    slug: t.string({
+      description: "flowName/deploymentName",
+      select: { name: true, flow: { select: { name: true } } },
+      resolve: (d) => `${d.flow.name}/${d.name}`,
+    }),
+    flow: t.relation("flow"),
+    version: t.exposeString("version", { nullable: true }),
+    description: t.exposeString("description", { nullable: true }),
+    paused: t.exposeBoolean("paused"),
+    schedules: t.relation("schedules", { query: { orderBy: { position: "asc" } } }),
+    parameters: t.expose("parameters", { type: "JSON" }),
+    parameterOpenapiSchema: t.expose("parameterOpenapiSchema", { type: "JSON", nullable: true }),
+    enforceParameterSchema: t.exposeBoolean("enforceParameterSchema"),
+    tags: t.stringList({ resolve: (d) => stringList(d.tags) }),
+    path: t.exposeString("path", { nullable: true }),
+    entrypoint: t.exposeString("entrypoint", { nullable: true }),
+    pullSteps: t.expose("pullSteps", { type: "JSON", nullable: true }),
+    jobVariables: t.expose("jobVariables", { type: "JSON" }),
+    workPool: t.field({
+      type: WorkPool,
+      nullable: true,
+      select: (_args, _ctx, nested) => ({ workQueue: { select: { workPool: nested(true) } } }),
+      resolve: (d) => d.workQueue?.workPool ?? null,
+    }),
+    workQueue: t.relation("workQueue", { nullable: true }),
+    workQueueName: t.exposeString("workQueueName", { nullable: true }),
+    storageDocument: t.relation("storageDocument", { nullable: true }),
+    storagePath: t.exposeString("storagePath", { nullable: true, description: "sub-path inside the storage block, from storageBlock type/name/sub/path" }),
+    infrastructureDocument: t.relation("infrastructureDocument", { nullable: true }),
+    concurrencyLimit: t.exposeInt("concurrencyLimit", { nullable: true }),
+    flowRuns: t.relatedConnection(
+      "flowRuns",
+      {
+        cursor: "id",
+        args: { filter: t.arg({ type: FlowRunFilter }) },
+        query: (args) => ({ where: flowRunWhere(args.filter), orderBy: [{ expectedStartTime: "desc" }, { id: "desc" }] }),
+        totalCount: true,
+      },
+      FlowRunConnection,
+    ),
+    created: t.expose("created", { type: "DateTime" }),
+    updated: t.expose("updated", { type: "DateTime" }),
+  }),
+});
+
+export const DeploymentConnection = builder.connectionObject({ type: Deployment, name: "DeploymentConnection" });
+
+const DeploymentFilter = builder.inputType("DeploymentFilter", {
+  fields: (t) => ({
+    nameContains: t.string(),
+    flowName: t.string(),
+    tags: t.stringList({ description: "deployments having all of these tags" }),
+    paused: t.boolean(),
+    workPoolName: t.string(),
+    workQueueName: t.string(),
+  }),
+});
+
+const DeploymentInput = builder.inputType("DeploymentInput", {
+  description: "Fields left out keep their stored value on update; an explicit null resets a field to its default.",
+  fields: (t) => ({
+    flowName: t.string({ required: true }),
+    name: t.string({ required: true }),
+    version: t.string(),
+    description: t.string(),
+    paused: t.boolean(),
+    schedules: t.field({
+      type: [DeploymentScheduleInput],
+      description:
+        "replaces the schedule set; reconciled by slug, or by definition when no slug, so unchanged schedules keep their ids and runs. Left out: unchanged; [] or null: no schedules",
+    }),
+    parameters: t.field({ type: "JSON" }),
+    parameterOpenapiSchema: t.field({ type: "JSON", description: "a JSON Schema (draft 2020-12) of the parameters" }),
+    enforceParameterSchema: t.boolean({ description: "default true: runs' parameters are validated against parameterOpenapiSchema" }),
+    tags: t.stringList(),
+    path: t.string(),
+    entrypoint: t.string({ description: "path/to/file.ts:exportName" }),
+    pullSteps: t.field({ type: "JSON" }),
+    jobVariables: t.field({ type: "JSON" }),
+    workPoolName: t.string({ description: "created (type process) with a default queue when missing" }),
+    workQueueName: t.string({ description: "created when missing; without workPoolName it lives in default-agent-pool" }),
+    storageBlock: t.string({ description: "block document id, blockTypeSlug/name, or blockTypeSlug/name/sub/path" }),
+    infrastructureBlock: t.string({ description: "block document id or blockTypeSlug/name" }),
+    concurrencyLimit: t.int({ description: "at most this many runs PENDING or RUNNING at once; null = no limit" }),
+  }),
+});
+
+const ApplyDeploymentPayload = builder.objectRef<{ id: string; created: boolean }>("ApplyDeploymentPayload").implement({
+  fields: (t) => ({
+    deployment: t.prismaField({
+      type: "Deployment",
+      resolve: (query, p, _args, ctx) => ctx.db.deployment.findUniqueOrThrow({ ...query, where: { id: p.id } }),
+    }),
+    created: t.exposeBoolean("created"),
+  }),
+});
+
+builder.queryFields((t) => ({
+  deployments: t.prismaConnection(
+    {
+      type: "Deployment",
+      cursor: "id",
+      args: { filter: t.arg({ type: DeploymentFilter }) },
+      totalCount: (_parent, args, ctx) => ctx.db.deployment.count({ where: deploymentWhere(args.filter) }),
+      resolve: (query, _root, args, ctx) =>
+        ctx.db.deployment.findMany({ ...query, where: deploymentWhere(args.filter), orderBy: [{ name: "asc" }, { id: "asc" }] }),
+    },
+    DeploymentConnection,
+  ),
+  deployment: t.prismaField({
+    type: "Deployment",
+    nullable: true,
+    description: "by id, or by slug flowName/deploymentName",
+    args: { id: t.arg.id(), slug: t.arg.string() },
+    resolve: (query, _root, args, ctx) => {
+      if (args.id) return ctx.db.deployment.findUnique({ ...query, where: { id: args.id } });
+      const cut = args.slug?.lastIndexOf("/") ?? -1;
+      if (!args.slug || cut <= 0) return null;
+      return ctx.db.deployment.findFirst({ ...query, where: { name: args.slug.slice(cut + 1), flow: { name: args.slug.slice(0, cut) } } });
+    },
+  }),
+}));
+
+builder.mutationFields((t) => ({
+  applyDeployment: t.field({
+    type: ApplyDeploymentPayload,
+    description: "upsert by (flowName, name); creates the flow and named work pool/queue if missing",
+    args: { input: t.arg({ type: DeploymentInput, required: true }) },
+    resolve: (_root, args, ctx) => ctx.services.deployments.apply(args.input),
+  }),
+  deleteDeployment: t.boolean({
+    description: "false when there was no such deployment; its scheduled runs are deleted, other runs stay",
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (_root, args, ctx) => ctx.services.deployments.delete(args.id),
+  }),
+  pauseDeployment: t.prismaField({
+    type: "Deployment",
+    description: "pausing deletes its future auto-scheduled runs that never ran",
+    args: { id: t.arg.id({ required: true }) },
+    resolve: async (query, _root, args, ctx) => {
+      await ctx.services.deployments.setPaused(args.id, true);
+      return ctx.db.deployment.findUniqueOrThrow({ ...query, where: { id: args.id } });
+    },
+  }),
+  resumeDeployment: t.prismaField({
+    type: "Deployment",
+    args: { id: t.arg.id({ required: true }) },
+    resolve: async (query, _root, args, ctx) => {
+      await ctx.services.deployments.setPaused(args.id, false);
+      return ctx.db.deployment.findUniqueOrThrow({ ...query, where: { id: args.id } });
+    },
+  }),
+}));

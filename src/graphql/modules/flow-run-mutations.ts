@@ -1,0 +1,71 @@
+// Creating runs and proposing their states; the OrchestrationResult type.
+import type { TransitionResult } from "../../orchestration/orchestrator.js";
+import { builder } from "../builder.js";
+import { OrchestrationStatusEnum } from "./enums.js";
+import { StateInput } from "./state.js";
+
+const CreateFlowRunInput = builder.inputType("CreateFlowRunInput", {
+  fields: (t) => ({
+    deploymentId: t.id({ description: "one of deploymentId / deploymentSlug" }),
+    deploymentSlug: t.string({ description: "flowName/deploymentName" }),
+    name: t.string({ description: "default: a random two-word name" }),
+    parameters: t.field({ type: "JSON", description: "shallow-merged over the deployment's parameters" }),
+    tags: t.stringList({ description: "added to the deployment's tags" }),
+    idempotencyKey: t.string({ description: "a second create with the same key returns the first run" }),
+    scheduledStartTime: t.field({ type: "DateTime", description: "defaults to now" }),
+    workQueueName: t.string({ description: "a queue of the deployment's work pool (created if missing)" }),
+    jobVariables: t.field({ type: "JSON" }),
+    retries: t.int({ description: "a FAILED run is retried this many times" }),
+    retryDelaySeconds: t.float({ description: "wait before each retry" }),
+  }),
+});
+
+const SetFlowRunStateInput = builder.inputType("SetFlowRunStateInput", {
+  fields: (t) => ({
+    flowRunId: t.id({ required: true }),
+    state: t.field({ type: StateInput, required: true }),
+    force: t.boolean({ description: "skip the orchestration rules (not the bookkeeping)" }),
+  }),
+});
+
+const OrchestrationResult = builder.objectRef<TransitionResult>("OrchestrationResult").implement({
+  fields: (t) => ({
+    status: t.field({ type: OrchestrationStatusEnum, resolve: (r) => r.status }),
+    state: t.prismaField({
+      type: "FlowRunState",
+      nullable: true,
+      description: "the run's state after the call (the new state on ACCEPT, the current or substituted one otherwise)",
+      resolve: (query, r, _args, ctx) => (r.stateId ? ctx.db.flowRunState.findUnique({ ...query, where: { id: r.stateId } }) : null),
+    }),
+    flowRun: t.prismaField({
+      type: "FlowRun",
+      resolve: (query, r, _args, ctx) => ctx.db.flowRun.findUniqueOrThrow({ ...query, where: { id: r.run.id } }),
+    }),
+    reason: t.exposeString("reason", { nullable: true }),
+    delaySeconds: t.exposeInt("delaySeconds", { nullable: true, description: "set on WAIT" }),
+  }),
+});
+
+builder.mutationFields((t) => ({
+  createFlowRun: t.prismaField({
+    type: "FlowRun",
+    description: "a run from a deployment: parameters merged over the deployment's, validated when enforced, tags unioned",
+    args: { input: t.arg({ type: CreateFlowRunInput, required: true }) },
+    resolve: async (query, _root, args, ctx) => {
+      const { id } = await ctx.services.flowRuns.createFromDeployment(args.input);
+      return ctx.db.flowRun.findUniqueOrThrow({ ...query, where: { id } });
+    },
+  }),
+  setFlowRunState: t.field({
+    type: OrchestrationResult,
+    args: { input: t.arg({ type: SetFlowRunStateInput, required: true }) },
+    resolve: (_root, { input }, ctx) => {
+      const d = input.state.details;
+      // GraphQL gives null for fields sent as null; the domain's details have only what was set
+      const details = d
+        ? Object.fromEntries(Object.entries({ ...d, pauseTimeout: d.pauseTimeout?.toISOString() }).filter(([, v]) => v != null))
+        : {};
+      return ctx.services.flowRuns.setState({ ...input, state: { ...input.state, details } });
+    },
+  }),
+}));

@@ -1,0 +1,83 @@
+// Schedules as GraphQL sees them: the Schedule union over the stored definitions, the
+// DeploymentSchedule type, and the @oneOf ScheduleInput.
+import { toScheduleDefinition, type CronDefinition, type IntervalDefinition, type RRuleDefinition } from "../../schedules/schedule-definition.js";
+import { builder } from "../builder.js";
+
+const IntervalSchedule = builder.objectRef<IntervalDefinition>("IntervalSchedule").implement({
+  fields: (t) => ({
+    interval: t.exposeFloat("interval", { description: "seconds" }),
+    anchorDate: t.field({ type: "DateTime", resolve: (s) => new Date(s.anchorDate) }),
+    timezone: t.exposeString("timezone"),
+  }),
+});
+
+const CronSchedule = builder.objectRef<CronDefinition>("CronSchedule").implement({
+  fields: (t) => ({
+    cron: t.exposeString("cron"),
+    timezone: t.exposeString("timezone"),
+    dayOr: t.exposeBoolean("dayOr", { description: "true: a day matches day-of-month OR day-of-week; false: AND" }),
+  }),
+});
+
+const RRuleSchedule = builder.objectRef<RRuleDefinition>("RRuleSchedule").implement({
+  fields: (t) => ({
+    rrule: t.exposeString("rrule"),
+    timezone: t.exposeString("timezone"),
+  }),
+});
+
+export const Schedule = builder.unionType("Schedule", {
+  types: [IntervalSchedule, CronSchedule, RRuleSchedule],
+  resolveType: (s) => ({ interval: IntervalSchedule, cron: CronSchedule, rrule: RRuleSchedule })[s.kind],
+});
+
+builder.prismaObject("DeploymentSchedule", {
+  fields: (t) => ({
+    id: t.exposeID("id"),
+    slug: t.exposeString("slug", { nullable: true }),
+    active: t.exposeBoolean("active"),
+    schedule: t.field({ type: Schedule, resolve: (s) => toScheduleDefinition(s.schedule) }),
+    parameters: t.expose("parameters", { type: "JSON", description: "overlaid on the deployment's parameters for this schedule's runs" }),
+  }),
+});
+
+const IntervalScheduleInput = builder.inputType("IntervalScheduleInput", {
+  fields: (t) => ({
+    interval: t.float({ required: true, description: "seconds, > 0" }),
+    anchorDate: t.field({ type: "DateTime", description: "defaults to 2020-01-01T00:00 in the schedule's timezone (stable, so re-applying does not move it)" }),
+    timezone: t.string({ description: "IANA zone, default UTC" }),
+  }),
+});
+
+const CronScheduleInput = builder.inputType("CronScheduleInput", {
+  fields: (t) => ({
+    cron: t.string({ required: true, description: "5 fields, or 6 with seconds first" }),
+    timezone: t.string({ description: "IANA zone, default UTC" }),
+    dayOr: t.boolean({ description: "default true" }),
+  }),
+});
+
+const RRuleScheduleInput = builder.inputType("RRuleScheduleInput", {
+  fields: (t) => ({
+    rrule: t.string({ required: true, description: "RFC 5545, at most 6,500 characters" }),
+    timezone: t.string({ description: "IANA zone, default UTC" }),
+  }),
+});
+
+export const ScheduleInput = builder.inputType("ScheduleInput", {
+  isOneOf: true,
+  fields: (t) => ({
+    interval: t.field({ type: IntervalScheduleInput }),
+    cron: t.field({ type: CronScheduleInput }),
+    rrule: t.field({ type: RRuleScheduleInput }),
+  }),
+});
+
+export const DeploymentScheduleInput = builder.inputType("DeploymentScheduleInput", {
+  fields: (t) => ({
+    slug: t.string({ description: "stable name; without one the schedule is matched by its definition" }),
+    active: t.boolean({ description: "default true" }),
+    schedule: t.field({ type: ScheduleInput, required: true }),
+    parameters: t.field({ type: "JSON" }),
+  }),
+});

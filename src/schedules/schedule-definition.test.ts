@@ -1,0 +1,237 @@
+import { describe, expect, it } from "vitest";
+import { rrulestr } from "./rrule-lib.js";
+import {
+  canonicalScheduleJson,
+  parseScheduleInput,
+  ScheduleInputError,
+  scheduleKey,
+  toScheduleDefinition,
+  type ScheduleDefinition,
+  type ScheduleInput,
+} from "./schedule-definition.js";
+
+function inputError(input: ScheduleInput): ScheduleInputError {
+  try {
+    parseScheduleInput(input);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ScheduleInputError);
+    const e = error as ScheduleInputError;
+    expect(e.message).not.toContain("\n"); // one readable line, no stack
+    expect(e.message).not.toMatch(/\bat .+:\d+:\d+/);
+    return e;
+  }
+  throw new Error(`expected ${JSON.stringify(input)} to be rejected`);
+}
+
+describe("parseScheduleInput: which kind", () => {
+  it.each<[string, ScheduleInput]>([
+    ["none", {}],
+    ["all null", { interval: null, cron: null, rrule: null }],
+    ["two", { cron: { cron: "0 9 * * *" }, rrule: { rrule: "FREQ=DAILY" } }],
+    ["three", { interval: { interval: 60 }, cron: { cron: "0 9 * * *" }, rrule: { rrule: "FREQ=DAILY" } }],
+  ])("rejects %s with field ''", (_, input) => {
+    const e = inputError(input);
+    expect(e.field).toBe("");
+    expect(e.message).toMatch(/Exactly one of interval, cron or rrule/);
+  });
+
+  it("names the kinds that were set", () => {
+    expect(inputError({ cron: { cron: "0 9 * * *" }, rrule: { rrule: "FREQ=DAILY" } }).message).toContain("cron and rrule");
+  });
+});
+
+describe("parseScheduleInput: interval", () => {
+  it.each([0, -5, Number.NaN, Number.POSITIVE_INFINITY])("rejects interval %s", (interval) => {
+    const e = inputError({ interval: { interval } });
+    expect(e.field).toBe("interval.interval");
+    expect(e.message).toContain(String(interval));
+  });
+
+  it("rejects an invalid anchor date", () => {
+    expect(inputError({ interval: { interval: 60, anchorDate: new Date("nope") } }).field).toBe("interval.anchorDate");
+  });
+
+  it("fills a stable anchor (2020-01-01 local midnight) and UTC", () => {
+    expect(parseScheduleInput({ interval: { interval: 3600 } })).toEqual({
+      kind: "interval", interval: 3600, anchorDate: "2020-01-01T00:00:00.000Z", timezone: "UTC",
+    });
+    expect(parseScheduleInput({ interval: { interval: 86400, anchorDate: null, timezone: "America/New_York" } })).toEqual({
+      kind: "interval", interval: 86400, anchorDate: "2020-01-01T05:00:00.000Z", timezone: "America/New_York",
+    });
+  });
+
+  it("keeps a given anchor as ISO UTC", () => {
+    const def = parseScheduleInput({ interval: { interval: 90.5, anchorDate: new Date("2024-03-10T07:30:00+02:00"), timezone: "Europe/Paris" } });
+    expect(def).toEqual({ kind: "interval", interval: 90.5, anchorDate: "2024-03-10T05:30:00.000Z", timezone: "Europe/Paris" });
+  });
+});
+
+describe("parseScheduleInput: timezones", () => {
+  it.each<[string, ScheduleInput]>([
+    ["interval.timezone", { interval: { interval: 60, timezone: "Mars/Base" } }],
+    ["cron.timezone", { cron: { cron: "0 9 * * *", timezone: "Mars/Base" } }],
+    ["rrule.timezone", { rrule: { rrule: "FREQ=DAILY", timezone: "Mars/Base" } }],
+  ])("rejects an unknown zone on %s", (field, input) => {
+    const e = inputError(input);
+    expect(e.field).toBe(field);
+    expect(e.message).toBe('Unknown timezone "Mars/Base"');
+  });
+
+  it("rejects an empty or offset-style zone", () => {
+    expect(inputError({ cron: { cron: "0 9 * * *", timezone: "" } }).field).toBe("cron.timezone");
+    expect(inputError({ cron: { cron: "0 9 * * *", timezone: "+05:00" } }).field).toBe("cron.timezone");
+  });
+});
+
+describe("parseScheduleInput: cron", () => {
+  it.each<[string, RegExp]>([
+    ["61 * * * *", /^Invalid cron expression "61 \* \* \* \*": .*61.*0-59/],
+    ["* * *", /expected 5 fields .* got 3/],
+    ["0 0 * * * * *", /got 7/],
+    ["H * * * *", /hashed \(H\)/],
+    ["H(0-29)/10 * * * *", /hashed \(H\)/],
+    ["0 R * * *", /random \(R\)/],
+    ["", /is empty/],
+    ["   ", /is empty/],
+    ["0 9 31 4 *", /day of month/],
+    ["0 9 * * mon-xyz", /xyz/],
+    ["@sometimes", /Invalid cron expression "@sometimes"/],
+  ])("rejects %j", (cron, message) => {
+    const e = inputError({ cron: { cron } });
+    expect(e.field).toBe("cron.cron");
+    expect(e.message).toMatch(message);
+  });
+
+  it("fills UTC and dayOr=true, and normalises whitespace", () => {
+    expect(parseScheduleInput({ cron: { cron: "  0  9 * *\tMON-FRI ", dayOr: null } })).toEqual({
+      kind: "cron", cron: "0 9 * * MON-FRI", timezone: "UTC", dayOr: true,
+    });
+  });
+
+  it("accepts seconds, names that contain H/R letters, aliases and dayOr=false", () => {
+    expect(parseScheduleInput({ cron: { cron: "30 0 9 * * *" } })).toMatchObject({ cron: "30 0 9 * * *" });
+    expect(parseScheduleInput({ cron: { cron: "0 9 * MAR,APR THU,FRI" } })).toMatchObject({ cron: "0 9 * MAR,APR THU,FRI" });
+    expect(parseScheduleInput({ cron: { cron: "@hourly" } })).toMatchObject({ cron: "@hourly" });
+    expect(parseScheduleInput({ cron: { cron: "0 9 1 * 1", timezone: "Asia/Tokyo", dayOr: false } })).toEqual({
+      kind: "cron", cron: "0 9 1 * 1", timezone: "Asia/Tokyo", dayOr: false,
+    });
+  });
+});
+
+describe("parseScheduleInput: rrule", () => {
+  it.each<[string, string, RegExp]>([
+    ["garbage", "garbage", /Unknown RRULE property/],
+    ["a bad BYDAY", "FREQ=DAILY;BYDAY=XX", /not a valid RFC 5545/],
+    ["no FREQ", "BYHOUR=9", /no FREQ/],
+    ["COUNT=0", "FREQ=DAILY;COUNT=0", /COUNT=0 is out of range/],
+    ["INTERVAL=0", "FREQ=DAILY;INTERVAL=0", /INTERVAL=0/],
+    ["BYHOUR=25", "FREQ=DAILY;BYHOUR=25", /BYHOUR=25 is out of range \(expected 0\.\.23\)/],
+    ["BYMONTHDAY=0", "FREQ=MONTHLY;BYMONTHDAY=0", /BYMONTHDAY=0/],
+    ["February 30th", "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30", /never falls in BYMONTH=2/],
+    ["an unreachable BYHOUR (rrule.js loops forever)", "FREQ=HOURLY;INTERVAL=24;BYHOUR=1", /never reached/],
+    ["an unreachable BYMINUTE", "FREQ=MINUTELY;INTERVAL=60;BYMINUTE=5", /never reached/],
+    ["UNTIL before DTSTART", "DTSTART:20240101T090000\nRRULE:FREQ=DAILY;UNTIL=20230101T000000", /UNTIL is before DTSTART/],
+    ["only an EXDATE", "DTSTART:20240101T090000\nEXDATE:20240108T090000", /no RRULE or RDATE/],
+    ["an unknown DTSTART zone", "DTSTART;TZID=Mars/Base:20240101T090000\nRRULE:FREQ=DAILY", /Unknown timezone "Mars\/Base"/],
+    ["empty", "  ", /is empty/],
+  ])("rejects %s", (_, rrule, message) => {
+    const e = inputError({ rrule: { rrule } });
+    expect(e.field).toBe("rrule.rrule");
+    expect(e.message).toMatch(message);
+  });
+
+  it("rejects an rrule over 6500 characters, quoting only its start", () => {
+    const rrule = "FREQ=DAILY;" + "BYHOUR=1;".repeat(730);
+    expect(rrule.length).toBeGreaterThan(6500);
+    const e = inputError({ rrule: { rrule } });
+    expect(e.field).toBe("rrule.rrule");
+    expect(e.message).toMatch(/6500/);
+    expect(e.message.length).toBeLessThan(300);
+  });
+
+  it("rejects a timezone that contradicts the DTSTART TZID", () => {
+    const e = inputError({ rrule: { rrule: "DTSTART;TZID=Europe/Paris:20240101T090000\nRRULE:FREQ=DAILY", timezone: "UTC" } });
+    expect(e.field).toBe("rrule.timezone");
+  });
+
+  it("pins a floating 2020-01-01 DTSTART and fills UTC", () => {
+    const def = parseScheduleInput({ rrule: { rrule: " FREQ=DAILY;COUNT=3 " } });
+    expect(def).toEqual({ kind: "rrule", rrule: "DTSTART:20200101T000000\nRRULE:FREQ=DAILY;COUNT=3", timezone: "UTC" });
+    const first = rrulestr((def as { rrule: string }).rrule).after(new Date(Date.UTC(2000, 0, 1)), true);
+    expect(first?.toISOString()).toBe("2020-01-01T00:00:00.000Z");
+  });
+
+  it("keeps an explicit DTSTART, normalises line endings, takes the zone from TZID", () => {
+    expect(parseScheduleInput({ rrule: { rrule: "DTSTART;TZID=America/New_York:20240101T090000\r\n RRULE:FREQ=HOURLY;INTERVAL=24;BYHOUR=9\r\n" } })).toEqual({
+      kind: "rrule", rrule: "DTSTART;TZID=America/New_York:20240101T090000\nRRULE:FREQ=HOURLY;INTERVAL=24;BYHOUR=9", timezone: "America/New_York",
+    });
+    expect(parseScheduleInput({ rrule: { rrule: "RRULE:FREQ=WEEKLY;BYDAY=MO\nEXDATE:20240108T000000", timezone: "Europe/Paris" } })).toEqual({
+      kind: "rrule", rrule: "DTSTART:20200101T000000\nRRULE:FREQ=WEEKLY;BYDAY=MO\nEXDATE:20240108T000000", timezone: "Europe/Paris",
+    });
+  });
+});
+
+describe("canonicalScheduleJson and scheduleKey", () => {
+  const cron = (c: string, timezone?: string) => parseScheduleInput({ cron: { cron: c, timezone } });
+
+  it("orders keys the same way whatever the object's order", () => {
+    const shuffled = { dayOr: true, timezone: "UTC", cron: "0 9 * * *", kind: "cron" } as ScheduleDefinition;
+    expect(canonicalScheduleJson(shuffled)).toBe('{"kind":"cron","cron":"0 9 * * *","timezone":"UTC","dayOr":true}');
+    expect(canonicalScheduleJson(shuffled)).toBe(canonicalScheduleJson(cron("0 9 * * *")));
+  });
+
+  it("gives the same key for the same input, including defaulted anchors", () => {
+    expect(scheduleKey(null, cron("0 9 * * *"))).toMatch(/^def-[0-9a-f]{16}$/);
+    expect(scheduleKey(null, cron("0 9 * * *"))).toBe(scheduleKey(undefined, cron("0  9 * * *")));
+    const interval = () => parseScheduleInput({ interval: { interval: 600, timezone: "Europe/Paris" } });
+    expect(scheduleKey(null, interval())).toBe(scheduleKey(null, interval()));
+    const rrule = () => parseScheduleInput({ rrule: { rrule: "FREQ=MINUTELY;INTERVAL=15" } });
+    expect(scheduleKey(null, rrule())).toBe(scheduleKey(null, rrule()));
+  });
+
+  it("changes with the timezone, the expression or the kind", () => {
+    const base = scheduleKey(null, cron("0 9 * * *"));
+    expect(scheduleKey(null, cron("0 9 * * *", "Europe/Paris"))).not.toBe(base);
+    expect(scheduleKey(null, cron("0 10 * * *"))).not.toBe(base);
+    const daily = (timezone: string) => parseScheduleInput({ rrule: { rrule: "FREQ=DAILY", timezone } });
+    expect(scheduleKey(null, daily("UTC"))).not.toBe(scheduleKey(null, daily("Asia/Tokyo")));
+  });
+
+  it("uses the slug when given", () => {
+    expect(scheduleKey("nightly", cron("0 9 * * *"))).toBe("nightly");
+    expect(scheduleKey("nightly", cron("0 10 * * *"))).toBe("nightly");
+  });
+});
+
+describe("toScheduleDefinition", () => {
+  it("reads back what was stored, as object or JSON text", () => {
+    for (const def of [
+      parseScheduleInput({ interval: { interval: 60 } }),
+      parseScheduleInput({ cron: { cron: "0 9 * * *", dayOr: false } }),
+      parseScheduleInput({ rrule: { rrule: "FREQ=DAILY" } }),
+    ]) {
+      const json = canonicalScheduleJson(def);
+      expect(toScheduleDefinition(JSON.parse(json))).toEqual(def);
+      expect(toScheduleDefinition(json)).toEqual(def);
+    }
+  });
+
+  it.each<[string, unknown]>([
+    ["null", null],
+    ["bad JSON", "{"],
+    ["an array", []],
+    ["an unknown kind", { kind: "weekly", timezone: "UTC" }],
+    ["no timezone", { kind: "cron", cron: "0 9 * * *", dayOr: true }],
+    ["a zero interval", { kind: "interval", interval: 0, anchorDate: "2020-01-01T00:00:00.000Z", timezone: "UTC" }],
+    ["a bad anchor", { kind: "interval", interval: 5, anchorDate: "soon", timezone: "UTC" }],
+    ["no dayOr", { kind: "cron", cron: "0 9 * * *", timezone: "UTC" }],
+    ["no rrule", { kind: "rrule", timezone: "UTC" }],
+  ])("throws a plain Error on %s", (_, json) => {
+    expect(() => toScheduleDefinition(json)).toThrow(Error);
+    try {
+      toScheduleDefinition(json);
+    } catch (error) {
+      expect(error).not.toBeInstanceOf(ScheduleInputError);
+    }
+  });
+});

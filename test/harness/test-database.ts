@@ -1,0 +1,52 @@
+// A fresh, migrated database for one test file, copied from the run's template.
+import { randomUUID } from "node:crypto";
+import { copyFileSync } from "node:fs";
+import pg from "pg";
+import { inject } from "vitest";
+
+/** The same server, database "postgres": where databases are created and dropped. */
+export function adminUrl(url: string): string {
+  const u = new URL(url);
+  u.pathname = "/postgres";
+  return u.toString();
+}
+
+function prefixOf(url: string): string {
+  return new URL(url).pathname.slice(1).replace(/_template$/, "") || "ordo_test";
+}
+
+export async function freshDatabaseUrl(): Promise<string> {
+  const template = inject("templateDatabaseUrl");
+  if (inject("provider") === "sqlite") {
+    const file = template.slice("file:".length).replace(/template\.db$/, `${randomUUID()}.db`);
+    copyFileSync(template.slice("file:".length), file);
+    return `file:${file}`;
+  }
+  const name = `${prefixOf(template)}_${randomUUID().replace(/-/g, "").slice(0, 12)}`;
+  const admin = new pg.Client({ connectionString: adminUrl(template) });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE "${name}" TEMPLATE "${new URL(template).pathname.slice(1)}"`);
+  } finally {
+    await admin.end();
+  }
+  const u = new URL(template);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+/** Drops the template and every per-file database of this test prefix. */
+export async function dropTestDatabases(baseUrl: string): Promise<void> {
+  const prefix = prefixOf(baseUrl);
+  const admin = new pg.Client({ connectionString: adminUrl(baseUrl) });
+  await admin.connect();
+  try {
+    const { rows } = await admin.query<{ datname: string }>(
+      "SELECT datname FROM pg_database WHERE datname = $1 OR datname LIKE $2",
+      [`${prefix}_template`, `${prefix}\\_%`],
+    );
+    for (const { datname } of rows) await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+  } finally {
+    await admin.end();
+  }
+}

@@ -1,0 +1,139 @@
+// applyDeployment and friends through GraphQL on a real database: upsert semantics, schedule
+// reconciliation, work pool/queue creation, look-ups, pause/resume/delete.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestApp, type TestApp } from "../harness/test-app.js";
+
+const APPLY = /* GraphQL */ `
+  mutation Apply($input: DeploymentInput!) {
+    applyDeployment(input: $input) {
+      created
+      deployment {
+        id slug name version description paused parameters parameterOpenapiSchema enforceParameterSchema
+        tags path entrypoint pullSteps jobVariables workQueueName concurrencyLimit
+        workPool { name type defaultQueue { name } }
+        workQueue { name priority }
+        flow { name }
+        schedules {
+          id slug active parameters
+          schedule {
+            __typename
+            ... on IntervalSchedule { interval anchorDate timezone }
+            ... on CronSchedule { cron timezone dayOr }
+            ... on RRuleSchedule { rrule timezone }
+          }
+        }
+      }
+    }
+  }
+`;
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp();
+});
+afterAll(async () => {
+  await t.close();
+});
+
+describe("applyDeployment", () => {
+  it("creates, then updates in place keeping ids of unchanged schedules", async () => {
+    const input = {
+      flowName: "etl",
+      name: "nightly",
+      version: "1",
+      description: "loads things",
+      tags: ["prod", "etl"],
+      parameters: { day: "today", limit: 10 },
+      entrypoint: "flows/etl.ts:etl",
+      path: "/srv/flows",
+      pullSteps: [{ set_working_directory: { directory: "/srv" } }],
+      jobVariables: { env: { A: "1" } },
+      workPoolName: "k8s-pool",
+      workQueueName: "critical",
+      concurrencyLimit: 2,
+      schedules: [
+        { schedule: { cron: { cron: "0 3 * * *", timezone: "Europe/Berlin" } } },
+        { slug: "hourly", schedule: { interval: { interval: 3600 } }, parameters: { limit: 1 } },
+      ],
+    };
+    const first = await t.ok(APPLY, { input });
+    const d1 = first.applyDeployment.deployment;
+    expect(first.applyDeployment.created).toBe(true);
+    expect(d1).toMatchObject({
+      slug: "etl/nightly",
+      version: "1",
+      tags: ["prod", "etl"],
+      parameters: { day: "today", limit: 10 },
+      enforceParameterSchema: true,
+      parameterOpenapiSchema: { type: "object", properties: {} },
+      workQueueName: "critical",
+      concurrencyLimit: 2,
+      workPool: { name: "k8s-pool", type: "process", defaultQueue: { name: "default" } },
+      workQueue: { name: "critical", priority: 2 },
+      flow: { name: "etl" },
+    });
+    expect(d1.schedules).toHaveLength(2);
+    expect(d1.schedules[0].schedule).toEqual({ __typename: "CronSchedule", cron: "0 3 * * *", timezone: "Europe/Berlin", dayOr: true });
+    expect(d1.schedules[1]).toMatchObject({ slug: "hourly", active: true, parameters: { limit: 1 } });
+    expect(d1.schedules[1].schedule).toMatchObject({ __typename: "IntervalSchedule", interval: 3600, timezone: "UTC" });
+
+    const second = await t.ok(APPLY, { input: { ...input, version: "2", schedules: [...input.schedules].reverse() } });
+    const d2 = second.applyDeployment.deployment;
+    expect(second.applyDeployment.created).toBe(false);
+    expect(d2.id).toBe(d1.id);
+    expect(d2.version).toBe("2");
+    const ids = (d: any) => d.schedules.map((s: any) => s.id).sort();
+    expect(ids(d2)).toEqual(ids(d1));
+  });
+
+  it("leaves fields out of the input unchanged, and resets explicit nulls", async () => {
+    await t.ok(APPLY, { input: { flowName: "keep", name: "d", description: "x", tags: ["a"], schedules: [{ schedule: { interval: { interval: 60 } } }] } });
+    const again = await t.ok(APPLY, { input: { flowName: "keep", name: "d", version: "v2" } });
+    expect(again.applyDeployment.deployment).toMatchObject({ description: "x", tags: ["a"], version: "v2" });
+    expect(again.applyDeployment.deployment.schedules).toHaveLength(1);
+    const cleared = await t.ok(APPLY, { input: { flowName: "keep", name: "d", description: null, schedules: [] } });
+    expect(cleared.applyDeployment.deployment.description).toBeNull();
+    expect(cleared.applyDeployment.deployment.schedules).toEqual([]);
+  });
+
+  it("puts a queue named without a pool into default-agent-pool", async () => {
+    const r = await t.ok(APPLY, { input: { flowName: "legacy", name: "agent", workQueueName: "test" } });
+    expect(r.applyDeployment.deployment.workPool).toMatchObject({ name: "default-agent-pool", type: "agent" });
+    expect(r.applyDeployment.deployment.workQueueName).toBe("test");
+  });
+
+  it("finds deployments by slug and id, and lists them with filters", async () => {
+    const r = await t.ok(APPLY, { input: { flowName: "lookup", name: "one", tags: ["red", "blue"] } });
+    await t.ok(APPLY, { input: { flowName: "lookup", name: "two", tags: ["red"], paused: true } });
+    const bySlug = await t.ok(`{ deployment(slug: "lookup/one") { id } }`);
+    expect(bySlug.deployment.id).toBe(r.applyDeployment.deployment.id);
+    const byId = await t.ok(`query($id: ID!) { deployment(id: $id) { slug } }`, { id: bySlug.deployment.id });
+    expect(byId.deployment.slug).toBe("lookup/one");
+    const missing = await t.ok(`{ deployment(slug: "lookup/none") { id } }`);
+    expect(missing.deployment).toBeNull();
+    const list = await t.ok(`{ deployments(filter: { flowName: "lookup", tags: ["red"] }) { totalCount edges { node { name } } } }`);
+    expect(list.deployments.totalCount).toBe(2);
+    const blue = await t.ok(`{ deployments(filter: { flowName: "lookup", tags: ["red", "blue"] }) { totalCount edges { node { name } } } }`);
+    expect(blue.deployments.edges.map((e: any) => e.node.name)).toEqual(["one"]);
+    const paused = await t.ok(`{ deployments(filter: { flowName: "lookup", paused: true }) { edges { node { name paused } } } }`);
+    expect(paused.deployments.edges).toEqual([{ node: { name: "two", paused: true } }]);
+    const page = await t.ok(`{ deployments(filter: { flowName: "lookup" }, first: 1) { edges { cursor node { name } } pageInfo { hasNextPage endCursor } } }`);
+    expect(page.deployments.edges).toHaveLength(1);
+    expect(page.deployments.pageInfo.hasNextPage).toBe(true);
+    const next = await t.ok(`query($after: String) { deployments(filter: { flowName: "lookup" }, first: 1, after: $after) { edges { node { name } } pageInfo { hasNextPage } } }`, {
+      after: page.deployments.pageInfo.endCursor,
+    });
+    expect(next.deployments.edges[0].node.name).toBe("two");
+    expect(next.deployments.pageInfo.hasNextPage).toBe(false);
+  });
+
+  it("pauses, resumes and deletes", async () => {
+    const r = await t.ok(APPLY, { input: { flowName: "life", name: "cycle" } });
+    const id = r.applyDeployment.deployment.id;
+    expect((await t.ok(`mutation($id: ID!) { pauseDeployment(id: $id) { paused } }`, { id })).pauseDeployment.paused).toBe(true);
+    expect((await t.ok(`mutation($id: ID!) { resumeDeployment(id: $id) { paused } }`, { id })).resumeDeployment.paused).toBe(false);
+    expect((await t.ok(`mutation($id: ID!) { deleteDeployment(id: $id) }`, { id })).deleteDeployment).toBe(true);
+    expect((await t.ok(`mutation($id: ID!) { deleteDeployment(id: $id) }`, { id })).deleteDeployment).toBe(false);
+    expect((await t.ok(`{ deployment(slug: "life/cycle") { id } }`)).deployment).toBeNull();
+  });
+});

@@ -1,0 +1,15 @@
+// Test runner: unit tests beside the code (src/, plugins/), integration and e2e tests in test/.
+// globalSetup migrates one database per run (SQLite file, or ORDO_TEST_DATABASE_URL for PostgreSQL).
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["src/**/*.test.ts", "plugins/**/*.test.ts", "test/**/*.test.ts"],
+    environment: "node",
+    pool: "forks",
+    setupFiles: ["reflect-metadata"],
+    globalSetup: ["test/harness/global-setup.ts"],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+  },
+});
