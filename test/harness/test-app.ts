@@ -34,7 +34,8 @@ export interface TestApp {
 }
 
 export async function createTestApp(overrides: Partial<OrdoConfig> = {}): Promise<TestApp> {
-  const databaseUrl = await freshDatabaseUrl();
+  // a second app on the same database (replica tests) passes databaseUrl explicitly
+  const databaseUrl = overrides.databaseUrl ?? (await freshDatabaseUrl());
   const clock = new TestClock();
   const config: OrdoConfig = {
     home: "/nonexistent",

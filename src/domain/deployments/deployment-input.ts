@@ -149,7 +149,8 @@ function planSchedules(inputs: DeploymentScheduleInput[]): PlannedSchedule[] {
     const key = scheduleKey(s.slug ?? null, definition);
     const twin = byKey.get(key);
     if (twin !== undefined) {
-      throw new BadUserInputError(`${field} duplicates input.schedules[${twin}] (same ${s.slug ? "slug" : "definition"})`, field);
+      const what = s.slug ? "slug" : "schedule";
+      throw new BadUserInputError(`${field}.${what} duplicates input.schedules[${twin}] (same ${s.slug ? "slug" : "definition"})`, `${field}.${what}`);
     }
     byKey.set(key, i);
     return {

@@ -29,3 +29,8 @@ export interface SetFlowRunStateInput {
   state: StateInput;
   force?: boolean | null;
 }
+
+// The state vocabulary belongs to orchestration; the API layer sees it through the domain.
+export { STATE_TYPES } from "../../orchestration/states.js";
+export type { StateType } from "../../orchestration/states.js";
+export type { TransitionResult } from "../../orchestration/orchestrator.js";

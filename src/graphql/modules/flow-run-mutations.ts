@@ -1,5 +1,5 @@
 // Creating runs and proposing their states; the OrchestrationResult type.
-import type { TransitionResult } from "../../orchestration/orchestrator.js";
+import type { TransitionResult } from "../../domain/flow-runs/flow-run-input.js";
 import { builder } from "../builder.js";
 import { OrchestrationStatusEnum } from "./enums.js";
 import { StateInput } from "./state.js";

@@ -1,6 +1,6 @@
 // Schedules as GraphQL sees them: the Schedule union over the stored definitions, the
 // DeploymentSchedule type, and the @oneOf ScheduleInput.
-import { toScheduleDefinition, type CronDefinition, type IntervalDefinition, type RRuleDefinition } from "../../schedules/schedule-definition.js";
+import { toScheduleDefinition, type CronDefinition, type IntervalDefinition, type RRuleDefinition } from "../../domain/deployments/schedule-definitions.js";
 import { builder } from "../builder.js";
 
 const IntervalSchedule = builder.objectRef<IntervalDefinition>("IntervalSchedule").implement({

@@ -1,0 +1,126 @@
+// The full round trip against a real server on a free port: apply a deployment twice, look it up
+// by slug, create a run with overrides, and drive it SCHEDULED → PENDING → RUNNING → COMPLETED
+// while a graphql-ws client (and an SSE client) receive every change in order.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  ApplyDeploymentDocument,
+  CreateFlowRunDocument,
+  FlowRunStateChangedDocument,
+  SetFlowRunStateDocument,
+  type FlowRunStateChangedSubscription,
+} from "../../src/client/generated/graphql.js";
+import { OrdoClient } from "../../src/client/ordo-client.js";
+import { createTestApp, type TestApp } from "../harness/test-app.js";
+import { collect } from "../harness/streams.js";
+
+let t: TestApp;
+let url: string;
+let client: OrdoClient;
+
+beforeAll(async () => {
+  t = await createTestApp();
+  url = (await t.app.start()).url;
+  client = new OrdoClient(url);
+});
+afterAll(async () => {
+  await client.close();
+  await t.close();
+});
+
+const deploymentInput = {
+  flowName: "hello-world",
+  name: "daily",
+  tags: ["team-a"],
+  parameters: { name: "world", loud: false },
+  workPoolName: "local",
+  schedules: [
+    { slug: "morning", schedule: { cron: { cron: "0 9 * * *", timezone: "America/New_York" } } },
+    { schedule: { interval: { interval: 86400, timezone: "Europe/London" } } },
+  ],
+};
+
+describe("round trip over a real server", () => {
+  it("applies twice, creates a run, and streams its states in order over graphql-ws", async () => {
+    const first = await client.request(ApplyDeploymentDocument, { input: deploymentInput });
+    expect(first.applyDeployment.created).toBe(true);
+    const second = await client.request(ApplyDeploymentDocument, { input: { ...deploymentInput, description: "again" } });
+    expect(second.applyDeployment.created).toBe(false);
+    expect(second.applyDeployment.deployment.id).toBe(first.applyDeployment.deployment.id);
+    expect(second.applyDeployment.deployment.schedules.map((s) => s.id)).toEqual(first.applyDeployment.deployment.schedules.map((s) => s.id));
+
+    const bySlug = await t.ok(`{ deployment(slug: "hello-world/daily") { id description } }`);
+    expect(bySlug.deployment).toEqual({ id: first.applyDeployment.deployment.id, description: "again" });
+    const deploymentId = bySlug.deployment.id as string;
+
+    const events = client.subscribe(FlowRunStateChangedDocument, { deploymentId });
+    // the subscription is live once it delivers a warm-up run's first event (no fixed sleep)
+    const received = collect<FlowRunStateChangedSubscription>(events);
+    await received.waitUntil(async () => {
+      await client.request(CreateFlowRunDocument, { input: { deploymentId, name: "warm-up" } });
+    }, (all) => all.length > 0);
+
+    const run = (
+      await client.request(CreateFlowRunDocument, {
+        input: { deploymentSlug: "hello-world/daily", parameters: { loud: true }, tags: ["manual", "team-a"] },
+      })
+    ).createFlowRun;
+    expect(run.parameters).toEqual({ name: "world", loud: true });
+    expect(run.tags).toEqual(["team-a", "manual"]);
+    expect(run.stateType).toBe("SCHEDULED");
+
+    for (const type of ["PENDING", "RUNNING", "COMPLETED"] as const) {
+      const r = await client.request(SetFlowRunStateDocument, { input: { flowRunId: run.id, state: { type } } });
+      expect(r.setFlowRunState.status).toBe("ACCEPT");
+    }
+
+    const ofRun = await received.waitFor((all) => all.filter((e) => e.flowRunStateChanged.flowRun.id === run.id).length >= 4);
+    const sequence = ofRun.filter((e) => e.flowRunStateChanged.flowRun.id === run.id).map((e) => e.flowRunStateChanged);
+    expect(sequence.map((e) => [e.previousStateType, e.state.type])).toEqual([
+      [null, "SCHEDULED"],
+      ["SCHEDULED", "PENDING"],
+      ["PENDING", "RUNNING"],
+      ["RUNNING", "COMPLETED"],
+    ]);
+    const stamps = sequence.map((e) => Date.parse(e.state.timestamp));
+    expect([...stamps].sort((a, b) => a - b)).toEqual(stamps);
+    received.stop();
+  });
+
+  it("streams state changes over SSE on the same endpoint", async () => {
+    const { deployment } = (await client.request(ApplyDeploymentDocument, { input: { flowName: "sse", name: "d" } })).applyDeployment;
+    const controller = new AbortController();
+    const res = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "text/event-stream" },
+      body: JSON.stringify({
+        query: `subscription($d: ID) { flowRunStateChanged(deploymentId: $d, stateTypes: [RUNNING]) { state { type } flowRun { name } } }`,
+        variables: { d: deployment.id },
+      }),
+      signal: controller.signal,
+    });
+    expect(res.headers.get("content-type")).toContain("text/event-stream");
+    const reader = res.body!.getReader();
+    const decoder = new TextDecoder();
+    let text = "";
+    const runs: string[] = [];
+    const deadline = Date.now() + 10_000;
+    // keep creating RUNNING runs until one arrives: the subscription may register after the first
+    while (!text.includes('"RUNNING"') && Date.now() < deadline) {
+      const run = (await client.request(CreateFlowRunDocument, { input: { deploymentId: deployment.id } })).createFlowRun;
+      runs.push(run.name);
+      await client.request(SetFlowRunStateDocument, { input: { flowRunId: run.id, state: { type: "RUNNING" } } });
+      const chunk = await Promise.race([reader.read(), new Promise<null>((r) => setTimeout(() => r(null), 300))]);
+      if (chunk && !chunk.done) text += decoder.decode(chunk.value);
+    }
+    controller.abort();
+    const data = text.split("\n").filter((l) => l.startsWith("data:")).map((l) => JSON.parse(l.slice(5)));
+    expect(data.length).toBeGreaterThan(0);
+    expect(data[0].data.flowRunStateChanged.state.type).toBe("RUNNING");
+    expect(runs).toContain(data[0].data.flowRunStateChanged.flowRun.name);
+  });
+
+  it("rejects an invalid subscription over graphql-ws with a coded error", async () => {
+    const bad = client.subscribe(FlowRunStateChangedDocument, { stateTypes: ["NOPE" as never] });
+    await expect(bad.next()).rejects.toMatchObject({ name: "OrdoApiError", code: "BAD_USER_INPUT" });
+  });
+});

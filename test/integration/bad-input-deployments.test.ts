@@ -1,0 +1,311 @@
+// Bad input to applyDeployment (and malformed GraphQL) through GraphQL on a real database
+// (DESIGN invariant 8): each gets a GraphQL error with the contract's extensions.code, the offending
+// field in extensions.field, a message without stack or SQL, and leaves the database unchanged.
+// Flow runs, states and logs: bad-input-flow-runs.test.ts (the helpers below are repeated there).
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestApp, type GraphQLResponse, type TestApp } from "../harness/test-app.js";
+
+const APPLY = /* GraphQL */ `
+  mutation Apply($input: DeploymentInput!) {
+    applyDeployment(input: $input) { created deployment { id } }
+  }
+`;
+
+const DEPLOYMENT = /* GraphQL */ `
+  query Deployment($slug: String!) {
+    deployment(slug: $slug) {
+      id slug name version description paused parameters parameterOpenapiSchema enforceParameterSchema
+      tags path entrypoint pullSteps jobVariables workQueueName concurrencyLimit storagePath updated created
+      workPool { name } workQueue { name } storageDocument { id } infrastructureDocument { id }
+      schedules {
+        id slug active parameters
+        schedule {
+          __typename
+          ... on IntervalSchedule { interval anchorDate timezone }
+          ... on CronSchedule { cron timezone dayOr }
+          ... on RRuleSchedule { rrule timezone }
+        }
+      }
+    }
+  }
+`;
+
+let t: TestApp;
+let existingId: string;
+
+/** Row counts of every table, plus the write stamps of the existing deployment and its schedules. */
+async function snapshot() {
+  const db = t.app.database.client;
+  const [flow, deployment, deploymentSchedule, flowRun, flowRunState, workPool, workQueue, log, blockDocument] = await Promise.all([
+    db.flow.count(),
+    db.deployment.count(),
+    db.deploymentSchedule.count(),
+    db.flowRun.count(),
+    db.flowRunState.count(),
+    db.workPool.count(),
+    db.workQueue.count(),
+    db.log.count(),
+    db.blockDocument.count(),
+  ]);
+  const d = await db.deployment.findUniqueOrThrow({
+    where: { id: existingId },
+    select: { updated: true, scheduleChangedAt: true, schedules: { select: { id: true, updated: true }, orderBy: { position: "asc" } } },
+  });
+  return {
+    counts: { flow, deployment, deploymentSchedule, flowRun, flowRunState, workPool, workQueue, log, blockDocument },
+    existing: {
+      updated: d.updated.toISOString(),
+      scheduleChangedAt: d.scheduleChangedAt.toISOString(),
+      schedules: d.schedules.map((s) => `${s.id}@${s.updated.toISOString()}`),
+    },
+  };
+}
+
+/** No stack frames, file paths or SQL anywhere in what the client sees. */
+function expectNoLeak(error: NonNullable<GraphQLResponse["errors"]>[number]) {
+  const text = JSON.stringify(error);
+  expect(text).not.toMatch(/\n\s+at |\bat .*\.[jt]s:\d+|node_modules|\/src\/|stacktrace|exception/i);
+  expect(text).not.toMatch(/\b(SELECT\s.+\sFROM|INSERT\s+INTO|UPDATE\s+\S+\s+SET|DELETE\s+FROM)\b|prisma|sqlite|postgres/i);
+}
+
+interface Expected {
+  code: string;
+  /** extensions.field; null: must be absent */
+  field?: string | null;
+}
+
+/** Runs one bad operation: asserts the coded error and that nothing in the database moved. */
+async function expectRejected(query: string, variables: Record<string, unknown> | undefined, expected: Expected) {
+  const before = await snapshot();
+  const res = await t.gql(query, variables);
+  expect(res.errors, JSON.stringify(res)).toHaveLength(1);
+  const error = res.errors![0]!;
+  expect(error.extensions?.code, JSON.stringify(error)).toBe(expected.code);
+  if (expected.field !== undefined) expect(error.extensions?.field ?? null, JSON.stringify(error)).toBe(expected.field);
+  expect(typeof error.message).toBe("string");
+  expect(error.message.length).toBeGreaterThan(0);
+  expectNoLeak(error);
+  // a failed mutation returns no data for its field
+  if (res.data) for (const v of Object.values(res.data)) expect(v).toBeNull();
+  expect(await snapshot()).toEqual(before);
+  return error;
+}
+
+/** A new deployment (flow "bad" does not exist yet, so even the flow must not be written). */
+function fresh(extra: Record<string, unknown>) {
+  return { input: { flowName: "bad", name: "input", ...extra } };
+}
+
+function oneSchedule(schedule: Record<string, unknown>, more: Record<string, unknown> = {}) {
+  return fresh({ schedules: [{ schedule, ...more }] });
+}
+
+const EXISTING = {
+  flowName: "base",
+  name: "existing",
+  version: "1",
+  description: "keeps its shape",
+  tags: ["prod"],
+  parameters: { n: 1 },
+  workPoolName: "pool-a",
+  workQueueName: "q1",
+  concurrencyLimit: 3,
+  schedules: [
+    { slug: "hourly", schedule: { interval: { interval: 3600 } } },
+    { schedule: { cron: { cron: "0 3 * * *", timezone: "Europe/Berlin" } }, parameters: { n: 2 } },
+    { schedule: { rrule: { rrule: "FREQ=WEEKLY;BYDAY=MO" } } },
+  ],
+};
+
+beforeAll(async () => {
+  t = await createTestApp();
+  const applied = await t.ok(APPLY, { input: EXISTING });
+  existingId = applied.applyDeployment.deployment.id;
+});
+afterAll(async () => {
+  await t.close();
+});
+
+describe("applyDeployment: bad schedules get BAD_USER_INPUT naming the field", () => {
+  const s = "input.schedules[0]";
+  const LONG_RRULE = `FREQ=DAILY;BYHOUR=${Array.from({ length: 2600 }, (_, i) => i % 24).join(",")}`;
+  const cases: Array<[string, ReturnType<typeof oneSchedule>, string]> = [
+    ["interval 0", oneSchedule({ interval: { interval: 0 } }), `${s}.schedule.interval.interval`],
+    ["interval -1", oneSchedule({ interval: { interval: -1 } }), `${s}.schedule.interval.interval`],
+    ["cron minute 61", oneSchedule({ cron: { cron: "61 * * * *" } }), `${s}.schedule.cron.cron`],
+    ["cron 'not a cron'", oneSchedule({ cron: { cron: "not a cron" } }), `${s}.schedule.cron.cron`],
+    ["rrule FREQ=NOPE", oneSchedule({ rrule: { rrule: "FREQ=NOPE" } }), `${s}.schedule.rrule.rrule`],
+    ["rrule over 6,500 characters", oneSchedule({ rrule: { rrule: LONG_RRULE } }), `${s}.schedule.rrule.rrule`],
+    ["interval timezone Mars/Phobos", oneSchedule({ interval: { interval: 60, timezone: "Mars/Phobos" } }), `${s}.schedule.interval.timezone`],
+    ["cron timezone Mars/Phobos", oneSchedule({ cron: { cron: "0 * * * *", timezone: "Mars/Phobos" } }), `${s}.schedule.cron.timezone`],
+    ["rrule timezone Mars/Phobos", oneSchedule({ rrule: { rrule: "FREQ=DAILY", timezone: "Mars/Phobos" } }), `${s}.schedule.rrule.timezone`],
+    ["slug 'Bad Slug!'", oneSchedule({ interval: { interval: 60 } }, { slug: "Bad Slug!" }), `${s}.slug`],
+  ];
+  it.each(cases)("%s", async (_name, variables, field) => {
+    const error = await expectRejected(APPLY, variables, { code: "BAD_USER_INPUT", field });
+    expect(error.message.length).toBeLessThan(500);
+  });
+
+  it("names the rrule's length without echoing all of it", async () => {
+    expect(LONG_RRULE.length).toBeGreaterThan(6500);
+    const error = await expectRejected(APPLY, oneSchedule({ rrule: { rrule: LONG_RRULE } }), { code: "BAD_USER_INPUT" });
+    expect(error.message).toMatch(/6500/);
+  });
+
+  it("two kinds in one ScheduleInput (@oneOf), through variables", async () => {
+    const variables = oneSchedule({ interval: { interval: 60 }, cron: { cron: "0 * * * *" } });
+    await expectRejected(APPLY, variables, { code: "BAD_USER_INPUT", field: "input.schedules[0].schedule" });
+  });
+
+  // graphql-js reports a bad literal as a validation error: it is still a malformed argument
+  it.each([
+    ["two kinds (@oneOf)", `{ interval: { interval: 60 }, cron: { cron: "0 * * * *" } }`, "input.schedules[0].schedule"],
+    ["no kind (@oneOf)", `{ }`, "input.schedules[0].schedule"],
+    ["an interval that is a string", `{ interval: { interval: "x" } }`, "input.schedules[0].schedule.interval.interval"],
+    ["an unknown kind", `{ weekly: { day: 1 } }`, "input.schedules[0].schedule.weekly"],
+  ])("%s, inline in the document", async (_name, schedule, field) => {
+    const query = `mutation { applyDeployment(input: { flowName: "bad", name: "input", schedules: [{ schedule: ${schedule} }] }) { created } }`;
+    await expectRejected(query, undefined, { code: "BAD_USER_INPUT", field });
+  });
+
+  it("a missing required input field, inline in the document", async () => {
+    await expectRejected(`mutation { applyDeployment(input: { flowName: "bad" }) { created } }`, undefined, { code: "BAD_USER_INPUT", field: "input" });
+  });
+
+  it("the same definition twice without slug", async () => {
+    const schedule = { cron: { cron: "0 9 * * *" } };
+    const variables = fresh({ schedules: [{ schedule }, { schedule: { interval: { interval: 60 } } }, { schedule }] });
+    await expectRejected(APPLY, variables, { code: "BAD_USER_INPUT", field: "input.schedules[2].schedule" });
+  });
+
+  it("the same definition twice, spelled with different whitespace", async () => {
+    const variables = fresh({ schedules: [{ schedule: { cron: { cron: "0 9 * * *" } } }, { schedule: { cron: { cron: " 0  9 * * * " } } }] });
+    await expectRejected(APPLY, variables, { code: "BAD_USER_INPUT", field: "input.schedules[1].schedule" });
+  });
+
+  it("the same slug twice", async () => {
+    const variables = fresh({
+      schedules: [
+        { slug: "daily", schedule: { cron: { cron: "0 9 * * *" } } },
+        { slug: "daily", schedule: { interval: { interval: 86400 } } },
+      ],
+    });
+    await expectRejected(APPLY, variables, { code: "BAD_USER_INPUT", field: "input.schedules[1].slug" });
+  });
+});
+
+describe("applyDeployment: other bad fields", () => {
+  it("a parameterOpenapiSchema that is no JSON Schema: VALIDATION_FAILED listing every failing keyword", async () => {
+    const error = await expectRejected(APPLY, fresh({ parameterOpenapiSchema: { type: "nope", properties: 5 } }), {
+      code: "VALIDATION_FAILED",
+      field: "input.parameterOpenapiSchema",
+    });
+    const issues = error.extensions!.errors as Array<{ path: string; message: string }>;
+    expect(Array.isArray(issues)).toBe(true);
+    for (const issue of issues) {
+      expect(issue.path).toMatch(/^(\/.*)?$/);
+      expect(typeof issue.message).toBe("string");
+    }
+    const paths = new Set(issues.map((i) => i.path));
+    expect(paths).toContain("/type");
+    expect(paths).toContain("/properties");
+  });
+
+  it.each([
+    [{ type: "nope" }, "/type"],
+    [{ properties: 5 }, "/properties"],
+    [{ type: "object", properties: { n: { type: "integer", minimum: "zero" } } }, "/properties/n/minimum"],
+  ])("parameterOpenapiSchema %j is VALIDATION_FAILED at %s", async (schema, path) => {
+    const error = await expectRejected(APPLY, fresh({ parameterOpenapiSchema: schema }), { code: "VALIDATION_FAILED", field: "input.parameterOpenapiSchema" });
+    expect((error.extensions!.errors as Array<{ path: string }>).map((i) => i.path)).toContain(path);
+  });
+
+  it.each([[[1, 2]], ["x"], [5]])("parameters %j (not an object): BAD_USER_INPUT input.parameters", async (parameters) => {
+    await expectRejected(APPLY, fresh({ parameters }), { code: "BAD_USER_INPUT", field: "input.parameters" });
+  });
+
+  it("schedule parameters that are not an object", async () => {
+    await expectRejected(APPLY, oneSchedule({ interval: { interval: 60 } }, { parameters: [1] }), {
+      code: "BAD_USER_INPUT",
+      field: "input.schedules[0].parameters",
+    });
+  });
+
+  it.each([
+    ["flowName with /", { flowName: "a/b" }, "input.flowName"],
+    ["empty name", { name: "" }, "input.name"],
+    ["blank name", { name: "   " }, "input.name"],
+    ["concurrencyLimit 0", { concurrencyLimit: 0 }, "input.concurrencyLimit"],
+    ["storageBlock with one part", { storageBlock: "justone" }, "input.storageBlock"],
+    ["infrastructureBlock with a sub path", { infrastructureBlock: "process/x/extra" }, "input.infrastructureBlock"],
+    ["empty tag", { tags: ["ok", ""] }, "input.tags[1]"],
+    ["jobVariables not an object", { jobVariables: "x" }, "input.jobVariables"],
+    ["pullSteps not a list", { pullSteps: { a: 1 } }, "input.pullSteps"],
+  ])("%s: BAD_USER_INPUT", async (_name, extra, field) => {
+    await expectRejected(APPLY, fresh(extra), { code: "BAD_USER_INPUT", field });
+  });
+
+  it.each([
+    ["storageBlock", "no-such-type/none"],
+    ["storageBlock", "no-such-type/none/sub/path"],
+    ["storageBlock", "00000000-0000-4000-8000-000000000000"],
+    ["infrastructureBlock", "process/none"],
+  ])("%s %s that does not exist: NOT_FOUND", async (key, ref) => {
+    await expectRejected(APPLY, fresh({ [key]: ref }), { code: "NOT_FOUND", field: `input.${key}` });
+  });
+
+  it("a concurrencyLimit that is not an Int (variables): BAD_USER_INPUT", async () => {
+    await expectRejected(APPLY, fresh({ concurrencyLimit: 1.5 }), { code: "BAD_USER_INPUT", field: "input.concurrencyLimit" });
+  });
+});
+
+describe("applyDeployment: a bad re-apply leaves the existing deployment untouched", () => {
+  const read = async () => (await t.ok(DEPLOYMENT, { slug: "base/existing" })).deployment;
+  const changes: Array<[string, Record<string, unknown>, string, string]> = [
+    [
+      "one bad schedule among good ones",
+      { schedules: [EXISTING.schedules[0], { schedule: { cron: { cron: "61 * * * *" } } }] },
+      "BAD_USER_INPUT",
+      "input.schedules[1].schedule.cron.cron",
+    ],
+    [
+      "a bad timezone on a kept schedule",
+      { schedules: [{ slug: "hourly", schedule: { interval: { interval: 3600, timezone: "Mars/Phobos" } } }] },
+      "BAD_USER_INPUT",
+      "input.schedules[0].schedule.interval.timezone",
+    ],
+    ["a missing storage block", { schedules: [], storageBlock: "no-such-type/none" }, "NOT_FOUND", "input.storageBlock"],
+    ["a broken parameter schema", { schedules: [], parameterOpenapiSchema: { type: "nope" } }, "VALIDATION_FAILED", "input.parameterOpenapiSchema"],
+    ["an empty work queue name", { schedules: [], workQueueName: " " }, "BAD_USER_INPUT", "input.workQueueName"],
+  ];
+  it.each(changes)("%s", async (_name, change, code, field) => {
+    const before = await read();
+    expect(before.schedules).toHaveLength(3);
+    // everything else changes too, so any partial write would show
+    const input = { ...EXISTING, version: "2", description: "changed", tags: ["x"], parameters: { n: 9 }, paused: true, concurrencyLimit: 7, ...change };
+    await expectRejected(APPLY, { input }, { code, field });
+    expect(await read()).toEqual(before);
+  });
+});
+
+describe("malformed GraphQL gets a code too", () => {
+  it("a syntax error: GRAPHQL_PARSE_FAILED", async () => {
+    await expectRejected("mutation { applyDeployment(input: { flowName: ", undefined, { code: "GRAPHQL_PARSE_FAILED" });
+  });
+
+  it("an unknown field: GRAPHQL_VALIDATION_FAILED", async () => {
+    await expectRejected("query { deployment(slug: \"base/existing\") { id noSuchField } }", undefined, { code: "GRAPHQL_VALIDATION_FAILED" });
+  });
+
+  it("an unknown argument: GRAPHQL_VALIDATION_FAILED", async () => {
+    await expectRejected("query { deployment(nope: 1) { id } }", undefined, { code: "GRAPHQL_VALIDATION_FAILED" });
+  });
+
+  it("a missing required variable: BAD_USER_INPUT", async () => {
+    await expectRejected(APPLY, {}, { code: "BAD_USER_INPUT", field: "input" });
+  });
+
+  it("a variable of the wrong shape: BAD_USER_INPUT naming the field", async () => {
+    await expectRejected(APPLY, { input: { flowName: "bad" } }, { code: "BAD_USER_INPUT", field: "input" });
+  });
+});

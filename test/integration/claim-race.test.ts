@@ -1,0 +1,73 @@
+// Two concurrent PENDING proposals for one SCHEDULED run: exactly one claim wins (DESIGN invariant 2).
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestApp, type TestApp } from "../harness/test-app.js";
+
+const CLAIM = /* GraphQL */ `
+  mutation Claim($input: SetFlowRunStateInput!) {
+    setFlowRunState(input: $input) { status reason state { id type } }
+  }
+`;
+
+const HISTORY = /* GraphQL */ `
+  query History($id: ID!) { flowRun(id: $id) { stateType states { id type } } }
+`;
+
+const RUNS = 30;
+
+let t: TestApp;
+let deploymentId: string;
+
+beforeAll(async () => {
+  t = await createTestApp();
+  const r = await t.ok(`mutation { applyDeployment(input: { flowName: "race", name: "d", workPoolName: "race-pool" }) { deployment { id } } }`);
+  deploymentId = r.applyDeployment.deployment.id;
+});
+afterAll(async () => {
+  await t.close();
+});
+
+async function newRuns(n: number): Promise<string[]> {
+  const ids: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const r = await t.ok(`mutation($input: CreateFlowRunInput!) { createFlowRun(input: $input) { id } }`, { input: { deploymentId } });
+    ids.push(r.createFlowRun.id);
+  }
+  return ids;
+}
+
+function claim(flowRunId: string) {
+  return t.gql(CLAIM, { input: { flowRunId, state: { type: "PENDING" } } });
+}
+
+/** Both answers of one race, then the run's stored history. */
+async function expectOneWinner(flowRunId: string, answers: Array<Awaited<ReturnType<typeof claim>>>): Promise<void> {
+  for (const a of answers) expect(a.errors, JSON.stringify(a.errors)).toBeUndefined();
+  const results = answers.map((a) => a.data.setFlowRunState);
+  expect(results.map((r) => r.status).sort(), flowRunId).toEqual(["ABORT", "ACCEPT"]);
+  const winner = results.find((r) => r.status === "ACCEPT")!;
+  const loser = results.find((r) => r.status === "ABORT")!;
+  expect(winner.state.type).toBe("PENDING");
+  // the loser is told about the winner's claim, not about the state it read before the lock
+  expect(loser.state).toEqual(winner.state);
+  expect(loser.reason).toMatch(/PENDING state and cannot transition to a PENDING state/);
+  const run = (await t.ok(HISTORY, { id: flowRunId })).flowRun;
+  expect(run.stateType).toBe("PENDING");
+  expect(run.states.map((s: any) => s.type)).toEqual(["SCHEDULED", "PENDING"]);
+  expect(run.states[1].id).toBe(winner.state.id);
+}
+
+describe("concurrent claims", () => {
+  it(`lets exactly one of two simultaneous PENDING proposals win, for ${RUNS} runs one after another`, async () => {
+    const ids = await newRuns(RUNS);
+    for (const id of ids) {
+      const answers = await Promise.all([claim(id), claim(id)]);
+      await expectOneWinner(id, answers);
+    }
+  });
+
+  it(`lets exactly one claim win per run when ${RUNS} races run at the same time`, async () => {
+    const ids = await newRuns(RUNS);
+    const races = await Promise.all(ids.map((id) => Promise.all([claim(id), claim(id)])));
+    for (let i = 0; i < ids.length; i++) await expectOneWinner(ids[i]!, races[i]!);
+  });
+});

@@ -1,0 +1,42 @@
+// Subscriptions across server replicas: two apps on one database share events through real
+// Redis (ORDO_REDIS_URL), so a client of replica A sees a run changed through replica B.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { FlowRunStateChangedDocument, type FlowRunStateChangedSubscription } from "../../src/client/generated/graphql.js";
+import { OrdoClient } from "../../src/client/ordo-client.js";
+import { collect } from "../harness/streams.js";
+import { createTestApp, type TestApp } from "../harness/test-app.js";
+
+const redisUrl = process.env.ORDO_TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
+let a: TestApp;
+let b: TestApp;
+let clientOfA: OrdoClient;
+
+beforeAll(async () => {
+  a = await createTestApp({ redisUrl });
+  b = await createTestApp({ redisUrl, databaseUrl: a.databaseUrl });
+  clientOfA = new OrdoClient((await a.app.start()).url);
+});
+afterAll(async () => {
+  await clientOfA.close();
+  await b.close();
+  await a.close();
+});
+
+describe("fan-out through Redis", () => {
+  it("delivers a state change made on replica B to a subscriber of replica A", async () => {
+    const d = await b.ok(`mutation { applyDeployment(input: { flowName: "fan", name: "out" }) { deployment { id } } }`);
+    const deploymentId = d.applyDeployment.deployment.id as string;
+    const events = collect<FlowRunStateChangedSubscription>(clientOfA.subscribe(FlowRunStateChangedDocument, { deploymentId }));
+    const created: string[] = [];
+    await events.waitUntil(async () => {
+      const r = await b.ok(`mutation($id: ID!) { createFlowRun(input: { deploymentId: $id }) { id } }`, { id: deploymentId });
+      created.push(r.createFlowRun.id);
+    }, (all) => all.length > 0);
+    const last = created.at(-1)!;
+    await b.ok(`mutation($id: ID!) { setFlowRunState(input: { flowRunId: $id, state: { type: PENDING } }) { status } }`, { id: last });
+    const all = await events.waitFor((items) => items.some((e) => e.flowRunStateChanged.flowRun.id === last && e.flowRunStateChanged.state.type === "PENDING"));
+    expect(all.every((e) => created.includes(e.flowRunStateChanged.flowRun.id))).toBe(true);
+    events.stop();
+  });
+
+});
