@@ -13,9 +13,10 @@ import "./modules/log.js";
 import "./modules/work-pool.js";
 import "./modules/block.js";
 import { builder } from "./builder.js";
+import { rejectNulInArguments } from "./nul-arguments.js";
 
 builder.queryType({});
 builder.mutationType({});
 builder.subscriptionType({});
 
-export const schema = builder.toSchema({ sortSchema: true });
+export const schema = rejectNulInArguments(builder.toSchema({ sortSchema: true }));

@@ -20,7 +20,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const pgUrl = process.env.ORDO_TEST_DATABASE_URL;
   if (pgUrl) {
     const template = new URL(pgUrl);
-    const name = `${template.pathname.slice(1) || "ordo_test"}_template`;
+    const name = `${template.pathname.slice(1) || "ordo_test"}__template`;
     template.pathname = `/${name}`;
     await dropTestDatabases(pgUrl);
     const admin = new pg.Client({ connectionString: adminUrl(pgUrl) });

@@ -11,8 +11,10 @@ export function adminUrl(url: string): string {
   return u.toString();
 }
 
+/** Per-run names are "<prefix>__template" and "<prefix>__<random>": the double underscore keeps
+ * one prefix ("ordo_test") from matching another's databases ("ordo_test_a__…") when dropping. */
 function prefixOf(url: string): string {
-  return new URL(url).pathname.slice(1).replace(/_template$/, "") || "ordo_test";
+  return new URL(url).pathname.slice(1).replace(/__template$/, "") || "ordo_test";
 }
 
 export async function freshDatabaseUrl(): Promise<string> {
@@ -22,7 +24,7 @@ export async function freshDatabaseUrl(): Promise<string> {
     copyFileSync(template.slice("file:".length), file);
     return `file:${file}`;
   }
-  const name = `${prefixOf(template)}_${randomUUID().replace(/-/g, "").slice(0, 12)}`;
+  const name = `${prefixOf(template)}__${randomUUID().replace(/-/g, "").slice(0, 12)}`;
   const admin = new pg.Client({ connectionString: adminUrl(template) });
   await admin.connect();
   try {
@@ -43,7 +45,7 @@ export async function dropTestDatabases(baseUrl: string): Promise<void> {
   try {
     const { rows } = await admin.query<{ datname: string }>(
       "SELECT datname FROM pg_database WHERE datname = $1 OR datname LIKE $2",
-      [`${prefix}_template`, `${prefix}\\_%`],
+      [`${prefix}__template`, `${prefix}\\_\\_%`],
     );
     for (const { datname } of rows) await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
   } finally {
