@@ -16,7 +16,42 @@ export interface OrdoConfig {
   graphiql: boolean;
   /** apply pending migrations at start */
   migrate: boolean;
+  services: ServiceSettings;
+  /** third-party block plugin packages to load besides plugins/* and marked packages */
+  plugins: string[];
+  /** base64 of 32 bytes; when absent a key is generated once and kept in the database */
+  encryptionKey: string | null;
 }
+
+/** Background services; the numbers are Prefect's defaults (prefect-server-notes §3). */
+export interface ServiceSettings {
+  /** run the background loops at all (tests drive them by hand) */
+  enabled: boolean;
+  scheduler: {
+    loopSeconds: number;
+    /** the fast pass for deployments changed since the last pass */
+    recentLoopSeconds: number;
+    minRuns: number;
+    maxRuns: number;
+    minScheduledTimeSeconds: number;
+    maxScheduledTimeSeconds: number;
+    insertBatchSize: number;
+  };
+  lateRuns: { loopSeconds: number; afterSeconds: number };
+}
+
+/** env variable → [path in ServiceSettings, default, minimum] */
+const NUMERIC_SETTINGS = {
+  ORDO_SCHEDULER_LOOP_SECONDS: ["scheduler.loopSeconds", 60, 1],
+  ORDO_SCHEDULER_RECENT_LOOP_SECONDS: ["scheduler.recentLoopSeconds", 5, 1],
+  ORDO_SCHEDULER_MIN_RUNS: ["scheduler.minRuns", 3, 0],
+  ORDO_SCHEDULER_MAX_RUNS: ["scheduler.maxRuns", 100, 1],
+  ORDO_SCHEDULER_MIN_SCHEDULED_TIME_SECONDS: ["scheduler.minScheduledTimeSeconds", 3600, 0],
+  ORDO_SCHEDULER_MAX_SCHEDULED_TIME_SECONDS: ["scheduler.maxScheduledTimeSeconds", 100 * 86400, 60],
+  ORDO_SCHEDULER_INSERT_BATCH_SIZE: ["scheduler.insertBatchSize", 500, 1],
+  ORDO_LATE_RUNS_LOOP_SECONDS: ["lateRuns.loopSeconds", 5, 1],
+  ORDO_LATE_RUNS_AFTER_SECONDS: ["lateRuns.afterSeconds", 15, 0],
+} as const;
 
 const ENV_SCHEMA = {
   type: "object",
@@ -29,6 +64,10 @@ const ENV_SCHEMA = {
     ORDO_LOG_LEVEL: { enum: ["debug", "info", "warn", "error"] },
     ORDO_GRAPHIQL: { enum: ["true", "false", "1", "0"] },
     ORDO_MIGRATE: { enum: ["true", "false", "1", "0"] },
+    ORDO_SERVICES: { enum: ["true", "false", "1", "0"] },
+    ORDO_PLUGINS: { type: "string", pattern: "^\\s*[@a-zA-Z0-9._/-]+(\\s*,\\s*[@a-zA-Z0-9._/-]+)*\\s*$" },
+    ORDO_ENCRYPTION_KEY: { type: "string", pattern: "^[A-Za-z0-9+/_-]{43}=?$" },
+    ...Object.fromEntries(Object.keys(NUMERIC_SETTINGS).map((k) => [k, { type: "string", pattern: "^[0-9]+$" }])),
   },
 } as const;
 
@@ -36,9 +75,17 @@ const HINTS: Record<string, string> = {
   ORDO_DATABASE_URL: "expected file:/path/to/ordo.db or postgresql://user:pass@host:5432/db",
   ORDO_PORT: "expected a port number",
   ORDO_REDIS_URL: "expected redis://host:6379",
+  ORDO_PLUGINS: "expected package names separated by commas",
+  ORDO_ENCRYPTION_KEY: "expected 32 random bytes in base64, e.g. `openssl rand -base64 32`",
 };
 
 export class ConfigError extends Error {}
+
+/** Settings echoed in errors never show a key or a password. */
+function shown(name: string, value: string | undefined): string {
+  if (name === "ORDO_ENCRYPTION_KEY") return "(hidden)";
+  return JSON.stringify(value?.replace(/(\/\/[^:/@]*:)[^@]*@/, "$1****@"));
+}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): OrdoConfig {
   const vars = Object.fromEntries(Object.entries(env).filter(([k, v]) => k.startsWith("ORDO_") && v !== "" && v !== undefined));
@@ -46,14 +93,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): OrdoConfig {
   if (!validate(vars)) {
     const lines = (validate.errors ?? []).map((e) => {
       const name = e.instancePath.slice(1);
-      return `  ${name}=${JSON.stringify(vars[name])}: ${e.message}${HINTS[name] ? ` (${HINTS[name]})` : ""}`;
+      return `  ${name}=${shown(name, vars[name])}: ${e.message}${HINTS[name] ? ` (${HINTS[name]})` : ""}`;
     });
     throw new ConfigError(`Invalid Ordo settings:\n${lines.join("\n")}`);
   }
+  const flag = (v: string | undefined, dflt: boolean) => (v === undefined ? dflt : v === "true" || v === "1");
   const home = path.resolve(vars.ORDO_HOME ?? path.join(os.homedir(), ".ordo"));
   const port = Number(vars.ORDO_PORT ?? 4200);
+  const services = defaultServiceSettings();
+  for (const [name, [at, , min]] of Object.entries(NUMERIC_SETTINGS)) {
+    const raw = vars[name];
+    if (raw === undefined) continue;
+    if (Number(raw) < min) throw new ConfigError(`Invalid Ordo settings:\n  ${name}=${raw}: must be at least ${min}`);
+    const [group, key] = at.split(".") as [keyof Omit<ServiceSettings, "enabled">, string];
+    (services[group] as Record<string, number>)[key] = Number(raw);
+  }
+  services.enabled = flag(vars.ORDO_SERVICES, true);
   if (port > 65535) throw new ConfigError(`Invalid Ordo settings:\n  ORDO_PORT=${port}: must be at most 65535`);
-  const flag = (v: string | undefined, dflt: boolean) => (v === undefined ? dflt : v === "true" || v === "1");
   return {
     home,
     databaseUrl: vars.ORDO_DATABASE_URL ?? `file:${path.join(home, "ordo.db")}`,
@@ -63,7 +119,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): OrdoConfig {
     logLevel: (vars.ORDO_LOG_LEVEL as OrdoConfig["logLevel"]) ?? "info",
     graphiql: flag(vars.ORDO_GRAPHIQL, true),
     migrate: flag(vars.ORDO_MIGRATE, true),
+    services,
+    plugins: (vars.ORDO_PLUGINS ?? "").split(",").map((p) => p.trim()).filter(Boolean),
+    encryptionKey: vars.ORDO_ENCRYPTION_KEY ?? null,
   };
+}
+
+export function defaultServiceSettings(): ServiceSettings {
+  const settings = { enabled: true, scheduler: {}, lateRuns: {} } as ServiceSettings;
+  for (const [at, dflt] of Object.values(NUMERIC_SETTINGS)) {
+    const [group, key] = at.split(".") as [keyof Omit<ServiceSettings, "enabled">, string];
+    (settings[group] as Record<string, number>)[key] = dflt;
+  }
+  return settings;
 }
 
 export function isPostgresUrl(url: string): boolean {

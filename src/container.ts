@@ -6,16 +6,23 @@ import type { Database } from "./db/prisma-client.js";
 import { DeploymentService } from "./domain/deployments/deployment.service.js";
 import { FlowRunService } from "./domain/flow-runs/flow-run.service.js";
 import { LogService } from "./domain/logs/log.service.js";
+import { SchedulingService } from "./domain/scheduling/scheduling.service.js";
 import type { DomainServices } from "./domain/services.js";
 import type { EventBus } from "./events/event-bus.js";
 import { Orchestrator } from "./orchestration/orchestrator.js";
-import { CLOCK, CONFIG, DATABASE, EVENTS, JSON_SCHEMAS, PRISMA, type Clock } from "./tokens.js";
+import { LOGGER as BLOCK_LOGGER, registerBlockRegistry, type BlockRegistry } from "./blocks/index.js";
+import { BlockDocumentService } from "./domain/blocks/block-document.service.js";
+import type { Logger } from "./server/logger.js";
+import { CLOCK, CONFIG, DATABASE, ENCRYPTION_KEY, EVENTS, JSON_SCHEMAS, PRISMA, type Clock } from "./tokens.js";
 import { JsonSchemaValidator } from "./validation/ajv.js";
 
 export interface ContainerParts {
   config: OrdoConfig;
   database: Database;
   events: EventBus;
+  registry: BlockRegistry;
+  encryptionKey: Buffer;
+  logger: Logger;
   clock?: Clock;
 }
 
@@ -28,7 +35,11 @@ export function createContainer(parts: ContainerParts): DependencyContainer {
   c.registerInstance(EVENTS, parts.events);
   c.registerInstance(CLOCK, parts.clock ?? { now: () => new Date() });
   c.registerInstance(JSON_SCHEMAS, new JsonSchemaValidator());
-  for (const cls of [Orchestrator, DeploymentService, FlowRunService, LogService]) {
+  c.registerInstance(ENCRYPTION_KEY, parts.encryptionKey);
+  // plugins may inject the logger; the registry checks every token they ask for is bound
+  c.registerInstance(BLOCK_LOGGER, parts.logger);
+  registerBlockRegistry(c, parts.registry);
+  for (const cls of [Orchestrator, DeploymentService, FlowRunService, LogService, SchedulingService, BlockDocumentService]) {
     c.registerSingleton(cls as never);
   }
   return c;
@@ -39,5 +50,7 @@ export function resolveServices(c: DependencyContainer): DomainServices {
     deployments: c.resolve(DeploymentService),
     flowRuns: c.resolve(FlowRunService),
     logs: c.resolve(LogService),
+    scheduling: c.resolve(SchedulingService),
+    blocks: c.resolve(BlockDocumentService),
   };
 }

@@ -17,3 +17,5 @@ export const PRISMA: InjectionToken<Db> = Symbol("Prisma");
 export const EVENTS: InjectionToken<EventBus> = Symbol("EventBus");
 export const CLOCK: InjectionToken<Clock> = Symbol("Clock");
 export const JSON_SCHEMAS: InjectionToken<JsonSchemaValidator> = Symbol("JsonSchemaValidator");
+/** the 32-byte AES-256-GCM key for block secrets (domain/blocks/encryption-key.ts) */
+export const ENCRYPTION_KEY: InjectionToken<Buffer> = Symbol("EncryptionKey");

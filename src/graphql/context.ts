@@ -8,4 +8,6 @@ export interface GraphQLContext {
   db: Db;
   services: DomainServices;
   events: EventBus;
+  /** block documents this operation asked to see with includeSecrets */
+  revealSecrets: Set<string>;
 }

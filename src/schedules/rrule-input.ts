@@ -1,39 +1,41 @@
-// Checks an RRULE text for storage: pins a DTSTART and rejects rules that can never fire or that
+// Checks an RRULE text for storage: normalizes it and rejects rules that can never fire or that
 // would hang rrule.js, which validates almost nothing itself (BYHOUR=25, COUNT=0, INTERVAL=0 all parse).
 import type { Options, RRuleSet as RRuleSetType } from "rrule";
 import { Frequency, rrulestr } from "./rrule-lib.js";
 
 export const MAX_RRULE_LENGTH = 6500; // Prefect's limit
 
-// Floating wall-clock midnight, read in the schedule's timezone (Prefect's default DTSTART). Fixed
-// rather than "now": the text is hashed into scheduleKey, and without a DTSTART rrule.js would use
-// the current second as the phase. Date generation must fast-forward sub-daily rules from here.
+// The phase origin of a rule without DTSTART: floating midnight 2020-01-01 in the schedule's zone
+// (Prefect's default). It is never written into the text, which is hashed into scheduleKey; the
+// DTSTART pinned on write (pinSchedule) lies on the grid it starts. Validation parses with it, so a
+// rule's checks do not depend on the day it is applied (rrule.js would use the current second).
 export const DEFAULT_DTSTART = "20200101T000000";
+export const DEFAULT_DTSTART_FLOATING = Date.UTC(2020, 0, 1);
 
 /** A reason the rule is unusable; the caller turns it into a ScheduleInputError. */
 export class RRuleProblem extends Error {}
 
 export interface NormalizedRRule {
+  /** The text as written, one property per line; no DTSTART is added (see pinSchedule). */
   rrule: string;
   /** TZID written on the DTSTART line, if any. */
   dtstartTzid: string | null;
+  hasDtstart: boolean;
 }
 
 export function normalizeRRule(raw: string): NormalizedRRule {
-  // One line per property, no CR or padding: equal rules must give equal text (it is hashed).
-  let text = raw.split(/\r?\n/).map((line) => line.trim()).filter(Boolean).join("\n");
+  // One line per property, no CR or padding: equal rules must give equal text (it is hashed). A
+  // bare "FREQ=…" line gets its RRULE: name, so both spellings are one schedule.
+  const lines = raw.split(/\r?\n/).map((line) => line.trim()).filter(Boolean);
+  const text = lines.map((line) => (line.includes(":") ? line : `RRULE:${line}`)).join("\n");
   if (text === "") throw new RRuleProblem("it is empty");
   if (raw.length > MAX_RRULE_LENGTH) {
     throw new RRuleProblem(`it is ${raw.length} characters long, at most ${MAX_RRULE_LENGTH} are allowed`);
   }
-  if (!/^DTSTART[;:]/im.test(text)) {
-    // A bare "FREQ=…" line only parses on its own, so give it its RRULE: name before prepending.
-    if (!text.includes(":")) text = `RRULE:${text}`;
-    text = `DTSTART:${DEFAULT_DTSTART}\n${text}`;
-  }
+  const hasDtstart = /^DTSTART[;:]/im.test(text);
   let set: RRuleSetType;
   try {
-    set = rrulestr(text, { forceset: true }) as RRuleSetType;
+    set = rrulestr(hasDtstart ? text : `DTSTART:${DEFAULT_DTSTART}\n${text}`, { forceset: true }) as RRuleSetType;
   } catch (error) {
     // rrule.js throws TypeErrors from deep inside (e.g. "reading 'n'" for BYDAY=XX): not worth showing.
     const detail = error instanceof Error && error.constructor === Error ? firstLine(error.message) : "";
@@ -46,7 +48,7 @@ export function normalizeRRule(raw: string): NormalizedRRule {
   for (const rule of rules) checkRule(rule.origOptions, "RRULE");
   for (const rule of set.exrules()) checkRule(rule.origOptions, "EXRULE");
   const tzid = /^DTSTART;(?:[^:\n]*;)?TZID=([^;:\n]+)/im.exec(text)?.[1] ?? null;
-  return { rrule: text, dtstartTzid: tzid };
+  return { rrule: text, dtstartTzid: tzid, hasDtstart };
 }
 
 type IntRule = [key: keyof Options, name: string, max: number, signed: boolean, min?: number];

@@ -3,6 +3,7 @@ import { rrulestr } from "./rrule-lib.js";
 import {
   canonicalScheduleJson,
   parseScheduleInput,
+  pinSchedule,
   ScheduleInputError,
   scheduleKey,
   toScheduleDefinition,
@@ -154,11 +155,19 @@ describe("parseScheduleInput: rrule", () => {
     expect(e.field).toBe("rrule.timezone");
   });
 
-  it("pins a floating 2020-01-01 DTSTART and fills UTC", () => {
+  it("stores the rule as written: no DTSTART injected, no pin, UTC filled, RRULE: name added", () => {
     const def = parseScheduleInput({ rrule: { rrule: " FREQ=DAILY;COUNT=3 " } });
-    expect(def).toEqual({ kind: "rrule", rrule: "DTSTART:20200101T000000\nRRULE:FREQ=DAILY;COUNT=3", timezone: "UTC" });
-    const first = rrulestr((def as { rrule: string }).rrule).after(new Date(Date.UTC(2000, 0, 1)), true);
-    expect(first?.toISOString()).toBe("2020-01-01T00:00:00.000Z");
+    expect(def).toEqual({ kind: "rrule", rrule: "RRULE:FREQ=DAILY;COUNT=3", timezone: "UTC" });
+    expect("dtstart" in def).toBe(false);
+    expect(canonicalScheduleJson(def)).toBe(canonicalScheduleJson(parseScheduleInput({ rrule: { rrule: "RRULE:FREQ=DAILY;COUNT=3" } })));
+    expect(rrulestr((def as { rrule: string }).rrule).options.count).toBe(3);
+  });
+
+  it("validates against the 2020-01-01 origin, so checks do not depend on the day", () => {
+    expect(inputError({ rrule: { rrule: "FREQ=DAILY;UNTIL=20190101T000000" } }).message).toMatch(/UNTIL is before DTSTART/);
+    expect(parseScheduleInput({ rrule: { rrule: "FREQ=DAILY;UNTIL=20210101T000000" } })).toMatchObject({ kind: "rrule" });
+    // Reachability is judged from the origin's phase (midnight), which the pin keeps.
+    expect(parseScheduleInput({ rrule: { rrule: "FREQ=HOURLY;INTERVAL=24;BYHOUR=0" } })).toMatchObject({ kind: "rrule" });
   });
 
   it("keeps an explicit DTSTART, normalises line endings, takes the zone from TZID", () => {
@@ -166,7 +175,7 @@ describe("parseScheduleInput: rrule", () => {
       kind: "rrule", rrule: "DTSTART;TZID=America/New_York:20240101T090000\nRRULE:FREQ=HOURLY;INTERVAL=24;BYHOUR=9", timezone: "America/New_York",
     });
     expect(parseScheduleInput({ rrule: { rrule: "RRULE:FREQ=WEEKLY;BYDAY=MO\nEXDATE:20240108T000000", timezone: "Europe/Paris" } })).toEqual({
-      kind: "rrule", rrule: "DTSTART:20200101T000000\nRRULE:FREQ=WEEKLY;BYDAY=MO\nEXDATE:20240108T000000", timezone: "Europe/Paris",
+      kind: "rrule", rrule: "RRULE:FREQ=WEEKLY;BYDAY=MO\nEXDATE:20240108T000000", timezone: "Europe/Paris",
     });
   });
 });
@@ -197,6 +206,18 @@ describe("canonicalScheduleJson and scheduleKey", () => {
     expect(scheduleKey(null, daily("UTC"))).not.toBe(scheduleKey(null, daily("Asia/Tokyo")));
   });
 
+  it("leaves an rrule's pin out, so re-applying the same input later finds the stored schedule", () => {
+    const input = { rrule: { rrule: "FREQ=MINUTELY;INTERVAL=7", timezone: "Europe/Paris" } };
+    const stored = pinSchedule(parseScheduleInput(input), new Date("2026-01-05T10:00:00Z"));
+    const reapplied = pinSchedule(parseScheduleInput(input), new Date("2026-01-05T10:09:00Z"));
+    expect((stored as { dtstart?: string }).dtstart).not.toBe((reapplied as { dtstart?: string }).dtstart);
+    // what the reconciler compares: the stored row read back vs the new input
+    expect(canonicalScheduleJson(toScheduleDefinition(JSON.stringify(stored)))).toBe(canonicalScheduleJson(reapplied));
+    expect(canonicalScheduleJson(stored)).not.toContain("dtstart");
+    expect(scheduleKey(null, stored)).toBe(scheduleKey(null, reapplied));
+    expect(scheduleKey(null, stored)).toBe(scheduleKey(null, parseScheduleInput(input)));
+  });
+
   it("uses the slug when given", () => {
     expect(scheduleKey("nightly", cron("0 9 * * *"))).toBe("nightly");
     expect(scheduleKey("nightly", cron("0 10 * * *"))).toBe("nightly");
@@ -216,6 +237,12 @@ describe("toScheduleDefinition", () => {
     }
   });
 
+  it("keeps an rrule's pin (stored next to the definition, outside its canonical JSON)", () => {
+    const def = pinSchedule(parseScheduleInput({ rrule: { rrule: "FREQ=DAILY" } }), new Date("2026-03-04T05:06:07Z"));
+    expect(toScheduleDefinition(JSON.stringify(def))).toEqual({ kind: "rrule", rrule: "RRULE:FREQ=DAILY", timezone: "UTC", dtstart: "2026-03-04T00:00:00.000Z" });
+    expect(toScheduleDefinition({ ...def, dtstart: null })).not.toHaveProperty("dtstart");
+  });
+
   it.each<[string, unknown]>([
     ["null", null],
     ["bad JSON", "{"],
@@ -226,6 +253,7 @@ describe("toScheduleDefinition", () => {
     ["a bad anchor", { kind: "interval", interval: 5, anchorDate: "soon", timezone: "UTC" }],
     ["no dayOr", { kind: "cron", cron: "0 9 * * *", timezone: "UTC" }],
     ["no rrule", { kind: "rrule", timezone: "UTC" }],
+    ["a bad pin", { kind: "rrule", rrule: "RRULE:FREQ=DAILY", timezone: "UTC", dtstart: "yesterday" }],
   ])("throws a plain Error on %s", (_, json) => {
     expect(() => toScheduleDefinition(json)).toThrow(Error);
     try {

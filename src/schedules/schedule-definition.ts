@@ -4,6 +4,8 @@ import { CronExpressionParser } from "cron-parser";
 import { DateTime, IANAZone } from "luxon";
 import { normalizeRRule, RRuleProblem } from "./rrule-input.js";
 
+export { pinSchedule } from "./pin-schedule.js";
+
 export interface IntervalDefinition {
   kind: "interval";
   /** Seconds. */
@@ -21,9 +23,14 @@ export interface CronDefinition {
 }
 export interface RRuleDefinition {
   kind: "rrule";
-  /** RFC 5545 text, always with a DTSTART line; a floating DTSTART is wall clock in `timezone`. */
+  /** RFC 5545 text as written (normalized); a floating date is wall clock in `timezone`. */
   rrule: string;
   timezone: string;
+  /**
+   * ISO UTC instant used as DTSTART when the text has none: pinned on write (pinSchedule). Not
+   * part of the schedule's identity: canonicalScheduleJson and scheduleKey leave it out.
+   */
+  dtstart?: string;
 }
 export type ScheduleDefinition = IntervalDefinition | CronDefinition | RRuleDefinition;
 
@@ -130,7 +137,11 @@ function checkTimezone(value: string | null | undefined, field: string): string 
   return value;
 }
 
-/** JSON with a fixed key order per kind, so equal definitions give equal strings (and keys). */
+/**
+ * JSON with a fixed key order per kind, so equal definitions give equal strings (and keys). An
+ * rrule's pinned `dtstart` is left out: it depends on when the schedule was first written, and the
+ * same input applied again later must be recognised as the same schedule.
+ */
 export function canonicalScheduleJson(def: ScheduleDefinition): string {
   switch (def.kind) {
     case "interval":
@@ -173,9 +184,13 @@ export function toScheduleDefinition(json: unknown): ScheduleDefinition {
       if (typeof v.cron !== "string") throw bad("cron");
       if (typeof v.dayOr !== "boolean") throw bad("dayOr");
       return { kind: "cron", cron: v.cron, timezone: v.timezone, dayOr: v.dayOr };
-    case "rrule":
+    case "rrule": {
       if (typeof v.rrule !== "string") throw bad("rrule");
-      return { kind: "rrule", rrule: v.rrule, timezone: v.timezone };
+      const def: RRuleDefinition = { kind: "rrule", rrule: v.rrule, timezone: v.timezone };
+      if (v.dtstart === undefined || v.dtstart === null) return def;
+      if (typeof v.dtstart !== "string" || Number.isNaN(Date.parse(v.dtstart))) throw bad("dtstart");
+      return { ...def, dtstart: v.dtstart };
+    }
     default:
       throw new Error(`Stored schedule definition has unknown kind ${quote(String(v.kind))}`);
   }

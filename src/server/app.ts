@@ -4,11 +4,16 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { DependencyContainer } from "tsyringe";
 import type { OrdoConfig } from "../config.js";
+import { loadPlugins } from "../blocks/index.js";
 import { createContainer, resolveServices } from "../container.js";
+import { registerBlockTypes } from "../domain/blocks/block-type-registration.js";
+import { resolveEncryptionKey } from "../domain/blocks/encryption-key.js";
 import { migrateDatabase } from "../db/migrate.js";
 import { createDatabase, type Database } from "../db/prisma-client.js";
 import { createEventBus, type EventBus } from "../events/event-bus.js";
-import type { Clock } from "../tokens.js";
+import { startBackgroundServices, type BackgroundServices } from "../services/background-services.js";
+import { CLOCK, type Clock } from "../tokens.js";
+import type { DomainServices } from "../domain/services.js";
 import { attachGraphQLWs } from "./graphql-ws.js";
 import { createLogger, type Logger } from "./logger.js";
 import { createOrdoYoga, type OrdoYoga } from "./yoga.js";
@@ -19,6 +24,7 @@ export interface OrdoApp {
   database: Database;
   events: EventBus;
   logger: Logger;
+  services: DomainServices;
   /** listens on config.host:config.port (port 0 = any free port); resolves to the GraphQL URL */
   start(): Promise<{ url: string; port: number }>;
   stop(): Promise<void>;
@@ -26,18 +32,23 @@ export interface OrdoApp {
 
 export async function buildApp(config: OrdoConfig, overrides: { clock?: Clock; logger?: Logger } = {}): Promise<OrdoApp> {
   const logger = overrides.logger ?? createLogger(config.logLevel);
+  // plugins first: a broken plugin stops the boot before anything else happens
+  const registry = await loadPlugins({ packages: config.plugins });
   if (config.migrate) await migrateDatabase(config.databaseUrl);
   const database = await createDatabase(config.databaseUrl);
+  await registerBlockTypes(database, registry);
+  const encryptionKey = await resolveEncryptionKey(database, config.encryptionKey);
   const events = createEventBus(config.redisUrl);
-  const container = createContainer({ config, database, events, clock: overrides.clock });
+  const container = createContainer({ config, database, events, registry, encryptionKey, logger, clock: overrides.clock });
   const services = resolveServices(container);
   const yoga = createOrdoYoga({
     graphiql: config.graphiql,
     logger,
-    context: () => ({ db: database.client, services, events }),
+    context: () => ({ db: database.client, services, events, revealSecrets: new Set<string>() }),
   });
   let http: Server | null = null;
   let ws: { dispose(): Promise<void> } | null = null;
+  let background: BackgroundServices | null = null;
 
   return {
     yoga,
@@ -45,6 +56,7 @@ export async function buildApp(config: OrdoConfig, overrides: { clock?: Clock; l
     database,
     events,
     logger,
+    services,
     async start() {
       http = createServer(yoga);
       ws = attachGraphQLWs(http, yoga);
@@ -52,11 +64,15 @@ export async function buildApp(config: OrdoConfig, overrides: { clock?: Clock; l
         http!.once("error", reject);
         http!.listen(config.port, config.host, () => resolve());
       });
+      if (config.services.enabled) {
+        background = startBackgroundServices({ config, database, scheduling: services.scheduling, clock: container.resolve(CLOCK), logger });
+      }
       const { port } = http.address() as AddressInfo;
       const host = config.host.includes(":") ? `[${config.host}]` : config.host;
       return { url: `http://${host}:${port}${yoga.graphqlEndpoint}`, port };
     },
     async stop() {
+      await background?.stop();
       await ws?.dispose();
       if (http) {
         http.closeAllConnections();

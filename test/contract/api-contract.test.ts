@@ -29,12 +29,8 @@ const contract = buildSchema(
   `${contractSdl}\n${relay}\ntype PageInfo { hasNextPage: Boolean! hasPreviousPage: Boolean! startCursor: String endCursor: String }`,
 );
 
-/** Built by the block-registry and execution issues. */
+/** Built by the execution issue. */
 const PENDING = new Set([
-  "Query.blockTypes",
-  "Query.blockType",
-  "Query.blockDocuments",
-  "Query.blockDocument",
   "Mutation.claimFlowRuns",
   "Mutation.workerHeartbeat",
   "Mutation.createWorkPool",
@@ -42,17 +38,11 @@ const PENDING = new Set([
   "Mutation.deleteWorkPool",
   "Mutation.createWorkQueue",
   "Mutation.updateWorkQueue",
-  "Mutation.createBlockDocument",
-  "Mutation.updateBlockDocument",
-  "Mutation.deleteBlockDocument",
   "ClaimFlowRunsInput",
-  "CreateBlockDocumentInput",
   "WorkPoolInput",
   "WorkPoolUpdateInput",
   "WorkQueueInput",
   "WorkQueueUpdateInput",
-  "BlockDocumentConnection",
-  "BlockDocumentEdge",
 ]);
 
 function differences(expected: GraphQLNamedType, actual: GraphQLNamedType | undefined): string[] {

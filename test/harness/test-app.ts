@@ -1,7 +1,7 @@
 // Builds an Ordo app on a fresh database for one test file, with a movable clock, and a typed-enough
 // helper to run GraphQL through yoga.fetch (no network) or against the started server.
 import "reflect-metadata";
-import type { OrdoConfig } from "../../src/config.js";
+import { loadConfig, type OrdoConfig } from "../../src/config.js";
 import { buildApp, type OrdoApp } from "../../src/server/app.js";
 import { createLogger } from "../../src/server/logger.js";
 import type { Clock } from "../../src/tokens.js";
@@ -37,16 +37,13 @@ export async function createTestApp(overrides: Partial<OrdoConfig> = {}): Promis
   // a second app on the same database (replica tests) passes databaseUrl explicitly
   const databaseUrl = overrides.databaseUrl ?? (await freshDatabaseUrl());
   const clock = new TestClock();
+  // the real settings loader with a test environment: services off (tests run passes by hand)
+  const base = loadConfig({ ORDO_HOME: "/nonexistent", ORDO_PORT: "0", ORDO_LOG_LEVEL: "error", ORDO_GRAPHIQL: "false", ORDO_MIGRATE: "false" });
   const config: OrdoConfig = {
-    home: "/nonexistent",
+    ...base,
     databaseUrl,
-    host: "127.0.0.1",
-    port: 0,
-    redisUrl: null,
-    logLevel: "error",
-    graphiql: false,
-    migrate: false,
     ...overrides,
+    services: { ...base.services, enabled: false, ...overrides.services },
   };
   const app = await buildApp(config, { clock, logger: createLogger("error") });
   const gql = async <T>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>> => {

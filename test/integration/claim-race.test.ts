@@ -1,7 +1,6 @@
 // Two concurrent PENDING proposals for one SCHEDULED run: exactly one claim wins (DESIGN invariant 2).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { spawn } from "node:child_process";
-import { fileURLToPath } from "node:url";
+import { startReplica } from "../harness/replica.js";
 import { createTestApp, type GraphQLResponse, type TestApp } from "../harness/test-app.js";
 
 const CLAIM = /* GraphQL */ `
@@ -41,57 +40,12 @@ function claim(flowRunId: string): Promise<GraphQLResponse> {
   return t.gql(CLAIM, { input: { flowRunId, state: { type: "PENDING" } } });
 }
 
-/**
- * `ordo server` in a child process on the same database (port 0), standing in for a second replica.
- * It runs with the real clock: claims do not depend on time.
- */
-async function startReplica(databaseUrl: string): Promise<{ claim(id: string): Promise<GraphQLResponse>; stop(): Promise<void> }> {
-  const appModule = new URL("../../src/server/app.ts", import.meta.url).href;
-  const loggerModule = new URL("../../src/server/logger.ts", import.meta.url).href;
-  const script = `
-    import "reflect-metadata";
-    const { buildApp } = await import(${JSON.stringify(appModule)});
-    const { createLogger } = await import(${JSON.stringify(loggerModule)});
-    const config = { home: "/nonexistent", databaseUrl: process.env.REPLICA_DATABASE_URL, host: "127.0.0.1", port: 0,
-      redisUrl: null, logLevel: "error", graphiql: false, migrate: false };
-    const app = await buildApp(config, { logger: createLogger("error") });
-    const { url } = await app.start();
-    process.stdout.write(url + "\\n");
-    process.stdin.on("end", () => app.stop().then(() => process.exit(0)));
-    process.stdin.resume();
-  `;
-  const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
-    cwd: fileURLToPath(new URL("../..", import.meta.url)),
-    env: { ...process.env, REPLICA_DATABASE_URL: databaseUrl },
-    stdio: ["pipe", "pipe", "pipe"],
-  });
-  let stderr = "";
-  child.stderr.on("data", (d) => (stderr += d));
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = "";
-    child.stdout.on("data", (d) => {
-      out += d;
-      const line = out.split("\n")[0];
-      if (out.includes("\n") && line) resolve(line.trim());
-    });
-    child.once("exit", (code) => reject(new Error(`replica exited (${code}) before listening: ${stderr}`)));
-  });
+/** A second server process on the same database; claims do not depend on time. */
+async function startClaimingReplica(databaseUrl: string): Promise<{ claim(id: string): Promise<GraphQLResponse>; stop(): Promise<void> }> {
+  const replica = await startReplica(databaseUrl);
   return {
-    async claim(flowRunId) {
-      const res = await fetch(url, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ query: CLAIM, variables: { input: { flowRunId, state: { type: "PENDING" } } } }),
-      });
-      return (await res.json()) as GraphQLResponse;
-    },
-    async stop() {
-      child.stdin.end();
-      const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
-      await exited;
-      clearTimeout(timer);
-    },
+    claim: (flowRunId) => replica.gql(CLAIM, { input: { flowRunId, state: { type: "PENDING" } } }),
+    stop: () => replica.stop(),
   };
 }
 
@@ -130,7 +84,7 @@ describe("concurrent claims", () => {
   it(`lets exactly one claim win when a second server process on the same database races, for ${RUNS} runs`, async () => {
     // Another process has its own connection, so the two transactions really contend in the
     // database (in one process the SQLite adapter's mutex would serialise them anyway).
-    const replica = await startReplica(t.databaseUrl);
+    const replica = await startClaimingReplica(t.databaseUrl);
     try {
       const ids = await newRuns(RUNS);
       for (const id of ids) {

@@ -1,6 +1,7 @@
 // Checks and normalizes an applyDeployment input into a plan, before any write: every problem is
 // a coded error naming its field. Only fields present in the input are planned (absent = unchanged).
-import { parseScheduleInput, scheduleKey, ScheduleInputError, type ScheduleDefinition, type ScheduleInput } from "../../schedules/schedule-definition.js";
+import { scheduleKey, type ScheduleDefinition, type ScheduleInput } from "../../schedules/schedule-definition.js";
+import { parseSchedule } from "../scheduling/parse-schedule.js";
 import type { JsonSchemaValidator } from "../../validation/ajv.js";
 import { BadUserInputError, validationFailed } from "../errors.js";
 import { checkName } from "../flows/flow-names.js";
@@ -73,7 +74,7 @@ export interface DeploymentPlan {
 
 const SLUG = /^[a-z0-9][a-z0-9._-]*$/;
 
-export function planDeployment(input: DeploymentInput, schemas: JsonSchemaValidator): DeploymentPlan {
+export function planDeployment(input: DeploymentInput, schemas: JsonSchemaValidator, now: Date): DeploymentPlan {
   const plan: DeploymentPlan = {
     flowName: checkName(input.flowName, "input.flowName"),
     name: checkName(input.name, "input.name"),
@@ -102,7 +103,7 @@ export function planDeployment(input: DeploymentInput, schemas: JsonSchemaValida
     c.concurrencyLimit = n;
   }
   if (input.tags !== undefined) plan.tags = normalizeTags(input.tags, "input.tags") ?? [];
-  if (input.schedules !== undefined) plan.schedules = planSchedules(input.schedules ?? []);
+  if (input.schedules !== undefined) plan.schedules = planSchedules(input.schedules ?? [], now);
   if (input.workPoolName !== undefined || input.workQueueName !== undefined) {
     plan.queue = {
       poolName: nonEmpty(input.workPoolName, "input.workPoolName"),
@@ -131,21 +132,14 @@ function failNull(field: string): never {
   throw new BadUserInputError(`${field} must be a JSON object`, field);
 }
 
-function planSchedules(inputs: DeploymentScheduleInput[]): PlannedSchedule[] {
+function planSchedules(inputs: DeploymentScheduleInput[], now: Date): PlannedSchedule[] {
   const byKey = new Map<string, number>();
   return inputs.map((s, i) => {
     const field = `input.schedules[${i}]`;
     if (s.slug !== undefined && s.slug !== null && (!SLUG.test(s.slug) || s.slug.length > 100)) {
       throw new BadUserInputError(`${field}.slug must be lowercase letters, digits, ".", "_" or "-" (at most 100)`, `${field}.slug`);
     }
-    let definition: ScheduleDefinition;
-    try {
-      definition = parseScheduleInput(s.schedule);
-    } catch (e) {
-      if (!(e instanceof ScheduleInputError)) throw e;
-      const f = e.field ? `${field}.schedule.${e.field}` : `${field}.schedule`;
-      throw new BadUserInputError(`${f}: ${e.message}`, f);
-    }
+    const definition = parseSchedule(s.schedule, `${field}.schedule`, now);
     const key = scheduleKey(s.slug ?? null, definition);
     const twin = byKey.get(key);
     if (twin !== undefined) {

@@ -25,8 +25,8 @@ export class DeploymentService {
 
   /** Creates or updates the deployment named (flowName, name); only fields present in the input change. */
   async apply(input: DeploymentInput): Promise<{ id: string; created: boolean }> {
-    const plan = planDeployment(input, this.schemas);
     const now = this.clock.now();
+    const plan = planDeployment(input, this.schemas, now);
     return inTransaction(this.db, async (tx) => {
       const flow = await ensureFlow(tx, plan.flowName);
       const existing = await tx.deployment.findUnique({ where: { flowId_name: { flowId: flow.id, name: plan.name } } });

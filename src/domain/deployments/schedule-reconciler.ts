@@ -3,54 +3,54 @@
 // changed or went away lose their future runs.
 import type { Tx } from "../../db/prisma-client.js";
 import { canonicalScheduleJson, toScheduleDefinition } from "../../schedules/schedule-definition.js";
+import { json } from "../../db/json-columns.js";
 import { canonicalJson } from "../json.js";
 import type { PlannedSchedule } from "./deployment-input.js";
 
 export interface ReconcileResult {
   /** keys of schedules whose future runs are stale: changed definition, parameters, activity, or removed */
   staleKeys: string[];
-  changed: boolean;
 }
 
 export async function reconcileSchedules(tx: Tx, deploymentId: string, planned: PlannedSchedule[]): Promise<ReconcileResult> {
   const existing = await tx.deploymentSchedule.findMany({ where: { deploymentId } });
   const byKey = new Map(existing.map((s) => [s.scheduleKey, s]));
   const staleKeys: string[] = [];
-  let changed = false;
   for (const p of planned) {
     const found = byKey.get(p.key);
     byKey.delete(p.key);
     if (!found) {
-      changed = true;
       await tx.deploymentSchedule.create({
         data: {
           deploymentId,
           slug: p.slug,
           scheduleKey: p.key,
           active: p.active,
-          schedule: p.definition as never,
-          parameters: p.parameters as never,
+          schedule: json(p.definition),
+          parameters: json(p.parameters),
           position: p.position,
         },
       });
       continue;
     }
-    const sameRuns =
-      found.active === p.active &&
-      canonicalScheduleJson(toScheduleDefinition(found.schedule)) === canonicalScheduleJson(p.definition) &&
-      canonicalJson(found.parameters) === canonicalJson(p.parameters);
+    // the canonical form leaves out an rrule's pinned DTSTART, so an unchanged rule keeps its pin
+    const sameDefinition = canonicalScheduleJson(toScheduleDefinition(found.schedule)) === canonicalScheduleJson(p.definition);
+    const sameRuns = sameDefinition && found.active === p.active && canonicalJson(found.parameters) === canonicalJson(p.parameters);
     if (sameRuns && found.position === p.position) continue;
-    changed = true;
     if (!sameRuns) staleKeys.push(p.key);
     await tx.deploymentSchedule.update({
       where: { id: found.id },
-      data: { active: p.active, schedule: p.definition as never, parameters: p.parameters as never, position: p.position },
+      data: {
+        active: p.active,
+        ...(sameDefinition ? {} : { schedule: json(p.definition) }),
+        parameters: json(p.parameters),
+        position: p.position,
+      },
     });
   }
   for (const gone of byKey.values()) {
     staleKeys.push(gone.scheduleKey);
-    changed = true;
     await tx.deploymentSchedule.delete({ where: { id: gone.id } });
   }
-  return { staleKeys, changed };
+  return { staleKeys };
 }

@@ -1,5 +1,5 @@
-// Blocks as deployments reference them: BlockType, BlockSchema and BlockDocument (secrets masked).
-import { maskSecrets } from "../../domain/blocks/secret-fields.js";
+// Blocks: types registered by plugins, their schemas, and block documents (secrets masked unless
+// the query asks includeSecrets), with their queries and mutations.
 import { builder } from "../builder.js";
 import { stringList } from "./json-fields.js";
 
@@ -32,7 +32,7 @@ export const BlockSchema = builder.prismaObject("BlockSchema", {
   }),
 });
 
-builder.prismaObject("BlockDocument", {
+export const BlockDocument = builder.prismaObject("BlockDocument", {
   fields: (t) => ({
     id: t.exposeID("id"),
     name: t.exposeString("name"),
@@ -47,10 +47,96 @@ builder.prismaObject("BlockDocument", {
     data: t.field({
       type: "JSON",
       description: 'secret fields are "********" unless the query asked includeSecrets and the caller may see them',
-      select: { data: true, blockSchema: { select: { secretFields: true } } },
-      resolve: (d) => maskSecrets(d.data, stringList(d.blockSchema.secretFields)),
+      select: { id: true, data: true, blockSchema: { select: { secretFields: true } } },
+      resolve: (d, _args, ctx) => ctx.services.blocks.present(d.data, d.blockSchema.secretFields, ctx.revealSecrets.has(d.id)),
     }),
     created: t.expose("created", { type: "DateTime" }),
     updated: t.expose("updated", { type: "DateTime" }),
   }),
 });
+
+const BlockDocumentConnection = builder.connectionObject({ type: BlockDocument, name: "BlockDocumentConnection" });
+
+const CreateBlockDocumentInput = builder.inputType("CreateBlockDocumentInput", {
+  fields: (t) => ({
+    blockTypeSlug: t.string({ required: true }),
+    name: t.string({ description: "lowercase letters, digits and -; required unless isAnonymous" }),
+    data: t.field({ type: "JSON", required: true, description: "validated against the block type's schema" }),
+    isAnonymous: t.boolean({ description: "auto-named, hidden from listings by default: inline configuration" }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  blockTypes: t.prismaField({
+    type: ["BlockType"],
+    description: "block types of the loaded plugins, optionally only those with a capability (read-path, put-directory, run-infrastructure, …)",
+    args: { capability: t.arg.string() },
+    resolve: (query, _root, args, ctx) =>
+      ctx.db.blockType.findMany({ ...query, where: { slug: { in: ctx.services.blocks.slugs(args.capability) } }, orderBy: { slug: "asc" } }),
+  }),
+  blockType: t.prismaField({
+    type: "BlockType",
+    nullable: true,
+    args: { slug: t.arg.string({ required: true }) },
+    resolve: (query, _root, args, ctx) => ctx.db.blockType.findUnique({ ...query, where: { slug: args.slug } }),
+  }),
+  blockDocuments: t.prismaConnection(
+    {
+      type: "BlockDocument",
+      cursor: "id",
+      args: { blockTypeSlug: t.arg.string(), includeAnonymous: t.arg.boolean({ description: "default false" }) },
+      totalCount: (_parent, args, ctx) => ctx.db.blockDocument.count({ where: blockDocumentWhere(args) }),
+      resolve: (query, _root, args, ctx) =>
+        ctx.db.blockDocument.findMany({ ...query, where: blockDocumentWhere(args), orderBy: [{ name: "asc" }, { id: "asc" }] }),
+    },
+    BlockDocumentConnection,
+  ),
+  blockDocument: t.prismaField({
+    type: "BlockDocument",
+    nullable: true,
+    description: "by id, or by slug blockTypeSlug/name",
+    args: { id: t.arg.id(), slug: t.arg.string(), includeSecrets: t.arg.boolean({ description: "show secret fields in clear" }) },
+    resolve: async (query, _root, args, ctx) => {
+      const [type, name, ...rest] = args.slug?.split("/") ?? [];
+      const doc = args.id
+        ? await ctx.db.blockDocument.findUnique({ ...query, where: { id: args.id } })
+        : type && name && rest.length === 0
+          ? await ctx.db.blockDocument.findFirst({ ...query, where: { name, blockType: { slug: type } } })
+          : null;
+      if (doc && args.includeSecrets) ctx.revealSecrets.add(doc.id);
+      return doc;
+    },
+  }),
+}));
+
+function blockDocumentWhere(args: { blockTypeSlug?: string | null; includeAnonymous?: boolean | null }) {
+  return {
+    ...(args.blockTypeSlug ? { blockType: { slug: args.blockTypeSlug } } : {}),
+    ...(args.includeAnonymous ? {} : { isAnonymous: false }),
+  };
+}
+
+builder.mutationFields((t) => ({
+  createBlockDocument: t.prismaField({
+    type: "BlockDocument",
+    args: { input: t.arg({ type: CreateBlockDocumentInput, required: true }) },
+    resolve: async (query, _root, args, ctx) => {
+      const { id } = await ctx.services.blocks.create(args.input);
+      return ctx.db.blockDocument.findUniqueOrThrow({ ...query, where: { id } });
+    },
+  }),
+  updateBlockDocument: t.prismaField({
+    type: "BlockDocument",
+    description: "merge: shallow merge into existing data; masked secret values keep the stored secret",
+    args: { id: t.arg.id({ required: true }), data: t.arg({ type: "JSON", required: true }), merge: t.arg.boolean() },
+    resolve: async (query, _root, args, ctx) => {
+      await ctx.services.blocks.update(args.id, args.data, args.merge ?? false);
+      return ctx.db.blockDocument.findUniqueOrThrow({ ...query, where: { id: args.id } });
+    },
+  }),
+  deleteBlockDocument: t.boolean({
+    description: "false when there was no such document; CONFLICT while a deployment uses it",
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (_root, args, ctx) => ctx.services.blocks.delete(args.id),
+  }),
+}));

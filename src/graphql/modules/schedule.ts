@@ -81,3 +81,16 @@ export const DeploymentScheduleInput = builder.inputType("DeploymentScheduleInpu
     parameters: t.field({ type: "JSON" }),
   }),
 });
+
+builder.queryFields((t) => ({
+  previewSchedule: t.field({
+    type: ["DateTime"],
+    description: "the next dates a schedule would run at (validated like applyDeployment's schedules), so a UI or CLI can show them first",
+    args: {
+      schedule: t.arg({ type: ScheduleInput, required: true }),
+      count: t.arg.int({ defaultValue: 10, description: "1 to 1,000" }),
+      after: t.arg({ type: "DateTime", description: "default now (inclusive)" }),
+    },
+    resolve: (_root, args, ctx) => ctx.services.scheduling.preview(args.schedule, { count: args.count ?? 10, after: args.after }),
+  }),
+}));

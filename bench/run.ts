@@ -1,0 +1,11 @@
+// `npm run bench`: every benchmark, each printing its figures next to a baseline measured in the
+// same run. ORDO_BENCH_DATABASE_URL=postgresql://… runs the database benchmarks on PostgreSQL.
+import { benchSchedulerThroughput } from "./scheduler/scheduler-throughput.js";
+
+const only = process.argv[2];
+const benches: Array<[string, () => Promise<void>]> = [["scheduler", benchSchedulerThroughput]];
+for (const [name, run] of benches) {
+  if (only && only !== name) continue;
+  console.log(`\n# ${name}`);
+  await run();
+}

@@ -1,0 +1,24 @@
+// What the rest of Ordo (server, domain, worker, CLI) uses from the blocks layer. Plugins import
+// only the SDK, as "ordo/blocks-sdk".
+export { discoverPlugins, loadPlugins, parsePluginList, REPO_ROOT, type DiscoveredPlugin, type LoadPluginsOptions, type PluginDiscoveryOptions } from "./block-loader.js";
+export { BlockRegistry, canonicalJson, schemaChecksum, type PluginOrigin, type RegisteredBlockType, type RegisteredPlugin } from "./block-registry.js";
+export { BLOCK_REGISTRY, blockTypesWithCapability, capabilityToken, registerBlockRegistry } from "./block-container.js";
+export { InvalidBlockConfigError, MissingBlockDependencyError, PluginLoadError, RegistryFrozenError, UnknownBlockTypeError } from "./errors.js";
+export { MANIFEST_FIELD, SLUG_PATTERN } from "./manifest.js";
+export { isSecretPath } from "./secret-paths.js";
+export {
+  decryptSecretFields,
+  decryptValue,
+  encryptSecretFields,
+  encryptValue,
+  generateEncryptionKey,
+  InvalidEncryptionKeyError,
+  isEncryptedSecret,
+  MaskedSecretWithoutValueError,
+  maskSecretFields,
+  mergeMaskedSecrets,
+  parseEncryptionKey,
+  SecretDecryptionError,
+  SECRET_MASK,
+} from "./secrets.js";
+export * from "./sdk.js";

@@ -1,0 +1,200 @@
+// The block plugin SDK, the only module plugins import (as "ordo/blocks-sdk"): plugin and block
+// type definitions, the capability interfaces implementations provide, and injectable tokens.
+import type { FromSchema, JSONSchema } from "json-schema-to-ts";
+
+export type { FromSchema, JSONSchema } from "json-schema-to-ts";
+
+export const CAPABILITIES = ["read-path", "write-path", "get-directory", "put-directory", "run-infrastructure"] as const;
+export type Capability = (typeof CAPABILITIES)[number];
+
+/** The methods each capability needs; the loader checks the implementation class has every one. */
+export const CAPABILITY_METHODS: Readonly<Record<Capability, readonly string[]>> = {
+  "read-path": ["readPath"],
+  "write-path": ["writePath"],
+  "get-directory": ["getDirectory"],
+  "put-directory": ["putDirectory"],
+  "run-infrastructure": ["run", "kill"],
+};
+
+/** Paths are relative to the block's own location (e.g. a storage block's base path). */
+export interface ReadPath {
+  readPath(path: string): Promise<Buffer>;
+}
+
+export interface WritePath {
+  writePath(path: string, content: Buffer | string): Promise<void>;
+}
+
+export interface GetDirectory {
+  /** Copies the block's `from` folder (null: its root) into the local folder. */
+  getDirectory(from: string | null, localPath: string): Promise<void>;
+}
+
+export interface PutDirectory {
+  /** Copies a local folder into the block's `to` folder, skipping what the ignore file (gitignore syntax) matches. */
+  putDirectory(localPath: string, to: string | null, ignoreFile?: string): Promise<{ files: number }>;
+}
+
+export interface InfrastructureJob {
+  command: string[];
+  env: Record<string, string>;
+  workingDir?: string;
+  labels?: Record<string, string>;
+  onOutput?: (stream: "stdout" | "stderr", line: string) => void;
+  signal?: AbortSignal;
+}
+
+export interface InfrastructureResult {
+  pid: number;
+  exitCode: number | null;
+  signal?: string | null;
+}
+
+export interface RunInfrastructure {
+  run(job: InfrastructureJob): Promise<InfrastructureResult>;
+  /** Stops what `run` started: politely first, forcibly once the grace period is over. */
+  kill(pid: string | number, gracePeriodSeconds?: number): Promise<void>;
+}
+
+export interface CapabilityInterfaces {
+  "read-path": ReadPath;
+  "write-path": WritePath;
+  "get-directory": GetDirectory;
+  "put-directory": PutDirectory;
+  "run-infrastructure": RunInfrastructure;
+}
+
+type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
+
+/** What an implementation must provide for the declared capabilities. */
+export type ImplementationOf<C extends readonly Capability[]> = [C[number]] extends [never]
+  ? object
+  : UnionToIntersection<CapabilityInterfaces[C[number]]>;
+
+/** Raised by `kill` when there is nothing (left) to kill, so callers can tell it from a failure. */
+export class InfrastructureNotFoundError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "InfrastructureNotFoundError";
+  }
+}
+
+// ---- injection tokens -------------------------------------------------------------------------
+
+/**
+ * A typed injection token. Tokens are registered symbols (Symbol.for) so the server and a plugin
+ * agree on them even when the SDK module is loaded twice (e.g. through a symlink).
+ */
+export type Token<T> = symbol & { readonly __ordoTokenOf?: T };
+
+export function defineToken<T>(key: string): Token<T> {
+  return Symbol.for(`ordo.blocks.${key}`) as Token<T>;
+}
+
+export interface BlockLogger {
+  debug(msg: string, detail?: unknown): void;
+  info(msg: string, detail?: unknown): void;
+  warn(msg: string, detail?: unknown): void;
+  error(msg: string, detail?: unknown): void;
+}
+
+export interface BlockTypeInfo {
+  slug: string;
+  plugin: string;
+}
+
+/** The host's logger. Never log a configuration: it holds decrypted secrets. */
+export const LOGGER: Token<BlockLogger> = defineToken("Logger");
+/** The decrypted configuration of the instance being built (also passed as the first constructor argument). */
+export const BLOCK_CONFIG: Token<unknown> = defineToken("BlockConfig");
+/** Which block type and plugin the instance being built belongs to. */
+export const BLOCK_TYPE: Token<BlockTypeInfo> = defineToken("BlockType");
+
+export type TokenValues<D extends readonly Token<unknown>[]> = {
+  -readonly [K in keyof D]: D[K] extends Token<infer T> ? T : never;
+};
+
+// ---- definitions ------------------------------------------------------------------------------
+
+/**
+ * The configuration type a schema describes; write schemas `as const` (with additionalProperties:
+ * false for exact types). Properties with a `default` stay optional: validation does not fill
+ * defaults in, so the implementation must apply them itself.
+ */
+export type ConfigOf<S extends JSONSchema> = FromSchema<S, { keepDefaultedPropertiesOptional: true }>;
+
+export interface BlockTypeSpec<S extends JSONSchema, C extends readonly Capability[], D extends readonly Token<unknown>[]> {
+  /** ^[a-z0-9-]+$, unique across all plugins */
+  slug: string;
+  name: string;
+  description?: string;
+  documentationUrl?: string;
+  logoUrl?: string;
+  /** JSON Schema draft 2020-12 of the configuration; its top level is an object */
+  schema: S;
+  /** dot paths into the configuration, `*` matching any key: encrypted at rest, masked in responses */
+  secretFields?: readonly string[];
+  capabilities: C;
+  /** protected types cannot be changed by users (Prefect's system blocks) */
+  isProtected?: boolean;
+  /** tokens resolved from the container and passed after the configuration, in this order */
+  inject?: D;
+  // NoInfer: S, C and D come from schema, capabilities and inject; the class is checked against them.
+  implementation: NoInfer<new (config: ConfigOf<S>, ...deps: TokenValues<D>) => ImplementationOf<C>>;
+}
+
+/** A block type as the registry sees it; the type parameters keep the configuration and implementation types. */
+export interface BlockTypeDefinition<Config = unknown, Impl = unknown> {
+  readonly slug: string;
+  readonly name: string;
+  readonly description?: string;
+  readonly documentationUrl?: string;
+  readonly logoUrl?: string;
+  readonly schema: Readonly<Record<string, unknown>>;
+  readonly secretFields: readonly string[];
+  readonly capabilities: readonly Capability[];
+  readonly isProtected: boolean;
+  readonly inject: readonly Token<unknown>[];
+  // `any` deps: the registry resolves them by token; their types were checked by defineBlockType.
+  readonly implementation: new (config: Config, ...deps: any[]) => Impl;
+}
+
+export function defineBlockType<
+  const S extends JSONSchema,
+  const C extends readonly Capability[],
+  const D extends readonly Token<unknown>[] = [],
+>(spec: BlockTypeSpec<S, C, D>): NoInfer<BlockTypeDefinition<ConfigOf<S>, ImplementationOf<C>>> {
+  // No checks here: the loader validates every definition and reports one precise error.
+  return Object.freeze({
+    ...spec,
+    schema: spec.schema as unknown as Readonly<Record<string, unknown>>,
+    secretFields: spec.secretFields ?? [],
+    isProtected: spec.isProtected ?? false,
+    inject: spec.inject ?? [],
+  }) as unknown as BlockTypeDefinition<ConfigOf<S>, ImplementationOf<C>>;
+}
+
+/** Marks what definePlugin returned; a registered symbol so a second copy of the SDK still matches. */
+export const PLUGIN_BRAND: unique symbol = Symbol.for("ordo.blocks.plugin") as never;
+
+export interface PluginSpec {
+  /** the package name (the loader checks it equals package.json's name) */
+  name: string;
+  version?: string;
+  blockTypes: readonly BlockTypeDefinition<any, any>[];
+}
+
+export interface PluginDefinition extends Readonly<PluginSpec> {
+  readonly [PLUGIN_BRAND]: true;
+}
+
+export function definePlugin(spec: PluginSpec): PluginDefinition {
+  return Object.freeze({ ...spec, [PLUGIN_BRAND]: true as const });
+}
+
+export function isPluginDefinition(value: unknown): value is PluginDefinition {
+  return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[PLUGIN_BRAND] === true;
+}
+
+export type ConfigOfBlockType<B> = B extends BlockTypeDefinition<infer Config, any> ? Config : never;
+export type ImplementationOfBlockType<B> = B extends BlockTypeDefinition<any, infer Impl> ? Impl : never;

@@ -1,0 +1,47 @@
+// Leadership among server replicas on PostgreSQL: a session advisory lock held on a dedicated
+// connection, so only one replica's scheduler works at a time. SQLite has one server per file.
+import pg from "pg";
+import { pgConfigFromUrl } from "./pg-adapter.js";
+
+export interface LeaderLock {
+  /** true while this process holds the lock (tries to take it when it does not) */
+  acquire(): Promise<boolean>;
+  release(): Promise<void>;
+}
+
+export function createLeaderLock(databaseUrl: string, provider: "sqlite" | "postgresql", key: number): LeaderLock {
+  if (provider === "sqlite") return { acquire: async () => true, release: async () => {} };
+  let client: pg.Client | null = null;
+  let held = false;
+  return {
+    async acquire() {
+      if (held && client) return true;
+      try {
+        client ??= await connect(databaseUrl, () => {
+          // a dropped connection loses the lock: take it again on the next pass
+          client = null;
+          held = false;
+        });
+        const { rows } = await client.query<{ locked: boolean }>("SELECT pg_try_advisory_lock($1) AS locked", [key]);
+        held = rows[0]?.locked === true;
+      } catch {
+        held = false;
+      }
+      return held;
+    },
+    async release() {
+      const c = client;
+      client = null;
+      held = false;
+      await c?.end().catch(() => undefined);
+    },
+  };
+}
+
+async function connect(url: string, onLost: () => void): Promise<pg.Client> {
+  const c = new pg.Client(pgConfigFromUrl(url));
+  c.on("error", onLost);
+  c.on("end", onLost);
+  await c.connect();
+  return c;
+}

@@ -1,0 +1,149 @@
+// Block document use cases: create / update / delete, validated against the block type's schema,
+// with secret fields encrypted at rest and masked on the way out (DESIGN invariant 6).
+import { randomUUID } from "node:crypto";
+import { inject, injectable } from "tsyringe";
+import {
+  BLOCK_REGISTRY,
+  CAPABILITIES,
+  decryptSecretFields,
+  encryptSecretFields,
+  maskSecretFields,
+  MaskedSecretWithoutValueError,
+  mergeMaskedSecrets,
+  SLUG_PATTERN,
+  type BlockRegistry,
+  type Capability,
+} from "../../blocks/index.js";
+import { json } from "../../db/json-columns.js";
+import type { Database } from "../../db/prisma-client.js";
+import { isUniqueViolation } from "../../db/transaction.js";
+import { DATABASE, ENCRYPTION_KEY } from "../../tokens.js";
+import { BadUserInputError, ConflictError, NotFoundError, validationFailed } from "../errors.js";
+import { asStringArray, isPlainObject, type JsonObject } from "../json.js";
+
+export interface CreateBlockDocumentInput {
+  blockTypeSlug: string;
+  name?: string | null;
+  data?: unknown;
+  isAnonymous?: boolean | null;
+}
+
+@injectable()
+export class BlockDocumentService {
+  constructor(
+    @inject(DATABASE) private readonly db: Database,
+    @inject(BLOCK_REGISTRY) private readonly registry: BlockRegistry,
+    @inject(ENCRYPTION_KEY) private readonly key: Buffer,
+  ) {}
+
+  async create(input: CreateBlockDocumentInput): Promise<{ id: string }> {
+    const type = this.blockType(input.blockTypeSlug, "input.blockTypeSlug");
+    const anonymous = input.isAnonymous ?? false;
+    const name = input.name ?? (anonymous ? `anonymous-${randomUUID()}` : null);
+    if (!name) throw new BadUserInputError("input.name is required unless isAnonymous is true", "input.name");
+    if (!new RegExp(SLUG_PATTERN).test(name)) {
+      throw new BadUserInputError(`input.name must be lowercase letters, digits and "-", got "${name}"`, "input.name");
+    }
+    const data = this.checkData(type.slug, input.data, {}, type.secretFields, "input.data");
+    const rows = await this.rowsFor(type.slug, type.checksum);
+    const existing = await this.db.client.blockDocument.findUnique({ where: { blockTypeId_name: { blockTypeId: rows.typeId, name } } });
+    if (existing) throw new ConflictError(`A ${type.slug} block named "${name}" already exists`, "input.name");
+    try {
+      return await this.db.client.blockDocument.create({
+        data: {
+          name,
+          isAnonymous: anonymous,
+          blockTypeId: rows.typeId,
+          blockSchemaId: rows.schemaId,
+          data: json(encryptSecretFields(data, type.secretFields, this.key)),
+        },
+        select: { id: true },
+      });
+    } catch (e) {
+      if (isUniqueViolation(e)) throw new ConflictError(`A ${type.slug} block named "${name}" already exists`, "input.name");
+      throw e;
+    }
+  }
+
+  /** Replaces (or with merge, shallow-merges into) the data; "********" keeps a stored secret. */
+  async update(id: string, data: unknown, merge: boolean): Promise<void> {
+    const doc = await this.db.client.blockDocument.findUnique({ where: { id }, include: { blockType: true, blockSchema: true } });
+    if (!doc) throw new NotFoundError(`No block document with id ${id}`, "id");
+    const type = this.blockType(doc.blockType.slug, "id");
+    if (!isPlainObject(data)) throw new BadUserInputError("data must be a JSON object", "data");
+    const stored = decryptSecretFields(doc.data, asStringArray(doc.blockSchema.secretFields), this.key) as JsonObject;
+    const incoming = merge ? { ...stored, ...data } : data;
+    // validated (and re-encrypted) against the type's current schema: an update upgrades the document
+    const next = this.checkData(type.slug, incoming, stored, type.secretFields, "data");
+    const rows = await this.rowsFor(type.slug, type.checksum);
+    await this.db.client.blockDocument.update({
+      where: { id },
+      data: { data: json(encryptSecretFields(next, type.secretFields, this.key)), blockSchemaId: rows.schemaId },
+    });
+  }
+
+  /** Refuses while deployments use it (Prefect silently cascade-deletes them). */
+  async delete(id: string): Promise<boolean> {
+    const doc = await this.db.client.blockDocument.findUnique({
+      where: { id },
+      select: {
+        storageFor: { select: { name: true, flow: { select: { name: true } } } },
+        infrastructureFor: { select: { name: true, flow: { select: { name: true } } } },
+      },
+    });
+    if (!doc) return false;
+    const users = [...doc.storageFor, ...doc.infrastructureFor].map((d) => `${d.flow.name}/${d.name}`);
+    if (users.length) {
+      throw new ConflictError(`The block is used by deployment${users.length > 1 ? "s" : ""} ${[...new Set(users)].sort().join(", ")}`, "id");
+    }
+    await this.db.client.blockDocument.delete({ where: { id } });
+    return true;
+  }
+
+  /** Stored data as a response shows it: secrets masked, or decrypted when revealed. */
+  present(data: unknown, secretFields: unknown, reveal: boolean): unknown {
+    const paths = asStringArray(secretFields);
+    return reveal ? decryptSecretFields(data, paths, this.key) : maskSecretFields(data, paths);
+  }
+
+  /** Block type slugs registered by the loaded plugins, optionally only those with a capability. */
+  slugs(capability?: string | null): string[] {
+    if (!capability) return this.registry.list().map((t) => t.slug);
+    if (!(CAPABILITIES as readonly string[]).includes(capability)) {
+      throw new BadUserInputError(`capability must be one of ${CAPABILITIES.join(", ")}`, "capability");
+    }
+    return this.registry.byCapability(capability as Capability).map((t) => t.slug);
+  }
+
+  private blockType(slug: string, field: string) {
+    if (!new RegExp(SLUG_PATTERN).test(slug)) throw new BadUserInputError(`${field} must match ${SLUG_PATTERN}, got "${slug}"`, field);
+    if (!this.registry.has(slug)) throw new NotFoundError(`No block type "${slug}" (is its plugin loaded?)`, field);
+    return this.registry.get(slug);
+  }
+
+  private checkData(slug: string, data: unknown, stored: unknown, secretFields: readonly string[], field: string): JsonObject {
+    if (!isPlainObject(data)) throw new BadUserInputError(`${field} must be a JSON object`, field);
+    let merged: JsonObject;
+    try {
+      merged = mergeMaskedSecrets(data, stored, secretFields);
+    } catch (e) {
+      if (e instanceof MaskedSecretWithoutValueError) {
+        throw new BadUserInputError(`${field}: "********" can only keep a secret that is already stored`, field);
+      }
+      throw e;
+    }
+    const issues = this.registry.validate(slug, merged);
+    if (issues.length) throw validationFailed(field, `${slug} block data`, issues);
+    return merged;
+  }
+
+  private async rowsFor(slug: string, checksum: string): Promise<{ typeId: string; schemaId: string }> {
+    const schema = await this.db.client.blockSchema.findFirst({
+      where: { checksum, blockType: { slug } },
+      select: { id: true, blockTypeId: true },
+    });
+    // registration at boot writes these rows; their absence means the server booted without it
+    if (!schema) throw new Error(`block type ${slug} is not registered in the database`);
+    return { typeId: schema.blockTypeId, schemaId: schema.id };
+  }
+}

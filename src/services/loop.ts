@@ -1,0 +1,32 @@
+// A background loop: runs a task every `everySeconds`, never two at once, logging failures
+// instead of dying, and stopping cleanly (waiting for a pass in flight).
+import type { Logger } from "../server/logger.js";
+
+export interface Loop {
+  readonly name: string;
+  stop(): Promise<void>;
+}
+
+export function startLoop(name: string, everySeconds: number, task: () => Promise<unknown>, logger: Logger): Loop {
+  let timer: NodeJS.Timeout | null = null;
+  let running: Promise<void> | null = null;
+  let stopped = false;
+  const tick = () => {
+    running = task()
+      .then(() => undefined)
+      .catch((e) => logger.error(`${name} failed`, e))
+      .finally(() => {
+        running = null;
+        if (!stopped) timer = setTimeout(tick, everySeconds * 1000);
+      });
+  };
+  timer = setTimeout(tick, 0);
+  return {
+    name,
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await running;
+    },
+  };
+}

@@ -1,0 +1,86 @@
+// A second Ordo server in a child process on the same database (port 0), standing in for another
+// replica: SQLite transactions only serialize across processes, and two apps in one process would
+// block each other on better-sqlite3's synchronous lock. Commands go over stdin, one per line.
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import type { GraphQLResponse } from "./test-app.js";
+
+export interface Replica {
+  url: string;
+  gql(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse>;
+  /** one scheduler pass in the replica; resolves with its { deployments, runsInserted } */
+  schedule(): Promise<{ deployments: number; runsInserted: number }>;
+  stop(): Promise<void>;
+}
+
+export async function startReplica(databaseUrl: string): Promise<Replica> {
+  const mod = (p: string) => JSON.stringify(new URL(`../../src/${p}`, import.meta.url).href);
+  const script = `
+    import "reflect-metadata";
+    import { createInterface } from "node:readline";
+    const { buildApp } = await import(${mod("server/app.ts")});
+    const { createLogger } = await import(${mod("server/logger.ts")});
+    const { loadConfig } = await import(${mod("config.ts")});
+    const config = loadConfig({ ORDO_DATABASE_URL: process.env.REPLICA_DATABASE_URL, ORDO_PORT: "0", ORDO_LOG_LEVEL: "error",
+      ORDO_GRAPHIQL: "false", ORDO_MIGRATE: "false", ORDO_SERVICES: "false" });
+    const app = await buildApp(config, { logger: createLogger("error") });
+    const { url } = await app.start();
+    process.stdout.write("url " + url + "\\n");
+    for await (const line of createInterface({ input: process.stdin })) {
+      if (line === "schedule") {
+        const r = await app.services.scheduling.schedule();
+        process.stdout.write("scheduled " + JSON.stringify(r) + "\\n");
+      }
+    }
+    await app.stop();
+    process.exit(0);
+  `;
+  const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
+    cwd: fileURLToPath(new URL("../..", import.meta.url)),
+    env: { ...process.env, REPLICA_DATABASE_URL: databaseUrl },
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  let stderr = "";
+  child.stderr.on("data", (d) => (stderr += d));
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const waiters: Array<{ prefix: string; resolve: (rest: string) => void }> = [];
+  let buffer = "";
+  child.stdout.on("data", (d) => {
+    buffer += d;
+    let nl: number;
+    while ((nl = buffer.indexOf("\n")) >= 0) {
+      const line = buffer.slice(0, nl);
+      buffer = buffer.slice(nl + 1);
+      const i = waiters.findIndex((w) => line.startsWith(`${w.prefix} `));
+      if (i >= 0) waiters.splice(i, 1)[0]!.resolve(line.slice(line.indexOf(" ") + 1));
+    }
+  });
+  const next = (prefix: string) =>
+    new Promise<string>((resolve, reject) => {
+      waiters.push({ prefix, resolve });
+      void exited.then(() => reject(new Error(`replica exited: ${stderr}`)));
+    });
+  const url = await next("url");
+  return {
+    url,
+    async gql(query, variables) {
+      const res = await fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ query, variables }),
+      });
+      return (await res.json()) as GraphQLResponse;
+    },
+    async schedule() {
+      const answer = next("scheduled");
+      child.stdin.write("schedule\n");
+      return JSON.parse(await answer);
+    },
+    async stop() {
+      child.stdin.end();
+      const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
