@@ -12,6 +12,8 @@ import type { EventBus } from "./events/event-bus.js";
 import { Orchestrator } from "./orchestration/orchestrator.js";
 import { LOGGER as BLOCK_LOGGER, registerBlockRegistry, type BlockRegistry } from "./blocks/index.js";
 import { BlockDocumentService } from "./domain/blocks/block-document.service.js";
+import { ClaimService } from "./domain/work-pools/claim.service.js";
+import { WorkPoolService } from "./domain/work-pools/work-pool.service.js";
 import type { Logger } from "./server/logger.js";
 import { CLOCK, CONFIG, DATABASE, ENCRYPTION_KEY, EVENTS, JSON_SCHEMAS, PRISMA, type Clock } from "./tokens.js";
 import { JsonSchemaValidator } from "./validation/ajv.js";
@@ -39,7 +41,7 @@ export function createContainer(parts: ContainerParts): DependencyContainer {
   // plugins may inject the logger; the registry checks every token they ask for is bound
   c.registerInstance(BLOCK_LOGGER, parts.logger);
   registerBlockRegistry(c, parts.registry);
-  for (const cls of [Orchestrator, DeploymentService, FlowRunService, LogService, SchedulingService, BlockDocumentService]) {
+  for (const cls of [Orchestrator, DeploymentService, FlowRunService, LogService, SchedulingService, BlockDocumentService, WorkPoolService, ClaimService]) {
     c.registerSingleton(cls as never);
   }
   return c;
@@ -52,5 +54,7 @@ export function resolveServices(c: DependencyContainer): DomainServices {
     logs: c.resolve(LogService),
     scheduling: c.resolve(SchedulingService),
     blocks: c.resolve(BlockDocumentService),
+    workPools: c.resolve(WorkPoolService),
+    claims: c.resolve(ClaimService),
   };
 }

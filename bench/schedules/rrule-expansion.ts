@@ -1,11 +1,11 @@
 // Times nextDates over 10,000 rrule schedules (next 100 days / 100 runs each) against the naive
 // expansion Prefect #18861 suffered from: plain rrule.js between() walking from the 2020 DTSTART.
-// Run: node --import tsx bench/schedules/rrule-expansion.ts [count]
+// Run: node --import tsx bench/schedules/rrule-expansion.ts [count]  (or call benchRRuleExpansion)
+import { fileURLToPath } from "node:url";
 import { nextDates } from "../../src/schedules/next-dates.js";
 import { rrulestr } from "../../src/schedules/rrule-lib.js";
 import { parseScheduleInput, pinSchedule, type RRuleDefinition } from "../../src/schedules/schedule-definition.js";
 
-const COUNT = Number(process.argv[2] ?? 10_000);
 const NAIVE_BUDGET_MS = 30_000;
 const DAY = 86_400_000;
 const ZONES = ["UTC", "America/New_York", "Europe/London", "Europe/Berlin", "Asia/Tokyo", "Australia/Sydney"];
@@ -31,10 +31,10 @@ const RULES: [category: string, weight: number, make: () => string][] = [
   ["daily+exdate", 5, () => `FREQ=DAILY;BYHOUR=9\nEXDATE:20261225T090000,20270101T090000`],
 ];
 
-function makeCases(now: Date): Case[] {
+function makeCases(now: Date, count: number): Case[] {
   const total = RULES.reduce((sum, [, w]) => sum + w, 0);
   const cases: Case[] = [];
-  for (let i = 0; i < COUNT; i++) {
+  for (let i = 0; i < count; i++) {
     let r = rnd(total);
     const [category, , make] = RULES.find(([, w]) => (r -= w) < 0)!;
     const timezone = pick(ZONES);
@@ -93,17 +93,23 @@ function naive(cases: Case[], after: Date, before: Date) {
   return { total, measured, rows, wall: performance.now() - t0 };
 }
 
-const now = new Date();
-const after = now;
-const before = new Date(now.getTime() + 100 * DAY);
-const cases = makeCases(now);
-ours(cases.slice(0, 200), after, before); // warm-up (JIT, luxon's Intl formatters, caches)
-const run = ours(cases, after, before);
-console.log(`nextDates: ${cases.length} rrule schedules, next 100 days / 100 runs each`);
-console.log(`  total ${run.ms.toFixed(0)} ms, ${((run.ms * 1000) / cases.length).toFixed(1)} µs per schedule, ${run.dates} dates`);
-const base = naive(cases, after, before);
-const sampled = base.measured < cases.length;
-console.log(`naive rrule.js between() from the stored/2020 DTSTART${sampled ? ` (sampled: ${base.measured} of ${cases.length} measured in ${(base.wall / 1000).toFixed(1)} s, the rest extrapolated per category)` : ""}:`);
-for (const row of base.rows) console.log(row);
-console.log(`  total ${sampled ? "≈" : ""}${base.total.toFixed(0)} ms, ${((base.total * 1000) / cases.length).toFixed(1)} µs per schedule`);
-console.log(`ratio naive / nextDates: ${sampled ? "≈" : ""}${(base.total / run.ms).toFixed(1)}×`);
+export async function benchRRuleExpansion(count = 10_000): Promise<void> {
+  const now = new Date();
+  const after = now;
+  const before = new Date(now.getTime() + 100 * DAY);
+  const cases = makeCases(now, count);
+  ours(cases.slice(0, 200), after, before); // warm-up (JIT, luxon's Intl formatters, caches)
+  const run = ours(cases, after, before);
+  console.log(`nextDates: ${cases.length} rrule schedules, next 100 days / 100 runs each`);
+  console.log(`  total ${run.ms.toFixed(0)} ms, ${((run.ms * 1000) / cases.length).toFixed(1)} µs per schedule, ${run.dates} dates`);
+  const base = naive(cases, after, before);
+  const sampled = base.measured < cases.length;
+  console.log(`naive rrule.js between() from the stored/2020 DTSTART${sampled ? ` (sampled: ${base.measured} of ${cases.length} measured in ${(base.wall / 1000).toFixed(1)} s, the rest extrapolated per category)` : ""}:`);
+  for (const row of base.rows) console.log(row);
+  console.log(`  total ${sampled ? "≈" : ""}${base.total.toFixed(0)} ms, ${((base.total * 1000) / cases.length).toFixed(1)} µs per schedule`);
+  console.log(`ratio naive / nextDates: ${sampled ? "≈" : ""}${(base.total / run.ms).toFixed(1)}×`);
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  await benchRRuleExpansion(Number(process.argv[2] ?? 10_000));
+}

@@ -4,6 +4,8 @@ import type { DeploymentService } from "./deployments/deployment.service.js";
 import type { FlowRunService } from "./flow-runs/flow-run.service.js";
 import type { LogService } from "./logs/log.service.js";
 import type { SchedulingService } from "./scheduling/scheduling.service.js";
+import type { ClaimService } from "./work-pools/claim.service.js";
+import type { WorkPoolService } from "./work-pools/work-pool.service.js";
 
 export interface DomainServices {
   deployments: DeploymentService;
@@ -11,4 +13,6 @@ export interface DomainServices {
   logs: LogService;
   scheduling: SchedulingService;
   blocks: BlockDocumentService;
+  workPools: WorkPoolService;
+  claims: ClaimService;
 }

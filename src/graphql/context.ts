@@ -8,6 +8,4 @@ export interface GraphQLContext {
   db: Db;
   services: DomainServices;
   events: EventBus;
-  /** block documents this operation asked to see with includeSecrets */
-  revealSecrets: Set<string>;
 }

@@ -6,6 +6,15 @@ import { OrdoError, ValidationFailedError } from "../domain/errors.js";
 export type ErrorLogger = (error: unknown) => void;
 
 /**
+ * graphql-js quotes a whole rejected variable ("got invalid value { …, apiToken: "…" }; …"), which
+ * would echo secrets back; the message keeps the path and the reason, not the value.
+ */
+function withoutEchoedValue(message: string): string {
+  const m = /^(Variable "\$[^"]+" got invalid value) [\s\S]*?((?: at "[^"]*")?; [^;]*)$/.exec(message);
+  return m ? `${m[1]}${m[2]}` : message;
+}
+
+/**
  * graphql is loaded both as ESM (our code) and CommonJS (@graphql-tools' executor), so
  * `instanceof GraphQLError` fails across the two copies; recognize it by name instead.
  */
@@ -38,7 +47,7 @@ export function createMaskError(logInternal: ErrorLogger) {
     // graphql-js input coercion (bad scalar, missing field, @oneOf) comes without a code
     if (error.extensions.code === undefined) {
       const field = /at "([^"]+)"/.exec(error.message)?.[1] ?? /Variable "\$([^"]+)"/.exec(error.message)?.[1];
-      return new GraphQLError(error.message, {
+      return new GraphQLError(withoutEchoedValue(error.message), {
         nodes: error.nodes,
         path: error.path,
         extensions: { ...error.extensions, code: "BAD_USER_INPUT", ...(field ? { field } : {}) },

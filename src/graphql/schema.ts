@@ -11,6 +11,7 @@ import "./modules/flow-run-mutations.js";
 import "./modules/flow-run-subscriptions.js";
 import "./modules/log.js";
 import "./modules/work-pool.js";
+import "./modules/work-pool-mutations.js";
 import "./modules/block.js";
 import { builder } from "./builder.js";
 import { rejectNulInArguments } from "./nul-arguments.js";

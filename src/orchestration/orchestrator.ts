@@ -4,7 +4,7 @@
 import { inject, injectable } from "tsyringe";
 import type { Database, Tx } from "../db/prisma-client.js";
 import { lockFlowRun } from "../db/transaction.js";
-import { DATABASE } from "../tokens.js";
+import { CLOCK, DATABASE, type Clock } from "../tokens.js";
 import { bookkeeping, nextStateTimestamp } from "./bookkeeping.js";
 import { CORE_POLICY, FORCE_POLICY, evaluatePolicy } from "./policies.js";
 import type { RunSnapshot, TransitionContext } from "./rule.js";
@@ -38,10 +38,18 @@ export class FlowRunNotFound extends Error {}
 
 @injectable()
 export class Orchestrator {
-  constructor(@inject(DATABASE) private readonly db: Database) {}
+  constructor(
+    @inject(DATABASE) private readonly db: Database,
+    @inject(CLOCK) private readonly clock: Clock,
+  ) {}
 
-  async transition(tx: Tx, runId: string, proposal: Proposal, opts: { force?: boolean; now: Date }): Promise<TransitionResult> {
+  /**
+   * `now` defaults to the clock read after the run is locked: a transition that waited for the
+   * lock must not be stamped earlier than the one it waited for.
+   */
+  async transition(tx: Tx, runId: string, proposal: Proposal, options: { force?: boolean; now?: Date } = {}): Promise<TransitionResult> {
     if (!(await lockFlowRun(this.db, tx, runId))) throw new FlowRunNotFound(runId);
+    const opts = { force: options.force ?? false, now: options.now ?? this.clock.now() };
     const run = await tx.flowRun.findUniqueOrThrow({ where: { id: runId }, include: { state: true } });
     const current = run.state ? toStateValue(run.state) : null;
     const policy = (run.empiricalPolicy ?? {}) as RunPolicy;

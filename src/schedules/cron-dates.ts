@@ -15,12 +15,13 @@
 import { CronExpressionParser, type CronExpression } from "cron-parser";
 import { InstantCollector, MAX_CANDIDATES, type Window } from "./instant-collector.js";
 import type { CronDefinition } from "./schedule-definition.js";
-import { fromWallClock, searchStart } from "./wall-clock.js";
+import { fromWallClock, searchEnd, searchStart } from "./wall-clock.js";
 
 export function cronDates(def: CronDefinition, window: Window): Date[] {
   const collector = new InstantCollector(window);
   if (collector.done) return [];
   const start = searchStart(window.after.getTime(), def.timezone);
+  const end = searchEnd(window.before?.getTime(), def.timezone);
   // next() is strictly after currentDate (whole seconds), so start 1 ms early to include `after`.
   const expression = parse(def.cron, new Date(start - 1));
   const matchesBothDays = def.dayOr ? null : andFilter(def.cron);
@@ -31,6 +32,7 @@ export function cronDates(def: CronDefinition, window: Window): Date[] {
     } catch {
       break; // cron-parser throws when no later match exists (its loop guard or year range)
     }
+    if (floating > end) break;
     if (matchesBothDays && !matchesBothDays(floating)) {
       if (!collector.skip()) break;
       continue;

@@ -39,11 +39,6 @@ export class InstantCollector {
     return this.#done;
   }
 
-  /** Candidates examined so far (those before `after` included). */
-  get examined(): number {
-    return this.#examined;
-  }
-
   /** Examines one candidate; false once nothing more can change the answer. */
   push(instant: number, shifted = false): boolean {
     if (this.#done) return false;
@@ -68,11 +63,6 @@ export class InstantCollector {
     if (this.#done) return false;
     if (++this.#examined >= MAX_CANDIDATES) this.#done = true;
     return !this.#done;
-  }
-
-  /** Marks the answer complete (the generator is exhausted or hit its own bound). */
-  finish(): void {
-    this.#done = true;
   }
 
   result(): Date[] {

@@ -83,7 +83,7 @@ describe("nextDates agrees with the wall-clock oracle around DST transitions", (
         const expr = [c.minute, c.hour, c.dom, "*", c.dow].join(" ");
         agree(parseScheduleInput({ cron: { cron: expr, timezone: w.zone, dayOr: c.dayOr } }), w, n, cronMatcher(expr, c.dayOr));
       }),
-      runs(250),
+      runs(150),
     );
   }, TIMEOUT);
 
@@ -95,7 +95,7 @@ describe("nextDates agrees with the wall-clock oracle around DST transitions", (
         const def = parseScheduleInput({ interval: { interval: days * 86_400, anchorDate: new Date(anchor), timezone: w.zone } });
         agree(def, w, 50, (t) => (t.dayNumber - local.dayNumber) % days === 0 && t.hour === local.hour && t.minute === local.minute);
       }),
-      runs(120),
+      runs(80),
     );
   }, TIMEOUT);
 
@@ -126,7 +126,7 @@ describe("nextDates agrees with the wall-clock oracle around DST transitions", (
           (r.weekly ? (week(t.dayNumber) - week(originDay)) % r.interval === 0 && days.includes(t.weekday) : (t.dayNumber - originDay) % r.interval === 0) &&
           r.byhour.includes(t.hour) && r.byminute.includes(t.minute));
       }),
-      runs(250),
+      runs(150),
     );
   }, TIMEOUT);
 
@@ -153,7 +153,7 @@ describe("nextDates agrees with the wall-clock oracle around DST transitions", (
           return (floating - origin) % step === 0 && (!byhour || byhour.includes(t.hour));
         });
       }),
-      runs(150),
+      runs(100),
     );
   }, TIMEOUT);
 
@@ -171,7 +171,7 @@ describe("nextDates agrees with the wall-clock oracle around DST transitions", (
           if (i > 0) expect(got[i]! - got[i - 1]!).toBe(step);
         }
       }),
-      runs(250),
+      runs(200),
     );
   }, TIMEOUT);
 });
@@ -195,7 +195,7 @@ describe("nextDates invariants, every kind", () => {
           if (i > 0) expect(got[i]!).toBeGreaterThan(got[i - 1]!);
         }
       }),
-      runs(250),
+      runs(150),
     );
   }, TIMEOUT);
 });

@@ -54,6 +54,16 @@ describe("rrule: RFC 5545 parts", () => {
     expect(at(rrule(`${daily}\nEXRULE:FREQ=WEEKLY;BYDAY=SA,SU`), "2026-01-02T00:00:00Z", 3)).toEqual(["2026-01-02", "2026-01-05", "2026-01-06"].map((d) => `${d}T09:00:00.000Z`));
   });
 
+  it("an EXRULE with COUNT excludes just its COUNT dates", () => {
+    expect(at(rrule(`${daily}\nEXRULE:FREQ=DAILY;COUNT=2`), "2026-01-01T00:00:00Z", 2)).toEqual(["2026-01-03", "2026-01-04"].map((d) => `${d}T09:00:00.000Z`));
+  });
+
+  it("orders a day's times whatever order BYHOUR lists them in (rrule.js keeps the written order)", () => {
+    const def = rrule("DTSTART:20260101T000000\nRRULE:FREQ=DAILY;BYHOUR=17,9");
+    expect(at(def, "2026-01-01T00:00:00Z", 3, "2026-01-01T12:00:00Z")).toEqual(["2026-01-01T09:00:00.000Z"]);
+    expect(at(def, "2026-01-01T00:00:00Z", 3)).toEqual(["2026-01-01T09:00:00.000Z", "2026-01-01T17:00:00.000Z", "2026-01-02T09:00:00.000Z"]);
+  });
+
   it("merges several RRULEs in time order and stops at n", () => {
     const def = rrule("DTSTART:20260101T000000\nRRULE:FREQ=DAILY;BYHOUR=15\nRRULE:FREQ=DAILY;BYHOUR=9");
     expect(at(def, "2026-01-01T10:00:00Z", 3)).toEqual(["2026-01-01T15:00:00.000Z", "2026-01-02T09:00:00.000Z", "2026-01-02T15:00:00.000Z"]);

@@ -9,7 +9,9 @@ export { MAX_CANDIDATES } from "./instant-collector.js";
 /**
  * Sorted, unique instants `>= after` and `< before` (when given), at most `n`, examining at most
  * MAX_CANDIDATES candidates (fewer dates come back when the cap is hit: a sparse rule's tail or a
- * dayOr=false cron whose day fields rarely coincide). Pure: same input, same dates.
+ * dayOr=false cron whose day fields rarely coincide). An rrule also walks at most MAX_PERIODS of
+ * its periods (rrule-dates.ts), so a rule that never fires cannot stall the scheduler. Pure: same
+ * input, same dates.
  *
  * DST, per kind (wall-clock.ts resolves local times):
  * - interval under a day: fixed spacing in absolute time, so across a fall-back two runs can both
@@ -19,6 +21,7 @@ export { MAX_CANDIDATES } from "./instant-collector.js";
  *   fires at the equivalent instant (02:30 → 03:30 EDT); a repeated match fires once, at its first
  *   occurrence (hourly at a fall-back: 01:00 EDT, then 02:00 EST).
  * - the same instant reached twice (a shifted 02:00 and the real 03:00) is returned once.
+ * Cron takes 5 fields, or 6 with seconds FIRST (cron-parser's convention, not croniter's).
  */
 export function nextDates(def: ScheduleDefinition, opts: { after: Date; before?: Date; n: number }): Date[] {
   switch (def.kind) {

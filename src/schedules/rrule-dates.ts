@@ -8,7 +8,7 @@ import { DEFAULT_DTSTART_FLOATING } from "./rrule-input.js";
 import { fastForward } from "./rrule-grid.js";
 import { parseRRuleText, type RRuleParts } from "./rrule-text.js";
 import type { RRuleDefinition } from "./schedule-definition.js";
-import { DAY, fromWallClock, MINUTE, offsetAt, searchStart, toWallClock } from "./wall-clock.js";
+import { fromWallClock, searchEnd, searchStart, toWallClock } from "./wall-clock.js";
 
 type ParsedOptions = RRuleType["options"];
 
@@ -32,12 +32,14 @@ export function rruleDates(def: RRuleDefinition, window: Window, budget: Budget 
   const dtstart = parts.dtstart ?? (def.dtstart ? toWallClock(Date.parse(def.dtstart), zone) : DEFAULT_DTSTART_FLOATING);
   const after = window.after.getTime();
   const from = searchStart(after, zone);
-  // Floating times beyond this resolve to instants >= before whatever the offset.
-  const before = window.before?.getTime();
-  const horizon = before === undefined ? Number.POSITIVE_INFINITY : before + Math.max(offsetAt(zone, before - DAY), offsetAt(zone, before), offsetAt(zone, before + DAY)) * MINUTE;
+  const horizon = searchEnd(window.before?.getTime(), zone);
   const rules = parts.rrules.map((o) => parsedOptions(o, dtstart));
-  const exrules = parts.exrules.map((o) => parsedOptions(o, dtstart));
   const excluded = new Set(parts.exdates);
+  // An EXRULE with COUNT cannot be fast-forwarded, but COUNT bounds it: expand it whole, once.
+  const exrules = parts.exrules.map((o) => parsedOptions(o, dtstart)).filter((o) => {
+    if (o.count) expand(o, Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY, o.count, budget).values.forEach((t) => excluded.add(t));
+    return !o.count;
+  });
   // First ask each rule for about what the answer needs; only if that runs short, for the cap.
   for (const limit of [Math.min(MAX_CANDIDATES, window.n + parts.exdates.length + 16), MAX_CANDIDATES]) {
     const collector = new InstantCollector(window);
@@ -103,16 +105,17 @@ function expand(options: ParsedOptions, from: number, horizon: number, limit: nu
   return { values, truncated };
 }
 
-/** Whether an EXRULE produces exactly this floating time: only the period holding it is walked. */
+/**
+ * Whether an EXRULE (without COUNT) produces exactly this floating time. Fast-forwarded, the
+ * period holding it is the first one walked, and it is walked whole even with a budget of 0.
+ */
 function occursAt(options: ParsedOptions, floating: number): boolean {
   const start = fastForwarded(options, floating);
   if (start.dtstart.getTime() > floating) return false; // its period is out of phase
   const { iterate, accept } = withoutPhaseBug(start);
   if (!accept(floating)) return false;
   let hit = false;
-  // Without COUNT the period holding `floating` is the first one walked, and it is walked whole
-  // even with no budget left, so a budget of 0 is enough.
-  budgeted(iterate, { periods: 0, max: options.count ? MAX_PERIODS : 0 }).all((date) => {
+  budgeted(iterate, { periods: 0, max: 0 }).all((date) => {
     hit = date.getTime() === floating;
     return date.getTime() < floating;
   });
@@ -123,13 +126,16 @@ function occursAt(options: ParsedOptions, floating: number): boolean {
  * rrule.js bug: when a MINUTELY rule with BYHOUR (a SECONDLY one with BYHOUR or BYMINUTE) rolls
  * into an hour (minute) it excludes, it skips ahead one hour (minute) at a time instead of by
  * INTERVAL, so FREQ=MINUTELY;INTERVAL=13;BYHOUR=9,10 drifts off its 13-minute grid every day and
- * the dates depend on where iteration started (python-dateutil jumps correctly). Such rules are
- * iterated without those filters, which are applied here instead; the skipped periods count
- * against the period budget, not the candidate cap, as rrule.js's own skipping would.
+ * the dates depend on where iteration started (python-dateutil jumps correctly). Harmless when
+ * INTERVAL divides the skipped unit (INTERVAL=15 minutes, say). Otherwise the rule is iterated
+ * without those filters, applied here instead; the skipped periods count against the period
+ * budget, not the candidate cap, as rrule.js's own skipping would.
  */
 function withoutPhaseBug(options: ParsedOptions): { iterate: ParsedOptions; accept: (floating: number) => boolean } {
-  const hours = options.freq >= Frequency.MINUTELY && options.byhour?.length ? new Set(options.byhour) : null;
-  const minutes = options.freq === Frequency.SECONDLY && options.byminute?.length ? new Set(options.byminute) : null;
+  const seconds = options.freq === Frequency.MINUTELY ? 60 * options.interval : options.freq === Frequency.SECONDLY ? options.interval : 0;
+  const drifts = (unit: number, list: number[] | null) => seconds > 0 && !!list?.length && unit % seconds !== 0;
+  const hours = drifts(3600, options.byhour) ? new Set(options.byhour) : null;
+  const minutes = options.freq === Frequency.SECONDLY && drifts(60, options.byminute) ? new Set(options.byminute) : null;
   if (!hours && !minutes) return { iterate: options, accept: () => true };
   const iterate = { ...options, byhour: hours ? [] : options.byhour, byminute: minutes ? [] : options.byminute };
   return {

@@ -20,7 +20,6 @@ export interface NormalizedRRule {
   rrule: string;
   /** TZID written on the DTSTART line, if any. */
   dtstartTzid: string | null;
-  hasDtstart: boolean;
 }
 
 export function normalizeRRule(raw: string): NormalizedRRule {
@@ -48,7 +47,7 @@ export function normalizeRRule(raw: string): NormalizedRRule {
   for (const rule of rules) checkRule(rule.origOptions, "RRULE");
   for (const rule of set.exrules()) checkRule(rule.origOptions, "EXRULE");
   const tzid = /^DTSTART;(?:[^:\n]*;)?TZID=([^;:\n]+)/im.exec(text)?.[1] ?? null;
-  return { rrule: text, dtstartTzid: tzid, hasDtstart };
+  return { rrule: text, dtstartTzid: tzid };
 }
 
 type IntRule = [key: keyof Options, name: string, max: number, signed: boolean, min?: number];

@@ -17,8 +17,8 @@ export interface Resolved {
 // Luxon answers offsets through Intl (~12 µs each; resolving a local time with its ambiguity check
 // ~70 µs), too slow for a scheduler that resolves 100 runs for each of thousands of schedules. So
 // each UTC day is asked once whether its offset is constant; on such days an offset is exact, and
-// only days holding a transition take luxon's full path. (Two transitions cancelling out inside one
-// UTC day would be missed; tzdata has none in the range a scheduler works in.)
+// only days holding a transition take luxon's full path. (A day is probed at its start, middle and
+// end: two transitions cancelling out between probes would be missed; tzdata has no such pair.)
 const MAX_DAYS_PER_ZONE = 20_000;
 const dayOffsets = new Map<string, Map<number, number | null>>();
 
@@ -90,4 +90,10 @@ export function fromWallClock(floating: number, zone: string): Resolved {
 export function searchStart(after: number, zone: string): number {
   const offset = Math.min(offsetAt(zone, after - DAY), offsetAt(zone, after));
   return after + offset * MINUTE;
+}
+
+/** A floating time past which every wall-clock time resolves to an instant >= `before`. */
+export function searchEnd(before: number | undefined, zone: string): number {
+  if (before === undefined) return Number.POSITIVE_INFINITY;
+  return before + Math.max(offsetAt(zone, before - DAY), offsetAt(zone, before), offsetAt(zone, before + DAY)) * MINUTE;
 }

@@ -44,7 +44,7 @@ export async function buildApp(config: OrdoConfig, overrides: { clock?: Clock; l
   const yoga = createOrdoYoga({
     graphiql: config.graphiql,
     logger,
-    context: () => ({ db: database.client, services, events, revealSecrets: new Set<string>() }),
+    context: () => ({ db: database.client, services, events }),
   });
   let http: Server | null = null;
   let ws: { dispose(): Promise<void> } | null = null;

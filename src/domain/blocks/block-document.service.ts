@@ -16,7 +16,7 @@ import {
 } from "../../blocks/index.js";
 import { json } from "../../db/json-columns.js";
 import type { Database } from "../../db/prisma-client.js";
-import { isUniqueViolation } from "../../db/transaction.js";
+import { inTransaction, isUniqueViolation } from "../../db/transaction.js";
 import { DATABASE, ENCRYPTION_KEY } from "../../tokens.js";
 import { BadUserInputError, ConflictError, NotFoundError, validationFailed } from "../errors.js";
 import { asStringArray, isPlainObject, type JsonObject } from "../json.js";
@@ -84,20 +84,28 @@ export class BlockDocumentService {
 
   /** Refuses while deployments use it (Prefect silently cascade-deletes them). */
   async delete(id: string): Promise<boolean> {
-    const doc = await this.db.client.blockDocument.findUnique({
-      where: { id },
-      select: {
-        storageFor: { select: { name: true, flow: { select: { name: true } } } },
-        infrastructureFor: { select: { name: true, flow: { select: { name: true } } } },
-      },
-    });
-    if (!doc) return false;
-    const users = [...doc.storageFor, ...doc.infrastructureFor].map((d) => `${d.flow.name}/${d.name}`);
-    if (users.length) {
-      throw new ConflictError(`The block is used by deployment${users.length > 1 ? "s" : ""} ${[...new Set(users)].sort().join(", ")}`, "id");
+    const inUse = (names: string[]) =>
+      new ConflictError(`The block is used by deployment${names.length > 1 ? "s" : ""} ${names.join(", ")}`, "id");
+    try {
+      return await inTransaction(this.db, async (tx) => {
+        const doc = await tx.blockDocument.findUnique({
+          where: { id },
+          select: {
+            storageFor: { select: { name: true, flow: { select: { name: true } } } },
+            infrastructureFor: { select: { name: true, flow: { select: { name: true } } } },
+          },
+        });
+        if (!doc) return false;
+        const users = [...new Set([...doc.storageFor, ...doc.infrastructureFor].map((d) => `${d.flow.name}/${d.name}`))].sort();
+        if (users.length) throw inUse(users);
+        await tx.blockDocument.delete({ where: { id } });
+        return true;
+      });
+    } catch (e) {
+      // a deployment that started using it between the check and the delete (foreign key RESTRICT)
+      if ((e as { code?: string }).code === "P2003") throw inUse(["a deployment applied meanwhile"]);
+      throw e;
     }
-    await this.db.client.blockDocument.delete({ where: { id } });
-    return true;
   }
 
   /** Stored data as a response shows it: secrets masked, or decrypted when revealed. */
@@ -128,7 +136,8 @@ export class BlockDocumentService {
       merged = mergeMaskedSecrets(data, stored, secretFields);
     } catch (e) {
       if (e instanceof MaskedSecretWithoutValueError) {
-        throw new BadUserInputError(`${field}: "********" can only keep a secret that is already stored`, field);
+        // names the secret field (a key path, never its value), e.g. "input.data.apiToken"
+        throw new BadUserInputError(`${field}.${e.path}: "********" can only keep a secret that is already stored`, field);
       }
       throw e;
     }

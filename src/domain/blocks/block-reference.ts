@@ -11,10 +11,23 @@ export interface BlockRef {
   subPath: string | null;
 }
 
-export async function resolveBlockReference(tx: Tx, ref: string, field: string, opts: { allowSubPath: boolean }): Promise<BlockRef> {
+export interface BlockReferenceRules {
+  allowSubPath: boolean;
+  /** block type slugs that may be used here (e.g. those with get-directory for storage) */
+  allowedTypes: string[];
+  role: string;
+}
+
+export async function resolveBlockReference(tx: Tx, ref: string, field: string, opts: BlockReferenceRules): Promise<BlockRef> {
+  const checkType = (slug: string) => {
+    if (!opts.allowedTypes.includes(slug)) {
+      throw new BadUserInputError(`${field}: a ${slug} block cannot be used as ${opts.role} (one of: ${opts.allowedTypes.join(", ") || "none loaded"})`, field);
+    }
+  };
   if (UUID.test(ref)) {
-    const doc = await tx.blockDocument.findUnique({ where: { id: ref }, select: { id: true } });
+    const doc = await tx.blockDocument.findUnique({ where: { id: ref }, select: { id: true, blockType: { select: { slug: true } } } });
     if (!doc) throw new NotFoundError(`${field}: no block document with id ${ref}`, field);
+    checkType(doc.blockType.slug);
     return { id: doc.id, subPath: null };
   }
   const [type, name, ...rest] = ref.split("/");
@@ -24,5 +37,6 @@ export async function resolveBlockReference(tx: Tx, ref: string, field: string, 
   }
   const doc = await tx.blockDocument.findFirst({ where: { name, blockType: { slug: type } }, select: { id: true } });
   if (!doc) throw new NotFoundError(`${field}: no block document "${type}/${name}"`, field);
+  checkType(type);
   return { id: doc.id, subPath: rest.length ? rest.join("/") : null };
 }

@@ -1,6 +1,7 @@
 // Deployment use cases: apply (upsert by flow + name), delete, pause and resume. Each runs in one
 // transaction; a failed apply writes nothing.
 import { inject, injectable } from "tsyringe";
+import { BLOCK_REGISTRY, type BlockRegistry } from "../../blocks/index.js";
 import type { Database, Tx } from "../../db/prisma-client.js";
 import { json, nullableJson } from "../../db/json-columns.js";
 import { inTransaction } from "../../db/transaction.js";
@@ -21,6 +22,7 @@ export class DeploymentService {
     @inject(DATABASE) private readonly db: Database,
     @inject(CLOCK) private readonly clock: Clock,
     @inject(JSON_SCHEMAS) private readonly schemas: JsonSchemaValidator,
+    @inject(BLOCK_REGISTRY) private readonly registry: BlockRegistry,
   ) {}
 
   /** Creates or updates the deployment named (flowName, name); only fields present in the input change. */
@@ -107,14 +109,22 @@ export class DeploymentService {
     }
     if (plan.storageBlock !== undefined) {
       const ref = plan.storageBlock
-        ? await resolveBlockReference(tx, plan.storageBlock, "input.storageBlock", { allowSubPath: true })
+        ? await resolveBlockReference(tx, plan.storageBlock, "input.storageBlock", {
+            allowSubPath: true,
+            allowedTypes: this.registry.byCapability("get-directory").map((t) => t.slug),
+            role: "storage (it cannot get-directory)",
+          })
         : null;
       refs.storageDocumentId = ref?.id ?? null;
       refs.storagePath = ref?.subPath ?? null;
     }
     if (plan.infrastructureBlock !== undefined) {
       const ref = plan.infrastructureBlock
-        ? await resolveBlockReference(tx, plan.infrastructureBlock, "input.infrastructureBlock", { allowSubPath: false })
+        ? await resolveBlockReference(tx, plan.infrastructureBlock, "input.infrastructureBlock", {
+            allowSubPath: false,
+            allowedTypes: this.registry.byCapability("run-infrastructure").map((t) => t.slug),
+            role: "infrastructure (it cannot run-infrastructure)",
+          })
         : null;
       refs.infrastructureDocumentId = ref?.id ?? null;
     }

@@ -85,7 +85,6 @@ export class FlowRunService {
   }
 
   async setState(input: SetFlowRunStateInput): Promise<TransitionResult> {
-    const now = this.clock.now();
     const { state } = input;
     if (state.scheduledTime && state.type !== "SCHEDULED" && state.type !== "PAUSED") {
       // harmless for Prefect, but almost always a client mistake worth naming
@@ -94,7 +93,7 @@ export class FlowRunService {
     let result: TransitionResult;
     try {
       result = await inTransaction(this.db, (tx) =>
-        this.orchestrator.transition(tx, input.flowRunId, { ...state, details: state.details ?? {} }, { force: input.force ?? false, now }),
+        this.orchestrator.transition(tx, input.flowRunId, { ...state, details: state.details ?? {} }, { force: input.force ?? false }),
       );
     } catch (e) {
       if (e instanceof FlowRunNotFound) throw new NotFoundError(`No flow run with id ${input.flowRunId}`, "input.flowRunId");

@@ -99,7 +99,7 @@ export class SchedulingService {
     for (const run of runs) {
       // keep the original start: "Late" is a label, the run is still due at the same time
       const t = await inTransaction(this.db, (tx) =>
-        this.orchestrator.transition(tx, run.id, { type: "SCHEDULED", name: "Late", scheduledTime: run.nextScheduledStartTime }, { now }),
+        this.orchestrator.transition(tx, run.id, { type: "SCHEDULED", name: "Late", scheduledTime: run.nextScheduledStartTime }),
       );
       if (t.written) {
         marked++;

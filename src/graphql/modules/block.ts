@@ -3,6 +3,14 @@
 import { builder } from "../builder.js";
 import { stringList } from "./json-fields.js";
 
+/**
+ * The document objects a `blockDocument(includeSecrets: true)` field returned. Marking the object
+ * (not its id in the request context) keeps the reveal to that field: another field of the same
+ * request reading the same document (an alias, a listing, a deployment's storageDocument) stays
+ * masked. A document loaded any other way is a different object, so it is masked too.
+ */
+const revealed = new WeakSet<object>();
+
 builder.prismaObject("BlockType", {
   fields: (t) => ({
     id: t.exposeID("id"),
@@ -48,7 +56,7 @@ export const BlockDocument = builder.prismaObject("BlockDocument", {
       type: "JSON",
       description: 'secret fields are "********" unless the query asked includeSecrets and the caller may see them',
       select: { id: true, data: true, blockSchema: { select: { secretFields: true } } },
-      resolve: (d, _args, ctx) => ctx.services.blocks.present(d.data, d.blockSchema.secretFields, ctx.revealSecrets.has(d.id)),
+      resolve: (d, _args, ctx) => ctx.services.blocks.present(d.data, d.blockSchema.secretFields, revealed.has(d)),
     }),
     created: t.expose("created", { type: "DateTime" }),
     updated: t.expose("updated", { type: "DateTime" }),
@@ -98,12 +106,14 @@ builder.queryFields((t) => ({
     args: { id: t.arg.id(), slug: t.arg.string(), includeSecrets: t.arg.boolean({ description: "show secret fields in clear" }) },
     resolve: async (query, _root, args, ctx) => {
       const [type, name, ...rest] = args.slug?.split("/") ?? [];
+      // spread up front: a look-up that finds nothing to query must not trip Pothos' unused-query check
+      const select = { ...query };
       const doc = args.id
-        ? await ctx.db.blockDocument.findUnique({ ...query, where: { id: args.id } })
+        ? await ctx.db.blockDocument.findUnique({ ...select, where: { id: args.id } })
         : type && name && rest.length === 0
-          ? await ctx.db.blockDocument.findFirst({ ...query, where: { name, blockType: { slug: type } } })
+          ? await ctx.db.blockDocument.findFirst({ ...select, where: { name, blockType: { slug: type } } })
           : null;
-      if (doc && args.includeSecrets) ctx.revealSecrets.add(doc.id);
+      if (doc && args.includeSecrets) revealed.add(doc);
       return doc;
     },
   }),

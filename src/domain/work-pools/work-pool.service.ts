@@ -1,0 +1,175 @@
+// Work pool and work queue management, and worker heartbeats.
+import { inject, injectable } from "tsyringe";
+import { BLOCK_REGISTRY, type BlockRegistry } from "../../blocks/index.js";
+import { json } from "../../db/json-columns.js";
+import type { Database, Tx } from "../../db/prisma-client.js";
+import { inTransaction, isUniqueViolation } from "../../db/transaction.js";
+import { CLOCK, DATABASE, JSON_SCHEMAS, type Clock } from "../../tokens.js";
+import type { JsonSchemaValidator } from "../../validation/ajv.js";
+import { BadUserInputError, ConflictError, NotFoundError } from "../errors.js";
+import { checkBaseJobTemplate } from "./base-job-template.js";
+import { AGENT_POOL_TYPE, DEFAULT_QUEUE } from "./work-pool-defaults.js";
+
+export interface WorkPoolInput {
+  name: string;
+  type: string;
+  description?: string | null;
+  baseJobTemplate?: unknown;
+  concurrencyLimit?: number | null;
+  isPaused?: boolean | null;
+}
+export type WorkPoolUpdate = Partial<Omit<WorkPoolInput, "name" | "type">>;
+export interface WorkQueueInput {
+  workPoolName: string;
+  name: string;
+  priority?: number | null;
+  concurrencyLimit?: number | null;
+  isPaused?: boolean | null;
+}
+export type WorkQueueUpdate = Partial<Pick<WorkQueueInput, "priority" | "concurrencyLimit" | "isPaused">>;
+
+const NAME = /^[^/%&><]+$/;
+
+@injectable()
+export class WorkPoolService {
+  constructor(
+    @inject(DATABASE) private readonly db: Database,
+    @inject(CLOCK) private readonly clock: Clock,
+    @inject(JSON_SCHEMAS) private readonly schemas: JsonSchemaValidator,
+    @inject(BLOCK_REGISTRY) private readonly registry: BlockRegistry,
+  ) {}
+
+  async createPool(input: WorkPoolInput): Promise<{ id: string }> {
+    checkName(input.name, "input.name");
+    if (input.type !== AGENT_POOL_TYPE && !this.registry.byCapability("run-infrastructure").some((t) => t.slug === input.type)) {
+      const known = [AGENT_POOL_TYPE, ...this.registry.byCapability("run-infrastructure").map((t) => t.slug)].join(", ");
+      throw new BadUserInputError(`input.type must be an infrastructure block type (${known}), got "${input.type}"`, "input.type");
+    }
+    const template = checkBaseJobTemplate(input.baseJobTemplate, "input.baseJobTemplate", this.schemas);
+    checkLimit(input.concurrencyLimit, "input.concurrencyLimit");
+    return inTransaction(this.db, async (tx) => {
+      if (await tx.workPool.findUnique({ where: { name: input.name } })) {
+        throw new ConflictError(`A work pool named "${input.name}" already exists`, "input.name");
+      }
+      const pool = await tx.workPool.create({
+        data: {
+          name: input.name,
+          type: input.type,
+          description: input.description ?? null,
+          baseJobTemplate: json(template),
+          concurrencyLimit: input.concurrencyLimit ?? null,
+          isPaused: input.isPaused ?? false,
+        },
+      });
+      const queue = await tx.workQueue.create({ data: { workPoolId: pool.id, name: DEFAULT_QUEUE, priority: 1 } });
+      await tx.workPool.update({ where: { id: pool.id }, data: { defaultQueueId: queue.id } });
+      return { id: pool.id };
+    });
+  }
+
+  async updatePool(name: string, input: WorkPoolUpdate): Promise<{ id: string }> {
+    const pool = await this.findPool(this.db.client, name, "name");
+    const template = input.baseJobTemplate !== undefined ? checkBaseJobTemplate(input.baseJobTemplate, "input.baseJobTemplate", this.schemas) : undefined;
+    checkLimit(input.concurrencyLimit, "input.concurrencyLimit");
+    await this.db.client.workPool.update({
+      where: { id: pool.id },
+      data: {
+        ...(input.description !== undefined ? { description: input.description } : {}),
+        ...(template !== undefined ? { baseJobTemplate: json(template) } : {}),
+        ...(input.concurrencyLimit !== undefined ? { concurrencyLimit: input.concurrencyLimit } : {}),
+        ...(input.isPaused != null ? { isPaused: input.isPaused } : {}),
+      },
+    });
+    return { id: pool.id };
+  }
+
+  /** Deployments and runs of the pool keep existing, without a queue. */
+  async deletePool(name: string): Promise<boolean> {
+    const pool = await this.db.client.workPool.findUnique({ where: { name } });
+    if (!pool) return false;
+    await this.db.client.workPool.delete({ where: { id: pool.id } });
+    return true;
+  }
+
+  async createQueue(input: WorkQueueInput): Promise<{ id: string }> {
+    checkName(input.name, "input.name");
+    checkLimit(input.concurrencyLimit, "input.concurrencyLimit");
+    checkPriority(input.priority, "input.priority");
+    try {
+      return await inTransaction(this.db, async (tx) => {
+        const pool = await this.findPool(tx, input.workPoolName, "input.workPoolName");
+        if (await tx.workQueue.findUnique({ where: { workPoolId_name: { workPoolId: pool.id, name: input.name } } })) {
+          throw new ConflictError(`Work pool "${pool.name}" already has a queue named "${input.name}"`, "input.name");
+        }
+        const last = await tx.workQueue.aggregate({ where: { workPoolId: pool.id }, _max: { priority: true } });
+        const priority = input.priority ?? (last._max.priority ?? 0) + 1;
+        // an explicit priority makes room, so priorities stay unique within the pool (Prefect)
+        if (input.priority != null) await shiftPriorities(tx, pool.id, priority);
+        return tx.workQueue.create({
+          data: { workPoolId: pool.id, name: input.name, priority, concurrencyLimit: input.concurrencyLimit ?? null, isPaused: input.isPaused ?? false },
+          select: { id: true },
+        });
+      });
+    } catch (e) {
+      if (isUniqueViolation(e)) throw new ConflictError(`That work pool already has a queue named "${input.name}"`, "input.name");
+      throw e;
+    }
+  }
+
+  async updateQueue(id: string, input: WorkQueueUpdate): Promise<{ id: string }> {
+    checkLimit(input.concurrencyLimit, "input.concurrencyLimit");
+    checkPriority(input.priority, "input.priority");
+    return inTransaction(this.db, async (tx) => {
+      const queue = await tx.workQueue.findUnique({ where: { id } });
+      if (!queue) throw new NotFoundError(`No work queue with id ${id}`, "id");
+      if (input.priority != null && input.priority !== queue.priority) await shiftPriorities(tx, queue.workPoolId, input.priority, id);
+      await tx.workQueue.update({
+        where: { id },
+        data: {
+          ...(input.priority != null ? { priority: input.priority } : {}),
+          ...(input.concurrencyLimit !== undefined ? { concurrencyLimit: input.concurrencyLimit } : {}),
+          ...(input.isPaused != null ? { isPaused: input.isPaused } : {}),
+        },
+      });
+      return { id };
+    });
+  }
+
+  /** A worker says it is alive; it is ONLINE until it misses 3 heartbeats. */
+  async heartbeat(poolName: string, workerName: string, intervalSeconds?: number | null): Promise<{ id: string }> {
+    checkName(workerName, "workerName");
+    const pool = await this.findPool(this.db.client, poolName, "workPoolName");
+    const now = this.clock.now();
+    return this.db.client.worker.upsert({
+      where: { workPoolId_name: { workPoolId: pool.id, name: workerName } },
+      create: { workPoolId: pool.id, name: workerName, lastHeartbeatTime: now, heartbeatIntervalSeconds: intervalSeconds ?? null },
+      update: { lastHeartbeatTime: now, ...(intervalSeconds != null ? { heartbeatIntervalSeconds: intervalSeconds } : {}) },
+      select: { id: true },
+    });
+  }
+
+  private async findPool(client: Tx | Database["client"], name: string, field: string) {
+    const pool = await client.workPool.findUnique({ where: { name } });
+    if (!pool) throw new NotFoundError(`No work pool named "${name}"`, field);
+    return pool;
+  }
+}
+
+async function shiftPriorities(tx: Tx, workPoolId: string, from: number, except?: string): Promise<void> {
+  await tx.workQueue.updateMany({
+    where: { workPoolId, priority: { gte: from }, ...(except ? { id: { not: except } } : {}) },
+    data: { priority: { increment: 1 } },
+  });
+}
+
+function checkName(name: string, field: string): void {
+  if (name.trim() === "" || !NAME.test(name)) throw new BadUserInputError(`${field} must be non-empty and must not contain / % & > or <`, field);
+}
+
+function checkLimit(limit: number | null | undefined, field: string): void {
+  if (limit != null && limit < 0) throw new BadUserInputError(`${field} must be ≥ 0 (0 pauses claiming; null = no limit)`, field);
+}
+
+function checkPriority(priority: number | null | undefined, field: string): void {
+  if (priority != null && priority < 1) throw new BadUserInputError(`${field} must be ≥ 1 (lower runs first)`, field);
+}

@@ -1,0 +1,109 @@
+// Managing work pools and queues, worker heartbeats, and claiming runs.
+import { builder } from "../builder.js";
+
+const WorkPoolInput = builder.inputType("WorkPoolInput", {
+  fields: (t) => ({
+    name: t.string({ required: true }),
+    type: t.string({ required: true, description: "an infrastructure block type slug (e.g. process), or agent" }),
+    description: t.string(),
+    baseJobTemplate: t.field({ type: "JSON", description: "{ job_configuration, variables }: every {{ placeholder }} declared in variables" }),
+    concurrencyLimit: t.int({ description: "PENDING + RUNNING runs across the pool's queues; null = no limit" }),
+    isPaused: t.boolean(),
+  }),
+});
+
+const WorkPoolUpdateInput = builder.inputType("WorkPoolUpdateInput", {
+  fields: (t) => ({
+    description: t.string(),
+    baseJobTemplate: t.field({ type: "JSON" }),
+    concurrencyLimit: t.int(),
+    isPaused: t.boolean(),
+  }),
+});
+
+const WorkQueueInput = builder.inputType("WorkQueueInput", {
+  fields: (t) => ({
+    workPoolName: t.string({ required: true }),
+    name: t.string({ required: true }),
+    priority: t.int({ description: "lower runs first; default after the existing queues" }),
+    concurrencyLimit: t.int(),
+    isPaused: t.boolean(),
+  }),
+});
+
+const WorkQueueUpdateInput = builder.inputType("WorkQueueUpdateInput", {
+  fields: (t) => ({ priority: t.int(), concurrencyLimit: t.int(), isPaused: t.boolean() }),
+});
+
+const ClaimFlowRunsInput = builder.inputType("ClaimFlowRunsInput", {
+  fields: (t) => ({
+    workPoolName: t.string({ required: true }),
+    workQueueNames: t.stringList({ description: "empty or absent = every queue of the pool, by priority" }),
+    workerName: t.string({ required: true }),
+    limit: t.int({ description: "default 10, at most 200" }),
+    scheduledBefore: t.field({ type: "DateTime", description: "defaults to now" }),
+  }),
+});
+
+builder.mutationFields((t) => ({
+  createWorkPool: t.prismaField({
+    type: "WorkPool",
+    args: { input: t.arg({ type: WorkPoolInput, required: true }) },
+    resolve: async (query, _root, args, ctx) => {
+      const { id } = await ctx.services.workPools.createPool(args.input);
+      return ctx.db.workPool.findUniqueOrThrow({ ...query, where: { id } });
+    },
+  }),
+  updateWorkPool: t.prismaField({
+    type: "WorkPool",
+    args: { name: t.arg.string({ required: true }), input: t.arg({ type: WorkPoolUpdateInput, required: true }) },
+    resolve: async (query, _root, args, ctx) => {
+      const { id } = await ctx.services.workPools.updatePool(args.name, args.input);
+      return ctx.db.workPool.findUniqueOrThrow({ ...query, where: { id } });
+    },
+  }),
+  deleteWorkPool: t.boolean({
+    description: "false when there was no such pool; its deployments and runs stay, without a queue",
+    args: { name: t.arg.string({ required: true }) },
+    resolve: (_root, args, ctx) => ctx.services.workPools.deletePool(args.name),
+  }),
+  createWorkQueue: t.prismaField({
+    type: "WorkQueue",
+    args: { input: t.arg({ type: WorkQueueInput, required: true }) },
+    resolve: async (query, _root, args, ctx) => {
+      const { id } = await ctx.services.workPools.createQueue(args.input);
+      return ctx.db.workQueue.findUniqueOrThrow({ ...query, where: { id } });
+    },
+  }),
+  updateWorkQueue: t.prismaField({
+    type: "WorkQueue",
+    args: { id: t.arg.id({ required: true }), input: t.arg({ type: WorkQueueUpdateInput, required: true }) },
+    resolve: async (query, _root, args, ctx) => {
+      await ctx.services.workPools.updateQueue(args.id, args.input);
+      return ctx.db.workQueue.findUniqueOrThrow({ ...query, where: { id: args.id } });
+    },
+  }),
+  workerHeartbeat: t.prismaField({
+    type: "Worker",
+    args: {
+      workPoolName: t.arg.string({ required: true }),
+      workerName: t.arg.string({ required: true }),
+      heartbeatIntervalSeconds: t.arg.int({ description: "how often this worker beats (default 30); offline after 3 missed" }),
+    },
+    resolve: async (query, _root, args, ctx) => {
+      const { id } = await ctx.services.workPools.heartbeat(args.workPoolName, args.workerName, args.heartbeatIntervalSeconds);
+      return ctx.db.worker.findUniqueOrThrow({ ...query, where: { id } });
+    },
+  }),
+  claimFlowRuns: t.prismaField({
+    type: ["FlowRun"],
+    description: "atomically moves up to limit due SCHEDULED runs to PENDING for this worker; a run is never returned twice",
+    args: { input: t.arg({ type: ClaimFlowRunsInput, required: true }) },
+    resolve: async (query, _root, args, ctx) => {
+      const ids = await ctx.services.claims.claim(args.input);
+      const rows = await ctx.db.flowRun.findMany({ ...query, where: { id: { in: ids } } });
+      const order = new Map(ids.map((id, i) => [id, i]));
+      return rows.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
+    },
+  }),
+}));
