@@ -38,6 +38,8 @@ export interface ServiceSettings {
     insertBatchSize: number;
   };
   lateRuns: { loopSeconds: number; afterSeconds: number };
+  /** crash detection (runs whose worker or executor went silent) and the CANCELLING timeout */
+  leases: { loopSeconds: number; runLeaseSeconds: number; cancellingTimeoutSeconds: number };
 }
 
 /** env variable → [path in ServiceSettings, default, minimum] */
@@ -51,6 +53,9 @@ const NUMERIC_SETTINGS = {
   ORDO_SCHEDULER_INSERT_BATCH_SIZE: ["scheduler.insertBatchSize", 500, 1],
   ORDO_LATE_RUNS_LOOP_SECONDS: ["lateRuns.loopSeconds", 5, 1],
   ORDO_LATE_RUNS_AFTER_SECONDS: ["lateRuns.afterSeconds", 15, 0],
+  ORDO_LEASE_LOOP_SECONDS: ["leases.loopSeconds", 15, 1],
+  ORDO_RUN_LEASE_SECONDS: ["leases.runLeaseSeconds", 90, 1],
+  ORDO_CANCELLING_TIMEOUT_SECONDS: ["leases.cancellingTimeoutSeconds", 300, 1],
 } as const;
 
 const ENV_SCHEMA = {
@@ -126,7 +131,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): OrdoConfig {
 }
 
 export function defaultServiceSettings(): ServiceSettings {
-  const settings = { enabled: true, scheduler: {}, lateRuns: {} } as ServiceSettings;
+  const settings = { enabled: true, scheduler: {}, lateRuns: {}, leases: {} } as ServiceSettings;
   for (const [at, dflt] of Object.values(NUMERIC_SETTINGS)) {
     const [group, key] = at.split(".") as [keyof Omit<ServiceSettings, "enabled">, string];
     (settings[group] as Record<string, number>)[key] = dflt;

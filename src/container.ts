@@ -12,6 +12,7 @@ import type { EventBus } from "./events/event-bus.js";
 import { Orchestrator } from "./orchestration/orchestrator.js";
 import { LOGGER as BLOCK_LOGGER, registerBlockRegistry, type BlockRegistry } from "./blocks/index.js";
 import { BlockDocumentService } from "./domain/blocks/block-document.service.js";
+import { RunLeaseService } from "./domain/flow-runs/run-lease.service.js";
 import { ClaimService } from "./domain/work-pools/claim.service.js";
 import { WorkPoolService } from "./domain/work-pools/work-pool.service.js";
 import type { Logger } from "./server/logger.js";
@@ -41,7 +42,7 @@ export function createContainer(parts: ContainerParts): DependencyContainer {
   // plugins may inject the logger; the registry checks every token they ask for is bound
   c.registerInstance(BLOCK_LOGGER, parts.logger);
   registerBlockRegistry(c, parts.registry);
-  for (const cls of [Orchestrator, DeploymentService, FlowRunService, LogService, SchedulingService, BlockDocumentService, WorkPoolService, ClaimService]) {
+  for (const cls of [Orchestrator, DeploymentService, FlowRunService, LogService, SchedulingService, BlockDocumentService, WorkPoolService, ClaimService, RunLeaseService]) {
     c.registerSingleton(cls as never);
   }
   return c;
@@ -56,5 +57,6 @@ export function resolveServices(c: DependencyContainer): DomainServices {
     blocks: c.resolve(BlockDocumentService),
     workPools: c.resolve(WorkPoolService),
     claims: c.resolve(ClaimService),
+    leases: c.resolve(RunLeaseService),
   };
 }

@@ -2,6 +2,7 @@
 import type { BlockDocumentService } from "./blocks/block-document.service.js";
 import type { DeploymentService } from "./deployments/deployment.service.js";
 import type { FlowRunService } from "./flow-runs/flow-run.service.js";
+import type { RunLeaseService } from "./flow-runs/run-lease.service.js";
 import type { LogService } from "./logs/log.service.js";
 import type { SchedulingService } from "./scheduling/scheduling.service.js";
 import type { ClaimService } from "./work-pools/claim.service.js";
@@ -15,4 +16,5 @@ export interface DomainServices {
   blocks: BlockDocumentService;
   workPools: WorkPoolService;
   claims: ClaimService;
+  leases: RunLeaseService;
 }

@@ -65,7 +65,7 @@ export async function buildApp(config: OrdoConfig, overrides: { clock?: Clock; l
         http!.listen(config.port, config.host, () => resolve());
       });
       if (config.services.enabled) {
-        background = startBackgroundServices({ config, database, scheduling: services.scheduling, clock: container.resolve(CLOCK), logger });
+        background = startBackgroundServices({ config, database, scheduling: services.scheduling, leases: services.leases, clock: container.resolve(CLOCK), logger });
       }
       const { port } = http.address() as AddressInfo;
       const host = config.host.includes(":") ? `[${config.host}]` : config.host;

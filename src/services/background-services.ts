@@ -1,8 +1,10 @@
 // Starts and stops the server's background loops: the scheduler (main pass and fast pass for
-// just-changed deployments, leader-only on PostgreSQL) and the late-runs marker.
+// just-changed deployments, leader-only on PostgreSQL), the late-runs marker, and run leases
+// (crash detection and the CANCELLING timeout).
 import type { OrdoConfig } from "../config.js";
 import { createLeaderLock } from "../db/advisory-lock.js";
 import type { Database } from "../db/prisma-client.js";
+import type { RunLeaseService } from "../domain/flow-runs/run-lease.service.js";
 import type { SchedulingService } from "../domain/scheduling/scheduling.service.js";
 import type { Logger } from "../server/logger.js";
 import type { Clock } from "../tokens.js";
@@ -19,10 +21,11 @@ export function startBackgroundServices(deps: {
   config: OrdoConfig;
   database: Database;
   scheduling: SchedulingService;
+  leases: RunLeaseService;
   clock: Clock;
   logger: Logger;
 }): BackgroundServices {
-  const { config, database, scheduling, clock, logger } = deps;
+  const { config, database, scheduling, leases, clock, logger } = deps;
   const s = config.services;
   const lock = createLeaderLock(config.databaseUrl, database.provider, SCHEDULER_LOCK_KEY);
   let lastPass: Date | null = null;
@@ -49,6 +52,11 @@ export function startBackgroundServices(deps: {
     startLoop("late runs", s.lateRuns.loopSeconds, async () => {
       const n = await scheduling.markLateRuns();
       if (n > 0) logger.info(`late runs: marked ${n}`);
+    }, logger),
+    startLoop("run leases", s.leases.loopSeconds, async () => {
+      const crashed = await leases.crashAbandonedRuns();
+      const cancelled = await leases.timeOutCancelling();
+      if (crashed + cancelled > 0) logger.warn(`run leases: ${crashed} crashed, ${cancelled} forced cancelled`);
     }, logger),
   ];
   return {

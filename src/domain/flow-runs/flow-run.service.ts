@@ -10,7 +10,8 @@ import type { RunPolicy } from "../../orchestration/states.js";
 import { CLOCK, DATABASE, EVENTS, JSON_SCHEMAS, type Clock } from "../../tokens.js";
 import type { JsonSchemaValidator } from "../../validation/ajv.js";
 import { BadUserInputError, ConflictError, NotFoundError, validationFailed } from "../errors.js";
-import { asStringArray, isPlainObject, normalizeTags, requireObject, tagsKey } from "../json.js";
+import { asStringArray, isPlainObject, normalizeTags, requireObject, tagsKey, type JsonObject } from "../json.js";
+import { mergeJobVariables, variableDefaults } from "../work-pools/job-variables.js";
 import { ensureWorkQueue } from "../work-pools/work-queue.repository.js";
 import type { CreateFlowRunInput, SetFlowRunStateInput } from "./flow-run-input.js";
 import { randomRunName } from "./run-names.js";
@@ -56,6 +57,8 @@ export class FlowRunService {
       this.checkParameters(deployment, parameters);
       const tags = [...new Set([...asStringArray(deployment.tags), ...(normalizeTags(input.tags, "input.tags") ?? [])])];
       const queue = await this.resolveQueue(tx, deployment, input.workQueueName);
+      const jobVariables = requireObject(input.jobVariables, "input.jobVariables") ?? {};
+      await this.checkJobVariables(tx, queue?.id ?? null, deployment.jobVariables, jobVariables);
       const run = await tx.flowRun.create({
         data: {
           name: input.name?.trim() || randomRunName(),
@@ -63,7 +66,7 @@ export class FlowRunService {
           deploymentId: deployment.id,
           deploymentVersion: deployment.version,
           parameters: json(parameters),
-          jobVariables: json(requireObject(input.jobVariables, "input.jobVariables") ?? {}),
+          jobVariables: json(jobVariables),
           tags,
           tagsKey: tagsKey(tags),
           idempotencyKey: input.idempotencyKey ?? null,
@@ -101,6 +104,27 @@ export class FlowRunService {
     }
     await this.publish(result);
     return result;
+  }
+
+  /** Records the process (or container, job…) running the run, so cancellation can find it. */
+  async setInfrastructure(flowRunId: string, infrastructurePid: string): Promise<void> {
+    if (infrastructurePid.trim() === "") throw new BadUserInputError("infrastructurePid must not be empty", "infrastructurePid");
+    const { count } = await this.db.client.flowRun.updateMany({ where: { id: flowRunId }, data: { infrastructurePid } });
+    if (count === 0) throw new NotFoundError(`No flow run with id ${flowRunId}`, "flowRunId");
+  }
+
+  /**
+   * Renews the run's lease while it is PENDING, RUNNING or CANCELLING (a run silent for longer
+   * than the lease is CRASHED); the caller reads the run's state from the answer.
+   */
+  async heartbeat(flowRunId: string): Promise<void> {
+    const { count } = await this.db.client.flowRun.updateMany({
+      where: { id: flowRunId, stateType: { in: ["PENDING", "RUNNING", "CANCELLING"] } },
+      data: { lastHeartbeat: this.clock.now() },
+    });
+    if (count === 0 && !(await this.db.client.flowRun.findUnique({ where: { id: flowRunId }, select: { id: true } }))) {
+      throw new NotFoundError(`No flow run with id ${flowRunId}`, "flowRunId");
+    }
   }
 
   /** Publishes an accepted (written) transition; called only after its transaction committed. */
@@ -148,6 +172,17 @@ export class FlowRunService {
     }
     const issues = this.schemas.validate(deployment.parameterOpenapiSchema, parameters);
     if (issues.length) throw validationFailed("input.parameters", "Parameters", issues);
+  }
+
+  /** The merged job variables must satisfy the pool's variables schema (Prefect validates at creation too). */
+  private async checkJobVariables(tx: Tx, queueId: string | null, deploymentVariables: unknown, runVariables: JsonObject) {
+    if (!queueId) return;
+    const queue = await tx.workQueue.findUnique({ where: { id: queueId }, select: { workPool: { select: { baseJobTemplate: true } } } });
+    const template = queue?.workPool.baseJobTemplate;
+    if (!isPlainObject(template) || !isPlainObject(template.variables)) return;
+    const values = mergeJobVariables(variableDefaults(template), deploymentVariables, runVariables);
+    const issues = this.schemas.validate(template.variables, values);
+    if (issues.length) throw validationFailed("input.jobVariables", "Job variables", issues);
   }
 
   private async resolveQueue(tx: Tx, deployment: { workQueueId: string | null; workQueueName: string | null }, queueName: string | null | undefined) {

@@ -56,6 +56,25 @@ builder.mutationFields((t) => ({
       return ctx.db.flowRun.findUniqueOrThrow({ ...query, where: { id } });
     },
   }),
+  setFlowRunInfrastructure: t.prismaField({
+    type: "FlowRun",
+    description: "what runs the flow run (a pid, a container or job id): cancellation kills it",
+    args: { flowRunId: t.arg.id({ required: true }), infrastructurePid: t.arg.string({ required: true }) },
+    resolve: async (query, _root, args, ctx) => {
+      await ctx.services.flowRuns.setInfrastructure(args.flowRunId, args.infrastructurePid);
+      return ctx.db.flowRun.findUniqueOrThrow({ ...query, where: { id: args.flowRunId } });
+    },
+  }),
+  flowRunHeartbeat: t.prismaField({
+    type: "FlowRun",
+    description:
+      "the worker or executor running it is alive: renews the run's lease while PENDING, RUNNING or CANCELLING (a run silent past the lease becomes CRASHED); read stateType to learn of a cancellation",
+    args: { flowRunId: t.arg.id({ required: true }) },
+    resolve: async (query, _root, args, ctx) => {
+      await ctx.services.flowRuns.heartbeat(args.flowRunId);
+      return ctx.db.flowRun.findUniqueOrThrow({ ...query, where: { id: args.flowRunId } });
+    },
+  }),
   setFlowRunState: t.field({
     type: OrchestrationResult,
     args: { input: t.arg({ type: SetFlowRunStateInput, required: true }) },

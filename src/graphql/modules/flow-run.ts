@@ -1,5 +1,6 @@
 // Flow runs: the FlowRun type, its connection and filter, and the read queries.
 import { flowRunWhere } from "../../domain/flow-runs/flow-run-filter.js";
+import { jobConfigurationFor } from "../../domain/work-pools/job-variables.js";
 import { builder } from "../builder.js";
 import { StateTypeEnum } from "./enums.js";
 import { stringList } from "./json-fields.js";
@@ -42,6 +43,17 @@ export const FlowRun = builder.prismaObject("FlowRun", {
     workQueue: t.relation("workQueue", { nullable: true }),
     workQueueName: t.exposeString("workQueueName", { nullable: true }),
     infrastructurePid: t.exposeString("infrastructurePid", { nullable: true }),
+    lastHeartbeat: t.expose("lastHeartbeat", { type: "DateTime", nullable: true }),
+    jobConfiguration: t.field({
+      type: "JSON",
+      description: "what the infrastructure runs with: the pool's job template filled with pool defaults ← deployment ← run job variables",
+      select: {
+        jobVariables: true,
+        deployment: { select: { jobVariables: true } },
+        workQueue: { select: { workPool: { select: { baseJobTemplate: true } } } },
+      },
+      resolve: (r) => jobConfigurationFor(r.workQueue?.workPool.baseJobTemplate ?? {}, r.deployment?.jobVariables ?? {}, r.jobVariables),
+    }),
     created: t.expose("created", { type: "DateTime" }),
     updated: t.expose("updated", { type: "DateTime" }),
   }),
