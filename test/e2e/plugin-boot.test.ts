@@ -3,14 +3,13 @@
 // and one message naming the plugin, the block type and the field — before the database is
 // touched, and without a stack trace (DESIGN invariant 7); a valid third-party plugin is loaded
 // and its block type is served.
-import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { startServer, waitForUrl } from "../harness/server-process.js";
 import { freshDatabaseUrl } from "../harness/test-database.js";
 
-const root = path.resolve(import.meta.dirname, "../..");
 const fixture = (name: string) => `./test/fixtures/plugins/${name}`;
 const homes: string[] = [];
 afterAll(() => homes.forEach((h) => rmSync(h, { recursive: true, force: true })));
@@ -21,30 +20,6 @@ function tempHome(): string {
   return home;
 }
 
-function startServer(env: Record<string, string>): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
-    cwd: root,
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/root", ORDO_PORT: "0", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let out = "";
-  child.stdout!.on("data", (d) => (out += d));
-  child.stderr!.on("data", (d) => (out += d));
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  return { child, output: () => out, exited };
-}
-
-async function waitForUrl(output: () => string, exited: Promise<number | null>): Promise<string> {
-  const deadline = Date.now() + 60_000;
-  let done = false;
-  void exited.then(() => (done = true));
-  while (Date.now() < deadline && !done) {
-    const m = /ready at (http:\/\/\S+)/.exec(output());
-    if (m) return m[1]!;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`server did not start:\n${output()}`);
-}
 
 /** Boots with ORDO_PLUGINS and expects it to stop: exit code 1, one line, no stack, no database. */
 async function expectBootStopped(plugins: string): Promise<string> {
@@ -94,7 +69,7 @@ describe("ORDO_PLUGINS at boot", () => {
     const home = tempHome();
     const server = startServer({ ORDO_HOME: home, ORDO_DATABASE_URL: await freshDatabaseUrl(), ORDO_PLUGINS: fixture("ordo-plugin-hello") });
     try {
-      const url = await waitForUrl(server.output, server.exited);
+      const url = await waitForUrl(server);
       const gql = async (query: string, variables?: Record<string, unknown>) => {
         const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query, variables }) });
         return (await res.json()) as { data?: any; errors?: unknown[] };

@@ -1,41 +1,16 @@
 // `npm start` as a user runs it: the real entry point in a child process, zero configuration
 // beyond a home folder and a free port; migrations applied on the way up; GraphiQL served;
 // settings validated with a clear message; SIGTERM stops it cleanly.
-import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, inject, it } from "vitest";
+import { startServer, waitForUrl } from "../harness/server-process.js";
 import { freshDatabaseUrl } from "../harness/test-database.js";
 
-const root = path.resolve(import.meta.dirname, "../..");
 const homes: string[] = [];
 afterAll(() => homes.forEach((h) => rmSync(h, { recursive: true, force: true })));
 
-function startServer(env: Record<string, string>): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
-    cwd: root,
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/root", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let out = "";
-  child.stdout!.on("data", (d) => (out += d));
-  child.stderr!.on("data", (d) => (out += d));
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  return { child, output: () => out, exited };
-}
-
-async function waitForUrl(output: () => string, exited: Promise<number | null>): Promise<string> {
-  const deadline = Date.now() + 60_000;
-  let done = false;
-  void exited.then(() => (done = true));
-  while (Date.now() < deadline && !done) {
-    const m = /ready at (http:\/\/\S+)/.exec(output());
-    if (m) return m[1]!;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`server did not start:\n${output()}`);
-}
 
 describe("npm start", () => {
   it("starts on an embedded SQLite file under ORDO_HOME, applying migrations, and serves GraphiQL", async () => {
@@ -43,7 +18,7 @@ describe("npm start", () => {
     homes.push(home);
     const server = startServer({ ORDO_HOME: home, ORDO_PORT: "0" });
     try {
-      const url = await waitForUrl(server.output, server.exited);
+      const url = await waitForUrl(server);
       expect(existsSync(path.join(home, "ordo.db"))).toBe(true);
       const page = await fetch(url, { headers: { accept: "text/html" } });
       expect(page.headers.get("content-type")).toContain("text/html");
@@ -64,7 +39,7 @@ describe("npm start", () => {
     const databaseUrl = await freshDatabaseUrl();
     const server = startServer({ ORDO_DATABASE_URL: databaseUrl, ORDO_PORT: "0", ORDO_HOME: os.tmpdir() });
     try {
-      const url = await waitForUrl(server.output, server.exited);
+      const url = await waitForUrl(server);
       const res = await fetch(url, {
         method: "POST",
         headers: { "content-type": "application/json" },

@@ -2,8 +2,9 @@
 // each gets its contract code, names the offending field in extensions.field, writes nothing
 // (row counts and every stored document compared before/after), and no error — message,
 // extensions or server log — ever contains a secret value the request carried.
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { createTestApp, type GraphQLResponse, type TestApp } from "../harness/test-app.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { rejectionChecker } from "../harness/rejections.js";
+import { createTestApp, type TestApp } from "../harness/test-app.js";
 
 const SECRET = "s3cr3t-VALUE-123";
 const MASK = "********";
@@ -44,50 +45,7 @@ async function snapshot() {
   };
 }
 
-/** No stack frames, file paths or SQL anywhere in what the client sees. */
-function expectNoLeak(error: NonNullable<GraphQLResponse["errors"]>[number]) {
-  const text = JSON.stringify(error);
-  expect(text).not.toMatch(/\n\s+at |\bat .*\.[jt]s:\d+|node_modules|\/src\/|stacktrace|exception/i);
-  expect(text).not.toMatch(/\b(SELECT\s.+\sFROM|INSERT\s+INTO|UPDATE\s+\S+\s+SET|DELETE\s+FROM)\b|prisma|sqlite|postgres/i);
-}
-
-interface Expected {
-  code: string;
-  /** extensions.field; null: must be absent */
-  field?: string | null;
-}
-
-/** Runs one bad operation: the coded error, no secret in the response or the log, nothing written. */
-async function expectRejected(query: string, variables: Record<string, unknown> | undefined, expected: Expected) {
-  const before = await snapshot();
-  const logged: string[] = [];
-  const stderr = vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
-    logged.push(String(chunk));
-    return true;
-  });
-  let res: GraphQLResponse;
-  try {
-    res = await t.gql(query, variables);
-  } finally {
-    stderr.mockRestore();
-  }
-  const text = JSON.stringify(res);
-  // bad input is the client's mistake: not logged as an internal error, and never with a secret
-  expect(logged.join("")).not.toMatch(/internal error/i);
-  expect(logged.join("")).not.toContain(SECRET);
-  expect(text).not.toContain(SECRET);
-  expect(res.errors?.length, text).toBeGreaterThanOrEqual(1);
-  for (const e of res.errors!) {
-    expect(e.extensions?.code, JSON.stringify(e)).toBe(expected.code);
-    expect(e.message.length).toBeGreaterThan(0);
-    expectNoLeak(e);
-  }
-  const error = res.errors![0]!;
-  if (expected.field !== undefined) expect(error.extensions?.field ?? null, JSON.stringify(error)).toBe(expected.field);
-  if (res.data) for (const v of Object.values(res.data)) expect(v).toBeNull();
-  expect(await snapshot()).toEqual(before);
-  return error;
-}
+const expectRejected = rejectionChecker(() => t, snapshot, { secret: SECRET });
 
 function hello(data: Record<string, unknown>, extra: Record<string, unknown> = {}) {
   return { input: { blockTypeSlug: "hello-greeting", name: "new-greeter", data, ...extra } };

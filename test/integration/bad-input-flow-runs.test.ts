@@ -1,9 +1,10 @@
 // Bad input to createFlowRun, setFlowRunState and createLogs through GraphQL on a real database
 // (DESIGN invariant 8): each gets a GraphQL error with the contract's extensions.code, the offending
 // field in extensions.field, a message without stack or SQL, and leaves the database unchanged.
-// applyDeployment and malformed GraphQL: bad-input-deployments.test.ts (same helpers).
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { createTestApp, type GraphQLResponse, type TestApp } from "../harness/test-app.js";
+// applyDeployment and malformed GraphQL: bad-input-deployments.test.ts; shared assertions: harness/rejections.ts.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { rejectionChecker } from "../harness/rejections.js";
+import { createTestApp, type TestApp } from "../harness/test-app.js";
 
 const APPLY = /* GraphQL */ `
   mutation Apply($input: DeploymentInput!) { applyDeployment(input: $input) { deployment { id } } }
@@ -58,41 +59,7 @@ async function snapshot() {
   };
 }
 
-/** No stack frames, file paths or SQL anywhere in what the client sees. */
-function expectNoLeak(error: NonNullable<GraphQLResponse["errors"]>[number]) {
-  const text = JSON.stringify(error);
-  expect(text).not.toMatch(/\n\s+at |\bat .*\.[jt]s:\d+|node_modules|\/src\/|stacktrace|exception/i);
-  expect(text).not.toMatch(/\b(SELECT\s.+\sFROM|INSERT\s+INTO|UPDATE\s+\S+\s+SET|DELETE\s+FROM)\b|prisma|sqlite|postgres/i);
-}
-
-/** Runs one bad operation: asserts the coded error and that nothing in the database moved. */
-async function expectRejected(query: string, variables: Record<string, unknown> | undefined, expected: { code: string; field?: string | null }) {
-  const before = await snapshot();
-  // bad input is the client's mistake: the server must not log it as an internal error
-  const logged: string[] = [];
-  const stderr = vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
-    logged.push(String(chunk));
-    return true;
-  });
-  let res: GraphQLResponse;
-  try {
-    res = await t.gql(query, variables);
-  } finally {
-    stderr.mockRestore();
-  }
-  expect(logged.join("")).not.toMatch(/internal error/i);
-  expect(res.errors?.length, JSON.stringify(res)).toBeGreaterThanOrEqual(1);
-  for (const e of res.errors!) {
-    expect(e.extensions?.code, JSON.stringify(e)).toBe(expected.code);
-    expect(e.message.length).toBeGreaterThan(0);
-    expectNoLeak(e);
-  }
-  const error = res.errors![0]!;
-  if (expected.field !== undefined) expect(error.extensions?.field ?? null, JSON.stringify(error)).toBe(expected.field);
-  if (res.data) for (const v of Object.values(res.data)) expect(v).toBeNull();
-  expect(await snapshot()).toEqual(before);
-  return error;
-}
+const expectRejected = rejectionChecker(() => t, snapshot);
 
 const create = (input: Record<string, unknown>) => ({ input });
 const bySlug = (extra: Record<string, unknown> = {}) => create({ deploymentSlug: "runs/enforced", ...extra });
