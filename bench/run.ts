@@ -1,5 +1,6 @@
 // `npm run bench`: every benchmark, each printing its figures next to a baseline measured in the
 // same run. ORDO_BENCH_DATABASE_URL=postgresql://… runs the database benchmarks on PostgreSQL.
+import { benchLifecycle } from "./lifecycle/run-lifecycle.js";
 import { benchRRuleExpansion } from "./schedules/rrule-expansion.js";
 import { benchSchedulerThroughput } from "./scheduler/scheduler-throughput.js";
 
@@ -7,6 +8,7 @@ const only = process.argv[2];
 const benches: Array<[string, () => Promise<void>]> = [
   ["scheduler", benchSchedulerThroughput],
   ["rrule", () => benchRRuleExpansion(Number(process.env.BENCH_RRULE_SCHEDULES ?? 10_000))],
+  ["lifecycle", benchLifecycle],
 ];
 for (const [name, run] of benches) {
   if (only && only !== name) continue;

@@ -71,6 +71,8 @@ export class ProcessBlock implements RunInfrastructure {
       });
       child.once("spawn", () => {
         this.logger.info(`process: started pid ${child.pid}`, Object.keys(labels).length ? { labels } : undefined);
+        // host-qualified, so a kill() from a worker on another machine is refused, not misdirected
+        job.onStart?.(`${os.hostname()}:${child.pid}`);
         // it may have been aborted while the process was starting
         if (job.signal?.aborted) onAbort();
         else job.signal?.addEventListener("abort", onAbort, { once: true });

@@ -132,6 +132,16 @@ describe("kill", () => {
     expect(lines).toEqual(["up"]);
   });
 
+  it("reports the host-qualified id kill() takes as soon as the child is up", async () => {
+    const b = block();
+    let id: string | undefined;
+    const done = b.run({ command: [NODE, "-e", "setInterval(() => {}, 1000)"], env: {}, onStart: (i) => (id = i) });
+    await expect.poll(() => id).toBeDefined();
+    expect(id).toMatch(new RegExp(`^${os.hostname()}:\\d+$`));
+    await b.kill(id!, 5);
+    expect((await done).pid).toBe(Number(id!.split(":")[1]));
+  });
+
   it("reports a process that is not there, or not on this host", async () => {
     const { result } = await runCollecting(block(), { command: [NODE, "-e", ""], env: {} });
     await expect(block().kill(result.pid, 1)).rejects.toThrow(InfrastructureNotFoundError);

@@ -41,6 +41,8 @@ export interface InfrastructureJob {
   workingDir?: string;
   labels?: Record<string, string>;
   onOutput?: (stream: "stdout" | "stderr", line: string) => void;
+  /** Called once the infrastructure is up, with the id `kill` takes: the worker records it at once. */
+  onStart?: (infrastructureId: string) => void;
   signal?: AbortSignal;
 }
 

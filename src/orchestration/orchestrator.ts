@@ -31,7 +31,7 @@ export interface TransitionResult {
   written: boolean;
   previousStateType: StateType | null;
   stateType: StateType | null;
-  run: { id: string; flowId: string; deploymentId: string | null; workQueueId: string | null };
+  run: { id: string; flowId: string; deploymentId: string | null; workQueueId: string | null; workPoolName: string | null };
 }
 
 export class FlowRunNotFound extends Error {}
@@ -50,7 +50,10 @@ export class Orchestrator {
   async transition(tx: Tx, runId: string, proposal: Proposal, options: { force?: boolean; now?: Date } = {}): Promise<TransitionResult> {
     if (!(await lockFlowRun(this.db, tx, runId))) throw new FlowRunNotFound(runId);
     const opts = { force: options.force ?? false, now: options.now ?? this.clock.now() };
-    const run = await tx.flowRun.findUniqueOrThrow({ where: { id: runId }, include: { state: true } });
+    const run = await tx.flowRun.findUniqueOrThrow({
+      where: { id: runId },
+      include: { state: true, workQueue: { select: { workPool: { select: { name: true } } } } },
+    });
     const current = run.state ? toStateValue(run.state) : null;
     const policy = (run.empiricalPolicy ?? {}) as RunPolicy;
     const snapshot: RunSnapshot = {
@@ -78,7 +81,14 @@ export class Orchestrator {
     const outcome = evaluatePolicy(opts.force ? FORCE_POLICY : CORE_POLICY, ctx);
     const base = {
       previousStateType: current?.type ?? null,
-      run: { id: run.id, flowId: run.flowId, deploymentId: run.deploymentId, workQueueId: run.workQueueId },
+      run: {
+        id: run.id,
+        flowId: run.flowId,
+        deploymentId: run.deploymentId,
+        workQueueId: run.workQueueId,
+        // carried for the event published after commit (subscriptions filter by pool)
+        workPoolName: run.workQueue?.workPool.name ?? null,
+      },
     };
     const toWrite = outcome === undefined ? ctx.proposed : outcome.status === "REJECT" ? outcome.state : null;
     if (!toWrite) {

@@ -136,6 +136,17 @@ describe("claimFlowRuns", () => {
     expect((await t.ok(CLAIM, { input: { workPoolName: "quiet", workerName: "w", scheduledBefore: ahead } })).claimFlowRuns).toHaveLength(1);
   });
 
+  it("with limit 0 only marks the queues polled (a worker at its own limit stays visible)", async () => {
+    await setupPool("full", [], null);
+    await createRuns("full", "default", 1);
+    const r = await t.ok(CLAIM, { input: { workPoolName: "full", workerName: "busy", limit: 0 } });
+    expect(r.claimFlowRuns).toEqual([]);
+    const pool = await t.ok(`{ workPool(name: "full") { queues { name status lastPolled } } }`);
+    expect(pool.workPool.queues[0]).toMatchObject({ name: "default", status: "READY" });
+    const bad = await t.gql(CLAIM, { input: { workPoolName: "full", workerName: "busy", limit: -1 } });
+    expect(bad.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "input.limit" });
+  });
+
   it("answers an unknown pool or queue with NOT_FOUND naming the field", async () => {
     const r = await t.gql(CLAIM, { input: { workPoolName: "nope", workerName: "w" } });
     expect(r.errors?.[0]?.extensions).toMatchObject({ code: "NOT_FOUND", field: "input.workPoolName" });

@@ -130,9 +130,6 @@ export class FlowRunService {
   /** Publishes an accepted (written) transition; called only after its transaction committed. */
   async publish(t: TransitionResult): Promise<void> {
     if (!t.written || !t.stateId || !t.stateType) return;
-    const queue = t.run.workQueueId
-      ? await this.db.client.workQueue.findUnique({ where: { id: t.run.workQueueId }, select: { workPool: { select: { name: true } } } })
-      : null;
     this.events.publish("flow-run.state-changed", {
       flowRunId: t.run.id,
       stateId: t.stateId,
@@ -140,9 +137,10 @@ export class FlowRunService {
       previousStateType: t.previousStateType,
       deploymentId: t.run.deploymentId,
       flowId: t.run.flowId,
-      workPoolName: queue?.workPool.name ?? null,
+      workPoolName: t.run.workPoolName,
     });
   }
+
 
   private async findDeployment(tx: Tx, input: CreateFlowRunInput) {
     const byId = input.deploymentId != null;

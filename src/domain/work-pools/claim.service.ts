@@ -34,8 +34,9 @@ export class ClaimService {
   /** Ids of the runs this worker now owns (moved to PENDING), in claim order. */
   async claim(input: ClaimInput): Promise<string[]> {
     const limit = input.limit ?? DEFAULT_CLAIM_LIMIT;
-    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_CLAIM_LIMIT) {
-      throw new BadUserInputError(`input.limit must be a whole number from 1 to ${MAX_CLAIM_LIMIT}`, "input.limit");
+    // 0 is a poll that claims nothing: a busy worker keeps its queues marked as polled
+    if (!Number.isInteger(limit) || limit < 0 || limit > MAX_CLAIM_LIMIT) {
+      throw new BadUserInputError(`input.limit must be a whole number from 0 to ${MAX_CLAIM_LIMIT}`, "input.limit");
     }
     const transitions = await inTransaction(this.db, async (tx) => {
       const pool = await tx.workPool.findUnique({ where: { name: input.workPoolName }, include: { queues: { orderBy: { priority: "asc" } } } });
@@ -56,7 +57,7 @@ export class ClaimService {
         create: { workPoolId: pool.id, name: input.workerName, lastHeartbeatTime: now },
         update: { lastHeartbeatTime: now },
       });
-      if (pool.isPaused) return [];
+      if (pool.isPaused || limit === 0) return [];
       let poolSlots = pool.concurrencyLimit === null ? Infinity : pool.concurrencyLimit - (await this.active(tx, { workQueue: { workPoolId: pool.id } }));
       const claimed: TransitionResult[] = [];
       const deploymentSlots = new Map<string, number>();

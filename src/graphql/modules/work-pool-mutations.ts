@@ -40,7 +40,7 @@ const ClaimFlowRunsInput = builder.inputType("ClaimFlowRunsInput", {
     workPoolName: t.string({ required: true }),
     workQueueNames: t.stringList({ description: "empty or absent = every queue of the pool, by priority" }),
     workerName: t.string({ required: true }),
-    limit: t.int({ description: "default 10, at most 200" }),
+    limit: t.int({ description: "default 10, at most 200; 0 only marks the queues polled (a busy worker)" }),
     scheduledBefore: t.field({ type: "DateTime", description: "defaults to now" }),
   }),
 });

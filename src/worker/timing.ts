@@ -1,0 +1,65 @@
+// Sleeping that can be cut short: the claim loop's wake-ups, backoff between retries, deadlines.
+
+/** Resolves after `ms`, or early (never rejecting) when `signal` aborts. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener("abort", done, { once: true });
+  });
+}
+
+/** Exponential backoff from `baseSeconds`, doubled per consecutive failure, capped. */
+export function backoffMs(failures: number, baseSeconds: number, capSeconds = 30): number {
+  return Math.min(baseSeconds * 2 ** Math.max(0, failures - 1), Math.max(capSeconds, baseSeconds)) * 1000;
+}
+
+/** A sleep that wake() ends early; a wake while awake is kept, so the next sleep returns at once. */
+export class Alarm {
+  private pending = false;
+  private ring: (() => void) | null = null;
+
+  wake(): void {
+    if (this.ring) this.ring();
+    else this.pending = true;
+  }
+
+  sleep(ms: number): Promise<void> {
+    if (this.pending) {
+      this.pending = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      const self = this;
+      function done() {
+        clearTimeout(timer);
+        self.ring = null;
+        resolve();
+      }
+      this.ring = done;
+    });
+  }
+}
+
+/** Resolves once `test()` holds or `deadline()` (epoch ms, re-read each time so it can be moved) passes; true if it held. */
+export async function waitFor(test: () => boolean, deadline: () => number, stepMs = 100): Promise<boolean> {
+  while (!test()) {
+    if (Date.now() >= deadline()) return false;
+    await sleep(Math.min(stepMs, Math.max(1, deadline() - Date.now())));
+  }
+  return true;
+}
+
+export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: no answer within ${Math.round(ms / 1000)}s`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
