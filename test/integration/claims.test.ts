@@ -136,6 +136,33 @@ describe("claimFlowRuns", () => {
     expect((await t.ok(CLAIM, { input: { workPoolName: "quiet", workerName: "w", scheduledBefore: ahead } })).claimFlowRuns).toHaveLength(1);
   });
 
+  it("holds back (ENQUEUE) or cancels (CANCEL_NEW) a deployment's runs beyond its concurrency limit", async () => {
+    await setupPool("dep-limits", [], null);
+    const runIdsFor = async (name: string, strategy: string) => {
+      const d = await t.ok(`mutation($i: DeploymentInput!) { applyDeployment(input: $i) { deployment { id collisionStrategy } } }`, {
+        i: { flowName: "claims-dep-limits", name, workPoolName: "dep-limits", concurrencyLimit: 1, collisionStrategy: strategy },
+      });
+      expect(d.applyDeployment.deployment.collisionStrategy).toBe(strategy);
+      const ids: string[] = [];
+      for (let i = 0; i < 2; i++) {
+        const at = new Date(t.clock.now().getTime() - (2 - i) * 1000).toISOString();
+        ids.push((await t.ok(`mutation($id: ID!, $at: DateTime) { createFlowRun(input: { deploymentId: $id, scheduledStartTime: $at }) { id } }`, { id: d.applyDeployment.deployment.id, at })).createFlowRun.id);
+      }
+      return ids;
+    };
+    const [q1, q2] = await runIdsFor("enqueue", "ENQUEUE");
+    const [c1, c2] = await runIdsFor("cancel-new", "CANCEL_NEW");
+    const r = await t.ok(CLAIM, { input: { workPoolName: "dep-limits", workerName: "w", limit: 10 } });
+    expect(r.claimFlowRuns.map((x: { id: string }) => x.id).sort()).toEqual([q1, c1].sort());
+    const state = async (id: string) => (await t.ok(`query($id: ID!) { flowRun(id: $id) { stateType state { message } } }`, { id })).flowRun;
+    expect((await state(q2!)).stateType).toBe("SCHEDULED");
+    expect(await state(c2!)).toEqual({ stateType: "CANCELLED", state: { message: "Deployment concurrency limit reached." } });
+    // once the enqueued deployment's running run finishes, its waiting run is claimed
+    for (const type of ["RUNNING", "COMPLETED"]) await t.ok(SET, { id: q1, type });
+    const next = await t.ok(CLAIM, { input: { workPoolName: "dep-limits", workerName: "w", limit: 10 } });
+    expect(next.claimFlowRuns.map((x: { id: string }) => x.id)).toEqual([q2]);
+  });
+
   it("with limit 0 only marks the queues polled (a worker at its own limit stays visible)", async () => {
     await setupPool("full", [], null);
     await createRuns("full", "default", 1);

@@ -34,6 +34,7 @@ export interface DeploymentInput {
   storageBlock?: string | null;
   infrastructureBlock?: string | null;
   concurrencyLimit?: number | null;
+  collisionStrategy?: "ENQUEUE" | "CANCEL_NEW" | null;
 }
 
 export interface PlannedSchedule {
@@ -58,6 +59,7 @@ export interface DeploymentColumns {
   pullSteps?: JsonObject[] | null;
   jobVariables?: JsonObject;
   concurrencyLimit?: number | null;
+  collisionStrategy?: "ENQUEUE" | "CANCEL_NEW";
 }
 
 export interface DeploymentPlan {
@@ -102,6 +104,7 @@ export function planDeployment(input: DeploymentInput, schemas: JsonSchemaValida
     if (n !== null && n < 1) throw new BadUserInputError("input.concurrencyLimit must be at least 1 (or null for no limit)", "input.concurrencyLimit");
     c.concurrencyLimit = n;
   }
+  if (input.collisionStrategy !== undefined) c.collisionStrategy = input.collisionStrategy ?? "ENQUEUE";
   if (input.tags !== undefined) plan.tags = normalizeTags(input.tags, "input.tags") ?? [];
   if (input.schedules !== undefined) plan.schedules = planSchedules(input.schedules ?? [], now);
   if (input.workPoolName !== undefined || input.workQueueName !== undefined) {

@@ -57,9 +57,11 @@ export class ClaimService {
         create: { workPoolId: pool.id, name: input.workerName, lastHeartbeatTime: now },
         update: { lastHeartbeatTime: now },
       });
-      if (pool.isPaused || limit === 0) return [];
+      if (pool.isPaused || limit === 0) return { claimed: [], rejected: [] };
       let poolSlots = pool.concurrencyLimit === null ? Infinity : pool.concurrencyLimit - (await this.active(tx, { workQueue: { workPoolId: pool.id } }));
       const claimed: TransitionResult[] = [];
+      /** runs a CANCEL_NEW deployment at its limit turned away: announced, not returned */
+      const rejected: TransitionResult[] = [];
       const deploymentSlots = new Map<string, number>();
       for (const queue of polled) {
         if (queue.isPaused || claimed.length >= limit || poolSlots <= 0) continue;
@@ -68,7 +70,13 @@ export class ClaimService {
         if (wanted <= 0) continue;
         for (const id of await dueRunIds(this.db, tx, queue.id, before, wanted * 4)) {
           if (claimed.length >= limit || poolSlots <= 0 || queueSlots <= 0) break;
-          if (!(await this.deploymentHasSlot(tx, id, deploymentSlots))) continue;
+          const slot = await this.deploymentSlot(tx, id, deploymentSlots);
+          if (slot === "CANCEL_NEW") {
+            const cancelled = await this.orchestrator.transition(tx, id, { type: "CANCELLED", message: "Deployment concurrency limit reached." });
+            if (cancelled.written) rejected.push(cancelled);
+            continue;
+          }
+          if (slot === "ENQUEUE") continue;
           const t = await this.orchestrator.transition(tx, id, { type: "PENDING" });
           if (t.status !== "ACCEPT") continue; // another worker (or a state change) got there first
           claimed.push(t);
@@ -79,22 +87,29 @@ export class ClaimService {
           }
         }
       }
-      return claimed;
+      return { claimed, rejected };
     });
-    for (const t of transitions) await this.flowRuns.publish(t);
-    return transitions.map((t) => t.run.id);
+    for (const t of [...transitions.rejected, ...transitions.claimed]) await this.flowRuns.publish(t);
+    return transitions.claimed.map((t) => t.run.id);
   }
 
   private active(tx: Tx, where: object): Promise<number> {
     return tx.flowRun.count({ where: { ...where, stateType: { in: ACTIVE } } });
   }
 
-  /** A run of a deployment at its concurrency limit stays SCHEDULED for a later claim (ENQUEUE). */
-  private async deploymentHasSlot(tx: Tx, runId: string, slots: Map<string, number>): Promise<boolean> {
-    const run = await tx.flowRun.findUniqueOrThrow({ where: { id: runId }, select: { deployment: { select: { id: true, concurrencyLimit: true } } } });
+  /**
+   * "free", or what the deployment's collision strategy says for a run at its concurrency limit:
+   * ENQUEUE leaves it SCHEDULED for a later claim, CANCEL_NEW cancels it.
+   */
+  private async deploymentSlot(tx: Tx, runId: string, slots: Map<string, number>): Promise<"free" | "ENQUEUE" | "CANCEL_NEW"> {
+    const run = await tx.flowRun.findUniqueOrThrow({
+      where: { id: runId },
+      select: { deployment: { select: { id: true, concurrencyLimit: true, collisionStrategy: true } } },
+    });
     const d = run.deployment;
-    if (!d || d.concurrencyLimit === null) return true;
+    if (!d || d.concurrencyLimit === null) return "free";
     if (!slots.has(d.id)) slots.set(d.id, d.concurrencyLimit - (await this.active(tx, { deploymentId: d.id })));
-    return slots.get(d.id)! > 0;
+    if (slots.get(d.id)! > 0) return "free";
+    return d.collisionStrategy === "CANCEL_NEW" ? "CANCEL_NEW" : "ENQUEUE";
   }
 }

@@ -7,6 +7,13 @@ import { stringList } from "./json-fields.js";
 import { WorkPool } from "./work-pool.js";
 import { DeploymentScheduleInput } from "./schedule.js";
 
+const CollisionStrategy = builder.enumType("CollisionStrategy", {
+  values: {
+    ENQUEUE: { description: "the run stays SCHEDULED and is claimed once a slot frees up" },
+    CANCEL_NEW: { description: "the run is CANCELLED (Deployment concurrency limit reached.)" },
+  },
+});
+
 export const Deployment = builder.prismaObject("Deployment", {
   fields: (t) => ({
     id: t.exposeID("id"),
@@ -41,6 +48,11 @@ export const Deployment = builder.prismaObject("Deployment", {
     storagePath: t.exposeString("storagePath", { nullable: true, description: "sub-path inside the storage block, from storageBlock type/name/sub/path" }),
     infrastructureDocument: t.relation("infrastructureDocument", { nullable: true }),
     concurrencyLimit: t.exposeInt("concurrencyLimit", { nullable: true }),
+    collisionStrategy: t.field({
+      type: CollisionStrategy,
+      description: "what a claim does with a run of this deployment when concurrencyLimit is reached",
+      resolve: (d) => d.collisionStrategy as "ENQUEUE" | "CANCEL_NEW",
+    }),
     flowRuns: t.relatedConnection(
       "flowRuns",
       {
@@ -95,6 +107,7 @@ const DeploymentInput = builder.inputType("DeploymentInput", {
     storageBlock: t.string({ description: "block document id, blockTypeSlug/name, or blockTypeSlug/name/sub/path" }),
     infrastructureBlock: t.string({ description: "block document id or blockTypeSlug/name" }),
     concurrencyLimit: t.int({ description: "at most this many runs PENDING or RUNNING at once; null = no limit" }),
+    collisionStrategy: t.field({ type: CollisionStrategy, description: "default ENQUEUE" }),
   }),
 });
 
