@@ -3,6 +3,7 @@
 // number of no-op jobs with concurrency 8 on the same PostgreSQL server, in the same run.
 import "reflect-metadata";
 import { Logger, makeWorkerUtils, run as runGraphileWorker } from "graphile-worker";
+import pg from "pg";
 import { loadConfig } from "../../src/config.js";
 import { buildApp } from "../../src/server/app.js";
 import { createLogger } from "../../src/server/logger.js";
@@ -65,14 +66,18 @@ export async function benchLifecycle(): Promise<void> {
 
     // graphile-worker: the same number of no-op jobs, concurrency 8, same PostgreSQL
     const quiet = new Logger(() => () => {});
-    const utils = await makeWorkerUtils({ connectionString: db.url, logger: quiet });
+    // our own pool, ended before the database is dropped (graphile-worker leaves its own open)
+    const pgPool = new pg.Pool({ connectionString: db.url, max: WORKERS + 2 });
+    pgPool.on("error", () => undefined);
+    pgPool.on("connect", (client) => client.on("error", () => undefined));
+    const utils = await makeWorkerUtils({ pgPool, logger: quiet });
     await utils.migrate();
     const g0 = performance.now();
     let done = 0;
     let finished!: () => void;
     const allDone = new Promise<void>((r) => (finished = r));
     const runner = await runGraphileWorker({
-      connectionString: db.url,
+      pgPool,
       concurrency: WORKERS,
       noHandleSignals: true,
       pollInterval: 50,
@@ -88,6 +93,7 @@ export async function benchLifecycle(): Promise<void> {
     const graphileMs = performance.now() - g0;
     await runner.stop();
     await utils.release();
+    await pgPool.end();
 
     const ordoRate = RUNS / (ordoMs / 1000);
     const graphileRate = RUNS / (graphileMs / 1000);
