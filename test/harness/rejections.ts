@@ -4,6 +4,23 @@
 import { expect, vi } from "vitest";
 import type { GraphQLResponse, TestApp } from "./test-app.js";
 
+/** Row counts of the tables a bad input could write to. */
+export async function tableCounts(t: TestApp) {
+  const db = t.app.database.client;
+  const [flow, deployment, deploymentSchedule, flowRun, flowRunState, workPool, workQueue, log, blockDocument] = await Promise.all([
+    db.flow.count(),
+    db.deployment.count(),
+    db.deploymentSchedule.count(),
+    db.flowRun.count(),
+    db.flowRunState.count(),
+    db.workPool.count(),
+    db.workQueue.count(),
+    db.log.count(),
+    db.blockDocument.count(),
+  ]);
+  return { flow, deployment, deploymentSchedule, flowRun, flowRunState, workPool, workQueue, log, blockDocument };
+}
+
 export type GraphQLErrorBody = NonNullable<GraphQLResponse["errors"]>[number];
 
 export interface Expected {

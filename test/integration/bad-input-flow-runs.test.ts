@@ -3,7 +3,7 @@
 // field in extensions.field, a message without stack or SQL, and leaves the database unchanged.
 // applyDeployment and malformed GraphQL: bad-input-deployments.test.ts; shared assertions: harness/rejections.ts.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { rejectionChecker } from "../harness/rejections.js";
+import { rejectionChecker, tableCounts } from "../harness/rejections.js";
 import { createTestApp, type TestApp } from "../harness/test-app.js";
 
 const APPLY = /* GraphQL */ `
@@ -36,21 +36,11 @@ let runId: string;
 /** Row counts of every table, plus the write stamps of the existing deployment and run. */
 async function snapshot() {
   const db = t.app.database.client;
-  const [flow, deployment, deploymentSchedule, flowRun, flowRunState, workPool, workQueue, log, blockDocument] = await Promise.all([
-    db.flow.count(),
-    db.deployment.count(),
-    db.deploymentSchedule.count(),
-    db.flowRun.count(),
-    db.flowRunState.count(),
-    db.workPool.count(),
-    db.workQueue.count(),
-    db.log.count(),
-    db.blockDocument.count(),
-  ]);
+  const counts = await tableCounts(t);
   const d = await db.deployment.findUniqueOrThrow({ where: { id: deploymentId }, select: { updated: true, scheduleChangedAt: true } });
   const r = await db.flowRun.findUniqueOrThrow({ where: { id: runId }, select: { updated: true, stateId: true, stateType: true, runCount: true } });
   return {
-    counts: { flow, deployment, deploymentSchedule, flowRun, flowRunState, workPool, workQueue, log, blockDocument },
+    counts,
     existing: {
       deploymentUpdated: d.updated.toISOString(),
       scheduleChangedAt: d.scheduleChangedAt.toISOString(),
