@@ -2,7 +2,7 @@
 // git repository, and the executor as a child process — states, logs, exit codes, retries (the
 // run's policy and the flow's own), waiting for the scheduled time, pull steps, cancellation.
 import { spawn, execFileSync, type ChildProcess } from "node:child_process";
-import { cp, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { cp, mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

@@ -19,7 +19,7 @@ export const FlowRun = builder.prismaObject("FlowRun", {
     idempotencyKey: t.exposeString("idempotencyKey", { nullable: true }),
     autoScheduled: t.exposeBoolean("autoScheduled"),
     // every run gets its first state in the transaction that creates it
-    state: t.relation("state", { nullable: false } as never) as never,
+    state: t.relation("state", { nullable: false, onNull: "error" }),
     stateType: t.field({ type: StateTypeEnum, resolve: (r) => r.stateType as typeof StateTypeEnum.$inferType }),
     stateName: t.exposeString("stateName"),
     states: t.relation("states", { description: "full history, oldest first", query: { orderBy: { timestamp: "asc" } } }),
