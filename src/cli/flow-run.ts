@@ -2,8 +2,8 @@
 // process and exits 0 when it COMPLETED, 1 when it did not (signals: 128 + the signal number).
 import type { Command } from "commander";
 import { executeFlowRun } from "../worker/executor/execute.js";
-
-const DEFAULT_API_URL = "http://127.0.0.1:4200/graphql";
+import { apiUrl, DEFAULT_API_URL } from "./common/api.js";
+import { positive } from "./common/options.js";
 
 export function registerFlowRunCommands(program: Command): void {
   const flowRun = program.command("flow-run").description("flow runs");
@@ -13,7 +13,7 @@ export function registerFlowRunCommands(program: Command): void {
       `execute a flow run here: pull its deployment's code, run its entrypoint with the run's parameters (one object argument), report its states and logs (server: ORDO_API_URL, default ${DEFAULT_API_URL})`,
     )
     .argument("[id]", "flow run id (default: ORDO_FLOW_RUN_ID)")
-    .option("--heartbeat-seconds <s>", "seconds between renewals of the run's lease", (v) => positive("--heartbeat-seconds", v), 10)
+    .option("--heartbeat-seconds <s>", "seconds between renewals of the run's lease", positive("--heartbeat-seconds"), 10)
     .action(async (id: string | undefined, opts: { heartbeatSeconds: number }) => {
       const flowRunId = id ?? process.env.ORDO_FLOW_RUN_ID;
       if (!flowRunId) throw new Error("flow-run execute: give the flow run id (or set ORDO_FLOW_RUN_ID)");
@@ -27,7 +27,7 @@ export function registerFlowRunCommands(program: Command): void {
       process.on("SIGINT", onSignal);
       const code = await executeFlowRun({
         flowRunId,
-        apiUrl: process.env.ORDO_API_URL || DEFAULT_API_URL,
+        apiUrl: apiUrl(),
         heartbeatSeconds: opts.heartbeatSeconds,
         signal: stop.signal,
       });
@@ -36,8 +36,3 @@ export function registerFlowRunCommands(program: Command): void {
     });
 }
 
-function positive(name: string, value: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a positive number, not "${value}"`);
-  return n;
-}

@@ -1,18 +1,8 @@
 // `ordo worker start`: runs a worker for one work pool until SIGTERM/SIGINT (a second signal stops waiting for runs).
 import type { Command } from "commander";
 import { Worker } from "../worker/worker.js";
-
-const DEFAULT_API_URL = "http://127.0.0.1:4200/graphql";
-
-function positive(name: string, integer: boolean) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) throw new Error(`${name} must be a positive ${integer ? "integer" : "number"}, not "${value}"`);
-    return n;
-  };
-}
-
-const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
+import { apiUrl, DEFAULT_API_URL } from "./common/api.js";
+import { collect, positive } from "./common/options.js";
 
 export function registerWorkerCommands(program: Command): void {
   const worker = program.command("worker").description("workers: claim a work pool's runs and run them on its infrastructure");
@@ -35,7 +25,7 @@ export function registerWorkerCommands(program: Command): void {
         queues: opts.queue ?? [],
         limit: opts.limit ?? null,
         name: opts.name,
-        apiUrl: process.env.ORDO_API_URL || DEFAULT_API_URL,
+        apiUrl: apiUrl(),
         pollSeconds: opts.pollSeconds,
         heartbeatSeconds: opts.heartbeatSeconds,
         runHeartbeatSeconds: opts.runHeartbeatSeconds,

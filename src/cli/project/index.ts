@@ -1,0 +1,6 @@
+// `ordo deploy`: (being written).
+import type { Command } from "commander";
+
+export function registerDeployCommand(program: Command): void {
+  void program;
+}
