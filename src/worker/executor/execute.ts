@@ -86,7 +86,9 @@ class Execution {
         const deployment = this.run.deployment;
         if (!deployment) throw new Error("the run has no deployment, so nothing says where its code is");
         const storage = new StorageBlocks(this.api, blockLogger((l, m) => this.print(l, "ordo.blocks", m)), this.o.plugins ?? parsePluginList(process.env.ORDO_PLUGINS));
-        const workdir = await this.untilStopped(prepareWorkingDirectory(deployment, storage, (m) => this.log(LEVELS.info, m)));
+        // pull steps may reference blocks (`ordo deploy` leaves those for run time)
+        const blockData = async (slug: string) => ((await this.api.blockDocument({ slug }))?.data as Record<string, unknown> | undefined) ?? null;
+        const workdir = await this.untilStopped(prepareWorkingDirectory(deployment, storage, (m) => this.log(LEVELS.info, m), blockData));
         if (workdir === STOPPED) return await this.stopping();
         cleanup = workdir.cleanup;
         process.chdir(workdir.directory);

@@ -46,6 +46,14 @@ describe("runPullSteps", () => {
     expect(getDirectory).toHaveBeenNthCalledWith(2, "s3/bucket", null, path.join(tmp, "a/b"));
   });
 
+  it("resolves block references at run time (ordo deploy leaves them there)", async () => {
+    const blockData = vi.fn(async (slug: string) => (slug === "local-file-system/code" ? { basePath: tmp } : null));
+    const steps = [{ set_working_directory: { directory: "{{ ordo.blocks.local-file-system.code.basePath }}/a" } }];
+    expect(await runPullSteps(steps, { ...ctx, blockData })).toBe(path.join(tmp, "a"));
+    const missing = [{ set_working_directory: { directory: "{{ prefect.blocks.local-file-system.gone.basePath }}" } }];
+    await expect(runPullSteps(missing, { ...ctx, blockData })).rejects.toThrow(/pullSteps\[0\]\.set_working_directory: .*no block document local-file-system\/gone/);
+  });
+
   it.each([
     [{ steps: "nope" }, /pullSteps must be a list/],
     [[{ a: {}, b: {} }], /pullSteps\[0\]: a step is a one-key object/],

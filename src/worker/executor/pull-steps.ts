@@ -1,10 +1,13 @@
 // Runs a deployment's pull steps (prefect.yaml's `pull` section) to fetch the flow's code:
 // set_working_directory, git_clone and pull_from_storage (Prefect's pull_with_block too), in order,
-// each a one-key object; `{{ step-id.key }}`, `{{ key }}` and `{{ $ENV_VAR }}` refer to earlier outputs.
+// each a one-key object; placeholders (src/worker/steps/templating.ts) are resolved as each step runs:
+// earlier outputs, `{{ $ENV_VAR }}`, and the block references `ordo deploy` left for run time.
 import { execFile } from "node:child_process";
 import { rm, stat } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
+import { checkArgs, optionalString, parseStep, StepError, type ParsedStep, type StepSpec } from "../steps/step-spec.js";
+import { blockValue, envValue, lookup, renderTemplates, TemplateError, type Reference } from "../steps/templating.js";
 import type { StorageBlocks } from "./storage.js";
 
 const run = promisify(execFile);
@@ -18,28 +21,31 @@ export interface PullContext {
   directory: string;
   storage: StorageBlocks;
   log(message: string): void;
+  /** a block document's data (secrets in clear), for `{{ ordo.blocks.<type>.<name> }}`; null when missing */
+  blockData?(slug: string): Promise<Record<string, unknown> | null>;
 }
 
 type Args = Record<string, unknown>;
 type Outputs = Record<string, string>;
-type Step = (args: Args, cwd: { dir: string }, ctx: PullContext) => Promise<Outputs>;
+type PullStep = StepSpec<{ cwd: { dir: string }; ctx: PullContext }>;
 
-// Prefect's names (prefect.deployments.steps.git_clone, 2.x's prefect.projects.steps.*), ours, and bare.
-const PREFIXES = ["prefect.deployments.steps.", "prefect.projects.steps.", "ordo.deployments.steps."];
-const ALIASES: Record<string, string> = { git_clone_project: "git_clone" };
+export const PULL_STEP_ALIASES: Record<string, string> = { git_clone_project: "git_clone" };
 
-const STEPS: Record<string, { args: readonly string[]; required: readonly string[]; step: Step }> = {
-  set_working_directory: { args: ["directory"], required: ["directory"], step: setWorkingDirectory },
+/** The pull steps a deployment may store (`ordo deploy` checks its `pull` section against these). */
+export const PULL_STEPS: Record<string, PullStep> = {
+  set_working_directory: { args: ["directory"], required: ["directory"], outputs: ["directory"], run: (a, { cwd, ctx }) => setWorkingDirectory(a, cwd, ctx) },
   git_clone: {
     args: ["repository", "branch", "commit_sha", "include_submodules", "access_token", "clone_directory_name"],
     required: ["repository"],
-    step: gitClone,
+    outputs: ["directory"],
+    run: (a, { cwd, ctx }) => gitClone(a, cwd, ctx),
   },
-  pull_from_storage: { args: ["block", "path"], required: ["block"], step: (a, cwd, ctx) => pull(String(a.block), a.path, cwd, ctx) },
+  pull_from_storage: { args: ["block", "path"], required: ["block"], outputs: ["directory"], run: (a, { cwd, ctx }) => pull(String(a.block), a.path, cwd, ctx) },
   pull_with_block: {
     args: ["block_type_slug", "block_document_name"],
     required: ["block_type_slug", "block_document_name"],
-    step: (a, cwd, ctx) => pull(`${String(a.block_type_slug)}/${String(a.block_document_name)}`, undefined, cwd, ctx),
+    outputs: ["directory"],
+    run: (a, { cwd, ctx }) => pull(`${String(a.block_type_slug)}/${String(a.block_document_name)}`, undefined, cwd, ctx),
   },
 };
 
@@ -51,33 +57,55 @@ export async function runPullSteps(steps: unknown, ctx: PullContext): Promise<st
   let directory = ctx.directory;
   for (const [i, raw] of steps.entries()) {
     const where = `pullSteps[${i}]`;
-    const keys = isObject(raw) ? Object.keys(raw) : [];
-    if (!isObject(raw) || keys.length !== 1) throw new PullStepError(`${where}: a step is a one-key object { step_name: { …arguments } }`);
-    const given = keys[0]!;
-    const short = PREFIXES.reduce((n, p) => (n.startsWith(p) ? n.slice(p.length) : n), given);
-    const name = ALIASES[short] ?? short;
-    const spec = STEPS[name];
-    if (!spec) throw new PullStepError(`${where}: unknown step "${given}" (known: ${Object.keys(STEPS).join(", ")})`);
-    const body = raw[given] ?? {};
-    if (!isObject(body)) throw new PullStepError(`${where}.${given}: the arguments must be an object`);
-    // `id` names the step's outputs; `requires` installs Python packages in Prefect, nothing here
-    const { id, requires: _requires, ...rest } = body;
-    const args = resolveTemplates(rest, outputs, `${where}.${given}`) as Args;
-    const unknown = Object.keys(args).filter((k) => !spec.args.includes(k));
-    if (unknown.length) throw new PullStepError(`${where}.${given}: unknown argument ${unknown.join(", ")} (accepted: ${spec.args.join(", ")})`);
-    const missing = spec.required.filter((k) => typeof args[k] !== "string" || args[k] === "");
-    if (missing.length) throw new PullStepError(`${where}.${given}: ${missing.join(", ")} must be a non-empty string`);
+    let step: ParsedStep;
+    let args: Args;
+    try {
+      step = parseStep(raw, where, PULL_STEPS, PULL_STEP_ALIASES);
+      args = (await renderTemplates(step.args, (ref) => resolveAtRunTime(ref, outputs, ctx, `${where}.${step.given}`))) as Args;
+      checkArgs(args, PULL_STEPS[step.name]!, `${where}.${step.given}`);
+    } catch (e) {
+      if (e instanceof StepError || e instanceof TemplateError) throw new PullStepError(e.message);
+      throw e;
+    }
     let result: Outputs;
     try {
-      result = await spec.step(args, cwd, ctx);
+      result = (await PULL_STEPS[step.name]!.run(args, { cwd, ctx })) as Outputs;
     } catch (e) {
-      throw new PullStepError(`${where} (${name}) failed: ${e instanceof Error ? e.message : String(e)}`);
+      throw new PullStepError(`${where} (${step.name}) failed: ${e instanceof Error ? e.message : String(e)}`);
     }
     Object.assign(outputs, result);
-    if (typeof id === "string") outputs[id] = result;
+    if (step.id) outputs[step.id] = result;
     if (result.directory) directory = result.directory;
   }
   return directory;
+}
+
+async function resolveAtRunTime(ref: Reference, outputs: Record<string, unknown>, ctx: PullContext, where: string): Promise<unknown> {
+  try {
+    return await resolve(ref, outputs, ctx);
+  } catch (e) {
+    throw e instanceof TemplateError ? new TemplateError(`${where}: ${e.message}`) : e;
+  }
+}
+
+async function resolve(ref: Reference, outputs: Record<string, unknown>, ctx: PullContext): Promise<unknown> {
+  switch (ref.kind) {
+    case "env":
+      return envValue(ref);
+    case "block": {
+      if (!ctx.blockData) throw new TemplateError(`{{ ${ref.raw} }}: block references cannot be resolved here`);
+      const data = await ctx.blockData(`${ref.typeSlug}/${ref.name}`);
+      if (!data) throw new TemplateError(`{{ ${ref.raw} }}: no block document ${ref.typeSlug}/${ref.name}`);
+      return blockValue(ref, data);
+    }
+    case "variable":
+      throw new TemplateError(`{{ ${ref.raw} }}: Ordo has no variables; use a block or an environment variable`);
+    case "output": {
+      const v = lookup(outputs, ref.path);
+      if (v === undefined) throw new TemplateError(`{{ ${ref.raw} }} is not an output of an earlier step`);
+      return v;
+    }
+  }
 }
 
 async function setWorkingDirectory(args: Args, cwd: { dir: string }, ctx: PullContext): Promise<Outputs> {
@@ -139,34 +167,4 @@ function withToken(repository: string, token: string): string {
   else if (url.hostname.includes("bitbucket")) [url.username, url.password] = ["x-token-auth", token];
   else url.username = token;
   return url.toString();
-}
-
-const TEMPLATE = /\{\{\s*([\w.\-[\]$]+)\s*\}\}/g;
-
-function resolveTemplates(value: unknown, outputs: Record<string, unknown>, where: string): unknown {
-  if (typeof value === "string") {
-    return value.replace(TEMPLATE, (_m, ref: string) => {
-      if (ref.startsWith("$")) {
-        const v = process.env[ref.slice(1)];
-        if (v === undefined) throw new PullStepError(`${where}: environment variable ${ref.slice(1)} is not set`);
-        return v;
-      }
-      const v = ref.split(".").reduce<unknown>((o, k) => (isObject(o) ? o[k] : undefined), outputs);
-      if (typeof v !== "string") throw new PullStepError(`${where}: {{ ${ref} }} is not an output of an earlier step (block and variable references are not supported)`);
-      return v;
-    });
-  }
-  if (Array.isArray(value)) return value.map((v) => resolveTemplates(v, outputs, where));
-  if (isObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolveTemplates(v, outputs, where)]));
-  return value;
-}
-
-function optionalString(v: unknown, name: string): string | undefined {
-  if (v === undefined || v === null) return undefined;
-  if (typeof v !== "string") throw new Error(`${name} must be a string`);
-  return v;
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
 }

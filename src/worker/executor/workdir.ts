@@ -3,7 +3,7 @@
 import { mkdtemp, rm, stat } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { runPullSteps } from "./pull-steps.js";
+import { runPullSteps, type PullContext } from "./pull-steps.js";
 import type { ExecutorRun } from "./run-api.js";
 import type { StorageBlocks } from "./storage.js";
 
@@ -17,6 +17,7 @@ export async function prepareWorkingDirectory(
   deployment: NonNullable<ExecutorRun["deployment"]>,
   storage: StorageBlocks,
   log: (message: string) => void,
+  blockData?: PullContext["blockData"],
 ): Promise<WorkingDirectory> {
   const steps = deployment.pullSteps;
   const hasSteps = Array.isArray(steps) ? steps.length > 0 : steps !== null && steps !== undefined;
@@ -29,7 +30,7 @@ export async function prepareWorkingDirectory(
     if (hasSteps || deployment.storageDocument) {
       temp = await mkdtemp(path.join(os.tmpdir(), "ordo-run-"));
       if (hasSteps) {
-        directory = await runPullSteps(steps, { directory: temp, storage, log });
+        directory = await runPullSteps(steps, { directory: temp, storage, log, blockData });
       } else {
         const doc = deployment.storageDocument!;
         log(`pulling ${deployment.storagePath ? `${deployment.storagePath} of ` : ""}storage block ${doc.blockType.slug} (${doc.id}) into ${temp}`);
