@@ -61,10 +61,15 @@ function locate(file: string, doc: Document, lines: LineCounter, path: Array<str
 
 /** Validates one document; throws a CliError listing every problem with its place in the file. */
 export function validateDocument(doc: YamlDocument, schema: object, what: string): void {
+  const problems = documentProblems(doc, schema);
+  if (problems.length) throw new CliError(`${what} is not valid:\n  ${problems.join("\n  ")}`);
+}
+
+/** Each way a document breaks the schema, as `file:line:column: message` (none: it is valid). */
+export function documentProblems(doc: YamlDocument, schema: object): string[] {
   const validate = ajv.compile(schema);
-  if (validate(doc.value)) return;
-  const problems = (validate.errors ?? []).map((e) => describe(doc, e));
-  throw new CliError(`${what} is not valid:\n  ${[...new Set(problems)].join("\n  ")}`);
+  if (validate(doc.value)) return [];
+  return [...new Set((validate.errors ?? []).map((e) => describe(doc, e)))];
 }
 
 function describe(doc: YamlDocument, e: ErrorObject): string {
