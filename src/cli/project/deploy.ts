@@ -1,0 +1,200 @@
+// `ordo deploy`: reads ordo.yaml, checks all of it (steps, placeholders, blocks, flows) before running
+// anything, then per deployment runs its build and push steps, renders its fields and pull steps, and
+// applies it — reporting whether each was created, updated or left unchanged.
+import { createHash } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { DeployApplyDeploymentDocument, DeployExistingDeploymentDocument, type DeployedDeploymentFragment } from "../../client/generated/graphql.js";
+import type { OrdoClient } from "../../client/ordo-client.js";
+import { parseEntrypoint } from "../../worker/executor/entrypoint.js";
+import { checkArgs, StepError } from "../../worker/steps/step-spec.js";
+import { TemplateError } from "../../worker/steps/templating.js";
+import { withClient } from "../common/api.js";
+import { CliError } from "../common/errors.js";
+import { progress } from "../common/output.js";
+import { readFlowMetadata, type FlowMetadata } from "../deployment/flow-metadata.js";
+import { TEMPLATED_FIELDS, toDeploymentInput } from "./deployment-input.js";
+import { readProjectFile, type DeploymentEntry, type Project } from "./project-file.js";
+import { parseSection, runSteps, type DeployStepContext, type StepSite } from "./steps.js";
+import { checkReferences, DeployTemplates, KnownOutputs } from "./templating.js";
+
+export interface DeployOptions {
+  file: string;
+  names: string[];
+  all: boolean;
+}
+
+export type DeployStatus = "created" | "updated" | "unchanged";
+
+export interface DeployResult {
+  status: DeployStatus;
+  deployment: DeployedDeploymentFragment;
+}
+
+interface Plan {
+  index: number;
+  entry: DeploymentEntry;
+  build: StepSite[];
+  push: StepSite[];
+  /** null: none given, so the default set_working_directory to the project folder */
+  pull: StepSite[] | null;
+}
+
+export async function deploy(options: DeployOptions): Promise<DeployResult[]> {
+  const project = await readProjectFile(options.file);
+  const plans = plan(project, select(project, options));
+  const blocks = new Map<string, string>();
+  for (const p of plans) checkPlan(project, p, blocks);
+  return withClient(async (client) => {
+    const templates = new DeployTemplates(client);
+    await templates.checkBlocks(blocks);
+    // every flow loads before any step runs: a wrong entrypoint should not cost a build
+    const flows = new Map<Plan, FlowMetadata>();
+    for (const p of plans) flows.set(p, await flowOf(project, p));
+    const ctx: DeployStepContext = { dir: project.dir, client };
+    const shared = new SharedOutputs();
+    const results: DeployResult[] = [];
+    for (const p of plans) {
+      progress(`Deploying ${p.entry.name} (${flows.get(p)!.flowName}/${p.entry.name}) …`);
+      const outputs = await shared.run(p, (sites, into) => runSteps(sites, into, (value) => templates.renderNow(value, into), ctx));
+      results.push(await apply(client, project, p, flows.get(p)!, outputs, templates));
+    }
+    return results;
+  });
+}
+
+function select(project: Project, { names, all }: DeployOptions): number[] {
+  const defined = project.value.deployments.map((d) => d.name);
+  if (all && names.length) throw new CliError("give --all or -n NAME, not both");
+  if (all) return defined.map((_, i) => i);
+  if (names.length === 0) {
+    if (defined.length === 1) return [0];
+    throw new CliError(`${project.file} defines ${defined.length} deployments (${defined.join(", ")}): name one with -n NAME, or deploy them all with --all`);
+  }
+  return names.map((n) => {
+    const i = defined.indexOf(n);
+    if (i < 0) throw new CliError(`no deployment named "${n}" in ${project.file} (it defines: ${defined.join(", ")})`);
+    return i;
+  });
+}
+
+/** A deployment's own build/push/pull replace the file's (an absent or null one inherits it). */
+function plan(project: Project, indexes: number[]): Plan[] {
+  const global = { build: parseSection(project, ["build"], "build"), push: parseSection(project, ["push"], "push"), pull: parseSection(project, ["pull"], "pull") };
+  return indexes.map((index) => {
+    const own = (section: "build" | "push" | "pull") => parseSection(project, ["deployments", index, section], section);
+    return { index, entry: project.value.deployments[index]!, build: own("build") ?? global.build ?? [], push: own("push") ?? global.push ?? [], pull: own("pull") ?? global.pull };
+  });
+}
+
+/** Every placeholder of the plan resolves to something: outputs of earlier steps, a set $VAR, a block. */
+function checkPlan(project: Project, p: Plan, blocks: Map<string, string>): void {
+  const known = new KnownOutputs();
+  for (const site of [...p.build, ...p.push]) {
+    checkReferences(project, site.step.args, site.at, `${site.label} ${site.step.name}`, known, { kind: "now" }, blocks);
+    known.add(site);
+  }
+  for (const field of TEMPLATED_FIELDS) {
+    const at = ["deployments", p.index, field];
+    checkReferences(project, p.entry[field], at, `deployments[${p.index}].${field}`, known, { kind: "now" }, blocks);
+  }
+  const pulled = new KnownOutputs();
+  for (const site of p.pull ?? []) {
+    checkReferences(project, site.step.args, site.at, `${site.label} ${site.step.name}`, known, { kind: "pull", pull: pulled }, blocks);
+    pulled.add(site);
+  }
+}
+
+async function flowOf(project: Project, p: Plan): Promise<FlowMetadata> {
+  const where = project.doc.locate(["deployments", p.index, "entrypoint"]);
+  try {
+    parseEntrypoint(p.entry.entrypoint);
+    return await readFlowMetadata(p.entry.entrypoint, project.dir);
+  } catch (e) {
+    throw new CliError(`${where}: deployments[${p.index}].entrypoint: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+/**
+ * Runs build then push steps into fresh outputs, reusing the file's global sections' outputs for
+ * later deployments that share them (they cannot depend on the deployment), so --all builds once.
+ */
+class SharedOutputs {
+  private globalBuild: { sites: StepSite[]; outputs: Record<string, unknown> } | null = null;
+  private globalBoth: { build: StepSite[]; push: StepSite[]; outputs: Record<string, unknown> } | null = null;
+
+  async run(p: Plan, runner: (sites: StepSite[], into: Record<string, unknown>) => Promise<void>): Promise<Record<string, unknown>> {
+    if (this.globalBoth && this.globalBoth.build === p.build && this.globalBoth.push === p.push) {
+      progress("build and push: done already for an earlier deployment of this file");
+      return structuredClone(this.globalBoth.outputs);
+    }
+    let outputs: Record<string, unknown>;
+    if (this.globalBuild && this.globalBuild.sites === p.build) {
+      if (p.build.length) progress("build: done already for an earlier deployment of this file");
+      outputs = structuredClone(this.globalBuild.outputs);
+    } else {
+      outputs = {};
+      await runner(p.build, outputs);
+      this.globalBuild ??= { sites: p.build, outputs: structuredClone(outputs) };
+    }
+    await runner(p.push, outputs);
+    this.globalBoth ??= { build: p.build, push: p.push, outputs: structuredClone(outputs) };
+    return outputs;
+  }
+}
+
+async function apply(client: OrdoClient, project: Project, p: Plan, flow: FlowMetadata, outputs: Record<string, unknown>, templates: DeployTemplates): Promise<DeployResult> {
+  const label = `deployments[${p.index}]`;
+  const fields: Record<string, unknown> = {};
+  for (const field of TEMPLATED_FIELDS) {
+    if (!(field in p.entry)) continue;
+    try {
+      fields[field] = await templates.renderNow(p.entry[field], outputs);
+    } catch (e) {
+      if (e instanceof TemplateError) throw new CliError(`${project.doc.locate(["deployments", p.index, field])}: ${label}.${field}: ${e.message}`);
+      throw e;
+    }
+  }
+  const entry = { ...p.entry, ...fields } as DeploymentEntry;
+  const input = toDeploymentInput({ project, index: p.index, entry, flow, fileHash: await fileHash(project, p), pullSteps: await pullSteps(project, p, outputs, templates) });
+  const slug = `${flow.flowName}/${p.entry.name}`;
+  const before = (await client.request(DeployExistingDeploymentDocument, { slug })).deployment;
+  const applied = (await client.request(DeployApplyDeploymentDocument, { input })).applyDeployment;
+  const status: DeployStatus = applied.created ? "created" : canonical(before) === canonical(applied.deployment) ? "unchanged" : "updated";
+  progress(`${slug}: ${status}`);
+  return { status, deployment: applied.deployment };
+}
+
+/** The pull steps to store: rendered as far as deploy time allows, or the default. */
+async function pullSteps(project: Project, p: Plan, outputs: Record<string, unknown>, templates: DeployTemplates): Promise<unknown[]> {
+  // Prefect's default: run where the project is (the worker shares this machine's folders)
+  if (!p.pull) return [{ set_working_directory: { directory: project.dir } }];
+  const steps: unknown[] = [];
+  for (const site of p.pull) {
+    const args = (await templates.renderPull(site.step.args, outputs)) as Record<string, unknown>;
+    try {
+      checkArgs(args, site.spec, `${site.where}.${site.step.given}`);
+    } catch (e) {
+      if (e instanceof StepError) throw new CliError(e.message);
+      throw e;
+    }
+    steps.push({ [site.step.given]: { ...(site.step.id ? { id: site.step.id } : {}), ...args } });
+  }
+  return steps;
+}
+
+/** Prefect versions a flow by its file's hash when nothing else names one: same file, same version. */
+async function fileHash(project: Project, p: Plan): Promise<string> {
+  const { file } = parseEntrypoint(p.entry.entrypoint);
+  return createHash("sha256")
+    .update(await readFile(path.resolve(project.dir, file)))
+    .digest("hex")
+    .slice(0, 16);
+}
+
+/** Key-order-independent JSON, to compare what was stored before and after. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) =>
+    v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
+  );
+}
