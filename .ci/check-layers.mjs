@@ -16,7 +16,8 @@ const ALLOWED = {
   worker: ["worker", "client", "blocks"],
   client: ["client"],
   sdk: ["sdk", "client"],
-  cli: ["cli", "client", "sdk", "worker", "config.ts"],
+  // the CLI loads plugins as workers do (DESIGN "Block plugins"): `ordo block register` checks one
+  cli: ["cli", "client", "sdk", "worker", "blocks", "config.ts"],
   db: ["db", "generated", "config.ts"],
   events: ["events"],
   validation: ["validation"],

@@ -1,0 +1,25 @@
+// Reads one JSON or YAML value from a file given on the command line (block data, a pool's base
+// job template), with errors that name the file, and the line for YAML.
+import { readFile } from "node:fs/promises";
+import { CliError } from "./common/errors.js";
+import { parseYaml } from "./common/yaml-file.js";
+
+export async function readDataFile(file: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (e) {
+    throw new CliError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message}`);
+  }
+  if (file.endsWith(".json")) {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch (e) {
+      throw new CliError(`${file} is not valid JSON: ${(e as Error).message}`);
+    }
+  }
+  // YAML (a JSON superset) for .yaml, .yml and anything else
+  const docs = parseYaml(file, text);
+  if (docs.length !== 1) throw new CliError(`${file} must hold one YAML document, not ${docs.length}`);
+  return docs[0]!.value;
+}
