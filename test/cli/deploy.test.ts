@@ -144,12 +144,20 @@ describe("a project in a git repository", () => {
 });
 
 describe("defaults", () => {
-  it("with no pull section, stores set_working_directory to the project folder; --help describes the command", async () => {
+  it("--all deploys every deployment; no pull section means set_working_directory to the project folder, pull: [] means none", async () => {
     const dir = path.join(tmp, "no-pull");
     await cp(path.join(storageProject, "flows"), path.join(dir, "flows"), { recursive: true });
-    await writeFile(path.join(dir, "ordo.yaml"), "deployments:\n  - name: local\n    entrypoint: flows/greet.ts:greet\n    work_pool: { name: deploy-pool }\n");
-    const [d] = await deploy(dir);
-    expect(d!.pullSteps).toEqual([{ set_working_directory: { directory: dir } }]);
+    await writeFile(
+      path.join(dir, "ordo.yaml"),
+      ["deployments:", "  - name: local", "    entrypoint: flows/greet.ts:greet", "    work_pool: { name: deploy-pool }", "  - name: nothing-to-pull", "    entrypoint: flows/greet.ts:greet", "    pull: []", ""].join("\n"),
+    );
+    const deployed = await deploy(dir, ["--all"]);
+    expect(deployed.map((d) => [d.slug, d.status, d.pullSteps])).toEqual([
+      ["greet/local", "created", [{ set_working_directory: { directory: dir } }]],
+      ["greet/nothing-to-pull", "created", []],
+    ]);
+    // neither the file nor the flow names a version: the entrypoint file's hash does (Prefect's default)
+    expect(deployed[0]!.version).toMatch(/^[0-9a-f]{16}$/);
     const { data } = await runToCompletion("greet/local");
     expect(data).toMatchObject({ files: ["flows", "ordo.yaml"] });
 
