@@ -31,7 +31,7 @@ export interface DeployResult {
   deployment: DeployedDeploymentFragment;
 }
 
-interface Plan {
+export interface Plan {
   index: number;
   entry: DeploymentEntry;
   build: StepSite[];
@@ -42,7 +42,7 @@ interface Plan {
 
 export async function deploy(options: DeployOptions): Promise<DeployResult[]> {
   const project = await readProjectFile(options.file);
-  const plans = plan(project, select(project, options));
+  const plans = planDeployments(project, select(project, options));
   const blocks = new Map<string, string>();
   for (const p of plans) checkPlan(project, p, blocks);
   return withClient(async (client) => {
@@ -78,17 +78,20 @@ function select(project: Project, { names, all }: DeployOptions): number[] {
   });
 }
 
+// one shared empty list, so deployments without a build still share their push's outputs
+const NONE: StepSite[] = [];
+
 /** A deployment's own build/push/pull replace the file's (an absent or null one inherits it). */
-function plan(project: Project, indexes: number[]): Plan[] {
+export function planDeployments(project: Project, indexes: number[]): Plan[] {
   const global = { build: parseSection(project, ["build"], "build"), push: parseSection(project, ["push"], "push"), pull: parseSection(project, ["pull"], "pull") };
   return indexes.map((index) => {
     const own = (section: "build" | "push" | "pull") => parseSection(project, ["deployments", index, section], section);
-    return { index, entry: project.value.deployments[index]!, build: own("build") ?? global.build ?? [], push: own("push") ?? global.push ?? [], pull: own("pull") ?? global.pull };
+    return { index, entry: project.value.deployments[index]!, build: own("build") ?? global.build ?? NONE, push: own("push") ?? global.push ?? NONE, pull: own("pull") ?? global.pull };
   });
 }
 
 /** Every placeholder of the plan resolves to something: outputs of earlier steps, a set $VAR, a block. */
-function checkPlan(project: Project, p: Plan, blocks: Map<string, string>): void {
+export function checkPlan(project: Project, p: Plan, blocks: Map<string, string>): void {
   const known = new KnownOutputs();
   for (const site of [...p.build, ...p.push]) {
     checkReferences(project, site.step.args, site.at, `${site.label} ${site.step.name}`, known, { kind: "now" }, blocks);
@@ -116,29 +119,32 @@ async function flowOf(project: Project, p: Plan): Promise<FlowMetadata> {
 }
 
 /**
- * Runs build then push steps into fresh outputs, reusing the file's global sections' outputs for
- * later deployments that share them (they cannot depend on the deployment), so --all builds once.
+ * Runs build then push steps into fresh outputs, reusing the outputs of a section list already run
+ * for an earlier deployment of this file (the file's global sections, shared by identity: they
+ * cannot depend on the deployment), so `--all` builds and pushes once.
  */
 class SharedOutputs {
-  private globalBuild: { sites: StepSite[]; outputs: Record<string, unknown> } | null = null;
-  private globalBoth: { build: StepSite[]; push: StepSite[]; outputs: Record<string, unknown> } | null = null;
+  private readonly built = new Map<StepSite[], Record<string, unknown>>();
+  private readonly pushed = new Map<StepSite[], Map<StepSite[], Record<string, unknown>>>();
 
   async run(p: Plan, runner: (sites: StepSite[], into: Record<string, unknown>) => Promise<void>): Promise<Record<string, unknown>> {
-    if (this.globalBoth && this.globalBoth.build === p.build && this.globalBoth.push === p.push) {
-      progress("build and push: done already for an earlier deployment of this file");
-      return structuredClone(this.globalBoth.outputs);
+    const done = this.pushed.get(p.build)?.get(p.push);
+    if (done) {
+      if (p.build.length + p.push.length) progress("build and push: done already for an earlier deployment of this file");
+      return structuredClone(done);
     }
-    let outputs: Record<string, unknown>;
-    if (this.globalBuild && this.globalBuild.sites === p.build) {
+    let outputs = this.built.get(p.build);
+    if (outputs) {
       if (p.build.length) progress("build: done already for an earlier deployment of this file");
-      outputs = structuredClone(this.globalBuild.outputs);
+      outputs = structuredClone(outputs);
     } else {
       outputs = {};
       await runner(p.build, outputs);
-      this.globalBuild ??= { sites: p.build, outputs: structuredClone(outputs) };
+      this.built.set(p.build, structuredClone(outputs));
     }
     await runner(p.push, outputs);
-    this.globalBoth ??= { build: p.build, push: p.push, outputs: structuredClone(outputs) };
+    if (!this.pushed.has(p.build)) this.pushed.set(p.build, new Map());
+    this.pushed.get(p.build)!.set(p.push, structuredClone(outputs));
     return outputs;
   }
 }

@@ -44,7 +44,7 @@ export function toDeploymentInput({ project, index, entry, flow, fileHash, pullS
   const jobVariables = entry.work_pool?.job_variables ?? {};
   if (!isObject(jobVariables)) throw new CliError(`${at("work_pool", "job_variables")}: ${label}.work_pool.job_variables must be a mapping (after templating)`);
   const limit = entry.concurrency_limit;
-  const version = entry.version === undefined || entry.version === null ? (flow.version ?? fileHash) : String(entry.version);
+  const version = entry.version === undefined || entry.version === null ? (flow.version ?? fileHash) : entry.version;
   return {
     flowName: flow.flowName,
     name: entry.name,

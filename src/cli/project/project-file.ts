@@ -2,7 +2,7 @@
 // with every mistake reported as `file:line:column` on one line.
 import path from "node:path";
 import { CliError } from "../common/errors.js";
-import { documentProblems, readYamlFile, type YamlDocument } from "../common/yaml-file.js";
+import { documentProblems, parseYaml, readYamlFile, type YamlDocument } from "../common/yaml-file.js";
 
 export const DEFAULT_PROJECT_FILE = "ordo.yaml";
 
@@ -24,7 +24,7 @@ export interface DeploymentEntry {
   name: string;
   entrypoint: string;
   flow_name?: string | null;
-  version?: string | number | null;
+  version?: string | null;
   description?: string | null;
   tags?: string[] | string | null;
   parameters?: Record<string, unknown> | string | null;
@@ -50,8 +50,9 @@ export interface ProjectFile {
 // names the step; the schema only says it is an object
 const steps = { type: ["array", "null"], items: { type: "object" } };
 const nullableString = { type: ["string", "null"] };
-// a string anywhere a value may come from a placeholder, e.g. `tags: "{{ build.tags }}"`
-const templated = (schema: object) => ({ anyOf: [schema, { type: "string", pattern: "\\{\\{" }] });
+// a string too where a value may come from a placeholder (`tags: "{{ build.tags }}"`): its type is
+// checked once rendered (deployment-input.ts); no anyOf, whose errors would bury the real one
+const templated = (type: string) => ({ type: [type, "string", "null"] });
 
 const schedule = {
   type: "object",
@@ -77,28 +78,26 @@ const deployment = {
     name: { type: "string", minLength: 1 },
     entrypoint: { type: "string", minLength: 1 },
     flow_name: nullableString,
-    version: { type: ["string", "number", "null"] },
+    // a number is refused rather than turned into text: YAML reads 2.10 as 2.1
+    version: nullableString,
     description: nullableString,
-    tags: templated({ type: ["array", "null"], items: { type: "string" } }),
-    parameters: templated({ type: ["object", "null"] }),
+    tags: { ...templated("array"), items: { type: "string" } },
+    parameters: templated("object"),
     enforce_parameter_schema: { type: "boolean" },
     paused: { type: "boolean" },
+    // a number, or an object; each keyword applies only to values of its type
     concurrency_limit: {
-      anyOf: [
-        { type: ["integer", "null"], minimum: 0 },
-        {
-          type: "object",
-          additionalProperties: false,
-          required: ["limit"],
-          properties: { limit: { type: ["integer", "null"], minimum: 0 }, collision_strategy: { enum: ["ENQUEUE", "CANCEL_NEW"] } },
-        },
-      ],
+      type: ["integer", "object", "null"],
+      minimum: 0,
+      additionalProperties: false,
+      required: ["limit"],
+      properties: { limit: { type: ["integer", "null"], minimum: 0 }, collision_strategy: { enum: ["ENQUEUE", "CANCEL_NEW"] } },
     },
     schedules: { type: ["array", "null"], items: schedule },
     work_pool: {
       type: ["object", "null"],
       additionalProperties: false,
-      properties: { name: nullableString, work_queue_name: nullableString, job_variables: templated({ type: ["object", "null"] }) },
+      properties: { name: nullableString, work_queue_name: nullableString, job_variables: templated("object") },
     },
     build: steps,
     push: steps,
@@ -134,7 +133,15 @@ export interface Project {
 }
 
 export async function readProjectFile(file: string): Promise<Project> {
-  const docs = await readYamlFile(file);
+  return toProject(file, await readYamlFile(file));
+}
+
+/** The same from text (tests, stdin). */
+export function parseProjectFile(file: string, text: string): Project {
+  return toProject(file, parseYaml(file, text));
+}
+
+function toProject(file: string, docs: YamlDocument[]): Project {
   if (docs.length !== 1) throw new CliError(`${file}: ${docs.length === 0 ? "is empty" : "holds several YAML documents; a project file is one"}`);
   const doc = docs[0]!;
   const problems = documentProblems(doc, projectFileSchema);
