@@ -2,7 +2,7 @@
 // test/fixtures/cli/project-*, and a real `ordo worker start` running what was deployed — code
 // through a storage block (push, pull) and from a git repository (pull at a built commit).
 import { execFileSync } from "node:child_process";
-import { cp, mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -144,18 +144,20 @@ describe("a project in a git repository", () => {
 });
 
 describe("defaults", () => {
-  it("--all deploys every deployment; no pull section means set_working_directory to the project folder, pull: [] means none", async () => {
+  it("--all deploys every deployment, building once; no pull section means set_working_directory to the project folder, pull: [] means none", async () => {
     const dir = path.join(tmp, "no-pull");
     await cp(path.join(storageProject, "flows"), path.join(dir, "flows"), { recursive: true });
     await writeFile(
       path.join(dir, "ordo.yaml"),
-      ["deployments:", "  - name: local", "    entrypoint: flows/greet.ts:greet", "    work_pool: { name: deploy-pool }", "  - name: nothing-to-pull", "    entrypoint: flows/greet.ts:greet", "    pull: []", ""].join("\n"),
+      // the build step appends a line outside the project: it must run once for both deployments
+      ["build:", "  - run_shell_script: { script: echo built >> ../built.txt }", "deployments:", "  - name: local", "    entrypoint: flows/greet.ts:greet", "    work_pool: { name: deploy-pool }", "  - name: nothing-to-pull", "    entrypoint: flows/greet.ts:greet", "    pull: []", ""].join("\n"),
     );
     const deployed = await deploy(dir, ["--all"]);
     expect(deployed.map((d) => [d.slug, d.status, d.pullSteps])).toEqual([
       ["greet/local", "created", [{ set_working_directory: { directory: dir } }]],
       ["greet/nothing-to-pull", "created", []],
     ]);
+    expect(await readFile(path.join(tmp, "built.txt"), "utf8")).toBe("built\n");
     // neither the file nor the flow names a version: the entrypoint file's hash does (Prefect's default)
     expect(deployed[0]!.version).toMatch(/^[0-9a-f]{16}$/);
     const { data } = await runToCompletion("greet/local");
