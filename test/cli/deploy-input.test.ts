@@ -141,6 +141,23 @@ ${d('    version: "{{ stdout }}-{{ up.path }}"\n    parameters: { root: "{{ ordo
     }
   });
 
+  it("gives a deployment's own build/push/pull precedence over the file's; null or absent inherits", () => {
+    const project = parseProjectFile(
+      "ordo.yaml",
+      `build:\n  - run_shell_script: { script: global }\npull:\n  - set_working_directory: { directory: global }\ndeployments:
+  - { name: a, entrypoint: f.ts:x }
+  - { name: b, entrypoint: f.ts:x, build: [{ run_shell_script: { script: own } }], pull: [] }
+  - { name: c, entrypoint: f.ts:x, build: null, push: [{ push_to_storage: { block: a/b } }] }
+`,
+    );
+    const [a, b, c] = planDeployments(project, [0, 1, 2]).map((p) => ({ build: p.build.map((s) => s.step.args.script), push: p.push.map((s) => s.step.name), pull: p.pull?.map((s) => s.step.args.directory) ?? null }));
+    expect(a).toEqual({ build: ["global"], push: [], pull: ["global"] });
+    expect(b).toEqual({ build: ["own"], push: [], pull: [] });
+    expect(c).toEqual({ build: ["global"], push: ["push_to_storage"], pull: ["global"] });
+    // with no pull anywhere, the plan says so (deploy stores set_working_directory to the project folder)
+    expect(planDeployments(parseProjectFile("ordo.yaml", d("")), [0])[0]!.pull).toBeNull();
+  });
+
   it.each([
     [d("    pull:\n      - run_shell_script: { script: ls }\n"), "ordo.yaml:5:9: deployments[0].pull[0]: unknown step \"run_shell_script\" (known: set_working_directory, git_clone, pull_from_storage, pull_with_block); run_shell_script runs at deploy time (build or push), not on the worker"],
     [`build:\n  - prefect.deployments.steps.git_clone: { repository: x }\n${d("")}`, "ordo.yaml:2:5: build[0]: unknown step \"prefect.deployments.steps.git_clone\" (known: run_shell_script, push_to_storage); git_clone is a pull step (runs on the worker)"],
