@@ -1,6 +1,4 @@
-// `ordo deploy`: reads ordo.yaml, checks all of it (steps, placeholders, blocks, flows) before running
-// anything, then per deployment runs its build and push steps, renders its fields and pull steps, and
-// applies it — reporting whether each was created, updated or left unchanged.
+// `ordo deploy`: checks all of ordo.yaml before running anything, then per deployment runs build/push, renders fields and pull steps, and applies it.
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import path from "node:path";

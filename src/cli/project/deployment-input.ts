@@ -1,6 +1,4 @@
-// Turns one rendered ordo.yaml deployment (snake_case, Prefect's names) plus what its flow says
-// about itself into applyDeployment's input. The file is the whole truth for what it describes:
-// a field it leaves out is reset, except `schedules` and `paused`, which are kept (Prefect's rule).
+// One rendered ordo.yaml deployment (Prefect's snake_case names) plus its flow's own metadata → applyDeployment's input.
 import type { DeploymentInput, DeploymentScheduleInput } from "../../client/generated/graphql.js";
 import type { FlowMetadata } from "../deployment/flow-metadata.js";
 import { CliError } from "../common/errors.js";
@@ -31,6 +29,10 @@ export interface InputParts {
   pullSteps: unknown[];
 }
 
+/**
+ * The file is the whole truth for what it describes: a field it leaves out is reset, except
+ * `schedules` and `paused`, which keep what the deployment has (Prefect's rule).
+ */
 export function toDeploymentInput({ project, index, entry, flow, fileHash, pullSteps }: InputParts): DeploymentInput {
   const at = (...p: Array<string | number>) => project.doc.locate(["deployments", index, ...p]);
   const label = `deployments[${index}]`;

@@ -1,5 +1,4 @@
-// ordo.yaml, the project file (prefect.yaml's shape): its JSON Schema, its types, and reading it
-// with every mistake reported as `file:line:column` on one line.
+// ordo.yaml, the project file (prefect.yaml's shape): its JSON Schema, its types, and reading it with mistakes reported as file:line:column.
 import path from "node:path";
 import { CliError } from "../common/errors.js";
 import { documentProblems, parseYaml, readYamlFile, type YamlDocument } from "../common/yaml-file.js";

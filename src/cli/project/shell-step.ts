@@ -1,5 +1,4 @@
-// The run_shell_script build/push step: runs a script in the project folder, its output streamed to
-// stderr (progress) and returned as {stdout, stderr} for later templates.
+// The run_shell_script build/push step: a script run in the project folder, its output streamed to stderr and returned as {stdout, stderr}.
 import { spawn } from "node:child_process";
 import path from "node:path";
 import type { StepArgs, StepOutputs, StepSpec } from "../../worker/steps/step-spec.js";

@@ -1,5 +1,4 @@
-// The steps `ordo deploy` runs (build, push) and those it stores for workers (pull): a section of
-// ordo.yaml parsed into steps that know their place in the file, and build/push run in order.
+// Build/push/pull sections of ordo.yaml parsed into steps that know their place in the file; build and push steps run in order.
 import type { OrdoClient } from "../../client/ordo-client.js";
 import { PULL_STEP_ALIASES, PULL_STEPS } from "../../worker/executor/pull-steps.js";
 import { checkArgs, parseStep, StepError, type ParsedStep, type StepOutputs, type StepSpec } from "../../worker/steps/step-spec.js";

@@ -1,5 +1,4 @@
-// The push_to_storage push step: uploads the project folder (minus .ordoignore) into a storage
-// block and returns {block, path}, what the executor's pull_from_storage step takes back.
+// The push_to_storage step: uploads the project folder (minus .ordoignore) to a storage block, returning {block, path} for pull_from_storage.
 import path from "node:path";
 import { checkStorageBlock, parseStorageRef, uploadFolder, withSubPath } from "../deployment/upload.js";
 import type { StepArgs, StepOutputs, StepSpec } from "../../worker/steps/step-spec.js";

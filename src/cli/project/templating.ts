@@ -1,7 +1,4 @@
-// Placeholders at deploy time. Every one is checked before any step runs (an unknown step output, an
-// unset $VAR or a missing block fails with its file:line); then build/push steps and deployment
-// fields are rendered in full, pull steps only with build/push outputs and set $VARs — their block
-// references, and outputs of earlier pull steps, are left for the worker (Prefect's rule).
+// Placeholders at deploy time: all checked before any step runs, then rendered fully (build/push, fields) or partly (pull: blocks left for the worker).
 import { DeployBlockDocumentDocument } from "../../client/generated/graphql.js";
 import type { OrdoClient } from "../../client/ordo-client.js";
 import { blockValue, findReferences, KEEP, lookup, renderTemplates, TemplateError, type Reference } from "../../worker/steps/templating.js";

@@ -1,7 +1,4 @@
-// Runs a deployment's pull steps (prefect.yaml's `pull` section) to fetch the flow's code:
-// set_working_directory, git_clone and pull_from_storage (Prefect's pull_with_block too), in order,
-// each a one-key object; placeholders (src/worker/steps/templating.ts) are resolved as each step runs:
-// earlier outputs, `{{ $ENV_VAR }}`, and the block references `ordo deploy` left for run time.
+// Runs a deployment's pull steps (set_working_directory, git_clone, pull_from_storage, pull_with_block) in order, resolving their placeholders.
 import { execFile } from "node:child_process";
 import { rm, stat } from "node:fs/promises";
 import path from "node:path";
@@ -93,6 +90,7 @@ async function resolve(ref: Reference, outputs: Record<string, unknown>, ctx: Pu
     case "env":
       return envValue(ref);
     case "block": {
+      // `ordo deploy` leaves these for run time (Prefect's rule), so secrets stay in their blocks
       if (!ctx.blockData) throw new TemplateError(`{{ ${ref.raw} }}: block references cannot be resolved here`);
       const data = await ctx.blockData(`${ref.typeSlug}/${ref.name}`);
       if (!data) throw new TemplateError(`{{ ${ref.raw} }}: no block document ${ref.typeSlug}/${ref.name}`);

@@ -1,5 +1,4 @@
-// The shape every step list shares (prefect.yaml's build, push and pull): a one-key object
-// `{ step_name: { id?, …arguments } }`, named by Ordo's short name or a fully qualified one.
+// The step shape build, push and pull sections share: a one-key object `{ step_name: { id?, …arguments } }`, short or fully-qualified names.
 import { isObject } from "./templating.js";
 
 /** A step list that cannot run as written; the message names the step by its place. */

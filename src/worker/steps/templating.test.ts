@@ -1,5 +1,4 @@
-// Placeholders shared by pull steps and `ordo deploy`: parsing each kind, whole-string values keeping
-// their type, text interpolation, KEEP, block values, and one-key step parsing with Prefect's names.
+// Placeholders and step parsing shared by pull steps and `ordo deploy`: each reference kind, typed whole-string values, KEEP, block values.
 import { describe, expect, it } from "vitest";
 import { checkArgs, parseStep } from "./step-spec.js";
 import { blockValue, findReferences, KEEP, parseReference, renderTemplates, type Reference } from "./templating.js";

@@ -1,6 +1,4 @@
-// Placeholders in steps and deployment fields — `{{ step-id.key }}` / `{{ key }}` (earlier step
-// outputs), `{{ $ENV_VAR }}`, `{{ ordo.blocks.<type>.<name>[.key] }}` — parsed and rendered here for
-// both the executor's pull steps and `ordo deploy`, which resolve different kinds at different times.
+// `{{ step-id.key }}`, `{{ $ENV }}` and `{{ ordo.blocks.type.name }}` placeholders, parsed and rendered for pull steps and `ordo deploy` alike.
 
 /** Prefect's placeholder syntax: `{{ name }}` with word characters, dots, dashes, brackets and `$`. */
 export const PLACEHOLDER = /\{\{\s*([\w.\-[\]$]+)\s*\}\}/g;
