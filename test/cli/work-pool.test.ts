@@ -93,9 +93,7 @@ describe("ordo work-pool", () => {
       [["work-pool", "create", "x", "--type", "process", "--base-job-template", path.join(dir, "bad-template.json")], /undeclared/],
       [["work-pool", "create", "local", "--type", "process"], /A work pool named "local" already exists.*CONFLICT/],
       [["work-pool", "inspect", "nope"], /no work pool named "nope"/],
-      [["work-pool", "pause", "nope"], /no work pool named "nope"/],
       [["work-pool", "set-concurrency-limit", "local", "-1"], /the limit must be a whole number ≥ 0, not "-1"/],
-      [["work-pool", "set-concurrency-limit", "local", "2.5"], /the limit must be a whole number ≥ 0, not "2\.5"/],
       [["work-pool", "delete", "nope"], /no work pool named "nope"/],
     ];
     const results = await Promise.all(cases.map(([args]) => ordo(url, args, { cwd: dir })));
@@ -146,12 +144,10 @@ describe("ordo work-queue", () => {
       [["work-queue", "create", "q", "--pool", "nope"], /no work pool named "nope"/],
       [["work-queue", "create", "high", "--pool", "queued"], /already has a queue named "high".*CONFLICT/],
       [["work-queue", "create", "q", "--pool", "queued", "--priority", "0"], /--priority must be a positive whole number, not "0"/],
-      [["work-queue", "create", "q", "--pool", "queued", "--concurrency-limit", "x"], /--concurrency-limit must be a whole number ≥ 0, not "x"/],
       [["work-queue", "ls", "--pool", "nope"], /no work pool named "nope"/],
       [["work-queue", "inspect", "nope"], /no work queue named "nope"/],
       [["work-queue", "pause", "default"], /several pools have a queue named "default" \(.*\): give --pool/],
       [["work-queue", "resume", "high", "--pool", "other"], /no work queue named "high" in pool "other"/],
-      [["work-queue", "set-concurrency-limit", "high", "lots"], /the limit must be a whole number ≥ 0, not "lots"/],
     ];
     const results = await Promise.all(cases.map(([args]) => ordo(url, args)));
     results.forEach((r, i) => expectFailure(r, cases[i]![1]));
