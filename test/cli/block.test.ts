@@ -80,7 +80,7 @@ describe("ordo block create / ls / inspect / delete", () => {
   });
 
   it("--overwrite replaces an existing block's data; a masked secret written back keeps the stored one", async () => {
-    await expectOk(await ordo(url, ["block", "create", "hello-greeting", "rotate", "--data", '{"greeting":"one","apiToken":"keep-me"}']));
+    await t.ok(`mutation { createBlockDocument(input: { blockTypeSlug: "hello-greeting", name: "rotate", data: { greeting: "one", apiToken: "keep-me" } }) { id } }`);
     const r = await ordo(url, ["block", "create", "hello-greeting", "rotate", "--overwrite", "--data", '{"greeting":"two","apiToken":"********"}']);
     expect(expectOk(r)).toMatch(/^Updated block hello-greeting\/rotate/);
     const stored = await t.ok(`{ blockDocument(slug: "hello-greeting/rotate", includeSecrets: true) { data } }`);
@@ -88,9 +88,8 @@ describe("ordo block create / ls / inspect / delete", () => {
   });
 
   it("deletes a block, but not one a deployment uses: the refusal names the deployment", async () => {
-    await writeFile(path.join(dir, "fs.yml"), `basePath: ${JSON.stringify(dir)}\n`);
-    await expectOk(await ordo(url, ["block", "create", "local-file-system", "code", "-f", path.join(dir, "fs.yml")]));
-    await expectOk(await ordo(url, ["block", "create", "hello-greeting", "doomed", "--data", '{"greeting":"bye","apiToken":"x"}']));
+    await t.ok(`mutation($basePath: JSON!) { createBlockDocument(input: { blockTypeSlug: "local-file-system", name: "code", data: $basePath }) { id } }`, { basePath: { basePath: dir } });
+    await t.ok(`mutation { createBlockDocument(input: { blockTypeSlug: "hello-greeting", name: "doomed", data: { greeting: "bye", apiToken: "x" } }) { id } }`);
     await t.ok(`mutation { applyDeployment(input: { flowName: "etl", name: "uses-code", storageBlock: "local-file-system/code" }) { created } }`);
 
     const [inUse, deleted] = await Promise.all([ordo(url, ["block", "delete", "local-file-system/code"]), ordoJson(url, ["block", "delete", "hello-greeting/doomed"])]);

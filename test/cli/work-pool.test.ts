@@ -72,7 +72,7 @@ describe("ordo work-pool", () => {
   });
 
   it("pauses, resumes, sets and clears the concurrency limit, and deletes", async () => {
-    await expectOk(await ordo(url, ["work-pool", "create", "ops", "--type", "process"]));
+    await t.ok(`mutation { createWorkPool(input: { name: "ops", type: "process" }) { id } }`);
     expect(expectOk(await ordo(url, ["work-pool", "pause", "ops"]))).toBe("Paused work pool ops\n");
     expect(await pool("ops")).toMatchObject({ isPaused: true });
     const resumed = await ordoJson<PoolJson>(url, ["work-pool", "resume", "ops"]);
@@ -89,7 +89,6 @@ describe("ordo work-pool", () => {
     const cases: Array<[string[], RegExp]> = [
       [["work-pool", "create", "x", "--type", "kubernetes"], /input\.type must be an infrastructure block type \(agent, process\), got "kubernetes"/],
       [["work-pool", "create", "x", "--type", "process", "--concurrency-limit", "many"], /--concurrency-limit must be a whole number ≥ 0, not "many"/],
-      [["work-pool", "create", "x", "--type", "process", "--base-job-template", "nope.json"], /cannot read nope\.json: no such file/],
       [["work-pool", "create", "x", "--type", "process", "--base-job-template", path.join(dir, "bad-template.json")], /undeclared/],
       [["work-pool", "create", "local", "--type", "process"], /A work pool named "local" already exists.*CONFLICT/],
       [["work-pool", "inspect", "nope"], /no work pool named "nope"/],
@@ -98,17 +97,13 @@ describe("ordo work-pool", () => {
     ];
     const results = await Promise.all(cases.map(([args]) => ordo(url, args, { cwd: dir })));
     results.forEach((r, i) => expectFailure(r, cases[i]![1]));
-    const missingType = await ordo(url, ["work-pool", "create", "x"]);
-    expect(missingType.code).not.toBe(0);
-    expect(missingType.stderr).toContain("required option '-t, --type <type>' not specified");
     expect(await pool("x")).toBeNull();
   });
 });
 
 describe("ordo work-queue", () => {
   it("creates queues, lists them by pool, inspects, pauses, resumes and limits them", async () => {
-    await expectOk(await ordo(url, ["work-pool", "create", "queued", "--type", "process"]));
-    await expectOk(await ordo(url, ["work-pool", "create", "other", "--type", "process"]));
+    for (const name of ["queued", "other"]) await t.ok(`mutation($name: String!) { createWorkPool(input: { name: $name, type: "process" }) { id } }`, { name });
     const [high, low, help] = await Promise.all([
       ordo(url, ["work-queue", "create", "high", "--pool", "queued", "--priority", "5", "--concurrency-limit", "2"]),
       ordoJson<{ name: string; priority: number; isPaused: boolean; workPool: { name: string } }>(url, ["work-queue", "create", "low", "-p", "other", "--paused"]),
@@ -142,9 +137,7 @@ describe("ordo work-queue", () => {
   it("bad input exits non-zero with one line naming the problem", async () => {
     const cases: Array<[string[], RegExp]> = [
       [["work-queue", "create", "q", "--pool", "nope"], /no work pool named "nope"/],
-      [["work-queue", "create", "high", "--pool", "queued"], /already has a queue named "high".*CONFLICT/],
       [["work-queue", "create", "q", "--pool", "queued", "--priority", "0"], /--priority must be a positive whole number, not "0"/],
-      [["work-queue", "ls", "--pool", "nope"], /no work pool named "nope"/],
       [["work-queue", "inspect", "nope"], /no work queue named "nope"/],
       [["work-queue", "pause", "default"], /several pools have a queue named "default" \(.*\): give --pool/],
       [["work-queue", "resume", "high", "--pool", "other"], /no work queue named "high" in pool "other"/],
