@@ -19,6 +19,8 @@ export interface FlowMetadata {
 /** A flow exported by a module: the export's name and the flow's own. */
 export interface ExportedFlow extends FlowMetadata {
   exportName: string;
+  /** a flow() from the SDK, rather than a plain function */
+  sdkFlow: boolean;
 }
 
 /** The installation the CLI runs from provides "ordo" to flow files that have no node_modules of their own. */
@@ -72,14 +74,14 @@ async function importFlowModule(file: string, cwd: string): Promise<Record<strin
 function exportedFlows(mod: Record<string, unknown>): ExportedFlow[] {
   const all = Object.keys(mod)
     .map((name) => describeExport(mod[name], name))
-    .filter((f): f is ExportedFlow & { sdk: boolean } => typeof f !== "string");
-  return [...all.filter((f) => f.sdk), ...all.filter((f) => !f.sdk)].map(({ sdk: _, ...f }) => f);
+    .filter((f): f is ExportedFlow => typeof f !== "string");
+  return [...all.filter((f) => f.sdkFlow), ...all.filter((f) => !f.sdkFlow)];
 }
 
-function describeExport(value: unknown, exportName: string): (ExportedFlow & { sdk: boolean }) | string {
+function describeExport(value: unknown, exportName: string): ExportedFlow | string {
   const loaded = toLoadedFlow(value, exportName);
   if (typeof loaded === "string") return loaded;
-  if (!loaded.isSdkFlow) return { exportName, flowName: exportName, description: null, version: null, parameterSchema: ANY_PARAMETERS, sdk: false };
+  if (!loaded.isSdkFlow) return { exportName, flowName: exportName, description: null, version: null, parameterSchema: ANY_PARAMETERS, sdkFlow: false };
   const options = (value as unknown as Record<symbol, { options: Record<string, unknown> }>)[FLOW_MARK]!.options;
   const schema = options.parameters;
   return {
@@ -88,6 +90,6 @@ function describeExport(value: unknown, exportName: string): (ExportedFlow & { s
     description: typeof options.description === "string" ? options.description : null,
     version: typeof options.version === "string" ? options.version : null,
     parameterSchema: typeof schema === "object" && schema !== null ? structuredClone(schema) : ANY_PARAMETERS,
-    sdk: true,
+    sdkFlow: true,
   };
 }

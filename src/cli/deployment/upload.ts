@@ -76,7 +76,10 @@ export interface FileSetOptions {
   exclude?: string[];
 }
 
-/** The files an upload of `dir` copies, relative with "/", sorted; the same rules as the local-file-system block. */
+/**
+ * The files an upload of `dir` copies, relative with "/", sorted: .ordoignore's rules (the default
+ * ones when there is none) applied as the local-file-system block applies them.
+ */
 export async function listUploadFiles(dir: string, options: FileSetOptions = {}): Promise<string[]> {
   const rules = ignore().add(await ignoreRules(dir, options));
   const files: string[] = [];
@@ -139,7 +142,8 @@ export async function uploadFolder(client: OrdoClient, ref: StorageRef, dir: str
 
 async function ignoreRules(dir: string, options: FileSetOptions): Promise<string> {
   const own = await readFile(path.join(dir, IGNORE_FILE), "utf8").catch((e: NodeJS.ErrnoException) => {
-    if (e.code === "ENOENT") return "";
+    // no .ordoignore: the defaults, so node_modules and .git are never shipped by accident
+    if (e.code === "ENOENT") return DEFAULT_IGNORE;
     throw new CliError(`cannot read ${path.join(dir, IGNORE_FILE)}: ${e.message}`);
   });
   // anchored, with gitignore's special characters escaped: exactly these files
