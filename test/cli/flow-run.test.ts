@@ -183,10 +183,10 @@ describe("ordo flow-run logs", () => {
     child.stderr.on("data", (d) => (stderr += d));
     const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
 
-    // following: lines keep arriving for a while after the follower printed the stored ones
+    // following: more lines arrive after the follower printed the stored ones
     while (!stdout.includes("| ")) await new Promise((r) => setTimeout(r, 25));
     const seenAtStart = next;
-    await new Promise((r) => setTimeout(r, 600));
+    while (next - seenAtStart < 5) await new Promise((r) => setTimeout(r, 25));
     await propose(run.id, "PENDING");
     await propose(run.id, "RUNNING");
     await propose(run.id, "COMPLETED");
@@ -197,7 +197,6 @@ describe("ordo flow-run logs", () => {
     expect(await exited, stderr).toBe(0);
     const printed = stdout.trim().split("\n").map((l) => l.split(" - ").pop());
     expect(printed).toEqual(Array.from({ length: next }, (_, i) => `n${i}`));
-    expect(next - seenAtStart).toBeGreaterThan(10);
   });
 
   it("--follow on a finished run prints its logs and exits at once", async () => {
