@@ -28,6 +28,8 @@ export function startBackgroundServices(deps: {
   const { config, database, scheduling, leases, clock, logger } = deps;
   const s = config.services;
   const lock = createLeaderLock(config.databaseUrl, database.provider, SCHEDULER_LOCK_KEY);
+  // a restarted server gives workers a whole lease to reach it before crashing their runs
+  const listeningSince = clock.now();
   let lastPass: Date | null = null;
   // the two scheduler loops share one queue: a fast pass never overlaps a main pass
   let queue: Promise<void> = Promise.resolve();
@@ -54,7 +56,7 @@ export function startBackgroundServices(deps: {
       if (n > 0) logger.info(`late runs: marked ${n}`);
     }, logger),
     startLoop("run leases", s.leases.loopSeconds, async () => {
-      const crashed = await leases.crashAbandonedRuns();
+      const crashed = await leases.crashAbandonedRuns({ listeningSince });
       const cancelled = await leases.timeOutCancelling();
       if (crashed + cancelled > 0) logger.warn(`run leases: ${crashed} crashed, ${cancelled} forced cancelled`);
     }, logger),

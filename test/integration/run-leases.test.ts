@@ -54,6 +54,20 @@ describe("run leases", () => {
     expect((await t.ok(STATE, { id: alive })).flowRun.stateType).toBe("CRASHED");
   });
 
+  it("judges no run before a whole lease has passed since the server began listening (a restart)", async () => {
+    const id = (await t.ok(RUN, { id: deploymentId })).createFlowRun.id;
+    for (const type of ["PENDING", "RUNNING"]) await t.ok(SET, { id, type });
+    t.clock.advance(600); // the server was down: the run's heartbeats were lost, not missed
+    const listeningSince = t.clock.now();
+    expect(await t.app.services.leases.crashAbandonedRuns({ listeningSince })).toBe(0);
+    t.clock.advance(89);
+    expect(await t.app.services.leases.crashAbandonedRuns({ listeningSince })).toBe(0);
+    expect((await t.ok(STATE, { id })).flowRun.stateType).toBe("RUNNING");
+    t.clock.advance(2); // a whole lease of silence heard by this server
+    expect(await t.app.services.leases.crashAbandonedRuns({ listeningSince })).toBeGreaterThanOrEqual(1);
+    expect((await t.ok(STATE, { id })).flowRun.stateType).toBe("CRASHED");
+  });
+
   it("forces a run stuck in CANCELLING to CANCELLED after the timeout", async () => {
     const id = (await t.ok(RUN, { id: deploymentId })).createFlowRun.id;
     for (const type of ["PENDING", "RUNNING", "CANCELLING"]) await t.ok(SET, { id, type });

@@ -21,10 +21,15 @@ export class RunLeaseService {
     @inject(FlowRunService) private readonly flowRuns: FlowRunService,
   ) {}
 
-  /** Silent since the cutoff: the last heartbeat, or the state's start when it never beat. */
-  async crashAbandonedRuns(): Promise<number> {
+  /**
+   * Silent since the cutoff: the last heartbeat, or the state's start when it never beat.
+   * `listeningSince` is when this server began hearing heartbeats: those sent while it was down
+   * were lost, not missed, so no run is judged before a whole lease has passed since then.
+   */
+  async crashAbandonedRuns(opts: { listeningSince?: Date } = {}): Promise<number> {
     const { runLeaseSeconds } = this.config.services.leases;
     const cutoff = new Date(this.clock.now().getTime() - runLeaseSeconds * 1000);
+    if (opts.listeningSince && opts.listeningSince > cutoff) return 0;
     const runs = await this.db.client.flowRun.findMany({
       where: {
         stateType: { in: ["PENDING", "RUNNING"] },
