@@ -73,12 +73,13 @@ describe("ordo deployment build", () => {
   it("changes nothing when re-run with nothing changed: same version, same schedule ids, no new runs", async () => {
     await w.t.app.services.scheduling.schedule();
     const before = await deploymentView("hello-world/dev");
-    const again = await w.json<{ version: string; applied: Array<{ created: boolean; schedules: Array<{ id: string }> }> }>(BUILD);
+    const again = await w.json<{ version: string; applied: Array<{ status: string; schedules: Array<{ id: string }> }> }>(BUILD);
     expect(again.version).toBe(before.version);
-    expect(again.applied[0]!.created).toBe(false);
+    expect(again.applied[0]!.status).toBe("unchanged");
     expect(again.applied[0]!.schedules.map((s) => s.id)).toEqual(before.schedules.map((s: { id: string }) => s.id));
     // applying the written file is the same again
-    expect((await w.run(["deployment", "apply", "hello-deployment.yaml"])).code).toBe(0);
+    const applied = await w.run(["deployment", "apply", "hello-deployment.yaml"]);
+    expect(applied.stdout).toMatch(/hello-world\/dev .* unchanged /);
     await w.t.app.services.scheduling.schedule();
     const after = await deploymentView("hello-world/dev");
     expect(after.version).toBe(before.version);

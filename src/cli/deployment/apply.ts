@@ -25,10 +25,11 @@ export function registerApply(deployment: Command): void {
 
 /** What applying did, one row per deployment (the JSON scripts get). */
 export function appliedRows(applied: AppliedDeployment[]) {
-  return applied.map(({ created, deployment: d }) => ({
+  return applied.map(({ status, deployment: d }) => ({
     slug: d.slug,
     id: d.id,
-    created,
+    status,
+    created: status === "created",
     version: d.version,
     workPool: d.workPool?.name ?? null,
     workQueue: d.workQueueName,
@@ -43,7 +44,7 @@ export function printApplied(applied: AppliedDeployment[], opts: OutputOptions):
     rows,
     [
       ["Deployment", (r) => r.slug],
-      ["", (r) => (r.created ? "created" : "updated")],
+      ["", (r) => r.status],
       ["ID", (r) => r.id],
       ["Work pool", (r) => r.workPool ?? "—"],
       ["Schedules", (r) => r.schedules.map((s) => s.schedule).join("\n") || "—"],

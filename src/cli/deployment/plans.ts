@@ -4,6 +4,7 @@
 import {
   CliDeploymentApplyDocument,
   CliDeploymentBlockDocument,
+  CliDeploymentGetDocument,
   type CliDeploymentDetailFragment,
   type DeploymentInput,
   type DeploymentScheduleInput,
@@ -39,7 +40,8 @@ export interface DeploymentPlan {
 
 export interface AppliedDeployment {
   plan: DeploymentPlan;
-  created: boolean;
+  /** unchanged: applying wrote nothing a reader could tell apart */
+  status: "created" | "updated" | "unchanged";
   deployment: CliDeploymentDetailFragment;
 }
 
@@ -78,8 +80,10 @@ export async function applyPlans(client: OrdoClient, plans: DeploymentPlan[]): P
   const results: AppliedDeployment[] = [];
   for (const plan of plans) {
     try {
+      const before = (await client.request(CliDeploymentGetDocument, { slug: plan.slug })).deployment;
       const r = (await client.request(CliDeploymentApplyDocument, { input: plan.input })).applyDeployment;
-      results.push({ plan, created: r.created, deployment: r.deployment });
+      const status = r.created ? "created" : before && sameDeployment(before, r.deployment) ? "unchanged" : "updated";
+      results.push({ plan, status, deployment: r.deployment });
     } catch (e) {
       if (e instanceof OrdoApiError) throw new CliError(`${plan.where}: deployment ${plan.slug}: ${describeError(e, apiUrl())}`);
       throw e;
@@ -105,4 +109,9 @@ async function slugOf(client: OrdoClient, ref: string): Promise<string> {
   const doc = (await client.request(CliDeploymentBlockDocument, { id: ref })).blockDocument;
   if (!doc) throw new CliError(`no block with id ${ref}`);
   return doc.slug;
+}
+
+/** Everything but the update time (which any write moves). */
+function sameDeployment(a: CliDeploymentDetailFragment, b: CliDeploymentDetailFragment): boolean {
+  return JSON.stringify({ ...a, updated: null }) === JSON.stringify({ ...b, updated: null });
 }
