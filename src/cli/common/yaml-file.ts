@@ -2,7 +2,7 @@
 // against a JSON Schema, reporting problems as `file:line:column: message` so people can find them.
 import { readFile } from "node:fs/promises";
 import { Ajv2020, type ErrorObject } from "ajv/dist/2020.js";
-import { isMap, isSeq, LineCounter, parseAllDocuments, type Document, type Node } from "yaml";
+import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node } from "yaml";
 import { CliError } from "./errors.js";
 
 export interface YamlDocument {
@@ -10,8 +10,11 @@ export interface YamlDocument {
   /** 0-based position of the document in its file. */
   index: number;
   value: unknown;
-  /** `file:line:column` of the node at a JSON pointer-like path (falls back to the nearest parent). */
-  locate(path: Array<string | number>): string;
+  /**
+   * `file:line:column` of the node at a JSON pointer-like path (falls back to the nearest parent);
+   * with `key`, of the last segment's key rather than its value (an unknown field's own line).
+   */
+  locate(path: Array<string | number>, options?: { key?: boolean }): string;
 }
 
 const ajv = new Ajv2020({ allErrors: true, strict: false });
@@ -40,16 +43,19 @@ export function parseYaml(file: string, text: string): YamlDocument[] {
     const value = doc.toJS();
     // a "---" at the end or a comment-only document is not a definition
     if (value === null || value === undefined) return;
-    out.push({ file, index, value, locate: (p) => locate(file, doc, lines, p) });
+    out.push({ file, index, value, locate: (p, o) => locate(file, doc, lines, p, o?.key ?? false) });
   });
   return out;
 }
 
-function locate(file: string, doc: Document, lines: LineCounter, path: Array<string | number>): string {
+function locate(file: string, doc: Document, lines: LineCounter, path: Array<string | number>, atKey: boolean): string {
   let node: Node | null | undefined = doc.contents as Node | null;
   let found = node;
-  for (const key of path) {
-    if (isMap(node)) node = node.get(key, true) as Node | undefined;
+  for (const [i, key] of path.entries()) {
+    if (atKey && i === path.length - 1 && isMap(node)) {
+      const keyNode: unknown = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(key))?.key;
+      node = isScalar(keyNode) ? keyNode : undefined;
+    } else if (isMap(node)) node = node.get(key, true) as Node | undefined;
     else if (isSeq(node)) node = node.get(Number(key), true) as Node | undefined;
     else node = undefined;
     if (!node) break;
@@ -80,7 +86,7 @@ function describe(doc: YamlDocument, e: ErrorObject): string {
   const field = path.join(".") || "(document)";
   if (e.keyword === "additionalProperties") {
     const extra = (e.params as { additionalProperty: string }).additionalProperty;
-    return `${doc.locate([...path, extra])}: unknown field "${[...path, extra].join(".")}"`;
+    return `${doc.locate([...path, extra], { key: true })}: unknown field "${[...path, extra].join(".")}"`;
   }
   return `${doc.locate(path)}: ${field} ${e.message}`;
 }
