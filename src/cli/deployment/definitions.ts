@@ -3,7 +3,7 @@
 // file and line, before anything reaches the server.
 import path from "node:path";
 import { CliError } from "../common/errors.js";
-import { readYamlFile, validateDocument, type YamlDocument } from "../common/yaml-file.js";
+import { documentProblems, readYamlFile, type YamlDocument } from "../common/yaml-file.js";
 import { planFromDeploymentFile } from "./deployment-file.js";
 import { planFromOldSpec } from "./old-spec.js";
 import type { DeploymentPlan } from "./plans.js";
@@ -42,12 +42,8 @@ async function planFromDocument(doc: YamlDocument, options: LoadOptions): Promis
   });
 }
 
-/** One problem fits on the one line a failed command prints; several keep a line each. */
+/** Every problem of the document, on the one line a failed command prints. */
 function validate(doc: YamlDocument, schema: object): void {
-  try {
-    validateDocument(doc, schema, "deployment definition");
-  } catch (e) {
-    if (e instanceof CliError && e.message.split("\n").length === 2) throw new CliError(e.message.replace(/:\n\s+/, ": "));
-    throw e;
-  }
+  const problems = documentProblems(doc, schema);
+  if (problems.length) throw new CliError(problems.join("; "));
 }

@@ -66,7 +66,13 @@ function intervalSeconds(raw: number | string, what: string): number {
   let seconds: number;
   if (typeof raw === "number") seconds = raw;
   else if (/^P/i.test(raw.trim())) seconds = Duration.fromISO(raw.trim().toUpperCase()).as("seconds");
-  else seconds = parseDuration(what, raw);
+  else {
+    try {
+      seconds = parseDuration(what, raw);
+    } catch {
+      seconds = NaN;
+    }
+  }
   if (!Number.isFinite(seconds) || seconds <= 0) throw new CliError(`${what} must be a positive number of seconds, an ISO 8601 duration (P1D) or 30s/10m/2h/1d, not "${raw}"`);
   return seconds;
 }
