@@ -67,7 +67,7 @@ export async function checkStorageBlock(client: OrdoClient, ref: StorageRef, nee
   const capabilities = doc.blockSchema.capabilities;
   if (!capabilities.includes("get-directory")) throw new CliError(`block "${ref.block}" is not a storage block: its type cannot give a worker the flow's files (no get-directory capability)`);
   if (needsUpload && !capabilities.includes("put-directory")) {
-    throw new CliError(`block "${ref.block}" cannot take uploads (no put-directory capability): upload the files yourself and build with --skip-upload`);
+    throw new CliError(`block "${ref.block}" cannot take uploads (its type has no put-directory capability): put the files there another way`);
   }
 }
 
