@@ -272,3 +272,38 @@ describe(`claimFlowRuns at scale: ${CLAIMERS} claimers, ${TOTAL} runs`, () => {
     expect(priorityViolations(runs, claimed, QUEUES, deploymentLimit).slice(0, 10)).toEqual([]);
   }, 300_000);
 });
+
+describe("claimFlowRuns with a deployment at its limit ahead in the queue", () => {
+  // Head-of-line blocking: a claim that looks only a fixed number of due runs deep skips the
+  // queue when they all belong to a deployment at its limit, starving the runs behind them and
+  // serving a lower-priority queue instead.
+  it("serves a free deployment's run queued behind held-back runs before a lower-priority queue", async () => {
+    await t.ok(`mutation { createWorkPool(input: { name: "hol", type: "process" }) { id } }`);
+    for (const [name, priority] of [["first", 1], ["second", 2]] as const) {
+      await t.ok(`mutation($i: WorkQueueInput!) { createWorkQueue(input: $i) { id } }`, { i: { workPoolName: "hol", name, priority } });
+    }
+    const deployment = async (name: string, queue: string, limit: number | null) =>
+      (
+        await t.ok(`mutation($i: DeploymentInput!) { applyDeployment(input: $i) { deployment { id } } }`, {
+          i: { flowName: "hol", name, workPoolName: "hol", workQueueName: queue, concurrencyLimit: limit, collisionStrategy: "ENQUEUE" },
+        })
+      ).applyDeployment.deployment.id as string;
+    const run = async (deploymentId: string, secondsAgo: number) =>
+      (
+        await t.ok(`mutation($id: ID!, $at: DateTime) { createFlowRun(input: { deploymentId: $id, scheduledStartTime: $at }) { id } }`, {
+          id: deploymentId,
+          at: new Date(t.clock.now().getTime() - secondsAgo * 1000).toISOString(),
+        })
+      ).createFlowRun.id as string;
+    const limited = await deployment("limited", "first", 1);
+    const free = await deployment("free", "first", null);
+    const lower = await deployment("lower", "second", null);
+    const held: string[] = [];
+    for (let i = 0; i < 10; i++) held.push(await run(limited, 100 - i));
+    const behind = await run(free, 50);
+    await run(lower, 40);
+    const r = await t.ok(CLAIM, { input: { workPoolName: "hol", workerName: "w", limit: 2 } });
+    // the limited deployment's oldest run, then the free one: "first" outranks "second"
+    expect(r.claimFlowRuns.map((x: { id: string }) => x.id)).toEqual([held[0], behind]);
+  });
+});
