@@ -1,0 +1,104 @@
+// A real `npm start` server process on its own fresh database for e2e tests: GraphQL over HTTP,
+// kill and restart on the same database and port, and a local-file-system block holding copies
+// of the fixture flows for executors to pull.
+import { cp, mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { startServer, waitForUrl, type ServerProcess } from "./server-process.js";
+import type { GraphQLResponse } from "./test-app.js";
+import { freshDatabaseUrl } from "./test-database.js";
+import { killGroup } from "./worker-process.js";
+
+const FIXTURE_FLOWS = path.resolve(import.meta.dirname, "../fixtures/flows");
+
+export interface LiveServer {
+  readonly url: string;
+  readonly port: number;
+  readonly databaseUrl: string;
+  /** the current server process (a new one after restart()) */
+  readonly process: ServerProcess;
+  gql<T = any>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
+  /** like gql, but throws on errors */
+  ok<T = any>(query: string, variables?: Record<string, unknown>): Promise<T>;
+  /** SIGKILL: no shutdown, no cleanup, as when the machine or the container dies */
+  kill(): Promise<void>;
+  /** a new server process on the same database and port */
+  restart(): Promise<void>;
+  /** SIGTERM and wait; then removes its home folder */
+  stop(): Promise<void>;
+}
+
+/** `env` adds to (or overrides) a quiet default: own database, own home, any free port, no GraphiQL. */
+export async function startLiveServer(env: Record<string, string> = {}): Promise<LiveServer> {
+  const databaseUrl = await freshDatabaseUrl();
+  const home = await mkdtemp(path.join(os.tmpdir(), "ordo-live-"));
+  const base = { ORDO_DATABASE_URL: databaseUrl, ORDO_HOME: home, ORDO_PORT: "0", ORDO_GRAPHIQL: "false", ...env };
+  let proc = startServer(base);
+  let url = await waitForUrl(proc);
+  const port = Number(new URL(url).port);
+  const gql = async <T>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>> => {
+    const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query, variables }) });
+    return (await res.json()) as GraphQLResponse<T>;
+  };
+  const alive = () => proc.child.exitCode === null && proc.child.signalCode === null;
+  return {
+    get url() {
+      return url;
+    },
+    port,
+    databaseUrl,
+    get process() {
+      return proc;
+    },
+    gql,
+    async ok<T>(query: string, variables?: Record<string, unknown>) {
+      const r = await gql<T>(query, variables);
+      if (r.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(r.errors, null, 2)}`);
+      return r.data as T;
+    },
+    async kill() {
+      proc.child.kill("SIGKILL");
+      await proc.exited;
+    },
+    async restart() {
+      if (alive()) throw new Error("restart() needs the server stopped or killed first");
+      proc = startServer({ ...base, ORDO_PORT: String(port) });
+      url = await waitForUrl(proc);
+    },
+    async stop() {
+      if (alive()) {
+        proc.child.kill("SIGTERM");
+        const timer = setTimeout(() => proc.child.kill("SIGKILL"), 15_000);
+        await proc.exited;
+        clearTimeout(timer);
+      }
+      await rm(home, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * A local-file-system block named `name` whose folder holds copies of test/fixtures/flows under
+ * flows/ (the executor must find the code through the block, not the repository); deployments
+ * refer to it as `local-file-system/<name>/flows`. Returns the folder, to remove afterwards.
+ */
+export async function flowStorageBlock(server: LiveServer, name: string): Promise<string> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), "ordo-flow-store-"));
+  await cp(FIXTURE_FLOWS, path.join(dir, "flows"), { recursive: true });
+  await server.ok(`mutation($input: CreateBlockDocumentInput!) { createBlockDocument(input: $input) { id } }`, {
+    input: { blockTypeSlug: "local-file-system", name, data: { basePath: dir } },
+  });
+  return dir;
+}
+
+/**
+ * SIGKILL to the job process group of each run that recorded one: a worker's jobs run in their
+ * own groups and outlive a worker (or a test) that died.
+ */
+export async function killRunJobs(server: LiveServer, runIds: string[]): Promise<void> {
+  for (const id of runIds) {
+    const r = await server.gql(`query($id: ID!) { flowRun(id: $id) { infrastructurePid } }`, { id }).catch(() => null);
+    const pid = Number(r?.data?.flowRun?.infrastructurePid?.split(":")[1]);
+    if (pid > 1) killGroup(pid);
+  }
+}
