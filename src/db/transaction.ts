@@ -9,22 +9,13 @@ export function inTransaction<T>(db: Database, fn: (tx: Tx) => Promise<T>): Prom
 }
 
 /**
- * Locks one flow run for the rest of the transaction; false when it does not exist.
- * PostgreSQL: SELECT … FOR UPDATE. SQLite: a no-op UPDATE, which takes the database write lock
- * now rather than at the first real write (so two processes cannot both read the old state).
+ * A unique-constraint violation, for insert-or-read-back races: Prisma's P2002, or the same
+ * violation in a raw statement (P2010, which carries the driver adapter's error kind).
  */
-export async function lockFlowRun(db: Database, tx: Tx, id: string): Promise<boolean> {
-  if (db.provider === "postgresql") {
-    const rows = await tx.$queryRaw<Array<{ id: string }>>`SELECT "id" FROM "FlowRun" WHERE "id" = ${id} FOR UPDATE`;
-    return rows.length > 0;
-  }
-  const n = await tx.$executeRaw`UPDATE "FlowRun" SET "id" = "id" WHERE "id" = ${id}`;
-  return n > 0;
-}
-
-/** Prisma's unique-constraint violation (P2002), for insert-or-read-back races. */
 export function isUniqueViolation(e: unknown): boolean {
-  return typeof e === "object" && e !== null && (e as { code?: string }).code === "P2002";
+  if (typeof e !== "object" || e === null) return false;
+  const { code, meta } = e as { code?: string; meta?: { driverAdapterError?: { cause?: { kind?: string } } } };
+  return code === "P2002" || (code === "P2010" && meta?.driverAdapterError?.cause?.kind === "UniqueConstraintViolation");
 }
 
 /**

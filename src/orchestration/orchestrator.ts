@@ -1,9 +1,11 @@
 // The only code that changes a flow run's state (DESIGN invariant 1): locks the run, runs the
 // proposal through the policy's rules, writes the resulting state and the run's bookkeeping — all
 // inside the caller's transaction. Callers publish the change after commit.
+import { randomUUID } from "node:crypto";
 import { inject, injectable } from "tsyringe";
 import type { Database, Tx } from "../db/prisma-client.js";
-import { lockFlowRun } from "../db/transaction.js";
+import { insertRunWithState, type NewRun } from "../db/flow-run-inserts.js";
+import { lockAndReadRun, writeRunStates, type LockedRun, type RunStateWrite } from "../db/run-transitions.js";
 import { CLOCK, DATABASE, type Clock } from "../tokens.js";
 import { bookkeeping, nextStateTimestamp } from "./bookkeeping.js";
 import { CORE_POLICY, FORCE_POLICY, evaluatePolicy } from "./policies.js";
@@ -34,6 +36,12 @@ export interface TransitionResult {
   run: { id: string; flowId: string; deploymentId: string | null; workQueueId: string | null; workPoolName: string | null };
 }
 
+export interface TransitionOptions {
+  /** skip the rules (not the bookkeeping) */
+  force?: boolean;
+  now?: Date;
+}
+
 export class FlowRunNotFound extends Error {}
 
 @injectable()
@@ -44,97 +52,133 @@ export class Orchestrator {
   ) {}
 
   /**
-   * `now` defaults to the clock read after the run is locked: a transition that waited for the
-   * lock must not be stamped earlier than the one it waited for.
+   * Locks the run, then proposes. `now` defaults to the clock read after the run is locked: a
+   * transition that waited for the lock must not be stamped earlier than the one it waited for.
    */
-  async transition(tx: Tx, runId: string, proposal: Proposal, options: { force?: boolean; now?: Date } = {}): Promise<TransitionResult> {
-    if (!(await lockFlowRun(this.db, tx, runId))) throw new FlowRunNotFound(runId);
-    const opts = { force: options.force ?? false, now: options.now ?? this.clock.now() };
-    const run = await tx.flowRun.findUniqueOrThrow({
-      where: { id: runId },
-      include: { state: true, workQueue: { select: { workPool: { select: { name: true } } } } },
-    });
-    const current = run.state ? toStateValue(run.state) : null;
-    const policy = (run.empiricalPolicy ?? {}) as RunPolicy;
-    const snapshot: RunSnapshot = {
-      id: run.id,
-      deploymentId: run.deploymentId,
-      infrastructurePid: run.infrastructurePid,
-      runCount: run.runCount,
-      policy,
+  async transition(tx: Tx, runId: string, proposal: Proposal, options: TransitionOptions = {}): Promise<TransitionResult> {
+    const run = await lockAndReadRun(this.db, tx, runId);
+    if (!run) throw new FlowRunNotFound(runId);
+    return (await this.transitionLocked(tx, [run], proposal, options))[0]!;
+  }
+
+  /**
+   * The same proposal for runs whose rows this transaction has already locked (a claim's SELECT …
+   * FOR UPDATE SKIP LOCKED) and read after locking. Each run goes through the policy on its own;
+   * the written states go out together.
+   */
+  async transitionLocked(tx: Tx, runs: readonly LockedRun[], proposal: Proposal, options: TransitionOptions = {}): Promise<TransitionResult[]> {
+    const { results, writes } = this.evaluate(runs, proposal, options.now ?? this.clock.now(), options.force ?? false);
+    await writeRunStates(this.db, tx, writes.filter((w): w is RunStateWrite => w !== null));
+    return results;
+  }
+
+  /**
+   * A run this transaction is creating, with its first state: the proposal goes through the
+   * policy like any other (callers force it: bookkeeping only), and the run row is inserted
+   * together with the state.
+   */
+  async insertRun(tx: Tx, run: NewRun, workPoolName: string | null, proposal: Proposal, options: TransitionOptions = {}): Promise<TransitionResult> {
+    const row: LockedRun = {
+      ...run,
+      workPoolName,
+      infrastructurePid: null,
+      runCount: 0,
+      totalRunTime: 0,
+      startTime: null,
+      endTime: null,
+      expectedStartTime: null,
+      stateId: null,
+      state: null,
     };
-    const ctx: TransitionContext = {
-      run: snapshot,
-      current,
-      proposed: {
-        type: proposal.type,
-        name: proposal.name?.trim() || defaultStateName(proposal.type),
-        message: proposal.message ?? null,
-        // Prefect: a SCHEDULED state without a time is scheduled for now
-        scheduledTime: proposal.scheduledTime ?? (proposal.type === "SCHEDULED" ? opts.now : null),
-        data: proposal.data ?? null,
-        details: { ...(proposal.details ?? {}) },
-      },
-      now: opts.now,
-      policyPatch: {},
-    };
-    const outcome = evaluatePolicy(opts.force ? FORCE_POLICY : CORE_POLICY, ctx);
-    const base = {
-      previousStateType: current?.type ?? null,
-      run: {
+    const { results, writes } = this.evaluate([row], proposal, options.now ?? this.clock.now(), options.force ?? false);
+    // a run never exists without a state (FlowRun.state is non-null in the API)
+    if (!writes[0]) throw new Error(`The first state of run ${run.id} was refused: ${results[0]!.reason}`);
+    await insertRunWithState(this.db, tx, run, writes[0]);
+    return results[0]!;
+  }
+
+  /** Runs each run through the policy; pure apart from the ids it draws. */
+  private evaluate(runs: readonly LockedRun[], proposal: Proposal, now: Date, force: boolean): { results: TransitionResult[]; writes: Array<RunStateWrite | null> } {
+    const policyRules = force ? FORCE_POLICY : CORE_POLICY;
+    const writes: Array<RunStateWrite | null> = [];
+    const results = runs.map((run): TransitionResult => {
+      const current = run.state ? toStateValue(run.state) : null;
+      const policy = (run.empiricalPolicy ?? {}) as RunPolicy;
+      const snapshot: RunSnapshot = {
         id: run.id,
-        flowId: run.flowId,
         deploymentId: run.deploymentId,
-        workQueueId: run.workQueueId,
-        // carried for the event published after commit (subscriptions filter by pool)
-        workPoolName: run.workQueue?.workPool.name ?? null,
-      },
-    };
-    const toWrite = outcome === undefined ? ctx.proposed : outcome.status === "REJECT" ? outcome.state : null;
-    if (!toWrite) {
+        infrastructurePid: run.infrastructurePid,
+        runCount: run.runCount,
+        policy,
+      };
+      const ctx: TransitionContext = {
+        run: snapshot,
+        current,
+        proposed: {
+          type: proposal.type,
+          name: proposal.name?.trim() || defaultStateName(proposal.type),
+          message: proposal.message ?? null,
+          // Prefect: a SCHEDULED state without a time is scheduled for now
+          scheduledTime: proposal.scheduledTime ?? (proposal.type === "SCHEDULED" ? now : null),
+          data: proposal.data ?? null,
+          // a copy per run: rules may amend it
+          details: { ...(proposal.details ?? {}) },
+        },
+        now,
+        policyPatch: {},
+      };
+      const outcome = evaluatePolicy(policyRules, ctx);
+      const base = {
+        previousStateType: current?.type ?? null,
+        run: { id: run.id, flowId: run.flowId, deploymentId: run.deploymentId, workQueueId: run.workQueueId, workPoolName: run.workPoolName },
+      };
+      const toWrite = outcome === undefined ? ctx.proposed : outcome.status === "REJECT" ? outcome.state : null;
+      if (!toWrite) {
+        writes.push(null);
+        return {
+          ...base,
+          status: outcome!.status,
+          reason: outcome!.reason,
+          delaySeconds: outcome!.status === "WAIT" ? outcome!.delaySeconds : null,
+          stateId: run.stateId,
+          written: false,
+          stateType: current?.type ?? null,
+        };
+      }
+      const timestamp = nextStateTimestamp(now, current);
+      const patch = bookkeeping(
+        { startTime: run.startTime, endTime: run.endTime, expectedStartTime: run.expectedStartTime, totalRunTime: run.totalRunTime, runCount: run.runCount },
+        current,
+        { ...toWrite, timestamp },
+        { ...policy, ...ctx.policyPatch },
+      );
+      const { policy: empiricalPolicy, ...columns } = patch;
+      const stateId = randomUUID();
+      writes.push({
+        runId: run.id,
+        state: {
+          id: stateId,
+          type: toWrite.type,
+          name: toWrite.name,
+          timestamp,
+          message: toWrite.message ?? null,
+          scheduledTime: toWrite.scheduledTime ?? null,
+          data: toWrite.data ?? null,
+          details: toWrite.details,
+        },
+        columns: { ...columns, empiricalPolicy },
+      });
       return {
         ...base,
-        status: outcome!.status,
-        reason: outcome!.reason,
-        delaySeconds: outcome!.status === "WAIT" ? outcome!.delaySeconds : null,
-        stateId: run.stateId,
-        written: false,
-        stateType: current?.type ?? null,
+        status: outcome === undefined ? "ACCEPT" : "REJECT",
+        reason: outcome?.reason ?? null,
+        delaySeconds: null,
+        stateId,
+        written: true,
+        stateType: toWrite.type,
       };
-    }
-    const timestamp = nextStateTimestamp(opts.now, current);
-    const state = await tx.flowRunState.create({
-      data: {
-        flowRunId: run.id,
-        type: toWrite.type,
-        name: toWrite.name,
-        timestamp,
-        message: toWrite.message ?? null,
-        scheduledTime: toWrite.scheduledTime ?? null,
-        data: (toWrite.data ?? undefined) as never,
-        details: toWrite.details as never,
-      },
     });
-    const patch = bookkeeping(
-      { startTime: run.startTime, endTime: run.endTime, expectedStartTime: run.expectedStartTime, totalRunTime: run.totalRunTime, runCount: run.runCount },
-      current,
-      { ...toWrite, timestamp },
-      { ...policy, ...ctx.policyPatch },
-    );
-    const { policy: nextPolicy, ...columns } = patch;
-    await tx.flowRun.update({
-      where: { id: run.id },
-      data: { ...columns, empiricalPolicy: nextPolicy as never, stateId: state.id },
-    });
-    return {
-      ...base,
-      status: outcome === undefined ? "ACCEPT" : "REJECT",
-      reason: outcome?.reason ?? null,
-      delaySeconds: null,
-      stateId: state.id,
-      written: true,
-      stateType: toWrite.type,
-    };
+    return { results, writes };
   }
 }
 

@@ -1,8 +1,9 @@
 // Flow-run use cases: creating a run from a deployment, and proposing state changes through the
 // orchestrator. Both commit first, then publish `flow-run.state-changed`.
+import { randomUUID } from "node:crypto";
 import { inject, injectable } from "tsyringe";
 import type { Database, Tx } from "../../db/prisma-client.js";
-import { json } from "../../db/json-columns.js";
+import { readDeploymentForRun, type DeploymentForRun } from "../../db/flow-run-inserts.js";
 import { inTransaction, isUniqueViolation } from "../../db/transaction.js";
 import type { EventBus } from "../../events/event-bus.js";
 import { FlowRunNotFound, Orchestrator, type TransitionResult } from "../../orchestration/orchestrator.js";
@@ -58,32 +59,31 @@ export class FlowRunService {
       const tags = [...new Set([...asStringArray(deployment.tags), ...(normalizeTags(input.tags, "input.tags") ?? [])])];
       const queue = await this.resolveQueue(tx, deployment, input.workQueueName);
       const jobVariables = requireObject(input.jobVariables, "input.jobVariables") ?? {};
-      await this.checkJobVariables(tx, queue?.id ?? null, deployment.jobVariables, jobVariables);
-      const run = await tx.flowRun.create({
-        data: {
+      this.checkJobVariables(deployment.baseJobTemplate, deployment.jobVariables, jobVariables);
+      const id = randomUUID();
+      // the first state goes through the orchestrator too (forced: bookkeeping only)
+      const transition = await this.orchestrator.insertRun(
+        tx,
+        {
+          id,
           name: input.name?.trim() || randomRunName(),
           flowId: deployment.flowId,
           deploymentId: deployment.id,
           deploymentVersion: deployment.version,
-          parameters: json(parameters),
-          jobVariables: json(jobVariables),
+          parameters,
+          jobVariables,
           tags,
           tagsKey: tagsKey(tags),
           idempotencyKey: input.idempotencyKey ?? null,
-          empiricalPolicy: json(retryPolicy(input)),
+          empiricalPolicy: retryPolicy(input),
           workQueueId: queue?.id ?? null,
           workQueueName: queue?.name ?? null,
         },
-        select: { id: true },
-      });
-      // the first state goes through the orchestrator too (forced: bookkeeping only)
-      const transition = await this.orchestrator.transition(
-        tx,
-        run.id,
+        deployment.workPoolName,
         { type: "SCHEDULED", scheduledTime: input.scheduledStartTime ?? now },
         { force: true, now },
       );
-      return { id: run.id, created: true, transition };
+      return { id, created: true, transition };
     });
   }
 
@@ -142,14 +142,14 @@ export class FlowRunService {
   }
 
 
-  private async findDeployment(tx: Tx, input: CreateFlowRunInput) {
+  private async findDeployment(tx: Tx, input: CreateFlowRunInput): Promise<DeploymentForRun> {
     const byId = input.deploymentId != null;
     const bySlug = input.deploymentSlug != null;
     if (byId === bySlug) {
       throw new BadUserInputError("Give exactly one of input.deploymentId or input.deploymentSlug", byId ? "input.deploymentSlug" : "input.deploymentId");
     }
     if (byId) {
-      const d = await tx.deployment.findUnique({ where: { id: input.deploymentId! } });
+      const d = await readDeploymentForRun(tx, { id: input.deploymentId! });
       if (!d) throw new NotFoundError(`No deployment with id ${input.deploymentId}`, "input.deploymentId");
       return d;
     }
@@ -158,7 +158,7 @@ export class FlowRunService {
     if (cut <= 0 || cut === slug.length - 1) {
       throw new BadUserInputError(`input.deploymentSlug must be flowName/deploymentName, got "${slug}"`, "input.deploymentSlug");
     }
-    const d = await tx.deployment.findFirst({ where: { name: slug.slice(cut + 1), flow: { name: slug.slice(0, cut) } } });
+    const d = await readDeploymentForRun(tx, { flowName: slug.slice(0, cut), name: slug.slice(cut + 1) });
     if (!d) throw new NotFoundError(`No deployment "${slug}"`, "input.deploymentSlug");
     return d;
   }
@@ -173,23 +173,20 @@ export class FlowRunService {
   }
 
   /** The merged job variables must satisfy the pool's variables schema (Prefect validates at creation too). */
-  private async checkJobVariables(tx: Tx, queueId: string | null, deploymentVariables: unknown, runVariables: JsonObject) {
-    if (!queueId) return;
-    const queue = await tx.workQueue.findUnique({ where: { id: queueId }, select: { workPool: { select: { baseJobTemplate: true } } } });
-    const template = queue?.workPool.baseJobTemplate;
+  private checkJobVariables(template: unknown, deploymentVariables: unknown, runVariables: JsonObject): void {
     if (!isPlainObject(template) || !isPlainObject(template.variables)) return;
     const values = mergeJobVariables(variableDefaults(template), deploymentVariables, runVariables);
     const issues = this.schemas.validate(template.variables, values);
     if (issues.length) throw validationFailed("input.jobVariables", "Job variables", issues);
   }
 
-  private async resolveQueue(tx: Tx, deployment: { workQueueId: string | null; workQueueName: string | null }, queueName: string | null | undefined) {
+  /** Another queue of the deployment's pool (created when missing), or the deployment's queue. */
+  private async resolveQueue(tx: Tx, deployment: DeploymentForRun, queueName: string | null | undefined) {
     if (!queueName) return deployment.workQueueId ? { id: deployment.workQueueId, name: deployment.workQueueName } : null;
-    if (!deployment.workQueueId) {
+    if (!deployment.workPoolName) {
       throw new BadUserInputError("input.workQueueName needs a deployment with a work pool", "input.workQueueName");
     }
-    const current = await tx.workQueue.findUniqueOrThrow({ where: { id: deployment.workQueueId }, select: { workPool: { select: { name: true } } } });
-    return ensureWorkQueue(tx, current.workPool.name, queueName);
+    return ensureWorkQueue(tx, deployment.workPoolName, queueName);
   }
 }
 
