@@ -1,4 +1,5 @@
 // Transaction and row-locking helpers that hide the two databases' differences.
+import { Prisma } from "../generated/prisma/client.js";
 import type { Database, Tx } from "./prisma-client.js";
 
 /** Generous limits: on SQLite transactions queue behind one another (one writer at a time). */
@@ -19,36 +20,81 @@ export function isUniqueViolation(e: unknown): boolean {
 }
 
 /**
- * Serializes claims on one work pool for the rest of the transaction, so the pool, queue and
- * deployment limits counted inside it cannot be overshot by a concurrent claim (PostgreSQL;
- * on SQLite write transactions are serialized already).
+ * Serializes claims on one work pool for the rest of the transaction, so the pool and queue
+ * limits counted inside it cannot be overshot by a concurrent claim. PostgreSQL: the pool row
+ * FOR UPDATE. SQLite: a no-op UPDATE takes the database write lock now, before the counts.
  */
 export async function lockWorkPool(db: Database, tx: Tx, id: string): Promise<void> {
   if (db.provider === "postgresql") await tx.$queryRaw`SELECT "id" FROM "WorkPool" WHERE "id" = ${id} FOR UPDATE`;
   else await tx.$executeRaw`UPDATE "WorkPool" SET "id" = "id" WHERE "id" = ${id}`;
 }
 
+/** A due run a claim may take, with what its deployment's concurrency limit needs. */
+export interface DueRun {
+  id: string;
+  deploymentId: string | null;
+  workQueueId: string | null;
+  nextScheduledStartTime: Date;
+  deploymentLimit: number | null;
+  collisionStrategy: string | null;
+}
+
+export interface DueRunQuery {
+  queueId: string;
+  before: Date;
+  take: number;
+  /** keyset paging: only runs after this one in (start time, id) order */
+  after?: { nextScheduledStartTime: Date; id: string } | null;
+  excludeRunIds?: readonly string[];
+  excludeDeploymentIds?: readonly string[];
+}
+
 /**
- * Due SCHEDULED runs of one queue, oldest start first. On PostgreSQL the rows are locked with
- * FOR UPDATE SKIP LOCKED, so a run another transaction is moving right now is passed over.
+ * Due SCHEDULED runs of one queue, oldest start first (in-process retries excluded: the executor
+ * still running them retries them, as in Prefect). On PostgreSQL the rows are locked with
+ * FOR UPDATE SKIP LOCKED, so a run another transaction is moving right now is passed over; on
+ * SQLite the claim already holds the write lock.
  */
-export async function dueRunIds(db: Database, tx: Tx, queueId: string, before: Date, take: number): Promise<string[]> {
-  if (db.provider === "postgresql") {
-    const rows = await tx.$queryRaw<Array<{ id: string }>>`
-      SELECT "id" FROM "FlowRun"
-      WHERE "workQueueId" = ${queueId} AND "stateType" = 'SCHEDULED' AND "nextScheduledStartTime" <= ${before.toISOString()}::timestamp
-        AND COALESCE("empiricalPolicy"->>'retryType', '') <> 'in_process'
-      ORDER BY "nextScheduledStartTime" ASC, "id" ASC
-      LIMIT ${take}
-      FOR UPDATE SKIP LOCKED`;
-    return rows.map((r) => r.id);
+export async function dueRuns(db: Database, tx: Tx, q: DueRunQuery): Promise<DueRun[]> {
+  const pg = db.provider === "postgresql";
+  const time = (d: Date) => (pg ? Prisma.sql`${d.toISOString()}::timestamp` : Prisma.sql`${d}`);
+  const queue = Prisma.sql`r."workQueueId" = ${q.queueId}`;
+  const retryType = pg ? Prisma.sql`r."empiricalPolicy"->>'retryType'` : Prisma.sql`json_extract(r."empiricalPolicy", '$.retryType')`;
+  const conditions = [
+    queue,
+    Prisma.sql`r."stateType" = 'SCHEDULED'`,
+    Prisma.sql`r."nextScheduledStartTime" <= ${time(q.before)}`,
+    Prisma.sql`COALESCE(${retryType}, '') <> 'in_process'`,
+  ];
+  if (q.after) conditions.push(Prisma.sql`(r."nextScheduledStartTime", r."id") > (${time(q.after.nextScheduledStartTime)}, ${q.after.id})`);
+  if (q.excludeRunIds?.length) conditions.push(Prisma.sql`r."id" NOT IN (${Prisma.join(q.excludeRunIds)})`);
+  if (q.excludeDeploymentIds?.length) {
+    conditions.push(Prisma.sql`(r."deploymentId" IS NULL OR r."deploymentId" NOT IN (${Prisma.join(q.excludeDeploymentIds)}))`);
   }
-  const rows = await tx.flowRun.findMany({
-    where: { workQueueId: queueId, stateType: "SCHEDULED", nextScheduledStartTime: { lte: before } },
-    orderBy: [{ nextScheduledStartTime: "asc" }, { id: "asc" }],
-    take: take * 2,
-    select: { id: true, empiricalPolicy: true },
-  });
-  // in-process retries belong to the executor still running them (Prefect excludes them too)
-  return rows.filter((r) => (r.empiricalPolicy as { retryType?: string } | null)?.retryType !== "in_process").slice(0, take).map((r) => r.id);
+  const rows = await tx.$queryRaw<DueRun[]>`
+    SELECT r."id", r."deploymentId", r."workQueueId", r."nextScheduledStartTime",
+      d."concurrencyLimit" AS "deploymentLimit", d."collisionStrategy" AS "collisionStrategy"
+    FROM "FlowRun" r LEFT JOIN "Deployment" d ON d."id" = r."deploymentId"
+    WHERE ${Prisma.join(conditions, " AND ")}
+    ORDER BY r."nextScheduledStartTime" ASC, r."id" ASC
+    LIMIT ${q.take}
+    ${pg ? Prisma.sql`FOR UPDATE OF r SKIP LOCKED` : Prisma.empty}`;
+  return rows.map((r) => ({ ...r, deploymentLimit: r.deploymentLimit === null ? null : Number(r.deploymentLimit) }));
+}
+
+/**
+ * Takes, without waiting, the per-deployment lock under which a claim counts a deployment's
+ * active runs; returns the ids it got. Claims of one pool are serialized by the pool lock, but a
+ * deployment's runs can be claimed from several pools (runs keep the queue they were created in
+ * when their deployment moves to another pool), so its limit needs a lock of its own. Not waiting
+ * means no lock-order deadlock between claims: a deployment locked elsewhere is passed over, like
+ * a SKIP LOCKED row.
+ * SQLite serializes write transactions, so every lock is granted.
+ */
+export async function tryLockDeployments(db: Database, tx: Tx, ids: readonly string[]): Promise<Set<string>> {
+  if (ids.length === 0 || db.provider !== "postgresql") return new Set(ids);
+  const rows = await tx.$queryRaw<Array<{ id: string }>>`
+    SELECT v."id" FROM (VALUES ${Prisma.join(ids.map((id) => Prisma.sql`(${id})`))}) AS v("id")
+    WHERE pg_try_advisory_xact_lock(hashtextextended('ordo:deployment-slots:' || v."id", 0))`;
+  return new Set(rows.map((r) => r.id));
 }

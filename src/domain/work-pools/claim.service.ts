@@ -4,7 +4,8 @@
 // counts at read time and overshoots, issue #14869).
 import { inject, injectable } from "tsyringe";
 import type { Database, Tx } from "../../db/prisma-client.js";
-import { dueRunIds, inTransaction, lockWorkPool } from "../../db/transaction.js";
+import { readLockedRuns } from "../../db/run-transitions.js";
+import { dueRuns, inTransaction, lockWorkPool, tryLockDeployments, type DueRun } from "../../db/transaction.js";
 import { Orchestrator, type TransitionResult } from "../../orchestration/orchestrator.js";
 import { CLOCK, DATABASE, type Clock } from "../../tokens.js";
 import { BadUserInputError, NotFoundError } from "../errors.js";
@@ -21,6 +22,29 @@ export interface ClaimInput {
 export const DEFAULT_CLAIM_LIMIT = 10;
 export const MAX_CLAIM_LIMIT = 200;
 const ACTIVE = ["PENDING", "RUNNING"];
+/**
+ * A queue's lastPolled is rewritten at most this often: its status only needs 60 s precision, and
+ * every claim rewriting the same row would make concurrent claims queue behind its row lock.
+ */
+const POLL_MARK_MS = 1000;
+
+interface ClaimQueue {
+  id: string;
+  name: string;
+  concurrencyLimit: number | null;
+}
+
+interface Batch {
+  claimed: TransitionResult[];
+  /** runs a CANCEL_NEW deployment at its limit turned away: announced, not returned */
+  rejected: TransitionResult[];
+}
+
+/** The runs one claim picks, with the queue each was picked through, in claim order. */
+interface Picks {
+  pending: Array<{ run: DueRun; queue: ClaimQueue }>;
+  cancelled: DueRun[];
+}
 
 @injectable()
 export class ClaimService {
@@ -38,78 +62,129 @@ export class ClaimService {
     if (!Number.isInteger(limit) || limit < 0 || limit > MAX_CLAIM_LIMIT) {
       throw new BadUserInputError(`input.limit must be a whole number from 0 to ${MAX_CLAIM_LIMIT}`, "input.limit");
     }
-    const transitions = await inTransaction(this.db, async (tx) => {
-      const pool = await tx.workPool.findUnique({ where: { name: input.workPoolName }, include: { queues: { orderBy: { priority: "asc" } } } });
-      if (!pool) throw new NotFoundError(`No work pool named "${input.workPoolName}"`, "input.workPoolName");
-      const named = input.workQueueNames?.length ? input.workQueueNames : null;
-      named?.forEach((n, i) => {
-        if (!pool.queues.some((q) => q.name === n)) throw new NotFoundError(`Work pool "${pool.name}" has no queue "${n}"`, `input.workQueueNames[${i}]`);
-      });
-      const polled = pool.queues.filter((q) => !named || named.includes(q.name));
-      await lockWorkPool(this.db, tx, pool.id);
-      // read after the lock: a claim that waited must not look older than the one it waited for
-      const now = this.clock.now();
-      const before = input.scheduledBefore ?? now;
-      // polling marks the queues READY and the worker alive, paused or not
-      await tx.workQueue.updateMany({ where: { id: { in: polled.map((q) => q.id) } }, data: { lastPolled: now } });
-      await tx.worker.upsert({
-        where: { workPoolId_name: { workPoolId: pool.id, name: input.workerName } },
-        create: { workPoolId: pool.id, name: input.workerName, lastHeartbeatTime: now },
-        update: { lastHeartbeatTime: now },
-      });
-      if (pool.isPaused || limit === 0) return { claimed: [], rejected: [] };
-      let poolSlots = pool.concurrencyLimit === null ? Infinity : pool.concurrencyLimit - (await this.active(tx, { workQueue: { workPoolId: pool.id } }));
-      const claimed: TransitionResult[] = [];
-      /** runs a CANCEL_NEW deployment at its limit turned away: announced, not returned */
-      const rejected: TransitionResult[] = [];
-      const deploymentSlots = new Map<string, number>();
-      for (const queue of polled) {
-        if (queue.isPaused || claimed.length >= limit || poolSlots <= 0) continue;
-        let queueSlots = queue.concurrencyLimit === null ? Infinity : queue.concurrencyLimit - (await this.active(tx, { workQueueId: queue.id }));
-        const wanted = Math.min(limit - claimed.length, poolSlots, queueSlots);
-        if (wanted <= 0) continue;
-        for (const id of await dueRunIds(this.db, tx, queue.id, before, wanted * 4)) {
-          if (claimed.length >= limit || poolSlots <= 0 || queueSlots <= 0) break;
-          const slot = await this.deploymentSlot(tx, id, deploymentSlots);
-          if (slot === "CANCEL_NEW") {
-            const cancelled = await this.orchestrator.transition(tx, id, { type: "CANCELLED", message: "Deployment concurrency limit reached." });
-            if (cancelled.written) rejected.push(cancelled);
-            continue;
-          }
-          if (slot === "ENQUEUE") continue;
-          const t = await this.orchestrator.transition(tx, id, { type: "PENDING" });
-          if (t.status !== "ACCEPT") continue; // another worker (or a state change) got there first
-          claimed.push(t);
-          poolSlots--;
-          queueSlots--;
-          if (t.run.deploymentId && deploymentSlots.has(t.run.deploymentId)) {
-            deploymentSlots.set(t.run.deploymentId, deploymentSlots.get(t.run.deploymentId)! - 1);
-          }
-        }
-      }
-      return { claimed, rejected };
-    });
-    for (const t of [...transitions.rejected, ...transitions.claimed]) await this.flowRuns.publish(t);
-    return transitions.claimed.map((t) => t.run.id);
+    const batch = await inTransaction(this.db, (tx) => this.claimIn(tx, input, limit));
+    for (const t of [...batch.rejected, ...batch.claimed]) await this.flowRuns.publish(t);
+    return batch.claimed.map((t) => t.run.id);
   }
 
-  private active(tx: Tx, where: object): Promise<number> {
-    return tx.flowRun.count({ where: { ...where, stateType: { in: ACTIVE } } });
+  private async claimIn(tx: Tx, input: ClaimInput, limit: number): Promise<Batch> {
+    const pool = await tx.workPool.findUnique({ where: { name: input.workPoolName }, include: { queues: { orderBy: { priority: "asc" } } } });
+    if (!pool) throw new NotFoundError(`No work pool named "${input.workPoolName}"`, "input.workPoolName");
+    const named = input.workQueueNames?.length ? input.workQueueNames : null;
+    named?.forEach((n, i) => {
+      if (!pool.queues.some((q) => q.name === n)) throw new NotFoundError(`Work pool "${pool.name}" has no queue "${n}"`, `input.workQueueNames[${i}]`);
+    });
+    const polled = pool.queues.filter((q) => !named || named.includes(q.name));
+    await lockWorkPool(this.db, tx, pool.id);
+    // read after the lock: a claim that waited must not look older than the one it waited for
+    const now = this.clock.now();
+    let batch: Batch = { claimed: [], rejected: [] };
+    if (!pool.isPaused && limit > 0) {
+      const queues = polled
+        .filter((q) => !q.isPaused)
+        .map((q) => ({ id: q.id, name: q.name, concurrencyLimit: q.concurrencyLimit }));
+      const slots = await this.poolAndQueueSlots(tx, pool.concurrencyLimit, pool.queues.map((q) => q.id), queues);
+      const picks = await this.pick(tx, queues, slots, limit, input.scheduledBefore ?? now);
+      batch = await this.transition(tx, picks);
+    }
+    // last, so the hot queue rows stay locked only for the commit: polling marks the queues READY
+    // and the worker alive, paused or not
+    await tx.workQueue.updateMany({
+      where: { id: { in: polled.map((q) => q.id) }, OR: [{ lastPolled: null }, { lastPolled: { lt: new Date(now.getTime() - POLL_MARK_MS) } }] },
+      data: { lastPolled: now },
+    });
+    await tx.worker.upsert({
+      where: { workPoolId_name: { workPoolId: pool.id, name: input.workerName } },
+      create: { workPoolId: pool.id, name: input.workerName, lastHeartbeatTime: now },
+      update: { lastHeartbeatTime: now },
+    });
+    return batch;
+  }
+
+  /** Free slots of the pool and of each queue; the counts are skipped when nothing has a limit. */
+  private async poolAndQueueSlots(tx: Tx, poolLimit: number | null, poolQueueIds: string[], queues: ClaimQueue[]) {
+    const queueSlots = new Map<string, number>(queues.map((q) => [q.id, Infinity]));
+    if (poolLimit === null && queues.every((q) => q.concurrencyLimit === null)) return { pool: Infinity, queues: queueSlots };
+    const groups = await tx.flowRun.groupBy({ by: ["workQueueId"], where: { workQueueId: { in: poolQueueIds }, stateType: { in: ACTIVE } }, _count: { _all: true } });
+    const active = new Map(groups.map((g) => [g.workQueueId, g._count._all]));
+    for (const q of queues) if (q.concurrencyLimit !== null) queueSlots.set(q.id, q.concurrencyLimit - (active.get(q.id) ?? 0));
+    const poolActive = groups.reduce((n, g) => n + g._count._all, 0);
+    return { pool: poolLimit === null ? Infinity : poolLimit - poolActive, queues: queueSlots };
   }
 
   /**
-   * "free", or what the deployment's collision strategy says for a run at its concurrency limit:
-   * ENQUEUE leaves it SCHEDULED for a later claim, CANCEL_NEW cancels it.
+   * Walks the queues by priority and each queue's due runs by start time, a page at a time, taking
+   * runs while the claim, the pool, the queue and the run's deployment have room. A deployment
+   * at its limit holds its runs back (ENQUEUE) or has them cancelled (CANCEL_NEW); held-back
+   * deployments are left out of later pages, so they cannot crowd out runs behind them.
    */
-  private async deploymentSlot(tx: Tx, runId: string, slots: Map<string, number>): Promise<"free" | "ENQUEUE" | "CANCEL_NEW"> {
-    const run = await tx.flowRun.findUniqueOrThrow({
-      where: { id: runId },
-      select: { deployment: { select: { id: true, concurrencyLimit: true, collisionStrategy: true } } },
-    });
-    const d = run.deployment;
-    if (!d || d.concurrencyLimit === null) return "free";
-    if (!slots.has(d.id)) slots.set(d.id, d.concurrencyLimit - (await this.active(tx, { deploymentId: d.id })));
-    if (slots.get(d.id)! > 0) return "free";
-    return d.collisionStrategy === "CANCEL_NEW" ? "CANCEL_NEW" : "ENQUEUE";
+  private async pick(tx: Tx, queues: ClaimQueue[], slots: { pool: number; queues: Map<string, number> }, limit: number, before: Date): Promise<Picks> {
+    const picks: Picks = { pending: [], cancelled: [] };
+    /** free slots of the limited deployments this claim has locked and counted */
+    const deploymentSlots = new Map<string, number>();
+    /** deployments whose runs stay where they are: full (ENQUEUE), or counted by another claim right now */
+    const heldBack = new Set<string>();
+    let poolSlots = slots.pool;
+    for (const queue of queues) {
+      let queueSlots = slots.queues.get(queue.id)!;
+      let after: DueRun | null = null;
+      while (picks.pending.length < limit && poolSlots > 0 && queueSlots > 0) {
+        const take = 2 * Math.min(limit - picks.pending.length, poolSlots, queueSlots);
+        const page = await dueRuns(this.db, tx, {
+          queueId: queue.id,
+          before,
+          take,
+          after,
+          excludeDeploymentIds: [...heldBack],
+        });
+        await this.countDeploymentSlots(tx, page, deploymentSlots, heldBack);
+        for (const run of page) {
+          if (picks.pending.length >= limit || poolSlots <= 0 || queueSlots <= 0) break;
+          const d = run.deploymentId;
+          if (d !== null && run.deploymentLimit !== null) {
+            if (heldBack.has(d)) continue;
+            const free = deploymentSlots.get(d)!;
+            if (free <= 0) {
+              if (run.collisionStrategy === "CANCEL_NEW") picks.cancelled.push(run);
+              else heldBack.add(d);
+              continue;
+            }
+            deploymentSlots.set(d, free - 1);
+          }
+          picks.pending.push({ run, queue });
+          poolSlots--;
+          queueSlots--;
+        }
+        if (page.length < take) break;
+        after = page[page.length - 1]!;
+      }
+    }
+    return picks;
+  }
+
+  /**
+   * Locks and counts the limited deployments first seen on this page. A deployment another claim
+   * is counting right now (a claim of another pool) is held back for this claim.
+   */
+  private async countDeploymentSlots(tx: Tx, page: DueRun[], slots: Map<string, number>, heldBack: Set<string>): Promise<void> {
+    const limits = new Map<string, number>();
+    for (const r of page) if (r.deploymentId !== null && r.deploymentLimit !== null && !slots.has(r.deploymentId) && !heldBack.has(r.deploymentId)) limits.set(r.deploymentId, r.deploymentLimit);
+    if (limits.size === 0) return;
+    const locked = await tryLockDeployments(this.db, tx, [...limits.keys()]);
+    for (const id of limits.keys()) if (!locked.has(id)) heldBack.add(id);
+    if (locked.size === 0) return;
+    // counted after the lock, in a statement of its own, so it sees every claim that held it before
+    const groups = await tx.flowRun.groupBy({ by: ["deploymentId"], where: { deploymentId: { in: [...locked] }, stateType: { in: ACTIVE } }, _count: { _all: true } });
+    const active = new Map(groups.map((g) => [g.deploymentId, g._count._all]));
+    for (const id of locked) slots.set(id, limits.get(id)! - (active.get(id) ?? 0));
+  }
+
+  /** Moves the picked runs through the orchestrator, as one batch per proposal. */
+  private async transition(tx: Tx, picks: Picks): Promise<Batch> {
+    const rows = new Map((await readLockedRuns(tx, [...picks.pending.map((p) => p.run.id), ...picks.cancelled.map((r) => r.id)])).map((r) => [r.id, r]));
+    const claimed = await this.orchestrator.transitionLocked(tx, picks.pending.map((p) => rows.get(p.run.id)!), { type: "PENDING" });
+    const rejected = await this.orchestrator.transitionLocked(tx, picks.cancelled.map((r) => rows.get(r.id)!), { type: "CANCELLED", message: "Deployment concurrency limit reached." });
+    // a run another transaction (or a state change) got to first is not this worker's
+    return { claimed: claimed.filter((t) => t.status === "ACCEPT"), rejected: rejected.filter((t) => t.written) };
   }
 }
