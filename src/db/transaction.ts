@@ -41,6 +41,8 @@ export interface DueRun {
 
 export interface DueRunQuery {
   queueId: string;
+  /** a legacy tag-filtered queue's tags: it also takes runs bound to no queue that carry them all */
+  filterTags: readonly string[] | null;
   before: Date;
   take: number;
   /** keyset paging: only runs after this one in (start time, id) order */
@@ -54,11 +56,18 @@ export interface DueRunQuery {
  * still running them retries them, as in Prefect). On PostgreSQL the rows are locked with
  * FOR UPDATE SKIP LOCKED, so a run another transaction is moving right now is passed over; on
  * SQLite the claim already holds the write lock.
+ *
+ * Tag matching is exact and case-sensitive on both databases: tags never contain "|", so
+ * "|tag|" occurs in the run's "|a|b|" key only where a whole tag equals it. instr/strpos rather
+ * than LIKE, whose "_" and "%" are wildcards and which ignores ASCII case on SQLite.
  */
 export async function dueRuns(db: Database, tx: Tx, q: DueRunQuery): Promise<DueRun[]> {
   const pg = db.provider === "postgresql";
   const time = (d: Date) => (pg ? Prisma.sql`${d.toISOString()}::timestamp` : Prisma.sql`${d}`);
-  const queue = Prisma.sql`r."workQueueId" = ${q.queueId}`;
+  const hasTag = (tag: string) => (pg ? Prisma.sql`strpos(r."tagsKey", ${`|${tag}|`}) > 0` : Prisma.sql`instr(r."tagsKey", ${`|${tag}|`}) > 0`);
+  const queue = q.filterTags?.length
+    ? Prisma.sql`(r."workQueueId" = ${q.queueId} OR (r."workQueueId" IS NULL AND ${Prisma.join(q.filterTags.map(hasTag), " AND ")}))`
+    : Prisma.sql`r."workQueueId" = ${q.queueId}`;
   const retryType = pg ? Prisma.sql`r."empiricalPolicy"->>'retryType'` : Prisma.sql`json_extract(r."empiricalPolicy", '$.retryType')`;
   const conditions = [
     queue,
@@ -86,9 +95,9 @@ export async function dueRuns(db: Database, tx: Tx, q: DueRunQuery): Promise<Due
  * Takes, without waiting, the per-deployment lock under which a claim counts a deployment's
  * active runs; returns the ids it got. Claims of one pool are serialized by the pool lock, but a
  * deployment's runs can be claimed from several pools (runs keep the queue they were created in
- * when their deployment moves to another pool), so its limit needs a lock of its own. Not waiting
- * means no lock-order deadlock between claims: a deployment locked elsewhere is passed over, like
- * a SKIP LOCKED row.
+ * when their deployment moves to another pool, and legacy tag-filtered queues take runs bound to
+ * no queue), so its limit needs a lock of its own. Not waiting means no lock-order deadlock
+ * between claims: a deployment locked elsewhere is passed over, like a SKIP LOCKED row.
  * SQLite serializes write transactions, so every lock is granted.
  */
 export async function tryLockDeployments(db: Database, tx: Tx, ids: readonly string[]): Promise<Set<string>> {

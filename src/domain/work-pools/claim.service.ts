@@ -2,6 +2,15 @@
 // start time — and each moves to PENDING through the orchestrator in the same transaction, with
 // pool, queue and deployment concurrency limits counted inside it (DESIGN invariant 2; Prefect
 // counts at read time and overshoots, issue #14869).
+//
+// Legacy tag-filtered queues (WorkQueue.filterTags, the agents' queues of seed 001/002): such a
+// queue takes its own runs, like any queue, and also due SCHEDULED runs bound to no queue at all
+// (deployments without a work pool — the older seed format — or whose pool was deleted) whose
+// tags include every one of its filter tags, exactly and case-sensitively. It never takes a run
+// bound to another queue: that run belongs to its queue and counts against that queue's limits
+// (Prefect's legacy queues matched by tags whatever the run's queue, so one run could be taken
+// through two queues). Claiming binds the run to the queue, so from then on it counts against
+// this queue's and pool's limits and gets this pool's job template, like any other run.
 import { inject, injectable } from "tsyringe";
 import type { Database, Tx } from "../../db/prisma-client.js";
 import { readLockedRuns } from "../../db/run-transitions.js";
@@ -10,6 +19,7 @@ import { Orchestrator, type TransitionResult } from "../../orchestration/orchest
 import { CLOCK, DATABASE, type Clock } from "../../tokens.js";
 import { BadUserInputError, NotFoundError } from "../errors.js";
 import { FlowRunService } from "../flow-runs/flow-run.service.js";
+import { asStringArray } from "../json.js";
 
 export interface ClaimInput {
   workPoolName: string;
@@ -32,6 +42,7 @@ interface ClaimQueue {
   id: string;
   name: string;
   concurrencyLimit: number | null;
+  filterTags: string[] | null;
 }
 
 interface Batch {
@@ -82,10 +93,10 @@ export class ClaimService {
     if (!pool.isPaused && limit > 0) {
       const queues = polled
         .filter((q) => !q.isPaused)
-        .map((q) => ({ id: q.id, name: q.name, concurrencyLimit: q.concurrencyLimit }));
+        .map((q) => ({ id: q.id, name: q.name, concurrencyLimit: q.concurrencyLimit, filterTags: q.filterTags === null ? null : asStringArray(q.filterTags) }));
       const slots = await this.poolAndQueueSlots(tx, pool.concurrencyLimit, pool.queues.map((q) => q.id), queues);
       const picks = await this.pick(tx, queues, slots, limit, input.scheduledBefore ?? now);
-      batch = await this.transition(tx, picks);
+      batch = await this.transition(tx, pool.name, picks);
     }
     // last, so the hot queue rows stay locked only for the commit: polling marks the queues READY
     // and the worker alive, paused or not
@@ -120,6 +131,7 @@ export class ClaimService {
    */
   private async pick(tx: Tx, queues: ClaimQueue[], slots: { pool: number; queues: Map<string, number> }, limit: number, before: Date): Promise<Picks> {
     const picks: Picks = { pending: [], cancelled: [] };
+    const seen = new Set<string>();
     /** free slots of the limited deployments this claim has locked and counted */
     const deploymentSlots = new Map<string, number>();
     /** deployments whose runs stay where they are: full (ENQUEUE), or counted by another claim right now */
@@ -132,14 +144,18 @@ export class ClaimService {
         const take = 2 * Math.min(limit - picks.pending.length, poolSlots, queueSlots);
         const page = await dueRuns(this.db, tx, {
           queueId: queue.id,
+          filterTags: queue.filterTags,
           before,
           take,
           after,
+          // a run bound to no queue can match several tag-filtered queues
+          excludeRunIds: queue.filterTags?.length ? [...seen] : [],
           excludeDeploymentIds: [...heldBack],
         });
         await this.countDeploymentSlots(tx, page, deploymentSlots, heldBack);
         for (const run of page) {
           if (picks.pending.length >= limit || poolSlots <= 0 || queueSlots <= 0) break;
+          seen.add(run.id);
           const d = run.deploymentId;
           if (d !== null && run.deploymentLimit !== null) {
             if (heldBack.has(d)) continue;
@@ -179,12 +195,24 @@ export class ClaimService {
     for (const id of locked) slots.set(id, limits.get(id)! - (active.get(id) ?? 0));
   }
 
-  /** Moves the picked runs through the orchestrator, as one batch per proposal. */
-  private async transition(tx: Tx, picks: Picks): Promise<Batch> {
+  /** Moves the picked runs through the orchestrator and binds adopted runs to their tag-filtered queue. */
+  private async transition(tx: Tx, poolName: string, picks: Picks): Promise<Batch> {
     const rows = new Map((await readLockedRuns(tx, [...picks.pending.map((p) => p.run.id), ...picks.cancelled.map((r) => r.id)])).map((r) => [r.id, r]));
     const claimed = await this.orchestrator.transitionLocked(tx, picks.pending.map((p) => rows.get(p.run.id)!), { type: "PENDING" });
     const rejected = await this.orchestrator.transitionLocked(tx, picks.cancelled.map((r) => rows.get(r.id)!), { type: "CANCELLED", message: "Deployment concurrency limit reached." });
-    // a run another transaction (or a state change) got to first is not this worker's
-    return { claimed: claimed.filter((t) => t.status === "ACCEPT"), rejected: rejected.filter((t) => t.written) };
+    const accepted: TransitionResult[] = [];
+    const adopted = new Map<ClaimQueue, TransitionResult[]>();
+    claimed.forEach((t, i) => {
+      // another transaction (or a state change) got there first: not this worker's
+      if (t.status !== "ACCEPT") return;
+      accepted.push(t);
+      const queue = picks.pending[i]!.queue;
+      if (t.run.workQueueId === null) adopted.set(queue, [...(adopted.get(queue) ?? []), t]);
+    });
+    for (const [queue, runs] of adopted) {
+      await tx.flowRun.updateMany({ where: { id: { in: runs.map((t) => t.run.id) } }, data: { workQueueId: queue.id, workQueueName: queue.name } });
+      for (const t of runs) t.run = { ...t.run, workQueueId: queue.id, workPoolName: poolName };
+    }
+    return { claimed: accepted, rejected: rejected.filter((t) => t.written) };
   }
 }

@@ -1,7 +1,7 @@
 // Work pool and work queue management, and worker heartbeats.
 import { inject, injectable } from "tsyringe";
 import { BLOCK_REGISTRY, type BlockRegistry } from "../../blocks/index.js";
-import { json } from "../../db/json-columns.js";
+import { json, nullableJson } from "../../db/json-columns.js";
 import type { Database, Tx } from "../../db/prisma-client.js";
 import { inTransaction, isUniqueViolation } from "../../db/transaction.js";
 import { CLOCK, DATABASE, JSON_SCHEMAS, type Clock } from "../../tokens.js";
@@ -25,8 +25,11 @@ export interface WorkQueueInput {
   priority?: number | null;
   concurrencyLimit?: number | null;
   isPaused?: boolean | null;
+  /** a legacy tag-filtered queue (see claim.service.ts); null or absent: a normal queue */
+  filterTags?: string[] | null;
 }
-export type WorkQueueUpdate = Partial<Pick<WorkQueueInput, "priority" | "concurrencyLimit" | "isPaused">>;
+/** filterTags: absent keeps the stored value, null makes the queue a normal one again */
+export type WorkQueueUpdate = Partial<Pick<WorkQueueInput, "priority" | "concurrencyLimit" | "isPaused" | "filterTags">>;
 
 const NAME = /^[^/%&><]+$/;
 
@@ -95,6 +98,7 @@ export class WorkPoolService {
     checkName(input.name, "input.name");
     checkLimit(input.concurrencyLimit, "input.concurrencyLimit");
     checkPriority(input.priority, "input.priority");
+    checkFilterTags(input.filterTags, "input.filterTags");
     try {
       return await inTransaction(this.db, async (tx) => {
         const pool = await this.findPool(tx, input.workPoolName, "input.workPoolName");
@@ -106,7 +110,14 @@ export class WorkPoolService {
         // an explicit priority makes room, so priorities stay unique within the pool (Prefect)
         if (input.priority != null) await shiftPriorities(tx, pool.id, priority);
         return tx.workQueue.create({
-          data: { workPoolId: pool.id, name: input.name, priority, concurrencyLimit: input.concurrencyLimit ?? null, isPaused: input.isPaused ?? false },
+          data: {
+            workPoolId: pool.id,
+            name: input.name,
+            priority,
+            concurrencyLimit: input.concurrencyLimit ?? null,
+            isPaused: input.isPaused ?? false,
+            filterTags: nullableJson(input.filterTags ?? null),
+          },
           select: { id: true },
         });
       });
@@ -119,6 +130,7 @@ export class WorkPoolService {
   async updateQueue(id: string, input: WorkQueueUpdate): Promise<{ id: string }> {
     checkLimit(input.concurrencyLimit, "input.concurrencyLimit");
     checkPriority(input.priority, "input.priority");
+    checkFilterTags(input.filterTags, "input.filterTags");
     return inTransaction(this.db, async (tx) => {
       const queue = await tx.workQueue.findUnique({ where: { id } });
       if (!queue) throw new NotFoundError(`No work queue with id ${id}`, "id");
@@ -129,6 +141,7 @@ export class WorkPoolService {
           ...(input.priority != null ? { priority: input.priority } : {}),
           ...(input.concurrencyLimit !== undefined ? { concurrencyLimit: input.concurrencyLimit } : {}),
           ...(input.isPaused != null ? { isPaused: input.isPaused } : {}),
+          ...(input.filterTags !== undefined ? { filterTags: nullableJson(input.filterTags) } : {}),
         },
       });
       return { id };
@@ -168,6 +181,21 @@ function checkName(name: string, field: string): void {
 
 function checkLimit(limit: number | null | undefined, field: string): void {
   if (limit != null && limit < 0) throw new BadUserInputError(`${field} must be ≥ 0 (0 pauses claiming; null = no limit)`, field);
+}
+
+/**
+ * A legacy queue's tags: at least one (null, not [], is "no filter"), each non-empty, without "|"
+ * (the separator of the runs' tag key, see dueRuns), no duplicates. Matching is exact, so tags
+ * are kept as given.
+ */
+function checkFilterTags(tags: readonly string[] | null | undefined, field: string): void {
+  if (tags == null) return;
+  if (tags.length === 0) throw new BadUserInputError(`${field} must name at least one tag (null makes the queue a normal one)`, field);
+  tags.forEach((tag, i) => {
+    if (tag.trim() === "") throw new BadUserInputError(`${field}[${i}] must not be empty`, `${field}[${i}]`);
+    if (tag.includes("|")) throw new BadUserInputError(`${field}[${i}] must not contain "|"`, `${field}[${i}]`);
+    if (tags.indexOf(tag) !== i) throw new BadUserInputError(`${field}[${i}] repeats the tag "${tag}"`, `${field}[${i}]`);
+  });
 }
 
 function checkPriority(priority: number | null | undefined, field: string): void {

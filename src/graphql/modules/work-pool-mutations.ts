@@ -1,6 +1,9 @@
 // Managing work pools and queues, worker heartbeats, and claiming runs.
 import { builder } from "../builder.js";
 
+const FILTER_TAGS =
+  "a legacy tag-filtered queue: besides its own runs it takes runs bound to no queue whose tags include all of these (exact, case-sensitive)";
+
 const WorkPoolInput = builder.inputType("WorkPoolInput", {
   fields: (t) => ({
     name: t.string({ required: true }),
@@ -28,11 +31,17 @@ const WorkQueueInput = builder.inputType("WorkQueueInput", {
     priority: t.int({ description: "lower runs first; default after the existing queues" }),
     concurrencyLimit: t.int(),
     isPaused: t.boolean(),
+    filterTags: t.stringList({ description: FILTER_TAGS }),
   }),
 });
 
 const WorkQueueUpdateInput = builder.inputType("WorkQueueUpdateInput", {
-  fields: (t) => ({ priority: t.int(), concurrencyLimit: t.int(), isPaused: t.boolean() }),
+  fields: (t) => ({
+    priority: t.int(),
+    concurrencyLimit: t.int(),
+    isPaused: t.boolean(),
+    filterTags: t.stringList({ description: `${FILTER_TAGS}; null makes it a normal queue again, absent keeps it` }),
+  }),
 });
 
 const ClaimFlowRunsInput = builder.inputType("ClaimFlowRunsInput", {

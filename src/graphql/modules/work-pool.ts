@@ -1,5 +1,6 @@
 // Work pools, their queues and workers (read side); statuses are derived from heartbeats and polls.
 import { builder } from "../builder.js";
+import { stringList } from "./json-fields.js";
 
 /** A worker is offline after missing 3 heartbeats (Prefect's foreman rule). */
 const OFFLINE_AFTER_HEARTBEATS = 3;
@@ -40,6 +41,12 @@ builder.prismaObject("WorkQueue", {
     priority: t.exposeInt("priority", { description: "lower runs first" }),
     concurrencyLimit: t.exposeInt("concurrencyLimit", { nullable: true }),
     isPaused: t.exposeBoolean("isPaused"),
+    filterTags: t.stringList({
+      nullable: true,
+      description: "set on a legacy tag-filtered queue: it also takes runs bound to no queue whose tags include all of these",
+      select: { filterTags: true },
+      resolve: (q) => (q.filterTags === null ? null : stringList(q.filterTags)),
+    }),
     lastPolled: t.expose("lastPolled", { type: "DateTime", nullable: true }),
     status: t.string({
       description: "PAUSED, READY (polled within 60 s) or NOT_READY",
