@@ -34,7 +34,7 @@ export async function startLiveServer(env: Record<string, string> = {}): Promise
   const home = await mkdtemp(path.join(os.tmpdir(), "ordo-live-"));
   const base = { ORDO_DATABASE_URL: databaseUrl, ORDO_HOME: home, ORDO_PORT: "0", ORDO_GRAPHIQL: "false", ...env };
   let proc = startServer(base);
-  let url = await waitForUrl(proc);
+  let url = await ready(proc);
   const port = Number(new URL(url).port);
   const gql = async <T>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>> => {
     const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query, variables }) });
@@ -63,7 +63,7 @@ export async function startLiveServer(env: Record<string, string> = {}): Promise
     async restart() {
       if (alive()) throw new Error("restart() needs the server stopped or killed first");
       proc = startServer({ ...base, ORDO_PORT: String(port) });
-      url = await waitForUrl(proc);
+      url = await ready(proc);
     },
     async stop() {
       if (alive()) {
@@ -75,6 +75,16 @@ export async function startLiveServer(env: Record<string, string> = {}): Promise
       await rm(home, { recursive: true, force: true });
     },
   };
+}
+
+/** Its URL once it is up; a server that does not come up is not left running. */
+async function ready(proc: ServerProcess): Promise<string> {
+  try {
+    return await waitForUrl(proc);
+  } catch (e) {
+    proc.child.kill("SIGKILL");
+    throw e;
+  }
 }
 
 /**
