@@ -142,6 +142,7 @@ class Execution {
         needsRunning = false;
         continue;
       }
+      await this.shipper.flush();
       const r = await this.api.propose(this.run.id, { type: "FAILED", message });
       if (r.status === "REJECT" && r.state?.type === "SCHEDULED") {
         // the server's RetryFailedFlows: AwaitingRetry until scheduledTime, which WAIT enforces
@@ -177,6 +178,8 @@ class Execution {
 
   /** Proposes a final state; the exit code says whether the run ended COMPLETED. */
   private async finish(type: "COMPLETED" | "FAILED", message: string, data?: unknown): Promise<number> {
+    // lines first: whoever follows the run stops reading once it is final
+    await this.shipper.flush();
     const r = await this.api.propose(this.run.id, { type, message, ...(data !== undefined ? { data } : {}) });
     if (r.status !== "ACCEPT") this.log(LEVELS.warning, `${type} was not accepted: the server answered ${describeAnswer(r)}`);
     return type === "COMPLETED" && r.status === "ACCEPT" ? EXIT_OK : EXIT_FAILED;
