@@ -12,7 +12,9 @@ export class CliError extends Error {
 export function describeError(e: unknown, apiUrl: string): string {
   if (e instanceof OrdoApiError) {
     const where = e.field ? ` (${e.field})` : "";
-    const details = e.errors.length ? `: ${e.errors.map((x) => `${x.path || "/"} ${x.message}`).join("; ")}` : "";
+    // the server's VALIDATION_FAILED message already lists its issues; add them only when it does not
+    const list = e.errors.map((x) => `${x.path || "/"} ${x.message}`).join("; ");
+    const details = list && !e.message.includes(list) ? `: ${list}` : "";
     return `${e.message}${where}${details}${e.code ? ` [${e.code}]` : ""}`;
   }
   // fetch() failing to connect says only "fetch failed"; the cause names the refused address
