@@ -158,6 +158,7 @@ export function printQueues(queues: QueueRow[], opts: OutputOptions = {}): void 
     ["concurrency limit", (q) => q.concurrencyLimit ?? "none"],
     ["last polled", (q) => formatTime(q.lastPolled)],
   ];
+  if (queues.some((q) => q.filterTags?.length)) columns.push(["tag filter", (q) => q.filterTags?.join(", ") ?? ""]);
   if (queues.some((q) => q.pool !== undefined)) columns.unshift(["pool", (q) => q.pool]);
   printRows(queues, columns, opts, "no queues");
 }

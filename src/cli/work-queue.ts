@@ -25,15 +25,16 @@ export function registerWorkQueueCommands(program: Command): void {
       .requiredOption("-p, --pool <pool>", "the work pool")
       .option("--priority <n>", "lower runs first; must be unused in the pool (default: after the existing queues)", positive("--priority", true))
       .option("--concurrency-limit <n>", "most runs of this queue PENDING or RUNNING at once", nonNegativeInteger("--concurrency-limit"))
-      .option("--paused", "create it paused"),
-  ).action((name: string, opts: PoolOption & { pool: string; priority?: number; concurrencyLimit?: number; paused?: boolean }) =>
+      .option("--paused", "create it paused")
+      .option("-t, --tag <tag...>", "a legacy tag-filtered queue: it also takes due runs without a queue whose tags include all of these"),
+  ).action((name: string, opts: PoolOption & { pool: string; priority?: number; concurrencyLimit?: number; paused?: boolean; tag?: string[] }) =>
     withClient(async (client) => {
       await getPool(client, opts.pool);
       const { createWorkQueue: q } = await client.request(CliCreateWorkQueueDocument, {
-        input: { workPoolName: opts.pool, name, priority: opts.priority, concurrencyLimit: opts.concurrencyLimit, isPaused: opts.paused ?? false },
+        input: { workPoolName: opts.pool, name, priority: opts.priority, concurrencyLimit: opts.concurrencyLimit, isPaused: opts.paused ?? false, filterTags: opts.tag },
       });
       if (opts.json) return printJson(q);
-      process.stdout.write(`Created work queue ${q.name} in pool ${q.workPool.name} (priority ${q.priority}${q.isPaused ? ", paused" : ""})\n`);
+      process.stdout.write(`Created work queue ${q.name} in pool ${q.workPool.name} (priority ${q.priority}${q.isPaused ? ", paused" : ""}${q.filterTags?.length ? `, tags ${q.filterTags.join(", ")}` : ""})\n`);
     }),
   );
 
@@ -50,7 +51,7 @@ export function registerWorkQueueCommands(program: Command): void {
         const q = await findQueue(client, name, opts.pool);
         if (opts.json) return printJson(q);
         printObject(
-          { name: q.name, id: q.id, pool: q.pool, priority: q.priority, status: q.status, paused: q.isPaused, "concurrency limit": q.concurrencyLimit ?? "none", "last polled": formatTime(q.lastPolled) || "never" },
+          { name: q.name, id: q.id, pool: q.pool, priority: q.priority, status: q.status, paused: q.isPaused, "concurrency limit": q.concurrencyLimit ?? "none", "tag filter": q.filterTags?.join(", ") || "none", "last polled": formatTime(q.lastPolled) || "never" },
           {},
         );
       }),

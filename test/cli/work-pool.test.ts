@@ -106,18 +106,19 @@ describe("ordo work-queue", () => {
     for (const name of ["queued", "other"]) await t.ok(`mutation($name: String!) { createWorkPool(input: { name: $name, type: "process" }) { id } }`, { name });
     const [high, low, help] = await Promise.all([
       ordo(url, ["work-queue", "create", "high", "--pool", "queued", "--priority", "5", "--concurrency-limit", "2"]),
-      ordoJson<{ name: string; priority: number; isPaused: boolean; workPool: { name: string } }>(url, ["work-queue", "create", "low", "-p", "other", "--paused"]),
+      ordoJson<{ name: string; priority: number; isPaused: boolean; filterTags: string[] | null; workPool: { name: string } }>(url, ["work-queue", "create", "low", "-p", "other", "--paused", "-t", "nightly", "legacy"]),
       ordo(url, ["work-queue", "--help"]),
     ]);
     expect(expectOk(high)).toBe("Created work queue high in pool queued (priority 5)\n");
-    expect(low).toMatchObject({ name: "low", priority: 2, isPaused: true, workPool: { name: "other" } });
+    expect(low).toMatchObject({ name: "low", priority: 2, isPaused: true, filterTags: ["nightly", "legacy"], workPool: { name: "other" } });
     expectHelp(help, "create", "ls", "inspect", "pause", "resume", "set-concurrency-limit");
 
-    const [table, all, ofPool, inspected] = await Promise.all([
+    const [table, all, ofPool, inspected, tagged] = await Promise.all([
       ordo(url, ["work-queue", "ls"]),
       ordoJson<Array<{ pool: string; name: string }>>(url, ["work-queue", "ls"]),
       ordoJson<Array<{ pool: string; name: string; priority: number; concurrencyLimit: number | null }>>(url, ["work-queue", "ls", "--pool", "queued"]),
       ordo(url, ["work-queue", "inspect", "high"]),
+      ordo(url, ["work-queue", "inspect", "low"]),
     ]);
     expect(expectOk(table)).toMatch(/pool.*name.*priority.*status.*concurrency limit.*last polled/);
     expect(table.stdout).toMatch(/queued.*high.*5.*NOT_READY.*2/);
@@ -125,6 +126,8 @@ describe("ordo work-queue", () => {
     expect(ofPool.map((q) => [q.name, q.priority, q.concurrencyLimit])).toEqual([["default", 1, null], ["high", 5, 2]]);
     expect(expectOk(inspected)).toMatch(/pool\s+queued/);
     expect(inspected.stdout).toMatch(/last polled\s+never/);
+    expect(inspected.stdout).toMatch(/tag filter\s+none/);
+    expect(expectOk(tagged)).toMatch(/tag filter\s+nightly, legacy/);
 
     expect(expectOk(await ordo(url, ["work-queue", "pause", "high", "--pool", "queued"]))).toBe("Paused work queue high (pool queued)\n");
     expect(expectOk(await ordo(url, ["work-queue", "resume", "low"]))).toBe("Resumed work queue low (pool other)\n");
@@ -138,6 +141,7 @@ describe("ordo work-queue", () => {
     const cases: Array<[string[], RegExp]> = [
       [["work-queue", "create", "q", "--pool", "nope"], /no work pool named "nope"/],
       [["work-queue", "create", "q", "--pool", "queued", "--priority", "0"], /--priority must be a positive whole number, not "0"/],
+      [["work-queue", "create", "q", "--pool", "queued", "--tag", ""], /input\.filterTags\[0\].*BAD_USER_INPUT/],
       [["work-queue", "inspect", "nope"], /no work queue named "nope"/],
       [["work-queue", "pause", "default"], /several pools have a queue named "default" \(.*\): give --pool/],
       [["work-queue", "resume", "high", "--pool", "other"], /no work queue named "high" in pool "other"/],
