@@ -119,6 +119,10 @@ describe("createFlowRun", () => {
     ["retries -1", { retries: -1 }, "input.retries"],
     ["retryDelaySeconds -1", { retryDelaySeconds: -1 }, "input.retryDelaySeconds"],
     ["an empty tag", { tags: ["ok", " "] }, "input.tags[1]"],
+    ["a first state that is RUNNING", { state: { type: "RUNNING" } }, "input.state.type"],
+    ["a PENDING first state with a scheduledStartTime", { state: { type: "PENDING" }, scheduledStartTime: "2030-01-01T00:00:00Z" }, "input.scheduledStartTime"],
+    ["a PENDING first state with a scheduledTime", { state: { type: "PENDING", scheduledTime: "2030-01-01T00:00:00Z" } }, "input.state.scheduledTime"],
+    ["a SCHEDULED first state whose time disagrees with scheduledStartTime", { state: { type: "SCHEDULED", scheduledTime: "2030-01-01T00:00:00Z" }, scheduledStartTime: "2031-01-01T00:00:00Z" }, "input.state.scheduledTime"],
   ])("%s: BAD_USER_INPUT", async (_name, extra, field) => {
     await expectRejected(CREATE, bySlug({ parameters: { n: 1 }, ...extra }), { code: "BAD_USER_INPUT", field });
   });

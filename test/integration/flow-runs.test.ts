@@ -135,6 +135,20 @@ describe("createFlowRun", () => {
     expect(run.states).toEqual([{ type: "SCHEDULED", name: "Scheduled", scheduledTime: run.state.scheduledTime }]);
   });
 
+  it("starts PENDING when asked (taken at once by its creator), expected to start now and never claimable", async () => {
+    const d = await apply({ flowName: "initial-pending", name: "d", workPoolName: "pending-pool" });
+    const before = t.clock.now().getTime();
+    const run = await create({ deploymentId: d.id, state: { type: "PENDING", message: "executed locally" } });
+    expect(run.stateType).toBe("PENDING");
+    expect(run.states).toEqual([{ type: "PENDING", name: "Pending", scheduledTime: null }]);
+    expect(ms(run.expectedStartTime)).toBeGreaterThanOrEqual(before);
+    expect(ms(run.expectedStartTime)).toBeLessThanOrEqual(t.clock.now().getTime());
+    const claimed = await t.ok(`mutation { claimFlowRuns(input: { workPoolName: "pending-pool", workerName: "w", limit: 5 }) { id } }`);
+    expect(claimed.claimFlowRuns).toEqual([]);
+    const running = await t.ok(SET_STATE, { input: { flowRunId: run.id, state: { type: "RUNNING" } } });
+    expect(running.setFlowRunState.status).toBe("ACCEPT");
+  });
+
   it("returns the same run for a repeated idempotencyKey, and another run for another key", async () => {
     const d = await apply({ flowName: "idem", name: "d" });
     const first = await create({ deploymentId: d.id, idempotencyKey: "key-1", name: "first" });

@@ -1,16 +1,13 @@
 // `ordo deployment execute FLOW/NAME`: creates a run and executes it here, in this process, without
 // a worker or the pool's infrastructure (for testing a deployment). Exits 0 when it COMPLETED.
 import type { Command } from "commander";
-import { CliDeploymentClaimRunDocument, CliDeploymentCreateRunDocument } from "../../client/generated/graphql.js";
+import { CliDeploymentCreateRunDocument } from "../../client/generated/graphql.js";
 import { executeFlowRun } from "../../worker/executor/execute.js";
 import { apiUrl, withClient } from "../common/api.js";
-import { CliError } from "../common/errors.js";
 import { collect } from "../common/options.js";
 import { progress } from "../common/output.js";
 import { DEPLOYMENT_ARGUMENT, findDeployment } from "./lookup.js";
 import { parametersFromFlags } from "./parameters.js";
-
-const CLAIM_WINDOW_MS = 60_000;
 
 export function registerExecute(deployment: Command): void {
   deployment
@@ -23,15 +20,9 @@ export function registerExecute(deployment: Command): void {
       const parameters = parametersFromFlags(opts.params, opts.param);
       const run = await withClient(async (client) => {
         const deployment = await findDeployment(client, ref);
-        // Workers claim only due runs and a worker woken by the new run's event would win any race
-        // to PENDING, so the run is created a minute ahead and moved to PENDING here at once. The
-        // move is forced: unforced, the scheduled time would be copied onto PENDING and hold RUNNING back.
-        const ahead = new Date(Date.now() + CLAIM_WINDOW_MS).toISOString();
-        const input = { deploymentId: deployment.id, scheduledStartTime: ahead, ...(parameters ? { parameters } : {}) };
-        const created = (await client.request(CliDeploymentCreateRunDocument, { input })).createFlowRun;
-        const claim = (await client.request(CliDeploymentClaimRunDocument, { flowRunId: created.id })).setFlowRunState;
-        if (claim.status !== "ACCEPT") throw new CliError(`flow run ${created.name} could not be taken for local execution: ${claim.reason ?? claim.status}`);
-        return created;
+        // created PENDING: it is never SCHEDULED, so no worker can claim it before this process runs it
+        const input = { deploymentId: deployment.id, state: { type: "PENDING" as const }, ...(parameters ? { parameters } : {}) };
+        return (await client.request(CliDeploymentCreateRunDocument, { input })).createFlowRun;
       });
       progress(`Executing flow run '${run.name}' (${run.id}) of ${ref} here…`);
       const stop = new AbortController();

@@ -13,6 +13,8 @@ export interface CreateFlowRunInput {
   jobVariables?: unknown;
   retries?: number | null;
   retryDelaySeconds?: number | null;
+  /** the first state: SCHEDULED (the default) or PENDING (taken at once, e.g. for local execution); details are not kept */
+  state?: Omit<StateInput, "details"> | null;
 }
 
 export interface StateInput {

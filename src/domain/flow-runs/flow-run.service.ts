@@ -6,7 +6,7 @@ import type { Database, Tx } from "../../db/prisma-client.js";
 import { readDeploymentForRun, type DeploymentForRun } from "../../db/flow-run-inserts.js";
 import { inTransaction, isUniqueViolation } from "../../db/transaction.js";
 import type { EventBus } from "../../events/event-bus.js";
-import { FlowRunNotFound, Orchestrator, type TransitionResult } from "../../orchestration/orchestrator.js";
+import { FlowRunNotFound, Orchestrator, type Proposal, type TransitionResult } from "../../orchestration/orchestrator.js";
 import type { RunPolicy } from "../../orchestration/states.js";
 import { CLOCK, DATABASE, EVENTS, JSON_SCHEMAS, type Clock } from "../../tokens.js";
 import type { JsonSchemaValidator } from "../../validation/ajv.js";
@@ -45,6 +45,7 @@ export class FlowRunService {
   }
 
   private insertRun(input: CreateFlowRunInput, now: Date) {
+    firstState(input, now); // bad input is refused before the transaction opens
     return inTransaction(this.db, async (tx) => {
       const deployment = await this.findDeployment(tx, input);
       if (input.idempotencyKey) {
@@ -80,7 +81,7 @@ export class FlowRunService {
           workQueueName: queue?.name ?? null,
         },
         deployment.workPoolName,
-        { type: "SCHEDULED", scheduledTime: input.scheduledStartTime ?? now },
+        firstState(input, now),
         { force: true, now },
       );
       return { id, created: true, transition };
@@ -208,4 +209,24 @@ function retryPolicy(input: CreateFlowRunInput): RunPolicy {
     policy.retryDelaySeconds = input.retryDelaySeconds;
   }
   return policy;
+}
+
+/**
+ * A new run starts SCHEDULED for its start time, or PENDING when its creator takes it at once
+ * (`ordo deployment execute`: no worker must claim it, and it is not held back until a later time).
+ */
+function firstState(input: CreateFlowRunInput, now: Date): Proposal {
+  const state = input.state;
+  if (!state || state.type === "SCHEDULED") {
+    if (state?.scheduledTime && input.scheduledStartTime && state.scheduledTime.getTime() !== input.scheduledStartTime.getTime()) {
+      throw new BadUserInputError("input.state.scheduledTime and input.scheduledStartTime disagree: give one", "input.state.scheduledTime");
+    }
+    return { ...state, type: "SCHEDULED", details: null, scheduledTime: state?.scheduledTime ?? input.scheduledStartTime ?? now };
+  }
+  if (state.type !== "PENDING") {
+    throw new BadUserInputError(`input.state.type must be SCHEDULED or PENDING for a new run, not ${state.type}`, "input.state.type");
+  }
+  if (state.scheduledTime) throw new BadUserInputError("input.state.scheduledTime is only meaningful for a SCHEDULED run", "input.state.scheduledTime");
+  if (input.scheduledStartTime) throw new BadUserInputError("input.scheduledStartTime is only meaningful for a SCHEDULED run", "input.scheduledStartTime");
+  return { ...state, details: null };
 }

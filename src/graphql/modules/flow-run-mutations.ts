@@ -17,6 +17,10 @@ const CreateFlowRunInput = builder.inputType("CreateFlowRunInput", {
     jobVariables: t.field({ type: "JSON" }),
     retries: t.int({ description: "a FAILED run is retried this many times" }),
     retryDelaySeconds: t.float({ description: "wait before each retry" }),
+    state: t.field({
+      type: StateInput,
+      description: "the first state: SCHEDULED (default) or PENDING, for a run its creator executes at once without a worker",
+    }),
   }),
 });
 
