@@ -7,6 +7,9 @@ export default defineConfig({
     include: ["src/**/*.test.ts", "plugins/**/*.test.ts", "test/**/*.test.ts"],
     environment: "node",
     pool: "forks",
+    // most suites wait on real processes (servers, workers, flows): two files at once keep both
+    // cores busy (vitest's default on a 2-core machine is one)
+    maxWorkers: 2,
     setupFiles: ["reflect-metadata"],
     globalSetup: ["test/harness/global-setup.ts"],
     testTimeout: 30_000,

@@ -1,29 +1,35 @@
 // The `ordo` command line: one module per command group, assembled here with commander.
 import { Command } from "commander";
-import { registerBlockCommands } from "./block.js";
 import { apiUrl } from "./common/api.js";
 import { describeError } from "./common/errors.js";
-import { registerDeploymentCommands } from "./deployment/index.js";
-import { registerFlowRunCommands } from "./flow-run.js";
-import { registerDeployCommand } from "./project/index.js";
-import { registerServerCommands } from "./server.js";
-import { registerWorkPoolCommands } from "./work-pool.js";
-import { registerWorkQueueCommands } from "./work-queue.js";
-import { registerWorkerCommands } from "./worker.js";
 
-const program = new Command("ordo")
-  .description(`Ordo: deployments, flow runs and workers (server: ORDO_API_URL, default ${apiUrl()})`)
-  .showHelpAfterError("(run the command with --help for its usage)");
-registerServerCommands(program);
-registerDeploymentCommands(program);
-registerDeployCommand(program);
-registerFlowRunCommands(program);
-registerWorkerCommands(program);
-registerWorkPoolCommands(program);
-registerWorkQueueCommands(program);
-registerBlockCommands(program);
+type Register = (program: Command) => void;
 
-program.parseAsync(process.argv).catch((e: unknown) => {
+/** Command groups, in help order; each is loaded only when asked for (a spawn costs what it imports). */
+const GROUPS: Record<string, () => Promise<Register>> = {
+  server: async () => (await import("./server.js")).registerServerCommands,
+  deployment: async () => (await import("./deployment/index.js")).registerDeploymentCommands,
+  deploy: async () => (await import("./project/index.js")).registerDeployCommand,
+  "flow-run": async () => (await import("./flow-run.js")).registerFlowRunCommands,
+  worker: async () => (await import("./worker.js")).registerWorkerCommands,
+  "work-pool": async () => (await import("./work-pool.js")).registerWorkPoolCommands,
+  "work-queue": async () => (await import("./work-queue.js")).registerWorkQueueCommands,
+  block: async () => (await import("./block.js")).registerBlockCommands,
+};
+
+async function main(argv: string[]): Promise<void> {
+  const program = new Command("ordo")
+    .description(`Ordo: deployments, flow runs and workers (server: ORDO_API_URL, default ${apiUrl()})`)
+    .showHelpAfterError("(run the command with --help for its usage)");
+  // the program itself takes no options, so the first word names the group; anything else
+  // (help, a typo to suggest against) needs them all
+  const first = argv.slice(2).find((a) => !a.startsWith("-"));
+  const wanted = first !== undefined && Object.hasOwn(GROUPS, first) ? [first] : Object.keys(GROUPS);
+  for (const name of wanted) (await GROUPS[name]!())(program);
+  await program.parseAsync(argv);
+}
+
+main(process.argv).catch((e: unknown) => {
   // one line for people, non-zero for scripts
   process.stderr.write(`ordo: ${describeError(e, apiUrl())}\n`);
   process.exit(1);
