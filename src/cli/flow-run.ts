@@ -17,6 +17,7 @@ import { apiUrl, DEFAULT_API_URL, withClient } from "./common/api.js";
 import { CliError } from "./common/errors.js";
 import { collect, positive } from "./common/options.js";
 import { printJson, printObject, printRows, withJsonOption, type OutputOptions } from "./common/output.js";
+import { abortOnSignals } from "./common/signals.js";
 import { FINAL_STATES, formatTime, STATE_TYPES } from "./display.js";
 import { followLogs, printLogs, type LogOptions } from "./flow-run-logs.js";
 
@@ -75,19 +76,11 @@ export function registerFlowRunCommands(program: Command): void {
     .action(async (id: string | undefined, opts: { heartbeatSeconds: number }) => {
       const flowRunId = id ?? process.env.ORDO_FLOW_RUN_ID;
       if (!flowRunId) throw new Error("flow-run execute: give the flow run id (or set ORDO_FLOW_RUN_ID)");
-      const stop = new AbortController();
-      const onSignal = (signal: NodeJS.Signals) => {
-        // a second signal does not wait for the report
-        if (stop.signal.aborted) process.exit(128 + (signal === "SIGINT" ? 2 : 15));
-        stop.abort(signal);
-      };
-      process.on("SIGTERM", onSignal);
-      process.on("SIGINT", onSignal);
       const code = await executeFlowRun({
         flowRunId,
         apiUrl: apiUrl(),
         heartbeatSeconds: opts.heartbeatSeconds,
-        signal: stop.signal,
+        signal: abortOnSignals(),
       });
       // whatever the flow left open (timers, sockets) must not keep a finished run's process alive
       process.exit(code);

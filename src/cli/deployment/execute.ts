@@ -6,6 +6,7 @@ import { executeFlowRun } from "../../worker/executor/execute.js";
 import { apiUrl, withClient } from "../common/api.js";
 import { collect } from "../common/options.js";
 import { progress } from "../common/output.js";
+import { abortOnSignals } from "../common/signals.js";
 import { DEPLOYMENT_ARGUMENT, findDeployment } from "./lookup.js";
 import { parametersFromFlags } from "./parameters.js";
 
@@ -25,14 +26,7 @@ export function registerExecute(deployment: Command): void {
         return (await client.request(CliDeploymentCreateRunDocument, { input })).createFlowRun;
       });
       progress(`Executing flow run '${run.name}' (${run.id}) of ${ref} here…`);
-      const stop = new AbortController();
-      const onSignal = (signal: NodeJS.Signals) => {
-        if (stop.signal.aborted) process.exit(128 + (signal === "SIGINT" ? 2 : 15));
-        stop.abort(signal);
-      };
-      process.on("SIGTERM", onSignal);
-      process.on("SIGINT", onSignal);
-      const code = await executeFlowRun({ flowRunId: run.id, apiUrl: apiUrl(), signal: stop.signal });
+      const code = await executeFlowRun({ flowRunId: run.id, apiUrl: apiUrl(), signal: abortOnSignals() });
       progress(code === 0 ? `Flow run ${run.name} COMPLETED` : `Flow run ${run.name} did not complete (\`ordo flow-run inspect ${run.id}\` shows why)`);
       // whatever the flow left open (timers, sockets) must not keep a finished command alive
       process.exit(code);
