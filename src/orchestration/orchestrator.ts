@@ -5,7 +5,7 @@ import { randomUUID } from "node:crypto";
 import { inject, injectable } from "tsyringe";
 import type { Database, Tx } from "../db/prisma-client.js";
 import { insertRunWithState, type NewRun } from "../db/flow-run-inserts.js";
-import { lockAndReadRun, writeRunStates, type LockedRun, type RunStateWrite } from "../db/run-transitions.js";
+import { lockAndReadRun, writeRunStates, type LockedRun, type RunStateWrite, type StoredState } from "../db/run-transitions.js";
 import { CLOCK, DATABASE, type Clock } from "../tokens.js";
 import { bookkeeping, nextStateTimestamp } from "./bookkeeping.js";
 import { CORE_POLICY, FORCE_POLICY, evaluatePolicy } from "./policies.js";
@@ -182,15 +182,7 @@ export class Orchestrator {
   }
 }
 
-function toStateValue(row: {
-  type: string;
-  name: string;
-  message: string | null;
-  scheduledTime: Date | null;
-  data: unknown;
-  details: unknown;
-  timestamp: Date;
-}): StateValue & { timestamp: Date } {
+function toStateValue(row: StoredState): StateValue & { timestamp: Date } {
   return {
     type: row.type as StateType,
     name: row.name,
