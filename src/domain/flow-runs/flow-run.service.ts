@@ -45,7 +45,7 @@ export class FlowRunService {
   }
 
   private insertRun(input: CreateFlowRunInput, now: Date) {
-    firstState(input, now); // bad input is refused before the transaction opens
+    const first = firstState(input, now); // bad input is refused before the transaction opens
     return inTransaction(this.db, async (tx) => {
       const deployment = await this.findDeployment(tx, input);
       if (input.idempotencyKey) {
@@ -81,7 +81,7 @@ export class FlowRunService {
           workQueueName: queue?.name ?? null,
         },
         deployment.workPoolName,
-        firstState(input, now),
+        first,
         { force: true, now },
       );
       return { id, created: true, transition };
