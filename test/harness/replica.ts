@@ -8,8 +8,11 @@ import type { GraphQLResponse } from "./test-app.js";
 export interface Replica {
   url: string;
   gql(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse>;
-  /** one scheduler pass in the replica; resolves with its { deployments, runsInserted } */
-  schedule(): Promise<{ deployments: number; runsInserted: number }>;
+  /**
+   * One scheduler pass in the replica; resolves with its { deployments, runsInserted }. `at` is the
+   * replica's "now" for that pass (default: real time), so it can share a frozen test clock.
+   */
+  schedule(at?: Date): Promise<{ deployments: number; runsInserted: number }>;
   stop(): Promise<void>;
 }
 
@@ -23,11 +26,14 @@ export async function startReplica(databaseUrl: string): Promise<Replica> {
     const { loadConfig } = await import(${mod("config.ts")});
     const config = loadConfig({ ORDO_DATABASE_URL: process.env.REPLICA_DATABASE_URL, ORDO_PORT: "0", ORDO_LOG_LEVEL: "error",
       ORDO_GRAPHIQL: "false", ORDO_MIGRATE: "false", ORDO_SERVICES: "false" });
-    const app = await buildApp(config, { logger: createLogger("error") });
+    let pinned = null;
+    const clock = { now: () => (pinned ? new Date(pinned) : new Date()) };
+    const app = await buildApp(config, { clock, logger: createLogger("error") });
     const { url } = await app.start();
     process.stdout.write("url " + url + "\\n");
     for await (const line of createInterface({ input: process.stdin })) {
-      if (line === "schedule") {
+      if (line.startsWith("schedule")) {
+        pinned = line.split(" ")[1] || null;
         const r = await app.services.scheduling.schedule();
         process.stdout.write("scheduled " + JSON.stringify(r) + "\\n");
       }
@@ -71,9 +77,9 @@ export async function startReplica(databaseUrl: string): Promise<Replica> {
       });
       return (await res.json()) as GraphQLResponse;
     },
-    async schedule() {
+    async schedule(at) {
       const answer = next("scheduled");
-      child.stdin.write("schedule\n");
+      child.stdin.write(at ? `schedule ${at.toISOString()}\n` : "schedule\n");
       return JSON.parse(await answer);
     },
     async stop() {

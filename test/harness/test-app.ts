@@ -7,13 +7,24 @@ import { createLogger } from "../../src/server/logger.js";
 import type { Clock } from "../../src/tokens.js";
 import { freshDatabaseUrl } from "./test-database.js";
 
+/**
+ * Real time plus an offset, or — once frozen — a fixed instant that only `advance` moves. Tests that
+ * count scheduled runs freeze it: with a moving clock a minute boundary crossed mid-test tops up
+ * every-minute schedules by one run and the counts drift (the old `expected 306 to be 305` flake).
+ */
 export class TestClock implements Clock {
   private offsetMs = 0;
+  private frozenAt: number | null = null;
   now(): Date {
-    return new Date(Date.now() + this.offsetMs);
+    return new Date(this.frozenAt ?? Date.now() + this.offsetMs);
   }
   advance(seconds: number): void {
-    this.offsetMs += seconds * 1000;
+    if (this.frozenAt !== null) this.frozenAt += seconds * 1000;
+    else this.offsetMs += seconds * 1000;
+  }
+  /** Stops the clock at its current reading (or at `at`). */
+  freeze(at: Date = this.now()): void {
+    this.frozenAt = at.getTime();
   }
 }
 

@@ -8,6 +8,8 @@ import { createTestApp, type TestApp } from "../harness/test-app.js";
 let t: TestApp;
 beforeAll(async () => {
   t = await createTestApp();
+  // every pass here — this app's and the replica's — sees the same instant unless a test advances it
+  t.clock.freeze();
 });
 afterAll(async () => {
   await t.close();
@@ -85,7 +87,6 @@ describe("how far ahead each schedule is kept", () => {
 
 describe("idempotence", () => {
   it("creates no duplicates on a second pass, after re-applying, or after a restart", async () => {
-    // daily, so the restarted scheduler (real clock) cannot cross a schedule boundary mid-test
     const input = { name: `idem${++seq}`, schedules: [{ schedule: { cron: { cron: "0 9 * * *", timezone: "Europe/Paris" } } }] };
     const id = await apply(input);
     await pass();
@@ -98,7 +99,7 @@ describe("idempotence", () => {
     // a "restart": a second server process on the same database schedules again
     const replica = await startReplica(t.databaseUrl);
     try {
-      expect((await replica.schedule()).runsInserted).toBe(0);
+      expect((await replica.schedule(t.clock.now())).runsInserted).toBe(0);
     } finally {
       await replica.stop();
     }
@@ -110,7 +111,7 @@ describe("idempotence", () => {
     for (let i = 0; i < 5; i++) ids.push(await apply({ name: `race${++seq}`, schedules: [{ schedule: { cron: { cron: "* * * * *" } } }] }));
     const replica = await startReplica(t.databaseUrl);
     try {
-      const [a, b] = await Promise.all([pass(), replica.schedule()]);
+      const [a, b] = await Promise.all([pass(), replica.schedule(t.clock.now())]);
       const counts = await Promise.all(ids.map(async (id) => (await runsOf(id)).length));
       const total = counts.reduce((x, y) => x + y, 0);
       // both passes together inserted exactly the rows that exist: nothing twice
@@ -133,8 +134,9 @@ describe("what changes delete", () => {
     // one auto run already claimed, one manual run, one late auto run (start in the past)
     await t.ok(`mutation($id: ID!) { setFlowRunState(input: { flowRunId: $id, state: { type: PENDING } }) { status } }`, { id: runs[0]!.id });
     const manual = await t.ok(`mutation($id: ID!) { createFlowRun(input: { deploymentId: $id, scheduledStartTime: "2099-01-01T00:00:00Z" }) { id } }`, { id });
-    await t.app.database.client.flowRun.update({ where: { id: runs[1]!.id }, data: { nextScheduledStartTime: new Date(Date.now() - 60_000) } });
+    await t.app.database.client.flowRun.update({ where: { id: runs[1]!.id }, data: { nextScheduledStartTime: new Date(t.clock.now().getTime() - 60_000) } });
 
+    t.clock.advance(1); // the frozen clock: the resume below is the only change after `since`
     const since = t.clock.now();
     await t.ok(`mutation($id: ID!) { pauseDeployment(id: $id) { paused } }`, { id });
     const left = (await runsOf(id)).map((r) => r.id).sort();
