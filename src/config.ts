@@ -19,8 +19,14 @@ export interface OrdoConfig {
   services: ServiceSettings;
   /** third-party block plugin packages to load besides plugins/* and marked packages */
   plugins: string[];
-  /** base64 of 32 bytes; when absent a key is generated once and kept in the database */
+  /** base64 of 32 bytes; when absent a key is generated once into $ORDO_HOME/secret.key */
   encryptionKey: string | null;
+  /** API keys required on every request (ORDO_AUTH=off: trusted setups and some tests, loopback only) */
+  auth: boolean;
+  /** browser origins allowed by CORS and on WebSocket/SSE besides the server's own (exact match) */
+  corsOrigins: string[];
+  /** GraphQL field suggestions in errors ("did you mean …"): development only */
+  graphqlDev: boolean;
 }
 
 /** Background services; the numbers are Prefect's defaults (prefect-server-notes §3). */
@@ -72,6 +78,9 @@ const ENV_SCHEMA = {
     ORDO_SERVICES: { enum: ["true", "false", "1", "0"] },
     ORDO_PLUGINS: { type: "string", pattern: "^\\s*[@a-zA-Z0-9._/-]+(\\s*,\\s*[@a-zA-Z0-9._/-]+)*\\s*$" },
     ORDO_ENCRYPTION_KEY: { type: "string", pattern: "^[A-Za-z0-9+/_-]{43}=?$" },
+    ORDO_AUTH: { enum: ["on", "off", "true", "false", "1", "0"] },
+    ORDO_CORS_ORIGINS: { type: "string", pattern: "^\\s*https?://[^\\s,/]+(\\s*,\\s*https?://[^\\s,/]+)*\\s*$" },
+    ORDO_GRAPHQL_DEV: { enum: ["true", "false", "1", "0"] },
     ...Object.fromEntries(Object.keys(NUMERIC_SETTINGS).map((k) => [k, { type: "string", pattern: "^[0-9]+$" }])),
   },
 } as const;
@@ -82,6 +91,8 @@ const HINTS: Record<string, string> = {
   ORDO_REDIS_URL: "expected redis://host:6379",
   ORDO_PLUGINS: "expected package names separated by commas",
   ORDO_ENCRYPTION_KEY: "expected 32 random bytes in base64, e.g. `openssl rand -base64 32`",
+  ORDO_AUTH: "expected on or off",
+  ORDO_CORS_ORIGINS: "expected origins separated by commas, e.g. https://ui.example.com,http://localhost:5173",
 };
 
 export class ConfigError extends Error {}
@@ -127,6 +138,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): OrdoConfig {
     services,
     plugins: (vars.ORDO_PLUGINS ?? "").split(",").map((p) => p.trim()).filter(Boolean),
     encryptionKey: vars.ORDO_ENCRYPTION_KEY ?? null,
+    auth: vars.ORDO_AUTH === undefined ? true : ["on", "true", "1"].includes(vars.ORDO_AUTH),
+    corsOrigins: (vars.ORDO_CORS_ORIGINS ?? "").split(",").map((o) => o.trim()).filter(Boolean),
+    graphqlDev: flag(vars.ORDO_GRAPHQL_DEV, false),
   };
 }
 

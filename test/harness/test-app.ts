@@ -1,6 +1,9 @@
 // Builds an Ordo app on a fresh database for one test file, with a movable clock, and a typed-enough
 // helper to run GraphQL through yoga.fetch (no network) or against the started server.
 import "reflect-metadata";
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { loadConfig, type OrdoConfig } from "../../src/config.js";
 import { buildApp, type OrdoApp } from "../../src/server/app.js";
 import { createLogger } from "../../src/server/logger.js";
@@ -49,7 +52,9 @@ export async function createTestApp(overrides: Partial<OrdoConfig> = {}): Promis
   const databaseUrl = overrides.databaseUrl ?? (await freshDatabaseUrl());
   const clock = new TestClock();
   // the real settings loader with a test environment: services off (tests run passes by hand)
-  const base = loadConfig({ ORDO_HOME: "/nonexistent", ORDO_PORT: "0", ORDO_LOG_LEVEL: "error", ORDO_GRAPHIQL: "false", ORDO_MIGRATE: "false" });
+  // its own home: generated files (API key, secret key) never touch the user's ~/.ordo
+  const home = mkdtempSync(path.join(os.tmpdir(), "ordo-app-"));
+  const base = loadConfig({ ORDO_HOME: home, ORDO_PORT: "0", ORDO_LOG_LEVEL: "error", ORDO_GRAPHIQL: "false", ORDO_MIGRATE: "false" });
   const config: OrdoConfig = {
     ...base,
     databaseUrl,
@@ -75,6 +80,9 @@ export async function createTestApp(overrides: Partial<OrdoConfig> = {}): Promis
       if (r.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(r.errors, null, 2)}`);
       return r.data as T;
     },
-    close: () => app.stop(),
+    async close() {
+      await app.stop();
+      rmSync(home, { recursive: true, force: true });
+    },
   };
 }
