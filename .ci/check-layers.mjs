@@ -7,7 +7,7 @@ const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..")
 const src = path.join(root, "src");
 
 const ALLOWED = {
-  graphql: ["graphql", "domain", "events", "generated"],
+  graphql: ["graphql", "domain", "auth", "events", "generated"],
   domain: ["domain", "db", "orchestration", "schedules", "blocks", "validation", "events", "generated", "tokens.ts"],
   orchestration: ["orchestration", "db", "tokens.ts"],
   schedules: ["schedules"],
@@ -20,6 +20,8 @@ const ALLOWED = {
   cli: ["cli", "client", "sdk", "worker", "blocks", "config.ts"],
   db: ["db", "generated", "config.ts"],
   events: ["events"],
+  // API keys, scopes and origin rules; it raises the domain's coded errors (domain/errors.ts)
+  auth: ["auth", "db", "domain", "events", "tokens.ts"],
   validation: ["validation"],
   server: null, // the wiring layer may import anything
   "container.ts": null,

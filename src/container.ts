@@ -10,6 +10,8 @@ import { SchedulingService } from "./domain/scheduling/scheduling.service.js";
 import type { DomainServices } from "./domain/services.js";
 import type { EventBus } from "./events/event-bus.js";
 import { Orchestrator } from "./orchestration/orchestrator.js";
+import { AccessService } from "./auth/access.service.js";
+import { ApiKeyService } from "./auth/api-key.service.js";
 import { LOGGER as BLOCK_LOGGER, registerBlockRegistry, type BlockRegistry } from "./blocks/index.js";
 import { BlockDocumentService } from "./domain/blocks/block-document.service.js";
 import { RunLeaseService } from "./domain/flow-runs/run-lease.service.js";
@@ -42,7 +44,7 @@ export function createContainer(parts: ContainerParts): DependencyContainer {
   // plugins may inject the logger; the registry checks every token they ask for is bound
   c.registerInstance(BLOCK_LOGGER, parts.logger);
   registerBlockRegistry(c, parts.registry);
-  for (const cls of [Orchestrator, DeploymentService, FlowRunService, LogService, SchedulingService, BlockDocumentService, WorkPoolService, ClaimService, RunLeaseService]) {
+  for (const cls of [Orchestrator, DeploymentService, FlowRunService, LogService, SchedulingService, BlockDocumentService, WorkPoolService, ClaimService, RunLeaseService, ApiKeyService, AccessService]) {
     c.registerSingleton(cls as never);
   }
   return c;

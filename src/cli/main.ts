@@ -15,6 +15,7 @@ const GROUPS: Record<string, () => Promise<Register>> = {
   "work-pool": async () => (await import("./work-pool.js")).registerWorkPoolCommands,
   "work-queue": async () => (await import("./work-queue.js")).registerWorkQueueCommands,
   block: async () => (await import("./block.js")).registerBlockCommands,
+  "api-key": async () => (await import("./api-key.js")).registerApiKeyCommands,
 };
 
 async function main(argv: string[]): Promise<void> {

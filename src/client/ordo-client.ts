@@ -4,6 +4,7 @@ import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import { print } from "graphql";
 import { createClient, type Client } from "graphql-ws";
 import WebSocket from "ws";
+import { resolveApiKey } from "./api-key.js";
 
 /** A GraphQL error answered by the server, with its code and the field it names. */
 export class OrdoApiError extends Error {
@@ -26,12 +27,24 @@ interface Response<T> {
 export class OrdoClient {
   private ws: Client | null = null;
 
-  constructor(readonly url: string = process.env.ORDO_API_URL ?? "http://127.0.0.1:4200/graphql") {}
+  /** the key sent with every request; read once, from ORDO_API_KEY or $ORDO_HOME/api-key unless given */
+  readonly apiKey: string | null;
+
+  constructor(
+    readonly url: string = process.env.ORDO_API_URL ?? "http://127.0.0.1:4200/graphql",
+    opts: { apiKey?: string | null } = {},
+  ) {
+    this.apiKey = opts.apiKey !== undefined ? opts.apiKey : resolveApiKey();
+  }
 
   async request<R, V extends Record<string, unknown>>(document: TypedDocumentNode<R, V>, variables: V): Promise<R> {
     const res = await fetch(this.url, {
       method: "POST",
-      headers: { "content-type": "application/json", accept: "application/graphql-response+json, application/json" },
+      headers: {
+        "content-type": "application/json",
+        accept: "application/graphql-response+json, application/json",
+        ...(this.apiKey ? { authorization: `Bearer ${this.apiKey}` } : {}),
+      },
       body: JSON.stringify({ query: print(document), variables }),
     });
     const body = (await res.json()) as Response<R>;
@@ -60,7 +73,15 @@ export class OrdoClient {
 
   private socket(): Client {
     // Node 20 has no global WebSocket; `ws` is the standard implementation
-    this.ws ??= createClient({ url: this.url.replace(/^http/, "ws"), webSocketImpl: WebSocket, lazy: true, retryAttempts: 5 });
+    this.ws ??= createClient({
+      url: this.url.replace(/^http/, "ws"),
+      webSocketImpl: WebSocket,
+      lazy: true,
+      retryAttempts: 5,
+      connectionParams: this.apiKey ? { authorization: `Bearer ${this.apiKey}` } : {},
+      // a refused key (4403) will not become valid by retrying
+      shouldRetry: (e) => !(e && typeof e === "object" && "code" in e && (e as { code: number }).code === 4403),
+    });
     return this.ws;
   }
 }

@@ -1,19 +1,17 @@
 // Applies pending migrations by running the Prisma CLI's `migrate deploy` (engine js, no downloaded
 // binaries), with the preload that stops the CLI idling after it finished (stack-notes P3).
 import { execFile } from "node:child_process";
-import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createRequire } from "node:module";
 import { isPostgresUrl } from "../config.js";
+import { prepareSqliteFile } from "./sqlite-file.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
 export async function migrateDatabase(url: string): Promise<void> {
-  if (!isPostgresUrl(url)) {
-    // the adapter would silently create an empty file, but not its folder
-    mkdirSync(path.dirname(path.resolve(root, url.replace(/^file:/, ""))), { recursive: true });
-  }
+  // the adapter would silently create the file (0644), but not its folder; the CLI runs in `root`
+  if (!isPostgresUrl(url)) prepareSqliteFile(url, root);
   const cli = createRequire(import.meta.url).resolve("prisma/build/index.js");
   const preload = path.join(root, "prisma/scripts/unref-long-timers.cjs");
   await new Promise<void>((resolve, reject) => {

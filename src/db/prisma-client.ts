@@ -6,6 +6,7 @@ import { PrismaClient } from "../generated/prisma/client.js";
 import { PrismaClient as PgPrismaClient } from "../generated/prisma-pg/client.js";
 import { isPostgresUrl } from "../config.js";
 import { createPgAdapter } from "./pg-adapter.js";
+import { prepareSqliteFile } from "./sqlite-file.js";
 
 export type Db = PrismaClient;
 /** the client handed to a $transaction callback */
@@ -21,6 +22,8 @@ export async function createDatabase(url: string): Promise<Database> {
     const client = new PgPrismaClient({ adapter: createPgAdapter(url, { max: 10 }) }) as unknown as PrismaClient;
     return { client, provider: "postgresql" };
   }
+  // owner-only before the adapter creates it (0644) when ORDO_MIGRATE=false skipped migrate.ts
+  prepareSqliteFile(url);
   // busy timeout: another process (a CLI, a second server) may hold the write lock briefly
   const client = new PrismaClient({ adapter: new PrismaBetterSQLite3({ url, timeout: 10_000 }) });
   // WAL lets readers proceed while a transition holds the write lock.

@@ -39,6 +39,16 @@ export class ConflictError extends OrdoError {
   readonly code = "CONFLICT" as const;
 }
 
+/** No key, or a key that is unknown, revoked or expired. */
+export class UnauthenticatedError extends OrdoError {
+  readonly code = "UNAUTHENTICATED" as const;
+}
+
+/** The key is valid but lacks the scope; the message names the scope needed. */
+export class ForbiddenError extends OrdoError {
+  readonly code = "FORBIDDEN" as const;
+}
+
 /** Builds the one-line summary used as a VALIDATION_FAILED message. */
 export function validationFailed(field: string, what: string, errors: ValidationIssue[]): ValidationFailedError {
   const list = errors.map((e) => `${e.path || "/"} ${e.message}`).join("; ");

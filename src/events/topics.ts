@@ -17,8 +17,14 @@ export interface LogCreatedEvent {
   flowRunId: string;
 }
 
+/** A key was revoked: servers close the subscriptions that key opened (on every replica). */
+export interface ApiKeyRevokedEvent {
+  keyId: string;
+}
+
 // a type alias (not an interface) so it satisfies yoga's index-signature constraint
 export type Topics = {
   "flow-run.state-changed": [event: FlowRunStateChangedEvent];
   "log.created": [event: LogCreatedEvent];
+  "api-key.revoked": [event: ApiKeyRevokedEvent];
 };

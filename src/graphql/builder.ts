@@ -2,6 +2,9 @@
 import SchemaBuilder from "@pothos/core";
 import PrismaPlugin from "@pothos/plugin-prisma";
 import RelayPlugin from "@pothos/plugin-relay";
+import ScopeAuthPlugin from "@pothos/plugin-scope-auth";
+import { grants, type Scope } from "../auth/scopes.js";
+import { forbidden } from "./scope-errors.js";
 import type PrismaTypes from "../generated/pothos-types.js";
 import { getDatamodel } from "../generated/pothos-types.js";
 import type { GraphQLContext } from "./context.js";
@@ -16,9 +19,23 @@ export const builder = new SchemaBuilder<{
     ID: { Input: string; Output: string };
   };
   Connection: { totalCount: number | (() => number | Promise<number>) };
+  AuthScopes: Record<Scope, boolean>;
 }>({
   defaultFieldNullability: false,
-  plugins: [PrismaPlugin, RelayPlugin],
+  // scope-auth first, so its checks wrap the other plugins' resolvers
+  plugins: [ScopeAuthPlugin, PrismaPlugin, RelayPlugin],
+  scopeAuth: {
+    // a subscription is refused when it starts, not on its first event
+    authorizeOnSubscribe: true,
+    authScopes: (ctx) => ({
+      read: grants(ctx.principal.scopes, "read"),
+      run: grants(ctx.principal.scopes, "run"),
+      worker: grants(ctx.principal.scopes, "worker"),
+      write: grants(ctx.principal.scopes, "write"),
+      admin: grants(ctx.principal.scopes, "admin"),
+    }),
+    unauthorizedError: (_parent, ctx, info, result) => forbidden(`${info.parentType.name}.${info.fieldName}`, ctx.principal, result.failure),
+  },
   prisma: {
     // the client is only used for type information here; resolvers read through ctx.db
     client: (ctx) => ctx.db,

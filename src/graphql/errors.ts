@@ -6,12 +6,35 @@ import { OrdoError, ValidationFailedError } from "../domain/errors.js";
 export type ErrorLogger = (error: unknown) => void;
 
 /**
- * graphql-js quotes a whole rejected variable ("got invalid value { …, apiToken: "…" }; …"), which
- * would echo secrets back; the message keeps the path and the reason, not the value.
+ * graphql-js, graphql-scalars and the parser quote the rejected value in their reasons ("Int cannot
+ * represent non-integer value: "s3cr3t"", "Value "s3cr3t" does not exist in "StateType" enum.",
+ * "Syntax Error: Unexpected String "s3cr3t"."): a secret sent in the wrong place would come back.
+ * Each pattern keeps the reason and drops the value (and any suggestion after it).
  */
-function withoutEchoedValue(message: string): string {
-  const m = /^(Variable "\$[^"]+" got invalid value) [\s\S]*?((?: at "[^"]*")?; [^;]*)$/.exec(message);
-  return m ? `${m[1]}${m[2]}` : message;
+const VALUE_ECHOES: Array<[RegExp, string]> = [
+  [/^(DateTime cannot represent (?:an invalid date-time-string|an invalid Unix timestamp|non string or Date type))[\s\S]*$/, "$1"],
+  [/^(\S+(?: "\w+")? cannot represent [^:]*?): [\s\S]*$/, "$1"],
+  [/^Value [\s\S]* does not exist in ("\w+") enum\.[\s\S]*$/, "Value does not exist in $1 enum."],
+  [/^(Syntax Error: [\s\S]*?(?:String|BlockString|Int|Float|Name)) "[\s\S]*$/, "$1."],
+];
+
+/** The reason without the value it quotes; unchanged when it quotes none (as far as known). */
+export function withoutSubmittedValue(reason: string): string {
+  for (const [pattern, replacement] of VALUE_ECHOES) if (pattern.test(reason)) return reason.replace(pattern, replacement);
+  return reason;
+}
+
+/**
+ * A rejected variable reads `Variable "$input" got invalid value { …, apiToken: "…" } at "input.x"; <reason>`:
+ * the whole value is quoted, then the reason (the original error), which may quote it again.
+ */
+function withoutEchoedValue(error: GraphQLError): string {
+  const m = /^(Variable "\$[^"]+" got invalid value) /.exec(error.message);
+  if (!m?.[1]) return withoutSubmittedValue(error.message);
+  const reason = error.originalError?.message;
+  if (reason === undefined || !error.message.endsWith(`; ${reason}`)) return m[1];
+  const at = / at "[^"]*"$/.exec(error.message.slice(0, -reason.length - 2))?.[0] ?? "";
+  return `${m[1]}${at}; ${withoutSubmittedValue(reason)}`;
 }
 
 /**
@@ -46,8 +69,9 @@ export function createMaskError(logInternal: ErrorLogger) {
     }
     // graphql-js input coercion (bad scalar, missing field, @oneOf) comes without a code
     if (error.extensions.code === undefined) {
-      const field = /at "([^"]+)"/.exec(error.message)?.[1] ?? /Variable "\$([^"]+)"/.exec(error.message)?.[1];
-      return new GraphQLError(withoutEchoedValue(error.message), {
+      const message = withoutEchoedValue(error);
+      const field = /at "([^"]+)"/.exec(message)?.[1] ?? /Variable "\$([^"]+)"/.exec(message)?.[1];
+      return new GraphQLError(message, {
         nodes: error.nodes,
         path: error.path,
         extensions: { ...error.extensions, code: "BAD_USER_INPUT", ...(field ? { field } : {}) },

@@ -13,11 +13,13 @@ import "./modules/log.js";
 import "./modules/work-pool.js";
 import "./modules/work-pool-mutations.js";
 import "./modules/block.js";
+import "./modules/api-key.js";
 import { builder } from "./builder.js";
 import { rejectNulInArguments } from "./nul-arguments.js";
+import { assertEveryOperationDeclaresScopes } from "./declared-scopes.js";
 
 builder.queryType({});
 builder.mutationType({});
 builder.subscriptionType({});
 
-export const schema = rejectNulInArguments(builder.toSchema({ sortSchema: true }));
+export const schema = rejectNulInArguments(assertEveryOperationDeclaresScopes(builder.toSchema({ sortSchema: true })));

@@ -110,7 +110,7 @@ class Runner {
   private launch(id: string, name: string): void {
     this.log(`${name}: starting (run ${id})`);
     const child = spawn(process.execPath, [ORDO_BIN, "flow-run", "execute", id], {
-      env: { ...process.env, ORDO_API_URL: this.client.url, ORDO_FLOW_RUN_ID: id },
+      env: { ...process.env, ORDO_API_URL: this.client.url, ...(this.client.apiKey ? { ORDO_API_KEY: this.client.apiKey } : {}), ORDO_FLOW_RUN_ID: id },
       stdio: ["ignore", "pipe", "pipe"],
     });
     for (const stream of [child.stdout!, child.stderr!]) {

@@ -3,7 +3,10 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { DependencyContainer } from "tsyringe";
-import type { OrdoConfig } from "../config.js";
+import { ConfigError, type OrdoConfig } from "../config.js";
+import { AccessService } from "../auth/access.service.js";
+import { ApiKeyService } from "../auth/api-key.service.js";
+import { ensureLocalAdminKey } from "../auth/local-admin-key.js";
 import { loadPlugins } from "../blocks/index.js";
 import { createContainer, resolveServices } from "../container.js";
 import { registerBlockTypes } from "../domain/blocks/block-type-registration.js";
@@ -16,7 +19,15 @@ import { CLOCK, type Clock } from "../tokens.js";
 import type { DomainServices } from "../domain/services.js";
 import { attachGraphQLWs } from "./graphql-ws.js";
 import { createLogger, type Logger } from "./logger.js";
+import { auditLog } from "./audit-log.js";
+import { createAuthenticate } from "./authenticate.js";
+import { endSubscriptionsOnRevocation } from "./revocation.js";
 import { createOrdoYoga, type OrdoYoga } from "./yoga.js";
+
+/** Hosts only this machine can reach: the ones where ORDO_AUTH=off is allowed. */
+function isLoopback(host: string): boolean {
+  return host === "localhost" || host === "::1" || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
 
 export interface OrdoApp {
   yoga: OrdoYoga;
@@ -37,14 +48,32 @@ export async function buildApp(config: OrdoConfig, overrides: { clock?: Clock; l
   if (config.migrate) await migrateDatabase(config.databaseUrl);
   const database = await createDatabase(config.databaseUrl);
   await registerBlockTypes(database, registry);
-  const encryptionKey = await resolveEncryptionKey(database, config.encryptionKey);
+  // a refused key stops the boot: close the connection it leaves behind
+  const encryptionKey = await resolveEncryptionKey(database, { home: config.home, configured: config.encryptionKey, log: logger }).catch(async (e: unknown) => {
+    await database.client.$disconnect();
+    throw e;
+  });
   const events = createEventBus(config.redisUrl);
   const container = createContainer({ config, database, events, registry, encryptionKey, logger, clock: overrides.clock });
   const services = resolveServices(container);
+  const apiKeys = container.resolve(ApiKeyService);
+  const access = container.resolve(AccessService);
+  if (config.auth) await ensureLocalAdminKey(apiKeys, config.home, logger);
+  const authenticate = createAuthenticate(config.auth, apiKeys);
   const yoga = createOrdoYoga({
     graphiql: config.graphiql,
+    graphqlDev: config.graphqlDev,
     logger,
-    context: () => ({ db: database.client, services, events }),
+    corsOrigins: config.corsOrigins,
+    plugins: [endSubscriptionsOnRevocation(events), auditLog(logger)],
+    context: async (initial) => ({
+      db: database.client,
+      services,
+      events,
+      apiKeys,
+      access,
+      principal: initial.principal ?? (await authenticate(initial.request?.headers.get("authorization"))),
+    }),
   });
   let http: Server | null = null;
   let ws: { dispose(): Promise<void> } | null = null;
@@ -58,8 +87,14 @@ export async function buildApp(config: OrdoConfig, overrides: { clock?: Clock; l
     logger,
     services,
     async start() {
+      if (!config.auth) {
+        if (!isLoopback(config.host)) {
+          throw new ConfigError(`ORDO_AUTH=off is refused when the server binds ${config.host}: anyone who can reach it could run code; bind 127.0.0.1 or turn auth on`);
+        }
+        logger.warn("ORDO_AUTH=off: every local process and every request to this port acts as admin, without a key");
+      }
       http = createServer(yoga);
-      ws = attachGraphQLWs(http, yoga);
+      ws = attachGraphQLWs(http, yoga, { authenticate, corsOrigins: config.corsOrigins, events });
       await new Promise<void>((resolve, reject) => {
         http!.once("error", reject);
         http!.listen(config.port, config.host, () => resolve());

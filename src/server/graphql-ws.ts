@@ -1,27 +1,94 @@
 // graphql-ws on the same port and path as HTTP, running through yoga's envelop chain so
-// WebSocket operations get the same context, plugins and error masking.
+// WebSocket operations get the same context, plugins and error masking. The upgrade is refused
+// for a foreign Origin; connection_init must carry { authorization: "Bearer <key>" } (else 4403).
 import type { Server } from "node:http";
+import type { GraphQLError } from "graphql";
+import type { WebSocket } from "ws";
 import { useServer } from "graphql-ws/use/ws";
 import { WebSocketServer } from "ws";
+import { isAllowedOrigin } from "../auth/origins.js";
+import type { Principal } from "../auth/principal.js";
+import type { EventBus } from "../events/event-bus.js";
+import type { Authenticate } from "./authenticate.js";
 import type { OrdoYoga } from "./yoga.js";
 
-export function attachGraphQLWs(httpServer: Server, yoga: OrdoYoga): { dispose(): Promise<void> } {
-  const wss = new WebSocketServer({ server: httpServer, path: yoga.graphqlEndpoint });
+interface Extra {
+  principal?: Principal;
+  authorization?: string | null;
+}
+
+export interface GraphQLWsOptions {
+  authenticate: Authenticate;
+  corsOrigins: readonly string[];
+  events: EventBus;
+}
+
+export function attachGraphQLWs(httpServer: Server, yoga: OrdoYoga, opts: GraphQLWsOptions): { dispose(): Promise<void> } {
+  const wss = new WebSocketServer({
+    server: httpServer,
+    path: yoga.graphqlEndpoint,
+    verifyClient: ({ origin, req }: { origin?: string; req: { headers: { host?: string } } }) =>
+      isAllowedOrigin(origin, req.headers.host, opts.corsOrigins),
+  });
+  // open sockets per key, so a revocation closes them (4403, like a bad key at connection_init)
+  const socketsByKey = new Map<string, Set<WebSocket>>();
+  const revocations = opts.events.subscribe("api-key.revoked");
+  void (async () => {
+    for await (const { keyId } of revocations) {
+      for (const socket of socketsByKey.get(keyId) ?? []) socket.close(4403, "API key revoked");
+    }
+  })();
+
   const disposable = useServer(
     {
       execute: (args: any) => args.rootValue.execute(args),
       subscribe: (args: any) => args.rootValue.subscribe(args),
+      onConnect: async (ctx) => {
+        const extra = ctx.extra as typeof ctx.extra & Extra;
+        const raw = ctx.connectionParams?.authorization;
+        extra.authorization = typeof raw === "string" ? raw : null;
+        try {
+          extra.principal = await opts.authenticate(extra.authorization);
+        } catch {
+          return false; // graphql-ws closes with 4403 Forbidden
+        }
+        const keyId = extra.principal.keyId;
+        if (keyId) {
+          const set = socketsByKey.get(keyId) ?? new Set();
+          set.add(ctx.extra.socket);
+          socketsByKey.set(keyId, set);
+          ctx.extra.socket.once("close", () => set.delete(ctx.extra.socket));
+        }
+        return true;
+      },
       onSubscribe: async (ctx, _id, payload) => {
+        const extra = ctx.extra as typeof ctx.extra & Extra;
+        // checked again per operation: the key may have expired since connection_init
+        let principal: Principal;
+        try {
+          principal = await opts.authenticate(extra.authorization);
+        } catch (e) {
+          return [e as GraphQLError];
+        }
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
           ...ctx,
           req: ctx.extra.request,
           socket: ctx.extra.socket,
           params: payload,
+          principal,
         });
+        let document: ReturnType<typeof parse>;
+        try {
+          document = parse(payload.query);
+        } catch (e) {
+          // a syntax error or a document over the token limit: an error message, not a 4500 close
+          if (e instanceof Error && e.name === "GraphQLError") return [e as GraphQLError];
+          throw e;
+        }
         const args = {
           schema,
           operationName: payload.operationName,
-          document: parse(payload.query),
+          document,
           variableValues: payload.variables,
           contextValue: await contextFactory(),
           rootValue: { execute, subscribe },
@@ -34,6 +101,7 @@ export function attachGraphQLWs(httpServer: Server, yoga: OrdoYoga): { dispose()
   );
   return {
     async dispose() {
+      await revocations.return?.();
       await disposable.dispose();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },

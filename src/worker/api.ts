@@ -26,6 +26,11 @@ export class WorkerApi {
     return this.client.url;
   }
 
+  /** the key this worker authenticates with: its jobs get it too (they may not share its files) */
+  get apiKey(): string | null {
+    return this.client.apiKey;
+  }
+
   get reachable(): boolean {
     return this.downSince === null;
   }

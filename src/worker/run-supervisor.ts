@@ -92,7 +92,12 @@ export class RunSupervisor {
     return {
       command,
       // the worker's settings win: the job must talk to this server about this run
-      env: { ...stringMap(config.env), ORDO_API_URL: this.ctx.api.url, ORDO_FLOW_RUN_ID: this.run.id },
+      env: {
+        ...stringMap(config.env),
+        ORDO_API_URL: this.ctx.api.url,
+        ...(this.ctx.api.apiKey ? { ORDO_API_KEY: this.ctx.api.apiKey } : {}),
+        ORDO_FLOW_RUN_ID: this.run.id,
+      },
       workingDir: typeof config.workingDir === "string" ? config.workingDir : undefined,
       labels: { ...stringMap(config.labels), "ordo.flow-run-id": this.run.id },
       onStart: (id) => this.started(id),

@@ -113,7 +113,7 @@ describe("a project pushed to a storage block and pulled from it", () => {
     const { runsInserted } = await t.app.services.scheduling.schedule();
     expect(runsInserted).toBeGreaterThan(0);
     const runIds = async () =>
-      (await t.ok(`query { flowRuns(first: 500, filter: { stateTypes: [SCHEDULED] }) { edges { node { id } } } }`)).flowRuns.edges.map((e: { node: { id: string } }) => e.node.id).sort();
+      (await t.ok(`query { flowRuns(first: 200, filter: { stateTypes: [SCHEDULED] }) { edges { node { id } } } }`)).flowRuns.edges.map((e: { node: { id: string } }) => e.node.id).sort();
     const scheduled = await runIds();
 
     const [again] = await deploy(storageProject);

@@ -6,6 +6,7 @@ import { ordo, ordoJson } from "../harness/cli.js";
 import { createTestApp, type TestApp } from "../harness/test-app.js";
 import { ORDO_BIN } from "../harness/worker-process.js";
 import { expectFailure, expectHelp, expectOk } from "./expect-cli.js";
+import { homeEnv } from "../harness/server-homes.js";
 
 let t: TestApp;
 let url: string;
@@ -176,7 +177,7 @@ describe("ordo flow-run logs", () => {
     })();
     await new Promise((r) => setTimeout(r, 200));
 
-    const child = spawn(process.execPath, [ORDO_BIN, "flow-run", "logs", run.id, "--follow"], { env: { ...process.env, ORDO_API_URL: url } });
+    const child = spawn(process.execPath, [ORDO_BIN, "flow-run", "logs", run.id, "--follow"], { env: { ...process.env, ORDO_API_URL: url, ...homeEnv(url) } });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d) => (stdout += d));

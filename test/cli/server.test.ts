@@ -6,6 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { ordo } from "../harness/cli.js";
+import { adminHeaders } from "../harness/server-homes.js";
 import { freshDatabaseUrl } from "../harness/test-database.js";
 import { ORDO_BIN } from "../harness/worker-process.js";
 import { expectFailure, expectHelp } from "./expect-cli.js";
@@ -36,7 +37,7 @@ describe("ordo server start", () => {
         if (!url) await new Promise((r) => setTimeout(r, 100));
       }
       expect(url, server.output()).toBeDefined();
-      const res = await fetch(url!, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: "{ workPools { name } }" }) });
+      const res = await fetch(url!, { method: "POST", headers: { "content-type": "application/json", ...adminHeaders(home) }, body: JSON.stringify({ query: "{ workPools { name } }" }) });
       expect(await res.json()).toEqual({ data: { workPools: [] } });
     } finally {
       server.child.kill("SIGTERM");

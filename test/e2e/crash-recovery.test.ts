@@ -149,7 +149,7 @@ describe("crash recovery", () => {
 
     // logs shipped before the kill and after the restart, once the executor has exited
     await worker.waitForLine(new RegExp(`${run.name}: infrastructure exited with code 0$`), TIMEOUT_MS);
-    const logs = (await server.ok(`query($id: ID!) { logs(flowRunId: $id, first: 500) { edges { node { name message } } } }`, { id: run.id })).logs.edges.map(
+    const logs = (await server.ok(`query($id: ID!) { logs(flowRunId: $id, first: 200) { edges { node { name message } } } }`, { id: run.id })).logs.edges.map(
       (e: { node: { name: string; message: string } }) => e.node,
     );
     expect(logs).toContainEqual({ name: "ordo.flow_runs", message: `waiting for the gate ${gate}` });

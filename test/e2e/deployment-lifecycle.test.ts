@@ -1,13 +1,17 @@
 // A deployment's whole life with real processes (issue 5 acceptance): a server process, flow code
 // in a local-file-system block, a process work pool and a real `ordo worker` running
 // `ordo flow-run execute` — states watched live over graphql-ws, logs read back, retries to FAILED.
-import { rm } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FlowRunStateChangedDocument, type FlowRunStateChangedSubscription } from "../../src/client/generated/graphql.js";
 import { OrdoClient } from "../../src/client/ordo-client.js";
 import { flowStorageBlock, killRunJobs, startLiveServer, type LiveServer } from "../harness/live-server.js";
 import { collect, type Collected } from "../harness/streams.js";
 import { WorkerProcess } from "../harness/worker-process.js";
+import { localAdminKey } from "../harness/server-homes.js";
+import { ordo } from "../harness/cli.js";
 
 const POOL = "lifecycle-pool";
 /** Real processes on a shared 2-core machine: the executor alone compiles TypeScript on start. */
@@ -19,16 +23,20 @@ let server: LiveServer;
 let client: OrdoClient;
 let store: string;
 let worker: WorkerProcess;
+let workerEnv: Record<string, string> | undefined;
 const runIds: string[] = [];
 
 beforeAll(async () => {
   // late-run labelling would add a Scheduled → Late event to a run a busy machine claims slowly
   server = await startLiveServer({ ORDO_LATE_RUNS_AFTER_SECONDS: "3600" });
-  client = new OrdoClient(server.url);
+  client = new OrdoClient(server.url, { apiKey: localAdminKey(server.home) });
   store = await flowStorageBlock(server, "lifecycle-code");
   // a process pool with no base job template: the worker runs `ordo flow-run execute <id>`
   await server.ok(`mutation { createWorkPool(input: { name: "${POOL}", type: "process" }) { id baseJobTemplate } }`);
-  worker = new WorkerProcess(server.url, ["--pool", POOL, "--poll-seconds", "1", "--run-heartbeat-seconds", "2"]);
+  // the worker runs as on another machine: its own empty ORDO_HOME, and a key of scope worker only
+  const key = await server.ok(`mutation { createApiKey(input: { name: "lifecycle-worker", scopes: [WORKER] }) { key } }`);
+  workerEnv = { ORDO_HOME: await mkdtemp(path.join(os.tmpdir(), "ordo-remote-worker-")), ORDO_API_KEY: key.createApiKey.key };
+  worker = new WorkerProcess(server.url, ["--pool", POOL, "--poll-seconds", "1", "--run-heartbeat-seconds", "2"], workerEnv);
   await worker.waitForLine(/worker .* started: pool lifecycle-pool/, 60_000);
 }, 120_000);
 
@@ -38,6 +46,14 @@ afterAll(async () => {
   await client?.close();
   await server?.stop();
   if (store) await rm(store, { recursive: true, force: true });
+  if (workerEnv) await rm(workerEnv.ORDO_HOME!, { recursive: true, force: true });
+});
+
+it("the worker's key (scope worker, another ORDO_HOME) may not change deployments or pools", async () => {
+  const r = await ordo(server.url, ["work-pool", "create", "not-allowed", "--type", "process"], { env: workerEnv });
+  expect(r.code).toBe(1);
+  expect(r.stderr).toMatch(/needs the "write" scope.*"lifecycle-worker" has: worker/);
+  expect((await server.ok(`{ workPool(name: "not-allowed") { id } }`)).workPool).toBeNull();
 });
 
 async function deploy(name: string, input: Record<string, unknown>): Promise<string> {
@@ -87,7 +103,7 @@ async function eventsUntilTerminal(events: Collected<StateEvent>, runId: string)
 /** The run's logs; complete once the worker saw the executor exit (it flushes its logs before exiting). */
 async function logsOf(run: { id: string; name: string }) {
   await worker.waitForLine(new RegExp(`^.*${run.name}: infrastructure exited with code \\d+$`), RUN_TIMEOUT_MS);
-  const r = await server.ok(`query($id: ID!) { logs(flowRunId: $id, first: 500) { edges { node { level name message } } } }`, { id: run.id });
+  const r = await server.ok(`query($id: ID!) { logs(flowRunId: $id, first: 200) { edges { node { level name message } } } }`, { id: run.id });
   return r.logs.edges.map((e: { node: { level: number; name: string; message: string } }) => e.node);
 }
 

@@ -22,7 +22,7 @@ const children = new Set<ChildProcess>();
 beforeAll(async () => {
   t = await createTestApp();
   url = (await t.app.start()).url;
-  client = new OrdoClient(url);
+  client = new OrdoClient(url, { apiKey: t.adminKey });
   tmp = await mkdtemp(path.join(os.tmpdir(), "ordo-executor-"));
   // the block's folder holds copies: the executor must find the code through the block, not the repo
   await cp(fixtures, path.join(tmp, "store/flows"), { recursive: true });
@@ -50,7 +50,7 @@ function spawnExecutor(runId: string, args: string[] = []): { child: ChildProces
   const started = Date.now();
   const child = spawn(process.execPath, [path.join(root, "bin/ordo.mjs"), "flow-run", "execute", runId, ...args], {
     cwd: tmp,
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/root", ORDO_API_URL: url },
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/root", ORDO_API_URL: url, ORDO_HOME: t.home },
     stdio: ["ignore", "pipe", "pipe"],
   });
   children.add(child);
@@ -92,7 +92,7 @@ async function inspect(runId: string): Promise<{ run: RunView; logs: Array<{ lev
   const r = await t.ok(
     `query($id: ID!) {
       flowRun(id: $id) { stateType stateName runCount state { message data } states { type name } }
-      logs(flowRunId: $id, first: 500) { edges { node { level name message } } }
+      logs(flowRunId: $id, first: 200) { edges { node { level name message } } }
     }`,
     { id: runId },
   );
@@ -318,7 +318,7 @@ describe("serve()", () => {
     // as a user runs a script that serves: `node --import tsx served.ts` in their project (here, the repo)
     const server = spawn(process.execPath, ["--import", "tsx", path.join(fixtures, "served.ts")], {
       cwd: root,
-      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/root", ORDO_API_URL: url },
+      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/root", ORDO_API_URL: url, ORDO_HOME: t.home },
       stdio: ["ignore", "pipe", "pipe"],
     });
     children.add(server);

@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { adminHeaders } from "../harness/server-homes.js";
 import { startServer, waitForUrl } from "../harness/server-process.js";
 import { freshDatabaseUrl } from "../harness/test-database.js";
 
@@ -71,7 +72,7 @@ describe("ORDO_PLUGINS at boot", () => {
     try {
       const url = await waitForUrl(server);
       const gql = async (query: string, variables?: Record<string, unknown>) => {
-        const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query, variables }) });
+        const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...adminHeaders(home) }, body: JSON.stringify({ query, variables }) });
         return (await res.json()) as { data?: any; errors?: unknown[] };
       };
       const types = await gql(`{ blockTypes { slug plugin latestSchema { version secretFields } } }`);

@@ -20,7 +20,7 @@ let client: OrdoClient;
 beforeAll(async () => {
   t = await createTestApp();
   url = (await t.app.start()).url;
-  client = new OrdoClient(url);
+  client = new OrdoClient(url, { apiKey: t.adminKey });
 });
 afterAll(async () => {
   await client.close();
@@ -91,7 +91,7 @@ describe("round trip over a real server", () => {
     const controller = new AbortController();
     const res = await fetch(url, {
       method: "POST",
-      headers: { "content-type": "application/json", accept: "text/event-stream" },
+      headers: { "content-type": "application/json", accept: "text/event-stream", authorization: `Bearer ${t.adminKey}` },
       body: JSON.stringify({
         query: `subscription($d: ID) { flowRunStateChanged(deploymentId: $d, stateTypes: [RUNNING]) { state { type } flowRun { name } } }`,
         variables: { d: deployment.id },

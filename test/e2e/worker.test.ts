@@ -6,6 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { processAlive } from "../../plugins/process/process-group.js";
+import { sameKeyAs } from "../harness/same-key.js";
 import { createTestApp, type TestApp } from "../harness/test-app.js";
 import { eventually, killGroup, WorkerProcess } from "../harness/worker-process.js";
 
@@ -201,7 +202,7 @@ describe("ordo worker start", () => {
     await reaches(before.id, ["RUNNING"]);
     await t.close();
     await worker.waitForLine(/server unreachable/);
-    t = await createTestApp({ databaseUrl: t.databaseUrl, port });
+    t = await createTestApp({ databaseUrl: t.databaseUrl, port, ...sameKeyAs(t) });
     await t.app.start();
 
     const v = await reaches(before.id, ["COMPLETED"]);

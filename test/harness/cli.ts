@@ -1,6 +1,7 @@
 // Runs the real `ordo` binary (bin/ordo.mjs) as a child process against a server, as a user's
 // shell would, and hands back its exit code, stdout and stderr.
 import { spawn } from "node:child_process";
+import { homeEnv } from "./server-homes.js";
 import { ORDO_BIN } from "./worker-process.js";
 
 export interface CliResult {
@@ -17,12 +18,12 @@ export interface CliOptions {
   timeoutMs?: number;
 }
 
-/** `ordo ...args` with ORDO_API_URL set to `apiUrl`; resolves when the process exits. */
+/** `ordo ...args` with ORDO_API_URL set to `apiUrl` (and the server's ORDO_HOME, for its key); resolves when the process exits. */
 export function ordo(apiUrl: string, args: string[], opts: CliOptions = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [ORDO_BIN, ...args], {
       cwd: opts.cwd,
-      env: { ...process.env, ORDO_API_URL: apiUrl, NO_COLOR: "1", ...opts.env },
+      env: { ...process.env, ORDO_API_URL: apiUrl, ...homeEnv(apiUrl), NO_COLOR: "1", ...opts.env },
       stdio: ["pipe", "pipe", "pipe"],
     });
     let stdout = "";

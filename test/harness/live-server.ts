@@ -6,6 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import { startServer, waitForUrl, type ServerProcess } from "./server-process.js";
 import type { GraphQLResponse } from "./test-app.js";
+import { adminHeaders, registerServerHome } from "./server-homes.js";
 import { freshDatabaseUrl } from "./test-database.js";
 import { killGroup } from "./worker-process.js";
 
@@ -15,6 +16,8 @@ export interface LiveServer {
   readonly url: string;
   readonly port: number;
   readonly databaseUrl: string;
+  /** its ORDO_HOME (the local admin key is in api-key there) */
+  readonly home: string;
   /** the current server process (a new one after restart()) */
   readonly process: ServerProcess;
   gql<T = any>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
@@ -36,8 +39,13 @@ export async function startLiveServer(env: Record<string, string> = {}): Promise
   let proc = startServer(base);
   let url = await ready(proc);
   const port = Number(new URL(url).port);
+  registerServerHome(url, home);
   const gql = async <T>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>> => {
-    const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query, variables }) });
+    const res = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...adminHeaders(home) },
+      body: JSON.stringify({ query, variables }),
+    });
     return (await res.json()) as GraphQLResponse<T>;
   };
   const alive = () => proc.child.exitCode === null && proc.child.signalCode === null;
@@ -47,6 +55,7 @@ export async function startLiveServer(env: Record<string, string> = {}): Promise
     },
     port,
     databaseUrl,
+    home,
     get process() {
       return proc;
     },

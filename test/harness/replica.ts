@@ -1,9 +1,16 @@
 // A second Ordo server in a child process on the same database (port 0), standing in for another
 // replica: SQLite transactions only serialize across processes, and two apps in one process would
 // block each other on better-sqlite3's synchronous lock. Commands go over stdin, one per line.
+// It shares the app's encryption key (ORDO_ENCRYPTION_KEY): a server with another key refuses
+// the database; its own temporary home keeps it away from ~/.ordo.
 import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { fileURLToPath } from "node:url";
-import type { GraphQLResponse } from "./test-app.js";
+import { sameKeyAs } from "./same-key.js";
+import { adminHeaders } from "./server-homes.js";
+import type { GraphQLResponse, TestApp } from "./test-app.js";
 
 export interface Replica {
   url: string;
@@ -16,7 +23,10 @@ export interface Replica {
   stop(): Promise<void>;
 }
 
-export async function startReplica(databaseUrl: string): Promise<Replica> {
+/** A replica of `of`: its database, its encryption key. */
+export async function startReplica(of: Pick<TestApp, "app" | "databaseUrl">): Promise<Replica> {
+  const home = mkdtempSync(path.join(os.tmpdir(), "ordo-replica-"));
+  const { encryptionKey } = sameKeyAs(of);
   const mod = (p: string) => JSON.stringify(new URL(`../../src/${p}`, import.meta.url).href);
   const script = `
     import "reflect-metadata";
@@ -24,7 +34,8 @@ export async function startReplica(databaseUrl: string): Promise<Replica> {
     const { buildApp } = await import(${mod("server/app.ts")});
     const { createLogger } = await import(${mod("server/logger.ts")});
     const { loadConfig } = await import(${mod("config.ts")});
-    const config = loadConfig({ ORDO_DATABASE_URL: process.env.REPLICA_DATABASE_URL, ORDO_PORT: "0", ORDO_LOG_LEVEL: "error",
+    const config = loadConfig({ ORDO_DATABASE_URL: process.env.REPLICA_DATABASE_URL, ORDO_HOME: process.env.REPLICA_HOME,
+      ORDO_ENCRYPTION_KEY: process.env.REPLICA_ENCRYPTION_KEY, ORDO_PORT: "0", ORDO_LOG_LEVEL: "error",
       ORDO_GRAPHIQL: "false", ORDO_MIGRATE: "false", ORDO_SERVICES: "false" });
     let pinned = null;
     const clock = { now: () => (pinned ? new Date(pinned) : new Date()) };
@@ -43,12 +54,13 @@ export async function startReplica(databaseUrl: string): Promise<Replica> {
   `;
   const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
     cwd: fileURLToPath(new URL("../..", import.meta.url)),
-    env: { ...process.env, REPLICA_DATABASE_URL: databaseUrl },
+    env: { ...process.env, REPLICA_DATABASE_URL: of.databaseUrl, REPLICA_HOME: home, REPLICA_ENCRYPTION_KEY: encryptionKey },
     stdio: ["pipe", "pipe", "pipe"],
   });
   let stderr = "";
   child.stderr.on("data", (d) => (stderr += d));
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  void exited.then(() => rmSync(home, { recursive: true, force: true }));
   const waiters: Array<{ prefix: string; resolve: (rest: string) => void }> = [];
   let buffer = "";
   child.stdout.on("data", (d) => {
@@ -72,7 +84,7 @@ export async function startReplica(databaseUrl: string): Promise<Replica> {
     async gql(query, variables) {
       const res = await fetch(url, {
         method: "POST",
-        headers: { "content-type": "application/json" },
+        headers: { "content-type": "application/json", ...adminHeaders(home) },
         body: JSON.stringify({ query, variables }),
       });
       return (await res.json()) as GraphQLResponse;

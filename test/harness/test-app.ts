@@ -8,6 +8,7 @@ import { loadConfig, type OrdoConfig } from "../../src/config.js";
 import { buildApp, type OrdoApp } from "../../src/server/app.js";
 import { createLogger } from "../../src/server/logger.js";
 import type { Clock } from "../../src/tokens.js";
+import { localAdminKey, registerServerHome } from "./server-homes.js";
 import { freshDatabaseUrl } from "./test-database.js";
 
 /**
@@ -40,8 +41,14 @@ export interface TestApp {
   app: OrdoApp;
   clock: TestClock;
   databaseUrl: string;
-  /** runs an operation in-process through yoga.fetch */
+  /** the app's ORDO_HOME, where it wrote its local admin key */
+  home: string;
+  /** the local admin key gql() and ok() send (undefined when auth is off) */
+  adminKey: string | undefined;
+  /** runs an operation in-process through yoga.fetch, as the local admin */
   gql<T = any>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
+  /** the same with the caller's own headers (another key, none, an Origin …) */
+  gqlWith<T = any>(headers: Record<string, string>, query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
   /** like gql, but fails the test when the response has errors */
   ok<T = any>(query: string, variables?: Record<string, unknown>): Promise<T>;
   close(): Promise<void>;
@@ -62,19 +69,32 @@ export async function createTestApp(overrides: Partial<OrdoConfig> = {}): Promis
     services: { ...base.services, enabled: false, ...overrides.services },
   };
   const app = await buildApp(config, { clock, logger: createLogger("error") });
-  const gql = async <T>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>> => {
+  const adminKey = config.auth ? localAdminKey(config.home) : undefined;
+  // spawned CLI commands and workers find the key through the server's home, as a user's would
+  const start = app.start.bind(app);
+  app.start = async () => {
+    const started = await start();
+    registerServerHome(started.url, config.home);
+    return started;
+  };
+  const gqlWith = async <T>(headers: Record<string, string>, query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>> => {
     const res = await app.yoga.fetch("http://ordo.test/graphql", {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers: { "content-type": "application/json", ...headers },
       body: JSON.stringify({ query, variables }),
     });
     return (await res.json()) as GraphQLResponse<T>;
   };
+  const gql = <T>(query: string, variables?: Record<string, unknown>) =>
+    gqlWith<T>(adminKey ? { authorization: `Bearer ${adminKey}` } : {}, query, variables);
   return {
     app,
     clock,
     databaseUrl,
+    home: config.home,
+    adminKey,
     gql,
+    gqlWith,
     async ok<T>(query: string, variables?: Record<string, unknown>) {
       const r = await gql<T>(query, variables);
       if (r.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(r.errors, null, 2)}`);
@@ -82,7 +102,7 @@ export async function createTestApp(overrides: Partial<OrdoConfig> = {}): Promis
     },
     async close() {
       await app.stop();
-      rmSync(home, { recursive: true, force: true });
+      rmSync(config.home, { recursive: true, force: true });
     },
   };
 }

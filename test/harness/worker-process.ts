@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { homeEnv } from "./server-homes.js";
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 export const ORDO_BIN = path.join(REPO, "bin/ordo.mjs");
@@ -13,10 +14,10 @@ export class WorkerProcess {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   private readonly child: ChildProcess;
 
-  constructor(apiUrl: string, args: string[]) {
+  constructor(apiUrl: string, args: string[], env: Record<string, string> = homeEnv(apiUrl)) {
     this.child = spawn(process.execPath, [ORDO_BIN, "worker", "start", ...args], {
       cwd: REPO,
-      env: { ...process.env, ORDO_API_URL: apiUrl },
+      env: { ...process.env, ORDO_API_URL: apiUrl, ...env },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let partial = "";

@@ -4,10 +4,13 @@
 // schema versions, and deployments referencing blocks.
 // Bad input (codes, fields, nothing written, no secret in errors): bad-input-blocks.test.ts.
 import { randomBytes } from "node:crypto";
+import { readFileSync, statSync } from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { BlockRegistry, defineBlockType, definePlugin, loadPlugins, schemaChecksum } from "../../src/blocks/index.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BlockRegistry, defineBlockType, definePlugin, encryptValue, loadPlugins, schemaChecksum } from "../../src/blocks/index.js";
 import { registerBlockTypes } from "../../src/domain/blocks/block-type-registration.js";
+import { CONFIG } from "../../src/tokens.js";
+import { sameKeyAs } from "../harness/same-key.js";
 import { createTestApp, type TestApp } from "../harness/test-app.js";
 
 const HELLO_DIR = path.resolve(import.meta.dirname, "../fixtures/plugins/ordo-plugin-hello");
@@ -494,11 +497,19 @@ describe("deployments reference blocks", () => {
 describe("the encryption key across boots", () => {
   const SECRET = "tok-Survives-Restart-7";
   let id: string;
+  let key: { encryptionKey: string };
 
-  it("a generated key is kept in the database: a second boot decrypts, and keeps one schema row per type", async () => {
+  it("a generated key is kept in secret.key, not the database: a boot with it decrypts, and keeps one schema row per type", async () => {
     const db = t.app.database.client;
-    const keyRow = await db.configuration.findUnique({ where: { key: "block-encryption-key" } });
-    expect(keyRow?.value).toMatch(/^[A-Za-z0-9+/]{43}=$/);
+    key = sameKeyAs(t);
+    // in the app's home, 0600; the database holds only a check that reveals nothing of it
+    const file = path.join(t.app.container.resolve(CONFIG).home, "secret.key");
+    expect(readFileSync(file, "utf8")).toBe(`${key.encryptionKey}\n`);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(await db.configuration.findUnique({ where: { key: "block-encryption-key" } })).toBeNull();
+    const rows = await db.configuration.findMany();
+    expect(rows.map((r) => r.key)).toContain("block-encryption-key-check");
+    expect(JSON.stringify(rows)).not.toContain(key.encryptionKey);
     id = (await create({ blockTypeSlug: "hello-greeting", name: "durable", data: { greeting: "Yo", apiToken: SECRET } })).id;
     const schemaRowsBefore = await db.blockSchema.count();
     const typeRowsBefore = await db.blockType.count();
@@ -506,40 +517,46 @@ describe("the encryption key across boots", () => {
     // two SQLite apps in one process would wait on each other's locks: one at a time
     const { databaseUrl } = t;
     await t.close();
-    t = await createTestApp({ databaseUrl, plugins: [HELLO] });
+    t = await createTestApp({ databaseUrl, plugins: [HELLO], ...key });
 
     expect((await reveal(id)).data).toEqual({ greeting: "Yo", apiToken: SECRET });
     expect((await t.ok(BY_ID, { id })).blockDocument.data.apiToken).toBe(MASK);
     const db2 = t.app.database.client;
-    expect((await db2.configuration.findUnique({ where: { key: "block-encryption-key" } }))?.value).toBe(keyRow!.value);
     expect(await db2.blockSchema.count()).toBe(schemaRowsBefore);
     expect(await db2.blockType.count()).toBe(typeRowsBefore);
   });
 
-  it("a wrong ORDO_ENCRYPTION_KEY does not reveal it, and the error names no secret", async () => {
+  it("a wrong ORDO_ENCRYPTION_KEY is refused at start, naming the variable and no secret", async () => {
     const { databaseUrl } = t;
     await t.close();
-    t = await createTestApp({ databaseUrl, plugins: [HELLO], encryptionKey: randomBytes(32).toString("base64") });
+    const wrong = randomBytes(32).toString("base64");
+    const refused = await createTestApp({ databaseUrl, plugins: [HELLO], encryptionKey: wrong }).then(
+      () => null,
+      (e: Error) => e,
+    );
+    expect(refused?.message).toMatch(/^Block secrets: ORDO_ENCRYPTION_KEY is not the key this database's secrets were encrypted with/);
+    expect(refused?.message).not.toContain(SECRET);
+    expect(refused?.message).not.toContain(wrong);
+    t = await createTestApp({ databaseUrl, plugins: [HELLO], ...key });
+    expect((await reveal(id)).data.apiToken).toBe(SECRET);
+  });
+
+  it("a stored secret that does not decrypt is a CONFLICT naming the field, on reveal and on update, and nothing is written", async () => {
+    // what a value encrypted under another key (or altered in the database) looks like to the server
+    const stored = await rawData(id);
+    await t.app.database.client.blockDocument.update({
+      where: { id },
+      data: { data: { ...stored.data, apiToken: encryptValue(SECRET, randomBytes(32)) } },
+    });
     const before = await rawData(id);
 
-    // the server logs the decryption failure as internal: keep it out of the test output, check it too
-    const logged: string[] = [];
-    const stderr = vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
-      logged.push(String(chunk));
-      return true;
-    });
-    let revealed, updated;
-    try {
-      revealed = await t.gql(BY_ID, { id, reveal: true });
-      updated = await t.gql(UPDATE, { id, data: { greeting: "Changed", apiToken: MASK } });
-    } finally {
-      stderr.mockRestore();
-    }
+    const revealed = await t.gql(BY_ID, { id, reveal: true });
+    const updated = await t.gql(UPDATE, { id, data: { greeting: "Changed", apiToken: MASK } });
     for (const res of [revealed, updated]) {
-      expect(res.errors?.length, JSON.stringify(res)).toBeGreaterThanOrEqual(1);
+      expect(res.errors?.[0]?.extensions, JSON.stringify(res)).toMatchObject({ code: "CONFLICT", field: "data.apiToken" });
+      expect(res.errors![0]!.message).toContain("ORDO_ENCRYPTION_KEY");
       expect(JSON.stringify(res)).not.toContain(SECRET);
     }
-    expect(logged.join("")).not.toContain(SECRET);
     // nothing written by the failed update
     expect(await rawData(id)).toEqual(before);
     // masked reads still work: they need no key

@@ -41,8 +41,8 @@ function claim(flowRunId: string): Promise<GraphQLResponse> {
 }
 
 /** A second server process on the same database; claims do not depend on time. */
-async function startClaimingReplica(databaseUrl: string): Promise<{ claim(id: string): Promise<GraphQLResponse>; stop(): Promise<void> }> {
-  const replica = await startReplica(databaseUrl);
+async function startClaimingReplica(of: TestApp): Promise<{ claim(id: string): Promise<GraphQLResponse>; stop(): Promise<void> }> {
+  const replica = await startReplica(of);
   return {
     claim: (flowRunId) => replica.gql(CLAIM, { input: { flowRunId, state: { type: "PENDING" } } }),
     stop: () => replica.stop(),
@@ -84,7 +84,7 @@ describe("concurrent claims", () => {
   it(`lets exactly one claim win when a second server process on the same database races, for ${RUNS} runs`, async () => {
     // Another process has its own connection, so the two transactions really contend in the
     // database (in one process the SQLite adapter's mutex would serialise them anyway).
-    const replica = await startClaimingReplica(t.databaseUrl);
+    const replica = await startClaimingReplica(t);
     try {
       const ids = await newRuns(RUNS);
       for (const id of ids) {

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FlowRunStateChangedDocument, type FlowRunStateChangedSubscription } from "../../src/client/generated/graphql.js";
 import { OrdoClient } from "../../src/client/ordo-client.js";
 import { collect } from "../harness/streams.js";
+import { sameKeyAs } from "../harness/same-key.js";
 import { createTestApp, type TestApp } from "../harness/test-app.js";
 
 const redisUrl = process.env.ORDO_TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
@@ -13,8 +14,8 @@ let clientOfA: OrdoClient;
 
 beforeAll(async () => {
   a = await createTestApp({ redisUrl });
-  b = await createTestApp({ redisUrl, databaseUrl: a.databaseUrl });
-  clientOfA = new OrdoClient((await a.app.start()).url);
+  b = await createTestApp({ redisUrl, databaseUrl: a.databaseUrl, ...sameKeyAs(a) });
+  clientOfA = new OrdoClient((await a.app.start()).url, { apiKey: a.adminKey });
 });
 afterAll(async () => {
   await clientOfA.close();

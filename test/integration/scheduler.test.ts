@@ -97,7 +97,7 @@ describe("idempotence", () => {
     await pass();
     expect((await runsOf(id)).map((r) => r.id)).toEqual(before);
     // a "restart": a second server process on the same database schedules again
-    const replica = await startReplica(t.databaseUrl);
+    const replica = await startReplica(t);
     try {
       expect((await replica.schedule(t.clock.now())).runsInserted).toBe(0);
     } finally {
@@ -109,7 +109,7 @@ describe("idempotence", () => {
   it("never duplicates a run when two schedulers run at the same time", async () => {
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) ids.push(await apply({ name: `race${++seq}`, schedules: [{ schedule: { cron: { cron: "* * * * *" } } }] }));
-    const replica = await startReplica(t.databaseUrl);
+    const replica = await startReplica(t);
     try {
       const [a, b] = await Promise.all([pass(), replica.schedule(t.clock.now())]);
       const counts = await Promise.all(ids.map(async (id) => (await runsOf(id)).length));

@@ -10,6 +10,7 @@ import {
   maskSecretFields,
   MaskedSecretWithoutValueError,
   mergeMaskedSecrets,
+  SecretDecryptionError,
   SLUG_PATTERN,
   type BlockRegistry,
   type Capability,
@@ -71,7 +72,7 @@ export class BlockDocumentService {
     if (!doc) throw new NotFoundError(`No block document with id ${id}`, "id");
     const type = this.blockType(doc.blockType.slug, "id");
     if (!isPlainObject(data)) throw new BadUserInputError("data must be a JSON object", "data");
-    const stored = decryptSecretFields(doc.data, asStringArray(doc.blockSchema.secretFields), this.key) as JsonObject;
+    const stored = this.decrypt(doc.data, asStringArray(doc.blockSchema.secretFields)) as JsonObject;
     const incoming = merge ? { ...stored, ...data } : data;
     // validated (and re-encrypted) against the type's current schema: an update upgrades the document
     const next = this.checkData(type.slug, incoming, stored, type.secretFields, "data");
@@ -111,7 +112,25 @@ export class BlockDocumentService {
   /** Stored data as a response shows it: secrets masked, or decrypted when revealed. */
   present(data: unknown, secretFields: unknown, reveal: boolean): unknown {
     const paths = asStringArray(secretFields);
-    return reveal ? decryptSecretFields(data, paths, this.key) : maskSecretFields(data, paths);
+    return reveal ? this.decrypt(data, paths) : maskSecretFields(data, paths);
+  }
+
+  /**
+   * Stored secrets in clear. One that does not decrypt (another key than the one it was stored
+   * with, or an altered value; the key check at start makes the first unlikely) is a CONFLICT
+   * naming the field, not an internal error: the stored state and the server's key disagree.
+   */
+  private decrypt(data: unknown, paths: readonly string[]): unknown {
+    try {
+      return decryptSecretFields(data, paths, this.key);
+    } catch (e) {
+      if (!(e instanceof SecretDecryptionError)) throw e;
+      throw new ConflictError(
+        `The stored secret data.${e.path} cannot be decrypted with this server's encryption key (ORDO_ENCRYPTION_KEY, or secret.key in ORDO_HOME): ` +
+          "it was encrypted with another key, or altered in the database",
+        `data.${e.path}`,
+      );
+    }
   }
 
   /** Block type slugs registered by the loaded plugins, optionally only those with a capability. */

@@ -1,5 +1,6 @@
 // Blocks: types registered by plugins, their schemas, and block documents (secrets masked unless
 // the query asks includeSecrets), with their queries and mutations.
+import { ForbiddenError } from "../../domain/errors.js";
 import { builder } from "../builder.js";
 import { stringList } from "./json-fields.js";
 
@@ -76,6 +77,7 @@ const CreateBlockDocumentInput = builder.inputType("CreateBlockDocumentInput", {
 
 builder.queryFields((t) => ({
   blockTypes: t.prismaField({
+    authScopes: { read: true },
     type: ["BlockType"],
     description: "block types of the loaded plugins, optionally only those with a capability (read-path, put-directory, run-infrastructure, …)",
     args: { capability: t.arg.string() },
@@ -83,6 +85,7 @@ builder.queryFields((t) => ({
       ctx.db.blockType.findMany({ ...query, where: { slug: { in: ctx.services.blocks.slugs(args.capability) } }, orderBy: { slug: "asc" } }),
   }),
   blockType: t.prismaField({
+    authScopes: { read: true },
     type: "BlockType",
     nullable: true,
     args: { slug: t.arg.string({ required: true }) },
@@ -90,6 +93,7 @@ builder.queryFields((t) => ({
   }),
   blockDocuments: t.prismaConnection(
     {
+      authScopes: { read: true },
       type: "BlockDocument",
       cursor: "id",
       args: { blockTypeSlug: t.arg.string(), includeAnonymous: t.arg.boolean({ description: "default false" }) },
@@ -100,6 +104,7 @@ builder.queryFields((t) => ({
     BlockDocumentConnection,
   ),
   blockDocument: t.prismaField({
+    authScopes: { read: true },
     type: "BlockDocument",
     nullable: true,
     description: "by id, or by slug blockTypeSlug/name",
@@ -113,7 +118,16 @@ builder.queryFields((t) => ({
         : type && name && rest.length === 0
           ? await ctx.db.blockDocument.findFirst({ ...select, where: { name, blockType: { slug: type } } })
           : null;
-      if (doc && args.includeSecrets) revealed.add(doc);
+      if (doc && args.includeSecrets) {
+        const id = (doc as { id?: string }).id ?? args.id ?? (await ctx.db.blockDocument.findFirst({ where: { name, blockType: { slug: type } }, select: { id: true } }))!.id;
+        if (!(await ctx.access.mayRevealSecrets(ctx.principal, { id, slug: args.slug ?? null }))) {
+          throw new ForbiddenError(
+            `includeSecrets needs the "admin" scope (or "worker" for a block a running flow run needs); the API key "${ctx.principal.name}" has: ${ctx.principal.scopes.join(", ")}`,
+            "includeSecrets",
+          );
+        }
+        revealed.add(doc);
+      }
       return doc;
     },
   }),
@@ -128,6 +142,7 @@ function blockDocumentWhere(args: { blockTypeSlug?: string | null; includeAnonym
 
 builder.mutationFields((t) => ({
   createBlockDocument: t.prismaField({
+    authScopes: { write: true },
     type: "BlockDocument",
     args: { input: t.arg({ type: CreateBlockDocumentInput, required: true }) },
     resolve: async (query, _root, args, ctx) => {
@@ -136,6 +151,7 @@ builder.mutationFields((t) => ({
     },
   }),
   updateBlockDocument: t.prismaField({
+    authScopes: { write: true },
     type: "BlockDocument",
     description: "merge: shallow merge into existing data; masked secret values keep the stored secret",
     args: { id: t.arg.id({ required: true }), data: t.arg({ type: "JSON", required: true }), merge: t.arg.boolean() },
@@ -145,6 +161,7 @@ builder.mutationFields((t) => ({
     },
   }),
   deleteBlockDocument: t.boolean({
+    authScopes: { write: true },
     description: "false when there was no such document; CONFLICT while a deployment uses it",
     args: { id: t.arg.id({ required: true }) },
     resolve: (_root, args, ctx) => ctx.services.blocks.delete(args.id),

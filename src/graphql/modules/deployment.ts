@@ -124,6 +124,7 @@ const ApplyDeploymentPayload = builder.objectRef<{ id: string; created: boolean 
 builder.queryFields((t) => ({
   deployments: t.prismaConnection(
     {
+      authScopes: { read: true },
       type: "Deployment",
       cursor: "id",
       args: { filter: t.arg({ type: DeploymentFilter }) },
@@ -134,6 +135,7 @@ builder.queryFields((t) => ({
     DeploymentConnection,
   ),
   deployment: t.prismaField({
+    authScopes: { read: true },
     type: "Deployment",
     nullable: true,
     description: "by id, or by slug flowName/deploymentName",
@@ -149,17 +151,20 @@ builder.queryFields((t) => ({
 
 builder.mutationFields((t) => ({
   applyDeployment: t.field({
+    authScopes: { write: true },
     type: ApplyDeploymentPayload,
     description: "upsert by (flowName, name); creates the flow and named work pool/queue if missing",
     args: { input: t.arg({ type: DeploymentInput, required: true }) },
     resolve: (_root, args, ctx) => ctx.services.deployments.apply(args.input),
   }),
   deleteDeployment: t.boolean({
+    authScopes: { write: true },
     description: "false when there was no such deployment; its scheduled runs are deleted, other runs stay",
     args: { id: t.arg.id({ required: true }) },
     resolve: (_root, args, ctx) => ctx.services.deployments.delete(args.id),
   }),
   pauseDeployment: t.prismaField({
+    authScopes: { write: true },
     type: "Deployment",
     description: "pausing deletes its future auto-scheduled runs that never ran",
     args: { id: t.arg.id({ required: true }) },
@@ -169,6 +174,7 @@ builder.mutationFields((t) => ({
     },
   }),
   resumeDeployment: t.prismaField({
+    authScopes: { write: true },
     type: "Deployment",
     args: { id: t.arg.id({ required: true }) },
     resolve: async (query, _root, args, ctx) => {

@@ -52,6 +52,7 @@ const OrchestrationResult = builder.objectRef<TransitionResult>("OrchestrationRe
 
 builder.mutationFields((t) => ({
   createFlowRun: t.prismaField({
+    authScopes: { run: true },
     type: "FlowRun",
     description: "a run from a deployment: parameters merged over the deployment's, validated when enforced, tags unioned",
     args: { input: t.arg({ type: CreateFlowRunInput, required: true }) },
@@ -61,6 +62,7 @@ builder.mutationFields((t) => ({
     },
   }),
   setFlowRunInfrastructure: t.prismaField({
+    authScopes: { worker: true },
     type: "FlowRun",
     description: "what runs the flow run (a pid, a container or job id): cancellation kills it",
     args: { flowRunId: t.arg.id({ required: true }), infrastructurePid: t.arg.string({ required: true }) },
@@ -70,6 +72,7 @@ builder.mutationFields((t) => ({
     },
   }),
   flowRunHeartbeat: t.prismaField({
+    authScopes: { worker: true },
     type: "FlowRun",
     description:
       "the worker or executor running it is alive: renews the run's lease while PENDING, RUNNING or CANCELLING (a run silent past the lease becomes CRASHED); read stateType to learn of a cancellation",
@@ -80,6 +83,8 @@ builder.mutationFields((t) => ({
     },
   }),
   setFlowRunState: t.field({
+    // cancelling is what `run` keys may do to runs; forcing past the rules is an admin's repair tool
+    authScopes: (_root, args) => (args.input.force ? { admin: true } : args.input.state.type === "CANCELLING" ? { run: true } : { worker: true }),
     type: OrchestrationResult,
     args: { input: t.arg({ type: SetFlowRunStateInput, required: true }) },
     resolve: (_root, { input }, ctx) => {

@@ -22,6 +22,7 @@ const FlowRunStateEvent = builder.objectRef<FlowRunStateChangedEvent>("FlowRunSt
 
 builder.subscriptionFields((t) => ({
   flowRunStateChanged: t.field({
+    authScopes: { read: true },
     type: FlowRunStateEvent,
     description: "every accepted state change of runs matching the filter (all runs when no argument)",
     args: {

@@ -77,6 +77,7 @@ export const FlowRunFilter = builder.inputType("FlowRunFilter", {
 builder.queryFields((t) => ({
   flowRuns: t.prismaConnection(
     {
+      authScopes: { read: true },
       type: "FlowRun",
       cursor: "id",
       description: "newest expected start first",
@@ -88,6 +89,7 @@ builder.queryFields((t) => ({
     FlowRunConnection,
   ),
   flowRun: t.prismaField({
+    authScopes: { read: true },
     type: "FlowRun",
     nullable: true,
     args: { id: t.arg.id({ required: true }) },

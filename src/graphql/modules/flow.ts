@@ -19,6 +19,7 @@ export const FlowConnection = builder.connectionObject({ type: Flow, name: "Flow
 builder.queryFields((t) => ({
   flows: t.prismaConnection(
     {
+      authScopes: { read: true },
       type: "Flow",
       cursor: "id",
       totalCount: (_parent, _args, ctx) => ctx.db.flow.count(),
@@ -27,6 +28,7 @@ builder.queryFields((t) => ({
     FlowConnection,
   ),
   flow: t.prismaField({
+    authScopes: { read: true },
     type: "Flow",
     nullable: true,
     description: "by id or by name (give one)",

@@ -29,6 +29,7 @@ const LogInput = builder.inputType("LogInput", {
 builder.queryFields((t) => ({
   logs: t.prismaConnection(
     {
+      authScopes: { read: true },
       type: "Log",
       cursor: "id",
       description: "oldest first",
@@ -43,6 +44,7 @@ builder.queryFields((t) => ({
 
 builder.mutationFields((t) => ({
   createLogs: t.int({
+    authScopes: { worker: true },
     description: "stores a batch (at most 1,000) of log lines; returns how many",
     args: { logs: t.arg({ type: [LogInput], required: true }) },
     resolve: (_root, args, ctx) => ctx.services.logs.create(args.logs),
@@ -51,6 +53,7 @@ builder.mutationFields((t) => ({
 
 builder.subscriptionFields((t) => ({
   flowRunLogs: t.prismaField({
+    authScopes: { read: true },
     type: "Log",
     args: { flowRunId: t.arg.id({ required: true }) },
     subscribe: (_root, args, ctx) =>

@@ -84,6 +84,7 @@ export const DeploymentScheduleInput = builder.inputType("DeploymentScheduleInpu
 
 builder.queryFields((t) => ({
   previewSchedule: t.field({
+    authScopes: { read: true },
     type: ["DateTime"],
     description: "the next dates a schedule would run at (validated like applyDeployment's schedules), so a UI or CLI can show them first",
     args: {

@@ -56,6 +56,7 @@ const ClaimFlowRunsInput = builder.inputType("ClaimFlowRunsInput", {
 
 builder.mutationFields((t) => ({
   createWorkPool: t.prismaField({
+    authScopes: { write: true },
     type: "WorkPool",
     args: { input: t.arg({ type: WorkPoolInput, required: true }) },
     resolve: async (query, _root, args, ctx) => {
@@ -64,6 +65,7 @@ builder.mutationFields((t) => ({
     },
   }),
   updateWorkPool: t.prismaField({
+    authScopes: { write: true },
     type: "WorkPool",
     args: { name: t.arg.string({ required: true }), input: t.arg({ type: WorkPoolUpdateInput, required: true }) },
     resolve: async (query, _root, args, ctx) => {
@@ -72,11 +74,13 @@ builder.mutationFields((t) => ({
     },
   }),
   deleteWorkPool: t.boolean({
+    authScopes: { write: true },
     description: "false when there was no such pool; its deployments and runs stay, without a queue",
     args: { name: t.arg.string({ required: true }) },
     resolve: (_root, args, ctx) => ctx.services.workPools.deletePool(args.name),
   }),
   createWorkQueue: t.prismaField({
+    authScopes: { write: true },
     type: "WorkQueue",
     args: { input: t.arg({ type: WorkQueueInput, required: true }) },
     resolve: async (query, _root, args, ctx) => {
@@ -85,6 +89,7 @@ builder.mutationFields((t) => ({
     },
   }),
   updateWorkQueue: t.prismaField({
+    authScopes: { write: true },
     type: "WorkQueue",
     args: { id: t.arg.id({ required: true }), input: t.arg({ type: WorkQueueUpdateInput, required: true }) },
     resolve: async (query, _root, args, ctx) => {
@@ -93,6 +98,7 @@ builder.mutationFields((t) => ({
     },
   }),
   workerHeartbeat: t.prismaField({
+    authScopes: { worker: true },
     type: "Worker",
     args: {
       workPoolName: t.arg.string({ required: true }),
@@ -105,6 +111,7 @@ builder.mutationFields((t) => ({
     },
   }),
   claimFlowRuns: t.prismaField({
+    authScopes: { worker: true },
     type: ["FlowRun"],
     description: "atomically moves up to limit due SCHEDULED runs to PENDING for this worker; a run is never returned twice",
     args: { input: t.arg({ type: ClaimFlowRunsInput, required: true }) },

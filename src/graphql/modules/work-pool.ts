@@ -72,10 +72,12 @@ builder.prismaObject("Worker", {
 
 builder.queryFields((t) => ({
   workPools: t.prismaField({
+    authScopes: { read: true },
     type: ["WorkPool"],
     resolve: (query, _root, _args, ctx) => ctx.db.workPool.findMany({ ...query, orderBy: { name: "asc" } }),
   }),
   workPool: t.prismaField({
+    authScopes: { read: true },
     type: "WorkPool",
     nullable: true,
     args: { name: t.arg.string({ required: true }) },
