@@ -12,6 +12,8 @@ export interface OrdoConfig {
   port: number;
   /** only when several server replicas share subscriptions */
   redisUrl: string | null;
+  /** Redis channel prefix; default derived from the database's identity */
+  redisPrefix: string | null;
   logLevel: "debug" | "info" | "warn" | "error";
   graphiql: boolean;
   /** apply pending migrations at start */
@@ -72,6 +74,7 @@ const ENV_SCHEMA = {
     ORDO_HOST: { type: "string", minLength: 1 },
     ORDO_PORT: { type: "string", pattern: "^[0-9]{1,5}$" },
     ORDO_REDIS_URL: { type: "string", pattern: "^rediss?://.+" },
+    ORDO_REDIS_PREFIX: { type: "string", pattern: "^[A-Za-z0-9._:-]{1,100}$" },
     ORDO_LOG_LEVEL: { enum: ["debug", "info", "warn", "error"] },
     ORDO_GRAPHIQL: { enum: ["true", "false", "1", "0"] },
     ORDO_MIGRATE: { enum: ["true", "false", "1", "0"] },
@@ -132,6 +135,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): OrdoConfig {
     host: vars.ORDO_HOST ?? "127.0.0.1",
     port,
     redisUrl: vars.ORDO_REDIS_URL ?? null,
+    redisPrefix: vars.ORDO_REDIS_PREFIX ?? null,
     logLevel: (vars.ORDO_LOG_LEVEL as OrdoConfig["logLevel"]) ?? "info",
     graphiql: flag(vars.ORDO_GRAPHIQL, true),
     migrate: flag(vars.ORDO_MIGRATE, true),

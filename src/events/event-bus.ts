@@ -1,20 +1,32 @@
 // Publishes domain events to subscribers: in memory for one server, or through Redis pub/sub when
 // several replicas must see each other's events (graphql-yoga's Redis event target).
 import { createPubSub, type PubSub } from "graphql-yoga";
-import { createRedisEventTarget } from "@graphql-yoga/redis-event-target";
 import { Redis } from "ioredis";
+import { createNamespacedRedisTarget } from "./redis-event-target.js";
 import type { Topics } from "./topics.js";
 
 export type EventBus = PubSub<Topics> & { close(): Promise<void> };
 
-export function createEventBus(redisUrl: string | null): EventBus {
-  if (!redisUrl) {
+export interface RedisBusOptions {
+  url: string;
+  /** channel prefix: servers with different prefixes never see each other's events */
+  prefix: string;
+  warn(message: string): void;
+}
+
+export function createEventBus(redis: RedisBusOptions | null): EventBus {
+  if (!redis) {
     return Object.assign(createPubSub<Topics>(), { close: async () => {} });
   }
-  const publishClient = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 });
-  const subscribeClient = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 });
+  const publishClient = new Redis(redis.url, { lazyConnect: false, maxRetriesPerRequest: 3 });
+  const subscribeClient = new Redis(redis.url, { lazyConnect: false, maxRetriesPerRequest: 3 });
   const pubsub = createPubSub<Topics>({
-    eventTarget: createRedisEventTarget({ publishClient, subscribeClient }),
+    eventTarget: createNamespacedRedisTarget({
+      publishClient,
+      subscribeClient,
+      prefix: redis.prefix,
+      onMalformed: (channel, reason) => redis.warn(`dropped a malformed event on Redis channel ${channel} (${reason})`),
+    }) as never,
   });
   return Object.assign(pubsub, {
     close: async () => {

@@ -12,6 +12,7 @@ import { createContainer, resolveServices } from "../container.js";
 import { registerBlockTypes } from "../domain/blocks/block-type-registration.js";
 import { resolveEncryptionKey } from "../domain/blocks/encryption-key.js";
 import { migrateDatabase } from "../db/migrate.js";
+import { databaseInstanceId } from "../db/instance-id.js";
 import { createDatabase, type Database } from "../db/prisma-client.js";
 import { createEventBus, type EventBus } from "../events/event-bus.js";
 import { startBackgroundServices, type BackgroundServices } from "../services/background-services.js";
@@ -53,7 +54,16 @@ export async function buildApp(config: OrdoConfig, overrides: { clock?: Clock; l
     await database.client.$disconnect();
     throw e;
   });
-  const events = createEventBus(config.redisUrl);
+  const events = createEventBus(
+    config.redisUrl
+      ? {
+          url: config.redisUrl,
+          // replicas of one database share channels; servers of other databases never see them
+          prefix: config.redisPrefix ?? `ordo:${await databaseInstanceId(database)}:`,
+          warn: (message) => logger.warn(message),
+        }
+      : null,
+  );
   const container = createContainer({ config, database, events, registry, encryptionKey, logger, clock: overrides.clock });
   const services = resolveServices(container);
   const apiKeys = container.resolve(ApiKeyService);

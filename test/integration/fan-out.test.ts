@@ -1,5 +1,7 @@
 // Subscriptions across server replicas: two apps on one database share events through real
-// Redis (ORDO_REDIS_URL), so a client of replica A sees a run changed through replica B.
+// Redis (ORDO_REDIS_URL), so a client of replica A sees a run changed through replica B; a server
+// of another database on the same Redis sees none of them, and malformed messages are dropped.
+import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FlowRunStateChangedDocument, type FlowRunStateChangedSubscription } from "../../src/client/generated/graphql.js";
 import { OrdoClient } from "../../src/client/ordo-client.js";
@@ -40,4 +42,41 @@ describe("fan-out through Redis", () => {
     events.stop();
   });
 
+
+  it("keeps a server of another database on the same Redis deaf to these events, and drops malformed messages", async () => {
+    const other = await createTestApp({ redisUrl });
+    const otherClient = new OrdoClient((await other.app.start()).url, { apiKey: other.adminKey });
+    const raw = new Redis(redisUrl);
+    try {
+      const foreign = collect<FlowRunStateChangedSubscription>(otherClient.subscribe(FlowRunStateChangedDocument, {}));
+      const mine = collect<FlowRunStateChangedSubscription>(clientOfA.subscribe(FlowRunStateChangedDocument, {}));
+      const d = await b.ok(`mutation { applyDeployment(input: { flowName: "fan", name: "deaf" }) { deployment { id } } }`);
+      const id = d.applyDeployment.deployment.id as string;
+      // garbage on this database's own channel (and on the bare topic name) reaches no subscriber
+      const channels = (await raw.pubsub("CHANNELS", "*flow-run.state-changed*")) as string[];
+      expect(channels.length).toBeGreaterThan(0);
+      for (const channel of [...channels, "flow-run.state-changed"]) {
+        await raw.publish(channel, "not json");
+        await raw.publish(channel, JSON.stringify({ flowRunId: 42 }));
+      }
+      const created: string[] = [];
+      await mine.waitUntil(async () => {
+        created.push((await b.ok(`mutation($id: ID!) { createFlowRun(input: { deploymentId: $id }) { id } }`, { id })).createFlowRun.id);
+      }, (all) => all.some((e) => e.flowRunStateChanged.flowRun.id === created.at(-1)));
+      // the other server's own change arrives to its subscriber: it is listening, just not to us
+      await other.ok(`mutation { applyDeployment(input: { flowName: "other", name: "d" }) { created } }`);
+      const theirs: string[] = [];
+      const seen = await foreign.waitUntil(async () => {
+        theirs.push((await other.ok(`mutation { createFlowRun(input: { deploymentSlug: "other/d" }) { id } }`)).createFlowRun.id);
+      }, (all) => all.length > 0);
+      expect(seen.every((e) => theirs.includes(e.flowRunStateChanged.flowRun.id))).toBe(true);
+      expect(mine.items.every((e) => created.includes(e.flowRunStateChanged.flowRun.id))).toBe(true);
+      foreign.stop();
+      mine.stop();
+    } finally {
+      raw.disconnect();
+      await otherClient.close();
+      await other.close();
+    }
+  });
 });
