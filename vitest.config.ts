@@ -1,18 +1,36 @@
 // Test runner: unit tests beside the code (src/, plugins/), integration and e2e tests in test/.
-// globalSetup migrates one database per run (SQLite file, or ORDO_TEST_DATABASE_URL for PostgreSQL).
+// The `sqlite` project runs everything on SQLite files. With ORDO_TEST_DATABASE_URL set, a
+// `postgresql` project runs the suites that reach the database (integration, e2e) again on that
+// server IN THE SAME RUN: one scheduler keeps both cores busy to the end, instead of two passes
+// each ending on one long file. globalSetup migrates one template database per project.
 import { defineConfig } from "vitest/config";
+
+const shared = {
+  environment: "node" as const,
+  setupFiles: ["reflect-metadata"],
+  globalSetup: ["test/harness/global-setup.ts"],
+  testTimeout: 30_000,
+  hookTimeout: 60_000,
+};
+
+/**
+ * e2e files whose behaviour does not depend on the database: plugin loading at boot, the
+ * executor process (it reaches the database only through API calls that the integration suites
+ * cover on PostgreSQL), and the query limits (refused before any resolver runs).
+ */
+const DATABASE_AGNOSTIC_E2E = ["test/e2e/plugin-boot.test.ts", "test/e2e/executor.test.ts", "test/e2e/query-limits.test.ts"];
 
 export default defineConfig({
   test: {
-    include: ["src/**/*.test.ts", "plugins/**/*.test.ts", "test/**/*.test.ts"],
-    environment: "node",
     pool: "forks",
     // most suites wait on real processes (servers, workers, flows): two files at once keep both
     // cores busy (vitest's default on a 2-core machine is one)
     maxWorkers: 2,
-    setupFiles: ["reflect-metadata"],
-    globalSetup: ["test/harness/global-setup.ts"],
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    projects: [
+      { test: { ...shared, name: "sqlite", include: ["src/**/*.test.ts", "plugins/**/*.test.ts", "test/**/*.test.ts"] } },
+      ...(process.env.ORDO_TEST_DATABASE_URL
+        ? [{ test: { ...shared, name: "postgresql", include: ["test/integration/**/*.test.ts", "test/e2e/**/*.test.ts"], exclude: DATABASE_AGNOSTIC_E2E } }]
+        : []),
+    ],
   },
 });

@@ -1,6 +1,6 @@
 // Migrates one template database per test run; each test file then copies it (SQLite: a file copy,
 // PostgreSQL: CREATE DATABASE … TEMPLATE), so files run in parallel without sharing rows.
-// ORDO_TEST_DATABASE_URL=postgresql://… selects PostgreSQL; otherwise SQLite files in a temp dir.
+// The `postgresql` project uses ORDO_TEST_DATABASE_URL=postgresql://…; `sqlite` uses files in a temp dir.
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -17,7 +17,8 @@ declare module "vitest" {
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const pgUrl = process.env.ORDO_TEST_DATABASE_URL;
+  // the postgresql project (vitest.config.ts) uses ORDO_TEST_DATABASE_URL; the sqlite one never does
+  const pgUrl = project.name === "postgresql" ? process.env.ORDO_TEST_DATABASE_URL : undefined;
   if (pgUrl) {
     const template = new URL(pgUrl);
     const name = `${template.pathname.slice(1) || "ordo_test"}__template`;
