@@ -295,3 +295,23 @@ describe("origins listed in ORDO_CORS_ORIGINS", () => {
     }
   });
 });
+
+describe("ORDO_AUTH=off", () => {
+  it("serves every request as admin without a key on loopback, and refuses to start on another address", async () => {
+    const open = await createTestApp({ auth: false });
+    try {
+      expect(open.adminKey).toBeUndefined();
+      const r = await open.gqlWith({}, `{ viewer { name scopes authEnabled } }`);
+      expect(r.data).toEqual({ viewer: { name: "(auth off)", scopes: ["ADMIN"], authEnabled: false } });
+      expect(await open.app.database.client.apiKey.count()).toBe(0);
+    } finally {
+      await open.close();
+    }
+    const exposed = await createTestApp({ auth: false, host: "0.0.0.0" });
+    try {
+      await expect(exposed.app.start()).rejects.toThrow(/ORDO_AUTH=off is refused when the server binds 0\.0\.0\.0/);
+    } finally {
+      await exposed.close();
+    }
+  });
+});
