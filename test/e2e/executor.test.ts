@@ -182,13 +182,15 @@ describe("retries and waiting", () => {
 
   it("waits for a run scheduled in the future (WAIT), then runs it", async () => {
     const deploymentId = await deploy("hello", "later", { entrypoint: "hello.ts:hello" });
-    const runId = await createRun(deploymentId, { parameters: { name: "later" }, scheduledStartTime: new Date(Date.now() + 2500).toISOString() });
+    // far enough ahead that a slow start on a loaded machine (the spawn alone can take 3 s) still
+    // reaches the server before the run is due, so the executor must wait
+    const runId = await createRun(deploymentId, { parameters: { name: "later" }, scheduledStartTime: new Date(Date.now() + 6000).toISOString() });
     const { code, ms } = await execute(runId);
     expect(code).toBe(0);
     const { run, logs } = await inspect(runId);
     expect(run.stateType).toBe("COMPLETED");
     expect(logs.some((l) => l.name === "ordo.executor" && l.message.startsWith("Waiting"))).toBe(true);
-    expect(ms).toBeGreaterThanOrEqual(1500);
+    expect(ms).toBeGreaterThanOrEqual(3000);
   });
 
   it("does nothing for a run that already finished (exit 0)", async () => {
