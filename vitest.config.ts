@@ -14,11 +14,17 @@ const shared = {
 };
 
 /**
- * e2e files whose behaviour does not depend on the database: plugin loading at boot, the
- * executor process (it reaches the database only through API calls that the integration suites
- * cover on PostgreSQL), and the query limits (refused before any resolver runs).
+ * e2e files run on SQLite only: plugin loading at boot; the executor and worker processes (they
+ * reach the database only through API calls — claims, leases, states — that the integration
+ * suites, crash recovery and the deployment lifecycle cover on PostgreSQL); the query limits
+ * (refused before any resolver runs).
  */
-const DATABASE_AGNOSTIC_E2E = ["test/e2e/plugin-boot.test.ts", "test/e2e/executor.test.ts", "test/e2e/query-limits.test.ts"];
+const DATABASE_AGNOSTIC_E2E = [
+  "test/e2e/plugin-boot.test.ts",
+  "test/e2e/executor.test.ts",
+  "test/e2e/worker.test.ts",
+  "test/e2e/query-limits.test.ts",
+];
 
 export default defineConfig({
   test: {

@@ -6,6 +6,9 @@ export { BLOCK_REGISTRY, blockTypesWithCapability, capabilityToken, registerBloc
 export { InvalidBlockConfigError, MissingBlockDependencyError, PluginLoadError, RegistryFrozenError, UnknownBlockTypeError } from "./errors.js";
 export { MANIFEST_FIELD, SLUG_PATTERN } from "./manifest.js";
 export { isSecretPath } from "./secret-paths.js";
+export { PULL_STEP_ALIASES, PULL_STEP_NAMES, pullStepName, shortStepName, STEP_PREFIXES, type PullStepName } from "./pull-step-names.js";
+// the JSON intake, for the layers that may not import validation/ themselves (worker, CLI)
+export { hasPrototypeSegment, isPrototypeKey, JSON_INTAKE_LIMITS, jsonIntakeProblem, mergeDeep, ownValue, setOwn, setPath, type JsonIntakeProblem } from "../validation/json-intake.js";
 export {
   decryptSecretFields,
   decryptValue,

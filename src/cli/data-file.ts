@@ -2,6 +2,7 @@
 // job template), with errors that name the file, and the line for YAML.
 import { readFile } from "node:fs/promises";
 import { CliError } from "./common/errors.js";
+import { checkJsonIntake } from "./common/json-intake.js";
 import { parseYaml } from "./common/yaml-file.js";
 
 export async function readDataFile(file: string): Promise<unknown> {
@@ -12,11 +13,14 @@ export async function readDataFile(file: string): Promise<unknown> {
     throw new CliError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message}`);
   }
   if (file.endsWith(".json")) {
+    let value: unknown;
     try {
-      return JSON.parse(text) as unknown;
+      value = JSON.parse(text) as unknown;
     } catch (e) {
       throw new CliError(`${file} is not valid JSON: ${(e as Error).message}`);
     }
+    checkJsonIntake(value, file);
+    return value;
   }
   // YAML (a JSON superset) for .yaml, .yml and anything else
   const docs = parseYaml(file, text);

@@ -1,10 +1,11 @@
 // The typed GraphQL client every Ordo process uses to talk to the server (CLI, worker, SDK,
 // tests): queries and mutations over HTTP, subscriptions over graphql-ws.
 import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
-import { print } from "graphql";
+import { getOperationAST, print } from "graphql";
 import { createClient, type Client } from "graphql-ws";
 import WebSocket from "ws";
 import { resolveApiKey } from "./api-key.js";
+import { backoffWithJitterMs, isBrokenConnection, isServiceUnavailable } from "./retry.js";
 
 /** A GraphQL error answered by the server, with its code and the field it names. */
 export class OrdoApiError extends Error {
@@ -24,20 +25,55 @@ interface Response<T> {
   errors?: Array<{ message: string; extensions?: { code?: string; field?: string; errors?: Array<{ path: string; message: string }> } }>;
 }
 
+/** The GraphQL response; a proxy's or load balancer's page instead (502, 503 without JSON) becomes an OrdoApiError. */
+async function readBody<R>(res: globalThis.Response, url: string): Promise<Response<R>> {
+  const text = await res.text();
+  try {
+    return JSON.parse(text) as Response<R>;
+  } catch {
+    const code = res.status === 503 ? "SERVICE_UNAVAILABLE" : undefined;
+    throw new OrdoApiError(`HTTP ${res.status} from ${url} without a GraphQL response`, code, undefined);
+  }
+}
+
 export class OrdoClient {
   private ws: Client | null = null;
 
   /** the key sent with every request; read once, from ORDO_API_KEY or $ORDO_HOME/api-key unless given */
   readonly apiKey: string | null;
+  private readonly retryForMs: number;
 
+  /**
+   * `retryForMs`: how long request() itself retries an outage (SERVICE_UNAVAILABLE; for queries
+   * also a broken connection) with backoff and jitter before throwing the last error; 0 (default)
+   * for callers with retry loops of their own (worker, executor). A server that is not there at
+   * all (connection refused) is never waited for here.
+   */
   constructor(
     readonly url: string = process.env.ORDO_API_URL ?? "http://127.0.0.1:4200/graphql",
-    opts: { apiKey?: string | null } = {},
+    opts: { apiKey?: string | null; retryForMs?: number } = {},
   ) {
     this.apiKey = opts.apiKey !== undefined ? opts.apiKey : resolveApiKey();
+    this.retryForMs = opts.retryForMs ?? 0;
   }
 
   async request<R, V extends Record<string, unknown>>(document: TypedDocumentNode<R, V>, variables: V): Promise<R> {
+    const deadline = Date.now() + this.retryForMs;
+    // a mutation whose connection broke may have been applied: only its SERVICE_UNAVAILABLE (nothing written) is retried
+    const query = getOperationAST(document)?.operation === "query";
+    for (let failures = 1; ; failures++) {
+      try {
+        return await this.requestOnce(document, variables);
+      } catch (e) {
+        const retryable = isServiceUnavailable(e) || (query && isBrokenConnection(e));
+        const wait = backoffWithJitterMs(failures, 500, 8000);
+        if (!retryable || Date.now() + wait > deadline) throw e;
+        await new Promise((resolve) => setTimeout(resolve, wait));
+      }
+    }
+  }
+
+  private async requestOnce<R, V extends Record<string, unknown>>(document: TypedDocumentNode<R, V>, variables: V): Promise<R> {
     const res = await fetch(this.url, {
       method: "POST",
       headers: {
@@ -47,7 +83,7 @@ export class OrdoClient {
       },
       body: JSON.stringify({ query: print(document), variables }),
     });
-    const body = (await res.json()) as Response<R>;
+    const body = await readBody<R>(res, this.url);
     const first = body.errors?.[0];
     if (first) throw new OrdoApiError(first.message, first.extensions?.code, first.extensions?.field, first.extensions?.errors);
     if (!body.data) throw new OrdoApiError(`Empty response from ${this.url} (HTTP ${res.status})`, undefined, undefined);

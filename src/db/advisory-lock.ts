@@ -39,7 +39,8 @@ export function createLeaderLock(databaseUrl: string, provider: "sqlite" | "post
 }
 
 async function connect(url: string, onLost: () => void): Promise<pg.Client> {
-  const c = new pg.Client(pgConfigFromUrl(url));
+  // bounded: an unreachable server must not hold the scheduler's pass for the OS's TCP timeout
+  const c = new pg.Client({ ...pgConfigFromUrl(url), connectionTimeoutMillis: 10_000 });
   c.on("error", onLost);
   c.on("end", onLost);
   await c.connect();

@@ -1,17 +1,23 @@
 // Applies pending migrations by running the Prisma CLI's `migrate deploy` (engine js, no downloaded
-// binaries), with the preload that stops the CLI idling after it finished (stack-notes P3).
+// binaries), with the preload that stops the CLI idling after it finished (stack-notes P3); a
+// database that cannot be opened is named in words (open-failure.ts).
 import { execFile } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createRequire } from "node:module";
 import { isPostgresUrl } from "../config.js";
+import { explained } from "./open-failure.js";
 import { prepareSqliteFile } from "./sqlite-file.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
 export async function migrateDatabase(url: string): Promise<void> {
   // the adapter would silently create the file (0644), but not its folder; the CLI runs in `root`
-  if (!isPostgresUrl(url)) prepareSqliteFile(url, root);
+  try {
+    if (!isPostgresUrl(url)) prepareSqliteFile(url, root);
+  } catch (e) {
+    await explained(e, url, root);
+  }
   const cli = createRequire(import.meta.url).resolve("prisma/build/index.js");
   const preload = path.join(root, "prisma/scripts/unref-long-timers.cjs");
   await new Promise<void>((resolve, reject) => {
@@ -29,5 +35,5 @@ export async function migrateDatabase(url: string): Promise<void> {
         reject(new Error(`Database migration failed: ${detail || error.message}`));
       },
     );
-  });
+  }).catch((e: unknown) => explained(e, url, root)); // the CLI often says only "External error id#0"
 }

@@ -1,6 +1,7 @@
 // The PostgreSQL driver adapter, with two workarounds for @prisma/adapter-pg 6.19 that the Prisma
 // CLI needs (prisma/orm#27403 "Column type 'name' could not be deserialized", and a shadow
-// database that connects to the main one); harmless at run time. See stack-notes §6.
+// database that connects to the main one; harmless at run time, see stack-notes §6), and one the
+// server needs: connections that die inside a transaction are given back to the pool.
 import pg from "pg";
 import { PrismaPg } from "@prisma/adapter-pg";
 
@@ -45,9 +46,47 @@ export function pgConfigFromUrl(url: string): pg.PoolConfig {
   };
 }
 
+type Transaction = Awaited<ReturnType<Awaited<ReturnType<PrismaPg["connect"]>>["startTransaction"]>>;
+
+/**
+ * Prisma ends a transaction by sending COMMIT or ROLLBACK and only then calls commit()/rollback(),
+ * which give the connection back to the pool. When that statement fails because the connection
+ * died mid-transaction (pg_terminate_backend, a database restart), they are never called and the
+ * pool has lost the connection for good: after `max` such losses every request waits forever.
+ * So a failed COMMIT/ROLLBACK releases the connection itself, with the error, which destroys it.
+ */
+function releaseWhenEndFails(tx: Transaction): Transaction {
+  const conn = (tx as unknown as { client: pg.PoolClient }).client;
+  const release = conn.release.bind(conn);
+  let released = false;
+  // pg-pool throws on a second release; commit()/rollback() may still come after ours
+  conn.release = (err?: Error | boolean) => {
+    if (released) return;
+    released = true;
+    release(err);
+  };
+  const executeRaw = tx.executeRaw.bind(tx);
+  tx.executeRaw = async (query) => {
+    try {
+      return await executeRaw(query);
+    } catch (e) {
+      if (query.sql === "COMMIT" || query.sql === "ROLLBACK") conn.release(e instanceof Error ? e : true);
+      throw e;
+    }
+  };
+  return tx;
+}
+
 class PrismaPgWithShadowFix extends PrismaPg {
   constructor(private readonly shadowBase: pg.PoolConfig) {
     super(shadowBase);
+  }
+
+  override async connect() {
+    const adapter = await super.connect();
+    const startTransaction = adapter.startTransaction.bind(adapter);
+    adapter.startTransaction = async (isolationLevel) => releaseWhenEndFails(await startTransaction(isolationLevel));
+    return adapter;
   }
 
   // End the shadow pool before dropping the shadow database (else "being accessed by other users").
@@ -67,5 +106,6 @@ class PrismaPgWithShadowFix extends PrismaPg {
 }
 
 export function createPgAdapter(url: string, extra: pg.PoolConfig = {}): PrismaPg {
-  return new PrismaPgWithShadowFix({ ...pgConfigFromUrl(url), ...extra, Client: NameAsTextClient });
+  // without a connect timeout an unroutable host holds each request for the OS's TCP timeout (minutes)
+  return new PrismaPgWithShadowFix({ connectionTimeoutMillis: 10_000, ...pgConfigFromUrl(url), ...extra, Client: NameAsTextClient });
 }

@@ -1,12 +1,13 @@
 // Builds the Prisma client for the configured database: better-sqlite3 adapter for `file:` URLs,
 // pg adapter for postgresql:// URLs. The app is typed against the SQLite client; the PostgreSQL
 // client is generated from the same model and cast at this boundary (stack-notes P12).
-import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaClient } from "../generated/prisma/client.js";
 import { PrismaClient as PgPrismaClient } from "../generated/prisma-pg/client.js";
 import { isPostgresUrl } from "../config.js";
 import { createPgAdapter } from "./pg-adapter.js";
+import { explained } from "./open-failure.js";
 import { prepareSqliteFile } from "./sqlite-file.js";
+import { PostgresLikeSQLite3 } from "./sqlite-like.js";
 
 export type Db = PrismaClient;
 /** the client handed to a $transaction callback */
@@ -20,14 +21,21 @@ export interface Database {
 export async function createDatabase(url: string): Promise<Database> {
   if (isPostgresUrl(url)) {
     const client = new PgPrismaClient({ adapter: createPgAdapter(url, { max: 10 }) }) as unknown as PrismaClient;
+    // a server that is not there is named now, in words (open-failure.ts), not at the first use
+    await client.$queryRawUnsafe("SELECT 1").catch((e: unknown) => explained(e, url));
     return { client, provider: "postgresql" };
   }
   // owner-only before the adapter creates it (0644) when ORDO_MIGRATE=false skipped migrate.ts
-  prepareSqliteFile(url);
+  try {
+    prepareSqliteFile(url);
+  } catch (e) {
+    await explained(e, url);
+  }
   // busy timeout: another process (a CLI, a second server) may hold the write lock briefly
-  const client = new PrismaClient({ adapter: new PrismaBetterSQLite3({ url, timeout: 10_000 }) });
+  // LIKE as on PostgreSQL (case-sensitive, backslash escapes), so read filters match the same rows
+  const client = new PrismaClient({ adapter: new PostgresLikeSQLite3({ url, timeout: 10_000 }) });
   // WAL lets readers proceed while a transition holds the write lock.
-  await client.$queryRawUnsafe("PRAGMA journal_mode = WAL");
+  await client.$queryRawUnsafe("PRAGMA journal_mode = WAL").catch((e: unknown) => explained(e, url));
   await client.$queryRawUnsafe("PRAGMA foreign_keys = ON");
   return { client, provider: "sqlite" };
 }

@@ -1,5 +1,6 @@
 // Small checks for JSON-shaped arguments that GraphQL's JSON scalar lets through unchecked.
 import { BadUserInputError } from "./errors.js";
+import { LIMITS } from "./limits.js";
 
 export type JsonObject = Record<string, unknown>;
 
@@ -14,11 +15,15 @@ export function requireObject(value: unknown, field: string): JsonObject | undef
   return value;
 }
 
-/** Tags: non-empty strings, duplicates dropped, first occurrence's order kept. */
+/** Tags: non-empty strings, duplicates dropped, first occurrence's order kept; bounded (LIMITS). */
 export function normalizeTags(tags: readonly string[] | null | undefined, field: string): string[] | undefined {
   if (tags === undefined || tags === null) return undefined;
+  if (tags.length > LIMITS.tagCount) throw new BadUserInputError(`${field} has ${tags.length} tags, more than the maximum ${LIMITS.tagCount}`, field);
   tags.forEach((t, i) => {
     if (t.trim() === "") throw new BadUserInputError(`${field}[${i}] must not be empty`, `${field}[${i}]`);
+    if (t.length > LIMITS.tagLength) {
+      throw new BadUserInputError(`${field}[${i}] must be at most ${LIMITS.tagLength} characters (got ${t.length})`, `${field}[${i}]`);
+    }
     if (t.includes("|")) throw new BadUserInputError(`${field}[${i}] must not contain "|"`, `${field}[${i}]`);
   });
   return [...new Set(tags)];

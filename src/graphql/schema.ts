@@ -15,11 +15,11 @@ import "./modules/work-pool-mutations.js";
 import "./modules/block.js";
 import "./modules/api-key.js";
 import { builder } from "./builder.js";
-import { rejectNulInArguments } from "./nul-arguments.js";
+import { rejectUnstorableTextInArguments } from "./text-arguments.js";
 import { assertEveryOperationDeclaresScopes } from "./declared-scopes.js";
 
 builder.queryType({});
 builder.mutationType({});
 builder.subscriptionType({});
 
-export const schema = rejectNulInArguments(assertEveryOperationDeclaresScopes(builder.toSchema({ sortSchema: true })));
+export const schema = rejectUnstorableTextInArguments(assertEveryOperationDeclaresScopes(builder.toSchema({ sortSchema: true })));

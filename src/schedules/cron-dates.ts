@@ -13,7 +13,8 @@
 // Australia/Lord_Howe's 30-minute gap (`15 2 * * *` on 2024-10-06 → next day). In UTC it has no
 // DST to get wrong; the zone work is luxon's (wall-clock.ts).
 import { CronExpressionParser, type CronExpression } from "cron-parser";
-import { InstantCollector, MAX_CANDIDATES, type Window } from "./instant-collector.js";
+import { ForwardGuard } from "./forward-guard.js";
+import { InstantCollector, type Window } from "./instant-collector.js";
 import type { CronDefinition } from "./schedule-definition.js";
 import { fromWallClock, searchEnd, searchStart } from "./wall-clock.js";
 
@@ -25,7 +26,10 @@ export function cronDates(def: CronDefinition, window: Window): Date[] {
   // next() is strictly after currentDate (whole seconds), so start 1 ms early to include `after`.
   const expression = parse(def.cron, new Date(start - 1));
   const matchesBothDays = def.dayOr ? null : andFilter(def.cron);
-  for (let i = 0; i < MAX_CANDIDATES; i++) {
+  // cron-parser's matches strictly increase; the guard turns a library regression into an error
+  // instead of a spin, and caps the loop at MAX_CANDIDATES like the collector.
+  const guard = new ForwardGuard("cron match");
+  for (;;) {
     let floating: number;
     try {
       floating = expression.next().getTime();
@@ -33,12 +37,13 @@ export function cronDates(def: CronDefinition, window: Window): Date[] {
       break; // cron-parser throws when no later match exists (its loop guard or year range)
     }
     if (floating > end) break;
+    const within = guard.advance(floating);
     if (matchesBothDays && !matchesBothDays(floating)) {
-      if (!collector.skip()) break;
+      if (!collector.skip() || !within) break;
       continue;
     }
     const { instant, shifted } = fromWallClock(floating, def.timezone);
-    if (!collector.push(instant, shifted)) break;
+    if (!collector.push(instant, shifted) || !within) break;
   }
   return collector.result();
 }

@@ -1,8 +1,12 @@
 // Gathers the instants a generator yields into nextDates' answer: window, dedupe, order, n and the
 // candidate cap, including the one place results can arrive out of order (DST gap shifts).
+import { ScheduleExpansionError } from "./forward-guard.js";
+import { SCHEDULE_LIMITS } from "./schedule-limits.js";
 
 /** At most this many candidates are examined per call (Prefect's MAX_ITERATIONS). */
-export const MAX_CANDIDATES = 1000;
+export const MAX_CANDIDATES = SCHEDULE_LIMITS.maxCandidates;
+/** The last instant a JavaScript Date can hold (ECMA-262: ±8.64e15 ms around the epoch). */
+const MAX_DATE_MS = 8.64e15;
 
 export interface Window {
   after: Date;
@@ -42,6 +46,12 @@ export class InstantCollector {
   /** Examines one candidate; false once nothing more can change the answer. */
   push(instant: number, shifted = false): boolean {
     if (this.#done) return false;
+    if (Number.isNaN(instant)) throw new ScheduleExpansionError("a candidate date is not a number");
+    // dates past the Date range cannot be returned (nor can anything after them)
+    if (instant > MAX_DATE_MS) {
+      this.#done = true;
+      return false;
+    }
     this.#examined++;
     if (instant >= this.#after && instant < this.#before && !this.#seen.has(instant)) {
       this.#seen.add(instant);

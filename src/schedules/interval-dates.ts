@@ -1,14 +1,24 @@
 // Dates of an interval schedule: fixed spacing below a day, wall-clock days (plus a fixed
 // remainder) from a day up, always computed from the anchor in closed form.
-import { InstantCollector, MAX_CANDIDATES, type Window } from "./instant-collector.js";
+import { ForwardGuard, ScheduleExpansionError } from "./forward-guard.js";
+import { InstantCollector, type Window } from "./instant-collector.js";
 import type { IntervalDefinition } from "./schedule-definition.js";
+import { intervalBoundsText, SCHEDULE_LIMITS } from "./schedule-limits.js";
 import { DAY, fromWallClock, SECOND, toWallClock, type Resolved } from "./wall-clock.js";
 
 const DAY_SECONDS = DAY / SECOND;
+/** The arithmetic first index is off by a step or two at most (DST); more means the step cannot move it. */
+const MAX_CORRECTION_STEPS = 8;
 
 export function intervalDates(def: IntervalDefinition, window: Window): Date[] {
   const anchor = Date.parse(def.anchorDate);
-  if (!(def.interval > 0) || Number.isNaN(anchor)) throw new RangeError("Interval schedule needs a positive interval and a valid anchor");
+  if (Number.isNaN(anchor)) throw new RangeError("Interval schedule needs a valid anchor");
+  // Input validation enforces the bounds; this catches definitions stored before it did, whose
+  // expansion would otherwise hang the scheduler (1e-9 s) or produce NaN dates (1e308 s).
+  const { minIntervalSeconds, maxIntervalSeconds } = SCHEDULE_LIMITS;
+  if (!(def.interval >= minIntervalSeconds && def.interval <= maxIntervalSeconds)) {
+    throw new ScheduleExpansionError(`interval of ${def.interval} seconds is outside ${intervalBoundsText()}`);
+  }
   const collector = new InstantCollector(window);
   if (collector.done) return [];
   const occurrence = def.interval < DAY_SECONDS ? fixedSpacing(def, anchor) : wallClockDays(def, anchor);
@@ -16,14 +26,30 @@ export function intervalDates(def: IntervalDefinition, window: Window): Date[] {
   // of correction for DST, so anchors decades away cost nothing. Math.ceil, not Prefect's trunc:
   // both land on the same grid point once stepped forward.
   const after = window.after.getTime();
-  let k = Math.ceil((after - anchor) / (def.interval * SECOND));
-  while (occurrence(k - 1).instant >= after) k--;
-  while (occurrence(k).instant < after) k++;
-  for (let i = 0; i < MAX_CANDIDATES; i++, k++) {
+  let k = firstIndex(Math.ceil((after - anchor) / (def.interval * SECOND)), (i) => occurrence(i).instant >= after);
+  const guard = new ForwardGuard("interval date");
+  for (;; k++) {
     const { instant, shifted } = occurrence(k);
-    if (!collector.push(instant, shifted)) break;
+    const within = guard.advance(instant);
+    if (!collector.push(instant, shifted) || !within) break;
   }
   return collector.result();
+}
+
+/**
+ * The smallest index whose date is on or after `after`, from an estimate. The corrections are
+ * bounded: a float step too small to change k (`k - 1 === k` beyond 2^53) must not spin here.
+ */
+export function firstIndex(estimate: number, onOrAfter: (k: number) => boolean): number {
+  if (!Number.isSafeInteger(estimate)) throw new ScheduleExpansionError(`interval index ${estimate} is not a safe integer`);
+  let k = estimate;
+  for (let i = 0; onOrAfter(k - 1); i++, k--) {
+    if (i >= MAX_CORRECTION_STEPS) throw new ScheduleExpansionError("interval dates do not converge on the window's start");
+  }
+  for (let i = 0; !onOrAfter(k); i++, k++) {
+    if (i >= MAX_CORRECTION_STEPS) throw new ScheduleExpansionError("interval dates do not converge on the window's start");
+  }
+  return k;
 }
 
 // Below a day: plain milliseconds, so across a fall-back two runs may both read 01:xx locally

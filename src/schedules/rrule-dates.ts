@@ -2,12 +2,14 @@
 // fast-forwarded DTSTART, this module merges the rules with RDATE/EXDATE/EXRULE itself, and
 // luxon turns the result into instants in the schedule's zone.
 import type { Options, RRule as RRuleType } from "rrule";
+import { ForwardGuard } from "./forward-guard.js";
 import { InstantCollector, MAX_CANDIDATES, type Window } from "./instant-collector.js";
 import { Frequency, RRule } from "./rrule-lib.js";
 import { DEFAULT_DTSTART_FLOATING } from "./rrule-input.js";
 import { fastForward } from "./rrule-grid.js";
 import { parseRRuleText, type RRuleParts } from "./rrule-text.js";
 import type { RRuleDefinition } from "./schedule-definition.js";
+import { SCHEDULE_LIMITS } from "./schedule-limits.js";
 import { fromWallClock, searchEnd, searchStart, toWallClock } from "./wall-clock.js";
 
 type ParsedOptions = RRuleType["options"];
@@ -17,7 +19,7 @@ type ParsedOptions = RRuleType["options"];
  * never fires, such as FREQ=DAILY;BYYEARDAY=366;BYMONTH=1, takes ~9 s per call, and the candidate
  * cap cannot stop it because nothing is yielded. So periods are budgeted too (~3 µs each).
  */
-export const MAX_PERIODS = 50_000;
+export const MAX_PERIODS = SCHEDULE_LIMITS.maxRRulePeriods;
 
 export interface Budget {
   periods: number;
@@ -94,8 +96,13 @@ function expand(options: ParsedOptions, from: number, horizon: number, limit: nu
   const values: number[] = [];
   let truncated = false;
   const { iterate, accept } = withoutPhaseBug(fastForwarded(options, from));
+  // The period budget caps this loop and `limit` the values kept; the guard makes a date that
+  // does not advance an error rather than a silent repeat. No step cap of its own: a period may
+  // hold many dates before `from` (the budget bounds those).
+  const guard = new ForwardGuard("rrule date", Number.POSITIVE_INFINITY);
   budgeted(iterate, budget).all((date) => {
     const t = date.getTime();
+    guard.advance(t);
     if (t > horizon) return false;
     if (t < from || !accept(t)) return true;
     values.push(t);

@@ -2,8 +2,9 @@
 // would hang rrule.js, which validates almost nothing itself (BYHOUR=25, COUNT=0, INTERVAL=0 all parse).
 import type { Options, RRuleSet as RRuleSetType } from "rrule";
 import { Frequency, rrulestr } from "./rrule-lib.js";
+import { SCHEDULE_LIMITS } from "./schedule-limits.js";
 
-export const MAX_RRULE_LENGTH = 6500; // Prefect's limit
+export const MAX_RRULE_LENGTH = SCHEDULE_LIMITS.maxRRuleLength;
 
 // The phase origin of a rule without DTSTART: floating midnight 2020-01-01 in the schedule's zone
 // (Prefect's default). It is never written into the text, which is hashed into scheduleKey; the

@@ -10,6 +10,7 @@ import {
   type ScheduleDefinition,
   type ScheduleInput,
 } from "./schedule-definition.js";
+import { SCHEDULE_LIMITS } from "./schedule-limits.js";
 
 function inputError(input: ScheduleInput): ScheduleInputError {
   try {
@@ -42,10 +43,15 @@ describe("parseScheduleInput: which kind", () => {
 });
 
 describe("parseScheduleInput: interval", () => {
-  it.each([0, -5, Number.NaN, Number.POSITIVE_INFINITY])("rejects interval %s", (interval) => {
+  it.each([0, -5, Number.NaN, Number.POSITIVE_INFINITY, 1e-9, 0.999, SCHEDULE_LIMITS.maxIntervalSeconds + 1, 1e12, 1e308])("rejects interval %s", (interval) => {
     const e = inputError({ interval: { interval } });
     expect(e.field).toBe("interval.interval");
     expect(e.message).toContain(String(interval));
+    expect(e.message).toContain("1 second to 100 years (3,155,760,000 seconds)");
+  });
+
+  it.each([SCHEDULE_LIMITS.minIntervalSeconds, SCHEDULE_LIMITS.maxIntervalSeconds])("accepts the bound %s", (interval) => {
+    expect(parseScheduleInput({ interval: { interval } })).toMatchObject({ kind: "interval", interval });
   });
 
   it("rejects an invalid anchor date", () => {

@@ -3,6 +3,7 @@ import { createHash } from "node:crypto";
 import { CronExpressionParser } from "cron-parser";
 import { DateTime, IANAZone } from "luxon";
 import { normalizeRRule, RRuleProblem } from "./rrule-input.js";
+import { intervalBoundsText, SCHEDULE_LIMITS } from "./schedule-limits.js";
 
 export { pinSchedule } from "./pin-schedule.js";
 
@@ -66,8 +67,10 @@ export function parseScheduleInput(input: ScheduleInput): ScheduleDefinition {
 
 function parseInterval(input: NonNullable<ScheduleInput["interval"]>): IntervalDefinition {
   const { interval } = input;
-  if (typeof interval !== "number" || !Number.isFinite(interval) || interval <= 0) {
-    throw new ScheduleInputError("interval.interval", `Interval must be a positive number of seconds, got ${String(interval)}`);
+  const { minIntervalSeconds: min, maxIntervalSeconds: max } = SCHEDULE_LIMITS;
+  // `!(… && …)` so NaN fails too; Infinity arrives from a literal such as 1e400.
+  if (typeof interval !== "number" || !(interval >= min && interval <= max)) {
+    throw new ScheduleInputError("interval.interval", `Interval must be from ${intervalBoundsText()}, got ${String(interval)}`);
   }
   const timezone = checkTimezone(input.timezone, "interval.timezone");
   let anchorDate: string;

@@ -2,6 +2,7 @@
 // Variables are never logged (they carry parameters and secrets).
 import { getOperationAST } from "graphql";
 import type { Plugin } from "graphql-yoga";
+import { isUnavailable } from "../db/unavailable.js";
 import type { GraphQLContext } from "../graphql/context.js";
 import type { Logger } from "./logger.js";
 
@@ -18,7 +19,7 @@ export function auditLog(logger: Logger): Plugin<GraphQLContext> {
           if (Symbol.asyncIterator in result) return; // mutations are never streamed
           // errors are not masked yet here: a domain error's code is on its original error
           const code = (e: { extensions?: Record<string, unknown>; originalError?: unknown }) =>
-            String(e.extensions?.code ?? (e.originalError as { code?: unknown } | undefined)?.code ?? "INTERNAL_SERVER_ERROR");
+            isUnavailable(e.originalError) ? "SERVICE_UNAVAILABLE" : String(e.extensions?.code ?? (e.originalError as { code?: unknown } | undefined)?.code ?? "INTERNAL_SERVER_ERROR");
           const codes = [...new Set((result.errors ?? []).map(code))];
           const outcome = codes.length ? `failed ${codes.join(",")}` : "ok";
           logger.info(`audit: key "${who}" ran mutation ${name} (${fields}): ${outcome}`);

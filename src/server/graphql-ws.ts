@@ -1,12 +1,15 @@
 // graphql-ws on the same port and path as HTTP, running through yoga's envelop chain so
 // WebSocket operations get the same context, plugins and error masking. The upgrade is refused
-// for a foreign Origin; connection_init must carry { authorization: "Bearer <key>" } (else 4403).
+// for a foreign Origin; connection_init must carry { authorization: "Bearer <key>" } (else 4403;
+// 1013 "try again later", which clients retry, when the database cannot check the key).
 import type { Server } from "node:http";
-import type { GraphQLError } from "graphql";
+import { GraphQLError } from "graphql";
 import type { WebSocket } from "ws";
 import { useServer } from "graphql-ws/use/ws";
 import { WebSocketServer } from "ws";
 import { isAllowedOrigin } from "../auth/origins.js";
+import { isUnavailable } from "../db/unavailable.js";
+import { serviceUnavailableError } from "../graphql/errors.js";
 import type { Principal } from "../auth/principal.js";
 import type { EventBus } from "../events/event-bus.js";
 import type { Authenticate } from "./authenticate.js";
@@ -49,8 +52,10 @@ export function attachGraphQLWs(httpServer: Server, yoga: OrdoYoga, opts: GraphQ
         extra.authorization = typeof raw === "string" ? raw : null;
         try {
           extra.principal = await opts.authenticate(extra.authorization);
-        } catch {
-          return false; // graphql-ws closes with 4403 Forbidden
+        } catch (e) {
+          // graphql-ws then closes with 4403 Forbidden, which clients do not retry; ours comes first
+          if (isUnavailable(e)) ctx.extra.socket.close(1013, "the server's database is unavailable; try again later");
+          return false;
         }
         const keyId = extra.principal.keyId;
         if (keyId) {
@@ -68,7 +73,9 @@ export function attachGraphQLWs(httpServer: Server, yoga: OrdoYoga, opts: GraphQ
         try {
           principal = await opts.authenticate(extra.authorization);
         } catch (e) {
-          return [e as GraphQLError];
+          // sent as they are: only GraphQL errors may reach the client
+          if (e instanceof Error && e.name === "GraphQLError") return [e as GraphQLError];
+          return [isUnavailable(e) ? serviceUnavailableError({}, false) : new GraphQLError("Unexpected error.", { extensions: { code: "INTERNAL_SERVER_ERROR" } })];
         }
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
           ...ctx,

@@ -3,23 +3,35 @@
 // so this plugin rewrites both in place. A validation error about a value
 // ("Expected value of type "Int", found "s3cr3t"; …") names the argument path and the reason
 // without the value, e.g. `Expected value of type "Int" at "first"; Int cannot represent
-// non-integer value`, with extensions.field set to that path; a syntax error names the token's
-// kind, not its text.
+// non-integer value`, with extensions.field set to that path; an unknown input field or argument
+// keeps its message (it quotes a name, not a value) and gets extensions.field too; a syntax error
+// names the token's kind, not its text.
 import { Kind, visit } from "graphql";
 import type { ASTNode, DocumentNode, GraphQLError, ValueNode } from "graphql";
 import type { Plugin } from "graphql-yoga";
 import { withoutSubmittedValue } from "../graphql/errors.js";
 
-/** Where each literal sits: "first", "input.state.type", "logs[2].level", "$f" (a variable's default). */
+/**
+ * Where each literal sits: "first", "input.state.type", "logs[2].level", "$f" (a variable's default);
+ * also each argument and input object field, which unknown-name errors point at.
+ */
 function literalPaths(document: DocumentNode): Map<ASTNode, string> {
   const paths = new Map<ASTNode, string>();
   const walk = (value: ValueNode, path: string): void => {
     paths.set(value, path);
     if (value.kind === Kind.LIST) value.values.forEach((v, i) => walk(v, `${path}[${i}]`));
-    if (value.kind === Kind.OBJECT) value.fields.forEach((f) => walk(f.value, `${path}.${f.name.value}`));
+    if (value.kind === Kind.OBJECT) {
+      for (const f of value.fields) {
+        paths.set(f, `${path}.${f.name.value}`);
+        walk(f.value, `${path}.${f.name.value}`);
+      }
+    }
   };
   visit(document, {
-    Argument: (node) => walk(node.value, node.name.value),
+    Argument: (node) => {
+      paths.set(node, node.name.value);
+      walk(node.value, node.name.value);
+    },
     VariableDefinition: (node) => {
       if (node.defaultValue) walk(node.defaultValue, `$${node.variable.name.value}`);
     },
@@ -39,6 +51,11 @@ function rewrite(error: GraphQLError, paths: Map<ASTNode, string>): void {
   const node = error.nodes?.[0];
   const path = node && paths.get(node);
   if (!path) return;
+  // "Field "x" is not defined by type …", "Unknown argument "x" on field …": names only
+  if (node.kind === Kind.OBJECT_FIELD || node.kind === Kind.ARGUMENT) {
+    (error.extensions as Record<string, unknown>).field = path;
+    return;
+  }
   const type = /^Expected value of type "([^"]+)", found /.exec(error.message)?.[1];
   // the rule either reports the scalar's own error, or wraps a thrown one as "…; <its message>"
   const raw = type ? error.originalError?.message : error.message;

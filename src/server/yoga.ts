@@ -2,10 +2,12 @@
 // request-level protections (origin, body type, CSRF, CORS) in front of authentication.
 import { createYoga, type Plugin, type YogaInitialContext, type YogaServerInstance } from "graphql-yoga";
 import type { Principal } from "../auth/principal.js";
+import { isUnavailable } from "../db/unavailable.js";
 import { createMaskError } from "../graphql/errors.js";
 import type { GraphQLContext } from "../graphql/context.js";
 import { schema } from "../graphql/schema.js";
 import type { Logger } from "./logger.js";
+import { outageLog } from "./outage-log.js";
 import { boundedParserCache, queryLimitPlugins } from "./query-limits.js";
 import { requestGuards } from "./request-guards.js";
 
@@ -45,6 +47,11 @@ export function createOrdoYoga(opts: OrdoYogaOptions): OrdoYoga {
     parserAndValidationCache: boundedParserCache(),
     // a fresh object per operation: Pothos caches per context identity
     context: (initial) => opts.context(initial as OrdoInitialContext),
-    maskedErrors: { maskError: createMaskError((e) => opts.logger.error("internal error in a GraphQL operation", e)) },
+    maskedErrors: {
+      maskError: createMaskError((e, errorId) => opts.logger.error(`internal error ${errorId} in a GraphQL operation`, e), {
+        isUnavailable,
+        logUnavailable: outageLog(opts.logger, "operation(s) answered SERVICE_UNAVAILABLE"),
+      }),
+    },
   });
 }

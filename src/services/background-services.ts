@@ -4,6 +4,7 @@
 import type { OrdoConfig } from "../config.js";
 import { createLeaderLock } from "../db/advisory-lock.js";
 import type { Database } from "../db/prisma-client.js";
+import { isUnavailable } from "../db/unavailable.js";
 import type { RunLeaseService } from "../domain/flow-runs/run-lease.service.js";
 import type { SchedulingService } from "../domain/scheduling/scheduling.service.js";
 import type { Logger } from "../server/logger.js";
@@ -28,8 +29,9 @@ export function startBackgroundServices(deps: {
   const { config, database, scheduling, leases, clock, logger } = deps;
   const s = config.services;
   const lock = createLeaderLock(config.databaseUrl, database.provider, SCHEDULER_LOCK_KEY);
-  // a restarted server gives workers a whole lease to reach it before crashing their runs
-  const listeningSince = clock.now();
+  // a restarted server gives workers a whole lease to reach it before crashing their runs; so does
+  // one whose database was unreachable (a pass failed): heartbeats sent meanwhile were lost, not missed
+  let listeningSince = clock.now();
   let lastPass: Date | null = null;
   // the two scheduler loops share one queue: a fast pass never overlaps a main pass
   let queue: Promise<void> = Promise.resolve();
@@ -46,6 +48,7 @@ export function startBackgroundServices(deps: {
     if (fast && !changedSince) return;
     const r = await scheduling.schedule({ changedSince });
     lastPass = started;
+    for (const k of r.skipped) logger.warn(`scheduler: skipped schedule ${k.scheduleKey} of deployment ${k.deploymentId}: ${k.reason}`);
     if (r.runsInserted > 0) logger.info(`scheduler: ${r.runsInserted} runs for ${r.deployments} deployments${fast ? " (changed)" : ""}`);
   };
   const loops: Loop[] = [
@@ -56,9 +59,14 @@ export function startBackgroundServices(deps: {
       if (n > 0) logger.info(`late runs: marked ${n}`);
     }, logger),
     startLoop("run leases", s.leases.loopSeconds, async () => {
-      const crashed = await leases.crashAbandonedRuns({ listeningSince });
-      const cancelled = await leases.timeOutCancelling();
-      if (crashed + cancelled > 0) logger.warn(`run leases: ${crashed} crashed, ${cancelled} forced cancelled`);
+      try {
+        const crashed = await leases.crashAbandonedRuns({ listeningSince });
+        const cancelled = await leases.timeOutCancelling();
+        if (crashed + cancelled > 0) logger.warn(`run leases: ${crashed} crashed, ${cancelled} forced cancelled`);
+      } catch (e) {
+        if (isUnavailable(e)) listeningSince = clock.now();
+        throw e;
+      }
     }, logger),
   ];
   return {

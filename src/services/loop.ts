@@ -1,5 +1,6 @@
 // A background loop: runs a task every `everySeconds`, never two at once, logging failures
-// instead of dying, and stopping cleanly (waiting for a pass in flight).
+// (a database outage briefly) instead of dying, and stopping cleanly (waiting for a pass in flight).
+import { isUnavailable } from "../db/unavailable.js";
 import type { Logger } from "../server/logger.js";
 
 export interface Loop {
@@ -14,7 +15,8 @@ export function startLoop(name: string, everySeconds: number, task: () => Promis
   const tick = () => {
     running = task()
       .then(() => undefined)
-      .catch((e) => logger.error(`${name} failed`, e))
+      // an outage is not a bug: one line per pass, no stack
+      .catch((e) => (isUnavailable(e) ? logger.warn(`${name}: the database is unavailable; next pass in ${everySeconds}s`) : logger.error(`${name} failed`, e)))
       .finally(() => {
         running = null;
         if (!stopped) timer = setTimeout(tick, everySeconds * 1000);

@@ -42,10 +42,15 @@ export class JsonSchemaValidator {
     }
   }
 
-  /** Validates `value` against `schema`; [] when valid. */
-  validate(schema: object, value: unknown): ValidationIssue[] {
+  /**
+   * Validates `value` against `schema`; [] when valid. `ignoreRequired` drops missing-property
+   * problems: a deployment's stored values are checked at apply time, and a run may add the rest.
+   */
+  validate(schema: object, value: unknown, opts: { ignoreRequired?: boolean } = {}): ValidationIssue[] {
     const fn = this.compile(schema);
-    return fn(value) ? [] : toIssues(fn.errors ?? []);
+    if (fn(value)) return [];
+    const errors = fn.errors ?? [];
+    return toIssues(opts.ignoreRequired ? errors.filter((e) => e.keyword !== "required") : errors);
   }
 
   private compile(schema: object): ValidateFunction {

@@ -2,13 +2,14 @@
 // call), and retry-until-done for the reports a run must not lose (its pid, its final state).
 import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import { OrdoApiError, type OrdoClient } from "../client/ordo-client.js";
+import { isServiceUnavailable } from "../client/retry.js";
 import { describeError, type WorkerLog } from "./log.js";
 import { backoffMs, sleep, withTimeout } from "./timing.js";
 
 /** Codes of answers about the request itself: retrying the same request cannot help. */
 const PERMANENT_CODES = new Set(["BAD_USER_INPUT", "VALIDATION_FAILED", "NOT_FOUND", "CONFLICT", "UNAUTHENTICATED", "FORBIDDEN", "GRAPHQL_VALIDATION_FAILED"]);
 
-/** Connection refused, a timeout, a proxy's HTML page, an internal error (database restarting…): worth retrying. */
+/** Connection refused, a timeout, a proxy's HTML page, SERVICE_UNAVAILABLE, an internal error: worth retrying. */
 export function isTransient(e: unknown): boolean {
   return !(e instanceof OrdoApiError && e.code !== undefined && PERMANENT_CODES.has(e.code));
 }
@@ -66,7 +67,9 @@ export class WorkerApi {
   private down(e: unknown): void {
     if (this.downSince !== null) return;
     this.downSince = Date.now();
-    this.log.warn(`server unreachable at ${this.client.url} (${describeError(e)}); retrying with backoff`);
+    const what = isServiceUnavailable(e) ? `the server at ${this.client.url} cannot reach its database` : `server unreachable at ${this.client.url} (${describeError(e)})`;
+    // claimed runs are kept: their reports are retried until the server answers again
+    this.log.warn(`${what}; retrying with backoff`);
   }
 
   private up(): void {

@@ -1,4 +1,5 @@
 // Sleeping that can be cut short: the claim loop's wake-ups, backoff between retries, deadlines.
+import { backoffWithJitterMs } from "../client/retry.js";
 
 /** Resolves after `ms`, or early (never rejecting) when `signal` aborts. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -14,9 +15,9 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-/** Exponential backoff from `baseSeconds`, doubled per consecutive failure, capped. */
+/** Exponential backoff from `baseSeconds`, doubled per consecutive failure, capped, with jitter (client/retry.ts). */
 export function backoffMs(failures: number, baseSeconds: number, capSeconds = 30): number {
-  return Math.min(baseSeconds * 2 ** Math.max(0, failures - 1), Math.max(capSeconds, baseSeconds)) * 1000;
+  return backoffWithJitterMs(failures, baseSeconds * 1000, capSeconds * 1000);
 }
 
 /** A sleep that wake() ends early; a wake while awake is kept, so the next sleep returns at once. */
@@ -59,7 +60,8 @@ export async function waitFor(test: () => boolean, deadline: () => number, stepM
 export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: no answer within ${Math.round(ms / 1000)}s`)), ms);
+    // named like fetch's own timeouts: an outage (client/retry.ts isOutage), not an answer
+    timer = setTimeout(() => reject(Object.assign(new Error(`${what}: no answer within ${Math.round(ms / 1000)}s`), { name: "TimeoutError" })), ms);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

@@ -18,6 +18,11 @@ describe("describeError", () => {
     expect(describeError(e, url)).toBe("bad job variables (input.jobVariables): /image must be string [VALIDATION_FAILED]");
   });
 
+  it("says in one line that the server's database is unavailable, after the client's retries", () => {
+    const e = new OrdoApiError("The Ordo server cannot reach its database right now; retry with backoff.", "SERVICE_UNAVAILABLE", undefined);
+    expect(describeError(e, url)).toBe(`the Ordo server's database is unavailable (the server at ${url} answered SERVICE_UNAVAILABLE for 30 s); try again later`);
+  });
+
   it("names the address when the server cannot be reached", () => {
     expect(describeError(new TypeError("fetch failed"), url)).toContain(`cannot reach the Ordo server at ${url}`);
   });

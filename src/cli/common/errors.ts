@@ -1,5 +1,6 @@
 // What a failed command prints: one line a person understands, from any error the CLI meets.
 import { OrdoApiError } from "../../client/ordo-client.js";
+import { OUTAGE_RETRY_MS } from "./api.js";
 
 /** A failure the command already phrased for people (bad flag, missing file, …). */
 export class CliError extends Error {
@@ -10,6 +11,10 @@ export class CliError extends Error {
 }
 
 export function describeError(e: unknown, apiUrl: string): string {
+  // the client already retried for a while (common/api.ts): say what is wrong, not the server's sentence
+  if (e instanceof OrdoApiError && e.code === "SERVICE_UNAVAILABLE") {
+    return `the Ordo server's database is unavailable (the server at ${apiUrl} answered SERVICE_UNAVAILABLE for ${OUTAGE_RETRY_MS / 1000} s); try again later`;
+  }
   if (e instanceof OrdoApiError) {
     const where = e.field ? ` (${e.field})` : "";
     // the server's VALIDATION_FAILED message already lists its issues; add them only when it does not

@@ -1,5 +1,6 @@
 // Parsers for option values shared by the command groups; each throws a CliError naming the flag.
 import { CliError } from "./errors.js";
+import { checkJsonIntake } from "./json-intake.js";
 
 /** Repeatable option: `-t a -t b` → ["a", "b"]. */
 export const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
@@ -31,11 +32,14 @@ export function keyValue(flag: string, raw: string): [string, string] {
 
 /** A JSON value given on the command line, with the flag named when it does not parse. */
 export function parseJson(flag: string, raw: string): unknown {
+  let value: unknown;
   try {
-    return JSON.parse(raw);
+    value = JSON.parse(raw);
   } catch (e) {
     throw new CliError(`${flag} is not valid JSON: ${(e as Error).message}`);
   }
+  checkJsonIntake(value, flag);
+  return value;
 }
 
 const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };

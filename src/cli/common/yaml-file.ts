@@ -4,6 +4,7 @@ import { readFile } from "node:fs/promises";
 import { Ajv2020, type ErrorObject } from "ajv/dist/2020.js";
 import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node } from "yaml";
 import { CliError } from "./errors.js";
+import { checkJsonIntake } from "./json-intake.js";
 
 export interface YamlDocument {
   file: string;
@@ -43,7 +44,9 @@ export function parseYaml(file: string, text: string): YamlDocument[] {
     const value = doc.toJS();
     // a "---" at the end or a comment-only document is not a definition
     if (value === null || value === undefined) return;
-    out.push({ file, index, value, locate: (p, o) => locate(file, doc, lines, p, o?.key ?? false) });
+    const at = (p: Array<string | number>, o?: { key?: boolean }) => locate(file, doc, lines, p, o?.key ?? false);
+    checkJsonIntake(value, file, (segments) => at(segments, { key: true }));
+    out.push({ file, index, value, locate: at });
   });
   return out;
 }

@@ -20,7 +20,10 @@ import type { Database } from "../../db/prisma-client.js";
 import { inTransaction, isUniqueViolation } from "../../db/transaction.js";
 import { DATABASE, ENCRYPTION_KEY } from "../../tokens.js";
 import { BadUserInputError, ConflictError, NotFoundError, validationFailed } from "../errors.js";
+import { acceptJson } from "../json-input.js";
 import { asStringArray, isPlainObject, type JsonObject } from "../json.js";
+import { LIMITS } from "../limits.js";
+import { checkLength, quoteName } from "../names.js";
 
 export interface CreateBlockDocumentInput {
   blockTypeSlug: string;
@@ -42,13 +45,14 @@ export class BlockDocumentService {
     const anonymous = input.isAnonymous ?? false;
     const name = input.name ?? (anonymous ? `anonymous-${randomUUID()}` : null);
     if (!name) throw new BadUserInputError("input.name is required unless isAnonymous is true", "input.name");
+    checkLength(name, LIMITS.nameLength, "input.name");
     if (!new RegExp(SLUG_PATTERN).test(name)) {
-      throw new BadUserInputError(`input.name must be lowercase letters, digits and "-", got "${name}"`, "input.name");
+      throw new BadUserInputError(`input.name must be lowercase letters, digits and "-", got ${quoteName(name)}`, "input.name");
     }
     const data = this.checkData(type.slug, input.data, {}, type.secretFields, "input.data");
     const rows = await this.rowsFor(type.slug, type.checksum);
     const existing = await this.db.client.blockDocument.findUnique({ where: { blockTypeId_name: { blockTypeId: rows.typeId, name } } });
-    if (existing) throw new ConflictError(`A ${type.slug} block named "${name}" already exists`, "input.name");
+    if (existing) throw new ConflictError(`A ${type.slug} block named ${quoteName(name)} already exists`, "input.name");
     try {
       return await this.db.client.blockDocument.create({
         data: {
@@ -61,7 +65,7 @@ export class BlockDocumentService {
         select: { id: true },
       });
     } catch (e) {
-      if (isUniqueViolation(e)) throw new ConflictError(`A ${type.slug} block named "${name}" already exists`, "input.name");
+      if (isUniqueViolation(e)) throw new ConflictError(`A ${type.slug} block named ${quoteName(name)} already exists`, "input.name");
       throw e;
     }
   }
@@ -71,6 +75,7 @@ export class BlockDocumentService {
     const doc = await this.db.client.blockDocument.findUnique({ where: { id }, include: { blockType: true, blockSchema: true } });
     if (!doc) throw new NotFoundError(`No block document with id ${id}`, "id");
     const type = this.blockType(doc.blockType.slug, "id");
+    acceptJson(data, "data");
     if (!isPlainObject(data)) throw new BadUserInputError("data must be a JSON object", "data");
     const stored = this.decrypt(doc.data, asStringArray(doc.blockSchema.secretFields)) as JsonObject;
     const incoming = merge ? { ...stored, ...data } : data;
@@ -143,12 +148,13 @@ export class BlockDocumentService {
   }
 
   private blockType(slug: string, field: string) {
-    if (!new RegExp(SLUG_PATTERN).test(slug)) throw new BadUserInputError(`${field} must match ${SLUG_PATTERN}, got "${slug}"`, field);
-    if (!this.registry.has(slug)) throw new NotFoundError(`No block type "${slug}" (is its plugin loaded?)`, field);
+    if (!new RegExp(SLUG_PATTERN).test(slug)) throw new BadUserInputError(`${field} must match ${SLUG_PATTERN}, got ${quoteName(slug)}`, field);
+    if (!this.registry.has(slug)) throw new NotFoundError(`No block type ${quoteName(slug)} (is its plugin loaded?)`, field);
     return this.registry.get(slug);
   }
 
   private checkData(slug: string, data: unknown, stored: unknown, secretFields: readonly string[], field: string): JsonObject {
+    acceptJson(data, field);
     if (!isPlainObject(data)) throw new BadUserInputError(`${field} must be a JSON object`, field);
     let merged: JsonObject;
     try {

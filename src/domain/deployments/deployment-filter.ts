@@ -1,5 +1,6 @@
-// DeploymentFilter → Prisma where (used by reads; all conditions are ANDed).
+// DeploymentFilter → Prisma where (used by reads; all conditions are ANDed, text matched exactly).
 import type { Prisma } from "../../generated/prisma/client.js";
+import { containsText, hasTag } from "../text-filters.js";
 
 export interface DeploymentFilter {
   nameContains?: string | null;
@@ -14,9 +15,9 @@ export interface DeploymentFilter {
 export function deploymentWhere(f: DeploymentFilter | null | undefined): Prisma.DeploymentWhereInput {
   if (!f) return {};
   const and: Prisma.DeploymentWhereInput[] = [];
-  if (f.nameContains) and.push({ name: { contains: f.nameContains } });
+  if (f.nameContains) and.push({ name: containsText(f.nameContains) });
   if (f.flowName) and.push({ flow: { name: f.flowName } });
-  for (const t of f.tags ?? []) and.push({ tagsKey: { contains: `|${t}|` } });
+  for (const t of f.tags ?? []) and.push({ tagsKey: hasTag(t) });
   if (f.paused != null) and.push({ paused: f.paused });
   if (f.workPoolName) and.push({ workQueue: { workPool: { name: f.workPoolName } } });
   if (f.workQueueName) and.push({ workQueueName: f.workQueueName });

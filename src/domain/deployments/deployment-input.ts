@@ -4,8 +4,11 @@ import { scheduleKey, type ScheduleDefinition, type ScheduleInput } from "../../
 import { parseSchedule } from "../scheduling/parse-schedule.js";
 import type { JsonSchemaValidator } from "../../validation/ajv.js";
 import { BadUserInputError, validationFailed } from "../errors.js";
-import { checkName } from "../flows/flow-names.js";
-import { normalizeTags, requireObject, type JsonObject } from "../json.js";
+import { acceptJson, acceptObject } from "../json-input.js";
+import { normalizeTags, type JsonObject } from "../json.js";
+import { LIMITS } from "../limits.js";
+import { checkLength, checkName, checkOptionalName } from "../names.js";
+import { checkEntrypoint, checkPullSteps } from "./deployment-checks.js";
 
 export interface DeploymentScheduleInput {
   slug?: string | null;
@@ -83,22 +86,23 @@ export function planDeployment(input: DeploymentInput, schemas: JsonSchemaValida
     columns: {},
   };
   const c = plan.columns;
-  for (const k of ["version", "description", "path", "entrypoint"] as const) {
-    if (input[k] !== undefined) c[k] = input[k];
-  }
+  if (input.version !== undefined) c.version = checkLength(input.version, LIMITS.shortTextLength, "input.version");
+  if (input.description !== undefined) c.description = checkLength(input.description, LIMITS.descriptionLength, "input.description");
+  if (input.path !== undefined) c.path = checkLength(input.path, LIMITS.entrypointLength, "input.path");
+  if (input.entrypoint !== undefined) c.entrypoint = checkEntrypoint(input.entrypoint, "input.entrypoint");
   if (input.paused !== undefined) c.paused = input.paused ?? false;
   if (input.enforceParameterSchema !== undefined) c.enforceParameterSchema = input.enforceParameterSchema ?? true;
-  if (input.parameters !== undefined) c.parameters = requireObject(input.parameters, "input.parameters") ?? {};
-  if (input.jobVariables !== undefined) c.jobVariables = requireObject(input.jobVariables, "input.jobVariables") ?? {};
+  if (input.parameters !== undefined) c.parameters = acceptObject(input.parameters, "input.parameters") ?? {};
+  if (input.jobVariables !== undefined) c.jobVariables = acceptObject(input.jobVariables, "input.jobVariables") ?? {};
   if (input.parameterOpenapiSchema !== undefined) {
-    const schema = input.parameterOpenapiSchema;
+    const schema = acceptJson(input.parameterOpenapiSchema, "input.parameterOpenapiSchema");
     if (schema !== null) {
       const issues = schemas.checkSchema(schema);
       if (issues.length) throw validationFailed("input.parameterOpenapiSchema", "parameterOpenapiSchema is not a valid JSON Schema:", issues);
     }
     c.parameterOpenapiSchema = (schema ?? null) as JsonObject | null;
   }
-  if (input.pullSteps !== undefined) c.pullSteps = checkPullSteps(input.pullSteps);
+  if (input.pullSteps !== undefined) c.pullSteps = checkPullSteps(input.pullSteps, "input.pullSteps");
   if (input.concurrencyLimit !== undefined) {
     const n = input.concurrencyLimit;
     if (n !== null && n < 1) throw new BadUserInputError("input.concurrencyLimit must be at least 1 (or null for no limit)", "input.concurrencyLimit");
@@ -108,31 +112,15 @@ export function planDeployment(input: DeploymentInput, schemas: JsonSchemaValida
   if (input.tags !== undefined) plan.tags = normalizeTags(input.tags, "input.tags") ?? [];
   if (input.schedules !== undefined) plan.schedules = planSchedules(input.schedules ?? [], now);
   if (input.workPoolName !== undefined || input.workQueueName !== undefined) {
+    // the same naming rules as createWorkPool / createWorkQueue: these may create them
     plan.queue = {
-      poolName: nonEmpty(input.workPoolName, "input.workPoolName"),
-      queueName: nonEmpty(input.workQueueName, "input.workQueueName"),
+      poolName: checkOptionalName(input.workPoolName, "input.workPoolName") ?? null,
+      queueName: checkOptionalName(input.workQueueName, "input.workQueueName") ?? null,
     };
   }
-  if (input.storageBlock !== undefined) plan.storageBlock = input.storageBlock;
-  if (input.infrastructureBlock !== undefined) plan.infrastructureBlock = input.infrastructureBlock;
+  if (input.storageBlock !== undefined) plan.storageBlock = checkLength(input.storageBlock, LIMITS.entrypointLength, "input.storageBlock");
+  if (input.infrastructureBlock !== undefined) plan.infrastructureBlock = checkLength(input.infrastructureBlock, LIMITS.entrypointLength, "input.infrastructureBlock");
   return plan;
-}
-
-function nonEmpty(v: string | null | undefined, field: string): string | null {
-  if (v === undefined || v === null) return null;
-  if (v.trim() === "") throw new BadUserInputError(`${field} must not be empty`, field);
-  return v;
-}
-
-function checkPullSteps(v: unknown): JsonObject[] | null {
-  if (v === null) return null;
-  if (!Array.isArray(v)) throw new BadUserInputError("input.pullSteps must be a list of steps", "input.pullSteps");
-  v.forEach((step, i) => requireObject(step, `input.pullSteps[${i}]`) ?? failNull(`input.pullSteps[${i}]`));
-  return v as JsonObject[];
-}
-
-function failNull(field: string): never {
-  throw new BadUserInputError(`${field} must be a JSON object`, field);
 }
 
 function planSchedules(inputs: DeploymentScheduleInput[], now: Date): PlannedSchedule[] {
@@ -155,7 +143,7 @@ function planSchedules(inputs: DeploymentScheduleInput[], now: Date): PlannedSch
       key,
       active: s.active ?? true,
       definition,
-      parameters: requireObject(s.parameters, `${field}.parameters`) ?? {},
+      parameters: acceptObject(s.parameters, `${field}.parameters`) ?? {},
       position: i,
     };
   });

@@ -13,6 +13,7 @@ import { ensureFlow } from "../flows/flow.repository.js";
 import { deleteFutureAutoScheduledRuns } from "../flow-runs/scheduled-runs.js";
 import { tagsKey } from "../json.js";
 import { resolveWorkQueue } from "../work-pools/work-queue.repository.js";
+import { checkWhatRunsNeed } from "./deployment-checks.js";
 import { planDeployment, type DeploymentInput, type DeploymentPlan } from "./deployment-input.js";
 import { reconcileSchedules } from "./schedule-reconciler.js";
 
@@ -33,6 +34,7 @@ export class DeploymentService {
       const flow = await ensureFlow(tx, plan.flowName);
       const existing = await tx.deployment.findUnique({ where: { flowId_name: { flowId: flow.id, name: plan.name } } });
       const refs = await this.resolveReferences(tx, plan);
+      await checkWhatRunsNeed(tx, this.schemas, plan, existing, refs.workQueueId);
       const c = plan.columns;
       const data = {
         ...c,

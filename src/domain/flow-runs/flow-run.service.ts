@@ -11,11 +11,15 @@ import type { RunPolicy } from "../../orchestration/states.js";
 import { CLOCK, DATABASE, EVENTS, JSON_SCHEMAS, type Clock } from "../../tokens.js";
 import type { JsonSchemaValidator } from "../../validation/ajv.js";
 import { BadUserInputError, ConflictError, NotFoundError, validationFailed } from "../errors.js";
-import { asStringArray, isPlainObject, normalizeTags, requireObject, tagsKey, type JsonObject } from "../json.js";
-import { mergeJobVariables, variableDefaults } from "../work-pools/job-variables.js";
+import { acceptObject } from "../json-input.js";
+import { asStringArray, isPlainObject, normalizeTags, tagsKey } from "../json.js";
+import { LIMITS } from "../limits.js";
+import { checkLength, checkName, quoteName } from "../names.js";
+import { checkJobVariables } from "../work-pools/job-variables.js";
 import { ensureWorkQueue } from "../work-pools/work-queue.repository.js";
 import type { CreateFlowRunInput, SetFlowRunStateInput } from "./flow-run-input.js";
 import { randomRunName } from "./run-names.js";
+import { checkStateInput } from "./state-input.js";
 
 @injectable()
 export class FlowRunService {
@@ -45,7 +49,14 @@ export class FlowRunService {
   }
 
   private insertRun(input: CreateFlowRunInput, now: Date) {
-    const first = firstState(input, now); // bad input is refused before the transaction opens
+    // bad input is refused before the transaction opens
+    const first = firstState(input, now);
+    const runParameters = acceptObject(input.parameters, "input.parameters");
+    const runVariables = acceptObject(input.jobVariables, "input.jobVariables") ?? {};
+    const runTags = normalizeTags(input.tags, "input.tags") ?? [];
+    checkLength(input.name, LIMITS.nameLength, "input.name");
+    checkLength(input.idempotencyKey, LIMITS.shortTextLength, "input.idempotencyKey");
+    if (input.workQueueName) checkName(input.workQueueName, "input.workQueueName");
     return inTransaction(this.db, async (tx) => {
       const deployment = await this.findDeployment(tx, input);
       if (input.idempotencyKey) {
@@ -55,12 +66,16 @@ export class FlowRunService {
         });
         if (existing) return { id: existing.id, created: false, transition: null as TransitionResult | null };
       }
-      const parameters = { ...(deployment.parameters as object), ...requireObject(input.parameters, "input.parameters") };
+      const parameters = { ...(deployment.parameters as object), ...runParameters };
       this.checkParameters(deployment, parameters);
-      const tags = [...new Set([...asStringArray(deployment.tags), ...(normalizeTags(input.tags, "input.tags") ?? [])])];
+      const tags = [...new Set([...asStringArray(deployment.tags), ...runTags])];
+      if (tags.length > LIMITS.tagCount) {
+        throw new BadUserInputError(`input.tags: the run would have ${tags.length} tags with the deployment's, more than the maximum ${LIMITS.tagCount}`, "input.tags");
+      }
       const queue = await this.resolveQueue(tx, deployment, input.workQueueName);
-      const jobVariables = requireObject(input.jobVariables, "input.jobVariables") ?? {};
-      this.checkJobVariables(deployment.baseJobTemplate, deployment.jobVariables, jobVariables);
+      const jobVariables = runVariables;
+      // at run creation everything must be there: required values are demanded
+      checkJobVariables(this.schemas, deployment.baseJobTemplate, [deployment.jobVariables, jobVariables], "input.jobVariables", false);
       const id = randomUUID();
       // the first state goes through the orchestrator too (forced: bookkeeping only)
       const transition = await this.orchestrator.insertRun(
@@ -94,6 +109,7 @@ export class FlowRunService {
       // harmless for Prefect, but almost always a client mistake worth naming
       throw new BadUserInputError("input.state.scheduledTime is only meaningful for SCHEDULED or PAUSED states", "input.state.scheduledTime");
     }
+    checkStateInput(state, "input.state");
     let result: TransitionResult;
     try {
       result = await inTransaction(this.db, (tx) =>
@@ -110,6 +126,7 @@ export class FlowRunService {
   /** Records the process (or container, job…) running the run, so cancellation can find it. */
   async setInfrastructure(flowRunId: string, infrastructurePid: string): Promise<void> {
     if (infrastructurePid.trim() === "") throw new BadUserInputError("infrastructurePid must not be empty", "infrastructurePid");
+    checkLength(infrastructurePid, LIMITS.shortTextLength, "infrastructurePid");
     const { count } = await this.db.client.flowRun.updateMany({ where: { id: flowRunId }, data: { infrastructurePid } });
     if (count === 0) throw new NotFoundError(`No flow run with id ${flowRunId}`, "flowRunId");
   }
@@ -157,10 +174,10 @@ export class FlowRunService {
     const slug = input.deploymentSlug!;
     const cut = slug.lastIndexOf("/");
     if (cut <= 0 || cut === slug.length - 1) {
-      throw new BadUserInputError(`input.deploymentSlug must be flowName/deploymentName, got "${slug}"`, "input.deploymentSlug");
+      throw new BadUserInputError(`input.deploymentSlug must be flowName/deploymentName, got ${quoteName(slug)}`, "input.deploymentSlug");
     }
     const d = await readDeploymentForRun(tx, { flowName: slug.slice(0, cut), name: slug.slice(cut + 1) });
-    if (!d) throw new NotFoundError(`No deployment "${slug}"`, "input.deploymentSlug");
+    if (!d) throw new NotFoundError(`No deployment ${quoteName(slug)}`, "input.deploymentSlug");
     return d;
   }
 
@@ -171,14 +188,6 @@ export class FlowRunService {
     }
     const issues = this.schemas.validate(deployment.parameterOpenapiSchema, parameters);
     if (issues.length) throw validationFailed("input.parameters", "Parameters", issues);
-  }
-
-  /** The merged job variables must satisfy the pool's variables schema (Prefect validates at creation too). */
-  private checkJobVariables(template: unknown, deploymentVariables: unknown, runVariables: JsonObject): void {
-    if (!isPlainObject(template) || !isPlainObject(template.variables)) return;
-    const values = mergeJobVariables(variableDefaults(template), deploymentVariables, runVariables);
-    const issues = this.schemas.validate(template.variables, values);
-    if (issues.length) throw validationFailed("input.jobVariables", "Job variables", issues);
   }
 
   /** Another queue of the deployment's pool (created when missing), or the deployment's queue. */
@@ -217,6 +226,7 @@ function retryPolicy(input: CreateFlowRunInput): RunPolicy {
  */
 function firstState(input: CreateFlowRunInput, now: Date): Proposal {
   const state = input.state;
+  checkStateInput(state, "input.state");
   if (!state || state.type === "SCHEDULED") {
     if (state?.scheduledTime && input.scheduledStartTime && state.scheduledTime.getTime() !== input.scheduledStartTime.getTime()) {
       throw new BadUserInputError("input.state.scheduledTime and input.scheduledStartTime disagree: give one", "input.state.scheduledTime");

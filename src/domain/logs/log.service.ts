@@ -6,6 +6,8 @@ import type { Database } from "../../db/prisma-client.js";
 import type { EventBus } from "../../events/event-bus.js";
 import { CLOCK, DATABASE, EVENTS, type Clock } from "../../tokens.js";
 import { BadUserInputError, NotFoundError } from "../errors.js";
+import { LIMITS } from "../limits.js";
+import { truncateLogText } from "./truncate.js";
 
 export interface LogInput {
   flowRunId: string;
@@ -43,8 +45,8 @@ export class LogService {
       id: randomUUID(),
       flowRunId: l.flowRunId,
       level: l.level,
-      name: l.name?.trim() || "ordo.flow_runs",
-      message: l.message,
+      name: truncateLogText(l.name?.trim() || "ordo.flow_runs", LIMITS.shortTextLength),
+      message: truncateLogText(l.message),
       timestamp: l.timestamp ?? now,
     }));
     await this.db.client.log.createMany({ data: rows });

@@ -27,6 +27,16 @@ export interface DeploymentToSchedule {
   schedules: Array<{ scheduleKey: string; schedule: unknown; parameters: unknown }>;
 }
 
+/**
+ * A stored schedule the pass could not expand (written before its bounds were checked, or a
+ * corrupt row): left out of this pass so the others are still served; the caller warns.
+ */
+export interface SkippedSchedule {
+  deploymentId: string;
+  scheduleKey: string;
+  reason: string;
+}
+
 /** What is already scheduled ahead for one schedule: SCHEDULED auto runs starting from now. */
 export interface ScheduleCoverage {
   count: number;
@@ -57,13 +67,26 @@ export function isCovered(c: ScheduleCoverage | undefined, w: SchedulingWindow):
   return c.count >= w.minRuns && c.last.getTime() >= w.now.getTime() + w.minScheduledTimeSeconds * 1000;
 }
 
-export function scheduledRunRows(d: DeploymentToSchedule, coverage: Map<string, ScheduleCoverage>, w: SchedulingWindow): ScheduledRunRow[] {
+export function scheduledRunRows(
+  d: DeploymentToSchedule,
+  coverage: Map<string, ScheduleCoverage>,
+  w: SchedulingWindow,
+  skipped: SkippedSchedule[] = [],
+): ScheduledRunRow[] {
   const tags = [...new Set([AUTO_SCHEDULED_TAG, ...asStringArray(d.tags)])];
   const rows: ScheduledRunRow[] = [];
   for (const s of d.schedules) {
     if (isCovered(coverage.get(s.scheduleKey), w)) continue;
     const parameters = { ...(isPlainObject(d.parameters) ? d.parameters : {}), ...(isPlainObject(s.parameters) ? s.parameters : {}) };
-    for (const start of datesToSchedule(s.schedule, w)) {
+    let dates: Date[];
+    try {
+      dates = datesToSchedule(s.schedule, w);
+    } catch (e) {
+      // one bad stored schedule must not stop the pass (nor, on every restart, the scheduler)
+      skipped.push({ deploymentId: d.id, scheduleKey: s.scheduleKey, reason: e instanceof Error ? e.message : String(e) });
+      continue;
+    }
+    for (const start of dates) {
       rows.push({
         id: randomUUID(),
         stateId: randomUUID(),

@@ -12,7 +12,7 @@ import type { OrdoConfig } from "../../config.js";
 import { FlowRunService } from "../flow-runs/flow-run.service.js";
 import type { ScheduleInput } from "../../schedules/schedule-definition.js";
 import { previewSchedule } from "./schedule-preview.js";
-import { scheduledRunRows, type ScheduleCoverage, type SchedulingWindow } from "./scheduled-run-rows.js";
+import { scheduledRunRows, type ScheduleCoverage, type SchedulingWindow, type SkippedSchedule } from "./scheduled-run-rows.js";
 
 const DEPLOYMENT_BATCH = 100;
 const LATE_BATCH = 400;
@@ -20,6 +20,8 @@ const LATE_BATCH = 400;
 export interface PassResult {
   deployments: number;
   runsInserted: number;
+  /** stored schedules that could not be expanded this pass (the background loop logs a warning each) */
+  skipped: SkippedSchedule[];
 }
 
 @injectable()
@@ -44,7 +46,7 @@ export class SchedulingService {
   async schedule(opts: { changedSince?: Date } = {}): Promise<PassResult> {
     const s = this.settings.scheduler;
     const w: SchedulingWindow = { now: this.clock.now(), ...s };
-    const result: PassResult = { deployments: 0, runsInserted: 0 };
+    const result: PassResult = { deployments: 0, runsInserted: 0, skipped: [] };
     let cursor: string | undefined;
     for (;;) {
       const page = await this.db.client.deployment.findMany({
@@ -64,7 +66,7 @@ export class SchedulingService {
       });
       if (page.length === 0) break;
       const coverage = await this.coverage(page.map((d) => d.id), w.now);
-      const rows = page.flatMap((d) => scheduledRunRows(d, coverage.get(d.id) ?? new Map(), w));
+      const rows = page.flatMap((d) => scheduledRunRows(d, coverage.get(d.id) ?? new Map(), w, result.skipped));
       const pools = new Map(page.map((d) => [d.id, d.workQueue?.workPool.name ?? null]));
       for (let i = 0; i < rows.length; i += s.insertBatchSize) {
         const batch = rows.slice(i, i + s.insertBatchSize);

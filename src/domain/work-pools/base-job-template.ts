@@ -2,6 +2,7 @@
 // `variables`, the JSON Schema that declares every placeholder (Prefect's validate_base_job_template).
 import type { JsonSchemaValidator } from "../../validation/ajv.js";
 import { BadUserInputError, validationFailed } from "../errors.js";
+import { acceptJson } from "../json-input.js";
 import { isPlainObject, type JsonObject } from "../json.js";
 
 const PLACEHOLDER = /\{\{\s*([A-Za-z_][\w.-]*)\s*\}\}/g;
@@ -11,6 +12,7 @@ const NAMESPACED = /^ordo\./;
 
 export function checkBaseJobTemplate(template: unknown, field: string, schemas: JsonSchemaValidator): JsonObject {
   if (template === undefined || template === null) return {};
+  acceptJson(template, field);
   if (!isPlainObject(template)) throw new BadUserInputError(`${field} must be a JSON object`, field);
   if (Object.keys(template).length === 0) return template;
   const { job_configuration: config, variables } = template;

@@ -20,6 +20,7 @@ import { CLOCK, DATABASE, type Clock } from "../../tokens.js";
 import { BadUserInputError, NotFoundError } from "../errors.js";
 import { FlowRunService } from "../flow-runs/flow-run.service.js";
 import { asStringArray } from "../json.js";
+import { checkName, quoteName } from "../names.js";
 
 export interface ClaimInput {
   workPoolName: string;
@@ -73,6 +74,8 @@ export class ClaimService {
     if (!Number.isInteger(limit) || limit < 0 || limit > MAX_CLAIM_LIMIT) {
       throw new BadUserInputError(`input.limit must be a whole number from 0 to ${MAX_CLAIM_LIMIT}`, "input.limit");
     }
+    // a claim registers its worker: the same naming rule as workerHeartbeat
+    checkName(input.workerName, "input.workerName");
     const batch = await inTransaction(this.db, (tx) => this.claimIn(tx, input, limit));
     for (const t of [...batch.rejected, ...batch.claimed]) await this.flowRuns.publish(t);
     return batch.claimed.map((t) => t.run.id);
@@ -80,10 +83,10 @@ export class ClaimService {
 
   private async claimIn(tx: Tx, input: ClaimInput, limit: number): Promise<Batch> {
     const pool = await tx.workPool.findUnique({ where: { name: input.workPoolName }, include: { queues: { orderBy: { priority: "asc" } } } });
-    if (!pool) throw new NotFoundError(`No work pool named "${input.workPoolName}"`, "input.workPoolName");
+    if (!pool) throw new NotFoundError(`No work pool named ${quoteName(input.workPoolName)}`, "input.workPoolName");
     const named = input.workQueueNames?.length ? input.workQueueNames : null;
     named?.forEach((n, i) => {
-      if (!pool.queues.some((q) => q.name === n)) throw new NotFoundError(`Work pool "${pool.name}" has no queue "${n}"`, `input.workQueueNames[${i}]`);
+      if (!pool.queues.some((q) => q.name === n)) throw new NotFoundError(`Work pool ${quoteName(pool.name)} has no queue ${quoteName(n)}`, `input.workQueueNames[${i}]`);
     });
     const polled = pool.queues.filter((q) => !named || named.includes(q.name));
     await lockWorkPool(this.db, tx, pool.id);

@@ -1,22 +1,28 @@
 // Job variables: the pool's defaults ← the deployment's ← the run's (env maps merged, "a.b" dot
 // keys expanded), rendered into the pool's job configuration by "{{ placeholder }}" (Prefect's
-// BaseJobConfiguration.from_template_and_values).
+// BaseJobConfiguration.from_template_and_values). Stored documents predate the JSON intake, so
+// every step here reads own properties only and never assigns a prototype key.
+import type { JsonSchemaValidator } from "../../validation/ajv.js";
+import { hasPrototypeSegment, ownValue, setOwn } from "../../validation/json-intake.js";
+import { validationFailed } from "../errors.js";
 import { isPlainObject, type JsonObject } from "../json.js";
 
 /** "env.KEY": "v" → { env: { KEY: "v" } }; a nested form already present wins over the dotted one. */
 export function expandDotKeys(values: JsonObject): JsonObject {
   const out: JsonObject = {};
   const dotted = Object.entries(values).filter(([k]) => k.includes("."));
-  for (const [k, v] of Object.entries(values)) if (!k.includes(".")) out[k] = v;
+  for (const [k, v] of Object.entries(values)) if (!k.includes(".")) setOwn(out, k, v);
   for (const [k, v] of dotted) {
+    // "__proto__.x" would otherwise walk onto Object.prototype (issue 12)
+    if (hasPrototypeSegment(k)) continue;
     const path = k.split(".");
     let node = out;
     for (const segment of path.slice(0, -1)) {
-      if (!isPlainObject(node[segment])) node[segment] = {};
-      node = node[segment] as JsonObject;
+      if (!isPlainObject(ownValue(node, segment))) setOwn(node, segment, {});
+      node = ownValue(node, segment) as JsonObject;
     }
     const last = path.at(-1)!;
-    if (!(last in node)) node[last] = v;
+    if (!Object.hasOwn(node, last)) setOwn(node, last, v);
   }
   return out;
 }
@@ -27,7 +33,7 @@ export function variableDefaults(template: unknown): JsonObject {
   const props = isPlainObject(vars.properties) ? vars.properties : {};
   const out: JsonObject = {};
   for (const [name, schema] of Object.entries(props)) {
-    if (isPlainObject(schema) && schema.default !== undefined && schema.default !== null) out[name] = schema.default;
+    if (isPlainObject(schema) && schema.default !== undefined && schema.default !== null) setOwn(out, name, schema.default);
   }
   return out;
 }
@@ -38,7 +44,8 @@ export function mergeJobVariables(...layers: unknown[]): JsonObject {
   for (const layer of layers) {
     if (!isPlainObject(layer)) continue;
     for (const [k, v] of Object.entries(expandDotKeys(layer))) {
-      out[k] = k === "env" && isPlainObject(v) && isPlainObject(out.env) ? { ...out.env, ...v } : v;
+      const env = ownValue(out, "env");
+      setOwn(out, k, k === "env" && isPlainObject(v) && isPlainObject(env) ? { ...env, ...v } : v);
     }
   }
   return out;
@@ -61,15 +68,16 @@ export function renderJobConfiguration(template: unknown, values: JsonObject): J
 function render(node: unknown, values: JsonObject): unknown {
   if (typeof node === "string") {
     const whole = WHOLE.exec(node);
-    if (whole) return whole[1]! in values ? values[whole[1]!] : MISSING;
-    return node.replace(PART, (m, name: string) => (name in values ? String(values[name]) : m));
+    // own properties only: "{{ constructor }}" must not render Object's constructor
+    if (whole) return Object.hasOwn(values, whole[1]!) ? values[whole[1]!] : MISSING;
+    return node.replace(PART, (m, name: string) => (Object.hasOwn(values, name) ? String(values[name]) : m));
   }
   if (Array.isArray(node)) return node.map((v) => render(v, values)).filter((v) => v !== MISSING);
   if (isPlainObject(node)) {
     const out: JsonObject = {};
     for (const [k, v] of Object.entries(node)) {
       const r = render(v, values);
-      if (r !== MISSING) out[k] = r;
+      if (r !== MISSING) setOwn(out, k, r);
     }
     return out;
   }
@@ -85,4 +93,16 @@ export function jobConfigurationFor(poolTemplate: unknown, deploymentVariables: 
   // env is deep-merged once more, so variables' env reaches a template that fixes some env keys
   if (isPlainObject(config.env) && isPlainObject(values.env)) config.env = { ...config.env, ...values.env };
   return config;
+}
+
+/**
+ * Job variables layered over the pool's defaults must satisfy its `variables` schema: for a run
+ * (everything must be there), and for a deployment at apply time (`ignoreRequired`: a run may still
+ * supply a required value). VALIDATION_FAILED at `field`, with a JSON pointer per problem.
+ */
+export function checkJobVariables(schemas: JsonSchemaValidator, template: unknown, layers: unknown[], field: string, ignoreRequired: boolean): void {
+  if (!isPlainObject(template) || !isPlainObject(template.variables)) return;
+  const values = mergeJobVariables(variableDefaults(template), ...layers);
+  const issues = schemas.validate(template.variables, values, { ignoreRequired });
+  if (issues.length) throw validationFailed(field, "Job variables", issues);
 }

@@ -7,7 +7,11 @@ import { inTransaction, isUniqueViolation } from "../../db/transaction.js";
 import { CLOCK, DATABASE, JSON_SCHEMAS, type Clock } from "../../tokens.js";
 import type { JsonSchemaValidator } from "../../validation/ajv.js";
 import { BadUserInputError, ConflictError, NotFoundError } from "../errors.js";
+import { normalizeTags } from "../json.js";
+import { LIMITS } from "../limits.js";
+import { checkLength, checkName, quoteName } from "../names.js";
 import { checkBaseJobTemplate } from "./base-job-template.js";
+import { deploymentsBrokenBy } from "./template-change.js";
 import { AGENT_POOL_TYPE, DEFAULT_QUEUE } from "./work-pool-defaults.js";
 
 export interface WorkPoolInput {
@@ -31,8 +35,6 @@ export interface WorkQueueInput {
 /** filterTags: absent keeps the stored value, null makes the queue a normal one again */
 export type WorkQueueUpdate = Partial<Pick<WorkQueueInput, "priority" | "concurrencyLimit" | "isPaused" | "filterTags">>;
 
-const NAME = /^[^/%&><]+$/;
-
 @injectable()
 export class WorkPoolService {
   constructor(
@@ -48,11 +50,12 @@ export class WorkPoolService {
       const known = [AGENT_POOL_TYPE, ...this.registry.byCapability("run-infrastructure").map((t) => t.slug)].join(", ");
       throw new BadUserInputError(`input.type must be an infrastructure block type (${known}), got "${input.type}"`, "input.type");
     }
+    checkLength(input.description, LIMITS.descriptionLength, "input.description");
     const template = checkBaseJobTemplate(input.baseJobTemplate, "input.baseJobTemplate", this.schemas);
     checkLimit(input.concurrencyLimit, "input.concurrencyLimit");
     return inTransaction(this.db, async (tx) => {
       if (await tx.workPool.findUnique({ where: { name: input.name } })) {
-        throw new ConflictError(`A work pool named "${input.name}" already exists`, "input.name");
+        throw new ConflictError(`A work pool named ${quoteName(input.name)} already exists`, "input.name");
       }
       const pool = await tx.workPool.create({
         data: {
@@ -70,20 +73,37 @@ export class WorkPoolService {
     });
   }
 
+  /**
+   * A new base job template must keep every deployment of the pool valid: one whose stored job
+   * variables would fail the new `variables` schema makes it a CONFLICT naming those deployments
+   * (they would otherwise fail at their next run); change or re-apply them first.
+   */
   async updatePool(name: string, input: WorkPoolUpdate): Promise<{ id: string }> {
-    const pool = await this.findPool(this.db.client, name, "name");
+    checkLength(input.description, LIMITS.descriptionLength, "input.description");
     const template = input.baseJobTemplate !== undefined ? checkBaseJobTemplate(input.baseJobTemplate, "input.baseJobTemplate", this.schemas) : undefined;
     checkLimit(input.concurrencyLimit, "input.concurrencyLimit");
-    await this.db.client.workPool.update({
-      where: { id: pool.id },
-      data: {
-        ...(input.description !== undefined ? { description: input.description } : {}),
-        ...(template !== undefined ? { baseJobTemplate: json(template) } : {}),
-        ...(input.concurrencyLimit !== undefined ? { concurrencyLimit: input.concurrencyLimit } : {}),
-        ...(input.isPaused != null ? { isPaused: input.isPaused } : {}),
-      },
+    return inTransaction(this.db, async (tx) => {
+      const pool = await this.findPool(tx, name, "name");
+      if (template !== undefined) {
+        const broken = await deploymentsBrokenBy(tx, this.schemas, pool.id, template);
+        if (broken.length) {
+          throw new ConflictError(
+            `The new baseJobTemplate would make the job variables of ${broken.length} deployment${broken.length > 1 ? "s" : ""} invalid: ${broken.join("; ")}`,
+            "input.baseJobTemplate",
+          );
+        }
+      }
+      await tx.workPool.update({
+        where: { id: pool.id },
+        data: {
+          ...(input.description !== undefined ? { description: input.description } : {}),
+          ...(template !== undefined ? { baseJobTemplate: json(template) } : {}),
+          ...(input.concurrencyLimit !== undefined ? { concurrencyLimit: input.concurrencyLimit } : {}),
+          ...(input.isPaused != null ? { isPaused: input.isPaused } : {}),
+        },
+      });
+      return { id: pool.id };
     });
-    return { id: pool.id };
   }
 
   /** Deployments and runs of the pool keep existing, without a queue. */
@@ -103,7 +123,7 @@ export class WorkPoolService {
       return await inTransaction(this.db, async (tx) => {
         const pool = await this.findPool(tx, input.workPoolName, "input.workPoolName");
         if (await tx.workQueue.findUnique({ where: { workPoolId_name: { workPoolId: pool.id, name: input.name } } })) {
-          throw new ConflictError(`Work pool "${pool.name}" already has a queue named "${input.name}"`, "input.name");
+          throw new ConflictError(`Work pool ${quoteName(pool.name)} already has a queue named ${quoteName(input.name)}`, "input.name");
         }
         const last = await tx.workQueue.aggregate({ where: { workPoolId: pool.id }, _max: { priority: true } });
         const priority = input.priority ?? (last._max.priority ?? 0) + 1;
@@ -122,7 +142,7 @@ export class WorkPoolService {
         });
       });
     } catch (e) {
-      if (isUniqueViolation(e)) throw new ConflictError(`That work pool already has a queue named "${input.name}"`, "input.name");
+      if (isUniqueViolation(e)) throw new ConflictError(`That work pool already has a queue named ${quoteName(input.name)}`, "input.name");
       throw e;
     }
   }
@@ -163,7 +183,7 @@ export class WorkPoolService {
 
   private async findPool(client: Tx | Database["client"], name: string, field: string) {
     const pool = await client.workPool.findUnique({ where: { name } });
-    if (!pool) throw new NotFoundError(`No work pool named "${name}"`, field);
+    if (!pool) throw new NotFoundError(`No work pool named ${quoteName(name)}`, field);
     return pool;
   }
 }
@@ -173,10 +193,6 @@ async function shiftPriorities(tx: Tx, workPoolId: string, from: number, except?
     where: { workPoolId, priority: { gte: from }, ...(except ? { id: { not: except } } : {}) },
     data: { priority: { increment: 1 } },
   });
-}
-
-function checkName(name: string, field: string): void {
-  if (name.trim() === "" || !NAME.test(name)) throw new BadUserInputError(`${field} must be non-empty and must not contain / % & > or <`, field);
 }
 
 function checkLimit(limit: number | null | undefined, field: string): void {
@@ -191,10 +207,10 @@ function checkLimit(limit: number | null | undefined, field: string): void {
 function checkFilterTags(tags: readonly string[] | null | undefined, field: string): void {
   if (tags == null) return;
   if (tags.length === 0) throw new BadUserInputError(`${field} must name at least one tag (null makes the queue a normal one)`, field);
+  // the general tag rules (non-empty, no "|", length and count bounds), then no repeats
+  normalizeTags(tags, field);
   tags.forEach((tag, i) => {
-    if (tag.trim() === "") throw new BadUserInputError(`${field}[${i}] must not be empty`, `${field}[${i}]`);
-    if (tag.includes("|")) throw new BadUserInputError(`${field}[${i}] must not contain "|"`, `${field}[${i}]`);
-    if (tags.indexOf(tag) !== i) throw new BadUserInputError(`${field}[${i}] repeats the tag "${tag}"`, `${field}[${i}]`);
+    if (tags.indexOf(tag) !== i) throw new BadUserInputError(`${field}[${i}] repeats the tag ${quoteName(tag)}`, `${field}[${i}]`);
   });
 }
 

@@ -1,7 +1,9 @@
 // Blocks: types registered by plugins, their schemas, and block documents (secrets masked unless
 // the query asks includeSecrets), with their queries and mutations.
 import { ForbiddenError } from "../../domain/errors.js";
+import { LIMITS } from "../../domain/limits.js";
 import { builder } from "../builder.js";
+import { LIMIT_TEXT as L } from "../limit-descriptions.js";
 import { stringList } from "./json-fields.js";
 
 /**
@@ -69,8 +71,8 @@ const BlockDocumentConnection = builder.connectionObject({ type: BlockDocument, 
 const CreateBlockDocumentInput = builder.inputType("CreateBlockDocumentInput", {
   fields: (t) => ({
     blockTypeSlug: t.string({ required: true }),
-    name: t.string({ description: "lowercase letters, digits and -; required unless isAnonymous" }),
-    data: t.field({ type: "JSON", required: true, description: "validated against the block type's schema" }),
+    name: t.string({ description: `lowercase letters, digits and -; required unless isAnonymous; at most ${LIMITS.nameLength} characters` }),
+    data: t.field({ type: "JSON", required: true, description: `validated against the block type's schema; ${L.json}` }),
     isAnonymous: t.boolean({ description: "auto-named, hidden from listings by default: inline configuration" }),
   }),
 });
@@ -154,7 +156,7 @@ builder.mutationFields((t) => ({
     authScopes: { write: true },
     type: "BlockDocument",
     description: "merge: shallow merge into existing data; masked secret values keep the stored secret",
-    args: { id: t.arg.id({ required: true }), data: t.arg({ type: "JSON", required: true }), merge: t.arg.boolean() },
+    args: { id: t.arg.id({ required: true }), data: t.arg({ type: "JSON", required: true, description: L.json }), merge: t.arg.boolean() },
     resolve: async (query, _root, args, ctx) => {
       await ctx.services.blocks.update(args.id, args.data, args.merge ?? false);
       return ctx.db.blockDocument.findUniqueOrThrow({ ...query, where: { id: args.id } });

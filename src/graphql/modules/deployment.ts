@@ -2,6 +2,7 @@
 import { deploymentWhere } from "../../domain/deployments/deployment-filter.js";
 import { flowRunWhere } from "../../domain/flow-runs/flow-run-filter.js";
 import { builder } from "../builder.js";
+import { LIMIT_TEXT as L } from "../limit-descriptions.js";
 import { FlowRunConnection, FlowRunFilter } from "./flow-run.js";
 import { stringList } from "./json-fields.js";
 import { WorkPool } from "./work-pool.js";
@@ -84,28 +85,37 @@ const DeploymentFilter = builder.inputType("DeploymentFilter", {
 const DeploymentInput = builder.inputType("DeploymentInput", {
   description: "Fields left out keep their stored value on update; an explicit null resets a field to its default.",
   fields: (t) => ({
-    flowName: t.string({ required: true }),
-    name: t.string({ required: true }),
-    version: t.string(),
-    description: t.string(),
+    flowName: t.string({ required: true, description: L.name }),
+    name: t.string({ required: true, description: L.name }),
+    version: t.string({ description: L.shortText }),
+    description: t.string({ description: L.description }),
     paused: t.boolean(),
     schedules: t.field({
       type: [DeploymentScheduleInput],
       description:
         "replaces the schedule set; reconciled by slug, or by definition when no slug, so unchanged schedules keep their ids and runs. Left out: unchanged; [] or null: no schedules",
     }),
-    parameters: t.field({ type: "JSON" }),
-    parameterOpenapiSchema: t.field({ type: "JSON", description: "a JSON Schema (draft 2020-12) of the parameters" }),
-    enforceParameterSchema: t.boolean({ description: "default true: runs' parameters are validated against parameterOpenapiSchema" }),
-    tags: t.stringList(),
-    path: t.string(),
-    entrypoint: t.string({ description: "path/to/file.ts:exportName" }),
-    pullSteps: t.field({ type: "JSON" }),
-    jobVariables: t.field({ type: "JSON" }),
-    workPoolName: t.string({ description: "created (type process) with a default queue when missing" }),
-    workQueueName: t.string({ description: "created when missing; without workPoolName it lives in default-agent-pool" }),
-    storageBlock: t.string({ description: "block document id, blockTypeSlug/name, or blockTypeSlug/name/sub/path" }),
-    infrastructureBlock: t.string({ description: "block document id or blockTypeSlug/name" }),
+    parameters: t.field({
+      type: "JSON",
+      description: `validated at apply time against parameterOpenapiSchema when enforced (values a run may still give are not required); ${L.json}`,
+    }),
+    parameterOpenapiSchema: t.field({ type: "JSON", description: `a JSON Schema (draft 2020-12) of the parameters; ${L.json}` }),
+    enforceParameterSchema: t.boolean({ description: "default true: the deployment's and runs' parameters are validated against parameterOpenapiSchema" }),
+    tags: t.stringList({ description: L.tags }),
+    path: t.string({ description: L.path }),
+    entrypoint: t.string({ description: `path/to/file.ts:exportName (an export name after the last ":"); ${L.path}` }),
+    pullSteps: t.field({
+      type: "JSON",
+      description: `a list of one-key objects { step_name: { …arguments } }, each a step workers know (set_working_directory, git_clone, pull_from_storage, pull_with_block, optionally prefixed ordo.deployments.steps. or prefect.deployments.steps.); ${L.json}`,
+    }),
+    jobVariables: t.field({
+      type: "JSON",
+      description: `validated at apply time against the work pool's variables schema (values a run may still give are not required); ${L.json}`,
+    }),
+    workPoolName: t.string({ description: `created (type process) with a default queue when missing; ${L.name}` }),
+    workQueueName: t.string({ description: `created when missing; without workPoolName it lives in default-agent-pool; ${L.name}` }),
+    storageBlock: t.string({ description: `block document id, blockTypeSlug/name, or blockTypeSlug/name/sub/path; ${L.path}` }),
+    infrastructureBlock: t.string({ description: `block document id or blockTypeSlug/name; ${L.path}` }),
     concurrencyLimit: t.int({ description: "at most this many runs PENDING or RUNNING at once; null = no limit" }),
     collisionStrategy: t.field({ type: CollisionStrategy, description: "default ENQUEUE" }),
   }),

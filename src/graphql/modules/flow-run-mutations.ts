@@ -1,6 +1,8 @@
 // Creating runs and proposing their states; the OrchestrationResult type.
 import type { TransitionResult } from "../../domain/flow-runs/flow-run-input.js";
 import { builder } from "../builder.js";
+import { LIMIT_TEXT as L } from "../limit-descriptions.js";
+import { LIMITS } from "../../domain/limits.js";
 import { OrchestrationStatusEnum } from "./enums.js";
 import { StateInput } from "./state.js";
 
@@ -8,13 +10,16 @@ const CreateFlowRunInput = builder.inputType("CreateFlowRunInput", {
   fields: (t) => ({
     deploymentId: t.id({ description: "one of deploymentId / deploymentSlug" }),
     deploymentSlug: t.string({ description: "flowName/deploymentName" }),
-    name: t.string({ description: "default: a random two-word name" }),
-    parameters: t.field({ type: "JSON", description: "shallow-merged over the deployment's parameters" }),
-    tags: t.stringList({ description: "added to the deployment's tags" }),
-    idempotencyKey: t.string({ description: "a second create with the same key returns the first run" }),
+    name: t.string({ description: `default: a random two-word name; at most ${LIMITS.nameLength} characters` }),
+    parameters: t.field({ type: "JSON", description: `shallow-merged over the deployment's parameters; ${L.json}` }),
+    tags: t.stringList({ description: `added to the deployment's tags; ${L.tags}, counting the deployment's` }),
+    idempotencyKey: t.string({ description: `a second create with the same key returns the first run; ${L.shortText}` }),
     scheduledStartTime: t.field({ type: "DateTime", description: "defaults to now" }),
-    workQueueName: t.string({ description: "a queue of the deployment's work pool (created if missing)" }),
-    jobVariables: t.field({ type: "JSON" }),
+    workQueueName: t.string({ description: `a queue of the deployment's work pool (created if missing); ${L.name}` }),
+    jobVariables: t.field({
+      type: "JSON",
+      description: `layered over the pool's defaults and the deployment's ("a.b" keys expand to nested objects), then validated against the pool's variables schema; ${L.json}`,
+    }),
     retries: t.int({ description: "a FAILED run is retried this many times" }),
     retryDelaySeconds: t.float({ description: "wait before each retry" }),
     state: t.field({
@@ -65,7 +70,7 @@ builder.mutationFields((t) => ({
     authScopes: { worker: true },
     type: "FlowRun",
     description: "what runs the flow run (a pid, a container or job id): cancellation kills it",
-    args: { flowRunId: t.arg.id({ required: true }), infrastructurePid: t.arg.string({ required: true }) },
+    args: { flowRunId: t.arg.id({ required: true }), infrastructurePid: t.arg.string({ required: true, description: L.shortText }) },
     resolve: async (query, _root, args, ctx) => {
       await ctx.services.flowRuns.setInfrastructure(args.flowRunId, args.infrastructurePid);
       return ctx.db.flowRun.findUniqueOrThrow({ ...query, where: { id: args.flowRunId } });

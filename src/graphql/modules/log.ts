@@ -2,6 +2,7 @@
 import { filter, pipe } from "graphql-yoga";
 import type { LogCreatedEvent } from "../../events/topics.js";
 import { builder } from "../builder.js";
+import { LIMIT_TEXT as L } from "../limit-descriptions.js";
 
 export const Log = builder.prismaObject("Log", {
   fields: (t) => ({
@@ -20,8 +21,8 @@ const LogInput = builder.inputType("LogInput", {
   fields: (t) => ({
     flowRunId: t.id({ required: true }),
     level: t.int({ required: true }),
-    name: t.string(),
-    message: t.string({ required: true }),
+    name: t.string({ description: `the logger's name; ${L.shortText} (longer: truncated)` }),
+    message: t.string({ required: true, description: L.logMessage }),
     timestamp: t.field({ type: "DateTime", description: "defaults to the time the server received it" }),
   }),
 });

@@ -1,7 +1,17 @@
 // Schedules as GraphQL sees them: the Schedule union over the stored definitions, the
 // DeploymentSchedule type, and the @oneOf ScheduleInput.
-import { toScheduleDefinition, type CronDefinition, type IntervalDefinition, type RRuleDefinition } from "../../domain/deployments/schedule-definitions.js";
+import {
+  intervalBoundsText,
+  SCHEDULE_LIMITS,
+  toScheduleDefinition,
+  type CronDefinition,
+  type IntervalDefinition,
+  type RRuleDefinition,
+} from "../../domain/deployments/schedule-definitions.js";
 import { builder } from "../builder.js";
+import { LIMIT_TEXT } from "../limit-descriptions.js";
+
+const count = (n: number) => n.toLocaleString("en-US");
 
 const IntervalSchedule = builder.objectRef<IntervalDefinition>("IntervalSchedule").implement({
   fields: (t) => ({
@@ -43,7 +53,7 @@ builder.prismaObject("DeploymentSchedule", {
 
 const IntervalScheduleInput = builder.inputType("IntervalScheduleInput", {
   fields: (t) => ({
-    interval: t.float({ required: true, description: "seconds, > 0" }),
+    interval: t.float({ required: true, description: `seconds, from ${intervalBoundsText()}` }),
     anchorDate: t.field({ type: "DateTime", description: "defaults to 2020-01-01T00:00 in the schedule's timezone (stable, so re-applying does not move it)" }),
     timezone: t.string({ description: "IANA zone, default UTC" }),
   }),
@@ -59,7 +69,7 @@ const CronScheduleInput = builder.inputType("CronScheduleInput", {
 
 const RRuleScheduleInput = builder.inputType("RRuleScheduleInput", {
   fields: (t) => ({
-    rrule: t.string({ required: true, description: "RFC 5545, at most 6,500 characters" }),
+    rrule: t.string({ required: true, description: `RFC 5545, at most ${count(SCHEDULE_LIMITS.maxRRuleLength)} characters` }),
     timezone: t.string({ description: "IANA zone, default UTC" }),
   }),
 });
@@ -78,7 +88,7 @@ export const DeploymentScheduleInput = builder.inputType("DeploymentScheduleInpu
     slug: t.string({ description: "stable name; without one the schedule is matched by its definition" }),
     active: t.boolean({ description: "default true" }),
     schedule: t.field({ type: ScheduleInput, required: true }),
-    parameters: t.field({ type: "JSON" }),
+    parameters: t.field({ type: "JSON", description: `overlaid on the deployment's parameters (validated together when enforced); ${LIMIT_TEXT.json}` }),
   }),
 });
 
@@ -86,10 +96,12 @@ builder.queryFields((t) => ({
   previewSchedule: t.field({
     authScopes: { read: true },
     type: ["DateTime"],
-    description: "the next dates a schedule would run at (validated like applyDeployment's schedules), so a UI or CLI can show them first",
+    description:
+      "the next dates a schedule would run at (validated like applyDeployment's schedules), so a UI or CLI can show them first; " +
+      `at most ${count(SCHEDULE_LIMITS.maxCandidates)} candidate dates are examined, so a sparse schedule may return fewer than asked`,
     args: {
       schedule: t.arg({ type: ScheduleInput, required: true }),
-      count: t.arg.int({ defaultValue: 10, description: "1 to 1,000" }),
+      count: t.arg.int({ defaultValue: 10, description: `1 to ${count(SCHEDULE_LIMITS.maxPreviewCount)}` }),
       after: t.arg({ type: "DateTime", description: "default now (inclusive)" }),
     },
     resolve: (_root, args, ctx) => ctx.services.scheduling.preview(args.schedule, { count: args.count ?? 10, after: args.after }),

@@ -1,5 +1,6 @@
 // The State type (one row of a run's state history) and the StateInput of proposals.
 import { builder } from "../builder.js";
+import { LIMIT_TEXT as L } from "../limit-descriptions.js";
 import { StateTypeEnum } from "./enums.js";
 
 builder.prismaObject("FlowRunState", {
@@ -28,10 +29,10 @@ const StateDetailsInput = builder.inputType("StateDetailsInput", {
 export const StateInput = builder.inputType("StateInput", {
   fields: (t) => ({
     type: t.field({ type: StateTypeEnum, required: true }),
-    name: t.string({ description: "defaults to the type's name (Scheduled, Running, …); e.g. Late, AwaitingRetry" }),
-    message: t.string(),
+    name: t.string({ description: `defaults to the type's name (Scheduled, Running, …); e.g. Late, AwaitingRetry; ${L.stateName}` }),
+    message: t.string({ description: L.stateMessage }),
     scheduledTime: t.field({ type: "DateTime", description: "SCHEDULED (default now) and PAUSED only" }),
-    data: t.field({ type: "JSON" }),
+    data: t.field({ type: "JSON", description: L.json }),
     details: t.field({ type: StateDetailsInput }),
   }),
 });

@@ -1,15 +1,16 @@
 // Managing work pools and queues, worker heartbeats, and claiming runs.
 import { builder } from "../builder.js";
+import { LIMIT_TEXT as L } from "../limit-descriptions.js";
 
 const FILTER_TAGS =
   "a legacy tag-filtered queue: besides its own runs it takes runs bound to no queue whose tags include all of these (exact, case-sensitive)";
 
 const WorkPoolInput = builder.inputType("WorkPoolInput", {
   fields: (t) => ({
-    name: t.string({ required: true }),
+    name: t.string({ required: true, description: L.name }),
     type: t.string({ required: true, description: "an infrastructure block type slug (e.g. process), or agent" }),
-    description: t.string(),
-    baseJobTemplate: t.field({ type: "JSON", description: "{ job_configuration, variables }: every {{ placeholder }} declared in variables" }),
+    description: t.string({ description: L.description }),
+    baseJobTemplate: t.field({ type: "JSON", description: `{ job_configuration, variables }: every {{ placeholder }} declared in variables; ${L.json}` }),
     concurrencyLimit: t.int({ description: "PENDING + RUNNING runs across the pool's queues; null = no limit" }),
     isPaused: t.boolean(),
   }),
@@ -17,8 +18,11 @@ const WorkPoolInput = builder.inputType("WorkPoolInput", {
 
 const WorkPoolUpdateInput = builder.inputType("WorkPoolUpdateInput", {
   fields: (t) => ({
-    description: t.string(),
-    baseJobTemplate: t.field({ type: "JSON" }),
+    description: t.string({ description: L.description }),
+    baseJobTemplate: t.field({
+      type: "JSON",
+      description: `refused (CONFLICT, naming them) when the job variables of a deployment of the pool would fail the new variables schema: change those deployments first; ${L.json}`,
+    }),
     concurrencyLimit: t.int(),
     isPaused: t.boolean(),
   }),
@@ -27,11 +31,11 @@ const WorkPoolUpdateInput = builder.inputType("WorkPoolUpdateInput", {
 const WorkQueueInput = builder.inputType("WorkQueueInput", {
   fields: (t) => ({
     workPoolName: t.string({ required: true }),
-    name: t.string({ required: true }),
+    name: t.string({ required: true, description: L.name }),
     priority: t.int({ description: "lower runs first; default after the existing queues" }),
     concurrencyLimit: t.int(),
     isPaused: t.boolean(),
-    filterTags: t.stringList({ description: FILTER_TAGS }),
+    filterTags: t.stringList({ description: `${FILTER_TAGS}; ${L.tags}` }),
   }),
 });
 
@@ -40,7 +44,7 @@ const WorkQueueUpdateInput = builder.inputType("WorkQueueUpdateInput", {
     priority: t.int(),
     concurrencyLimit: t.int(),
     isPaused: t.boolean(),
-    filterTags: t.stringList({ description: `${FILTER_TAGS}; null makes it a normal queue again, absent keeps it` }),
+    filterTags: t.stringList({ description: `${FILTER_TAGS}; null makes it a normal queue again, absent keeps it; ${L.tags}` }),
   }),
 });
 
@@ -48,7 +52,7 @@ const ClaimFlowRunsInput = builder.inputType("ClaimFlowRunsInput", {
   fields: (t) => ({
     workPoolName: t.string({ required: true }),
     workQueueNames: t.stringList({ description: "empty or absent = every queue of the pool, by priority" }),
-    workerName: t.string({ required: true }),
+    workerName: t.string({ required: true, description: L.name }),
     limit: t.int({ description: "default 10, at most 200; 0 only marks the queues polled (a busy worker)" }),
     scheduledBefore: t.field({ type: "DateTime", description: "defaults to now" }),
   }),
@@ -102,7 +106,7 @@ builder.mutationFields((t) => ({
     type: "Worker",
     args: {
       workPoolName: t.arg.string({ required: true }),
-      workerName: t.arg.string({ required: true }),
+      workerName: t.arg.string({ required: true, description: L.name }),
       heartbeatIntervalSeconds: t.arg.int({ description: "how often this worker beats (default 30); offline after 3 missed" }),
     },
     resolve: async (query, _root, args, ctx) => {

@@ -46,7 +46,7 @@ export async function executeFlowRun(options: ExecuteOptions): Promise<number> {
     return EXIT_OK;
   }
   // reports made while stopping must not outlast the worker's kill grace period
-  const quickApi = new ExecutorApi(client, { timeoutMs: 3000, retryForMs: 2000 });
+  const quickApi = new ExecutorApi(client, { timeoutMs: 3000, retryForMs: 2000, outageRetryForMs: 2000 });
   return new Execution(api, quickApi, run, options).execute();
 }
 

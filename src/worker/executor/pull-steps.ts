@@ -3,6 +3,7 @@ import { execFile } from "node:child_process";
 import { rm, stat } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
+import { PULL_STEP_ALIASES, type PullStepName } from "../../blocks/index.js";
 import { checkArgs, optionalString, parseStep, StepError, type ParsedStep, type StepSpec } from "../steps/step-spec.js";
 import { blockValue, envValue, lookup, renderTemplates, TemplateError, type Reference } from "../steps/templating.js";
 import type { StorageBlocks } from "./storage.js";
@@ -26,9 +27,12 @@ type Args = Record<string, unknown>;
 type Outputs = Record<string, string>;
 type PullStep = StepSpec<{ cwd: { dir: string }; ctx: PullContext }>;
 
-export const PULL_STEP_ALIASES: Record<string, string> = { git_clone_project: "git_clone" };
+export { PULL_STEP_ALIASES };
 
-/** The pull steps a deployment may store (`ordo deploy` checks its `pull` section against these). */
+/**
+ * The pull steps a deployment may store (`ordo deploy` checks its `pull` section against these);
+ * exactly the names blocks/pull-step-names.ts lists, which the server checks applyDeployment against.
+ */
 export const PULL_STEPS: Record<string, PullStep> = {
   set_working_directory: { args: ["directory"], required: ["directory"], outputs: ["directory"], run: (a, { cwd, ctx }) => setWorkingDirectory(a, cwd, ctx) },
   git_clone: {
@@ -44,7 +48,7 @@ export const PULL_STEPS: Record<string, PullStep> = {
     outputs: ["directory"],
     run: (a, { cwd, ctx }) => pull(`${String(a.block_type_slug)}/${String(a.block_document_name)}`, undefined, cwd, ctx),
   },
-};
+} satisfies Record<PullStepName, PullStep>;
 
 /** Runs the steps; returns the folder the flow runs in: the last `directory` a step output, else where they started. */
 export async function runPullSteps(steps: unknown, ctx: PullContext): Promise<string> {

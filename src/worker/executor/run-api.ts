@@ -1,5 +1,7 @@
 // The executor's calls to the server: each with a timeout, transient failures retried with
-// backoff, and state proposals made idempotent by a transition id so a retried one never applies twice.
+// backoff and jitter — outages (SERVICE_UNAVAILABLE, no server, no answer) for as long as they last,
+// so a database outage never costs a run — and state proposals made idempotent by a transition id
+// so a retried one never applies twice.
 import { randomUUID } from "node:crypto";
 import {
   ExecutorBlockDocumentDocument,
@@ -15,6 +17,7 @@ import {
 } from "../../client/generated/graphql.js";
 import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import type { OrdoClient } from "../../client/ordo-client.js";
+import { isOutage } from "../../client/retry.js";
 import { isTransient } from "../api.js";
 import { backoffMs, sleep, withTimeout } from "../timing.js";
 
@@ -24,13 +27,16 @@ export type Orchestration = ExecutorProposeStateMutation["setFlowRunState"];
 export interface ExecutorApiOptions {
   /** per call */
   timeoutMs?: number;
-  /** how long transient failures are retried before giving up on a call */
+  /** how long other transient failures (INTERNAL_SERVER_ERROR…, maybe a bug) are retried before giving up on a call */
   retryForMs?: number;
+  /** how long outages are retried; default: until they end (the worker kills an executor it no longer wants) */
+  outageRetryForMs?: number;
 }
 
 export class ExecutorApi {
   private readonly timeoutMs: number;
   private readonly retryForMs: number;
+  private readonly outageRetryForMs: number;
 
   constructor(
     private readonly client: OrdoClient,
@@ -38,6 +44,7 @@ export class ExecutorApi {
   ) {
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.retryForMs = options.retryForMs ?? 120_000;
+    this.outageRetryForMs = options.outageRetryForMs ?? Infinity;
   }
 
   get url(): string {
@@ -76,12 +83,13 @@ export class ExecutorApi {
   }
 
   private async retrying<R, V extends Record<string, unknown>>(document: TypedDocumentNode<R, V>, variables: V): Promise<R> {
-    const deadline = Date.now() + this.retryForMs;
+    const started = Date.now();
     for (let failures = 1; ; failures++) {
       try {
         return await withTimeout(this.client.request(document, variables), this.timeoutMs, this.url);
       } catch (e) {
         const wait = backoffMs(failures, 0.5, 10);
+        const deadline = started + (isOutage(e) ? this.outageRetryForMs : this.retryForMs);
         if (!isTransient(e) || Date.now() + wait > deadline) throw e;
         await sleep(wait);
       }

@@ -1,4 +1,5 @@
 // The step shape build, push and pull sections share: a one-key object `{ step_name: { id?, …arguments } }`, short or fully-qualified names.
+import { shortStepName } from "../../blocks/index.js";
 import { isObject } from "./templating.js";
 
 /** A step list that cannot run as written; the message names the step by its place. */
@@ -17,8 +18,8 @@ export interface StepSpec<Context> {
   run(args: StepArgs, ctx: Context): Promise<StepOutputs>;
 }
 
-// Prefect's names (prefect.deployments.steps.git_clone, 2.x's prefect.projects.steps.*), ours, and bare.
-export const STEP_PREFIXES = ["prefect.deployments.steps.", "prefect.projects.steps.", "ordo.deployments.steps."];
+// the prefixes (prefect.deployments.steps.…, ours, bare) are shared with the server's check
+export { STEP_PREFIXES } from "../../blocks/index.js";
 
 export interface ParsedStep {
   /** the name as written */
@@ -36,8 +37,7 @@ export function parseStep(raw: unknown, where: string, known: Record<string, unk
   const keys = isObject(raw) ? Object.keys(raw) : [];
   if (!isObject(raw) || keys.length !== 1) throw new StepError(`${where}: a step is a one-key object { step_name: { …arguments } }`);
   const given = keys[0]!;
-  const short = STEP_PREFIXES.reduce((n, p) => (n.startsWith(p) ? n.slice(p.length) : n), given);
-  const name = aliases[short] ?? short;
+  const name = shortStepName(given, aliases);
   if (!Object.hasOwn(known, name)) throw new StepError(`${where}: unknown step "${given}" (known: ${Object.keys(known).join(", ")})`);
   const body = raw[given] ?? {};
   if (!isObject(body)) throw new StepError(`${where}.${given}: the arguments must be an object`);

@@ -1,4 +1,5 @@
 // `{{ step-id.key }}`, `{{ $ENV }}` and `{{ ordo.blocks.type.name }}` placeholders, parsed and rendered for pull steps and `ordo deploy` alike.
+import { setOwn } from "../../blocks/index.js";
 
 /** Prefect's placeholder syntax: `{{ name }}` with word characters, dots, dashes, brackets and `$`. */
 export const PLACEHOLDER = /\{\{\s*([\w.\-[\]$]+)\s*\}\}/g;
@@ -67,7 +68,8 @@ export async function renderTemplates(value: unknown, resolve: Resolver): Promis
   }
   if (isObject(value)) {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = await renderTemplates(v, resolve);
+    // setOwn: a stored "__proto__" key must not re-link the rendered object's prototype
+    for (const [k, v] of Object.entries(value)) setOwn(out, k, await renderTemplates(v, resolve));
     return out;
   }
   return value;
