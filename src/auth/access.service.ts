@@ -16,19 +16,16 @@ export class AccessService {
    * Admins may reveal any block's secrets; a worker key only those of blocks a run being executed
    * needs — its deployment's storage or infrastructure block, or a block its pull steps name.
    */
-  async mayRevealSecrets(principal: Principal, block: { id: string; slug: string | null }): Promise<boolean> {
+  async mayRevealSecrets(principal: Principal, ref: { id: string | null; slug: string | null }): Promise<boolean> {
     if (grants(principal.scopes, "admin")) return true;
     if (!grants(principal.scopes, "worker")) return false;
+    const block = await this.find(ref);
+    if (!block) return false;
     const active = { flowRuns: { some: { stateType: { in: ACTIVE } } } };
     const direct = await this.db.client.deployment.count({
       where: { ...active, OR: [{ storageDocumentId: block.id }, { infrastructureDocumentId: block.id }] },
     });
     if (direct > 0) return true;
-    const slug =
-      block.slug ??
-      (await this.db.client.blockDocument.findUnique({ where: { id: block.id }, select: { name: true, blockType: { select: { slug: true } } } }).then((d) =>
-        d ? `${d.blockType.slug}/${d.name}` : null,
-      ));
     const withSteps = await this.db.client.deployment.findMany({
       where: active,
       select: { pullSteps: true },
@@ -37,7 +34,16 @@ export class AccessService {
     return withSteps.some((d) => {
       if (d.pullSteps === null) return false;
       const text = JSON.stringify(d.pullSteps);
-      return (slug !== null && text.includes(slug)) || text.includes(block.id);
+      return text.includes(block.slug) || text.includes(block.id);
     });
+  }
+
+  /** The document's id and slug (blockTypeSlug/name), from whichever of the two the caller had. */
+  private async find(ref: { id: string | null; slug: string | null }): Promise<{ id: string; slug: string } | null> {
+    const [type, name] = ref.slug?.split("/") ?? [];
+    const where = ref.id ? { id: ref.id } : type && name ? { name, blockType: { slug: type } } : null;
+    if (!where) return null;
+    const d = await this.db.client.blockDocument.findFirst({ where, select: { id: true, name: true, blockType: { select: { slug: true } } } });
+    return d ? { id: d.id, slug: `${d.blockType.slug}/${d.name}` } : null;
   }
 }

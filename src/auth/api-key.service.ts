@@ -92,12 +92,6 @@ export class ApiKeyService {
     }
     return { keyId: row.id, name: row.name, scopes: scopesOf(row.scopes) };
   }
-
-  /** Whether a key is still usable right now (open subscriptions re-check on revocation events). */
-  async isActive(keyId: string): Promise<boolean> {
-    const row = await this.db.client.apiKey.findUnique({ where: { id: keyId }, select: { revoked: true, expires: true } });
-    return !!row && !row.revoked && !(row.expires && row.expires.getTime() <= this.clock.now().getTime());
-  }
 }
 
 function scopesOf(value: unknown): Scope[] {

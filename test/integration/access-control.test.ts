@@ -174,9 +174,7 @@ describe("graphql-ws and SSE", () => {
     const { key, id } = await createKey("to-revoke", ["READ"]);
     let closed = 0;
     const ws = wsClient(key, (code) => (closed = code));
-    const wsEvents: unknown[] = [];
-    let wsEnded = false;
-    ws.subscribe({ query: `subscription { flowRunStateChanged { state { type } } }` }, { next: (r) => wsEvents.push(r), error: () => (wsEnded = true), complete: () => (wsEnded = true) });
+    ws.subscribe({ query: `subscription { flowRunStateChanged { state { type } } }` }, { next: () => {}, error: () => {}, complete: () => {} });
     const controller = new AbortController();
     const sse = await fetch(url, {
       method: "POST",
@@ -209,7 +207,6 @@ describe("graphql-ws and SSE", () => {
     const until = Date.now() + 10_000;
     while (closed === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
     expect(closed).toBe(4403);
-    expect(wsEnded || closed === 4403).toBe(true);
     await ws.dispose();
     controller.abort();
   });

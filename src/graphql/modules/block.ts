@@ -121,8 +121,7 @@ builder.queryFields((t) => ({
           ? await ctx.db.blockDocument.findFirst({ ...select, where: { name, blockType: { slug: type } } })
           : null;
       if (doc && args.includeSecrets) {
-        const id = (doc as { id?: string }).id ?? args.id ?? (await ctx.db.blockDocument.findFirst({ where: { name, blockType: { slug: type } }, select: { id: true } }))!.id;
-        if (!(await ctx.access.mayRevealSecrets(ctx.principal, { id, slug: args.slug ?? null }))) {
+        if (!(await ctx.access.mayRevealSecrets(ctx.principal, { id: args.id ?? null, slug: args.slug ?? null }))) {
           throw new ForbiddenError(
             `includeSecrets needs the "admin" scope (or "worker" for a block a running flow run needs); the API key "${ctx.principal.name}" has: ${ctx.principal.scopes.join(", ")}`,
             "includeSecrets",
