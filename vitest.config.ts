@@ -27,6 +27,10 @@ const DATABASE_AGNOSTIC_E2E = [
 ];
 
 export default defineConfig({
+  // "ordo" and "ordo/blocks-sdk" (imported by plugins and fixtures) resolve to the sources, as the
+  // rest of the suite; processes the tests start run the compiled dist/ (`pretest` builds it)
+  ssr: { resolve: { conditions: ["ordo-source", "module", "node", "development|production"] } },
+  resolve: { conditions: ["ordo-source", "module", "node", "development|production"] },
   test: {
     pool: "forks",
     // most suites wait on real processes (servers, workers, flows): two files at once keep both

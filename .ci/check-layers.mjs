@@ -12,13 +12,13 @@ const ALLOWED = {
   orchestration: ["orchestration", "db", "tokens.ts"],
   schedules: ["schedules"],
   services: ["services", "domain", "orchestration", "db", "events", "tokens.ts"],
-  blocks: ["blocks", "validation"],
-  worker: ["worker", "client", "blocks"],
+  blocks: ["blocks", "validation", "installation.ts", "typescript-loader.ts"],
+  worker: ["worker", "client", "blocks", "installation.ts", "typescript-loader.ts"],
   client: ["client"],
-  sdk: ["sdk", "client"],
+  sdk: ["sdk", "client", "installation.ts"],
   // the CLI loads plugins as workers do (DESIGN "Block plugins"): `ordo block register` checks one
-  cli: ["cli", "client", "sdk", "worker", "blocks", "config.ts"],
-  db: ["db", "generated", "config.ts"],
+  cli: ["cli", "client", "sdk", "worker", "blocks", "config.ts", "installation.ts", "typescript-loader.ts"],
+  db: ["db", "generated", "config.ts", "installation.ts"],
   events: ["events"],
   // API keys, scopes and origin rules; it raises the domain's coded errors (domain/errors.ts)
   auth: ["auth", "db", "domain", "events", "tokens.ts"],
@@ -28,6 +28,9 @@ const ALLOWED = {
   "main.ts": null,
   "tokens.ts": [],
   "config.ts": [],
+  // where the package lives, compiled or not; tsx on demand for TypeScript flows and plugins
+  "installation.ts": [],
+  "typescript-loader.ts": ["installation.ts"],
 };
 
 const files = (dir) =>

@@ -5,14 +5,16 @@ import { statSync } from "node:fs";
 import { readdir, readFile, realpath, stat } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { pathToFileURL } from "node:url";
+import { BUILTIN_PLUGINS_DIR, builtinPluginEntry, PACKAGE_ROOT } from "../installation.js";
+import { ensureTypeScriptLoader, isTypeScriptFile } from "../typescript-loader.js";
 import { BlockRegistry, type PluginOrigin } from "./block-registry.js";
 import { PluginLoadError } from "./errors.js";
 import { checkPackageManifest, MANIFEST_FIELD } from "./manifest.js";
 import { isPluginDefinition } from "./sdk.js";
 
-/** The repository root (src/blocks/../..): where plugins/ and the server's node_modules live. */
-export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+/** The ordo package folder (a clone, or node_modules/ordo): plugins/ and the start of the node_modules look-up. */
+export const REPO_ROOT = PACKAGE_ROOT;
 
 export interface PluginDiscoveryOptions {
   /** folder whose sub-folders are built-in plugins; default <repo>/plugins, null for none */
@@ -21,7 +23,11 @@ export interface PluginDiscoveryOptions {
   packages?: readonly string[];
   /** where listed names are resolved from, with Node's node_modules look-up; default the repo root */
   resolveFrom?: string;
-  /** node_modules folder scanned (one level, scopes included) for marked packages; default <resolveFrom>/node_modules, null for none */
+  /**
+   * node_modules folder scanned (one level, scopes included) for marked packages; default every
+   * node_modules folder of Node's look-up from resolveFrom (the ordo package's own, then its
+   * project's when ordo is installed there, and up), null for none
+   */
   nodeModulesDir?: string | null;
 }
 
@@ -42,8 +48,8 @@ export function parsePluginList(value: string | null | undefined): string[] {
 
 export async function discoverPlugins(options: PluginDiscoveryOptions = {}): Promise<DiscoveredPlugin[]> {
   const resolveFrom = path.resolve(options.resolveFrom ?? REPO_ROOT);
-  const builtinDir = options.builtinDir === undefined ? path.join(REPO_ROOT, "plugins") : options.builtinDir;
-  const nodeModulesDir = options.nodeModulesDir === undefined ? path.join(resolveFrom, "node_modules") : options.nodeModulesDir;
+  const builtinDir = options.builtinDir === undefined ? BUILTIN_PLUGINS_DIR : options.builtinDir;
+  const nodeModulesDirs = options.nodeModulesDir === undefined ? lookupPaths(resolveFrom) : options.nodeModulesDir === null ? [] : [options.nodeModulesDir];
   const found: DiscoveredPlugin[] = [];
 
   const add = async (dir: string, pkg: unknown, origin: DiscoveredPlugin["origin"], label: string) => {
@@ -53,8 +59,9 @@ export async function discoverPlugins(options: PluginDiscoveryOptions = {}): Pro
     const manifest = checkPackageManifest(pkg, label);
     const clash = found.find((p) => p.name === manifest.name);
     if (clash) throw new PluginLoadError(manifest.name, null, "package.json /name", `is also the name of the plugin in ${clash.directory}`);
-    const entry = path.resolve(directory, manifest.entry);
-    if (path.relative(directory, entry).startsWith("..")) {
+    // the built-in plugins ship compiled in dist/plugins, beside their package.json in plugins/
+    const entry = origin === "built-in" && directory.startsWith(BUILTIN_PLUGINS_DIR + path.sep) ? builtinPluginEntry(directory, manifest.entry) : path.resolve(directory, manifest.entry);
+    if (path.relative(directory, path.resolve(directory, manifest.entry)).startsWith("..")) {
       throw new PluginLoadError(manifest.name, null, `package.json /${MANIFEST_FIELD}/plugin`, "must stay inside the package folder");
     }
     if (!(await isFile(entry))) throw new PluginLoadError(manifest.name, null, `package.json /${MANIFEST_FIELD}/plugin`, `${manifest.entry} does not exist in ${directory}`);
@@ -74,14 +81,20 @@ export async function discoverPlugins(options: PluginDiscoveryOptions = {}): Pro
     if (pkg === null) throw new PluginLoadError(name, null, "package", `not found from ${resolveFrom}`);
     await add(dir!, pkg, "listed", name);
   }
-  if (nodeModulesDir) {
+  const installedNames = new Set<string>();
+  for (const nodeModulesDir of nodeModulesDirs) {
     const dirs = await packageFolders(nodeModulesDir);
     // Hundreds of unrelated packages: read in parallel, and a broken one that is not ours is not our problem.
     const pkgs = await Promise.all(dirs.map((dir) => readPackageJson(dir).catch(() => null)));
     for (const [i, dir] of dirs.entries()) {
       const pkg = pkgs[i];
       // Only packages that mark themselves are plugins.
-      if (typeof pkg === "object" && pkg !== null && MANIFEST_FIELD in pkg) await add(dir, pkg, "installed", path.basename(dir));
+      if (typeof pkg !== "object" || pkg === null || !(MANIFEST_FIELD in pkg)) continue;
+      // as Node resolves: the nearest node_modules holding a name wins, farther copies are shadowed
+      const name = path.relative(nodeModulesDir, dir);
+      if (installedNames.has(name)) continue;
+      installedNames.add(name);
+      await add(dir, pkg, "installed", path.basename(dir));
     }
   }
   return found;
@@ -108,6 +121,7 @@ export async function loadPlugins(options: LoadPluginsOptions = {}): Promise<Blo
 async function importDefinition(plugin: DiscoveredPlugin) {
   let mod: Record<string, unknown>;
   try {
+    if (isTypeScriptFile(plugin.entry)) await ensureTypeScriptLoader();
     mod = (await import(pathToFileURL(plugin.entry).href)) as Record<string, unknown>;
   } catch (e) {
     throw new PluginLoadError(plugin.name, null, "entry", `${plugin.entry} failed to import: ${(e as Error).message}`);
@@ -120,6 +134,11 @@ async function importDefinition(plugin: DiscoveredPlugin) {
     throw new PluginLoadError(plugin.name, null, "name", `is "${definition.name}" in definePlugin() but "${plugin.name}" in package.json`);
   }
   return definition;
+}
+
+/** The node_modules folders Node searches from `from`, nearest first. */
+function lookupPaths(from: string): string[] {
+  return createRequire(path.join(from, "noop.js")).resolve.paths("any-package") ?? [];
 }
 
 /** Node's look-up: the first node_modules/<name> walking up from `from` (exports maps do not matter here). */

@@ -5,13 +5,16 @@
 // import the server layer, see .ci/check-layers.mjs), and every other `ordo` command stays free
 // of the server's start-up cost. Prefect's `prefect server start` likewise runs uvicorn as a child.
 import { spawn } from "node:child_process";
+import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Command } from "commander";
+import { PACKAGE_ROOT, RUNS_COMPILED } from "../installation.js";
 import { CliError } from "./common/errors.js";
 
-const SERVER_ENTRY = fileURLToPath(new URL("../main.ts", import.meta.url));
+/** The server's entry beside this module: dist/src/main.js when compiled, src/main.ts under tsx. */
+const SERVER_ENTRY = fileURLToPath(new URL(`../main.${RUNS_COMPILED ? "js" : "ts"}`, import.meta.url));
 /** tsx looks for tsconfig.json in the working directory; the server's decorators need Ordo's own. */
-const TSCONFIG = fileURLToPath(new URL("../../tsconfig.json", import.meta.url));
+const TSCONFIG = path.join(PACKAGE_ROOT, "tsconfig.json");
 
 export function registerServerCommands(program: Command): void {
   const server = program.command("server").description("the Ordo server");
@@ -32,11 +35,12 @@ function port(value: string): number {
 }
 
 async function run(opts: { host?: string; port?: number }): Promise<void> {
-  const env: NodeJS.ProcessEnv = { ...process.env, TSX_TSCONFIG_PATH: TSCONFIG };
+  const env: NodeJS.ProcessEnv = RUNS_COMPILED ? { ...process.env } : { ...process.env, TSX_TSCONFIG_PATH: TSCONFIG };
   if (opts.host !== undefined) env.ORDO_HOST = opts.host;
   if (opts.port !== undefined) env.ORDO_PORT = String(opts.port);
-  // an absolute loader URL: the user's working directory need not have tsx installed
-  const child = spawn(process.execPath, ["--import", import.meta.resolve("tsx"), SERVER_ENTRY], { env, stdio: "inherit" });
+  // the sources need tsx, by absolute URL: the user's working directory need not have it installed
+  const loader = RUNS_COMPILED ? [] : ["--conditions=ordo-source", "--import", import.meta.resolve("tsx")];
+  const child = spawn(process.execPath, [...loader, SERVER_ENTRY], { env, stdio: "inherit" });
   // Ctrl-C reaches both processes (one terminal process group); a SIGTERM sent to `ordo` alone
   // is passed on. The server shuts down once and exits; this process then exits with its code.
   const forward = (signal: NodeJS.Signals) => child.kill(signal);

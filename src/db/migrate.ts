@@ -3,13 +3,13 @@
 // database that cannot be opened is named in words (open-failure.ts).
 import { execFile } from "node:child_process";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { createRequire } from "node:module";
 import { isPostgresUrl } from "../config.js";
+import { PACKAGE_ROOT } from "../installation.js";
 import { explained } from "./open-failure.js";
 import { prepareSqliteFile } from "./sqlite-file.js";
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const root = PACKAGE_ROOT;
 
 export async function migrateDatabase(url: string): Promise<void> {
   // the adapter would silently create the file (0644), but not its folder; the CLI runs in `root`

@@ -1,6 +1,8 @@
 // flow(): turns a function into a flow, a callable that carries the options deployments and the
 // executor read (name, parameter schema, retries).
+import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { PACKAGE_ROOT } from "../installation.js";
 import { FLOW_MARK } from "./runtime.js";
 
 /** A JSON Schema (draft 2020-12) object; for a flow, the schema of its one parameters object. */
@@ -63,7 +65,8 @@ export function isFlow(value: unknown): value is Flow {
   return typeof value === "function" && FLOW_MARK in value;
 }
 
-const HERE = fileURLToPath(import.meta.url);
+// this module as the stack names it: compiled, or its source when source maps are on (tsx, --enable-source-maps)
+const HERE = new Set([fileURLToPath(import.meta.url), path.join(PACKAGE_ROOT, "src", "sdk", "flow.ts")]);
 
 /** The file and line of flow()'s caller, from the stack (source-mapped under tsx). */
 function callerSite(): { file: string; line: number } | null {
@@ -71,7 +74,7 @@ function callerSite(): { file: string; line: number } | null {
     const m = /((?:file:\/\/)?\/[^():?]+)(?:\?[^:]*)?:(\d+):\d+\)?$/.exec(frame.trim());
     if (!m) continue;
     const file = m[1]!.startsWith("file://") ? fileURLToPath(m[1]!) : m[1]!;
-    if (file !== HERE) return Object.freeze({ file, line: Number(m[2]) });
+    if (!HERE.has(file)) return Object.freeze({ file, line: Number(m[2]) });
   }
   return null;
 }

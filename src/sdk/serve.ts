@@ -2,8 +2,6 @@
 // registers deployments of flows, then runs their due runs in subprocesses (`ordo flow-run
 // execute`), with no work pool or worker; pauses them on shutdown.
 import { spawn, type ChildProcess } from "node:child_process";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import {
   ServeApplyDeploymentDocument,
   ServeFlowRunStateDocument,
@@ -13,6 +11,7 @@ import {
   ServeScheduledRunsDocument,
 } from "../client/generated/graphql.js";
 import { OrdoClient } from "../client/ordo-client.js";
+import { ORDO_BIN } from "../installation.js";
 import { deploymentInput, toDeployment, type FlowDeployment } from "./deployment.js";
 import type { Flow } from "./flow.js";
 import { currentRuntime, FLOW_MARK } from "./runtime.js";
@@ -32,7 +31,6 @@ export interface ServeOptions {
   signal?: AbortSignal;
 }
 
-const ORDO_BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../bin/ordo.mjs");
 const ACTIVE = ["PENDING", "RUNNING"];
 
 /**

@@ -2,12 +2,11 @@
 // claimed run (RunSupervisor), keeps the runs' leases alive, and shuts down gracefully.
 import "reflect-metadata";
 import os from "node:os";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { container as rootContainer } from "tsyringe";
 import { LOGGER, loadPlugins, parsePluginList, type BlockRegistry } from "../blocks/index.js";
 import { WorkerClaimFlowRunsDocument, WorkerFlowRunHeartbeatDocument, WorkerHeartbeatDocument, WorkerPoolDocument } from "../client/generated/graphql.js";
 import { OrdoClient } from "../client/ordo-client.js";
+import { ORDO_BIN } from "../installation.js";
 import { isTransient, WorkerApi } from "./api.js";
 import { consoleLog, describeError, prefixedLogger, type WorkerLog } from "./log.js";
 import { watchPoolEvents, type PoolEvent } from "./pool-events.js";
@@ -44,7 +43,6 @@ export class WorkerSetupError extends Error {
 
 /** Runs claimed per poll when the worker has no limit (the server's default batch). */
 const UNLIMITED_BATCH = 10;
-const ORDO_BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../bin/ordo.mjs");
 
 export class Worker {
   readonly name: string;

@@ -43,7 +43,7 @@ async function freePort(): Promise<number> {
  */
 function startUnprivileged(env: Record<string, string>): ServerProcess {
   if (process.getuid?.() !== 0) return startServer(env);
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+  const child = spawn(process.execPath, ["dist/src/main.js"], {
     cwd: root,
     uid: 65534,
     gid: 65534,

@@ -52,7 +52,7 @@ export async function startReplica(of: Pick<TestApp, "app" | "databaseUrl">): Pr
     await app.stop();
     process.exit(0);
   `;
-  const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
+  const child = spawn(process.execPath, ["--conditions=ordo-source", "--import", "tsx", "--input-type=module", "-e", script], {
     cwd: fileURLToPath(new URL("../..", import.meta.url)),
     env: { ...process.env, REPLICA_DATABASE_URL: of.databaseUrl, REPLICA_HOME: home, REPLICA_ENCRYPTION_KEY: encryptionKey },
     stdio: ["pipe", "pipe", "pipe"],

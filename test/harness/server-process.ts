@@ -1,4 +1,4 @@
-// The real `npm start` entry point (`node --import tsx src/main.ts`) in a child process with a
+// The real `npm start` entry point (`node dist/src/main.js`, built by `pretest`) in a child process with a
 // given environment, as a user runs it; waitForUrl reads the "ready at" line it prints.
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
@@ -13,7 +13,7 @@ export interface ServerProcess {
 
 /** Only PATH and HOME come from the test's environment: the rest is what the test passes. */
 export function startServer(env: Record<string, string>): ServerProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+  const child = spawn(process.execPath, ["dist/src/main.js"], {
     cwd: root,
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/root", ORDO_PORT: "0", ...env },
     stdio: ["ignore", "pipe", "pipe"],

@@ -2,10 +2,12 @@
 // schema) by importing the entrypoint's module, as the executor later will.
 import { stat } from "node:fs/promises";
 import path from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { pathToFileURL } from "node:url";
 import { EntrypointError, parseEntrypoint } from "../../worker/executor/entrypoint.js";
 import { FLOW_MARK, toLoadedFlow } from "../../worker/executor/flow-contract.js";
 import { registerFlowModuleHooks } from "../../worker/executor/module-hooks.js";
+import { PACKAGE_ROOT } from "../../installation.js";
+import { ensureTypeScriptLoader } from "../../typescript-loader.js";
 import { CliError } from "../common/errors.js";
 
 export interface FlowMetadata {
@@ -23,8 +25,6 @@ export interface ExportedFlow extends FlowMetadata {
   sdkFlow: boolean;
 }
 
-/** The installation the CLI runs from provides "ordo" to flow files that have no node_modules of their own. */
-const ORDO_PACKAGE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 
 /** What a plain function (no flow() descriptor) accepts: any parameters object. */
 const ANY_PARAMETERS = { type: "object", properties: {} };
@@ -62,7 +62,10 @@ async function importFlowModule(file: string, cwd: string): Promise<Record<strin
   const isFile = await stat(absolute).then((s) => s.isFile(), () => false);
   if (!isFile) throw new CliError(`${file}: no such file (looked in ${cwd})`);
   // flow files import "ordo" and may sit in a folder without node_modules or "type": "module"
-  registerFlowModuleHooks(ORDO_PACKAGE_DIR);
+  // tsx first: the hooks registered after it run before it; the installation the CLI runs from
+  // provides "ordo" to flow files that have no node_modules of their own
+  await ensureTypeScriptLoader();
+  registerFlowModuleHooks(PACKAGE_ROOT);
   try {
     return (await import(pathToFileURL(absolute).href)) as Record<string, unknown>;
   } catch (e) {

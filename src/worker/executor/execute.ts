@@ -1,7 +1,9 @@
 // `ordo flow-run execute <id>`: fetches the run, prepares its code, proposes RUNNING (waiting when
 // told to), calls the flow with the run's parameters, ships its logs, and reports COMPLETED or
 // FAILED — re-running it under the server's retry policy, or else the flow's own retries.
-import { parsePluginList, REPO_ROOT } from "../../blocks/index.js";
+import { parsePluginList } from "../../blocks/index.js";
+import { PACKAGE_ROOT } from "../../installation.js";
+import { ensureTypeScriptLoader } from "../../typescript-loader.js";
 import type { StateType } from "../../client/generated/graphql.js";
 import { OrdoClient } from "../../client/ordo-client.js";
 import { sleep } from "../timing.js";
@@ -92,7 +94,9 @@ class Execution {
         if (workdir === STOPPED) return await this.stopping();
         cleanup = workdir.cleanup;
         process.chdir(workdir.directory);
-        registerFlowModuleHooks(REPO_ROOT);
+        // tsx first: the hooks registered after it run before it
+        await ensureTypeScriptLoader();
+        registerFlowModuleHooks(PACKAGE_ROOT);
         const loaded = await this.untilStopped(loadEntrypoint(deployment.entrypoint, workdir.directory));
         if (loaded === STOPPED) return await this.stopping();
         flow = loaded;
