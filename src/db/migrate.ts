@@ -1,39 +1,32 @@
-// Applies pending migrations by running the Prisma CLI's `migrate deploy` (engine js, no downloaded
-// binaries), with the preload that stops the CLI idling after it finished (stack-notes P3); a
-// database that cannot be opened is named in words (open-failure.ts).
-import { execFile } from "node:child_process";
-import path from "node:path";
-import { createRequire } from "node:module";
+// Applies pending migrations at start with Ordo's own runner (src/db/migrations/): no Prisma CLI
+// at run time, and Prisma Migrate's bookkeeping kept as it is, so `prisma migrate deploy/status`
+// and Ordo agree on what a database has. A database that cannot be opened is named in words
+// (open-failure.ts); a history Ordo must not start on is refused with Prisma's words.
 import { isPostgresUrl } from "../config.js";
-import { PACKAGE_ROOT } from "../installation.js";
 import { explained } from "./open-failure.js";
-import { prepareSqliteFile } from "./sqlite-file.js";
-
-const root = PACKAGE_ROOT;
+import { prepareSqliteFile, sqliteFilePath } from "./sqlite-file.js";
+import { migrationsFolder, readMigrations } from "./migrations/folders.js";
+import { MigrationHistoryError } from "./migrations/history.js";
+import { migratePostgres } from "./migrations/postgres-runner.js";
+import { migrateSqliteFile } from "./migrations/sqlite-runner.js";
 
 export async function migrateDatabase(url: string): Promise<void> {
-  // the adapter would silently create the file (0644), but not its folder; the CLI runs in `root`
+  const provider = isPostgresUrl(url) ? "postgresql" : "sqlite";
+  const folder = migrationsFolder(provider);
+  const migrations = readMigrations(folder);
   try {
-    if (!isPostgresUrl(url)) prepareSqliteFile(url, root);
+    if (provider === "postgresql") {
+      await migratePostgres(url, migrations, folder);
+      return;
+    }
+    // relative paths resolve as the server's own connection resolves them (prisma-client.ts): from
+    // the working directory. Owner-only before SQLite creates it (sqlite-file.ts).
+    prepareSqliteFile(url);
+    const file = sqliteFilePath(url, process.cwd());
+    // an in-memory database would be a new, empty one for the server's connection anyway
+    if (file) migrateSqliteFile(file, migrations, folder);
   } catch (e) {
-    await explained(e, url, root);
+    if (e instanceof MigrationHistoryError) throw e;
+    await explained(e, url);
   }
-  const cli = createRequire(import.meta.url).resolve("prisma/build/index.js");
-  const preload = path.join(root, "prisma/scripts/unref-long-timers.cjs");
-  await new Promise<void>((resolve, reject) => {
-    execFile(
-      process.execPath,
-      [cli, "migrate", "deploy", "--config", path.join(root, "prisma/prisma.config.ts")],
-      {
-        cwd: root,
-        env: { ...process.env, DATABASE_URL: url, CHECKPOINT_DISABLE: "1", NODE_OPTIONS: `--require ${preload}` },
-        timeout: 120_000,
-      },
-      (error, stdout, stderr) => {
-        if (!error) return resolve();
-        const detail = `${stdout}\n${stderr}`.split("\n").filter((l) => /error|P\d{4}/i.test(l)).join("\n");
-        reject(new Error(`Database migration failed: ${detail || error.message}`));
-      },
-    );
-  }).catch((e: unknown) => explained(e, url, root)); // the CLI often says only "External error id#0"
 }
