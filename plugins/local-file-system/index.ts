@@ -15,7 +15,5 @@ export const localFileSystemBlockType = defineBlockType({
   implementation: LocalFileSystem,
 });
 
-export default definePlugin({
-  name: "@ordo/plugin-local-file-system",
-  blockTypes: [localFileSystemBlockType],
-});
+// the name and version come from package.json
+export default definePlugin({ blockTypes: [localFileSystemBlockType] });

@@ -10,12 +10,10 @@ export const processBlockType = defineBlockType({
   description: "Runs each flow run as a child process of the worker, with its own env and working directory.",
   schema: processSchema,
   capabilities: ["run-infrastructure"],
-  // resolved from the container and passed after the configuration
-  inject: [LOGGER],
+  // resolved from the container and passed after the configuration, as { logger }
+  inject: { logger: LOGGER },
   implementation: ProcessBlock,
 });
 
-export default definePlugin({
-  name: "@ordo/plugin-process",
-  blockTypes: [processBlockType],
-});
+// the name and version come from package.json
+export default definePlugin({ blockTypes: [processBlockType] });

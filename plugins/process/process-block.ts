@@ -34,10 +34,14 @@ export const processSchema = {
 export type ProcessConfig = ConfigOf<typeof processSchema>;
 
 export class ProcessBlock implements RunInfrastructure {
+  private readonly logger: BlockLogger;
+
   constructor(
     private readonly config: ProcessConfig,
-    private readonly logger: BlockLogger,
-  ) {}
+    deps: { logger: BlockLogger },
+  ) {
+    this.logger = deps.logger;
+  }
 
   /**
    * The configuration is the default and the job is specific: the job's command, working

@@ -13,7 +13,7 @@ const logged: string[] = [];
 const logger: BlockLogger = { debug: (m) => logged.push(m), info: (m) => logged.push(m), warn: (m) => logged.push(m), error: (m) => logged.push(m) };
 let tmp: string;
 
-const block = (config: ProcessConfig = {}) => new ProcessBlock(config, logger);
+const block = (config: ProcessConfig = {}) => new ProcessBlock(config, { logger });
 
 /** Runs a job and collects its output lines as "stream: line". */
 async function runCollecting(b: ProcessBlock, job: Omit<InfrastructureJob, "onOutput">) {
@@ -44,7 +44,7 @@ afterAll(async () => {
 
 describe("definition", () => {
   it("declares an infrastructure type that injects the logger", () => {
-    expect(plugin.blockTypes[0]).toMatchObject({ slug: "process", capabilities: ["run-infrastructure"], inject: [Symbol.for("ordo.blocks.Logger")] });
+    expect(plugin.blockTypes[0]).toMatchObject({ slug: "process", capabilities: ["run-infrastructure"], inject: { logger: Symbol.for("ordo.blocks.Logger") } });
   });
 });
 

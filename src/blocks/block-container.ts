@@ -24,13 +24,13 @@ export function registerBlockRegistry(container: DependencyContainer, registry: 
   registry.freeze();
   if (container.isRegistered(BLOCK_REGISTRY, false)) throw new Error("this container already has a block registry");
   for (const type of registry.list()) {
-    type.definition.inject.forEach((token, i) => {
+    for (const [name, token] of Object.entries(type.definition.inject)) {
       // these two are bound per instance by createInstance
-      if (token === BLOCK_CONFIG || token === BLOCK_TYPE) return;
+      if (token === BLOCK_CONFIG || token === BLOCK_TYPE) continue;
       if (!container.isRegistered(token, true)) {
-        throw new PluginLoadError(type.plugin, type.slug, `inject/${i}`, `${String(token)} is not registered in the container`);
+        throw new PluginLoadError(type.plugin, type.slug, `inject/${name}`, `${String(token)} is not registered in the container`);
       }
-    });
+    }
   }
   container.registerInstance(BLOCK_REGISTRY, registry);
   for (const type of registry.list()) {

@@ -129,7 +129,27 @@ describe("a broken plugin stops the load with one message", () => {
       { name: "renamed", ordo: { plugin: "./index.js" } },
       "import { definePlugin } from '$SDK'; export const plugin = definePlugin({ name: 'other-name', blockTypes: [] });",
     );
-    await expect(load([renamed])).rejects.toThrow('Plugin "renamed": name is "other-name" in definePlugin() but "renamed" in package.json');
+    await expect(load([renamed])).rejects.toThrow('Plugin "renamed": name is "other-name" in definePlugin() but "renamed" in package.json (leave it out of definePlugin())');
+  });
+
+  it("takes the plugin's name and version from package.json", async () => {
+    const unnamed = await writePackage(
+      path.join(app, "ordo-plugin-unnamed"),
+      { name: "ordo-plugin-unnamed", version: "3.2.1", ordo: { plugin: "./index.js" } },
+      "import { defineBlockType, definePlugin } from '$SDK'; class Thing {} export default definePlugin({ blockTypes: [defineBlockType({ slug: 'unnamed-thing', name: 'T', schema: { type: 'object' }, capabilities: [], implementation: Thing })] });",
+    );
+    const registry = await load([unnamed]);
+    expect(registry.get("unnamed-thing")).toMatchObject({ plugin: "ordo-plugin-unnamed", version: "3.2.1" });
+    expect(registry.plugins().at(-1)).toMatchObject({ name: "ordo-plugin-unnamed", version: "3.2.1", origin: "listed" });
+  });
+
+  it("stops a JavaScript plugin that still lists its dependencies, naming the field", async () => {
+    const listed = await writePackage(
+      path.join(app, "ordo-plugin-listed-inject"),
+      { name: "ordo-plugin-listed-inject", ordo: { plugin: "./index.js" } },
+      "import { LOGGER, defineBlockType, definePlugin } from '$SDK'; class Thing { constructor(config, logger) {} } export default definePlugin({ blockTypes: [defineBlockType({ slug: 'listed-thing', name: 'T', schema: { type: 'object' }, capabilities: [], inject: [LOGGER], implementation: Thing })] });",
+    );
+    await expect(load([listed])).rejects.toThrow('Plugin "ordo-plugin-listed-inject" block type "listed-thing": inject must name each dependency, e.g. { logger: LOGGER }');
   });
 
   it("reports an entry that fails to import", async () => {

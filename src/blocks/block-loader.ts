@@ -112,7 +112,8 @@ export async function loadPlugins(options: LoadPluginsOptions = {}): Promise<Blo
   const registry = options.registry ?? new BlockRegistry();
   for (const plugin of await discoverPlugins(options)) {
     const definition = await importDefinition(plugin);
-    registry.register(definition, { origin: plugin.origin, directory: plugin.directory, version: plugin.version });
+    // the name and version are package.json's; a name given to definePlugin() must agree (the registry checks)
+    registry.register(definition, { origin: plugin.origin, directory: plugin.directory, name: plugin.name, version: plugin.version });
   }
   if (options.freeze ?? true) registry.freeze();
   return registry;
@@ -129,9 +130,6 @@ async function importDefinition(plugin: DiscoveredPlugin) {
   const definition = mod.default ?? mod.plugin;
   if (!isPluginDefinition(definition)) {
     throw new PluginLoadError(plugin.name, null, "entry", "must export (default, or as `plugin`) the result of definePlugin() from ordo/blocks-sdk");
-  }
-  if (definition.name !== plugin.name) {
-    throw new PluginLoadError(plugin.name, null, "name", `is "${definition.name}" in definePlugin() but "${plugin.name}" in package.json`);
   }
   return definition;
 }

@@ -3,9 +3,9 @@
 import "reflect-metadata";
 import { createHash } from "node:crypto";
 import { container as rootContainer } from "tsyringe";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { BlockRegistry, canonicalJson, schemaChecksum } from "./block-registry.js";
-import { InvalidBlockConfigError, MissingBlockDependencyError, PluginLoadError, RegistryFrozenError, UnknownBlockTypeError } from "./errors.js";
+import { InvalidBlockConfigError, MissingBlockDependencyError, PluginLoadError, RegistryFrozenError, UndeclaredBlockDependencyError, UnknownBlockTypeError } from "./errors.js";
 import { BLOCK_TYPE, LOGGER, defineBlockType, definePlugin, type BlockLogger, type BlockTypeInfo, type ReadPath } from "./sdk.js";
 
 const schema = {
@@ -18,8 +18,7 @@ const schema = {
 class Reader implements ReadPath {
   constructor(
     readonly config: { root: string },
-    readonly logger: BlockLogger,
-    readonly info: BlockTypeInfo,
+    readonly deps: { logger: BlockLogger; type: BlockTypeInfo },
   ) {}
   async readPath(p: string): Promise<Buffer> {
     return Buffer.from(`${this.config.root}/${p}`);
@@ -32,12 +31,12 @@ class Runner {
   async kill() {}
 }
 
-const reader = defineBlockType({ slug: "reader", name: "Reader", schema, secretFields: ["token"], capabilities: ["read-path"], inject: [LOGGER, BLOCK_TYPE], implementation: Reader });
+const reader = defineBlockType({ slug: "reader", name: "Reader", schema, secretFields: ["token"], capabilities: ["read-path"], inject: { logger: LOGGER, type: BLOCK_TYPE }, implementation: Reader });
 const runner = defineBlockType({ slug: "runner", name: "Runner", schema: { type: "object" } as const, capabilities: ["run-infrastructure"], implementation: Runner });
 
 /** A plugin from raw block types, bypassing defineBlockType's typing as a hand-written JS plugin would. */
 function rawPlugin(name: string, ...blockTypes: Record<string, unknown>[]) {
-  const full = blockTypes.map((b) => ({ name: "X", schema: { type: "object" }, capabilities: [], implementation: class {}, secretFields: [], isProtected: false, inject: [], ...b }));
+  const full = blockTypes.map((b) => ({ name: "X", schema: { type: "object" }, capabilities: [], implementation: class {}, secretFields: [], isProtected: false, inject: {}, ...b }));
   return definePlugin({ name, blockTypes: full as never });
 }
 
@@ -110,7 +109,11 @@ describe("registration", () => {
     ["an implementation that is not a class", { slug: "a", implementation: () => undefined }, 'Plugin "p" block type "a": implementation must be a class'],
     ["a missing capability method", { slug: "a", capabilities: ["read-path", "put-directory"], implementation: Reader }, 'Plugin "p" block type "a": implementation Reader has no method putDirectory() for capability "put-directory"'],
     ["a half-implemented capability", { slug: "a", capabilities: ["run-infrastructure"], implementation: class Half { run() {} } }, 'Plugin "p" block type "a": implementation Half has no method kill() for capability "run-infrastructure"'],
-    ["an injection token that is not one", { slug: "a", inject: [42] }, 'Plugin "p" block type "a": inject/0 must be an injection token (a symbol, string or class)'],
+    ["an injection token that is not one", { slug: "a", inject: { logger: 42 } }, 'Plugin "p" block type "a": inject/logger must be an injection token (a symbol, string or class'],
+    ["a missing injection token (a misspelt import)", { slug: "a", inject: { logger: undefined } }, 'Plugin "p" block type "a": inject/logger must be an injection token'],
+    ["the list form of inject", { slug: "a", inject: [Symbol.for("ordo.blocks.Logger")] }, 'Plugin "p" block type "a": inject must name each dependency, e.g. { logger: LOGGER }'],
+    ["a secret marked on the whole configuration", { slug: "a", schema: { type: "object", writeOnly: true } }, 'Plugin "p" block type "a": schema / marks the whole configuration secret: mark its fields instead'],
+    ["a secret whose key a path cannot name", { slug: "a", schema: { type: "object", properties: { "a.b": { type: "string", format: "password" } } } }, 'Plugin "p" block type "a": schema /properties/a.b is secret, but a secret field\'s path cannot name the key "a.b"'],
   ])("rejects %s", (_label, blockType, message) => {
     expect(messageOf(() => registered(rawPlugin("p", blockType)))).toContain(message);
   });
@@ -175,8 +178,9 @@ describe("createInstance", () => {
     c.registerInstance(LOGGER, logger);
     const block = registry.createInstance<Reader>("reader", { root: "/srv", token: "s3cr3t" }, c);
     expect(block).toBeInstanceOf(Reader);
-    expect(block.logger).toBe(logger);
-    expect(block.info).toEqual({ slug: "reader", plugin: "p" });
+    expect(block.deps.logger).toBe(logger);
+    expect(block.deps.type).toEqual({ slug: "reader", plugin: "p" });
+    expect(Object.keys(block.deps)).toEqual(["logger", "type"]);
     expect((await block.readPath("x")).toString()).toBe("/srv/x");
     // per-instance bindings stay in the child
     expect(c.isRegistered(BLOCK_TYPE, true)).toBe(false);
@@ -194,7 +198,119 @@ describe("createInstance", () => {
   it("names the missing dependency", () => {
     expect(() => registry.createInstance("reader", { root: "/" }, rootContainer.createChildContainer())).toThrow(MissingBlockDependencyError);
     expect(() => registry.createInstance("reader", { root: "/" }, rootContainer.createChildContainer())).toThrow(
-      'Plugin "p" block type "reader": inject token Symbol(ordo.blocks.Logger) is not registered in the container',
+      'Plugin "p" block type "reader": inject/logger Symbol(ordo.blocks.Logger) is not registered in the container',
     );
+  });
+});
+
+describe("secret fields declared in the schema", () => {
+  const marked = {
+    type: "object",
+    properties: {
+      user: { type: "string" },
+      password: { type: "string", format: "password", writeOnly: true },
+      creds: { type: "object", properties: { key: { type: "string", writeOnly: true }, region: { type: "string" } } },
+      headers: { type: "object", additionalProperties: { type: "string", format: "password" } },
+      legacy: { type: "string" },
+    },
+    additionalProperties: false,
+  } as const;
+
+  it("registers the marked fields, then the ones only the list names, and hashes that union", () => {
+    const registry = registered(rawPlugin("p", { slug: "marked", schema: marked, secretFields: ["legacy", "password"] }));
+    const type = registry.get("marked");
+    expect(type.secretFields).toEqual(["password", "creds.key", "headers.*", "legacy"]);
+    expect(type.checksum).toBe(schemaChecksum({ schema: marked, secretFields: ["password", "creds.key", "headers.*", "legacy"], capabilities: [] }));
+    // the definition keeps what the plugin wrote
+    expect(type.definition.secretFields).toEqual(["legacy", "password"]);
+  });
+
+  it("compiles format \"password\" (any string) and writeOnly without a warning, and validates as before", () => {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    try {
+      const registry = registered(rawPlugin("p", { slug: "marked", schema: marked }));
+      expect(registry.validate("marked", { password: "", headers: { a: "x y z" }, creds: { key: "k" } })).toEqual([]);
+      expect(registry.validate("marked", { password: 42 })).toEqual([{ path: "/password", message: "must be string" }]);
+      expect(warn).not.toHaveBeenCalled();
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  it("defineBlockType types a config with secret fields like any other", () => {
+    class Marked {
+      constructor(readonly config: { user?: string; password?: string; headers?: Record<string, string> }) {}
+    }
+    const type = defineBlockType({ slug: "marked", name: "M", schema: marked, capabilities: [], implementation: Marked });
+    expect(registered(definePlugin({ name: "p", blockTypes: [type] })).get("marked").secretFields).toEqual(["password", "creds.key", "headers.*"]);
+  });
+});
+
+describe("plugin names", () => {
+  it("takes the name (and version) a package gives, for a definition without one", () => {
+    const registry = new BlockRegistry();
+    registry.register(definePlugin({ blockTypes: [reader] }), { name: "ordo-plugin-pkg", version: "4.5.6", origin: "listed", directory: "/pkg" });
+    expect(registry.get("reader")).toMatchObject({ plugin: "ordo-plugin-pkg", version: "4.5.6" });
+    expect(registry.plugins()).toEqual([{ name: "ordo-plugin-pkg", version: "4.5.6", origin: "listed", directory: "/pkg" }]);
+  });
+
+  it("accepts a name given in definePlugin() equal to the package's, and refuses one that differs, naming both", () => {
+    const registry = new BlockRegistry();
+    registry.register(definePlugin({ name: "same", blockTypes: [reader] }), { name: "same" });
+    expect(registry.get("reader").plugin).toBe("same");
+    expect(messageOf(() => new BlockRegistry().register(definePlugin({ name: "other-name", blockTypes: [runner] }), { name: "pkg-name" }))).toBe(
+      'Plugin "pkg-name": name is "other-name" in definePlugin() but "pkg-name" in package.json (leave it out of definePlugin())',
+    );
+  });
+
+  it("needs a name for a plugin registered in code, without a package", () => {
+    expect(messageOf(() => registered(definePlugin({ blockTypes: [runner] })))).toBe(
+      'Plugin "(unnamed plugin)": name is required for a plugin registered in code (a package\'s comes from its package.json)',
+    );
+  });
+});
+
+describe("dependencies by name", () => {
+  const logger: BlockLogger = { debug() {}, info() {}, warn() {}, error() {} };
+  const container = () => rootContainer.createChildContainer().register(LOGGER, { useValue: logger });
+
+  it("a JavaScript class reading a name inject does not declare fails with a named error when built, not with undefined", () => {
+    // what a plugin without types can write: the constructor reads `log`, inject names `logger`
+    class Misspelt {
+      readonly log: unknown;
+      constructor(_config: unknown, deps: Record<string, unknown>) {
+        this.log = deps.log;
+      }
+    }
+    const registry = registered(rawPlugin("js-plugin", { slug: "misspelt", implementation: Misspelt, inject: { logger: LOGGER } }));
+    const attempt = () => registry.createInstance("misspelt", {}, container());
+    expect(attempt).toThrow(UndeclaredBlockDependencyError);
+    expect(attempt).toThrow('Plugin "js-plugin" block type "misspelt": the implementation reads the dependency "log", which inject does not name (it names logger)');
+  });
+
+  it("the dependencies object still spreads, serialises and answers generic probes", () => {
+    let seen: Record<string, unknown> = {};
+    class Probing {
+      constructor(_config: unknown, deps: Record<string, unknown>) {
+        seen = { ...deps };
+        expect(String(deps)).toBe("[object Object]");
+        expect((deps as { then?: unknown }).then).toBeUndefined();
+        expect(JSON.stringify(deps)).toBe('{"logger":{}}');
+        expect("logger" in deps).toBe(true);
+      }
+    }
+    const registry = registered(rawPlugin("p", { slug: "probing", implementation: Probing, inject: { logger: LOGGER } }));
+    registry.createInstance("probing", {}, container());
+    expect(seen).toEqual({ logger });
+  });
+
+  it("only guards the constructor: what inspects the dependencies later is not tripped", () => {
+    class Keeping {
+      constructor(_config: unknown, readonly deps: Record<string, unknown>) {}
+    }
+    const registry = registered(rawPlugin("p", { slug: "keeping", implementation: Keeping, inject: { logger: LOGGER } }));
+    const block = registry.createInstance<Keeping>("keeping", {}, container());
+    expect(block.deps.other).toBeUndefined();
+    expect(block.deps).toEqual({ logger });
   });
 });

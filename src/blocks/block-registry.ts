@@ -6,7 +6,7 @@ import type { Ajv2020 } from "ajv/dist/2020.js";
 import type { DependencyContainer } from "tsyringe";
 import { createAjv, toIssues, type ValidationIssue } from "../validation/ajv.js";
 import { checkBlockType } from "./block-type-checks.js";
-import { InvalidBlockConfigError, MissingBlockDependencyError, PluginLoadError, RegistryFrozenError, UnknownBlockTypeError } from "./errors.js";
+import { InvalidBlockConfigError, MissingBlockDependencyError, PluginLoadError, RegistryFrozenError, UndeclaredBlockDependencyError, UnknownBlockTypeError } from "./errors.js";
 import { checkPluginDefinitionShape } from "./manifest.js";
 import { BLOCK_CONFIG, BLOCK_TYPE, isPluginDefinition, type BlockTypeDefinition, type Capability, type PluginDefinition } from "./sdk.js";
 
@@ -32,6 +32,10 @@ export interface RegisteredBlockType {
   readonly logoUrl: string | null;
   readonly isProtected: boolean;
   readonly schema: Readonly<Record<string, unknown>>;
+  /**
+   * Where the configuration holds secrets: the paths the schema marks (writeOnly, format
+   * "password"), then those only the definition's secretFields list names.
+   */
   readonly secretFields: readonly string[];
   readonly capabilities: readonly Capability[];
   /**
@@ -55,8 +59,18 @@ export function schemaChecksum(schema: unknown): string {
   return `sha256:${createHash("sha256").update(canonicalJson(schema)).digest("hex")}`;
 }
 
+/**
+ * The Ajv block schemas compile with: the shared one, plus "password" — what Pydantic's SecretStr
+ * renders — as a format any string meets (it marks a secret; it constrains nothing).
+ */
+export function createBlockSchemaAjv(): Ajv2020 {
+  const ajv = createAjv();
+  ajv.addFormat("password", { type: "string", validate: () => true });
+  return ajv;
+}
+
 export class BlockRegistry {
-  private readonly ajv: Ajv2020 = createAjv();
+  private readonly ajv: Ajv2020 = createBlockSchemaAjv();
   private readonly types = new Map<string, RegisteredBlockType>();
   private readonly validators = new Map<string, ValidateFunction>();
   private readonly pluginList: RegisteredPlugin[] = [];
@@ -66,22 +80,28 @@ export class BlockRegistry {
    * Validates a whole plugin and adds its block types, or adds nothing and throws one
    * PluginLoadError (a duplicate slug across plugins included).
    */
-  register(definition: PluginDefinition, source: { origin?: PluginOrigin; directory?: string | null; version?: string | null } = {}): void {
-    const label = typeof definition?.name === "string" ? definition.name : String(source.directory ?? "(unnamed plugin)");
+  register(definition: PluginDefinition, source: { origin?: PluginOrigin; directory?: string | null; name?: string; version?: string | null } = {}): void {
+    const given = typeof definition?.name === "string" ? definition.name : null;
+    const name = source.name ?? given;
+    const label = name ?? String(source.directory ?? "(unnamed plugin)");
     if (this.isFrozen) throw new RegistryFrozenError(label);
     if (!isPluginDefinition(definition)) throw new PluginLoadError(label, null, "export", "must be the result of definePlugin() from ordo/blocks-sdk");
+    if (source.name !== undefined && given !== null && given !== source.name) {
+      throw new PluginLoadError(source.name, null, "name", `is "${given}" in definePlugin() but "${source.name}" in package.json (leave it out of definePlugin())`);
+    }
     checkPluginDefinitionShape(definition, label);
-    const existing = this.pluginList.find((p) => p.name === definition.name);
+    if (name === null || name === "") throw new PluginLoadError(label, null, "name", "is required for a plugin registered in code (a package's comes from its package.json)");
+    const existing = this.pluginList.find((p) => p.name === name);
     if (existing) throw new PluginLoadError(label, null, "name", `is already registered (from ${existing.directory ?? existing.origin})`);
 
     const version = source.version ?? definition.version ?? "0.0.0";
     const added = new Map<string, [RegisteredBlockType, ValidateFunction]>();
     for (const def of definition.blockTypes as readonly BlockTypeDefinition[]) {
-      const other = this.types.get(def.slug)?.plugin ?? (added.has(def.slug) ? definition.name : null);
+      const other = this.types.get(def.slug)?.plugin ?? (added.has(def.slug) ? name : null);
       if (other) throw new PluginLoadError(label, def.slug, "slug", `is already declared by plugin "${other}"`);
-      const validate = checkBlockType(def, label, this.ajv);
+      const { validate, secretFields } = checkBlockType(def, label, this.ajv);
       const entry: RegisteredBlockType = Object.freeze({
-        plugin: definition.name,
+        plugin: name,
         version,
         slug: def.slug,
         name: def.name,
@@ -90,9 +110,9 @@ export class BlockRegistry {
         logoUrl: def.logoUrl ?? null,
         isProtected: def.isProtected,
         schema: def.schema,
-        secretFields: def.secretFields,
+        secretFields: Object.freeze(secretFields),
         capabilities: def.capabilities,
-        checksum: schemaChecksum({ schema: def.schema, secretFields: def.secretFields ?? [], capabilities: def.capabilities }),
+        checksum: schemaChecksum({ schema: def.schema, secretFields, capabilities: def.capabilities }),
         definition: def,
       });
       added.set(def.slug, [entry, validate]);
@@ -101,7 +121,7 @@ export class BlockRegistry {
       this.types.set(slug, entry);
       this.validators.set(slug, validate);
     }
-    this.pluginList.push({ name: definition.name, version, origin: source.origin ?? "direct", directory: source.directory ?? null });
+    this.pluginList.push({ name, version, origin: source.origin ?? "direct", directory: source.directory ?? null });
   }
 
   freeze(): void {
@@ -148,8 +168,10 @@ export class BlockRegistry {
 
   /**
    * Builds the implementation for one block document. `config` is the decrypted data; it is
-   * validated first. Dependencies are the definition's `inject` tokens, resolved from a child of
-   * `container` in which BLOCK_CONFIG and BLOCK_TYPE are bound for this instance.
+   * validated first. The second constructor argument holds the definition's `inject` names, each
+   * resolved from a child of `container` in which BLOCK_CONFIG and BLOCK_TYPE are bound for this
+   * instance; the constructor reading a name `inject` does not declare throws
+   * UndeclaredBlockDependencyError.
    */
   createInstance<T = unknown>(slug: string, config: unknown, container: DependencyContainer): T {
     const entry = this.get(slug);
@@ -158,11 +180,40 @@ export class BlockRegistry {
     const child = container.createChildContainer();
     child.register(BLOCK_CONFIG, { useValue: config });
     child.register(BLOCK_TYPE, { useValue: { slug, plugin: entry.plugin } });
-    const deps = entry.definition.inject.map((token) => {
-      if (!child.isRegistered(token, true)) throw new MissingBlockDependencyError(slug, entry.plugin, String(token));
-      return child.resolve(token);
-    });
+    const deps: Record<string, unknown> = {};
+    for (const [name, token] of Object.entries(entry.definition.inject)) {
+      if (!child.isRegistered(token, true)) throw new MissingBlockDependencyError(slug, entry.plugin, name, String(token));
+      deps[name] = child.resolve(token);
+    }
     const Implementation = entry.definition.implementation;
-    return new Implementation(config, ...deps) as T;
+    const guard = guardedDeps(deps, entry);
+    try {
+      return new Implementation(config, guard.deps) as T;
+    } finally {
+      guard.release();
+    }
   }
+}
+
+/** Names generic code probes objects for (promises, JSON, test matchers, React-style `$$typeof`, `@@…`). */
+function isProbe(key: string): boolean {
+  return key in Object.prototype || key === "then" || key === "toJSON" || key === "asymmetricMatch" || /^[$@_]/.test(key);
+}
+
+/**
+ * The dependencies object. While the constructor runs — where a class takes its dependencies — a
+ * name inject does not declare throws a named error instead of reading `undefined`; afterwards
+ * the object is a plain one, so whatever inspects it later (test matchers, loggers) is not tripped.
+ */
+function guardedDeps(deps: Record<string, unknown>, entry: RegisteredBlockType): { deps: Readonly<Record<string, unknown>>; release(): void } {
+  let building = true;
+  const proxy = new Proxy(Object.freeze(deps), {
+    get(target, key, receiver) {
+      if (building && typeof key === "string" && !Object.hasOwn(target, key) && !isProbe(key)) {
+        throw new UndeclaredBlockDependencyError(entry.slug, entry.plugin, key, Object.keys(target));
+      }
+      return Reflect.get(target, key, receiver) as unknown;
+    },
+  });
+  return { deps: proxy, release: () => (building = false) };
 }

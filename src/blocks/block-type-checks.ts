@@ -1,17 +1,23 @@
 // Boot-time checks of one block type beyond its manifest shape: the schema compiles (draft
-// 2020-12, object at the top), secret paths exist, the class implements every capability.
+// 2020-12, object at the top), secret fields can be named, the class implements every capability.
 import type { Ajv2020 } from "ajv/dist/2020.js";
 import type { ValidateFunction } from "ajv";
 import { toIssues } from "../validation/ajv.js";
 import { PluginLoadError } from "./errors.js";
 import { fromIssues } from "./manifest.js";
-import { secretPathReachable, strayRequired } from "./schema-walk.js";
+import { schemaSecretPaths, secretPathReachable, strayRequired, UnnamableSecretError } from "./schema-walk.js";
 import { CAPABILITY_METHODS, type BlockTypeDefinition } from "./sdk.js";
 
 const DRAFT_2020_12 = "https://json-schema.org/draft/2020-12/schema";
 
-/** Throws PluginLoadError for the first problem; returns the compiled validator otherwise. */
-export function checkBlockType(def: BlockTypeDefinition, plugin: string, ajv: Ajv2020): ValidateFunction {
+export interface CheckedBlockType {
+  validate: ValidateFunction;
+  /** the fields the schema marks secret, then those only the secretFields list names */
+  secretFields: string[];
+}
+
+/** Throws PluginLoadError for the first problem; returns the compiled validator and the secret paths otherwise. */
+export function checkBlockType(def: BlockTypeDefinition, plugin: string, ajv: Ajv2020): CheckedBlockType {
   const fail = (field: string, problem: string) => new PluginLoadError(plugin, def.slug, field, problem);
   const schema = def.schema as Record<string, unknown>;
 
@@ -33,18 +39,26 @@ export function checkBlockType(def: BlockTypeDefinition, plugin: string, ajv: Aj
     throw fail("schema", `does not compile: ${(e as Error).message}`);
   }
 
+  let secretFields: string[];
+  try {
+    secretFields = schemaSecretPaths(schema);
+  } catch (e) {
+    if (e instanceof UnnamableSecretError) throw fail(`schema ${e.pointer}`, e.problem);
+    throw e;
+  }
   def.secretFields.forEach((path, i) => {
     if (!secretPathReachable(schema, path)) throw fail(`secretFields/${i}`, `"${path}" names no property of the schema`);
+    if (!secretFields.includes(path)) secretFields.push(path);
   });
 
   checkImplementation(def, fail);
 
-  def.inject.forEach((token, i) => {
+  for (const [name, token] of Object.entries(def.inject)) {
     if (typeof token !== "symbol" && typeof token !== "string" && typeof token !== "function") {
-      throw fail(`inject/${i}`, "must be an injection token (a symbol, string or class)");
+      throw fail(`inject/${name}`, "must be an injection token (a symbol, string or class, e.g. LOGGER from ordo/blocks-sdk)");
     }
-  });
-  return validate;
+  }
+  return { validate, secretFields };
 }
 
 function checkImplementation(def: BlockTypeDefinition, fail: (field: string, problem: string) => PluginLoadError): void {

@@ -50,9 +50,28 @@ export class MissingBlockDependencyError extends Error {
   constructor(
     readonly slug: string,
     readonly plugin: string,
+    /** the dependency's name in `inject` */
+    readonly dependency: string,
     readonly token: string,
   ) {
-    super(`Plugin "${plugin}" block type "${slug}": inject token ${token} is not registered in the container`);
+    super(`Plugin "${plugin}" block type "${slug}": inject/${dependency} ${token} is not registered in the container`);
     this.name = "MissingBlockDependencyError";
+  }
+}
+
+/**
+ * The implementation read a dependency its `inject` does not name (a JavaScript plugin, which no
+ * type-check caught): raised while the instance is built, instead of handing it `undefined`.
+ */
+export class UndeclaredBlockDependencyError extends Error {
+  constructor(
+    readonly slug: string,
+    readonly plugin: string,
+    readonly dependency: string,
+    readonly declared: readonly string[],
+  ) {
+    const names = declared.length > 0 ? `it names ${declared.join(", ")}` : "it names none";
+    super(`Plugin "${plugin}" block type "${slug}": the implementation reads the dependency "${dependency}", which inject does not name (${names})`);
+    this.name = "UndeclaredBlockDependencyError";
   }
 }

@@ -3,7 +3,7 @@
 export { discoverPlugins, loadPlugins, parsePluginList, REPO_ROOT, type DiscoveredPlugin, type LoadPluginsOptions, type PluginDiscoveryOptions } from "./block-loader.js";
 export { BlockRegistry, canonicalJson, schemaChecksum, type PluginOrigin, type RegisteredBlockType, type RegisteredPlugin } from "./block-registry.js";
 export { BLOCK_REGISTRY, blockTypesWithCapability, capabilityToken, registerBlockRegistry } from "./block-container.js";
-export { InvalidBlockConfigError, MissingBlockDependencyError, PluginLoadError, RegistryFrozenError, UnknownBlockTypeError } from "./errors.js";
+export { InvalidBlockConfigError, MissingBlockDependencyError, PluginLoadError, RegistryFrozenError, UndeclaredBlockDependencyError, UnknownBlockTypeError } from "./errors.js";
 export { MANIFEST_FIELD, SLUG_PATTERN } from "./manifest.js";
 export { isSecretPath } from "./secret-paths.js";
 export { PULL_STEP_ALIASES, PULL_STEP_NAMES, pullStepName, shortStepName, STEP_PREFIXES, type PullStepName } from "./pull-step-names.js";

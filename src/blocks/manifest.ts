@@ -30,7 +30,8 @@ const URL_OR_NULL = { type: ["string", "null"], format: "uri" } as const;
 
 export const PLUGIN_DEFINITION_SCHEMA = {
   type: "object",
-  required: ["name", "blockTypes"],
+  // the name is package.json's; a definition may repeat it (the registry checks they agree)
+  required: ["blockTypes"],
   properties: {
     name: { type: "string", minLength: 1 },
     version: { type: "string", minLength: 1 },
@@ -52,7 +53,8 @@ export const PLUGIN_DEFINITION_SCHEMA = {
         secretFields: { type: "array", uniqueItems: true, items: { type: "string", pattern: SECRET_PATH_PATTERN } },
         capabilities: { type: "array", uniqueItems: true, items: { enum: [...CAPABILITIES] } },
         isProtected: { type: "boolean" },
-        inject: { type: "array" },
+        // names → tokens; the tokens (symbols, mostly) are checked with the implementation
+        inject: { type: "object" },
         implementation: true,
       },
     },
@@ -79,6 +81,15 @@ export function checkPackageManifest(pkg: unknown, label: string): PackageManife
 
 /** Checks the JSON side of an exported definition; issues inside blockTypes[i] are attributed to that block type. */
 export function checkPluginDefinitionShape(definition: PluginDefinition, plugin: string): void {
+  // The list form of inject ([LOGGER], in constructor order) is gone: say what replaced it.
+  const blockTypes: unknown[] = Array.isArray(definition.blockTypes) ? definition.blockTypes : [];
+  for (const [i, type] of blockTypes.entries()) {
+    const { slug, inject } = (type ?? {}) as { slug?: unknown; inject?: unknown };
+    if (Array.isArray(inject)) {
+      const label = typeof slug === "string" && slug !== "" ? slug : `#${i}`;
+      throw new PluginLoadError(plugin, label, "inject", "must name each dependency, e.g. { logger: LOGGER }: the constructor gets them as one object after the configuration, (config, { logger })");
+    }
+  }
   const issues = validator.validate(PLUGIN_DEFINITION_SCHEMA, definition);
   if (issues.length === 0) return;
   const first = issues[0]!;

@@ -1,5 +1,6 @@
 // Checks Ajv's meta-schema cannot make (it runs non-strict for generated schemas): a `required`
-// name missing from `properties`, and a secret path that reaches no property of the schema.
+// name missing from `properties`, and a secret path that reaches no property of the schema; and
+// the secret paths a schema declares itself, with `writeOnly` / `format: "password"`.
 
 type Schema = Record<string, unknown>;
 
@@ -48,11 +49,11 @@ export function strayRequired(root: Schema): [string, string] | null {
   return null;
 }
 
-/** Follows a local "#/..." reference; anything else cannot be checked here. */
+/** Follows a local "#/..." reference; anything else (other documents, "#anchor") cannot be checked here. */
 function deref(root: Schema, schema: Schema): Schema | null {
   const ref = schema.$ref;
   if (typeof ref !== "string") return schema;
-  if (!ref.startsWith("#")) return null;
+  if (ref !== "#" && !ref.startsWith("#/")) return null;
   let node: unknown = root;
   for (const raw of ref.slice(1).split("/").slice(1)) {
     const seg = decodeURIComponent(raw).replace(/~1/g, "/").replace(/~0/g, "~");
@@ -87,4 +88,91 @@ export function secretPathReachable(root: Schema, path: string): boolean {
 function isScalarType(type: unknown): boolean {
   const types = Array.isArray(type) ? type : [type];
   return type !== undefined && !types.includes("object") && !types.includes("array");
+}
+
+// ---- secret fields declared in the schema ------------------------------------------------------
+
+/** A secret property the path syntax cannot name; `pointer` is where in the schema. */
+export class UnnamableSecretError extends Error {
+  constructor(
+    readonly pointer: string,
+    readonly problem: string,
+  ) {
+    super(`${pointer} ${problem}`);
+    this.name = "UnnamableSecretError";
+  }
+}
+
+/** `writeOnly: true` (JSON Schema) or `format: "password"` (what Pydantic's SecretStr renders). */
+export function isSecretSchema(schema: Schema): boolean {
+  return schema.writeOnly === true || schema.format === "password";
+}
+
+/** null stands for `*`: any key of an object, any index of an array */
+type Segment = string | null;
+
+/**
+ * The secret paths a schema marks, in the order its properties are declared: a subschema with
+ * `writeOnly: true` or `format: "password"` is secret as a whole (nothing under it is walked).
+ * Object properties are named (`credentials.secretKey`); additionalProperties, patternProperties
+ * and unevaluatedProperties values are `*` (so every key of that object, declared ones included);
+ * array `items` are `*` and `prefixItems` their index; allOf / anyOf / oneOf / then / else /
+ * dependentSchemas branches describe the same value; local `$ref`s ("#/$defs/…") are followed.
+ * Throws UnnamableSecretError for what a path cannot name: the whole configuration, a key with
+ * "." or "*", secrets inside a recursive `$ref`.
+ */
+export function schemaSecretPaths(root: Schema): string[] {
+  const found = new Set<string>();
+  const cycles = new Set<string>();
+
+  /** Returns how many secrets it found under `node` (repeats included), to detect recursive ones. */
+  const visit = (node: Schema, at: Segment[], pointer: string, refs: readonly string[]): number => {
+    let count = 0;
+    const ref = node.$ref;
+    if (typeof ref === "string") {
+      const target = deref(root, node);
+      if (refs.includes(ref)) {
+        cycles.add(ref);
+      } else if (target) {
+        count += visit(target, at, ref.slice(1), [...refs, ref]);
+        if (count > 0 && cycles.has(ref)) {
+          throw new UnnamableSecretError(pointer || "/", `reaches secret fields through the recursive reference ${ref}, which no path can name; list them in secretFields instead`);
+        }
+      }
+      // draft 2020-12: keywords beside $ref apply too, so go on
+    }
+    if (isSecretSchema(node)) {
+      if (at.length === 0) throw new UnnamableSecretError(pointer || "/", "marks the whole configuration secret: mark its fields instead");
+      const bad = at.find((s) => s !== null && (s === "" || s.includes(".") || s.includes("*")));
+      if (bad !== undefined) throw new UnnamableSecretError(pointer, `is secret, but a secret field's path cannot name the key "${bad}" (empty, or with "." or "*")`);
+      found.add(at.map((s) => s ?? "*").join("."));
+      return count + 1;
+    }
+    const sub = (key: string, segment: Segment | undefined, name?: string) => {
+      const child = name === undefined ? node[key] : (node[key] as Schema)[name];
+      if (!isSchema(child)) return;
+      const next = segment === undefined ? at : [...at, segment];
+      count += visit(child, next, `${pointer}/${key}${name === undefined ? "" : `/${escape(name)}`}`, refs);
+    };
+    for (const key of ["properties", "patternProperties", "dependentSchemas"]) {
+      const map = node[key];
+      if (!isSchema(map)) continue;
+      for (const name of Object.keys(map)) sub(key, key === "properties" ? name : key === "patternProperties" ? null : undefined, name);
+    }
+    sub("additionalProperties", null);
+    sub("unevaluatedProperties", null);
+    sub("items", null);
+    const prefix = node.prefixItems;
+    if (Array.isArray(prefix)) prefix.forEach((_, i) => sub("prefixItems", String(i), String(i)));
+    for (const key of ["allOf", "anyOf", "oneOf"]) {
+      const list = node[key];
+      if (Array.isArray(list)) list.forEach((_, i) => sub(key, undefined, String(i)));
+    }
+    sub("then", undefined);
+    sub("else", undefined);
+    return count;
+  };
+
+  visit(root, [], "", []);
+  return [...found];
 }

@@ -112,7 +112,11 @@ export const BLOCK_CONFIG: Token<unknown> = defineToken("BlockConfig");
 /** Which block type and plugin the instance being built belongs to. */
 export const BLOCK_TYPE: Token<BlockTypeInfo> = defineToken("BlockType");
 
-export type TokenValues<D extends readonly Token<unknown>[]> = {
+/** What a block type asks the container for: a name per dependency, `{ logger: LOGGER }`. */
+export type InjectSpec = Readonly<Record<string, Token<unknown>>>;
+
+/** The second constructor argument for an `inject` spec: `{ logger: LOGGER }` → `{ logger: BlockLogger }`. */
+export type DepsOf<D extends InjectSpec> = {
   -readonly [K in keyof D]: D[K] extends Token<infer T> ? T : never;
 };
 
@@ -125,24 +129,34 @@ export type TokenValues<D extends readonly Token<unknown>[]> = {
  */
 export type ConfigOf<S extends JSONSchema> = FromSchema<S, { keepDefaultedPropertiesOptional: true }>;
 
-export interface BlockTypeSpec<S extends JSONSchema, C extends readonly Capability[], D extends readonly Token<unknown>[]> {
+export interface BlockTypeSpec<S extends JSONSchema, C extends readonly Capability[], D extends InjectSpec> {
   /** ^[a-z0-9-]+$, unique across all plugins */
   slug: string;
   name: string;
   description?: string;
   documentationUrl?: string;
   logoUrl?: string;
-  /** JSON Schema draft 2020-12 of the configuration; its top level is an object */
+  /**
+   * JSON Schema draft 2020-12 of the configuration; its top level is an object. A property with
+   * `writeOnly: true` or `format: "password"` (as Pydantic's SecretStr renders) is secret:
+   * encrypted at rest, masked as "********" in responses.
+   */
   schema: S;
-  /** dot paths into the configuration, `*` matching any key: encrypted at rest, masked in responses */
+  /**
+   * Older way to name secret fields: dot paths into the configuration, `*` matching any key. Added
+   * to the fields the schema marks; prefer marking them in the schema.
+   */
   secretFields?: readonly string[];
   capabilities: C;
   /** protected types cannot be changed by users (Prefect's system blocks) */
   isProtected?: boolean;
-  /** tokens resolved from the container and passed after the configuration, in this order */
+  /**
+   * The dependencies, by name: `{ logger: LOGGER, type: BLOCK_TYPE }` passes
+   * `{ logger: BlockLogger, type: BlockTypeInfo }` as the constructor's second argument.
+   */
   inject?: D;
   // NoInfer: S, C and D come from schema, capabilities and inject; the class is checked against them.
-  implementation: NoInfer<new (config: ConfigOf<S>, ...deps: TokenValues<D>) => ImplementationOf<C>>;
+  implementation: NoInfer<new (config: ConfigOf<S>, deps: DepsOf<D>) => ImplementationOf<C>>;
 }
 
 /** A block type as the registry sees it; the type parameters keep the configuration and implementation types. */
@@ -153,18 +167,19 @@ export interface BlockTypeDefinition<Config = unknown, Impl = unknown> {
   readonly documentationUrl?: string;
   readonly logoUrl?: string;
   readonly schema: Readonly<Record<string, unknown>>;
+  /** the type's own secretFields list; the registry adds the fields its schema marks */
   readonly secretFields: readonly string[];
   readonly capabilities: readonly Capability[];
   readonly isProtected: boolean;
-  readonly inject: readonly Token<unknown>[];
+  readonly inject: InjectSpec;
   // `any` deps: the registry resolves them by token; their types were checked by defineBlockType.
-  readonly implementation: new (config: Config, ...deps: any[]) => Impl;
+  readonly implementation: new (config: Config, deps: any) => Impl;
 }
 
 export function defineBlockType<
   const S extends JSONSchema,
   const C extends readonly Capability[],
-  const D extends readonly Token<unknown>[] = [],
+  const D extends InjectSpec = {},
 >(spec: BlockTypeSpec<S, C, D>): NoInfer<BlockTypeDefinition<ConfigOf<S>, ImplementationOf<C>>> {
   // No checks here: the loader validates every definition and reports one precise error.
   return Object.freeze({
@@ -172,7 +187,7 @@ export function defineBlockType<
     schema: spec.schema as unknown as Readonly<Record<string, unknown>>,
     secretFields: spec.secretFields ?? [],
     isProtected: spec.isProtected ?? false,
-    inject: spec.inject ?? [],
+    inject: spec.inject ?? {},
   }) as unknown as BlockTypeDefinition<ConfigOf<S>, ImplementationOf<C>>;
 }
 
@@ -180,8 +195,12 @@ export function defineBlockType<
 export const PLUGIN_BRAND: unique symbol = Symbol.for("ordo.blocks.plugin") as never;
 
 export interface PluginSpec {
-  /** the package name (the loader checks it equals package.json's name) */
-  name: string;
+  /**
+   * Leave it out: the loader takes the package's name (and version) from package.json. A name
+   * given must equal it; plugins registered in code, without a package, need one.
+   */
+  name?: string;
+  /** for plugins registered in code; a package's version comes from its package.json */
   version?: string;
   blockTypes: readonly BlockTypeDefinition<any, any>[];
 }

@@ -1,12 +1,25 @@
 // `ordo block register`: loads one plugin package the way the server does at boot (manifest,
-// import, every block schema compiled, slugs checked against the built-in plugins) and compares
-// its block types with those the server registered. The server's registry is frozen after boot,
-// so registering means listing the package in the server's ORDO_PLUGINS and restarting it.
+// import, every block schema compiled, secret fields, capabilities, slugs checked against the
+// other plugins the server would load, injected tokens bound) and compares its block types with
+// those the server registered. The server's registry is frozen after boot, so registering means
+// installing the package where the server runs (or listing it in ORDO_PLUGINS) and restarting it.
 import { existsSync } from "node:fs";
 import path from "node:path";
+import { container as rootContainer } from "tsyringe";
 import { CliBlockTypesDocument } from "../client/generated/graphql.js";
 import type { OrdoClient } from "../client/ordo-client.js";
-import { discoverPlugins, loadPlugins, PluginLoadError, REPO_ROOT, type DiscoveredPlugin } from "../blocks/index.js";
+import {
+  discoverPlugins,
+  LOGGER,
+  loadPlugins,
+  parsePluginList,
+  PluginLoadError,
+  registerBlockRegistry,
+  REPO_ROOT,
+  type BlockLogger,
+  type DiscoveredPlugin,
+  type RegisteredBlockType,
+} from "../blocks/index.js";
 import { CliError, describeError } from "./common/errors.js";
 
 export type ServerStatus = "registered" | "schema differs" | "not registered" | "unknown";
@@ -20,7 +33,9 @@ export interface CheckedPlugin {
     name: string;
     description: string | null;
     capabilities: string[];
+    /** the paths encrypted at rest and masked, as the server stores them */
     secretFields: string[];
+    /** the BlockSchema checksum the server stores for this schema */
     checksum: string;
     /** what the running server has for this slug */
     server: ServerStatus;
@@ -54,14 +69,27 @@ async function discover(spec: string): Promise<DiscoveredPlugin> {
   throw new CliError(`no package "${spec}" found from ${places.join(" or ")} (give the package's folder, or install it)`);
 }
 
+const quiet: BlockLogger = { debug() {}, info() {}, warn() {}, error() {} };
+
+/**
+ * Loads the package with every plugin the server's boot would load from this Ordo (built-ins,
+ * ORDO_PLUGINS, marked packages installed along Node's look-up), so a slug one of them already
+ * declares is reported, then binds the registry as the server does, so an injected token nobody
+ * provides is too.
+ */
+async function loadAsTheServerWould(found: DiscoveredPlugin): Promise<RegisteredBlockType[]> {
+  // the listed ones first, as the server lists them; the package where an installed one would come
+  const registry = await loadPlugins({ packages: [...parsePluginList(process.env.ORDO_PLUGINS), found.directory] });
+  registerBlockRegistry(rootContainer.createChildContainer().register(LOGGER, { useValue: quiet }), registry);
+  return registry.list().filter((t) => t.plugin === found.name);
+}
+
 export async function checkPlugin(spec: string, client: OrdoClient): Promise<CheckedPlugin> {
   let found: DiscoveredPlugin;
   let types;
   try {
     found = await discover(spec);
-    // with the built-ins, as the server loads them, so a slug they already use is reported
-    const registry = await loadPlugins({ nodeModulesDir: null, packages: [found.directory] });
-    types = registry.list().filter((t) => t.plugin === found.name);
+    types = await loadAsTheServerWould(found);
   } catch (e) {
     if (e instanceof PluginLoadError) throw new CliError(`the plugin does not load: ${e.message}`);
     throw e;

@@ -108,18 +108,22 @@ export function registerBlockCommands(program: Command): void {
     block
       .command("register")
       .description(
-        "load a block plugin package as the server would and list its block types and whether the server has them; the server loads plugins when it starts, so list the package in its ORDO_PLUGINS and restart it to register them",
+        "check a block plugin package as the server's boot would (package.json marker, definition, schemas compiled, secret fields, capabilities, slugs against the other plugins) and list its block types with their schema checksums and secret fields, and whether the server at ORDO_API_URL has them. It does not change the server: plugins load when the server starts, so install the package where the server runs (or list it in its ORDO_PLUGINS) and restart it to register them",
       )
-      .argument("<package-or-path>", "an installed package name, or the package's folder"),
+      .argument("<package-or-path>", "a package name (resolved from this folder, then from Ordo's), or the package's folder"),
   ).action((spec: string, opts: OutputOptions) =>
     withClient(async (client) => {
       const checked = await checkPlugin(spec, client);
       if (opts.json) return printJson(checked);
       process.stdout.write(`Plugin ${checked.plugin}${checked.version ? ` ${checked.version}` : ""} (${checked.directory}) loads; its block types:\n`);
-      printRows(checked.blockTypes, [["slug", (t) => t.slug], ["capabilities", (t) => t.capabilities], ["secret fields", (t) => t.secretFields], ["on the server", (t) => t.server]], {});
+      printRows(
+        checked.blockTypes,
+        [["slug", (t) => t.slug], ["capabilities", (t) => t.capabilities], ["secret fields", (t) => t.secretFields], ["checksum", (t) => t.checksum], ["on the server", (t) => t.server]],
+        {},
+      );
       if (checked.serverError) process.stderr.write(`could not compare with the server: ${checked.serverError}\n`);
       else if (checked.blockTypes.some((t) => t.server !== "registered")) {
-        process.stdout.write(`To register them, add ${checked.plugin} to the server's ORDO_PLUGINS (or install it where the server runs) and restart the server.\n`);
+        process.stdout.write(`To register them, install ${checked.plugin} where the server runs (or add it to the server's ORDO_PLUGINS) and restart the server.\n`);
       }
     }),
   );

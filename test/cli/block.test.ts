@@ -1,15 +1,17 @@
 // `ordo block ls / types / inspect / create / delete / register` against a real server that loads
 // the hello fixture plugin (a block type with secret fields): secrets never shown, a block in use
 // not deleted, and a plugin checked the way the server loads it.
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ordo, ordoJson } from "../harness/cli.js";
 import { createTestApp, type TestApp } from "../harness/test-app.js";
 import { expectFailure, expectHelp, expectOk } from "./expect-cli.js";
 
-const FIXTURES = path.resolve(import.meta.dirname, "../fixtures/plugins");
+const REPO_ROOT = path.resolve(import.meta.dirname, "../..");
+const FIXTURES = path.join(REPO_ROOT, "test/fixtures/plugins");
 let t: TestApp;
 let url: string;
 let dir: string;
@@ -123,7 +125,7 @@ describe("ordo block create / ls / inspect / delete", () => {
 });
 
 describe("ordo block register", () => {
-  it("loads a plugin package as the server does and says whether the server registered its block types", async () => {
+  it("loads a plugin package as the server does: block types, schema checksums, secret fields, and whether the server has them", async () => {
     const [hello, marked, help] = await Promise.all([
       ordoJson<any>(url, ["block", "register", path.join(FIXTURES, "ordo-plugin-hello")]),
       ordo(url, ["block", "register", "./acme-ordo-plugin-marked"], { cwd: FIXTURES }),
@@ -132,12 +134,25 @@ describe("ordo block register", () => {
     expect(hello).toMatchObject({
       plugin: "ordo-plugin-hello",
       version: "1.2.3",
+      // the secrets the schema marks (writeOnly / format "password")
       blockTypes: [{ slug: "hello-greeting", capabilities: ["read-path"], secretFields: ["apiToken", "headers.*"], server: "registered" }],
     });
+    // the checksum is the one the server stored for the schema
+    const stored = await t.ok(`{ blockType(slug: "hello-greeting") { latestSchema { checksum secretFields } } }`);
+    expect(hello.blockTypes[0].checksum).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(stored.blockType.latestSchema).toEqual({ checksum: hello.blockTypes[0].checksum, secretFields: ["apiToken", "headers.*"] });
+
     expect(expectOk(marked)).toContain("Plugin @acme/ordo-plugin-marked 2.0.0");
-    expect(marked.stdout).toMatch(/acme-webhook.*not registered/);
-    expect(marked.stdout).toContain("add @acme/ordo-plugin-marked to the server's ORDO_PLUGINS");
-    expectHelp(help, "ORDO_PLUGINS", "<package-or-path>");
+    expect(marked.stdout).toMatch(/slug.*capabilities.*secret fields.*checksum.*on the server/);
+    expect(marked.stdout).toMatch(/acme-webhook.*secret.*sha256:[0-9a-f]+.*not registered/);
+    expect(marked.stdout).toContain("install @acme/ordo-plugin-marked where the server runs (or add it to the server's ORDO_PLUGINS)");
+    expectHelp(help, "ORDO_PLUGINS", "<package-or-path>", "checksum");
+  });
+
+  it("checks a package with no server to compare with: the check stands, the comparison is reported on stderr", async () => {
+    const r = await ordo("http://127.0.0.1:1/graphql", ["block", "register", path.join(FIXTURES, "ordo-plugin-hello")]);
+    expect(expectOk(r)).toMatch(/hello-greeting.*apiToken, headers\.\*.*sha256:[0-9a-f]+.*unknown/);
+    expect(r.stderr).toMatch(/could not compare with the server: cannot reach the Ordo server at http:\/\/127\.0\.0\.1:1\/graphql/);
   });
 
   it("a plugin that does not load exits non-zero with the loader's reason", async () => {
@@ -151,5 +166,27 @@ describe("ordo block register", () => {
     expectFailure(duplicate, /the plugin does not load: .*block type "local-file-system": slug is already declared by plugin "@ordo\/plugin-local-file-system"/);
     expectFailure(missing, /no package "no-such-ordo-plugin" found from /);
     expectFailure(notPackage, /is not a package folder \(no package\.json\)/);
+  });
+
+  it("stops JavaScript plugins on what types would have caught, and on what only the server's boot would", async () => {
+    // packages in a temp folder, importing the compiled SDK the CLI runs by URL (no node_modules/ordo there)
+    const sdk = pathToFileURL(path.join(REPO_ROOT, "dist/src/blocks/sdk.js")).href;
+    const plugin = async (name: string, body: string) => {
+      const pkg = path.join(dir, name);
+      await mkdir(pkg, { recursive: true });
+      await writeFile(path.join(pkg, "package.json"), JSON.stringify({ name, version: "0.0.1", type: "module", ordo: { plugin: "./index.js" } }));
+      await writeFile(path.join(pkg, "index.js"), `import { LOGGER, defineBlockType, definePlugin, defineToken } from ${JSON.stringify(sdk)};\nclass Thing {}\n${body}\n`);
+      return pkg;
+    };
+    const type = (inject: string) => `defineBlockType({ slug: "thing", name: "Thing", schema: { type: "object" }, capabilities: [], inject: ${inject}, implementation: Thing })`;
+    const [listed, unbound, renamed] = await Promise.all([
+      plugin("ordo-plugin-listed-inject", `export default definePlugin({ blockTypes: [${type("[LOGGER]")}] });`),
+      plugin("ordo-plugin-unbound", `export default definePlugin({ blockTypes: [${type('{ logger: LOGGER, db: defineToken("acme.Db") }')}] });`),
+      plugin("ordo-plugin-renamed", `export default definePlugin({ name: "ordo-plugin-other", blockTypes: [${type("{}")}] });`),
+    ]);
+    const results = await Promise.all([listed, unbound, renamed].map((p) => ordo(url, ["block", "register", p])));
+    expectFailure(results[0]!, /the plugin does not load: Plugin "ordo-plugin-listed-inject" block type "thing": inject must name each dependency, e\.g\. \{ logger: LOGGER \}/);
+    expectFailure(results[1]!, /the plugin does not load: Plugin "ordo-plugin-unbound" block type "thing": inject\/db Symbol\(ordo\.blocks\.acme\.Db\) is not registered in the container/);
+    expectFailure(results[2]!, /the plugin does not load: Plugin "ordo-plugin-renamed": name is "ordo-plugin-other" in definePlugin\(\) but "ordo-plugin-renamed" in package\.json/);
   });
 });

@@ -419,6 +419,14 @@ describe("schema versions", () => {
     expect(rows).toHaveLength(3);
     expect(rows[2]!.secretFields).toEqual(["url"]);
     expect(rows[2]!.checksum).toBe(schemaChecksum({ schema: schema({ timeout: { type: "integer" } }), secretFields: ["url"], capabilities: [] }));
+    // marking the field in the schema instead (writeOnly) stores the same secret fields, under the new schema
+    await new Promise((r) => setTimeout(r, 5));
+    const v4 = registryWith({ url: { type: "string", writeOnly: true }, timeout: { type: "integer" } }, "1.2.0");
+    await registerBlockTypes(t.app.database, v4);
+    rows = await schemaRows("versioned-thing");
+    expect(rows).toHaveLength(4);
+    expect(rows[3]).toMatchObject({ version: "1.2.0", secretFields: ["url"], checksum: v4.checksum("versioned-thing") });
+    expect(rows[3]!.checksum).toBe(schemaChecksum({ schema: schema({ url: { type: "string", writeOnly: true }, timeout: { type: "integer" } }), secretFields: ["url"], capabilities: [] }));
     // a type no loaded plugin declares is not in blockTypes
     const { blockTypes } = await t.ok(`{ blockTypes { slug } }`);
     expect(blockTypes.map((b: any) => b.slug)).not.toContain("versioned-thing");
