@@ -7,7 +7,7 @@ const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..")
 const src = path.join(root, "src");
 
 const ALLOWED = {
-  graphql: ["graphql", "domain", "auth", "events", "generated"],
+  graphql: ["graphql", "domain", "auth", "events", "generated", "installation.ts"],
   domain: ["domain", "db", "orchestration", "schedules", "blocks", "validation", "events", "generated", "tokens.ts"],
   orchestration: ["orchestration", "db", "tokens.ts"],
   schedules: ["schedules"],

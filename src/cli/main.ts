@@ -1,5 +1,6 @@
 // The `ordo` command line: one module per command group, assembled here with commander.
 import { Command } from "commander";
+import { packageVersion } from "../installation.js";
 import { apiUrl } from "./common/api.js";
 import { describeError } from "./common/errors.js";
 
@@ -16,16 +17,22 @@ const GROUPS: Record<string, () => Promise<Register>> = {
   "work-queue": async () => (await import("./work-queue.js")).registerWorkQueueCommands,
   block: async () => (await import("./block.js")).registerBlockCommands,
   "api-key": async () => (await import("./api-key.js")).registerApiKeyCommands,
+  version: async () => (await import("./version.js")).registerVersionCommand,
 };
+
+const VERSION_FLAGS = ["-V", "--version"];
 
 async function main(argv: string[]): Promise<void> {
   const program = new Command("ordo")
     .description(`Ordo: deployments, flow runs and workers (server: ORDO_API_URL, default ${apiUrl()})`)
+    .version(packageVersion(), VERSION_FLAGS.join(", "), "print the CLI's version (no server contact; `ordo version` asks the server too)")
     .showHelpAfterError("(run the command with --help for its usage)");
-  // the program itself takes no options, so the first word names the group; anything else
-  // (help, a typo to suggest against) needs them all
-  const first = argv.slice(2).find((a) => !a.startsWith("-"));
-  const wanted = first !== undefined && Object.hasOwn(GROUPS, first) ? [first] : Object.keys(GROUPS);
+  // the program's only option is --version, so the first word names the group; --version alone
+  // needs none, and anything else (help, a typo to suggest against) needs them all
+  const args = argv.slice(2);
+  const first = args.find((a) => !a.startsWith("-"));
+  const wanted =
+    first !== undefined && Object.hasOwn(GROUPS, first) ? [first] : first === undefined && args.some((a) => VERSION_FLAGS.includes(a)) ? [] : Object.keys(GROUPS);
   for (const name of wanted) (await GROUPS[name]!())(program);
   await program.parseAsync(argv);
 }

@@ -14,6 +14,7 @@ import "./modules/work-pool.js";
 import "./modules/work-pool-mutations.js";
 import "./modules/block.js";
 import "./modules/api-key.js";
+import { schemaChecksum } from "./modules/server-info.js";
 import { builder } from "./builder.js";
 import { rejectUnstorableTextInArguments } from "./text-arguments.js";
 import { assertEveryOperationDeclaresScopes } from "./declared-scopes.js";
@@ -23,3 +24,6 @@ builder.mutationType({});
 builder.subscriptionType({});
 
 export const schema = rejectUnstorableTextInArguments(assertEveryOperationDeclaresScopes(builder.toSchema({ sortSchema: true })));
+
+// serverInfo's checksum of the printed schema: computed once, here, not on the first request
+schemaChecksum(schema);
