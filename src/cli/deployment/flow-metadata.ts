@@ -5,6 +5,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { EntrypointError, parseEntrypoint } from "../../worker/executor/entrypoint.js";
 import { FLOW_MARK, toLoadedFlow } from "../../worker/executor/flow-contract.js";
+import { describeImportFailure } from "../../worker/executor/import-failure.js";
 import { registerFlowModuleHooks } from "../../worker/executor/module-hooks.js";
 import { PACKAGE_ROOT } from "../../installation.js";
 import { ensureTypeScriptLoader } from "../../typescript-loader.js";
@@ -69,7 +70,7 @@ async function importFlowModule(file: string, cwd: string): Promise<Record<strin
   try {
     return (await import(pathToFileURL(absolute).href)) as Record<string, unknown>;
   } catch (e) {
-    throw new CliError(`cannot load ${file}: ${(e instanceof Error ? e.message : String(e)).split("\n")[0]}`);
+    throw new CliError(`cannot load ${file}: ${describeImportFailure(e)}`);
   }
 }
 

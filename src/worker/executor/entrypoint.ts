@@ -4,6 +4,7 @@ import { stat } from "node:fs/promises";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { toLoadedFlow, type LoadedFlow } from "./flow-contract.js";
+import { describeImportFailure } from "./import-failure.js";
 
 /** Loading failed for a reason the deployment's author must fix (reported as the run's failure). */
 export class EntrypointError extends Error {
@@ -31,7 +32,7 @@ export async function loadEntrypoint(entrypoint: string | null, directory: strin
   try {
     mod = (await import(pathToFileURL(absolute).href)) as Record<string, unknown>;
   } catch (e) {
-    throw new EntrypointError(`could not import ${file}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    throw new EntrypointError(`could not import ${file}: ${describeImportFailure(e)}`, { cause: e });
   }
   const loaded = toLoadedFlow(mod[exportName], exportName);
   if (typeof loaded === "string") {

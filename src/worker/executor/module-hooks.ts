@@ -49,9 +49,11 @@ export async function resolve(specifier, context, next) {
   if (!result.url.startsWith("file:")) return result;
   const file = fileURLToPath(result.url.split("?")[0]);
   if (file.includes(path.sep + "node_modules" + path.sep) || !/\\.(ts|tsx|js|jsx)$/.test(file)) return result;
-  if (packageType(path.dirname(file)) !== null) return result;
+  if (packageType(path.dirname(file)) === "module") return result;
   // Node's own syntax detection, which tsx bypasses (it compiles such files to CommonJS and
-  // then fails on Node 20's require(esm)): ESM syntax in an untyped folder means an ES module.
+  // then fails on Node 20's require(esm)): ESM syntax means an ES module, in an untyped folder
+  // and in a "type": "commonjs" one (\`npm init -y\` writes that) alike — a flow file written
+  // with import/export is meant as a module wherever its project's package.json stands.
   try {
     if (ESM_SYNTAX.test(readFileSync(file, "utf8"))) return { ...result, format: "module" };
   } catch {

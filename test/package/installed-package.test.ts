@@ -1,0 +1,214 @@
+// The packed `ordo` package used as a user uses it (README "Use Ordo in your project" and "Write a
+// block plugin"): `npm pack`, installed from the tarball into a project folder outside the
+// repository, and there the server, a worker, a TypeScript flow, serve(), the project's own `tsc`,
+// and a third-party block plugin package built against the packed SDK and installed beside it.
+//
+// Installs run with --ignore-scripts and take better-sqlite3's compiled addon from the
+// repository's own install: compiling it again takes over a minute on these machines, and the
+// addon is the only install script the package needs (Ordo's own package has none).
+import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const REPO = path.resolve(import.meta.dirname, "../..");
+const FIXTURES = path.join(REPO, "test/fixtures/package");
+const VERSION = (JSON.parse(readFileSync(path.join(REPO, "package.json"), "utf8")) as { version: string }).version;
+const run = promisify(execFile);
+
+const root = mkdtempSync(path.join(os.tmpdir(), "ordo-package-"));
+const project = path.join(root, "my-flows");
+const pluginDir = path.join(root, "ordo-plugin-vault-folder");
+const home = path.join(root, "ordo-home");
+const children = new Set<ChildProcess>();
+let apiUrl = "";
+let tarball = "";
+
+/** The environment of the user's shell: nothing of the test runner's (no tsx, no vitest, no ORDO_*). */
+function userEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return { PATH: process.env.PATH, HOME: process.env.HOME, npm_config_nodedir: process.env.npm_config_nodedir ?? "/usr", ORDO_HOME: home, NO_COLOR: "1", ...(apiUrl ? { ORDO_API_URL: apiUrl } : {}), ...extra };
+}
+
+/** A command in a folder, as typed in a shell; fails with its output unless it exits 0. */
+async function sh(cwd: string, command: string, args: string[], timeoutMs = 120_000): Promise<string> {
+  try {
+    const { stdout } = await run(command, args, { cwd, env: userEnv(), timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 });
+    return stdout;
+  } catch (e) {
+    const err = e as { stdout?: string; stderr?: string; message: string };
+    throw new Error(`${command} ${args.join(" ")} (in ${cwd}) failed: ${err.message}\n${err.stdout ?? ""}\n${err.stderr ?? ""}`);
+  }
+}
+
+/** npm install from the cache where it can (the repository's install filled it), scripts off (see the header). */
+const npmInstall = (cwd: string, ...args: string[]) => sh(cwd, "npm", ["install", "--prefer-offline", "--ignore-scripts", "--no-audit", "--no-fund", ...args], 240_000);
+
+/** A long-running command (server, worker, serve script): its output collected, killed after the suite. */
+function background(cwd: string, command: string, args: string[]): { output: () => string; exited: Promise<number | null>; child: ChildProcess } {
+  // a process group of its own, as a terminal's job: Ctrl-C is a SIGINT to the whole group
+  const child = spawn(command, args, { cwd, env: userEnv(), stdio: ["ignore", "pipe", "pipe"], detached: true });
+  children.add(child);
+  let out = "";
+  child.stdout!.on("data", (d) => (out += d));
+  child.stderr!.on("data", (d) => (out += d));
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => (children.delete(child), resolve(code))));
+  return { child, output: () => out, exited };
+}
+
+async function eventually<T>(probe: () => T | undefined | null | false | Promise<T | undefined | null | false>, what: string, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+const ordo = (...args: string[]) => sh(project, "npx", ["ordo", ...args]);
+
+function copyAddon(into: string): void {
+  const addon = "node_modules/better-sqlite3/build/Release/better_sqlite3.node";
+  mkdirSync(path.dirname(path.join(into, addon)), { recursive: true });
+  copyFileSync(path.join(REPO, addon), path.join(into, addon));
+}
+
+beforeAll(async () => {
+  // `npm pack` in the repository (dist/ is built by `pretest`; prepare would rebuild it)
+  const packed = JSON.parse(await sh(REPO, "npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", root])) as Array<{ filename: string; files: Array<{ path: string }> }>;
+  tarball = path.join(root, packed[0]!.filename);
+  const files = packed[0]!.files.map((f) => f.path);
+  expect(files).toEqual(expect.arrayContaining(["bin/ordo.mjs", "dist/src/sdk/index.js", "dist/src/sdk/index.d.ts", "dist/src/blocks/sdk.d.ts", "dist/plugins/process/index.js"]));
+  expect(files.some((f) => f.includes(".test."))).toBe(false);
+
+  // the user's project: `npm init -y`, then ordo from the tarball, TypeScript for their own checks
+  mkdirSync(project);
+  await sh(project, "npm", ["init", "-y"]);
+  await npmInstall(project, tarball);
+  copyAddon(project);
+  await npmInstall(project, "-D", "typescript@^5.9", "@types/node@^20");
+  cpSync(path.join(FIXTURES, "project"), project, { recursive: true });
+
+  // a third-party plugin in a folder of its own, built against the packed SDK, packed, installed into the project
+  cpSync(path.join(FIXTURES, "ordo-plugin-vault-folder"), pluginDir, { recursive: true });
+  await npmInstall(pluginDir, "-D", tarball, "typescript@^5.9", "@types/node@^20");
+  await sh(pluginDir, "npm", ["run", "build"]);
+  const plugin = JSON.parse(await sh(pluginDir, "npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", root])) as Array<{ filename: string }>;
+  await npmInstall(project, path.join(root, plugin[0]!.filename));
+
+  // terminal 1: the server
+  const server = background(project, "npx", ["ordo", "server", "start", "--port", "0"]);
+  apiUrl = await eventually(() => /ready at (http:\/\/\S+)/.exec(server.output())?.[1] ?? (server.child.exitCode !== null && Promise.reject(new Error(server.output()))), "the server to start");
+}, 600_000);
+
+afterAll(async () => {
+  for (const child of children) {
+    try {
+      process.kill(-child.pid!, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  }
+  rmSync(root, { recursive: true, force: true });
+});
+
+describe("ordo installed from its tarball in a user's project", () => {
+  it("answers --version with the package's version", async () => {
+    expect((await ordo("--version")).trim()).toBe(VERSION);
+  });
+
+  it("builds a TypeScript flow of the project, and a worker started there runs it to COMPLETED", async () => {
+    await ordo("work-pool", "create", "local", "--type", "process");
+    await ordo("block", "create", "local-file-system", "my-code", "--data", JSON.stringify({ basePath: path.join(project, ".ordo-storage") }));
+    await ordo("deployment", "build", "flow.ts:hello", "-n", "first", "-p", "local", "-sb", "local-file-system/my-code/hello", "--apply");
+    const worker = background(project, "npx", ["ordo", "worker", "start", "--pool", "local"]);
+    const watched = await ordo("deployment", "run", "hello/first", "--param", "name=Ada", "--watch");
+    expect(watched).toMatch(/COMPLETED/);
+    await eventually(() => worker.output().includes("Hello Ada!"), "the flow's log line in the worker's output", 10_000);
+    // the upload skipped node_modules (the default .ordoignore)
+    expect(readdirSync(path.join(project, ".ordo-storage/hello"))).not.toContain("node_modules");
+  }, 90_000);
+
+  it("says what to do when a flow file of the project does not load: a missing package, a syntax error", async () => {
+    writeFileSync(path.join(project, "needs-lib.ts"), `import pad from "left-pad-not-installed";\nexport const f = () => pad;\n`);
+    writeFileSync(path.join(project, "broken.ts"), `export const f = () => {\n  return 1 +;\n};\n`);
+    const failure = (args: string[]) => sh(project, "npx", ["ordo", ...args]).then(
+      () => Promise.reject(new Error(`ordo ${args.join(" ")} succeeded`)),
+      (e: Error) => e.message,
+    );
+    const missing = await failure(["deployment", "build", "needs-lib.ts:f", "-n", "x", "-p", "local"]);
+    expect(missing).toContain(`the package "left-pad-not-installed"`);
+    expect(missing).toContain("npm install left-pad-not-installed");
+    const broken = await failure(["deployment", "build", "broken.ts:f", "-n", "x", "-p", "local"]);
+    expect(broken).toMatch(/syntax error: .*broken\.ts:2:\d+: ERROR/);
+    rmSync(path.join(project, "needs-lib.ts"));
+    rmSync(path.join(project, "broken.ts"));
+  });
+
+  it("type-checks the project's files that import ordo and ordo/blocks-sdk with the project's own tsc", async () => {
+    writeFileSync(
+      path.join(project, "check.ts"),
+      [
+        `import { flow, getRunContext, toDeployment, type RunLogger } from "ordo";`,
+        `import { defineBlockType, type ConfigOf } from "ordo/blocks-sdk";`,
+        `export const f = flow({ name: "f" }, async ({ n }: { n: number }) => n * 2);`,
+        `export const d = toDeployment(f, { name: "x", parameters: { n: 1 } });`,
+        `export const ctx: (() => unknown) = getRunContext;`,
+        `export type L = RunLogger;`,
+        `export type C = ConfigOf<{ type: "object"; properties: { a: { type: "string" } }; required: ["a"] }>;`,
+        `export const c: C = { a: "x" };`,
+        `// @ts-expect-error a is a string`,
+        `export const wrong: C = { a: 1 };`,
+        `export const dt = defineBlockType;`,
+      ].join("\n"),
+    );
+    await sh(project, "npx", ["tsc", "-p", "."]);
+    // and as an ES module project
+    const pkg = JSON.parse(readFileSync(path.join(project, "package.json"), "utf8")) as Record<string, unknown>;
+    writeFileSync(path.join(project, "package.json"), JSON.stringify({ ...pkg, type: "module" }, null, 2));
+    try {
+      await sh(project, "npx", ["tsc", "-p", "."]);
+    } finally {
+      writeFileSync(path.join(project, "package.json"), JSON.stringify(pkg, null, 2));
+    }
+  }, 60_000);
+
+  it("discovers the installed plugin package with no configuration, masks its secret, and a worker pulls code through it", async () => {
+    const types = await ordo("block", "types");
+    expect(types).toContain("vault-folder");
+    await ordo("block", "create", "vault-folder", "vault", "--data", JSON.stringify({ folder: path.join(root, "vault"), token: "s3cret-t0ken" }));
+    const shown = await ordo("block", "inspect", "vault-folder/vault");
+    expect(shown).toContain("********");
+    expect(shown).not.toContain("s3cret-t0ken");
+    await ordo("deployment", "build", "flow.ts:hello", "-n", "vaulted", "-p", "vault-pool", "-sb", "vault-folder/vault/hello", "--apply");
+    expect(readdirSync(path.join(root, "vault/hello"))).toContain("flow.ts");
+    const worker = background(project, "npx", ["ordo", "worker", "start", "--pool", "vault-pool"]);
+    expect(await ordo("deployment", "run", "hello/vaulted", "--param", "name=Vault", "--watch")).toMatch(/COMPLETED/);
+    await eventually(() => worker.output().includes("Hello Vault!"), "the flow's log line", 10_000);
+    expect(worker.output()).toContain("vault-folder: opened with a 12-character token");
+    expect(worker.output()).not.toContain("s3cret-t0ken");
+  }, 90_000);
+
+  it("serve() from a script of the project runs its scheduled flow with no work pool, and pauses it on Ctrl-C", async () => {
+    const served = background(project, "npx", ["tsx", "serve.ts"]);
+    const ran = await eventually(
+      async () => {
+        if (served.child.exitCode !== null) throw new Error(`serve.ts exited:\n${served.output()}`);
+        const listed = await sh(project, "npx", ["ordo", "flow-run", "ls", "--deployment", "tick/every-5s", "--state", "COMPLETED", "--json"]).catch(() => "[]");
+        const runs = JSON.parse(listed) as Array<{ id: string }>;
+        return runs.length > 0 && runs;
+      },
+      "a scheduled run of the served flow to complete",
+      90_000,
+    ).catch((e: Error) => Promise.reject(new Error(`${e.message}; serve.ts printed:\n${served.output()}`)));
+    expect(ran).toBeTruthy();
+    const deployment = JSON.parse(await ordo("deployment", "inspect", "tick/every-5s", "--json")) as { workPool: unknown; paused: boolean };
+    expect(deployment.workPool ?? null).toBeNull();
+    process.kill(-served.child.pid!, "SIGINT");
+    await served.exited;
+    expect(served.output()).toContain("ordo serve: stopping");
+    expect((JSON.parse(await ordo("deployment", "inspect", "tick/every-5s", "--json")) as { paused: boolean }).paused).toBe(true);
+  }, 120_000);
+});
