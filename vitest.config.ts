@@ -4,6 +4,7 @@
 // server IN THE SAME RUN: one scheduler keeps both cores busy to the end, instead of two passes
 // each ending on one long file. globalSetup migrates one template database per project.
 import { defineConfig } from "vitest/config";
+import SlowFilesFirst from "./test/harness/slow-files-first.js";
 
 const shared = {
   environment: "node" as const,
@@ -36,6 +37,7 @@ export default defineConfig({
     // most suites wait on real processes (servers, workers, flows): two files at once keep both
     // cores busy (vitest's default on a 2-core machine is one)
     maxWorkers: 2,
+    sequence: { sequencer: SlowFilesFirst },
     projects: [
       { test: { ...shared, name: "sqlite", include: ["src/**/*.test.ts", "plugins/**/*.test.ts", "test/**/*.test.ts"] } },
       ...(process.env.ORDO_TEST_DATABASE_URL

@@ -83,17 +83,21 @@ beforeAll(async () => {
   expect(files).toEqual(expect.arrayContaining(["bin/ordo.mjs", "dist/src/sdk/index.js", "dist/src/sdk/index.d.ts", "dist/src/blocks/sdk.d.ts", "dist/plugins/process/index.js"]));
   expect(files.some((f) => f.includes(".test."))).toBe(false);
 
-  // the user's project: `npm init -y`, then ordo from the tarball, TypeScript for their own checks
+  // the user's project: `npm init -y`, then ordo from the tarball, TypeScript for their own checks;
+  // meanwhile (the installs mostly wait on the disk) a third-party plugin in a folder of its own
+  // gets the packed SDK, then is built, packed and installed into the project
   mkdirSync(project);
-  await sh(project, "npm", ["init", "-y"]);
-  await npmInstall(project, tarball);
-  copyAddon(project);
-  await npmInstall(project, "-D", "typescript@^5.9", "@types/node@^20");
-  cpSync(path.join(FIXTURES, "project"), project, { recursive: true });
-
-  // a third-party plugin in a folder of its own, built against the packed SDK, packed, installed into the project
   cpSync(path.join(FIXTURES, "ordo-plugin-vault-folder"), pluginDir, { recursive: true });
-  await npmInstall(pluginDir, "-D", tarball, "typescript@^5.9", "@types/node@^20");
+  await Promise.all([
+    (async () => {
+      await sh(project, "npm", ["init", "-y"]);
+      await npmInstall(project, tarball);
+      copyAddon(project);
+      await npmInstall(project, "-D", "typescript@^5.9", "@types/node@^20");
+    })(),
+    npmInstall(pluginDir, "-D", tarball, "typescript@^5.9", "@types/node@^20"),
+  ]);
+  cpSync(path.join(FIXTURES, "project"), project, { recursive: true });
   await sh(pluginDir, "npm", ["run", "build"]);
   const plugin = JSON.parse(await sh(pluginDir, "npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", root])) as Array<{ filename: string }>;
   await npmInstall(project, path.join(root, plugin[0]!.filename));
