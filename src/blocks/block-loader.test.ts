@@ -74,6 +74,18 @@ describe("discovery and loading", () => {
     ]);
   });
 
+  it("looks for marked packages up to the project Ordo is installed in, never in a parent folder's node_modules", async () => {
+    // <app>/outer/node_modules/evil (marked) ⊃ <app>/outer/project/node_modules/{ordo, good (marked)}
+    const outer = path.join(app, "outer");
+    const marked = (name: string) => ({ name, version: "1.0.0", ordo: { plugin: "./index.js" } });
+    await writePackage(path.join(outer, "node_modules/evil-plugin"), marked("evil-plugin"), "export default null;");
+    const projectModules = path.join(outer, "project/node_modules");
+    await writePackage(path.join(projectModules, "ordo"), { name: "ordo", version: "0.1.0" });
+    await writePackage(path.join(projectModules, "good-plugin"), marked("good-plugin"), "export default null;");
+    const found = await discoverPlugins({ builtinDir: null, resolveFrom: path.join(projectModules, "ordo") });
+    expect(found.map((p) => p.name)).toEqual(["good-plugin"]);
+  });
+
   it("freezes the registry after boot", async () => {
     const registry = await loadPlugins({ nodeModulesDir: null });
     expect(() => registry.register(definePlugin({ name: "late", blockTypes: [] }))).toThrow(RegistryFrozenError);

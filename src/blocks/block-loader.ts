@@ -24,9 +24,9 @@ export interface PluginDiscoveryOptions {
   /** where listed names are resolved from, with Node's node_modules look-up; default the repo root */
   resolveFrom?: string;
   /**
-   * node_modules folder scanned (one level, scopes included) for marked packages; default every
-   * node_modules folder of Node's look-up from resolveFrom (the ordo package's own, then its
-   * project's when ordo is installed there, and up), null for none
+   * node_modules folder scanned (one level, scopes included) for marked packages; default the
+   * node_modules folders of Node's look-up from resolveFrom up to the project's, the first that
+   * holds ordo (the ordo package's own, then its project's when ordo is installed there), null for none
    */
   nodeModulesDir?: string | null;
 }
@@ -136,7 +136,12 @@ async function importDefinition(plugin: DiscoveredPlugin) {
 
 /** The node_modules folders Node searches from `from`, nearest first. */
 function lookupPaths(from: string): string[] {
-  return createRequire(path.join(from, "noop.js")).resolve.paths("any-package") ?? [];
+  const all = createRequire(path.join(from, "noop.js")).resolve.paths("any-package") ?? [];
+  // up to the project Ordo is installed in (the first node_modules holding "ordo"), not beyond:
+  // a marked package in some parent folder's node_modules is not this project's, and loading it
+  // would run code nobody installed here
+  const project = all.findIndex((dir) => isFileSync(path.join(dir, "ordo", "package.json")));
+  return project === -1 ? all.slice(0, 1) : all.slice(0, project + 1);
 }
 
 /** Node's look-up: the first node_modules/<name> walking up from `from` (exports maps do not matter here). */
