@@ -42,6 +42,16 @@ describe("evaluatePolicy", () => {
     expect(evaluatePolicy(CORE_POLICY, ctx(null, st("SCHEDULED")))).toBeUndefined();
   });
 
+  it("FORCE_POLICY is Prefect's MinimalFlowPolicy: the data-loss guard and the no-infrastructure cancel bypass", () => {
+    expect(FORCE_POLICY.map((rule) => rule.name)).toEqual(["PreventResultDataLoss", "BypassCancellingFlowRunsWithNoInfra"]);
+    // PrefectHQ/prefect#21955: COMPLETED with a result -> COMPLETED without it is refused even forced
+    const drop = ctx(st("COMPLETED", { data: { value: 42 } }), st("COMPLETED"));
+    expect(evaluatePolicy(FORCE_POLICY, drop)).toMatchObject({ status: "REJECT", state: null });
+    expect(evaluatePolicy(FORCE_POLICY, ctx(st("COMPLETED", { data: { value: 42 } }), st("COMPLETED", { data: { value: 43 } })))).toBeUndefined();
+    expect(evaluatePolicy(FORCE_POLICY, ctx(st("COMPLETED", { data: { type: "unpersisted" } }), st("COMPLETED")))).toBeUndefined();
+    expect(evaluatePolicy(FORCE_POLICY, ctx(st("SCHEDULED"), st("CANCELLING")))).toMatchObject({ status: "REJECT", state: { type: "CANCELLED" } });
+  });
+
   it("FORCE_POLICY lets even forbidden transitions through", () => {
     const forbidden = ctx(st("COMPLETED"), st("CRASHED"));
     expect(evaluatePolicy(CORE_POLICY, forbidden)).toMatchObject({ status: "ABORT" });
@@ -54,6 +64,7 @@ describe("CORE_POLICY", () => {
     expect(CORE_POLICY.map((rule) => rule.name)).toEqual([
       "PreventDuplicateTransitions",
       "HandleFlowTerminalStateTransitions",
+      "PreventResultDataLoss",
       "EnforceCancellingToCancelledTransition",
       "BypassCancellingFlowRunsWithNoInfra",
       "PreventPendingTransitions",

@@ -10,6 +10,7 @@ import { HandlePausingFlows } from "./rules/handle-pausing-flows.rule.js";
 import { HandleResumingPausedFlows } from "./rules/handle-resuming-paused-flows.rule.js";
 import { PreventDuplicateTransitions } from "./rules/prevent-duplicate-transitions.rule.js";
 import { PreventPendingTransitions } from "./rules/prevent-pending-transitions.rule.js";
+import { PreventResultDataLoss } from "./rules/prevent-result-data-loss.rule.js";
 import { RetryFailedFlows } from "./rules/retry-failed-flows.rule.js";
 import { WaitForScheduledTime } from "./rules/wait-for-scheduled-time.rule.js";
 
@@ -21,6 +22,8 @@ import { WaitForScheduledTime } from "./rules/wait-for-scheduled-time.rule.js";
 export const CORE_POLICY: readonly OrchestrationRule[] = Object.freeze([
   PreventDuplicateTransitions,
   HandleFlowTerminalStateTransitions,
+  // Prefect folds this check into HandleFlowTerminalStateTransitions; one rule serves both policies here
+  PreventResultDataLoss,
   EnforceCancellingToCancelledTransition,
   BypassCancellingFlowRunsWithNoInfra,
   PreventPendingTransitions,
@@ -32,8 +35,13 @@ export const CORE_POLICY: readonly OrchestrationRule[] = Object.freeze([
   RetryFailedFlows,
 ]);
 
-/** `force` skips every rule; bookkeeping still runs so the run's columns stay consistent. */
-export const FORCE_POLICY: readonly OrchestrationRule[] = Object.freeze([]);
+/**
+ * Prefect's MinimalFlowPolicy: what `force` (and a run's first state) still obeys. Forcing skips
+ * every other rule, but never drops a stored result, and cancelling a run that has nothing running
+ * still goes straight to CANCELLED (no worker would ever confirm a CANCELLING). Bookkeeping runs
+ * as always, so the run's columns stay consistent.
+ */
+export const FORCE_POLICY: readonly OrchestrationRule[] = Object.freeze([PreventResultDataLoss, BypassCancellingFlowRunsWithNoInfra]);
 
 /**
  * Runs the rules that match the transition, in order, and returns the first objection

@@ -30,6 +30,18 @@ describe("HandleFlowTerminalStateTransitions", () => {
   it("lets terminal → terminal through untouched", () => accepts(ctx(st("FAILED"), st("COMPLETED"))));
 });
 
+// Prefect: PreventResultDataLoss (PrefectHQ/prefect#21955), in CoreFlowPolicy and MinimalFlowPolicy
+describe("PreventResultDataLoss", () => {
+  const stored = st("COMPLETED", { data: { storageKey: "results/abc" } });
+  objects([["COMPLETED with a result → COMPLETED without", ctx(stored, st("COMPLETED")), REJECT_NULL]]);
+  it("lets a COMPLETED that keeps a result, or replaces an unpersisted one, through", () => {
+    accepts(ctx(stored, st("COMPLETED", { data: { storageKey: "results/def" } })));
+    accepts(ctx(st("COMPLETED", { data: { type: "unpersisted" } }), st("COMPLETED")));
+    accepts(ctx(st("COMPLETED"), st("COMPLETED")));
+    accepts(ctx(stored, st("FAILED")));
+  });
+});
+
 describe("EnforceCancellingToCancelledTransition", () => {
   const targets = ["RUNNING", "COMPLETED", "CANCELLING"] as const;
   objects(targets.map((to): Case => [to, ctx(st("CANCELLING"), st(to)), REJECT_NULL]));
@@ -95,7 +107,16 @@ describe("HandlePausingFlows", () => {
   ]);
   it("pauses a running run and records a new key", () => {
     accepts(ctx(st("RUNNING"), st("PAUSED", det({ pauseKey: "k2" })), seen), { pauseKeys: ["k", "k2"] });
-    accepts(ctx(st("RUNNING"), { ...suspend }));
+    accepts(ctx(st("RUNNING"), { ...suspend }), { pauseKeys: [expect.any(String)] });
+  });
+
+  // Prefect's HandlePausingFlows: `if self.key is None: self.key = str(uuid4())`, added to pause_keys
+  it("records a random key for a pause without one, a different one each time", () => {
+    const first = ctx(st("RUNNING"), st("PAUSED"), seen);
+    const second = ctx(st("RUNNING"), st("PAUSED"), seen);
+    accepts(first, { pauseKeys: ["k", expect.stringMatching(/^[0-9a-f-]{36}$/)] });
+    accepts(second, { pauseKeys: ["k", expect.stringMatching(/^[0-9a-f-]{36}$/)] });
+    expect(first.policyPatch.pauseKeys![1]).not.toBe(second.policyPatch.pauseKeys![1]);
   });
 });
 
@@ -107,7 +128,13 @@ describe("HandleResumingPausedFlows", () => {
     ["to PENDING", ctx(st("PAUSED"), st("PENDING")), REJECT_NULL],
     ["timed out", ctx(expired, st("RUNNING")), { status: "REJECT", state: failed }],
     ["reschedule, no deployment", ctx(suspended, st("SCHEDULED"), NO_DEPLOYMENT), REJECT_NULL],
+    // Prefect's HandleResumingPausedFlows rejects any way out of a suspended pause without a deployment
+    ["resume (RUNNING), no deployment", ctx(suspended, st("RUNNING"), NO_DEPLOYMENT), { status: "REJECT", state: null, reason: "Cannot resume a suspended run that has no deployment." }],
   ]);
+  it("a suspended run without a deployment can still be stopped (a deliberate difference from Prefect)", () => {
+    accepts(ctx(suspended, st("CANCELLED"), NO_DEPLOYMENT), { resuming: true });
+    accepts(ctx(st("PAUSED"), st("RUNNING"), NO_DEPLOYMENT), { resuming: true }); // a plain pause resumes in process
+  });
   it("resumes before the timeout, and always lets the run be stopped", () => {
     const pending = st("PAUSED", det({ pauseTimeout: at(60).toISOString() }));
     accepts(ctx(pending, st("RUNNING")), { resuming: true });

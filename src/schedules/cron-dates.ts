@@ -1,8 +1,9 @@
 // Dates of a cron schedule: cron-parser matches the fields in floating wall-clock time, luxon
 // turns each match into an instant in the schedule's zone.
 //
-// Fields: 5 (minute hour day-of-month month day-of-week), or 6 with SECONDS FIRST (cron-parser's
-// convention; croniter/Prefect put seconds last). DST semantics (Prefect's, documented in its
+// Fields: 5 (minute hour day-of-month month day-of-week); input with 6 is refused (croniter and
+// cron-parser disagree on where seconds go), rows stored before that read seconds FIRST. Ranges
+// that wrap around (sat-sun, 22-2) match as croniter matches them (cron-syntax.ts). DST semantics (Prefect's, documented in its
 // schedules concept page): each wall-clock match fires once. A match skipped by a spring-forward
 // fires at the equivalent instant (02:30 on New York's spring-forward day → 03:30 EDT; an hourly
 // job's 02:00 becomes 03:00 and merges with it). A match repeated by a fall-back fires at its first
@@ -13,6 +14,7 @@
 // Australia/Lord_Howe's 30-minute gap (`15 2 * * *` on 2024-10-06 → next day). In UTC it has no
 // DST to get wrong; the zone work is luxon's (wall-clock.ts).
 import { CronExpressionParser, type CronExpression } from "cron-parser";
+import { toCronParserSyntax } from "./cron-syntax.js";
 import { ForwardGuard } from "./forward-guard.js";
 import { InstantCollector, type Window } from "./instant-collector.js";
 import type { CronDefinition } from "./schedule-definition.js";
@@ -49,7 +51,7 @@ export function cronDates(def: CronDefinition, window: Window): Date[] {
 }
 
 function parse(cron: string, currentDate: Date): CronExpression {
-  return CronExpressionParser.parse(cron, { currentDate, tz: "UTC" });
+  return CronExpressionParser.parse(toCronParserSyntax(cron), { currentDate, tz: "UTC" });
 }
 
 /**

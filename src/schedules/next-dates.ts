@@ -21,7 +21,8 @@ export { MAX_CANDIDATES } from "./instant-collector.js";
  *   fires at the equivalent instant (02:30 → 03:30 EDT); a repeated match fires once, at its first
  *   occurrence (hourly at a fall-back: 01:00 EDT, then 02:00 EST).
  * - the same instant reached twice (a shifted 02:00 and the real 03:00) is returned once.
- * Cron takes 5 fields, or 6 with seconds FIRST (cron-parser's convention, not croniter's).
+ * Cron takes 5 fields (input with 6 is refused; rows stored before read seconds first), and a
+ * range that wraps around (sat-sun, 22-2) covers the values to the field's end and from its start.
  */
 export function nextDates(def: ScheduleDefinition, opts: { after: Date; before?: Date; n: number }): Date[] {
   switch (def.kind) {

@@ -64,3 +64,14 @@ function lcm(a: number, b: number): number {
   const gcd = (x: number, y: number): number => (y === 0 ? x : gcd(y, x % y));
   return (a / gcd(a, b)) * b;
 }
+
+/**
+ * The DTSTART an rrule's expansion starts from, as an instant: the one written in its text (read
+ * in the schedule's zone), else the one pinned on write; null only for a rule stored before pins
+ * existed (expansion then starts from Prefect's floating 2020-01-01, rrule-dates.ts).
+ */
+export function rruleDtstart(def: RRuleDefinition): Date | null {
+  const written = parseRRuleText(def.rrule, def.timezone).dtstart;
+  if (written !== null) return new Date(fromWallClock(written, def.timezone).instant);
+  return def.dtstart === undefined ? null : new Date(def.dtstart);
+}

@@ -23,6 +23,8 @@ export interface NormalizedRRule {
   dtstartTzid: string | null;
 }
 
+const FREQUENCIES = ["YEARLY", "MONTHLY", "WEEKLY", "DAILY", "HOURLY", "MINUTELY", "SECONDLY"];
+
 export function normalizeRRule(raw: string): NormalizedRRule {
   // One line per property, no CR or padding: equal rules must give equal text (it is hashed). A
   // bare "FREQ=…" line gets its RRULE: name, so both spellings are one schedule.
@@ -31,6 +33,10 @@ export function normalizeRRule(raw: string): NormalizedRRule {
   if (text === "") throw new RRuleProblem("it is empty");
   if (raw.length > MAX_RRULE_LENGTH) {
     throw new RRuleProblem(`it is ${raw.length} characters long, at most ${MAX_RRULE_LENGTH} are allowed`);
+  }
+  // rrule.js reads an unknown FREQ as undefined and says "Invalid frequency: undefined undefined"
+  for (const [, freq] of text.matchAll(/(?:^|[:;])FREQ=([^;\n]*)/gim)) {
+    if (!FREQUENCIES.includes(freq!.toUpperCase())) throw new RRuleProblem(`FREQ=${freq} is not a frequency; use one of ${FREQUENCIES.join(", ")}`);
   }
   const hasDtstart = /^DTSTART[;:]/im.test(text);
   let set: RRuleSetType;
@@ -42,8 +48,10 @@ export function normalizeRRule(raw: string): NormalizedRRule {
     throw new RRuleProblem(detail ? `it does not parse: ${detail}` : "it is not a valid RFC 5545 recurrence rule");
   }
   const rules = set.rrules();
-  if (rules.length === 0 && set.rdates().length === 0) {
-    throw new RRuleProblem("it has no RRULE or RDATE line, so it never fires");
+  // A set of only exclusions (EXDATE/EXRULE) is valid in Prefect (dateutil builds an empty set) and
+  // simply never fires; expansion of it stops at once. Only a text with nothing in it is refused.
+  if (rules.length === 0 && set.rdates().length === 0 && set.exdates().length === 0 && set.exrules().length === 0) {
+    throw new RRuleProblem("it has no RRULE, RDATE, EXRULE or EXDATE line");
   }
   for (const rule of rules) checkRule(rule.origOptions, "RRULE");
   for (const rule of set.exrules()) checkRule(rule.origOptions, "EXRULE");

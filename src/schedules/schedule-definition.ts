@@ -2,6 +2,7 @@
 import { createHash } from "node:crypto";
 import { CronExpressionParser } from "cron-parser";
 import { DateTime, IANAZone } from "luxon";
+import { equalBoundsProblem, toCronParserSyntax } from "./cron-syntax.js";
 import { normalizeRRule, RRuleProblem } from "./rrule-input.js";
 import { intervalBoundsText, SCHEDULE_LIMITS } from "./schedule-limits.js";
 
@@ -94,17 +95,27 @@ function parseCron(input: NonNullable<ScheduleInput["cron"]>): CronDefinition {
   if (cron === "") throw fail("it is empty"); // cron-parser would silently read "" as every minute
   const fields = cron.split(" ");
   // cron-parser left-pads short expressions with defaults ("* * *" parses), so count fields here.
-  // A sixth field is seconds FIRST (cron-parser), unlike croniter/Prefect where it comes last.
-  if (!cron.startsWith("@") && fields.length !== 5 && fields.length !== 6) {
-    throw fail(`expected 5 fields (or 6 with seconds first), got ${fields.length}`);
+  // Six fields are refused, not guessed: croniter (Prefect) reads the sixth as SECONDS at the end,
+  // cron-parser reads the first as seconds, and "0 9 * * * MON" (a day meant as a sixth field) is
+  // neither. Rows stored before keep cron-parser's reading in generation (cron-syntax.ts).
+  if (!cron.startsWith("@") && fields.length === 6) {
+    throw fail(
+      `it has 6 fields; Ordo takes 5 (minute hour day-of-month month day-of-week). Prefect's croniter would read the sixth field ${quote(fields[5]!)} as seconds, cron-parser the first as seconds: remove the extra field`,
+    );
+  }
+  if (!cron.startsWith("@") && fields.length !== 5) {
+    throw fail(`expected 5 fields (minute hour day-of-month month day-of-week), got ${fields.length}`);
   }
   // Prefect rejects random (R) and hashed (H) values; cron-parser would pick a seeded value for H.
   // Standalone letters only, so month/day names such as THU or MAR are not mistaken for them.
   if (fields.some((field) => /(^|[^a-z])[hr](?![a-z])/i.test(field))) {
     throw fail("random (R) and hashed (H) values are not supported");
   }
+  const equalBounds = equalBoundsProblem(cron);
+  if (equalBounds) throw fail(equalBounds);
   try {
-    CronExpressionParser.parse(cron, { tz: timezone, currentDate: new Date(Date.UTC(2020, 0, 1)) }).next();
+    // wrap-around ranges (sat-sun, 22-2) are written out first, as date generation does
+    CronExpressionParser.parse(toCronParserSyntax(cron), { tz: timezone, currentDate: new Date(Date.UTC(2020, 0, 1)) }).next();
   } catch (error) {
     throw fail(libraryMessage(error));
   }

@@ -2,7 +2,7 @@
 import type { DeploymentInput, DeploymentScheduleInput } from "../../client/generated/graphql.js";
 import type { FlowMetadata } from "../deployment/flow-metadata.js";
 import { CliError } from "../common/errors.js";
-import type { DeploymentEntry, Project, ScheduleEntry } from "./project-file.js";
+import { entrySchedules, type DeploymentEntry, type Project, type ScheduleEntry } from "./project-file.js";
 
 /** The deployment fields placeholders may appear in (name and entrypoint identify it and are literal). */
 export const TEMPLATED_FIELDS = [
@@ -15,6 +15,7 @@ export const TEMPLATED_FIELDS = [
   "paused",
   "concurrency_limit",
   "schedules",
+  "schedule",
   "work_pool",
 ] as const;
 
@@ -39,6 +40,7 @@ export function toDeploymentInput({ project, index, entry, flow, fileHash, pullS
   if (entry.flow_name && entry.flow_name !== flow.flowName) {
     throw new CliError(`${at("flow_name")}: ${label}.flow_name is "${entry.flow_name}" but ${entry.entrypoint} is flow "${flow.flowName}"`);
   }
+  const schedules = entrySchedules(entry);
   const tags = entry.tags ?? [];
   if (!Array.isArray(tags) || tags.some((t) => typeof t !== "string")) throw new CliError(`${at("tags")}: ${label}.tags must be a list of strings (after templating)`);
   const parameters = entry.parameters ?? {};
@@ -65,7 +67,8 @@ export function toDeploymentInput({ project, index, entry, flow, fileHash, pullS
     pullSteps,
     ...(entry.paused === undefined ? {} : { paused: entry.paused }),
     // left out: the schedules stay as they are; [] or null: none
-    ...(entry.schedules === undefined ? {} : { schedules: (entry.schedules ?? []).map(toScheduleInput) }),
+    // `schedule:` (one, Prefect 2.1x) is a list of one; `schedule: null` is none
+    ...(schedules === undefined ? {} : { schedules: (schedules ?? []).map(toScheduleInput) }),
   };
 }
 

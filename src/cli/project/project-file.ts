@@ -31,6 +31,8 @@ export interface DeploymentEntry {
   paused?: boolean;
   concurrency_limit?: number | { limit: number | null; collision_strategy?: "ENQUEUE" | "CANCEL_NEW" } | null;
   schedules?: ScheduleEntry[] | null;
+  /** one schedule, as Prefect 2.1x projects write it: the same shapes as an entry of `schedules` */
+  schedule?: ScheduleEntry | null;
   work_pool?: { name?: string | null; work_queue_name?: string | null; job_variables?: Record<string, unknown> | null } | null;
   build?: RawStep[] | null;
   push?: RawStep[] | null;
@@ -93,6 +95,7 @@ const deployment = {
       properties: { limit: { type: ["integer", "null"], minimum: 0 }, collision_strategy: { enum: ["ENQUEUE", "CANCEL_NEW"] } },
     },
     schedules: { type: ["array", "null"], items: schedule },
+    schedule: { ...schedule, type: ["object", "null"] },
     work_pool: {
       type: ["object", "null"],
       additionalProperties: false,
@@ -156,13 +159,24 @@ function toProject(file: string, docs: YamlDocument[]): Project {
 }
 
 function checkSchedules(doc: YamlDocument, value: ProjectFile): void {
-  value.deployments.forEach((d, i) =>
-    (d.schedules ?? []).forEach((s, j) => {
-      const at = ["deployments", i, "schedules", j];
+  value.deployments.forEach((d, i) => {
+    if (d.schedule !== undefined && d.schedules !== undefined) {
+      throw new CliError(`${doc.locate(["deployments", i, "schedule"])}: deployments[${i}] has both schedule and schedules; give one (schedule is a single schedule, schedules a list)`);
+    }
+    const entries: Array<[ScheduleEntry, Array<string | number>]> = d.schedule
+      ? [[d.schedule, ["deployments", i, "schedule"]]]
+      : (d.schedules ?? []).map((s, j) => [s, ["deployments", i, "schedules", j]]);
+    entries.forEach(([s, at]) => {
       const kinds = (["cron", "interval", "rrule"] as const).filter((k) => s[k] !== undefined);
       if (kinds.length !== 1) throw new CliError(`${doc.locate(at)}: a schedule has exactly one of cron, interval or rrule${kinds.length ? ` (this one has ${kinds.join(" and ")})` : ""}`);
       if (s.day_or !== undefined && !s.cron) throw new CliError(`${doc.locate([...at, "day_or"])}: day_or goes with cron`);
       if (s.anchor_date !== undefined && s.interval === undefined) throw new CliError(`${doc.locate([...at, "anchor_date"])}: anchor_date goes with interval`);
-    }),
-  );
+    });
+  });
+}
+
+/** The deployment's schedules whichever key wrote them; undefined when neither is given (keep the stored ones). */
+export function entrySchedules(entry: DeploymentEntry): ScheduleEntry[] | null | undefined {
+  if (entry.schedule !== undefined) return entry.schedule === null ? [] : [entry.schedule];
+  return entry.schedules;
 }

@@ -2,6 +2,7 @@
 // DeploymentSchedule type, and the @oneOf ScheduleInput.
 import {
   intervalBoundsText,
+  rruleDtstart,
   SCHEDULE_LIMITS,
   toScheduleDefinition,
   type CronDefinition,
@@ -33,6 +34,13 @@ const RRuleSchedule = builder.objectRef<RRuleDefinition>("RRuleSchedule").implem
   fields: (t) => ({
     rrule: t.exposeString("rrule"),
     timezone: t.exposeString("timezone"),
+    dtstart: t.field({
+      type: "DateTime",
+      nullable: true,
+      description:
+        "where expansion starts: the rule's own DTSTART, else the one pinned when it was first written (on the rule's grid, at or before that time); null only for rules stored before pinning",
+      resolve: (s) => rruleDtstart(s),
+    }),
   }),
 });
 
@@ -61,7 +69,10 @@ const IntervalScheduleInput = builder.inputType("IntervalScheduleInput", {
 
 const CronScheduleInput = builder.inputType("CronScheduleInput", {
   fields: (t) => ({
-    cron: t.string({ required: true, description: "5 fields, or 6 with seconds first" }),
+    cron: t.string({
+      required: true,
+      description: "5 fields: minute hour day-of-month month day-of-week (6 are refused: croniter and cron-parser disagree on where seconds go); a range may wrap around (sat-sun, 22-2) as in croniter",
+    }),
     timezone: t.string({ description: "IANA zone, default UTC" }),
     dayOr: t.boolean({ description: "default true" }),
   }),

@@ -37,11 +37,15 @@ export const HandleResumingPausedFlows: OrchestrationRule = {
         reason: "The pause timed out; the run can no longer resume.",
       };
     }
-    if (target === "SCHEDULED" && current.details.pauseReschedule && ctx.run.deploymentId === null) {
+    // A suspended run gave its infrastructure up: only a worker, through the deployment, can start
+    // it again, whether it is proposed RUNNING or SCHEDULED (Prefect rejects both). Unlike Prefect,
+    // stopping it (a terminal state) stays allowed, so a run whose deployment was deleted can
+    // still be ended without `force`.
+    if (!stops && current.details.pauseReschedule && ctx.run.deploymentId === null) {
       return {
         status: "REJECT",
         state: null,
-        reason: "Cannot reschedule a paused run that has no deployment.",
+        reason: `Cannot ${target === "RUNNING" ? "resume" : "reschedule"} a suspended run that has no deployment.`,
       };
     }
     // Re-entering RUNNING after a pause is the same run attempt, not a new one (see bookkeeping).

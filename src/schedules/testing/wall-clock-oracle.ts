@@ -90,12 +90,20 @@ export function transitions(zone: string, fromYear: number, toYear: number): num
   return found;
 }
 
-/** A cron field of the forms `*`, `*\/k`, `a`, `a-b`, `a-b/k` and lists of them, as a set. */
+/**
+ * A cron field of the forms `*`, `*\/k`, `a`, `a-b`, `a-b/k` and lists of them, as a set. `a-b`
+ * with a > b (no step) wraps around: a..max, then min..b (croniter's reading).
+ */
 export function cronField(text: string, min: number, max: number): Set<number> {
   const values = new Set<number>();
   for (const item of text.split(",")) {
     const [range = "", step = "1"] = item.split("/");
     const [a, b] = range === "*" ? [min, max] : range.includes("-") ? range.split("-").map(Number) : [Number(range), step === "1" ? Number(range) : max];
+    if (a! > b!) {
+      for (let v = a!; v <= max; v++) values.add(v);
+      for (let v = min; v <= b!; v++) values.add(v);
+      continue;
+    }
     for (let v = a!; v <= b!; v += Number(step)) values.add(v);
   }
   return values;
