@@ -1,12 +1,12 @@
 // Log shipping from executors: a batch of lines is stored in one insert, then announced to
 // `flowRunLogs` subscribers.
-import { randomUUID } from "node:crypto";
 import { inject, injectable } from "tsyringe";
 import type { Database } from "../../db/prisma-client.js";
 import type { EventBus } from "../../events/event-bus.js";
 import { CLOCK, DATABASE, EVENTS, type Clock } from "../../tokens.js";
 import { BadUserInputError, NotFoundError } from "../errors.js";
 import { LIMITS } from "../limits.js";
+import { nextLogId } from "./log-id.js";
 import { truncateLogText } from "./truncate.js";
 
 export interface LogInput {
@@ -42,7 +42,8 @@ export class LogService {
     if (missing >= 0) throw new NotFoundError(`No flow run with id ${logs[missing]!.flowRunId}`, `logs[${missing}].flowRunId`);
     const now = this.clock.now();
     const rows = logs.map((l) => ({
-      id: randomUUID(),
+      // same-millisecond lines keep their order: the reads sort by timestamp, then this id
+      id: nextLogId(),
       flowRunId: l.flowRunId,
       level: l.level,
       name: truncateLogText(l.name?.trim() || "ordo.flow_runs", LIMITS.shortTextLength),
