@@ -9,7 +9,7 @@ import { pathToFileURL } from "node:url";
 const HOOKS = `
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 let fallbackParent = null;
 const typeOfDir = new Map();
@@ -47,7 +47,9 @@ export async function resolve(specifier, context, next) {
     throw e;
   }
   if (!result.url.startsWith("file:")) return result;
-  const file = fileURLToPath(result.url.split("?")[0]);
+  // tsx marks a file it means to load as CommonJS with a query, the first "?" percent-encoded
+  // into the path (lib.ts%3Ftsx-commonjs-export-preparse=1?…): the real file ends before it
+  const file = fileURLToPath(result.url.split("?")[0]).split("?")[0];
   if (file.includes(path.sep + "node_modules" + path.sep) || !/\\.(ts|tsx|js|jsx)$/.test(file)) return result;
   if (packageType(path.dirname(file)) === "module") return result;
   // Node's own syntax detection, which tsx bypasses (it compiles such files to CommonJS and
@@ -55,7 +57,7 @@ export async function resolve(specifier, context, next) {
   // and in a "type": "commonjs" one (\`npm init -y\` writes that) alike — a flow file written
   // with import/export is meant as a module wherever its project's package.json stands.
   try {
-    if (ESM_SYNTAX.test(readFileSync(file, "utf8"))) return { ...result, format: "module" };
+    if (ESM_SYNTAX.test(readFileSync(file, "utf8"))) return { ...result, url: pathToFileURL(file).href, format: "module" };
   } catch {
     // unreadable: let the loader report it
   }
