@@ -40,7 +40,9 @@ export function registerFlowRunCommands(program: Command): void {
         const run = await getRun(client, id);
         if (opts.json) return printJson(run);
         const { states, state, stateType: _type, stateName: _name, ...rest } = run;
-        printObject({ ...rest, flow: run.flow.name, deployment: run.deployment?.slug ?? null, workPool: run.workPool?.name ?? null, state: describeState(state) }, {});
+        const fields: Record<string, unknown> = { ...rest, flow: run.flow.name, deployment: run.deployment?.slug ?? null, workPool: run.workPool?.name ?? null, state: describeState(state) };
+        // words, as the other inspects print them: expectedStartTime → "expected start time"
+        printObject(Object.fromEntries(Object.entries(fields).map(([k, v]) => [k.replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase(), v])), {});
         printRows(states, [["state", (s) => s.name], ["type", (s) => s.type], ["at", (s) => formatTime(s.timestamp)], ["message", (s) => s.message]], {});
       }),
   );

@@ -11,8 +11,10 @@ const GROUPS: Record<string, () => Promise<Register>> = {
   server: async () => (await import("./server.js")).registerServerCommands,
   deployment: async () => (await import("./deployment/index.js")).registerDeploymentCommands,
   deploy: async () => (await import("./project/index.js")).registerDeployCommand,
+  flow: async () => (await import("./flow.js")).registerFlowCommands,
   "flow-run": async () => (await import("./flow-run.js")).registerFlowRunCommands,
   worker: async () => (await import("./worker.js")).registerWorkerCommands,
+  agent: async () => (await import("./worker.js")).registerAgentCommands,
   "work-pool": async () => (await import("./work-pool.js")).registerWorkPoolCommands,
   "work-queue": async () => (await import("./work-queue.js")).registerWorkQueueCommands,
   block: async () => (await import("./block.js")).registerBlockCommands,
@@ -35,6 +37,15 @@ async function main(argv: string[]): Promise<void> {
     first !== undefined && Object.hasOwn(GROUPS, first) ? [first] : first === undefined && args.some((a) => VERSION_FLAGS.includes(a)) ? [] : Object.keys(GROUPS);
   for (const name of wanted) (await GROUPS[name]!())(program);
   await program.parseAsync(argv);
+}
+
+// `ordo … | head` closes the pipe early: the reader has what it wanted, so stop quietly (exit 0, as
+// Unix tools do) instead of dying on an unhandled EPIPE with a stack trace
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code === "EPIPE") process.exit(0);
+    throw e;
+  });
 }
 
 main(process.argv).catch((e: unknown) => {

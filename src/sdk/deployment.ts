@@ -33,6 +33,18 @@ export interface DeploymentOptions {
   entrypoint?: string;
   /** the folder the entrypoint is relative to; default that file's folder */
   path?: string;
+  // Read by `ordo deployment apply FILE.ts` (a DeploymentSpec written in code, seed 000); serve()
+  // runs its deployments itself and ignores them.
+  /** the work pool for its runs (created if missing) */
+  workPoolName?: string;
+  /** the work queue for its runs; without workPoolName it is in default-agent-pool, for `ordo agent start` */
+  workQueueName?: string;
+  /** its infrastructure block, for agents: `type/name`, a block id, or inline `{ type: "process", env: {…} }` */
+  infrastructure?: string | ({ type: string } & Record<string, unknown>);
+  /** Prefect's beta name for it: "subprocess" | "universal" | "docker" | "kubernetes", or `{ type, config }` */
+  flowRunner?: string | ({ type: string; config?: Record<string, unknown> } & Record<string, unknown>);
+  /** overrides of the infrastructure's (or the pool's) job variables, e.g. `{ "env.KEY": "value" }` */
+  infraOverrides?: Record<string, unknown>;
 }
 
 export interface FlowDeployment {

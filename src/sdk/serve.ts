@@ -100,12 +100,12 @@ class Runner {
         if (this.running.has(run.id) || (run.retryPolicy as { retryType?: string } | null)?.retryType === "in_process") continue;
         const claim = (await this.client.request(ServeProposeStateDocument, { input: { flowRunId: run.id, state: { type: "PENDING" } } })).setFlowRunState;
         // ABORT/REJECT: someone else took it, or it changed meanwhile
-        if (claim.status === "ACCEPT") this.launch(run.id, run.name);
+        if (claim.status === "ACCEPT") this.launch(run.id, run.name, run.nextScheduledStartTime ? String(run.nextScheduledStartTime) : null);
       }
     }
   }
 
-  private launch(id: string, name: string): void {
+  private launch(id: string, name: string, expected: string | null): void {
     this.log(`${name}: starting (run ${id})`);
     const child = spawn(process.execPath, [ORDO_BIN, "flow-run", "execute", id], {
       env: { ...process.env, ORDO_API_URL: this.client.url, ...(this.client.apiKey ? { ORDO_API_KEY: this.client.apiKey } : {}), ORDO_FLOW_RUN_ID: id },
@@ -121,17 +121,25 @@ class Runner {
     }
     const exited = new Promise<void>((resolve) => {
       child.on("error", (e) => this.log(`${name}: could not start: ${e.message}`));
-      child.on("close", (code, signal) => void this.exited(id, name, code, signal).finally(resolve));
+      child.on("close", (code, signal) => void this.exited(id, name, expected, code, signal).finally(resolve));
     });
     this.running.set(id, { name, child, exited });
   }
 
-  private async exited(id: string, name: string, code: number | null, signal: string | null): Promise<void> {
+  private async exited(id: string, name: string, expected: string | null, code: number | null, signal: string | null): Promise<void> {
     this.running.delete(id);
     const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
     this.log(`${name}: process ${how}`);
     try {
       const state = (await this.client.request(ServeFlowRunStateDocument, { id })).flowRun?.stateType;
+      // stopping before its executor started it (pulling, waiting for its time): hand it back, SCHEDULED
+      // at its time, so the next serve() or a worker runs it rather than a CRASHED run nobody ran
+      if (state === "PENDING" && this.stop.signal.aborted) {
+        const handBack = { type: "SCHEDULED" as const, message: "serve() stopped before the run started; it is scheduled again", ...(expected ? { scheduledTime: expected } : {}) };
+        const r = (await this.client.request(ServeProposeStateDocument, { input: { flowRunId: id, state: handBack } })).setFlowRunState;
+        this.log(`${name}: not started; handed back as SCHEDULED (${r.status})`);
+        return;
+      }
       // the executor reports its own end; a run left PENDING or RUNNING lost its process
       if (state && ACTIVE.includes(state)) {
         await this.client.request(ServeProposeStateDocument, { input: { flowRunId: id, state: { type: "CRASHED", message: `the flow run process ${how} without reporting a final state` } } });

@@ -1,5 +1,5 @@
-// One claimed run from claim to final report: builds the pool's infrastructure block from the
-// run's job configuration, starts the job, records its id, kills it on cancellation or shutdown,
+// One claimed run from claim to final report: builds its infrastructure block (a worker's: the
+// pool's type with the run's job configuration; an agent's: the deployment's own block), starts the job, records its id, kills it on cancellation or shutdown,
 // and reports CANCELLED or CRASHED when the job ended without the executor reporting.
 import type { DependencyContainer } from "tsyringe";
 import { InfrastructureNotFoundError, type BlockRegistry, type InfrastructureJob, type InfrastructureResult, type RunInfrastructure } from "../blocks/index.js";
@@ -13,12 +13,24 @@ export interface ClaimedRun {
   jobConfiguration: unknown;
 }
 
+/** The block a run's job is started on: its type's slug and its (validated by createInstance) data. */
+export interface RunInfrastructureSpec {
+  type: string;
+  config: Record<string, unknown>;
+}
+
+/** The run's infrastructure cannot be configured (a bad override, a missing block type): the run FAILS, the worker goes on. */
+export class RunConfigurationError extends Error {
+  override name = "RunConfigurationError";
+}
+
 export interface RunContext {
   api: WorkerApi;
   registry: BlockRegistry;
   /** holds what blocks inject (LOGGER) */
   container: DependencyContainer;
-  poolType: string;
+  /** which block, with which data, runs this run's job */
+  infrastructure(run: ClaimedRun): Promise<RunInfrastructureSpec>;
   log: WorkerLog;
   killGraceSeconds: number;
   /** what runs a flow run when the job configuration names no command: `ordo flow-run execute <id>` */
@@ -49,14 +61,19 @@ export class RunSupervisor {
   async supervise(): Promise<void> {
     let result: InfrastructureResult;
     try {
-      const config = isObject(this.run.jobConfiguration) ? this.run.jobConfiguration : {};
-      this.block = this.ctx.registry.createInstance<RunInfrastructure>(this.ctx.poolType, config, this.ctx.container);
-      this.ctx.log.info(`${this.run.name}: starting on ${this.ctx.poolType} infrastructure (run ${this.run.id})`);
-      result = await this.block.run(this.job(config));
+      const spec = await this.ctx.infrastructure(this.run);
+      this.block = this.ctx.registry.createInstance<RunInfrastructure>(spec.type, spec.config, this.ctx.container);
+      this.ctx.log.info(`${this.run.name}: starting on ${spec.type} infrastructure (run ${this.run.id})`);
+      result = await this.block.run(this.job(spec.config));
     } catch (e) {
       this.exited = true;
       if (this.ending === "cancel") return this.report("CANCELLED", "cancelled before its infrastructure started");
       if (this.ending === "cancelled") return;
+      if (e instanceof RunConfigurationError) {
+        // the run's own configuration is wrong: retrying on this worker would fail the same way
+        this.ctx.log.error(`${this.run.name}: cannot configure its infrastructure: ${e.message}`);
+        return this.report("FAILED", `cannot configure its infrastructure: ${e.message}`);
+      }
       this.ctx.log.error(`${this.run.name}: could not start its infrastructure: ${describeError(e)}`);
       return this.report("CRASHED", `the worker could not start its infrastructure: ${describeError(e)}`);
     }
@@ -148,7 +165,7 @@ export class RunSupervisor {
     return this.report("CRASHED", `flow run infrastructure ${how} without reporting a final state`);
   }
 
-  private async report(type: "CRASHED" | "CANCELLED", message: string): Promise<void> {
+  private async report(type: "CRASHED" | "CANCELLED" | "FAILED", message: string): Promise<void> {
     try {
       const { setFlowRunState: r } = await this.ctx.api.untilDone(
         () => this.ctx.api.call(WorkerProposeStateDocument, { input: { flowRunId: this.run.id, state: { type, message } } }),

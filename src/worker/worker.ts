@@ -1,4 +1,5 @@
-// The worker process: checks its pool, then heartbeats, claims up to its limit, supervises each
+// The worker process (and the agent, its variant for `agent` pools: each run on its deployment's
+// own infrastructure block): checks its pool, then heartbeats, claims up to its limit, supervises each
 // claimed run (RunSupervisor), keeps the runs' leases alive, and shuts down gracefully.
 import "reflect-metadata";
 import os from "node:os";
@@ -10,7 +11,9 @@ import { ORDO_BIN } from "../installation.js";
 import { isTransient, WorkerApi } from "./api.js";
 import { consoleLog, describeError, prefixedLogger, type WorkerLog } from "./log.js";
 import { watchPoolEvents, type PoolEvent } from "./pool-events.js";
-import { RunSupervisor, type ClaimedRun } from "./run-supervisor.js";
+import { agentInfrastructure } from "./agent-infrastructure.js";
+import { AGENT_POOL_TYPE, DEFAULT_AGENT_POOL } from "./pool-types.js";
+import { RunSupervisor, type ClaimedRun, type RunContext } from "./run-supervisor.js";
 import { Alarm, backoffMs, sleep, waitFor } from "./timing.js";
 
 export interface WorkerOptions {
@@ -31,6 +34,11 @@ export interface WorkerOptions {
   shutdownGraceSeconds?: number;
   /** false: no subscription, polling and run heartbeats only (networks that block WebSockets) */
   events?: boolean;
+  /**
+   * an agent (Prefect 2): takes runs from an `agent` pool and starts each on its deployment's own
+   * infrastructure block with the deployment's overrides, instead of on the pool's type and template
+   */
+  agent?: boolean;
   /** third-party block plugin packages besides plugins/* and marked packages; default ORDO_PLUGINS, as the server */
   plugins?: string[];
   log?: WorkerLog;
@@ -46,7 +54,8 @@ const UNLIMITED_BATCH = 10;
 
 export class Worker {
   readonly name: string;
-  private readonly o: Required<Omit<WorkerOptions, "log" | "name" | "apiUrl" | "plugins">>;
+  private readonly o: Required<Omit<WorkerOptions, "log" | "name" | "apiUrl" | "plugins" | "agent">>;
+  private readonly agent: boolean;
   private readonly plugins: string[];
   private readonly log: WorkerLog;
   private readonly api: WorkerApi;
@@ -69,7 +78,8 @@ export class Worker {
       events: options.events ?? true,
     };
     this.plugins = options.plugins ?? parsePluginList(process.env.ORDO_PLUGINS);
-    this.name = options.name ?? `worker-${os.hostname()}-${process.pid}`;
+    this.agent = options.agent ?? false;
+    this.name = options.name ?? `${this.agent ? "agent" : "worker"}-${os.hostname()}-${process.pid}`;
     this.log = options.log ?? consoleLog();
     this.api = new WorkerApi(new OrdoClient(options.apiUrl), this.log);
   }
@@ -93,12 +103,14 @@ export class Worker {
     const registry = await loadPlugins({ packages: this.plugins });
     const poolType = await this.checkPool(registry);
     if (poolType === null) return; // stopped before the server answered
-    const blockLogger = prefixedLogger(this.log, `${poolType} block`);
-    const ctx = {
+    const blockLogger = prefixedLogger(this.log, this.agent ? "infrastructure block" : `${poolType} block`);
+    const ctx: RunContext = {
       api: this.api,
       registry,
       container: rootContainer.createChildContainer().register(LOGGER, { useValue: blockLogger }),
-      poolType,
+      infrastructure: this.agent
+        ? (run) => agentInfrastructure(this.api, registry, run, () => this.givingUp || this.stopping)
+        : async (run) => ({ type: poolType, config: isObject(run.jobConfiguration) ? run.jobConfiguration : {} }),
       log: this.log,
       killGraceSeconds: this.o.killGraceSeconds,
       executorCommand: (runId: string) => [process.execPath, ORDO_BIN, "flow-run", "execute", runId],
@@ -107,7 +119,8 @@ export class Worker {
     const limit = this.o.limit === null ? "no limit" : `limit ${this.o.limit}`;
     const queues = this.o.queues.length ? `queues ${this.o.queues.join(", ")}` : "all queues";
     const wake = this.o.events ? "woken by events" : "polling only";
-    this.log.info(`worker ${this.name} started: pool ${this.o.pool} (${poolType}), ${queues}, ${limit}, ${wake}, server ${this.api.url}`);
+    const what = this.agent ? "agent" : "worker";
+    this.log.info(`${what} ${this.name} started: pool ${this.o.pool} (${poolType}), ${queues}, ${limit}, ${wake}, server ${this.api.url}`);
 
     const timers = [
       this.every(this.o.heartbeatSeconds, () => this.heartbeat()),
@@ -121,7 +134,7 @@ export class Worker {
       timers.forEach(clearInterval);
       await events;
     }
-    this.log.info(`worker ${this.name} stopped`);
+    this.log.info(`${this.agent ? "agent" : "worker"} ${this.name} stopped`);
   }
 
   /** The pool's block type, checked against the loaded plugins; waits out a server that is not up yet. */
@@ -129,7 +142,19 @@ export class Worker {
     for (let failures = 1; !this.stopping; failures++) {
       try {
         const { workPool } = await this.api.call(WorkerPoolDocument, { name: this.o.pool });
-        if (!workPool) throw new WorkerSetupError(`no work pool named "${this.o.pool}"`);
+        if (!workPool) {
+          const hint = this.agent && this.o.pool === DEFAULT_AGENT_POOL ? ` (it is created by the first deployment given a work queue and no pool: \`ordo deployment build … -q QUEUE\`)` : "";
+          throw new WorkerSetupError(`no work pool named "${this.o.pool}"${hint}`);
+        }
+        if (this.agent) {
+          if (workPool.type !== AGENT_POOL_TYPE) {
+            throw new WorkerSetupError(`work pool "${this.o.pool}" has type "${workPool.type}": its runs use the pool's ${workPool.type} job template; start a worker for it (\`ordo worker start --pool ${this.o.pool}\`), agents take runs from pools of type ${AGENT_POOL_TYPE}`);
+          }
+          return workPool.type;
+        }
+        if (workPool.type === AGENT_POOL_TYPE) {
+          throw new WorkerSetupError(`work pool "${this.o.pool}" has type ${AGENT_POOL_TYPE}: its runs use their deployments' own infrastructure blocks; start an agent for it (\`ordo agent start --pool ${this.o.pool} -q QUEUE\`)`);
+        }
         const type = registry.has(workPool.type) ? registry.get(workPool.type) : null;
         if (!type?.capabilities.includes("run-infrastructure")) {
           const known = registry.byCapability("run-infrastructure").map((t) => t.slug);
@@ -245,4 +270,8 @@ export class Worker {
     run();
     return setInterval(run, seconds * 1000);
   }
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
 }

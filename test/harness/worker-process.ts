@@ -14,8 +14,9 @@ export class WorkerProcess {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   private readonly child: ChildProcess;
 
-  constructor(apiUrl: string, args: string[], env: Record<string, string> = homeEnv(apiUrl)) {
-    this.child = spawn(process.execPath, [ORDO_BIN, "worker", "start", ...args], {
+  /** `command`: ["agent", "start"] for an agent */
+  constructor(apiUrl: string, args: string[], env: Record<string, string> = homeEnv(apiUrl), command: string[] = ["worker", "start"]) {
+    this.child = spawn(process.execPath, [ORDO_BIN, ...command, ...args], {
       cwd: REPO,
       env: { ...process.env, ORDO_API_URL: apiUrl, ...env },
       stdio: ["ignore", "pipe", "pipe"],

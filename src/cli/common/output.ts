@@ -24,7 +24,8 @@ export function printRows<T>(rows: T[], columns: Column<T>[], opts: OutputOption
     process.stdout.write(`${empty}\n`);
     return;
   }
-  const table = new Table({ head: columns.map(([h]) => h), style: { head: [], border: [] } });
+  // one style for every command's headers: lower-case words ("work pool", "id")
+  const table = new Table({ head: columns.map(([h]) => h.toLowerCase()), style: { head: [], border: [] } });
   for (const row of rows) table.push(columns.map(([, cell]) => formatCell(cell(row))));
   process.stdout.write(`${table.toString()}\n`);
 }

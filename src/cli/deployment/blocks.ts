@@ -41,7 +41,11 @@ export async function checkBlockRef(client: OrdoClient, ref: string, role: Block
 /** Checks an inline spec's block type exists and can play its role. */
 export async function checkInlineBlock(client: OrdoClient, spec: InlineBlock, role: BlockRole, where: string): Promise<void> {
   const type = (await client.request(CliDeploymentBlockTypeDocument, { slug: spec.type })).blockType;
-  if (!type) throw new CliError(`${where}: no block type "${spec.type}" (\`ordo block type ls\` lists the types the server's plugins provide)`);
+  if (!type) {
+    throw new CliError(
+      `${where}: no block type "${spec.type}" on the server: no installed plugin provides it (install a plugin providing ${spec.type} where the server and its agents run, list it in ORDO_PLUGINS, restart the server; \`ordo block types\` lists the types it has)`,
+    );
+  }
   if (!type.latestSchema.capabilities.includes(CAPABILITY[role])) throw new CliError(`${where}: block type "${spec.type}" cannot serve as ${role} (no ${CAPABILITY[role]} capability)`);
 }
 

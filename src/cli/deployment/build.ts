@@ -1,7 +1,7 @@
 // `ordo deployment build PATH:EXPORT -n NAME …`: reads the flow from its module, uploads the
 // current folder (minus .ordoignore) to the storage block, writes deployment.yaml, and applies it
 // with --apply. Everything checkable is checked before the upload.
-import { writeFile } from "node:fs/promises";
+import { access, constants, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { Command } from "commander";
 import { withClient } from "../common/api.js";
@@ -56,7 +56,7 @@ export function registerBuild(deployment: Command): void {
     .option("--rrule <rrule>", "an RFC 5545 rrule schedule, e.g. 'FREQ=HOURLY;BYDAY=MO,TU,WE,TH,FR'")
     .option("--timezone <zone>", "the schedule's IANA timezone (default UTC)")
     .option("--anchor-date <date>", "the interval schedule's anchor, an ISO date-time")
-    .option("--param <key=value>", "a default parameter, the value read as JSON when it parses (repeatable)", collect)
+    .option("--param <key=value>", "a default parameter, typed by the flow's parameter schema (a string property keeps the text; otherwise read as JSON when it parses) (repeatable)", collect)
     .option("--params <json>", "default parameters as a JSON object")
     .option("--path <path>", "with a storage block: a folder inside it to upload to; without: where this folder is on the machines that run the flow")
     .option("-o, --output <file>", "where to write the deployment YAML (default: <export>-deployment.yaml here)")
@@ -71,15 +71,17 @@ async function runBuild(rawEntrypoint: string, opts: BuildOptions): Promise<void
   const entrypoint = localEntrypoint(rawEntrypoint, cwd);
   const schedule = scheduleFromFlags(opts);
   const jobVariables = overridesToJobVariables(opts.override ?? []);
-  const parameters = parametersFromFlags(opts.params, opts.param) ?? {};
   if (opts.infraBlock && opts.infra) throw new CliError("give -ib (a saved infrastructure block) or -i (a block type), not both");
   const storage: StorageRef | null = opts.storageBlock ? withSubPath(parseStorageRef(opts.storageBlock, "-sb"), opts.path) : null;
   if (opts.skipUpload && !storage) throw new CliError("--skip-upload goes with -sb: without a storage block nothing is uploaded");
   const output = path.resolve(cwd, opts.output ?? `${entrypoint.split(":").at(-1)}-deployment.yaml`);
   const outputRel = path.relative(cwd, output);
   const exclude = outputRel.startsWith("..") ? [] : [outputRel.split(path.sep).join("/")];
+  // a YAML that cannot be written must stop the build before anything is uploaded
+  await checkWritableFolder(output);
 
   const flow = await readFlowMetadata(entrypoint, cwd);
+  const parameters = parametersFromFlags(opts.params, opts.param, flow.parameterSchema) ?? {};
   const file: DeploymentFile = {
     name: opts.name,
     description: flow.description,
@@ -137,4 +139,14 @@ function localEntrypoint(raw: string, cwd: string): string {
     throw new CliError(`${raw.slice(0, at)} is outside this folder: run build from the folder that holds the flow and what it needs (that folder is what gets uploaded)`);
   }
   return `${rel.split(path.sep).join("/")}:${raw.slice(at + 1)}`;
+}
+
+/** The output file's folder exists and this process may write there. */
+async function checkWritableFolder(output: string): Promise<void> {
+  const dir = path.dirname(output);
+  const isDir = await stat(dir).then((s) => s.isDirectory(), () => false);
+  if (!isDir) throw new CliError(`cannot write ${output}: the folder ${dir} does not exist (create it first, or choose another -o)`);
+  await access(dir, constants.W_OK).catch(() => {
+    throw new CliError(`cannot write ${output}: the folder ${dir} is not writable`);
+  });
 }

@@ -1,4 +1,5 @@
-// Deployment definition files → plans: every YAML document of every file, validated against its
+// Deployment definition files → plans: every deployment a TypeScript/JavaScript file exports
+// (spec-code.ts), every YAML document of every file, validated against its
 // shape (build's deployment.yaml, or the older DeploymentSpec one) with problems reported at their
 // file and line, before anything reaches the server.
 import path from "node:path";
@@ -6,6 +7,7 @@ import { CliError } from "../common/errors.js";
 import { documentProblems, readYamlFile, type YamlDocument } from "../common/yaml-file.js";
 import { planFromDeploymentFile } from "./deployment-file.js";
 import { planFromOldSpec } from "./old-spec.js";
+import { CODE_FILE, plansFromCode } from "./spec-code.js";
 import type { DeploymentPlan } from "./plans.js";
 import { deploymentFileSchema, isOldSpec, oldSpecSchema, type DeploymentFile, type OldSpecFile } from "./spec-files.js";
 
@@ -18,6 +20,10 @@ export interface LoadOptions {
 export async function loadPlans(files: string[], options: LoadOptions): Promise<DeploymentPlan[]> {
   const plans: DeploymentPlan[] = [];
   for (const file of files) {
+    if (CODE_FILE.test(file)) {
+      plans.push(...(await plansFromCode(file, options.cwd)));
+      continue;
+    }
     const docs = await readYamlFile(file);
     if (docs.length === 0) throw new CliError(`${file}: no deployment definitions in it`);
     for (const doc of docs) plans.push(await planFromDocument(doc, options));

@@ -5,6 +5,7 @@ import path from "node:path";
 import type { DeploymentInput } from "../../client/generated/graphql.js";
 import { EntrypointError, parseEntrypoint } from "../../worker/executor/entrypoint.js";
 import { CliError } from "../common/errors.js";
+import { infrastructureSpec } from "./flow-runner.js";
 import { expandDotKeys, mergeDeep } from "./job-variables.js";
 import type { DeploymentPlan } from "./plans.js";
 import { scheduleInput } from "./schedules.js";
@@ -48,7 +49,8 @@ export function planFromDeploymentFile(file: DeploymentFile, ctx: FileContext): 
   if (schedules) input.schedules = schedules.map((s) => s.input);
   const plan: DeploymentPlan = { where: ctx.where([]), slug: `${file.flow_name}/${file.name}`, input, schedules: schedules ?? [], upload: null };
   if (file.storage !== undefined) plan.storage = { spec: file.storage, where: ctx.where(["storage"]) };
-  if (file.infrastructure !== undefined) plan.infrastructure = { spec: file.infrastructure, where: ctx.where(["infrastructure"]) };
+  const infrastructure = infrastructureSpec(file.infrastructure, file.flow_runner, (field) => ctx.where([field]));
+  if (infrastructure) plan.infrastructure = infrastructure;
   if (ctx.upload) plan.upload = ctx.upload;
   return plan;
 }

@@ -58,7 +58,7 @@ export async function listFlows(file: string, cwd: string): Promise<ExportedFlow
   return exportedFlows(await importFlowModule(file, cwd));
 }
 
-async function importFlowModule(file: string, cwd: string): Promise<Record<string, unknown>> {
+export async function importFlowModule(file: string, cwd: string): Promise<Record<string, unknown>> {
   const absolute = path.resolve(cwd, file);
   const isFile = await stat(absolute).then((s) => s.isFile(), () => false);
   if (!isFile) throw new CliError(`${file}: no such file (looked in ${cwd})`);

@@ -47,7 +47,7 @@ export function registerManage(deployment: Command): void {
         ["ID", (r) => r.id],
         ["Schedules", (r) => r.schedules.map(describeSchedule).join("\n") || "—"],
         ["Work pool", (r) => r.workPool?.name ?? "—"],
-        ["Paused", (r) => (r.paused ? "paused" : "")],
+        ["Paused", (r) => (r.paused ? "yes" : "no")],
       ],
       opts,
       opts.flow ? `no deployments of flow "${opts.flow}"` : "no deployments yet (create one with `ordo deployment build … --apply`)",

@@ -1,10 +1,12 @@
 // The older DeploymentSpec shape (flow_location, flow_name, schedule, tags, parameters,
-// flow_storage): the flow file is loaded to learn the flow, its folder is the code (uploaded to
+// flow_storage, infrastructure or the beta flow_runner, infra_overrides): the flow file is loaded to learn the flow, its folder is the code (uploaded to
 // flow_storage when there is one, read in place otherwise), as Prefect's `deployment create` did.
 import path from "node:path";
 import type { YamlDocument } from "../common/yaml-file.js";
 import { CliError } from "../common/errors.js";
 import { listFlows, type ExportedFlow } from "./flow-metadata.js";
+import { infrastructureSpec } from "./flow-runner.js";
+import { expandDotKeys, mergeDeep } from "./job-variables.js";
 import type { DeploymentPlan } from "./plans.js";
 import { scheduleInput } from "./schedules.js";
 import type { OldSpecFile } from "./spec-files.js";
@@ -18,6 +20,7 @@ export async function planFromOldSpec(spec: OldSpecFile, doc: YamlDocument): Pro
   const flow = pickFlow(await inPlace(doc.locate(["flow_location"]), () => listFlows(fileName, codeDir)), spec, doc);
 
   const storage = spec.flow_storage ?? null;
+  const infrastructure = infrastructureSpec(spec.infrastructure, spec.flow_runner, (field) => doc.locate([field]));
   // the deployment file itself may sit in the uploaded folder; it is not the flow's code
   const ownFile = path.relative(codeDir, path.resolve(doc.file));
   const exclude = ownFile.startsWith("..") ? [] : [ownFile.split(path.sep).join("/")];
@@ -38,10 +41,14 @@ export async function planFromOldSpec(spec: OldSpecFile, doc: YamlDocument): Pro
       // stored code is pulled into a fresh folder; without storage the code is read where it is
       path: storage ? null : codeDir,
       schedules: schedules.map((s) => s.input),
+      ...(spec.job_variables !== undefined || spec.infra_overrides !== undefined
+        ? { jobVariables: mergeDeep(expandDotKeys(spec.job_variables ?? {}, doc.locate(["job_variables"])), expandDotKeys(spec.infra_overrides ?? {}, doc.locate(["infra_overrides"]))) }
+        : {}),
       ...(spec.work_pool_name !== undefined ? { workPoolName: spec.work_pool_name } : {}),
       ...(spec.work_queue_name !== undefined ? { workQueueName: spec.work_queue_name } : {}),
     },
     storage: { spec: storage, where: doc.locate(["flow_storage"]) },
+    ...(infrastructure ? { infrastructure } : {}),
     schedules,
     upload: storage ? { dir: codeDir, exclude } : null,
   };

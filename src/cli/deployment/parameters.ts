@@ -5,7 +5,12 @@ import { CliError } from "../common/errors.js";
 import { checkJsonIntake } from "../common/json-intake.js";
 import { keyValue, parseJson } from "../common/options.js";
 
-export function parametersFromFlags(params: string | undefined, param: string[] | undefined): Record<string, unknown> | undefined {
+/**
+ * `schema` (the flow's / deployment's parameter JSON Schema) types each --param value: a string
+ * property keeps the text as it is (`bucket=5` stays "5"); number, integer, boolean, object and
+ * array properties are read as JSON; a property the schema does not type, or no schema, as before.
+ */
+export function parametersFromFlags(params: string | undefined, param: string[] | undefined, schema?: unknown): Record<string, unknown> | undefined {
   if (params === undefined && !param?.length) return undefined;
   const out: Record<string, unknown> = {};
   if (params !== undefined) {
@@ -16,7 +21,7 @@ export function parametersFromFlags(params: string | undefined, param: string[] 
   for (const raw of param ?? []) {
     const [key, value] = keyValue("--param", raw);
     if (isPrototypeKey(key)) throw new CliError(`--param ${key}: the name "${key}" is not allowed (__proto__, constructor and prototype are reserved)`);
-    const parsed = jsonOrString(value);
+    const parsed = propertyTypes(schema, key).includes("string") && !propertyTypes(schema, key).some((t) => t !== "string" && t !== "null") ? value : jsonOrString(value);
     checkJsonIntake(parsed, `--param ${key}`);
     setOwn(out, key, parsed);
   }
@@ -29,4 +34,13 @@ function jsonOrString(value: string): unknown {
   } catch {
     return value;
   }
+}
+
+/** The JSON types a schema gives a top-level property ([] when it says nothing). */
+function propertyTypes(schema: unknown, key: string): string[] {
+  if (typeof schema !== "object" || schema === null) return [];
+  const properties = (schema as { properties?: unknown }).properties;
+  if (typeof properties !== "object" || properties === null || !Object.hasOwn(properties, key)) return [];
+  const type = (properties as Record<string, { type?: unknown }>)[key]?.type;
+  return typeof type === "string" ? [type] : Array.isArray(type) ? type.filter((t): t is string => typeof t === "string") : [];
 }

@@ -27,7 +27,7 @@ export function registerRun(deployment: Command): void {
       .command("run")
       .description("create a flow run of a deployment (a worker of its work pool runs it); --watch follows it and exits 0 only when it COMPLETED")
       .argument("<deployment>", DEPLOYMENT_ARGUMENT)
-      .option("--param <key=value>", "a parameter, the value read as JSON when it parses (repeatable; wins over --params)", collect)
+      .option("--param <key=value>", "a parameter, typed by the deployment's parameter schema (a string property keeps the text; otherwise read as JSON when it parses) (repeatable; wins over --params)", collect)
       .option("--params <json>", "parameters as a JSON object, merged over the deployment's")
       .option("-t, --tag <tag>", "a tag for this run, besides the deployment's (repeatable)", collect)
       .option("--start-in <duration>", "start later: 30s, 10m, 2h, 1d")
@@ -35,12 +35,12 @@ export function registerRun(deployment: Command): void {
       .option("--watch", "follow the run's states until it ends; exit 0 when it COMPLETED, 1 otherwise")
       .option("--watch-timeout <duration>", "with --watch: stop watching (exit 1) after this long, e.g. 10m"),
   ).action(async (ref: string, opts: RunOptions) => {
-    const parameters = parametersFromFlags(opts.params, opts.param);
     const scheduledStartTime = startTime(opts);
     const timeoutMs = opts.watchTimeout !== undefined ? parseDuration("--watch-timeout", opts.watchTimeout) * 1000 : null;
     if (timeoutMs !== null && !opts.watch) throw new CliError("--watch-timeout goes with --watch");
     await withClient(async (client) => {
       const deployment = await findDeployment(client, ref);
+      const parameters = parametersFromFlags(opts.params, opts.param, deployment.parameterOpenapiSchema);
       const run = (
         await client.request(CliDeploymentCreateRunDocument, {
           input: { deploymentId: deployment.id, ...(parameters ? { parameters } : {}), ...(opts.tag ? { tags: opts.tag } : {}), ...(scheduledStartTime ? { scheduledStartTime } : {}) },
@@ -49,7 +49,8 @@ export function registerRun(deployment: Command): void {
       const say = opts.json ? progress : (line: string) => process.stdout.write(`${line}\n`);
       if (!opts.json || opts.watch) {
         say(`Created flow run '${run.name}' (${run.id}) of ${deployment.slug}, ${run.expectedStartTime && Date.parse(run.expectedStartTime) > Date.now() + 1000 ? `scheduled for ${run.expectedStartTime}` : "to start now"}`);
-        if (!deployment.workPool) progress(`note: ${deployment.slug} has no work pool, so no worker will pick this run up (\`ordo deployment execute\` runs one here)`);
+        // without a pool, a serve() process or a tag-filtered work queue may still take it: say who can, not that nobody will
+        if (!deployment.workPool) progress(`note: ${deployment.slug} has no work pool: the run waits for a \`serve()\` process serving it or a tag-filtered work queue matching its tags (\`ordo deployment execute\` runs one here instead)`);
       }
       if (!opts.watch) {
         if (opts.json) printJson(run);

@@ -94,11 +94,19 @@ export async function checkSchedules(client: OrdoClient, schedules: Array<{ inpu
     try {
       out.push((await client.request(CliDeploymentPreviewScheduleDocument, { schedule: input.schedule, count })).previewSchedule);
     } catch (e) {
-      if (e instanceof OrdoApiError && e.code !== undefined) throw new CliError(`${where}: ${e.message.replace(/^schedule(\.\w+)*: /, "")}`);
+      if (e instanceof OrdoApiError && e.code !== undefined) throw new CliError(`${flagFor(where, e.field)}: ${e.message.replace(/^schedule(\.\w+)*: /, "")}`);
       throw e;
     }
   }
   return out;
+}
+
+/** build names a schedule by its kind's flag; a problem with its timezone or anchor is that flag's. */
+function flagFor(where: string, field: string | undefined): string {
+  if (!where.startsWith("--") || !field) return where;
+  if (/timezone$/i.test(field)) return "--timezone";
+  if (/anchorDate$/i.test(field)) return "--anchor-date";
+  return where;
 }
 
 /** "every 1 day", "cron 0 9 * * * (Europe/Berlin)", "rrule FREQ=…" — for tables. */

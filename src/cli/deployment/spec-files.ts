@@ -2,6 +2,7 @@
 // of `build` (Prefect 2's, in snake_case) and the older DeploymentSpec shape (flow_location), as
 // JSON Schemas that reject unknown fields, and the writer with its "do not edit" line.
 import { stringify } from "yaml";
+import { flowRunnerSchema, type FlowRunnerSpec } from "./flow-runner.js";
 
 /** One schedule, flat as Prefect writes it: exactly one of interval / cron / rrule. */
 export interface ScheduleEntry {
@@ -41,6 +42,8 @@ export interface DeploymentFile {
   /** Prefect 2's name for job variables, as dotted keys ("env.KEY": "value") */
   infra_overrides?: Record<string, unknown>;
   infrastructure?: BlockSpec | null;
+  /** Prefect's beta name for it: subprocess / universal → process, docker → docker-container, kubernetes → kubernetes-job */
+  flow_runner?: FlowRunnerSpec;
   flow_name: string;
   entrypoint?: string | null;
   path?: string | null;
@@ -60,6 +63,10 @@ export interface OldSpecFile {
   parameters?: Record<string, unknown>;
   schedule?: ScheduleEntry | null;
   flow_storage?: BlockSpec | null;
+  infrastructure?: BlockSpec | null;
+  flow_runner?: FlowRunnerSpec;
+  infra_overrides?: Record<string, unknown>;
+  job_variables?: Record<string, unknown>;
   work_pool_name?: string | null;
   work_queue_name?: string | null;
 }
@@ -108,6 +115,7 @@ export const deploymentFileSchema = {
     job_variables: object,
     infra_overrides: object,
     infrastructure: blockSpec,
+    flow_runner: flowRunnerSchema,
     flow_name: nonEmpty,
     entrypoint: nullableStr,
     path: nullableStr,
@@ -131,6 +139,10 @@ export const oldSpecSchema = {
     parameters: object,
     schedule: { anyOf: [scheduleEntry, { type: "null" }] },
     flow_storage: blockSpec,
+    infrastructure: blockSpec,
+    flow_runner: flowRunnerSchema,
+    infra_overrides: object,
+    job_variables: object,
     work_pool_name: nullableStr,
     work_queue_name: nullableStr,
   },
