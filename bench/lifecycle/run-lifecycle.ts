@@ -60,7 +60,7 @@ export async function benchLifecycle(): Promise<void> {
 }
 
 async function benchOrdo(url: string): Promise<Measured> {
-  const config = loadConfig({ ORDO_DATABASE_URL: url, ORDO_PORT: "0", ORDO_LOG_LEVEL: "error", ORDO_MIGRATE: "false", ORDO_SERVICES: "false" });
+  const config = loadConfig({ ORDO_DATABASE_URL: url, ORDO_PORT: "0", ORDO_LOG_LEVEL: "error", ORDO_MIGRATE: "false", ORDO_SERVICES: "false", ORDO_AUTH: "off" });
   const app = await buildApp(config, { logger: createLogger("error") });
   try {
     const { url: endpoint } = await app.start();
