@@ -19,7 +19,7 @@ const SEED = ["hello-world/hello-world-unscheduled", "hello-world/hello-world-da
 
 async function view(slug: string) {
   const r = await w.t.ok(
-    `query($slug: String!) { deployment(slug: $slug) { id slug version entrypoint path storagePath storageDocument { id slug isAnonymous } parameters tags paused
+    `query($slug: String!) { deployment(slug: $slug) { id slug updated version entrypoint path storagePath storageDocument { id slug isAnonymous } parameters tags paused
       schedules { id active schedule { __typename ... on IntervalSchedule { interval } ... on CronSchedule { cron timezone } } } flowRuns(first: 200) { totalCount } } }`,
     { slug },
   );
@@ -47,7 +47,10 @@ describe("the seed example: one flow, three deployments (unscheduled, daily, wee
     const before = await Promise.all(SEED.map(view));
     const again = await w.json<Array<{ slug: string; status: string }>>(["deployment", "apply", "deployments.yaml"]);
     expect(again.map((d) => [d.slug, d.status])).toEqual(SEED.map((s) => [s, "unchanged"]));
+    const preview = await w.run(["deployment", "preview", "deployments.yaml"]);
+    for (const slug of SEED) expect(preview.stdout).toContain(`${slug}  (unchanged: applying would write nothing;`);
     await w.t.app.services.scheduling.schedule();
+    // nothing written: not even the update time moved
     expect(await Promise.all(SEED.map(view))).toEqual(before);
   });
 
@@ -165,13 +168,16 @@ describe("storage in definition files", () => {
 describe("preview", () => {
   it("shows what would be created or updated and each schedule's next dates, writing nothing", async () => {
     await write("preview.yaml", "name: preview-only\nflow_location: ./hello_flow.ts\nschedule:\n  cron: '0 12 * * *'\n  timezone: Asia/Tokyo\n---\nname: hello-world-daily\nflow_location: ./hello_flow.ts\n");
-    const previews = await w.json<Array<{ slug: string; action: string; schedules: Array<{ next: string[] }> }>>(["deployment", "preview", "preview.yaml", "--count", "2"]);
+    const previews = await w.json<Array<{ slug: string; action: string; changedFields: string[]; schedules: Array<{ next: string[] }> }>>(["deployment", "preview", "preview.yaml", "--count", "2"]);
     expect(previews.map((p) => [p.slug, p.action])).toEqual([["hello-world/preview-only", "create"], ["hello-world/hello-world-daily", "update"]]);
+    // the daily one without its schedule and parameters: the older shape resets what it leaves out
+    expect(previews[1]!.changedFields).toEqual(expect.arrayContaining(["parameters", "schedules", "tags"]));
     expect(previews[0]!.schedules[0]!.next).toHaveLength(2);
     expect(previews[0]!.schedules[0]!.next[0]).toMatch(/T03:00:00/); // noon in Tokyo
     const people = await w.run(["deployment", "preview", "preview.yaml"]);
     expect(people.stdout).toMatch(/hello-world\/preview-only {2}\(would be created; preview.yaml:1:1\)/);
     expect(people.stdout).toMatch(/next +\d{4}-/);
+    expect(people.stdout).toMatch(/hello-world\/hello-world-daily {2}\(would be updated: [a-z, ]*parameters, schedules/);
     expect(await view("hello-world/preview-only")).toBeNull();
   });
 });

@@ -86,6 +86,42 @@ describe("applyDeployment", () => {
     expect(ids(d2)).toEqual(ids(d1));
   });
 
+  it("an apply that matches the stored deployment writes nothing; the preview says what would change, writing nothing", async () => {
+    const q = `query($slug: String!) { deployment(slug: $slug) { updated version schedules { id } } }`;
+    const preview = `query($input: DeploymentInput!) { deploymentApplyPreview(input: $input) { created changedFields } }`;
+    const changed = `mutation($input: DeploymentInput!) { applyDeployment(input: $input) { created changedFields } }`;
+    const input = {
+      flowName: "same",
+      name: "again",
+      version: "1",
+      tags: ["b", "a"],
+      parameters: { x: 1, y: { z: 2 } },
+      workPoolName: "same-pool",
+      schedules: [{ schedule: { cron: { cron: "0 3 * * *" } } }],
+    };
+    expect((await t.ok(preview, { input })).deploymentApplyPreview).toEqual({ created: true, changedFields: [] });
+    expect((await t.ok(q, { slug: "same/again" })).deployment).toBeNull(); // the preview wrote nothing, not even the flow
+    expect((await t.ok(changed, { input })).applyDeployment).toEqual({ created: true, changedFields: [] });
+    const before = (await t.ok(q, { slug: "same/again" })).deployment;
+    await new Promise((r) => setTimeout(r, 20)); // a write would move `updated` past this
+    // the same input, object keys in another order: nothing to write
+    const reordered = { ...input, parameters: { y: { z: 2 }, x: 1 } };
+    expect((await t.ok(preview, { input: reordered })).deploymentApplyPreview).toEqual({ created: false, changedFields: [] });
+    expect((await t.ok(changed, { input: reordered })).applyDeployment).toEqual({ created: false, changedFields: [] });
+    expect((await t.ok(q, { slug: "same/again" })).deployment).toEqual(before);
+
+    const edited = { ...input, version: "2", workQueueName: "other", schedules: [{ schedule: { cron: { cron: "0 4 * * *" } } }] };
+    expect((await t.ok(preview, { input: edited })).deploymentApplyPreview).toEqual({ created: false, changedFields: ["schedules", "version", "workQueueName"] });
+    expect((await t.ok(q, { slug: "same/again" })).deployment).toEqual(before); // still nothing written
+    expect((await t.ok(changed, { input: edited })).applyDeployment).toEqual({ created: false, changedFields: ["schedules", "version", "workQueueName"] });
+    const after = (await t.ok(q, { slug: "same/again" })).deployment;
+    expect(after.version).toBe("2");
+    expect(Date.parse(after.updated)).toBeGreaterThan(Date.parse(before.updated));
+    // a bad input gets the apply's own error from the preview
+    const bad = await t.gql(preview, { input: { ...input, parameters: [1] } });
+    expect(bad.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+  });
+
   it("leaves fields out of the input unchanged, and resets explicit nulls", async () => {
     await t.ok(APPLY, { input: { flowName: "keep", name: "d", description: "x", tags: ["a"], schedules: [{ schedule: { interval: { interval: 60 } } }] } });
     const again = await t.ok(APPLY, { input: { flowName: "keep", name: "d", version: "v2" } });

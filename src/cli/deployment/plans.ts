@@ -4,7 +4,6 @@
 import {
   CliDeploymentApplyDocument,
   CliDeploymentBlockDocument,
-  CliDeploymentGetDocument,
   type CliDeploymentDetailFragment,
   type DeploymentInput,
   type DeploymentScheduleInput,
@@ -12,6 +11,7 @@ import {
 import { OrdoApiError, type OrdoClient } from "../../client/ordo-client.js";
 import { apiUrl } from "../common/api.js";
 import { CliError, describeError } from "../common/errors.js";
+import { applyStatus, type ApplyStatus } from "./apply-status.js";
 import { checkBlockRef, checkInlineBlock, ensureInlineBlock, storageRef, type BlockRole } from "./blocks.js";
 import { checkSchedules } from "./schedules.js";
 import type { BlockSpec } from "./spec-files.js";
@@ -41,7 +41,9 @@ export interface DeploymentPlan {
 export interface AppliedDeployment {
   plan: DeploymentPlan;
   /** unchanged: applying wrote nothing a reader could tell apart */
-  status: "created" | "updated" | "unchanged";
+  status: ApplyStatus;
+  /** an update's changed fields (the server's words) */
+  changedFields: string[];
   deployment: CliDeploymentDetailFragment;
 }
 
@@ -80,10 +82,8 @@ export async function applyPlans(client: OrdoClient, plans: DeploymentPlan[]): P
   const results: AppliedDeployment[] = [];
   for (const plan of plans) {
     try {
-      const before = (await client.request(CliDeploymentGetDocument, { slug: plan.slug })).deployment;
       const r = (await client.request(CliDeploymentApplyDocument, { input: plan.input })).applyDeployment;
-      const status = r.created ? "created" : before && sameDeployment(before, r.deployment) ? "unchanged" : "updated";
-      results.push({ plan, status, deployment: r.deployment });
+      results.push({ plan, status: applyStatus(r), changedFields: r.changedFields, deployment: r.deployment });
     } catch (e) {
       if (e instanceof OrdoApiError) throw new CliError(`${plan.where}: deployment ${plan.slug}: ${describeError(e, apiUrl())}`);
       throw e;
@@ -109,9 +109,4 @@ async function slugOf(client: OrdoClient, ref: string): Promise<string> {
   const doc = (await client.request(CliDeploymentBlockDocument, { id: ref })).blockDocument;
   if (!doc) throw new CliError(`no block with id ${ref}`);
   return doc.slug;
-}
-
-/** Everything but the update time (which any write moves). */
-function sameDeployment(a: CliDeploymentDetailFragment, b: CliDeploymentDetailFragment): boolean {
-  return JSON.stringify({ ...a, updated: null }) === JSON.stringify({ ...b, updated: null });
 }

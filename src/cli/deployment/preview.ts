@@ -1,11 +1,13 @@
-// `ordo deployment preview FILE…`: what applying the files would create or update, and the next
-// dates of each schedule — checked like apply checks, nothing uploaded or written.
+// `ordo deployment preview FILE…`: what applying the files would create or update (which fields;
+// the server's dry run), and the next dates of each schedule — nothing uploaded or written.
 import type { Command } from "commander";
-import { CliDeploymentGetDocument } from "../../client/generated/graphql.js";
+import { CliDeploymentApplyPreviewDocument, CliDeploymentBlockDocument } from "../../client/generated/graphql.js";
+import type { OrdoClient } from "../../client/ordo-client.js";
 import { withClient } from "../common/api.js";
 import { positive } from "../common/options.js";
 import { printJson, withJsonOption, type OutputOptions } from "../common/output.js";
 import { loadPlans } from "./definitions.js";
+import { inlineSlug } from "./blocks.js";
 import { checkPlans, type DeploymentPlan } from "./plans.js";
 
 export function registerPreview(deployment: Command): void {
@@ -19,19 +21,17 @@ export function registerPreview(deployment: Command): void {
     const plans = await loadPlans(files, { upload: false, cwd: process.cwd() });
     const previews = await withClient(async (client) => {
       const dates = await checkPlans(client, plans, opts.count);
-      return Promise.all(
-        plans.map(async (plan, i) => ({
-          plan,
-          exists: (await client.request(CliDeploymentGetDocument, { slug: plan.slug })).deployment !== null,
-          next: dates[i]!,
-        })),
-      );
+      const out: Preview[] = [];
+      // one at a time, in file order: each is a rolled-back apply on the server
+      for (const [i, plan] of plans.entries()) out.push({ plan, next: dates[i]!, ...(await previewApply(client, plan)) });
+      return out;
     });
     if (opts.json) {
       return printJson(
-        previews.map(({ plan, exists, next }) => ({
+        previews.map(({ plan, action, changedFields, next }) => ({
           slug: plan.slug,
-          action: exists ? "update" : "create",
+          action,
+          changedFields,
           source: plan.where,
           input: { ...plan.input, storageBlock: blockText(plan.storage?.spec), infrastructureBlock: blockText(plan.infrastructure?.spec) },
           upload: plan.upload,
@@ -39,13 +39,44 @@ export function registerPreview(deployment: Command): void {
         })),
       );
     }
-    for (const p of previews) process.stdout.write(describe(p.plan, p.exists, p.next));
+    for (const p of previews) process.stdout.write(describe(p));
   });
 }
 
-function describe(plan: DeploymentPlan, exists: boolean, next: string[][]): string {
+interface Preview {
+  plan: DeploymentPlan;
+  next: string[][];
+  action: "create" | "update" | "unchanged";
+  changedFields: string[];
+}
+
+/**
+ * The server's dry run of this plan's apply. An inline block that does not exist yet would be
+ * created by apply: the preview counts the deployment's block as changed instead of sending it.
+ */
+async function previewApply(client: OrdoClient, plan: DeploymentPlan): Promise<Pick<Preview, "action" | "changedFields">> {
+  const input = { ...plan.input };
+  const newBlocks: string[] = [];
+  for (const [field, block] of [["storageBlock", plan.storage], ["infrastructureBlock", plan.infrastructure]] as const) {
+    if (block === undefined) continue;
+    const spec = block.spec;
+    if (spec === null || typeof spec === "string") {
+      input[field] = spec;
+      continue;
+    }
+    const slug = inlineSlug(spec);
+    if ((await client.request(CliDeploymentBlockDocument, { slug })).blockDocument) input[field] = slug;
+    else newBlocks.push(field);
+  }
+  const r = (await client.request(CliDeploymentApplyPreviewDocument, { input })).deploymentApplyPreview;
+  const changedFields = [...new Set([...r.changedFields, ...newBlocks])].sort();
+  return { action: r.created ? "create" : changedFields.length ? "update" : "unchanged", changedFields };
+}
+
+function describe({ plan, next, action, changedFields }: Preview): string {
   const i = plan.input;
-  const lines = [`${plan.slug}  (would be ${exists ? "updated" : "created"}; ${plan.where})`];
+  const what = action === "create" ? "would be created" : action === "update" ? `would be updated: ${changedFields.join(", ")}` : "unchanged: applying would write nothing";
+  const lines = [`${plan.slug}  (${what}; ${plan.where})`];
   const field = (name: string, value: unknown) => {
     if (value === undefined) return;
     lines.push(`  ${name.padEnd(12)}${value === null ? "—" : typeof value === "object" ? JSON.stringify(value) : String(value)}`);

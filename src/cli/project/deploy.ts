@@ -2,7 +2,7 @@
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { DeployApplyDeploymentDocument, DeployExistingDeploymentDocument, type DeployedDeploymentFragment } from "../../client/generated/graphql.js";
+import { DeployApplyDeploymentDocument, type DeployedDeploymentFragment } from "../../client/generated/graphql.js";
 import type { OrdoClient } from "../../client/ordo-client.js";
 import { parseEntrypoint } from "../../worker/executor/entrypoint.js";
 import { checkArgs, StepError } from "../../worker/steps/step-spec.js";
@@ -10,6 +10,7 @@ import { TemplateError } from "../../worker/steps/templating.js";
 import { withClient } from "../common/api.js";
 import { CliError } from "../common/errors.js";
 import { progress } from "../common/output.js";
+import { applyStatus, type ApplyStatus } from "../deployment/apply-status.js";
 import { readFlowMetadata, type FlowMetadata } from "../deployment/flow-metadata.js";
 import { TEMPLATED_FIELDS, toDeploymentInput } from "./deployment-input.js";
 import { readProjectFile, type DeploymentEntry, type Project } from "./project-file.js";
@@ -22,7 +23,7 @@ export interface DeployOptions {
   all: boolean;
 }
 
-export type DeployStatus = "created" | "updated" | "unchanged";
+export type DeployStatus = ApplyStatus;
 
 export interface DeployResult {
   status: DeployStatus;
@@ -162,9 +163,8 @@ async function apply(client: OrdoClient, project: Project, p: Plan, flow: FlowMe
   const entry = { ...p.entry, ...fields } as DeploymentEntry;
   const input = toDeploymentInput({ project, index: p.index, entry, flow, fileHash: await fileHash(project, p), pullSteps: await pullSteps(project, p, outputs, templates) });
   const slug = `${flow.flowName}/${p.entry.name}`;
-  const before = (await client.request(DeployExistingDeploymentDocument, { slug })).deployment;
   const applied = (await client.request(DeployApplyDeploymentDocument, { input })).applyDeployment;
-  const status: DeployStatus = applied.created ? "created" : canonical(before) === canonical(applied.deployment) ? "unchanged" : "updated";
+  const status: DeployStatus = applyStatus(applied);
   progress(`${slug}: ${status}`);
   return { status, deployment: applied.deployment };
 }
@@ -194,11 +194,4 @@ async function fileHash(project: Project, p: Plan): Promise<string> {
     .update(await readFile(path.resolve(project.dir, file)))
     .digest("hex")
     .slice(0, 16);
-}
-
-/** Key-order-independent JSON, to compare what was stored before and after. */
-function canonical(value: unknown): string {
-  return JSON.stringify(value, (_k, v: unknown) =>
-    v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
-  );
 }

@@ -11,7 +11,7 @@ import { resolveBlockReference } from "../blocks/block-reference.js";
 import { NotFoundError } from "../errors.js";
 import { ensureFlow } from "../flows/flow.repository.js";
 import { deleteFutureAutoScheduledRuns } from "../flow-runs/scheduled-runs.js";
-import { tagsKey } from "../json.js";
+import { canonicalJson, tagsKey } from "../json.js";
 import { resolveWorkQueue } from "../work-pools/work-queue.repository.js";
 import { checkWhatRunsNeed } from "./deployment-checks.js";
 import { planDeployment, type DeploymentInput, type DeploymentPlan } from "./deployment-input.js";
@@ -26,51 +26,57 @@ export class DeploymentService {
     @inject(BLOCK_REGISTRY) private readonly registry: BlockRegistry,
   ) {}
 
-  /** Creates or updates the deployment named (flowName, name); only fields present in the input change. */
-  async apply(input: DeploymentInput): Promise<{ id: string; created: boolean }> {
+  /**
+   * Creates or updates the deployment named (flowName, name); only fields present in the input
+   * change, and a deployment that already matches the input is not written at all (its `updated`
+   * stays). `dryRun`: the same checks and comparison in a transaction that is rolled back.
+   */
+  async apply(input: DeploymentInput, opts: { dryRun?: boolean } = {}): Promise<ApplyOutcome> {
     const now = this.clock.now();
     const plan = planDeployment(input, this.schemas, now);
-    return inTransaction(this.db, async (tx) => {
-      const flow = await ensureFlow(tx, plan.flowName);
-      const existing = await tx.deployment.findUnique({ where: { flowId_name: { flowId: flow.id, name: plan.name } } });
-      const refs = await this.resolveReferences(tx, plan);
-      await checkWhatRunsNeed(tx, this.schemas, plan, existing, refs.workQueueId);
+    const write = (tx: Tx) => this.applyPlan(tx, plan, now);
+    if (!opts.dryRun) return inTransaction(this.db, write);
+    try {
+      await inTransaction(this.db, async (tx) => {
+        throw new RolledBack(await write(tx));
+      });
+    } catch (e) {
+      if (e instanceof RolledBack) return e.outcome;
+      throw e;
+    }
+    throw new Error("unreachable: a dry run always rolls back");
+  }
+
+  private async applyPlan(tx: Tx, plan: DeploymentPlan, now: Date): Promise<ApplyOutcome> {
+    const flow = await ensureFlow(tx, plan.flowName);
+    const existing = await tx.deployment.findUnique({ where: { flowId_name: { flowId: flow.id, name: plan.name } } });
+    const refs = await this.resolveReferences(tx, plan);
+    await checkWhatRunsNeed(tx, this.schemas, plan, existing, refs.workQueueId);
+    const values: Record<string, unknown> = { ...plan.columns, ...(plan.tags ? { tags: plan.tags } : {}), ...refs };
+    if (!existing) {
       const c = plan.columns;
-      const data = {
-        ...c,
-        parameters: c.parameters && json(c.parameters),
-        parameterOpenapiSchema: nullableJson(c.parameterOpenapiSchema),
-        pullSteps: nullableJson(c.pullSteps),
-        jobVariables: c.jobVariables && json(c.jobVariables),
-        ...(plan.tags ? { tags: plan.tags, tagsKey: tagsKey(plan.tags) } : {}),
-        ...refs,
-        scheduleChangedAt: now,
-      };
-      let id: string;
-      if (existing) {
-        await tx.deployment.update({ where: { id: existing.id }, data });
-        id = existing.id;
-      } else {
-        const created = await tx.deployment.create({
-          data: {
-            flowId: flow.id,
-            name: plan.name,
-            ...data,
-            // Prefect's default: an object schema that accepts any parameters
-            parameterOpenapiSchema: data.parameterOpenapiSchema ?? { type: "object", properties: {} },
-          },
-        });
-        id = created.id;
-      }
-      if (plan.schedules) {
-        const { staleKeys } = await reconcileSchedules(tx, id, plan.schedules);
-        await deleteFutureAutoScheduledRuns(tx, id, now, staleKeys);
-      }
-      if (existing && !existing.paused && plan.columns.paused === true) {
-        await deleteFutureAutoScheduledRuns(tx, id, now);
-      }
-      return { id, created: !existing };
-    });
+      const created = await tx.deployment.create({
+        data: {
+          flowId: flow.id,
+          name: plan.name,
+          ...toColumns(values),
+          // Prefect's default: an object schema that accepts any parameters
+          parameterOpenapiSchema: nullableJson(c.parameterOpenapiSchema) ?? { type: "object", properties: {} },
+          scheduleChangedAt: now,
+        },
+      });
+      if (plan.schedules) await reconcileSchedules(tx, created.id, plan.schedules);
+      return { id: created.id, created: true, changedFields: [] };
+    }
+    const changed = Object.keys(values).filter((k) => canonicalJson(values[k] ?? null) !== canonicalJson((existing as Record<string, unknown>)[k] ?? null));
+    const schedules = plan.schedules ? await reconcileSchedules(tx, existing.id, plan.schedules) : null;
+    if (schedules) await deleteFutureAutoScheduledRuns(tx, existing.id, now, schedules.staleKeys);
+    if (changed.length === 0 && !schedules?.changed) return { id: existing.id, created: false, changedFields: [] };
+    // every change may alter the runs the scheduler makes (version, parameters, queue, schedules)
+    const update = Object.fromEntries(changed.map((k) => [k, values[k]]));
+    await tx.deployment.update({ where: { id: existing.id }, data: { ...toColumns(update), scheduleChangedAt: now } });
+    if (!existing.paused && plan.columns.paused === true) await deleteFutureAutoScheduledRuns(tx, existing.id, now);
+    return { id: existing.id, created: false, changedFields: fieldNames(changed, schedules?.changed ?? false) };
   }
 
   async delete(id: string): Promise<boolean> {
@@ -132,4 +138,42 @@ export class DeploymentService {
     }
     return refs;
   }
+}
+
+export interface ApplyOutcome {
+  id: string;
+  created: boolean;
+  /** an update's changed fields, in the input's words; empty when it was created or already matched */
+  changedFields: string[];
+}
+
+/** Carries a dry run's outcome out of the transaction it rolls back. */
+class RolledBack extends Error {
+  constructor(readonly outcome: ApplyOutcome) {
+    super("dry run");
+  }
+}
+
+/** Column values as Prisma writes them: JSON columns wrapped, tags with their lookup key. */
+function toColumns(values: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...values };
+  for (const k of ["parameters", "jobVariables"]) if (k in values) out[k] = json(values[k]);
+  for (const k of ["parameterOpenapiSchema", "pullSteps"]) if (k in values) out[k] = nullableJson(values[k]);
+  if (Array.isArray(values.tags)) out.tagsKey = tagsKey(values.tags as string[]);
+  return out;
+}
+
+/** The input's names for changed columns (a queue is named by pool and queue, a block by its reference). */
+const FIELD_OF_COLUMN: Record<string, string> = {
+  workQueueId: "workQueueName",
+  workQueueName: "workQueueName",
+  storageDocumentId: "storageBlock",
+  storagePath: "storageBlock",
+  infrastructureDocumentId: "infrastructureBlock",
+};
+
+function fieldNames(columns: string[], schedulesChanged: boolean): string[] {
+  const names = new Set(columns.map((c) => FIELD_OF_COLUMN[c] ?? c));
+  if (schedulesChanged) names.add("schedules");
+  return [...names].sort();
 }

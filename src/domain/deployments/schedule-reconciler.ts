@@ -10,16 +10,20 @@ import type { PlannedSchedule } from "./deployment-input.js";
 export interface ReconcileResult {
   /** keys of schedules whose future runs are stale: changed definition, parameters, activity, or removed */
   staleKeys: string[];
+  /** false: the stored schedules already matched, nothing was written */
+  changed: boolean;
 }
 
 export async function reconcileSchedules(tx: Tx, deploymentId: string, planned: PlannedSchedule[]): Promise<ReconcileResult> {
   const existing = await tx.deploymentSchedule.findMany({ where: { deploymentId } });
   const byKey = new Map(existing.map((s) => [s.scheduleKey, s]));
   const staleKeys: string[] = [];
+  let changed = false;
   for (const p of planned) {
     const found = byKey.get(p.key);
     byKey.delete(p.key);
     if (!found) {
+      changed = true;
       await tx.deploymentSchedule.create({
         data: {
           deploymentId,
@@ -38,6 +42,7 @@ export async function reconcileSchedules(tx: Tx, deploymentId: string, planned: 
     const sameRuns = sameDefinition && found.active === p.active && canonicalJson(found.parameters) === canonicalJson(p.parameters);
     if (sameRuns && found.position === p.position) continue;
     if (!sameRuns) staleKeys.push(p.key);
+    changed = true;
     await tx.deploymentSchedule.update({
       where: { id: found.id },
       data: {
@@ -49,8 +54,9 @@ export async function reconcileSchedules(tx: Tx, deploymentId: string, planned: 
     });
   }
   for (const gone of byKey.values()) {
+    changed = true;
     staleKeys.push(gone.scheduleKey);
     await tx.deploymentSchedule.delete({ where: { id: gone.id } });
   }
-  return { staleKeys };
+  return { staleKeys, changed };
 }

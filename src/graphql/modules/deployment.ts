@@ -1,6 +1,7 @@
 // Deployments: the Deployment type, its queries, and apply / delete / pause / resume.
 import { deploymentWhere } from "../../domain/deployments/deployment-filter.js";
 import { flowRunWhere } from "../../domain/flow-runs/flow-run-filter.js";
+import type { ApplyOutcome } from "../../domain/deployments/deployment.service.js";
 import { builder } from "../builder.js";
 import { LIMIT_TEXT as L } from "../limit-descriptions.js";
 import { FlowRunConnection, FlowRunFilter } from "./flow-run.js";
@@ -121,17 +122,36 @@ const DeploymentInput = builder.inputType("DeploymentInput", {
   }),
 });
 
-const ApplyDeploymentPayload = builder.objectRef<{ id: string; created: boolean }>("ApplyDeploymentPayload").implement({
+const CHANGED_FIELDS = "the input fields whose stored value changed (schedules: any schedule added, changed or removed); empty when created, or when the deployment already matched the input and nothing was written";
+
+const ApplyDeploymentPayload = builder.objectRef<ApplyOutcome>("ApplyDeploymentPayload").implement({
   fields: (t) => ({
     deployment: t.prismaField({
       type: "Deployment",
       resolve: (query, p, _args, ctx) => ctx.db.deployment.findUniqueOrThrow({ ...query, where: { id: p.id } }),
     }),
     created: t.exposeBoolean("created"),
+    changedFields: t.exposeStringList("changedFields", { description: CHANGED_FIELDS }),
+  }),
+});
+
+const DeploymentApplyPreview = builder.objectRef<ApplyOutcome>("DeploymentApplyPreview").implement({
+  description: "what applyDeployment would do with this input, worked out by the same code in a transaction that is rolled back",
+  fields: (t) => ({
+    created: t.exposeBoolean("created", { description: "the deployment does not exist yet: applying creates it" }),
+    changedFields: t.exposeStringList("changedFields", { description: CHANGED_FIELDS }),
   }),
 });
 
 builder.queryFields((t) => ({
+  deploymentApplyPreview: t.field({
+    // it runs the apply's writes (rolled back): the same scope as applying
+    authScopes: { write: true },
+    type: DeploymentApplyPreview,
+    description: "what applyDeployment(input) would change, with the same checks and errors; writes nothing",
+    args: { input: t.arg({ type: DeploymentInput, required: true }) },
+    resolve: (_root, args, ctx) => ctx.services.deployments.apply(args.input, { dryRun: true }),
+  }),
   deployments: t.prismaConnection(
     {
       authScopes: { read: true },
