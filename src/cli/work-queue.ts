@@ -1,7 +1,7 @@
-// `ordo work-queue`: the queues of a work pool — create, list, inspect, pause and resume. A queue
-// is named within its pool; without --pool, a name that exactly one pool uses is enough.
+// `ordo work-queue`: the queues of a work pool — create, list, inspect, pause, resume and delete. A
+// queue is named within its pool; without --pool, a name that exactly one pool uses is enough.
 import type { Command } from "commander";
-import { CliCreateWorkQueueDocument, CliUpdateWorkQueueDocument, CliWorkPoolsDocument, type CliUpdateWorkQueueMutation, type WorkQueueUpdateInput } from "../client/generated/graphql.js";
+import { CliCreateWorkQueueDocument, CliDeleteWorkQueueDocument, CliUpdateWorkQueueDocument, CliWorkPoolsDocument, type CliUpdateWorkQueueMutation, type WorkQueueUpdateInput } from "../client/generated/graphql.js";
 import type { OrdoClient } from "../client/ordo-client.js";
 import { withClient } from "./common/api.js";
 import { CliError } from "./common/errors.js";
@@ -68,6 +68,24 @@ export function registerWorkQueueCommands(program: Command): void {
     "<limit>",
   );
   change(queue, "clear-concurrency-limit", "remove a work queue's concurrency limit", () => ({ concurrencyLimit: null }), (q) => `Work queue ${label(q)} has no concurrency limit`);
+
+  withJsonOption(
+    queue
+      .command("delete")
+      .description("delete a work queue: its deployments and unfinished flow runs move to the pool's default queue (which cannot be deleted)")
+      .argument("<name>", "queue name")
+      .option("-p, --pool <pool>", "its work pool (needed when several pools have a queue of that name)"),
+  ).action((name: string, opts: PoolOption) =>
+    withClient(async (client) => {
+      const q = await findQueue(client, name, opts.pool);
+      const { deleteWorkQueue: d } = await client.request(CliDeleteWorkQueueDocument, { id: q.id });
+      if (opts.json) return printJson(d);
+      const moved = (n: number, what: string) => `${n} ${what}${n === 1 ? "" : "s"}`;
+      process.stdout.write(
+        `Deleted work queue ${d.name} (pool ${d.workPoolName}); moved ${moved(d.deploymentsMoved, "deployment")} and ${moved(d.flowRunsMoved, "unfinished flow run")} to its default queue ${d.defaultQueue.name}\n`,
+      );
+    }),
+  );
 }
 
 type UpdatedQueue = CliUpdateWorkQueueMutation["updateWorkQueue"];

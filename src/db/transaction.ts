@@ -29,6 +29,16 @@ export async function lockWorkPool(db: Database, tx: Tx, id: string): Promise<vo
   else await tx.$executeRaw`UPDATE "WorkPool" SET "id" = "id" WHERE "id" = ${id}`;
 }
 
+/**
+ * Locks one work queue row for the rest of the transaction, before its runs and deployments are
+ * moved off it: on PostgreSQL a concurrent insert referencing the queue (which takes FOR KEY
+ * SHARE on it) waits, so none lands on the queue between the move and its deletion. SQLite
+ * already runs one write transaction at a time.
+ */
+export async function lockWorkQueue(db: Database, tx: Tx, id: string): Promise<void> {
+  if (db.provider === "postgresql") await tx.$queryRaw`SELECT "id" FROM "WorkQueue" WHERE "id" = ${id} FOR UPDATE`;
+}
+
 /** A due run a claim may take, with what its deployment's concurrency limit needs. */
 export interface DueRun {
   id: string;

@@ -1,5 +1,6 @@
 // `ordo work-pool …` and `ordo work-queue …` against a real server: create, list, inspect (queues,
-// workers, status), pause/resume, concurrency limits, delete; one-line reasons on bad input.
+// workers, status), pause/resume, concurrency limits, delete (a queue's deployments and runs move
+// to the default queue); one-line reasons on bad input.
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -111,7 +112,7 @@ describe("ordo work-queue", () => {
     ]);
     expect(expectOk(high)).toBe("Created work queue high in pool queued (priority 5)\n");
     expect(low).toMatchObject({ name: "low", priority: 2, isPaused: true, filterTags: ["nightly", "legacy"], workPool: { name: "other" } });
-    expectHelp(help, "create", "ls", "inspect", "pause", "resume", "set-concurrency-limit");
+    expectHelp(help, "create", "ls", "inspect", "pause", "resume", "set-concurrency-limit", "delete");
 
     const [table, all, ofPool, inspected, tagged] = await Promise.all([
       ordo(url, ["work-queue", "ls"]),
@@ -137,6 +138,19 @@ describe("ordo work-queue", () => {
     expect(await ordoJson(url, ["work-queue", "clear-concurrency-limit", "high"])).toMatchObject({ concurrencyLimit: null });
   });
 
+  it("deletes a queue: its deployment and scheduled run move to the pool's default queue", async () => {
+    await t.ok(`mutation { createWorkQueue(input: { workPoolName: "queued", name: "etl" }) { id } }`);
+    await t.ok(`mutation { createWorkQueue(input: { workPoolName: "other", name: "spare" }) { id } }`);
+    const d = (await t.ok(`mutation { applyDeployment(input: { flowName: "cli-wq", name: "d", workPoolName: "queued", workQueueName: "etl" }) { deployment { id } } }`)).applyDeployment.deployment.id;
+    await t.ok(`mutation($d: ID!) { createFlowRun(input: { deploymentId: $d }) { id } }`, { d });
+    const [text, json] = await Promise.all([ordo(url, ["work-queue", "delete", "etl"]), ordoJson(url, ["work-queue", "delete", "spare", "--pool", "other"])]);
+    expect(expectOk(text)).toBe("Deleted work queue etl (pool queued); moved 1 deployment and 1 unfinished flow run to its default queue default\n");
+    expect(json).toMatchObject({ name: "spare", workPoolName: "other", defaultQueue: { name: "default" }, deploymentsMoved: 0, flowRunsMoved: 0 });
+    const after = await t.ok(`query($d: ID!) { deployment(id: $d) { workQueue { name } flowRuns { edges { node { workQueue { name } } } } } }`, { d });
+    expect(after.deployment).toEqual({ workQueue: { name: "default" }, flowRuns: { edges: [{ node: { workQueue: { name: "default" } } }] } });
+    expect(((await pool("queued")).queues as Array<{ name: string }>).map((q) => q.name)).toEqual(["default", "high"]);
+  });
+
   it("bad input exits non-zero with one line naming the problem", async () => {
     const cases: Array<[string[], RegExp]> = [
       [["work-queue", "create", "q", "--pool", "nope"], /no work pool named "nope"/],
@@ -145,6 +159,7 @@ describe("ordo work-queue", () => {
       [["work-queue", "inspect", "nope"], /no work queue named "nope"/],
       [["work-queue", "pause", "default"], /several pools have a queue named "default" \(.*\): give --pool/],
       [["work-queue", "resume", "high", "--pool", "other"], /no work queue named "high" in pool "other"/],
+      [["work-queue", "delete", "default", "--pool", "queued"], /default queue of work pool "queued".*cannot be deleted.*BAD_USER_INPUT/],
     ];
     const results = await Promise.all(cases.map(([args]) => ordo(url, args)));
     results.forEach((r, i) => expectFailure(r, cases[i]![1]));

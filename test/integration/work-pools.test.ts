@@ -1,5 +1,6 @@
 // Work pool and queue management through GraphQL: creation with a default queue, base job
-// template checks, queue priorities, heartbeats, and the bad inputs each get a code and write nothing.
+// template checks, queue priorities, heartbeats, deleting a queue (what pointed at it moves to the
+// default queue), and the bad inputs each get a code and write nothing.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../harness/test-app.js";
 
@@ -66,6 +67,60 @@ describe("work pools", () => {
     expect((await t.ok(`mutation { deleteWorkPool(name: "gone") }`)).deleteWorkPool).toBe(false);
     const after = await t.ok(`query($id: ID!) { deployment(id: $id) { workPool { name } workQueue { name } } }`, { id: d.applyDeployment.deployment.id });
     expect(after.deployment).toEqual({ workPool: null, workQueue: null });
+  });
+});
+
+describe("deleting a work queue", () => {
+  const DELETE = `mutation($id: ID!) { deleteWorkQueue(id: $id) { id name workPoolName defaultQueue { name } deploymentsMoved flowRunsMoved } }`;
+  const RUN = `mutation($i: CreateFlowRunInput!) { createFlowRun(input: $i) { id workQueueName } }`;
+  const SET = `mutation($id: ID!, $type: StateType!) { setFlowRunState(input: { flowRunId: $id, state: { type: $type } }) { status } }`;
+  const runQueue = async (id: string) => (await t.ok(`query($id: ID!) { flowRun(id: $id) { stateType workQueueName workQueue { name } } }`, { id })).flowRun;
+  const everything = async () => {
+    const c = t.app.database.client;
+    return { ...(await counts()), deployments: await c.deployment.count(), runs: await c.flowRun.count(), onQueues: await c.flowRun.groupBy({ by: ["workQueueId"], _count: { _all: true }, orderBy: { workQueueId: "asc" } }) };
+  };
+
+  it("moves its deployment and unfinished runs to the default queue; finished runs keep its name", async () => {
+    await t.ok(CREATE, { i: { name: "del-pool", type: "process" } });
+    const etl = (await t.ok(`mutation { createWorkQueue(input: { workPoolName: "del-pool", name: "etl" }) { id } }`)).createWorkQueue.id;
+    const d = (await t.ok(`mutation { applyDeployment(input: { flowName: "wq", name: "d", workPoolName: "del-pool", workQueueName: "etl" }) { deployment { id } } }`)).applyDeployment.deployment.id;
+    // a run that finishes on the queue, then one still scheduled on it
+    const past = new Date(t.clock.now().getTime() - 60_000).toISOString();
+    const done = (await t.ok(RUN, { i: { deploymentId: d, scheduledStartTime: past } })).createFlowRun.id;
+    const claimed = await t.ok(`mutation { claimFlowRuns(input: { workPoolName: "del-pool", workerName: "w" }) { id } }`);
+    expect(claimed.claimFlowRuns).toEqual([{ id: done }]);
+    for (const type of ["RUNNING", "COMPLETED"]) expect((await t.ok(SET, { id: done, type })).setFlowRunState.status).toBe("ACCEPT");
+    const future = new Date(t.clock.now().getTime() + 3_600_000).toISOString();
+    const scheduled = await t.ok(RUN, { i: { deploymentId: d, scheduledStartTime: future } });
+    expect(scheduled.createFlowRun.workQueueName).toBe("etl");
+
+    const r = await t.ok(DELETE, { id: etl });
+    expect(r.deleteWorkQueue).toEqual({ id: etl, name: "etl", workPoolName: "del-pool", defaultQueue: { name: "default" }, deploymentsMoved: 1, flowRunsMoved: 1 });
+    const after = await t.ok(`query($id: ID!) { deployment(id: $id) { workPool { name } workQueue { name } workQueueName } }`, { id: d });
+    expect(after.deployment).toEqual({ workPool: { name: "del-pool" }, workQueue: { name: "default" }, workQueueName: "default" });
+    expect(await runQueue(scheduled.createFlowRun.id)).toEqual({ stateType: "SCHEDULED", workQueueName: "default", workQueue: { name: "default" } });
+    expect(await runQueue(done)).toEqual({ stateType: "COMPLETED", workQueueName: "etl", workQueue: null });
+    expect((await t.ok(`{ workPool(name: "del-pool") { queues { name } } }`)).workPool.queues).toEqual([{ name: "default" }]);
+    // the moved run is claimable from the default queue
+    t.clock.advance(7200);
+    const next = await t.ok(`mutation { claimFlowRuns(input: { workPoolName: "del-pool", workerName: "w", workQueueNames: ["default"] }) { id } }`);
+    expect(next.claimFlowRuns).toEqual([{ id: scheduled.createFlowRun.id }]);
+  });
+
+  it("refuses the pool's default queue (BAD_USER_INPUT naming id), writing nothing", async () => {
+    const pool = (await t.ok(`{ workPool(name: "del-pool") { defaultQueue { id } } }`)).workPool;
+    const before = await everything();
+    const r = await t.gql(DELETE, { id: pool.defaultQueue.id });
+    expect(r.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "id" });
+    expect(r.errors?.[0]?.message).toMatch(/default queue of work pool "del-pool".*cannot be deleted/);
+    expect(await everything()).toEqual(before);
+  });
+
+  it("answers NOT_FOUND naming id for an unknown queue", async () => {
+    const before = await everything();
+    const r = await t.gql(DELETE, { id: "00000000-0000-0000-0000-000000000000" });
+    expect(r.errors?.[0]?.extensions).toMatchObject({ code: "NOT_FOUND", field: "id" });
+    expect(await everything()).toEqual(before);
   });
 });
 

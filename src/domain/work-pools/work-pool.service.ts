@@ -3,7 +3,8 @@ import { inject, injectable } from "tsyringe";
 import { BLOCK_REGISTRY, type BlockRegistry } from "../../blocks/index.js";
 import { json, nullableJson } from "../../db/json-columns.js";
 import type { Database, Tx } from "../../db/prisma-client.js";
-import { inTransaction, isUniqueViolation } from "../../db/transaction.js";
+import { inTransaction, isUniqueViolation, lockWorkPool, lockWorkQueue } from "../../db/transaction.js";
+import { TERMINAL_STATES } from "../../orchestration/states.js";
 import { CLOCK, DATABASE, JSON_SCHEMAS, type Clock } from "../../tokens.js";
 import type { JsonSchemaValidator } from "../../validation/ajv.js";
 import { BadUserInputError, ConflictError, NotFoundError } from "../errors.js";
@@ -13,6 +14,7 @@ import { checkLength, checkName, quoteName } from "../names.js";
 import { checkBaseJobTemplate } from "./base-job-template.js";
 import { deploymentsBrokenBy } from "./template-change.js";
 import { AGENT_POOL_TYPE, DEFAULT_QUEUE } from "./work-pool-defaults.js";
+import { ensureWorkPool } from "./work-queue.repository.js";
 
 export interface WorkPoolInput {
   name: string;
@@ -34,6 +36,15 @@ export interface WorkQueueInput {
 }
 /** filterTags: absent keeps the stored value, null makes the queue a normal one again */
 export type WorkQueueUpdate = Partial<Pick<WorkQueueInput, "priority" | "concurrencyLimit" | "isPaused" | "filterTags">>;
+/** What deleting a queue did: what pointed at it now points at the pool's default queue. */
+export interface WorkQueueDeletion {
+  id: string;
+  name: string;
+  workPoolName: string;
+  defaultQueueId: string;
+  deploymentsMoved: number;
+  flowRunsMoved: number;
+}
 
 @injectable()
 export class WorkPoolService {
@@ -165,6 +176,38 @@ export class WorkPoolService {
         },
       });
       return { id };
+    });
+  }
+
+  /**
+   * Deletes a queue that is not its pool's default (Prefect refuses that one too). Its
+   * deployments and its runs not finished yet move to the pool's default queue in the same
+   * transaction, so none is stranded without a queue; finished runs keep the deleted queue's name
+   * as history (their queue reference is cleared by the foreign key). No run changes state, so
+   * nothing is published.
+   */
+  async deleteQueue(id: string): Promise<WorkQueueDeletion> {
+    return inTransaction(this.db, async (tx) => {
+      const queue = await tx.workQueue.findUnique({ where: { id }, include: { workPool: true } });
+      if (!queue) throw new NotFoundError(`No work queue with id ${id}`, "id");
+      const pool = queue.workPool;
+      // claims on the pool count its queues' runs under this lock: none sees the move half done
+      await lockWorkPool(this.db, tx, pool.id);
+      await lockWorkQueue(this.db, tx, id);
+      // a pool always has one; ensureWorkPool only repairs a row that somehow lost it
+      const defaultQueueId = pool.defaultQueueId ?? (await ensureWorkPool(tx, pool.name)).defaultQueueId;
+      if (defaultQueueId === id) {
+        throw new BadUserInputError(
+          `Work queue ${quoteName(queue.name)} is the default queue of work pool ${quoteName(pool.name)} (deployments and runs naming no queue go there), so it cannot be deleted: pause it to stop workers taking its runs, or delete the whole pool`,
+          "id",
+        );
+      }
+      const target = await tx.workQueue.findUniqueOrThrow({ where: { id: defaultQueueId } });
+      const moveTo = { workQueueId: target.id, workQueueName: target.name };
+      const deployments = await tx.deployment.updateMany({ where: { workQueueId: id }, data: moveTo });
+      const runs = await tx.flowRun.updateMany({ where: { workQueueId: id, stateType: { notIn: [...TERMINAL_STATES] } }, data: moveTo });
+      await tx.workQueue.delete({ where: { id } });
+      return { id, name: queue.name, workPoolName: pool.name, defaultQueueId: target.id, deploymentsMoved: deployments.count, flowRunsMoved: runs.count };
     });
   }
 

@@ -1,4 +1,5 @@
 // Managing work pools and queues, worker heartbeats, and claiming runs.
+import type { WorkQueueDeletion } from "../../domain/work-pools/work-pool.service.js";
 import { builder } from "../builder.js";
 import { LIMIT_TEXT as L } from "../limit-descriptions.js";
 
@@ -58,6 +59,22 @@ const ClaimFlowRunsInput = builder.inputType("ClaimFlowRunsInput", {
   }),
 });
 
+const DeleteWorkQueuePayload = builder.objectRef<WorkQueueDeletion>("DeleteWorkQueuePayload").implement({
+  description: "a deleted work queue, and what moved from it to its pool's default queue",
+  fields: (t) => ({
+    id: t.exposeID("id", { description: "the deleted queue's id" }),
+    name: t.exposeString("name", { description: "the deleted queue's name" }),
+    workPoolName: t.exposeString("workPoolName"),
+    defaultQueue: t.prismaField({
+      type: "WorkQueue",
+      description: "the pool's default queue, where its deployments and unfinished runs now are",
+      resolve: (query, p, _args, ctx) => ctx.db.workQueue.findUniqueOrThrow({ ...query, where: { id: p.defaultQueueId } }),
+    }),
+    deploymentsMoved: t.exposeInt("deploymentsMoved"),
+    flowRunsMoved: t.exposeInt("flowRunsMoved", { description: "runs not finished yet (SCHEDULED, PENDING, RUNNING, PAUSED, CANCELLING); finished runs keep its name as history" }),
+  }),
+});
+
 builder.mutationFields((t) => ({
   createWorkPool: t.prismaField({
     authScopes: { write: true },
@@ -100,6 +117,14 @@ builder.mutationFields((t) => ({
       await ctx.services.workPools.updateQueue(args.id, args.input);
       return ctx.db.workQueue.findUniqueOrThrow({ ...query, where: { id: args.id } });
     },
+  }),
+  deleteWorkQueue: t.field({
+    authScopes: { write: true },
+    type: DeleteWorkQueuePayload,
+    description:
+      "deletes a queue; its deployments and its runs not finished yet move to the pool's default queue. The default queue itself is refused (BAD_USER_INPUT): it goes only with its pool",
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (_root, args, ctx) => ctx.services.workPools.deleteQueue(args.id),
   }),
   workerHeartbeat: t.prismaField({
     authScopes: { worker: true },
