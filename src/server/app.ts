@@ -7,6 +7,7 @@ import { ConfigError, type OrdoConfig } from "../config.js";
 import { AccessService } from "../auth/access.service.js";
 import { ApiKeyService } from "../auth/api-key.service.js";
 import { ensureLocalAdminKey } from "../auth/local-admin-key.js";
+import { isLoopback } from "../auth/origins.js";
 import { loadPlugins } from "../blocks/index.js";
 import { createContainer, resolveServices } from "../container.js";
 import { registerBlockTypes } from "../domain/blocks/block-type-registration.js";
@@ -24,11 +25,6 @@ import { auditLog } from "./audit-log.js";
 import { createAuthenticate } from "./authenticate.js";
 import { endSubscriptionsOnRevocation } from "./revocation.js";
 import { createOrdoYoga, type OrdoYoga } from "./yoga.js";
-
-/** Hosts only this machine can reach: the ones where ORDO_AUTH=off is allowed. */
-function isLoopback(host: string): boolean {
-  return host === "localhost" || host === "::1" || /^127\.\d+\.\d+\.\d+$/.test(host);
-}
 
 export interface OrdoApp {
   yoga: OrdoYoga;
@@ -75,6 +71,7 @@ export async function buildApp(config: OrdoConfig, overrides: { clock?: Clock; l
     graphqlDev: config.graphqlDev,
     logger,
     corsOrigins: config.corsOrigins,
+    loopbackHostsOnly: !config.auth,
     plugins: [endSubscriptionsOnRevocation(events), auditLog(logger)],
     context: async (initial) => ({
       db: database.client,
@@ -104,7 +101,7 @@ export async function buildApp(config: OrdoConfig, overrides: { clock?: Clock; l
         logger.warn("ORDO_AUTH=off: every local process and every request to this port acts as admin, without a key");
       }
       http = createServer(yoga);
-      ws = attachGraphQLWs(http, yoga, { authenticate, corsOrigins: config.corsOrigins, events });
+      ws = attachGraphQLWs(http, yoga, { authenticate, corsOrigins: config.corsOrigins, loopbackHostsOnly: !config.auth, events });
       await new Promise<void>((resolve, reject) => {
         http!.once("error", reject);
         http!.listen(config.port, config.host, () => resolve());

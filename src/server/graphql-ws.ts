@@ -7,7 +7,7 @@ import { GraphQLError } from "graphql";
 import type { WebSocket } from "ws";
 import { useServer } from "graphql-ws/use/ws";
 import { WebSocketServer } from "ws";
-import { isAllowedOrigin } from "../auth/origins.js";
+import { isAllowedOrigin, isLoopbackHostHeader } from "../auth/origins.js";
 import { isUnavailable } from "../db/unavailable.js";
 import { serviceUnavailableError } from "../graphql/errors.js";
 import type { Principal } from "../auth/principal.js";
@@ -23,6 +23,8 @@ interface Extra {
 export interface GraphQLWsOptions {
   authenticate: Authenticate;
   corsOrigins: readonly string[];
+  /** ORDO_AUTH=off: only loopback Host names may open a socket (DNS rebinding) */
+  loopbackHostsOnly: boolean;
   events: EventBus;
 }
 
@@ -31,7 +33,7 @@ export function attachGraphQLWs(httpServer: Server, yoga: OrdoYoga, opts: GraphQ
     server: httpServer,
     path: yoga.graphqlEndpoint,
     verifyClient: ({ origin, req }: { origin?: string; req: { headers: { host?: string } } }) =>
-      isAllowedOrigin(origin, req.headers.host, opts.corsOrigins),
+      (!opts.loopbackHostsOnly || isLoopbackHostHeader(req.headers.host)) && isAllowedOrigin(origin, req.headers.host, opts.corsOrigins),
   });
   // open sockets per key, so a revocation closes them (4403, like a bad key at connection_init)
   const socketsByKey = new Map<string, Set<WebSocket>>();

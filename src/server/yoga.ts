@@ -20,6 +20,8 @@ export interface OrdoYogaOptions {
   context: (initial: OrdoInitialContext) => Promise<GraphQLContext>;
   logger: Logger;
   corsOrigins: readonly string[];
+  /** ORDO_AUTH=off: only loopback Host names are answered */
+  loopbackHostsOnly: boolean;
   plugins: Plugin<GraphQLContext>[];
   /** field suggestions in validation errors (ORDO_GRAPHQL_DEV) */
   graphqlDev: boolean;
@@ -43,7 +45,7 @@ export function createOrdoYoga(opts: OrdoYogaOptions): OrdoYoga {
       if (!origin || !opts.corsOrigins.includes(origin)) return false;
       return { origin: [origin], credentials: false, allowedHeaders: ["authorization", "content-type", "accept"], methods: ["GET", "POST"] };
     },
-    plugins: [...requestGuards(opts.corsOrigins), ...opts.plugins, ...queryLimitPlugins({ dev: opts.graphqlDev })] as Plugin[],
+    plugins: [...requestGuards(opts.corsOrigins, opts.loopbackHostsOnly), ...opts.plugins, ...queryLimitPlugins({ dev: opts.graphqlDev })] as Plugin[],
     parserAndValidationCache: boundedParserCache(),
     // a fresh object per operation: Pothos caches per context identity
     context: (initial) => opts.context(initial as OrdoInitialContext),

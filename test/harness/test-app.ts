@@ -77,8 +77,9 @@ export async function createTestApp(overrides: Partial<OrdoConfig> = {}): Promis
     registerServerHome(started.url, config.home);
     return started;
   };
+  // a loopback name, as ORDO_AUTH=off test apps answer no other Host (DNS rebinding)
   const gqlWith = async <T>(headers: Record<string, string>, query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>> => {
-    const res = await app.yoga.fetch("http://ordo.test/graphql", {
+    const res = await app.yoga.fetch("http://localhost/graphql", {
       method: "POST",
       headers: { "content-type": "application/json", ...headers },
       body: JSON.stringify({ query, variables }),

@@ -1,6 +1,7 @@
 // Access control on a real server: every scope × a representative operation of each kind over HTTP,
 // the same checks over graphql-ws and SSE, revocation (next request refused, open subscriptions
 // ended), and the browser-facing protections (foreign Origin, form/plain bodies, CORS, WebSocket Origin).
+import http from "node:http";
 import { createClient, type Client } from "graphql-ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
@@ -301,6 +302,25 @@ describe("ORDO_AUTH=off", () => {
       const r = await open.gqlWith({}, `{ viewer { name scopes authEnabled } }`);
       expect(r.data).toEqual({ viewer: { name: "(auth off)", scopes: ["ADMIN"], authEnabled: false } });
       expect(await open.app.database.client.apiKey.count()).toBe(0);
+
+      // DNS rebinding: a page on evil.example (resolved to 127.0.0.1) is same-origin with the
+      // server as far as the browser knows; only the Host header gives it away
+      const { url } = await open.app.start();
+      const port = new URL(url).port;
+      const post = (host: string) => rawPost(url, host, { origin: `http://${host}` }, `{"query":"{ viewer { name } }"}`);
+      const rebound = await post(`evil.example:${port}`);
+      expect(rebound.status).toBe(403);
+      expect(rebound.body).toContain("ORDO_AUTH=off the server answers only loopback names");
+      for (const host of [`localhost:${port}`, `127.0.0.1:${port}`, "localhost"]) expect((await post(host)).status, host).toBe(200);
+      const socket = (host: string) =>
+        new Promise<number>((resolve) => {
+          const ws = new WebSocket(url.replace("http", "ws"), "graphql-transport-ws", { headers: { host, origin: `http://${host}` } });
+          ws.on("open", () => (ws.close(), resolve(101)));
+          ws.on("unexpected-response", (_req, res) => resolve(res.statusCode ?? 0));
+          ws.on("error", () => resolve(-1));
+        });
+      expect(await socket(`evil.example:${port}`)).toBe(401);
+      expect(await socket(`localhost:${port}`)).toBe(101);
     } finally {
       await open.close();
     }
@@ -312,3 +332,16 @@ describe("ORDO_AUTH=off", () => {
     }
   });
 });
+
+/** A POST with a Host header of our choosing (fetch does not let a caller set Host). */
+function rawPost(url: string, host: string, headers: Record<string, string>, body: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method: "POST", headers: { ...headers, host, "content-type": "application/json" } }, (res) => {
+      let text = "";
+      res.on("data", (c: Buffer) => (text += c.toString()));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text }));
+    });
+    req.on("error", reject);
+    req.end(body);
+  });
+}
