@@ -10,11 +10,11 @@ import {
   CliDeleteBlockDocumentDocument,
   CliReplaceBlockDocumentDocument,
   type CliBlockDocumentRowFragment,
-  type CliBlockDocumentsQuery,
 } from "../client/generated/graphql.js";
 import type { OrdoClient } from "../client/ordo-client.js";
 import { checkPlugin } from "./block-register.js";
 import { withClient } from "./common/api.js";
+import { allNodes } from "./common/connections.js";
 import { CliError } from "./common/errors.js";
 import { parseJson } from "./common/options.js";
 import { printJson, printObject, printRows, withJsonOption, type OutputOptions } from "./common/output.js";
@@ -136,13 +136,7 @@ interface CreateOptions extends OutputOptions {
 }
 
 async function allDocuments(client: OrdoClient, blockTypeSlug: string | undefined): Promise<CliBlockDocumentRowFragment[]> {
-  const docs: CliBlockDocumentRowFragment[] = [];
-  for (let after: string | null = null; ; ) {
-    const { blockDocuments: page }: CliBlockDocumentsQuery = await client.request(CliBlockDocumentsDocument, { blockTypeSlug, first: 200, after });
-    docs.push(...page.edges.map((e) => e.node));
-    if (!page.pageInfo.hasNextPage || !page.pageInfo.endCursor) return docs;
-    after = page.pageInfo.endCursor;
-  }
+  return allNodes(async (after) => (await client.request(CliBlockDocumentsDocument, { blockTypeSlug, first: 200, after })).blockDocuments);
 }
 
 /** `type/name`, or an id (no slash). */

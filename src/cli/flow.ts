@@ -1,26 +1,19 @@
 // `ordo flow ls / inspect`: the flows the server knows (registered by applying their deployments),
 // with their deployments.
 import type { Command } from "commander";
-import { CliFlowDocument, CliFlowsDocument, type CliFlowRowFragment, type CliFlowsQuery } from "../client/generated/graphql.js";
+import { CliFlowDocument, CliFlowsDocument, type CliFlowRowFragment } from "../client/generated/graphql.js";
 import { withClient } from "./common/api.js";
+import { allNodes, isId } from "./common/connections.js";
 import { CliError } from "./common/errors.js";
 import { printJson, printObject, printRows, withJsonOption, type OutputOptions } from "./common/output.js";
 import { formatTime } from "./display.js";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function registerFlowCommands(program: Command): void {
   const flow = program.command("flow").description("flows: list them and inspect one, with its deployments");
 
   withJsonOption(flow.command("ls").description("list flows, by name")).action((opts: OutputOptions) =>
     withClient(async (client) => {
-      const all: CliFlowRowFragment[] = [];
-      let after: string | null = null;
-      do {
-        const page: CliFlowsQuery["flows"] = (await client.request(CliFlowsDocument, { first: 100, after })).flows;
-        all.push(...page.edges.map((e) => e.node));
-        after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
-      } while (after);
+      const all = await allNodes(async (after) => (await client.request(CliFlowsDocument, { first: 100, after })).flows);
       all.sort((a, b) => a.name.localeCompare(b.name));
       if (opts.json) return printJson(all.map((f) => jsonRow(f)));
       printRows(
@@ -39,7 +32,7 @@ export function registerFlowCommands(program: Command): void {
 
   withJsonOption(flow.command("inspect").description("show a flow and its deployments").argument("<flow>", "the flow's name (or id)")).action((ref: string, opts: OutputOptions) =>
     withClient(async (client) => {
-      const found = (await client.request(CliFlowDocument, UUID.test(ref) ? { id: ref } : { name: ref })).flow;
+      const found = (await client.request(CliFlowDocument, isId(ref) ? { id: ref } : { name: ref })).flow;
       if (!found) throw new CliError(`no flow "${ref}" (\`ordo flow ls\` lists them)`);
       if (opts.json) return printJson(jsonRow(found, found.all.edges.map((e) => e.node.slug)));
       printObject(

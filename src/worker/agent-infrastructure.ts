@@ -6,7 +6,7 @@ import { mergeDeep, type BlockRegistry } from "../blocks/index.js";
 import { AgentRunInfrastructureDocument, ExecutorBlockDocumentDocument } from "../client/generated/graphql.js";
 import type { WorkerApi } from "./api.js";
 import type { ClaimedRun, RunInfrastructureSpec } from "./run-supervisor.js";
-import { RunConfigurationError } from "./run-supervisor.js";
+import { isObject, RunConfigurationError } from "./run-supervisor.js";
 
 /** The block type a deployment without an infrastructure block runs on (Prefect's default, Process). */
 export const DEFAULT_AGENT_INFRASTRUCTURE = "process";
@@ -45,8 +45,4 @@ export async function agentInfrastructure(api: WorkerApi, registry: BlockRegistr
     throw new RunConfigurationError(`${what}${blame} is not a valid ${type} configuration: ${problems}`);
   }
   return { type, config };
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
 }

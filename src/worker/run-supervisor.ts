@@ -179,7 +179,8 @@ export class RunSupervisor {
   }
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
+/** A JSON object (what a job configuration or a block's data must be to be used). */
+export function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 

@@ -13,7 +13,7 @@ import { consoleLog, describeError, prefixedLogger, type WorkerLog } from "./log
 import { watchPoolEvents, type PoolEvent } from "./pool-events.js";
 import { agentInfrastructure } from "./agent-infrastructure.js";
 import { AGENT_POOL_TYPE, DEFAULT_AGENT_POOL } from "./pool-types.js";
-import { RunSupervisor, type ClaimedRun, type RunContext } from "./run-supervisor.js";
+import { isObject, RunSupervisor, type ClaimedRun, type RunContext } from "./run-supervisor.js";
 import { Alarm, backoffMs, sleep, waitFor } from "./timing.js";
 
 export interface WorkerOptions {
@@ -270,8 +270,4 @@ export class Worker {
     run();
     return setInterval(run, seconds * 1000);
   }
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
 }

@@ -4,6 +4,7 @@
 import { createHash } from "node:crypto";
 import { CliDeploymentBlockDocument, CliDeploymentBlockTypeDocument, CliDeploymentCreateBlockDocument } from "../../client/generated/graphql.js";
 import { OrdoApiError, type OrdoClient } from "../../client/ordo-client.js";
+import { isId } from "../common/connections.js";
 import { CliError } from "../common/errors.js";
 import type { BlockSpec, InlineBlock } from "./spec-files.js";
 import { checkStorageBlock, parseStorageRef, type StorageRef } from "./upload.js";
@@ -12,7 +13,6 @@ export type BlockRole = "storage" | "infrastructure";
 
 const CAPABILITY: Record<BlockRole, string> = { storage: "get-directory", infrastructure: "run-infrastructure" };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A block reference as applyDeployment takes it; inline specs become `type/anonymous-<hash>`. */
 export function inlineSlug(spec: InlineBlock): string {
@@ -23,7 +23,7 @@ export function inlineSlug(spec: InlineBlock): string {
 
 /** Checks a named block exists and can play its role (nothing is written); `where` prefixes errors. */
 export async function checkBlockRef(client: OrdoClient, ref: string, role: BlockRole, where: string, needsUpload = false): Promise<void> {
-  if (UUID.test(ref)) {
+  if (isId(ref)) {
     const doc = (await client.request(CliDeploymentBlockDocument, { id: ref })).blockDocument;
     if (!doc) throw new CliError(`${where}: no block with id ${ref}`);
     if (!doc.blockSchema.capabilities.includes(CAPABILITY[role])) throw new CliError(`${where}: block ${doc.slug} cannot serve as ${role} (no ${CAPABILITY[role]} capability)`);

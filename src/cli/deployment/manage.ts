@@ -6,14 +6,12 @@ import {
   CliDeploymentPauseDocument,
   CliDeploymentResumeDocument,
   type CliDeploymentDetailFragment,
-  type CliDeploymentListQuery,
 } from "../../client/generated/graphql.js";
 import { withClient } from "../common/api.js";
+import { allNodes } from "../common/connections.js";
 import { printJson, printObject, printRows, withJsonOption, type OutputOptions } from "../common/output.js";
 import { DEPLOYMENT_ARGUMENT, findDeployment } from "./lookup.js";
 import { describeSchedule } from "./schedules.js";
-
-type Row = CliDeploymentListQuery["deployments"]["edges"][number]["node"];
 
 export function registerManage(deployment: Command): void {
   withJsonOption(deployment.command("inspect").description("show a deployment: where its code is, how it runs, its parameters and schedules").argument("<deployment>", DEPLOYMENT_ARGUMENT)).action(
@@ -31,13 +29,8 @@ export function registerManage(deployment: Command): void {
       .option("--flow <name>", "only this flow's deployments"),
   ).action(async (opts: OutputOptions & { flow?: string }) => {
     const rows = await withClient(async (client) => {
-      const all: Row[] = [];
-      let after: string | null = null;
-      do {
-        const page: CliDeploymentListQuery["deployments"] = (await client.request(CliDeploymentListDocument, { filter: opts.flow ? { flowName: opts.flow } : null, first: 200, after })).deployments;
-        all.push(...page.edges.map((e) => e.node));
-        after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
-      } while (after);
+      const filter = opts.flow ? { flowName: opts.flow } : null;
+      const all = await allNodes(async (after) => (await client.request(CliDeploymentListDocument, { filter, first: 200, after })).deployments);
       return all.sort((a, b) => a.slug.localeCompare(b.slug));
     });
     printRows(

@@ -21,7 +21,9 @@ export function parametersFromFlags(params: string | undefined, param: string[] 
   for (const raw of param ?? []) {
     const [key, value] = keyValue("--param", raw);
     if (isPrototypeKey(key)) throw new CliError(`--param ${key}: the name "${key}" is not allowed (__proto__, constructor and prototype are reserved)`);
-    const parsed = propertyTypes(schema, key).includes("string") && !propertyTypes(schema, key).some((t) => t !== "string" && t !== "null") ? value : jsonOrString(value);
+    const types = propertyTypes(schema, key);
+    // only a property typed as text (or text or null) keeps the text: "5" stays "5"
+    const parsed = types.includes("string") && types.every((t) => t === "string" || t === "null") ? value : jsonOrString(value);
     checkJsonIntake(parsed, `--param ${key}`);
     setOwn(out, key, parsed);
   }

@@ -4,6 +4,7 @@
 // the older YAML shape takes them.
 import path from "node:path";
 import { deploymentInput, type FlowDeployment } from "../../sdk/deployment.js";
+import { FLOW_MARK } from "../../worker/executor/flow-contract.js";
 import { CliError } from "../common/errors.js";
 import { importFlowModule } from "./flow-metadata.js";
 import { infrastructureSpec, type FlowRunnerSpec } from "./flow-runner.js";
@@ -11,7 +12,6 @@ import { expandDotKeys } from "./job-variables.js";
 import type { DeploymentPlan } from "./plans.js";
 import type { BlockSpec } from "./spec-files.js";
 
-const FLOW_MARK = Symbol.for("ordo.flow.v1");
 export const CODE_FILE = /\.(ts|mts|cts|js|mjs|cjs)$/;
 
 export async function plansFromCode(file: string, cwd: string): Promise<DeploymentPlan[]> {
