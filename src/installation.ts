@@ -32,6 +32,12 @@ export const ORDO_BIN = path.join(PACKAGE_ROOT, "bin", "ordo.mjs");
 /** Built-in block plugins: their package.json files stay in plugins/, compiled code is in dist/plugins/. */
 export const BUILTIN_PLUGINS_DIR = path.join(PACKAGE_ROOT, "plugins");
 
+/**
+ * The folders of plugins/ that ship inside the ordo package. The others there (aws-s3, docker…)
+ * are the block catalog: packages of their own, installed like any third-party plugin.
+ */
+export const BUILTIN_PLUGIN_FOLDERS: readonly string[] = ["local-file-system", "process"];
+
 /** A built-in plugin's entry: `./index.ts` in the sources, dist/plugins/<folder>/index.js when compiled. */
 export function builtinPluginEntry(pluginFolder: string, entry: string): string {
   if (!RUNS_COMPILED) return path.resolve(pluginFolder, entry);

@@ -3,7 +3,7 @@
 import type { DependencyContainer, InjectionToken } from "tsyringe";
 import type { BlockRegistry, RegisteredBlockType } from "./block-registry.js";
 import { PluginLoadError } from "./errors.js";
-import { BLOCK_CONFIG, BLOCK_TYPE, type Capability } from "./sdk.js";
+import { BLOCK_CONFIG, BLOCK_TYPE, BLOCKS, type Capability } from "./sdk.js";
 
 export const BLOCK_REGISTRY: InjectionToken<BlockRegistry> = Symbol.for("ordo.blocks.Registry");
 
@@ -25,8 +25,8 @@ export function registerBlockRegistry(container: DependencyContainer, registry: 
   if (container.isRegistered(BLOCK_REGISTRY, false)) throw new Error("this container already has a block registry");
   for (const type of registry.list()) {
     for (const [name, token] of Object.entries(type.definition.inject)) {
-      // these two are bound per instance by createInstance
-      if (token === BLOCK_CONFIG || token === BLOCK_TYPE) continue;
+      // these are bound per instance by createInstance
+      if (token === BLOCK_CONFIG || token === BLOCK_TYPE || token === BLOCKS) continue;
       if (!container.isRegistered(token, true)) {
         throw new PluginLoadError(type.plugin, type.slug, `inject/${name}`, `${String(token)} is not registered in the container`);
       }

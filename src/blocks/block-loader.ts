@@ -1,12 +1,12 @@
 // Finds block plugins — folders under plugins/, packages listed in configuration, installed
 // packages whose package.json carries the marker — imports them and registers them, stopping
 // the boot at the first problem with one PluginLoadError.
-import { statSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { readdir, readFile, realpath, stat } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { BUILTIN_PLUGINS_DIR, builtinPluginEntry, PACKAGE_ROOT } from "../installation.js";
+import { BUILTIN_PLUGIN_FOLDERS, BUILTIN_PLUGINS_DIR, builtinPluginEntry, PACKAGE_ROOT } from "../installation.js";
 import { ensureTypeScriptLoader, isTypeScriptFile } from "../typescript-loader.js";
 import { BlockRegistry, type PluginOrigin } from "./block-registry.js";
 import { PluginLoadError } from "./errors.js";
@@ -59,8 +59,10 @@ export async function discoverPlugins(options: PluginDiscoveryOptions = {}): Pro
     const manifest = checkPackageManifest(pkg, label);
     const clash = found.find((p) => p.name === manifest.name);
     if (clash) throw new PluginLoadError(manifest.name, null, "package.json /name", `is also the name of the plugin in ${clash.directory}`);
-    // the built-in plugins ship compiled in dist/plugins, beside their package.json in plugins/
-    const entry = origin === "built-in" && directory.startsWith(BUILTIN_PLUGINS_DIR + path.sep) ? builtinPluginEntry(directory, manifest.entry) : path.resolve(directory, manifest.entry);
+    // the built-in plugins ship compiled in dist/plugins, beside their package.json in plugins/; in
+    // a clone the catalog's packages (installed as workspaces) are compiled there too, which spares
+    // every process Ordo starts the TypeScript loader
+    const entry = directory.startsWith(BUILTIN_PLUGINS_DIR + path.sep) ? builtinPluginEntry(directory, manifest.entry) : path.resolve(directory, manifest.entry);
     if (path.relative(directory, path.resolve(directory, manifest.entry)).startsWith("..")) {
       throw new PluginLoadError(manifest.name, null, `package.json /${MANIFEST_FIELD}/plugin`, "must stay inside the package folder");
     }
@@ -69,7 +71,10 @@ export async function discoverPlugins(options: PluginDiscoveryOptions = {}): Pro
   };
 
   if (builtinDir) {
+    const ours = path.resolve(builtinDir) === BUILTIN_PLUGINS_DIR;
     for (const dir of await subfolders(builtinDir)) {
+      // the catalog's packages live beside the built-ins in a clone: they are installed plugins
+      if (ours && !BUILTIN_PLUGIN_FOLDERS.includes(path.basename(dir))) continue;
       const pkg = await readPackageJson(dir);
       if (pkg === null) throw new PluginLoadError(path.basename(dir), null, "package.json", `not found in ${dir}`);
       await add(dir, pkg, "built-in", path.basename(dir));
@@ -84,8 +89,10 @@ export async function discoverPlugins(options: PluginDiscoveryOptions = {}): Pro
   const installedNames = new Set<string>();
   for (const nodeModulesDir of nodeModulesDirs) {
     const dirs = await packageFolders(nodeModulesDir);
-    // Hundreds of unrelated packages: read in parallel, and a broken one that is not ours is not our problem.
-    const pkgs = await Promise.all(dirs.map((dir) => readPackageJson(dir).catch(() => null)));
+    // Hundreds of unrelated packages, read at every start: synchronously (a thread-pool hop per
+    // small file costs more than the read), parsed only when the marker's key appears, and a broken
+    // one that is not ours is not our problem.
+    const pkgs = dirs.map((dir) => markedPackageJson(dir));
     for (const [i, dir] of dirs.entries()) {
       const pkg = pkgs[i];
       // Only packages that mark themselves are plugins.
@@ -182,6 +189,16 @@ async function readPackageJson(dir: string): Promise<unknown> {
     return JSON.parse(text) as unknown;
   } catch (e) {
     throw new PluginLoadError(path.basename(dir), null, "package.json", `is not valid JSON: ${(e as Error).message}`);
+  }
+}
+
+/** package.json of an installed package when it may carry the plugin marker; null otherwise or when unreadable. */
+function markedPackageJson(dir: string): unknown {
+  try {
+    const text = readFileSync(path.join(dir, "package.json"), "utf8");
+    return text.includes(`"${MANIFEST_FIELD}"`) ? (JSON.parse(text) as unknown) : null;
+  } catch {
+    return null;
   }
 }
 

@@ -8,7 +8,8 @@ import { createAjv, toIssues, type ValidationIssue } from "../validation/ajv.js"
 import { checkBlockType } from "./block-type-checks.js";
 import { InvalidBlockConfigError, MissingBlockDependencyError, PluginLoadError, RegistryFrozenError, UndeclaredBlockDependencyError, UnknownBlockTypeError } from "./errors.js";
 import { checkPluginDefinitionShape } from "./manifest.js";
-import { BLOCK_CONFIG, BLOCK_TYPE, isPluginDefinition, type BlockTypeDefinition, type Capability, type PluginDefinition } from "./sdk.js";
+import { BLOCK_CONFIG, BLOCK_TYPE, BLOCKS, isPluginDefinition, type BlockFactory, type BlockTypeDefinition, type Capability, type PluginDefinition, type StepDefinition, type StepKind, type WorkPoolTypeSpec } from "./sdk.js";
+import { CORE_STEP_NAMES } from "./step-names.js";
 
 export type PluginOrigin = "built-in" | "listed" | "installed" | "direct";
 
@@ -46,6 +47,17 @@ export interface RegisteredBlockType {
   readonly definition: BlockTypeDefinition;
 }
 
+/** A deployment step a plugin contributes, found by its name or an alias. */
+export interface RegisteredStep {
+  readonly plugin: string;
+  readonly definition: StepDefinition;
+}
+
+/** A work-pool type a plugin contributes: its pools' runs go through `blockType`. */
+export interface RegisteredWorkPoolType extends Readonly<WorkPoolTypeSpec> {
+  readonly plugin: string;
+}
+
 /** JSON with object keys sorted at every depth, so equal schemas hash equally whatever their key order. */
 export function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
@@ -74,6 +86,9 @@ export class BlockRegistry {
   private readonly types = new Map<string, RegisteredBlockType>();
   private readonly validators = new Map<string, ValidateFunction>();
   private readonly pluginList: RegisteredPlugin[] = [];
+  /** by name and by alias */
+  private readonly stepIndex = new Map<string, RegisteredStep>();
+  private readonly poolTypeIndex = new Map<string, RegisteredWorkPoolType>();
   private isFrozen = false;
 
   /**
@@ -117,11 +132,53 @@ export class BlockRegistry {
       });
       added.set(def.slug, [entry, validate]);
     }
+    const steps = this.checkSteps(definition.steps ?? [], name, label);
+    const poolTypes = this.checkWorkPoolTypes(definition.workPoolTypes ?? [], added, name, label);
     for (const [slug, [entry, validate]] of added) {
       this.types.set(slug, entry);
       this.validators.set(slug, validate);
     }
+    for (const [key, step] of steps) this.stepIndex.set(key, step);
+    for (const poolType of poolTypes) this.poolTypeIndex.set(poolType.type, poolType);
     this.pluginList.push({ name, version, origin: source.origin ?? "direct", directory: source.directory ?? null });
+  }
+
+  /** Names and aliases unique across Ordo's own steps and every plugin's. */
+  private checkSteps(steps: readonly StepDefinition[], plugin: string, label: string): Map<string, RegisteredStep> {
+    const added = new Map<string, RegisteredStep>();
+    for (const step of steps) {
+      if (typeof step.run !== "function") throw new PluginLoadError(label, null, `steps/${step.name}/run`, "must be a function (args, ctx) => outputs");
+      const unknownRequired = (step.required ?? []).filter((a) => !step.args.includes(a));
+      if (unknownRequired.length) throw new PluginLoadError(label, null, `steps/${step.name}/required`, `names ${unknownRequired.join(", ")}, not in args`);
+      for (const key of [step.name, ...(step.aliases ?? [])]) {
+        if (CORE_STEP_NAMES.includes(key)) throw new PluginLoadError(label, null, `steps/${step.name}`, `"${key}" is one of Ordo's own steps`);
+        const other = this.stepIndex.get(key)?.plugin ?? (added.has(key) ? plugin : null);
+        if (other) throw new PluginLoadError(label, null, `steps/${step.name}`, `"${key}" is already a step of plugin "${other}"`);
+        added.set(key, Object.freeze({ plugin, definition: step }));
+      }
+    }
+    return added;
+  }
+
+  /** A pool type names an infrastructure block type of the same plugin, and is no block type's slug. */
+  private checkWorkPoolTypes(specs: readonly WorkPoolTypeSpec[], types: ReadonlyMap<string, [RegisteredBlockType, unknown]>, plugin: string, label: string): RegisteredWorkPoolType[] {
+    const added: RegisteredWorkPoolType[] = [];
+    for (const spec of specs) {
+      const at = `workPoolTypes/${spec.type}`;
+      if (spec.type === "agent") throw new PluginLoadError(label, null, at, `"agent" is Ordo's own pool type`);
+      const other = this.poolTypeIndex.get(spec.type)?.plugin ?? (added.some((a) => a.type === spec.type) ? plugin : null);
+      if (other) throw new PluginLoadError(label, null, at, `is already a work-pool type of plugin "${other}"`);
+      if (this.types.has(spec.type) || types.has(spec.type)) throw new PluginLoadError(label, null, at, "is also a block type's slug: a pool of that type would be ambiguous");
+      const blockType = types.get(spec.blockType)?.[0];
+      if (!blockType?.capabilities.includes("run-infrastructure")) {
+        throw new PluginLoadError(label, null, `${at}/blockType`, `"${spec.blockType}" must be a block type of this plugin with the run-infrastructure capability`);
+      }
+      added.push(Object.freeze({ ...spec, plugin }));
+    }
+    for (const [slug] of types) {
+      if (this.poolTypeIndex.has(slug)) throw new PluginLoadError(label, slug, "slug", `is already a work-pool type of plugin "${this.poolTypeIndex.get(slug)!.plugin}"`);
+    }
+    return added;
   }
 
   freeze(): void {
@@ -149,6 +206,39 @@ export class BlockRegistry {
 
   byCapability(capability: Capability): RegisteredBlockType[] {
     return this.list().filter((t) => t.capabilities.includes(capability));
+  }
+
+  /** The plugin step a key's short name (or alias) names; null when no plugin has it. */
+  step(name: string): RegisteredStep | null {
+    return this.stepIndex.get(name) ?? null;
+  }
+
+  /** Each plugin step once (aliases not repeated), optionally of one kind. */
+  steps(kind?: StepKind): RegisteredStep[] {
+    return [...new Set(this.stepIndex.values())].filter((s) => kind === undefined || s.definition.kind === kind);
+  }
+
+  /** Every key a step of `kind` answers to: names and aliases. */
+  stepNames(kind: StepKind): string[] {
+    return [...this.stepIndex].filter(([, s]) => s.definition.kind === kind).map(([k]) => k);
+  }
+
+  workPoolType(type: string): RegisteredWorkPoolType | null {
+    return this.poolTypeIndex.get(type) ?? null;
+  }
+
+  workPoolTypes(): RegisteredWorkPoolType[] {
+    return [...this.poolTypeIndex.values()];
+  }
+
+  /**
+   * The block type that runs a pool's flow runs: the pool type's own when a plugin declares it
+   * (docker → docker-container), else a block type of that slug (process).
+   */
+  infrastructureFor(poolType: string): RegisteredBlockType | null {
+    const slug = this.poolTypeIndex.get(poolType)?.blockType ?? poolType;
+    const type = this.types.get(slug);
+    return type?.capabilities.includes("run-infrastructure") ? type : null;
   }
 
   plugins(): RegisteredPlugin[] {
@@ -180,6 +270,9 @@ export class BlockRegistry {
     const child = container.createChildContainer();
     child.register(BLOCK_CONFIG, { useValue: config });
     child.register(BLOCK_TYPE, { useValue: { slug, plugin: entry.plugin } });
+    // blocks built by blocks (remote-file-system → s3) share the caller's container
+    const factory: BlockFactory = { create: (s, c) => this.createInstance(s, c, container), has: (s) => this.has(s) };
+    child.register(BLOCKS, { useValue: factory });
     const deps: Record<string, unknown> = {};
     for (const [name, token] of Object.entries(entry.definition.inject)) {
       if (!child.isRegistered(token, true)) throw new MissingBlockDependencyError(slug, entry.plugin, name, String(token));

@@ -6,7 +6,7 @@ export { BLOCK_REGISTRY, blockTypesWithCapability, capabilityToken, registerBloc
 export { InvalidBlockConfigError, MissingBlockDependencyError, PluginLoadError, RegistryFrozenError, UndeclaredBlockDependencyError, UnknownBlockTypeError } from "./errors.js";
 export { MANIFEST_FIELD, SLUG_PATTERN } from "./manifest.js";
 export { isSecretPath } from "./secret-paths.js";
-export { PULL_STEP_ALIASES, PULL_STEP_NAMES, pullStepName, shortStepName, STEP_PREFIXES, type PullStepName } from "./pull-step-names.js";
+export { CORE_STEP_NAMES, DEPLOY_STEP_NAMES, PULL_STEP_ALIASES, PULL_STEP_NAMES, pullStepName, shortStepName, type DeployStepName, type PullStepName } from "./step-names.js";
 // the JSON intake, for the layers that may not import validation/ themselves (worker, CLI)
 export { hasPrototypeSegment, isPrototypeKey, JSON_INTAKE_LIMITS, jsonIntakeProblem, mergeDeep, ownValue, setOwn, setPath, type JsonIntakeProblem } from "../validation/json-intake.js";
 export {

@@ -2,13 +2,16 @@
 // its entry exports (everything JSON about it; the implementation class is checked separately).
 import { JsonSchemaValidator, type ValidationIssue } from "../validation/ajv.js";
 import { PluginLoadError } from "./errors.js";
-import { CAPABILITIES, type PluginDefinition } from "./sdk.js";
+import { CAPABILITIES, STEP_KINDS, type PluginDefinition } from "./sdk.js";
 import { SECRET_PATH_PATTERN } from "./secret-paths.js";
 
 /** The package.json field that makes a package an Ordo plugin: `"ordo": { "plugin": "./index.ts" }`. */
 export const MANIFEST_FIELD = "ordo";
 
 export const SLUG_PATTERN = "^[a-z0-9-]+$";
+
+/** A step's short name, as deployments write it after `<package>.deployments.steps.` */
+export const STEP_NAME_PATTERN = "^[a-z][a-z0-9_]*$";
 
 export const PACKAGE_MANIFEST_SCHEMA = {
   type: "object",
@@ -36,8 +39,43 @@ export const PLUGIN_DEFINITION_SCHEMA = {
     name: { type: "string", minLength: 1 },
     version: { type: "string", minLength: 1 },
     blockTypes: { type: "array", minItems: 1, items: { $ref: "#/$defs/blockType" } },
+    steps: { type: "array", items: { $ref: "#/$defs/step" } },
+    workPoolTypes: { type: "array", items: { $ref: "#/$defs/workPoolType" } },
   },
   $defs: {
+    stepName: { type: "string", pattern: STEP_NAME_PATTERN },
+    step: {
+      type: "object",
+      required: ["name", "kind", "args", "run"],
+      additionalProperties: false,
+      properties: {
+        name: { $ref: "#/$defs/stepName" },
+        kind: { enum: [...STEP_KINDS] },
+        aliases: { type: "array", uniqueItems: true, items: { $ref: "#/$defs/stepName" } },
+        description: { type: "string" },
+        args: { type: "array", uniqueItems: true, items: { type: "string", pattern: "^[A-Za-z_][A-Za-z0-9_]*$" } },
+        required: { type: "array", uniqueItems: true, items: { type: "string" } },
+        secretArgs: { type: "array", uniqueItems: true, items: { type: "string" } },
+        outputs: { type: "array", uniqueItems: true, items: { type: "string" } },
+        run: true,
+      },
+    },
+    workPoolType: {
+      type: "object",
+      required: ["type", "blockType", "baseJobTemplate"],
+      additionalProperties: false,
+      properties: {
+        type: { type: "string", pattern: SLUG_PATTERN },
+        blockType: { type: "string", pattern: SLUG_PATTERN },
+        description: { type: "string" },
+        baseJobTemplate: {
+          type: "object",
+          required: ["job_configuration", "variables"],
+          additionalProperties: false,
+          properties: { job_configuration: { type: "object" }, variables: { type: "object" } },
+        },
+      },
+    },
     blockType: {
       type: "object",
       required: ["slug", "name", "schema", "capabilities", "implementation"],

@@ -3,6 +3,10 @@
 import type { FromSchema, JSONSchema } from "json-schema-to-ts";
 
 export type { FromSchema, JSONSchema } from "json-schema-to-ts";
+import type { StepDefinition } from "./sdk-steps.js";
+
+export { DEFAULT_IGNORE_FILE, keyUnder, listLocalFiles, localPathUnder, PathOutsideBlockError, type LocalFile } from "./sdk-folders.js";
+export { defineStep, STEP_KINDS, storageSteps, type StepContext, type StepDefinition, type StepKind, type StepSpec, type StorageStepsSpec } from "./sdk-steps.js";
 
 export const CAPABILITIES = ["read-path", "write-path", "get-directory", "put-directory", "run-infrastructure"] as const;
 export type Capability = (typeof CAPABILITIES)[number];
@@ -112,6 +116,16 @@ export const BLOCK_CONFIG: Token<unknown> = defineToken("BlockConfig");
 /** Which block type and plugin the instance being built belongs to. */
 export const BLOCK_TYPE: Token<BlockTypeInfo> = defineToken("BlockType");
 
+/** Builds instances of other block types of the loaded plugins (remote-file-system delegating to s3…). */
+export interface BlockFactory {
+  /** the configuration is validated against the type's schema first; an unknown slug throws */
+  create<T = unknown>(slug: string, config: Record<string, unknown>): T;
+  /** whether a loaded plugin provides the block type */
+  has(slug: string): boolean;
+}
+
+export const BLOCKS: Token<BlockFactory> = defineToken("Blocks");
+
 /** What a block type asks the container for: a name per dependency, `{ logger: LOGGER }`. */
 export type InjectSpec = Readonly<Record<string, Token<unknown>>>;
 
@@ -203,6 +217,25 @@ export interface PluginSpec {
   /** for plugins registered in code; a package's version comes from its package.json */
   version?: string;
   blockTypes: readonly BlockTypeDefinition<any, any>[];
+  /** pull, build and push steps deployments can name (defineStep, storageSteps) */
+  steps?: readonly StepDefinition[];
+  /** work-pool types whose runs this plugin's infrastructure block types run */
+  workPoolTypes?: readonly WorkPoolTypeSpec[];
+}
+
+/**
+ * A work-pool type (Prefect's worker type): `ordo work-pool create P --type docker` gets this base
+ * job template, and `ordo worker start --pool P` runs the pool's flow runs through `blockType`,
+ * built from each run's job configuration.
+ */
+export interface WorkPoolTypeSpec {
+  /** the pool's type, ^[a-z0-9-]+$: not a block type's slug, unique across plugins */
+  type: string;
+  /** a block type of the same plugin with the run-infrastructure capability */
+  blockType: string;
+  description?: string;
+  /** `job_configuration` with {{ placeholders }}, each declared in `variables` (a JSON Schema) */
+  baseJobTemplate: { job_configuration: Readonly<Record<string, unknown>>; variables: Readonly<Record<string, unknown>> };
 }
 
 export interface PluginDefinition extends Readonly<PluginSpec> {

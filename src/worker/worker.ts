@@ -103,6 +103,8 @@ export class Worker {
     const registry = await loadPlugins({ packages: this.plugins });
     const poolType = await this.checkPool(registry);
     if (poolType === null) return; // stopped before the server answered
+    // docker → docker-container; a block type's slug (process) stands for itself
+    const blockType = this.agent ? poolType : registry.infrastructureFor(poolType)!.slug;
     const blockLogger = prefixedLogger(this.log, this.agent ? "infrastructure block" : `${poolType} block`);
     const ctx: RunContext = {
       api: this.api,
@@ -110,7 +112,7 @@ export class Worker {
       container: rootContainer.createChildContainer().register(LOGGER, { useValue: blockLogger }),
       infrastructure: this.agent
         ? (run) => agentInfrastructure(this.api, registry, run, () => this.givingUp || this.stopping)
-        : async (run) => ({ type: poolType, config: isObject(run.jobConfiguration) ? run.jobConfiguration : {} }),
+        : async (run) => ({ type: blockType, config: isObject(run.jobConfiguration) ? run.jobConfiguration : {} }),
       log: this.log,
       killGraceSeconds: this.o.killGraceSeconds,
       executorCommand: (runId: string) => [process.execPath, ORDO_BIN, "flow-run", "execute", runId],
@@ -155,10 +157,9 @@ export class Worker {
         if (workPool.type === AGENT_POOL_TYPE) {
           throw new WorkerSetupError(`work pool "${this.o.pool}" has type ${AGENT_POOL_TYPE}: its runs use their deployments' own infrastructure blocks; start an agent for it (\`ordo agent start --pool ${this.o.pool} -q QUEUE\`)`);
         }
-        const type = registry.has(workPool.type) ? registry.get(workPool.type) : null;
-        if (!type?.capabilities.includes("run-infrastructure")) {
-          const known = registry.byCapability("run-infrastructure").map((t) => t.slug);
-          throw new WorkerSetupError(`work pool "${this.o.pool}" has type "${workPool.type}", which is not an infrastructure block type of the loaded plugins (${known.join(", ") || "none"})`);
+        if (!registry.infrastructureFor(workPool.type)) {
+          const known = [...registry.workPoolTypes().map((t) => t.type), ...registry.byCapability("run-infrastructure").map((t) => t.slug)];
+          throw new WorkerSetupError(`work pool "${this.o.pool}" has type "${workPool.type}", which no loaded plugin runs (work-pool and infrastructure block types here: ${known.join(", ") || "none"})`);
         }
         return workPool.type;
       } catch (e) {

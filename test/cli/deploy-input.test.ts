@@ -159,7 +159,7 @@ ${d('    version: "{{ stdout }}-{{ up.path }}"\n    parameters: { root: "{{ ordo
   });
 
   it.each([
-    [d("    pull:\n      - run_shell_script: { script: ls }\n"), "ordo.yaml:5:9: deployments[0].pull[0]: unknown step \"run_shell_script\" (known: set_working_directory, git_clone, pull_from_storage, pull_with_block); run_shell_script runs at deploy time (build or push), not on the worker"],
+    [d("    pull:\n      - run_shell_script: { script: ls }\n"), "ordo.yaml:5:9: deployments[0].pull[0]: unknown step \"run_shell_script\" (known: set_working_directory, git_clone, pull_from_storage, pull_with_block, pull_from_remote_storage); run_shell_script runs at deploy time (build or push), not on the worker"],
     [`build:\n  - prefect.deployments.steps.git_clone: { repository: x }\n${d("")}`, "ordo.yaml:2:5: build[0]: unknown step \"prefect.deployments.steps.git_clone\" (known: run_shell_script, push_to_storage); git_clone is a pull step (runs on the worker)"],
     [`push:\n  - push_to_storage: { block: a/b, bucket: c }\n${d("")}`, "ordo.yaml:2:5: push[0].push_to_storage: unknown argument bucket (accepted: block, path, directory)"],
     [`build:\n  - run_shell_script: [ls]\n${d("")}`, "ordo.yaml:2:5: build[0].run_shell_script: the arguments must be an object"],

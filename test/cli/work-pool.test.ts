@@ -88,7 +88,7 @@ describe("ordo work-pool", () => {
   it("bad input exits non-zero with one line naming the problem", async () => {
     await writeFile(path.join(dir, "bad-template.json"), JSON.stringify({ job_configuration: { command: "{{ undeclared }}" }, variables: { type: "object", properties: {} } }));
     const cases: Array<[string[], RegExp]> = [
-      [["work-pool", "create", "x", "--type", "kubernetes"], /input\.type must be an infrastructure block type \(agent, process\), got "kubernetes"/],
+      [["work-pool", "create", "x", "--type", "nomad"], /input\.type must be a work-pool type or an infrastructure block type of the loaded plugins \(agent, .*\bprocess\b.*\), got "nomad"/],
       [["work-pool", "create", "x", "--type", "process", "--concurrency-limit", "many"], /--concurrency-limit must be a whole number ≥ 0, not "many"/],
       [["work-pool", "create", "x", "--type", "process", "--base-job-template", path.join(dir, "bad-template.json")], /undeclared/],
       [["work-pool", "create", "local", "--type", "process"], /A work pool named "local" already exists.*CONFLICT/],

@@ -267,7 +267,7 @@ describe("pull steps", () => {
     expect((await execute(runId)).code).toBe(1);
     const { run } = await inspect(runId);
     expect(run.stateType).toBe("FAILED");
-    expect(run.state.message).toMatch(/pullSteps\[0\] \(git_clone\) failed: git clone failed/);
+    expect(run.state.message).toMatch(/pullSteps\[0\] \(git_clone\) failed: git clone of \S+no-such-repo failed/);
   });
 });
 

@@ -126,7 +126,7 @@ describe("deleting a work queue", () => {
 
 describe("bad input", () => {
   const cases: Array<[string, string, Record<string, unknown>, string, string]> = [
-    ["an unknown type", CREATE, { i: { name: "x1", type: "kubernetes-job" } }, "BAD_USER_INPUT", "input.type"],
+    ["an unknown type", CREATE, { i: { name: "x1", type: "nomad-job" } }, "BAD_USER_INPUT", "input.type"],
     ["a duplicate name", CREATE, { i: { name: "local", type: "process" } }, "CONFLICT", "input.name"],
     ["a name with /", CREATE, { i: { name: "a/b", type: "process" } }, "BAD_USER_INPUT", "input.name"],
     ["a negative limit", CREATE, { i: { name: "x2", type: "process", concurrencyLimit: -1 } }, "BAD_USER_INPUT", "input.concurrencyLimit"],

@@ -2,20 +2,17 @@
 // set (minus .ordoignore matches), its content hash (a build's default version) and the upload
 // itself through the block plugins, as the executor later downloads it.
 import { createHash } from "node:crypto";
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import ignoreImport from "ignore";
+import { listLocalFiles } from "../../blocks/index.js";
 import { CliDeploymentBlockDocument } from "../../client/generated/graphql.js";
 import type { OrdoClient } from "../../client/ordo-client.js";
 import { ExecutorApi } from "../../worker/executor/run-api.js";
 import { StorageBlocks } from "../../worker/executor/storage.js";
 import { CliError } from "../common/errors.js";
 import { progress } from "../common/output.js";
-
-
-// `ignore` is CommonJS (`export =`): under NodeNext its default import is the module object at type level.
-const ignore = ((ignoreImport as unknown as { default?: typeof ignoreImport }).default ?? ignoreImport) as typeof ignoreImport;
+import { cliBlockLogger, pluginPackages } from "../common/plugins.js";
 
 export const IGNORE_FILE = ".ordoignore";
 
@@ -81,19 +78,8 @@ export interface FileSetOptions {
  * ones when there is none) applied as the local-file-system block applies them.
  */
 export async function listUploadFiles(dir: string, options: FileSetOptions = {}): Promise<string[]> {
-  const rules = ignore().add(await ignoreRules(dir, options));
-  const files: string[] = [];
-  const walk = async (rel: string): Promise<void> => {
-    for (const entry of await readdir(path.join(dir, rel), { withFileTypes: true })) {
-      const relPath = rel === "" ? entry.name : `${rel}/${entry.name}`;
-      const full = path.join(dir, relPath);
-      const kind = entry.isSymbolicLink() ? await stat(full).then((s) => (s.isFile() ? "file" : "other"), () => "other") : entry.isDirectory() ? "dir" : entry.isFile() ? "file" : "other";
-      if (kind === "dir" && !rules.ignores(`${relPath}/`)) await walk(relPath);
-      else if (kind === "file" && !rules.ignores(relPath)) files.push(relPath);
-    }
-  };
-  await walk("");
-  return files.sort();
+  const files = await listLocalFiles(dir, null, { rules: await ignoreRules(dir, options) });
+  return files.map((f) => f.relativePath).sort();
 }
 
 /** A content hash of the files (paths and bytes): unchanged files, unchanged version. */
@@ -129,7 +115,7 @@ export async function uploadFolder(client: OrdoClient, ref: StorageRef, dir: str
   try {
     const ignoreFile = path.join(temp, IGNORE_FILE);
     await writeFile(ignoreFile, await ignoreRules(dir, options));
-    const storage = new StorageBlocks(new ExecutorApi(client, { retryForMs: 10_000 }), blockLogger(), pluginPackages());
+    const storage = new StorageBlocks(new ExecutorApi(client, { retryForMs: 10_000 }), cliBlockLogger(), pluginPackages());
     const { files } = await storage.putDirectory(ref.block, dir, ref.path, ignoreFile).catch((e: unknown) => {
       throw new CliError(`upload to ${ref.slug} failed: ${e instanceof Error ? e.message : String(e)}`);
     });
@@ -149,17 +135,4 @@ async function ignoreRules(dir: string, options: FileSetOptions): Promise<string
   // anchored, with gitignore's special characters escaped: exactly these files
   const extra = (options.exclude ?? []).map((p) => `/${p.replace(/[\\*?[\]]/g, (c) => `\\${c}`)}`);
   return [own, ...extra].join("\n");
-}
-
-function pluginPackages(): string[] {
-  return (process.env.ORDO_PLUGINS ?? "")
-    .split(",")
-    .map((s) => s.trim())
-    .filter(Boolean);
-}
-
-/** Block plugins' log lines go to stderr with the upload progress. */
-function blockLogger() {
-  const line = (level: string) => (msg: string, detail?: unknown) => progress(`${level} ${msg}${detail === undefined ? "" : ` ${JSON.stringify(detail)}`}`);
-  return { debug: () => {}, info: line("INFO "), warn: line("WARN "), error: line("ERROR") };
 }

@@ -14,6 +14,7 @@ import { applyStatus, type ApplyStatus } from "../deployment/apply-status.js";
 import { readFlowMetadata, type FlowMetadata } from "../deployment/flow-metadata.js";
 import { TEMPLATED_FIELDS, toDeploymentInput } from "./deployment-input.js";
 import { readProjectFile, type DeploymentEntry, type Project } from "./project-file.js";
+import { OWN_STEPS, stepCatalog, type StepCatalog } from "./step-catalog.js";
 import { parseSection, runSteps, type DeployStepContext, type StepSite } from "./steps.js";
 import { checkReferences, DeployTemplates, KnownOutputs } from "./templating.js";
 
@@ -41,7 +42,7 @@ export interface Plan {
 
 export async function deploy(options: DeployOptions): Promise<DeployResult[]> {
   const project = await readProjectFile(options.file);
-  const plans = planDeployments(project, select(project, options));
+  const plans = planDeployments(project, select(project, options), await stepCatalog(project));
   const blocks = new Map<string, string>();
   for (const p of plans) checkPlan(project, p, blocks);
   return withClient(async (client) => {
@@ -81,10 +82,11 @@ function select(project: Project, { names, all }: DeployOptions): number[] {
 const NONE: StepSite[] = [];
 
 /** A deployment's own build/push/pull replace the file's (an absent or null one inherits it). */
-export function planDeployments(project: Project, indexes: number[]): Plan[] {
-  const global = { build: parseSection(project, ["build"], "build"), push: parseSection(project, ["push"], "push"), pull: parseSection(project, ["pull"], "pull") };
+export function planDeployments(project: Project, indexes: number[], steps: StepCatalog = OWN_STEPS): Plan[] {
+  const section = (at: Array<string | number>, name: "build" | "push" | "pull") => parseSection(project, [...at, name], name, steps);
+  const global = { build: section([], "build"), push: section([], "push"), pull: section([], "pull") };
   return indexes.map((index) => {
-    const own = (section: "build" | "push" | "pull") => parseSection(project, ["deployments", index, section], section);
+    const own = (name: "build" | "push" | "pull") => section(["deployments", index], name);
     return { index, entry: project.value.deployments[index]!, build: own("build") ?? global.build ?? NONE, push: own("push") ?? global.push ?? NONE, pull: own("pull") ?? global.pull };
   });
 }

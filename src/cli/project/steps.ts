@@ -1,25 +1,18 @@
 // Build/push/pull sections of ordo.yaml parsed into steps that know their place in the file; build and push steps run in order.
 import type { OrdoClient } from "../../client/ordo-client.js";
-import { PULL_STEP_ALIASES, PULL_STEPS } from "../../worker/executor/pull-steps.js";
+import { PULL_STEP_ALIASES } from "../../worker/executor/pull-steps.js";
 import { checkArgs, parseStep, StepError, type ParsedStep, type StepOutputs, type StepSpec } from "../../worker/steps/step-spec.js";
 import { TemplateError } from "../../worker/steps/templating.js";
 import { CliError } from "../common/errors.js";
 import { progress } from "../common/output.js";
 import type { Project } from "./project-file.js";
-import { runShellScript } from "./shell-step.js";
-import { pushToStorage } from "./storage-step.js";
+import { OWN_STEPS, type StepCatalog } from "./step-catalog.js";
 
 export interface DeployStepContext {
   /** the project folder: where scripts run and what push_to_storage uploads by default */
   dir: string;
   client: OrdoClient;
 }
-
-/** Steps that run at deploy time (build and push sections). */
-export const DEPLOY_STEPS: Record<string, StepSpec<DeployStepContext>> = {
-  run_shell_script: runShellScript,
-  push_to_storage: pushToStorage,
-};
 
 export type Section = "build" | "push" | "pull";
 
@@ -32,18 +25,20 @@ export interface StepSite {
   /** "ordo.yaml:7:5: build[0]" */
   where: string;
   step: ParsedStep;
-  spec: Pick<StepSpec<unknown>, "args" | "required" | "outputs">;
+  spec: Pick<StepSpec<unknown>, "args" | "required" | "outputs" | "extraArgs">;
+  /** build and push steps: what runs it here */
+  run?: StepSpec<DeployStepContext>["run"];
 }
 
 /**
  * The steps of a section at `at` (["build"] or ["deployments", 1, "build"]), checked for a known
  * name and known arguments before anything runs; null when the section is absent or null.
  */
-export function parseSection(project: Project, at: Array<string | number>, section: Section): StepSite[] | null {
+export function parseSection(project: Project, at: Array<string | number>, section: Section, steps: StepCatalog = OWN_STEPS): StepSite[] | null {
   let node: unknown = project.value;
   for (const key of at) node = (node as Record<string | number, unknown> | undefined)?.[key];
   if (node === undefined || node === null) return null;
-  const known = section === "pull" ? PULL_STEPS : DEPLOY_STEPS;
+  const known = section === "pull" ? steps.pull : steps.deploy;
   return (node as unknown[]).map((raw, i) => {
     const stepAt = [...at, i];
     const label = `${at.map((k, j) => (typeof k === "number" ? `[${k}]` : j === 0 ? k : `.${k}`)).join("")}[${i}]`;
@@ -51,21 +46,21 @@ export function parseSection(project: Project, at: Array<string | number>, secti
     try {
       const step = parseStep(raw, where, known, section === "pull" ? PULL_STEP_ALIASES : {});
       const spec = known[step.name]!;
-      checkArgs(step.args, { args: spec.args, required: [] }, `${where}.${step.given}`);
-      return { section, at: [...stepAt, step.given], label, where, step, spec };
+      checkArgs(step.args, { args: spec.args, required: [], extraArgs: spec.extraArgs }, `${where}.${step.given}`);
+      return { section, at: [...stepAt, step.given], label, where, step, spec, run: section === "pull" ? undefined : steps.deploy[step.name]!.run };
     } catch (e) {
-      if (e instanceof StepError) throw new CliError(hint(e.message, section));
+      if (e instanceof StepError) throw new CliError(hint(e.message, section, steps));
       throw e;
     }
   });
 }
 
 // a step in the wrong section is the likeliest unknown step: say where it belongs
-function hint(message: string, section: Section): string {
+function hint(message: string, section: Section, steps: StepCatalog): string {
   const m = /unknown step "(?:[\w.]+\.)?(\w+)"/.exec(message);
   if (!m) return message;
-  if (section === "pull" && m[1]! in DEPLOY_STEPS) return `${message}; ${m[1]} runs at deploy time (build or push), not on the worker`;
-  if (section !== "pull" && (m[1]! in PULL_STEPS || m[1] === "git_clone_project")) return `${message}; ${m[1]} is a pull step (runs on the worker)`;
+  if (section === "pull" && m[1]! in steps.deploy) return `${message}; ${m[1]} runs at deploy time (build or push), not on the worker`;
+  if (section !== "pull" && (m[1]! in steps.pull || m[1]! in PULL_STEP_ALIASES)) return `${message}; ${m[1]} is a pull step (runs on the worker)`;
   return message;
 }
 
@@ -86,7 +81,7 @@ export async function runSteps(sites: StepSite[], outputs: Record<string, unknow
     }
     let result: StepOutputs;
     try {
-      result = await DEPLOY_STEPS[step.name]!.run(args, ctx);
+      result = await site.run!(args, ctx);
     } catch (e) {
       throw new CliError(`${site.where} ${step.name} failed: ${e instanceof Error ? e.message : String(e)}`);
     }

@@ -1,7 +1,7 @@
 // What applyDeployment checks so that its runs can start: the entrypoint's shape, known pull steps
 // (before the transaction), and — once the pool and the stored values are known — job variables
 // against the pool's `variables` schema and parameters against an enforced parameter schema.
-import { pullStepName, PULL_STEP_ALIASES, PULL_STEP_NAMES } from "../../blocks/index.js";
+import { pullStepName, PULL_STEP_ALIASES, PULL_STEP_NAMES, shortStepName } from "../../blocks/index.js";
 import type { Tx } from "../../db/prisma-client.js";
 import type { JsonSchemaValidator } from "../../validation/ajv.js";
 import { BadUserInputError, validationFailed } from "../errors.js";
@@ -26,10 +26,13 @@ export function checkEntrypoint(value: string | null | undefined, field: string)
   return value;
 }
 
-const KNOWN = [...PULL_STEP_NAMES, ...Object.keys(PULL_STEP_ALIASES)].join(", ");
+const OWN = [...PULL_STEP_NAMES, ...Object.keys(PULL_STEP_ALIASES)];
 
-/** A list of one-key objects `{ step_name: { …arguments } }` naming steps a worker can run. */
-export function checkPullSteps(value: unknown, field: string): JsonObject[] | null {
+/**
+ * A list of one-key objects `{ step_name: { …arguments } }` naming steps a worker can run: Ordo's
+ * own, or `pluginSteps` (the loaded plugins' pull steps; a worker needs the same plugins).
+ */
+export function checkPullSteps(value: unknown, field: string, pluginSteps: readonly string[] = []): JsonObject[] | null {
   if (value === null) return null;
   acceptJson(value, field);
   if (!Array.isArray(value)) throw new BadUserInputError(`${field} must be a list of steps`, field);
@@ -39,7 +42,9 @@ export function checkPullSteps(value: unknown, field: string): JsonObject[] | nu
     const keys = obj ? Object.keys(obj) : [];
     if (!obj || keys.length !== 1) throw new BadUserInputError(`${at} must be a one-key object { step_name: { …arguments } }`, at);
     const given = keys[0]!;
-    if (!pullStepName(given)) throw new BadUserInputError(`${at}: unknown pull step "${given.slice(0, 100)}" (known: ${KNOWN})`, at);
+    if (!pullStepName(given) && !pluginSteps.includes(shortStepName(given))) {
+      throw new BadUserInputError(`${at}: unknown pull step "${given.slice(0, 100)}" (known: ${[...OWN, ...pluginSteps].join(", ")})`, at);
+    }
     const args = obj[given];
     if (args !== null && args !== undefined && !isPlainObject(args)) {
       throw new BadUserInputError(`${at}.${given}: the arguments must be an object`, `${at}.${given}`);

@@ -79,7 +79,8 @@ export interface DeploymentPlan {
 
 const SLUG = /^[a-z0-9][a-z0-9._-]*$/;
 
-export function planDeployment(input: DeploymentInput, schemas: JsonSchemaValidator, now: Date): DeploymentPlan {
+/** `pluginPullSteps`: the pull steps the loaded plugins add to Ordo's own (pull_from_s3…). */
+export function planDeployment(input: DeploymentInput, schemas: JsonSchemaValidator, now: Date, pluginPullSteps: readonly string[] = []): DeploymentPlan {
   const plan: DeploymentPlan = {
     flowName: checkName(input.flowName, "input.flowName"),
     name: checkName(input.name, "input.name"),
@@ -102,7 +103,7 @@ export function planDeployment(input: DeploymentInput, schemas: JsonSchemaValida
     }
     c.parameterOpenapiSchema = (schema ?? null) as JsonObject | null;
   }
-  if (input.pullSteps !== undefined) c.pullSteps = checkPullSteps(input.pullSteps, "input.pullSteps");
+  if (input.pullSteps !== undefined) c.pullSteps = checkPullSteps(input.pullSteps, "input.pullSteps", pluginPullSteps);
   if (input.concurrencyLimit !== undefined) {
     const n = input.concurrencyLimit;
     if (n !== null && n < 1) throw new BadUserInputError("input.concurrencyLimit must be at least 1 (or null for no limit)", "input.concurrencyLimit");

@@ -33,7 +33,7 @@ export class DeploymentService {
    */
   async apply(input: DeploymentInput, opts: { dryRun?: boolean } = {}): Promise<ApplyOutcome> {
     const now = this.clock.now();
-    const plan = planDeployment(input, this.schemas, now);
+    const plan = planDeployment(input, this.schemas, now, this.registry.stepNames("pull"));
     const write = (tx: Tx) => this.applyPlan(tx, plan, now);
     if (!opts.dryRun) return inTransaction(this.db, write);
     try {

@@ -8,7 +8,7 @@ import { TERMINAL_STATES } from "../../orchestration/states.js";
 import { CLOCK, DATABASE, JSON_SCHEMAS, type Clock } from "../../tokens.js";
 import type { JsonSchemaValidator } from "../../validation/ajv.js";
 import { BadUserInputError, ConflictError, NotFoundError } from "../errors.js";
-import { normalizeTags } from "../json.js";
+import { normalizeTags, type JsonObject } from "../json.js";
 import { LIMITS } from "../limits.js";
 import { checkLength, checkName, quoteName } from "../names.js";
 import { checkBaseJobTemplate } from "./base-job-template.js";
@@ -24,6 +24,16 @@ export interface WorkPoolInput {
   concurrencyLimit?: number | null;
   isPaused?: boolean | null;
 }
+export interface PoolTypeInfo {
+  type: string;
+  /** the block type that runs its flow runs; null for agent pools */
+  blockType: string | null;
+  plugin: string | null;
+  description: string | null;
+  /** what a pool of this type gets when created without one */
+  baseJobTemplate: JsonObject;
+}
+
 export type WorkPoolUpdate = Partial<Omit<WorkPoolInput, "name" | "type">>;
 export interface WorkQueueInput {
   workPoolName: string;
@@ -55,14 +65,27 @@ export class WorkPoolService {
     @inject(BLOCK_REGISTRY) private readonly registry: BlockRegistry,
   ) {}
 
+  /**
+   * The pool types workers here can run: the plugins' (docker, kubernetes…, with their default base
+   * job templates), each infrastructure block type standing for itself (process), and agent.
+   */
+  types(): PoolTypeInfo[] {
+    const declared = this.registry.workPoolTypes().map((t) => ({ type: t.type, blockType: t.blockType, plugin: t.plugin, description: t.description ?? null, baseJobTemplate: t.baseJobTemplate as JsonObject }));
+    const blocks = this.registry.byCapability("run-infrastructure").map((t) => ({ type: t.slug, blockType: t.slug, plugin: t.plugin, description: t.description, baseJobTemplate: {} }));
+    const agent = { type: AGENT_POOL_TYPE, blockType: null, plugin: null, description: "runs use their deployments' own infrastructure blocks (ordo agent start)", baseJobTemplate: {} };
+    return [...declared, ...blocks, agent];
+  }
+
   async createPool(input: WorkPoolInput): Promise<{ id: string }> {
     checkName(input.name, "input.name");
-    if (input.type !== AGENT_POOL_TYPE && !this.registry.byCapability("run-infrastructure").some((t) => t.slug === input.type)) {
-      const known = [AGENT_POOL_TYPE, ...this.registry.byCapability("run-infrastructure").map((t) => t.slug)].join(", ");
-      throw new BadUserInputError(`input.type must be an infrastructure block type (${known}), got "${input.type}"`, "input.type");
+    if (input.type !== AGENT_POOL_TYPE && !this.registry.infrastructureFor(input.type)) {
+      const known = [AGENT_POOL_TYPE, ...this.registry.workPoolTypes().map((t) => t.type), ...this.registry.byCapability("run-infrastructure").map((t) => t.slug)].join(", ");
+      throw new BadUserInputError(`input.type must be a work-pool type or an infrastructure block type of the loaded plugins (${known}), got "${input.type}"`, "input.type");
     }
     checkLength(input.description, LIMITS.descriptionLength, "input.description");
-    const template = checkBaseJobTemplate(input.baseJobTemplate, "input.baseJobTemplate", this.schemas);
+    // a plugin's pool type brings its base job template (Prefect's worker default), unless one is given
+    const given = input.baseJobTemplate ?? this.registry.workPoolType(input.type)?.baseJobTemplate;
+    const template = checkBaseJobTemplate(given, "input.baseJobTemplate", this.schemas);
     checkLimit(input.concurrencyLimit, "input.concurrencyLimit");
     return inTransaction(this.db, async (tx) => {
       if (await tx.workPool.findUnique({ where: { name: input.name } })) {

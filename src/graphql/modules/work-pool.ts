@@ -1,4 +1,5 @@
 // Work pools, their queues and workers (read side); statuses are derived from heartbeats and polls.
+import type { PoolTypeInfo } from "../../domain/work-pools/work-pool.service.js";
 import { builder } from "../builder.js";
 import { stringList } from "./json-fields.js";
 
@@ -70,7 +71,24 @@ builder.prismaObject("Worker", {
   }),
 });
 
+const WorkPoolType = builder.objectRef<PoolTypeInfo>("WorkPoolType").implement({
+  description: "A type a work pool can have: what its workers run flow runs with",
+  fields: (t) => ({
+    type: t.exposeString("type"),
+    blockType: t.exposeString("blockType", { nullable: true, description: "the infrastructure block type built from each run's job configuration; null for agent pools" }),
+    plugin: t.exposeString("plugin", { nullable: true }),
+    description: t.exposeString("description", { nullable: true }),
+    baseJobTemplate: t.expose("baseJobTemplate", { type: "JSON", description: "what createWorkPool stores when given none" }),
+  }),
+});
+
 builder.queryFields((t) => ({
+  workPoolTypes: t.field({
+    authScopes: { read: true },
+    type: [WorkPoolType],
+    description: "The pool types the server's plugins provide (docker, kubernetes…), the infrastructure block types, and agent",
+    resolve: (_root, _args, ctx) => ctx.services.workPools.types(),
+  }),
   workPools: t.prismaField({
     authScopes: { read: true },
     type: ["WorkPool"],

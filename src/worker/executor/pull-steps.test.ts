@@ -3,7 +3,10 @@
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { readFile, writeFile } from "node:fs/promises";
+import { container as rootContainer } from "tsyringe";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { BlockRegistry, defineBlockType, definePlugin, storageSteps, type GetDirectory } from "../../blocks/index.js";
 import { parseEntrypoint } from "./entrypoint.js";
 import { runPullSteps, type PullContext } from "./pull-steps.js";
 import type { StorageBlocks } from "./storage.js";
@@ -12,14 +15,39 @@ let tmp: string;
 let ctx: PullContext;
 const getDirectory = vi.fn(async () => {});
 
+/** A plugin with a storage block that writes one file, and its pull_from_fake step. */
+class Fake implements GetDirectory {
+  constructor(readonly config: { bucket: string }) {}
+  async getDirectory(from: string | null, localPath: string): Promise<void> {
+    await writeFile(path.join(localPath, "pulled.txt"), `${this.config.bucket}:${from}`);
+  }
+}
+const plugins = new BlockRegistry();
+plugins.register(
+  definePlugin({
+    name: "fake",
+    blockTypes: [defineBlockType({ slug: "fake", name: "Fake", schema: { type: "object", properties: { bucket: { type: "string" } }, required: ["bucket"] } as const, capabilities: ["get-directory"], implementation: Fake })],
+    steps: storageSteps({ blockType: "fake", pull: { name: "pull_from_fake" }, args: ["bucket", "folder"], required: ["bucket"], locate: (a) => ({ config: { bucket: a.bucket }, folder: (a.folder as string) ?? null, outputs: { bucket: a.bucket } }) }),
+  }),
+);
+
 beforeAll(async () => {
   tmp = await mkdtemp(path.join(os.tmpdir(), "ordo-pull-"));
   await mkdir(path.join(tmp, "a/b"), { recursive: true });
-  ctx = { directory: tmp, storage: { getDirectory } as unknown as StorageBlocks, log: () => {} };
+  const storage = { getDirectory, plugins: async () => plugins, blockContainer: () => rootContainer.createChildContainer() };
+  ctx = { directory: tmp, storage: storage as unknown as StorageBlocks, log: () => {} };
 });
 afterAll(() => rm(tmp, { recursive: true, force: true }));
 
 describe("runPullSteps", () => {
+  it("runs a plugin's pull step under its Prefect-style name, building its block from the arguments", async () => {
+    const steps = [{ "prefect_fake.deployments.steps.pull_from_fake": { id: "got", bucket: "b1", folder: "f" } }, { set_working_directory: { directory: "{{ got.directory }}" } }];
+    expect(await runPullSteps(steps, ctx)).toBe(tmp);
+    expect(await readFile(path.join(tmp, "pulled.txt"), "utf8")).toBe("b1:f");
+    await expect(runPullSteps([{ pull_from_fake: { folder: "f" } }], ctx)).rejects.toThrow("pullSteps[0].pull_from_fake: bucket must be a non-empty string");
+    await expect(runPullSteps([{ pull_from_fake: { bucket: "b", nope: 1 } }], ctx)).rejects.toThrow("unknown argument nope (accepted: bucket, folder)");
+  });
+
   it("ends in the last directory a step output; relative directories resolve against the current one", async () => {
     const steps = [
       { "prefect.deployments.steps.set_working_directory": { directory: "a" } },

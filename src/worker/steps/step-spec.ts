@@ -15,11 +15,11 @@ export interface StepSpec<Context> {
   required: readonly string[];
   /** the keys of what it returns, so references to them can be checked before anything runs */
   outputs: readonly string[];
+  /** arguments besides `args` are passed on (pull_from_remote_storage's settings) instead of refused */
+  extraArgs?: boolean;
   run(args: StepArgs, ctx: Context): Promise<StepOutputs>;
 }
 
-// the prefixes (prefect.deployments.steps.…, ours, bare) are shared with the server's check
-export { STEP_PREFIXES } from "../../blocks/index.js";
 
 export interface ParsedStep {
   /** the name as written */
@@ -48,8 +48,8 @@ export function parseStep(raw: unknown, where: string, known: Record<string, unk
 }
 
 /** Unknown arguments and missing required ones (after placeholders are resolved). */
-export function checkArgs(args: StepArgs, spec: Pick<StepSpec<unknown>, "args" | "required">, where: string): void {
-  const unknown = Object.keys(args).filter((k) => !spec.args.includes(k));
+export function checkArgs(args: StepArgs, spec: Pick<StepSpec<unknown>, "args" | "required" | "extraArgs">, where: string): void {
+  const unknown = spec.extraArgs ? [] : Object.keys(args).filter((k) => !spec.args.includes(k));
   if (unknown.length) throw new StepError(`${where}: unknown argument ${unknown.join(", ")} (accepted: ${spec.args.join(", ")})`);
   const missing = spec.required.filter((k) => typeof args[k] !== "string" || args[k] === "");
   if (missing.length) throw new StepError(`${where}: ${missing.join(", ")} must be a non-empty string`);
