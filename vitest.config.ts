@@ -18,13 +18,15 @@ const shared = {
  * e2e files run on SQLite only: plugin loading at boot; the executor and worker processes (they
  * reach the database only through API calls — claims, leases, states — that the integration
  * suites, crash recovery and the deployment lifecycle cover on PostgreSQL); the query limits
- * (refused before any resolver runs).
+ * (refused before any resolver runs); the storage catalog (the plugins' servers and the worker's
+ * pull — the server's side of it is a deployment and runs, covered on PostgreSQL elsewhere).
  */
 const DATABASE_AGNOSTIC_E2E = [
   "test/e2e/plugin-boot.test.ts",
   "test/e2e/executor.test.ts",
   "test/e2e/worker.test.ts",
   "test/e2e/query-limits.test.ts",
+  "test/e2e/storage-catalog.test.ts",
 ];
 
 export default defineConfig({

@@ -1,6 +1,7 @@
 // Checks the import arrows of DESIGN.md: each src/ folder may import only the folders listed
 // here; plugins import only the block SDK. Type-only imports are exempt (no runtime coupling).
 import { readdirSync, readFileSync, statSync } from "node:fs";
+import { builtinModules } from "node:module";
 import path from "node:path";
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
@@ -56,18 +57,28 @@ for (const file of files(src)) {
   }
 }
 
+// Plugins are packages of their own: besides node's modules they import only `ordo/blocks-sdk`,
+// their own package.json's dependencies (statically or with import()) and their own files;
+// test-server.ts (not published) may also use devDependencies. Tests are exempt.
 const pluginsDir = path.join(root, "plugins");
-let pluginFiles = [];
-try {
-  pluginFiles = files(pluginsDir);
-} catch {
-  // no plugins yet
-}
-for (const file of pluginFiles) {
-  for (const [, spec] of readFileSync(file, "utf8").matchAll(IMPORT)) {
-    const abs = spec.startsWith(".") ? path.resolve(path.dirname(file), spec) : null;
-    if (abs && abs.startsWith(src) && !abs.startsWith(path.join(src, "blocks", "sdk"))) {
-      problems.push(`${path.relative(root, file)} imports ${spec}: plugins may import only src/blocks/sdk`);
+const DYNAMIC_IMPORT = /\bimport\(\s*["']([^"']+)["']\s*\)/g;
+const packageOf = (spec) => spec.split("/").slice(0, spec.startsWith("@") ? 2 : 1).join("/");
+for (const plugin of readdirSync(pluginsDir).filter((f) => statSync(path.join(pluginsDir, f)).isDirectory())) {
+  const dir = path.join(pluginsDir, plugin);
+  const pkg = JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8"));
+  const deps = new Set(Object.keys({ ...pkg.dependencies, ...pkg.optionalDependencies, ...pkg.peerDependencies }).filter((d) => d !== "ordo"));
+  const devDeps = new Set(Object.keys(pkg.devDependencies ?? {}));
+  for (const file of files(dir)) {
+    const text = readFileSync(file, "utf8");
+    const rel = path.relative(root, file);
+    for (const [, spec] of [...text.matchAll(IMPORT), ...text.matchAll(DYNAMIC_IMPORT)]) {
+      if (spec.startsWith(".")) {
+        if (!path.resolve(path.dirname(file), spec).startsWith(dir + path.sep)) problems.push(`${rel} imports ${spec}: a plugin imports only its own files`);
+      } else if (spec.startsWith("node:") || builtinModules.includes(spec) || spec === "ordo/blocks-sdk") {
+        continue;
+      } else if (!deps.has(packageOf(spec)) && !(path.basename(file) === "test-server.ts" && devDeps.has(packageOf(spec)))) {
+        problems.push(`${rel} imports ${spec}: not ordo/blocks-sdk nor a dependency in ${path.relative(root, path.join(dir, "package.json"))}`);
+      }
     }
   }
 }

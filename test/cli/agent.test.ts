@@ -85,14 +85,21 @@ describe("ordo agent start", () => {
     expect((await agent.exited).code).toBe(0);
   }, 60_000);
 
-  it("warns when a typed pool will not use the deployment's infrastructure block, and names a flow_runner's missing block type", async () => {
+  it("warns when a typed pool will not use the deployment's infrastructure block, and maps a flow_runner to its block type, and names a missing block type", async () => {
     await write("typed.yaml", "name: typed\nflow_location: ./hello_flow.ts\nwork_pool_name: typed-pool\ninfrastructure: { type: process, env: { GREETING: unused } }\n");
     const typed = await w.run(["deployment", "apply", "typed.yaml"]);
     expect(typed.code, typed.stderr).toBe(0);
     expect(typed.stderr).toMatch(/warning: hello-world\/typed: its infrastructure block process\/anonymous-\S+ is not used: work pool typed-pool has type process/);
 
+    // the beta flow_runner docker is a docker-container block (the catalog's docker plugin)
     await write("docker.yaml", "name: docked\nflow_location: ./hello_flow.ts\nwork_queue_name: test\nflow_runner:\n  type: docker\n  config: { image: node:22 }\n");
-    const docker = oneLineFailure(await w.run(["deployment", "apply", "docker.yaml"]));
-    expect(docker).toMatch(/^docker\.yaml:\d+:\d+ \(flow_runner docker\): no block type "docker-container" on the server: no installed plugin provides it/);
+    const docker = await w.run(["deployment", "apply", "docker.yaml"]);
+    expect(docker.code, docker.stderr).toBe(0);
+    const inspected = await w.json<{ infrastructureDocument: { slug: string } }>(["deployment", "inspect", "hello-world/docked"]);
+    expect(inspected.infrastructureDocument.slug).toMatch(/^docker-container\/anonymous-/);
+
+    await write("nomad.yaml", "name: nomad\nflow_location: ./hello_flow.ts\nwork_queue_name: test\ninfrastructure: { type: nomad-job, image: x }\n");
+    const nomad = oneLineFailure(await w.run(["deployment", "apply", "nomad.yaml"]));
+    expect(nomad).toMatch(/^nomad\.yaml:4:\d+: no block type "nomad-job" on the server: no installed plugin provides it/);
   });
 });

@@ -39,7 +39,7 @@ describe("ordo block types", () => {
     expect(table.stdout).toMatch(/hello-greeting.*read-path.*ordo-plugin-hello.*Greets/);
     expect(table.stdout).toMatch(/local-file-system.*read-path, write-path, get-directory, put-directory/);
     expect(json.find((b) => b.slug === "hello-greeting")).toMatchObject({ plugin: "ordo-plugin-hello", latestSchema: { capabilities: ["read-path"], secretFields: ["apiToken", "headers.*"] } });
-    expect(infra.map((b) => b.slug)).toEqual(["process"]);
+    expect(infra.map((b) => b.slug)).toEqual(["docker-container", "kubernetes-job", "process"]);
     expectHelp(help, "ls", "types", "inspect", "create", "delete", "register");
   });
 });

@@ -22,9 +22,10 @@ const CASES: Record<string, [string, string[], RegExp]> = {
     /^ordo: unknown-field\.yaml:7:\d+: unknown field "deployments\.0\.shedules"; unknown-field\.yaml:6:\d+: unknown field "deployments\.0\.work_pool\.queue"$/,
   ],
   "unknown-step": [
-    `build:\n  - run_shell_script: { script: "true" }\n  - prefect_docker.deployments.steps.build_docker_image: { image_name: x }\n${deployment()}`,
+    `build:\n  - run_shell_script: { script: "true" }\n  - prefect_nomad.deployments.steps.build_nomad_job: { image_name: x }\n${deployment()}`,
     [],
-    /^ordo: unknown-step\.yaml:3:5: build\[1\]: unknown step "prefect_docker\.deployments\.steps\.build_docker_image" \(known: run_shell_script, push_to_storage\)$/,
+    // Ordo's own steps, then the installed plugins' (loaded because the step is not Ordo's)
+    /^ordo: unknown-step\.yaml:3:5: build\[1\]: unknown step "prefect_nomad\.deployments\.steps\.build_nomad_job" \(known: run_shell_script, push_to_storage, [a-z0-9_, ]*build_docker_image[a-z0-9_, ]*\)$/,
   ],
   "failing-build": [
     `build:\n  - run_shell_script:\n      id: ok\n      script: echo fine\n  - run_shell_script:\n      script: |\n        echo compiling\n        echo "error: missing semicolon" >&2\n        exit 3\n        echo never\n${deployment()}`,

@@ -124,14 +124,15 @@ describe("block types", () => {
 
   it("filters by capability", async () => {
     const infra = await t.ok(`{ blockTypes(capability: "run-infrastructure") { slug latestSchema { capabilities } } }`);
-    expect(infra.blockTypes.map((b: any) => b.slug)).toEqual(["process"]);
+    // the built-ins, the test plugin and the catalog the clone installs (plugins/, npm workspaces)
+    expect(infra.blockTypes.map((b: any) => b.slug)).toEqual(["docker-container", "kubernetes-job", "process"]);
     for (const b of infra.blockTypes) expect(b.latestSchema.capabilities).toContain("run-infrastructure");
 
     const readers = await t.ok(`{ blockTypes(capability: "read-path") { slug } }`);
-    expect(readers.blockTypes.map((b: any) => b.slug)).toEqual(["hello-greeting", "local-file-system"]);
+    expect(readers.blockTypes.map((b: any) => b.slug)).toEqual(["azure", "gcs", "hello-greeting", "local-file-system", "remote-file-system", "s3"]);
 
     const putters = await t.ok(`{ blockTypes(capability: "put-directory") { slug } }`);
-    expect(putters.blockTypes.map((b: any) => b.slug)).toEqual(["local-file-system"]);
+    expect(putters.blockTypes.map((b: any) => b.slug)).toEqual(["azure", "gcs", "local-file-system", "remote-file-system", "s3"]);
   });
 
   it("looks one type up by slug, and answers null for an unknown slug", async () => {
