@@ -124,7 +124,9 @@ describe("kill", () => {
     const controller = new AbortController();
     const b = block();
     const lines: string[] = [];
-    const done = b.run({ command: [NODE, "-e", "console.log('up'); process.on('SIGTERM', () => process.exit(7)); setInterval(() => {}, 1000)"], env: {}, signal: controller.signal, onOutput: (_s, l) => {
+    // the handler first, then "up": the abort follows "up" at once, and a SIGTERM landing before
+    // the handler exists kills with the default action (exit code null) — a flake seen under load
+    const done = b.run({ command: [NODE, "-e", "process.on('SIGTERM', () => process.exit(7)); console.log('up'); setInterval(() => {}, 1000)"], env: {}, signal: controller.signal, onOutput: (_s, l) => {
       lines.push(l);
       controller.abort();
     } });

@@ -33,7 +33,7 @@ describe("CLI rough edges (issue 14)", () => {
       let err = "";
       sh.stdout.on("data", (c) => (out += c));
       sh.stderr.on("data", (c) => (err += c));
-      sh.on("exit", (code) => resolve({ code, out, err }));
+      sh.on("close", (code) => resolve({ code, out, err }));
     });
     expect(r.err).toBe("");
     expect(r.out).toMatch(/ ordo=0\n$/);

@@ -59,7 +59,7 @@ function spawnExecutor(runId: string, args: string[] = []): { child: ChildProces
   child.stderr!.on("data", (d) => (output += d));
   const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
   const done = new Promise<Execution>((resolve) =>
-    child.on("exit", (code) => {
+    child.on("close", (code) => {
       clearTimeout(timer);
       children.delete(child);
       resolve({ code, output, ms: Date.now() - started });

@@ -6,6 +6,8 @@ import { ORDO_BIN } from "./worker-process.js";
 
 export interface CliResult {
   code: number | null;
+  /** the signal that ended it, if one did */
+  signal?: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
 }
@@ -35,9 +37,10 @@ export function ordo(apiUrl: string, args: string[], opts: CliOptions = {}): Pro
       reject(new Error(`ordo ${args.join(" ")} did not exit within ${opts.timeoutMs ?? 60_000} ms\nstdout:\n${stdout}\nstderr:\n${stderr}`));
     }, opts.timeoutMs ?? 60_000);
     child.on("error", reject);
-    child.on("exit", (code) => {
+    // "close", not "exit": the output pipes are drained by then
+    child.on("close", (code, signal) => {
       clearTimeout(timer);
-      resolve({ code, stdout, stderr });
+      resolve({ code, signal, stdout, stderr });
     });
     child.stdin.end(opts.input ?? "");
   });
