@@ -1,6 +1,6 @@
 // Test runner: unit tests beside the code (src/, plugins/), integration and e2e tests in test/.
 // The `sqlite` project runs everything on SQLite files. With ORDO_TEST_DATABASE_URL set, a
-// `postgresql` project runs the suites that reach the database (integration, e2e) again on that
+// `postgresql` project runs the suites about the database (integration, two e2e) again on that
 // server IN THE SAME RUN: one scheduler keeps both cores busy to the end, instead of two passes
 // each ending on one long file. globalSetup migrates one template database per project.
 import { defineConfig } from "vitest/config";
@@ -15,19 +15,13 @@ const shared = {
 };
 
 /**
- * e2e files run on SQLite only: plugin loading at boot; the executor and worker processes (they
- * reach the database only through API calls — claims, leases, states — that the integration
- * suites, crash recovery and the deployment lifecycle cover on PostgreSQL); the query limits
- * (refused before any resolver runs); the storage catalog (the plugins' servers and the worker's
- * pull — the server's side of it is a deployment and runs, covered on PostgreSQL elsewhere).
+ * On PostgreSQL: the integration suites (every domain rule against the database), and the two
+ * end-to-end suites whose subject is the database under a real server — crash recovery (leases,
+ * kill -9, restart) and a database outage. The other e2e files (processes, plugins, the CLI's
+ * paths through the API) run on SQLite only: what they add on top of the integration suites
+ * does not depend on the database, and running them twice does not fit CI's ten minutes.
  */
-const DATABASE_AGNOSTIC_E2E = [
-  "test/e2e/plugin-boot.test.ts",
-  "test/e2e/executor.test.ts",
-  "test/e2e/worker.test.ts",
-  "test/e2e/query-limits.test.ts",
-  "test/e2e/storage-catalog.test.ts",
-];
+const POSTGRESQL_E2E = ["test/e2e/crash-recovery.test.ts", "test/e2e/database-outage.test.ts"];
 
 export default defineConfig({
   // "ordo" and "ordo/blocks-sdk" (imported by plugins and fixtures) resolve to the sources, as the
@@ -43,7 +37,7 @@ export default defineConfig({
     projects: [
       { test: { ...shared, name: "sqlite", include: ["src/**/*.test.ts", "plugins/**/*.test.ts", "test/**/*.test.ts"] } },
       ...(process.env.ORDO_TEST_DATABASE_URL
-        ? [{ test: { ...shared, name: "postgresql", include: ["test/integration/**/*.test.ts", "test/e2e/**/*.test.ts"], exclude: DATABASE_AGNOSTIC_E2E } }]
+        ? [{ test: { ...shared, name: "postgresql", include: ["test/integration/**/*.test.ts", ...POSTGRESQL_E2E] } }]
         : []),
     ],
   },

@@ -127,9 +127,23 @@ async function setBlockData(slug: string, data: Record<string, unknown>) {
   await t.ok(`mutation($id: ID!, $data: JSON!) { updateBlockDocument(id: $id, data: $data, merge: true) { id } }`, { id: blockDocument.id, data });
 }
 
+describe("the catalog's blocks", () => {
+  it("mask every secret field in responses, whatever the plugin", async () => {
+    const { blockDocuments } = await t.ok(`{ blockDocuments(first: 50) { edges { node { slug data } } } }`);
+    const data = Object.fromEntries(blockDocuments.edges.map((e: { node: { slug: string; data: unknown } }) => [e.node.slug, e.node.data]));
+    expect(data["s3/dev"]).toMatchObject({ aws_access_key_id: "********", aws_secret_access_key: "********", endpoint_url: s3.endpoint });
+    expect(data["aws-credentials/dev"]).toMatchObject({ aws_secret_access_key: "********" });
+    expect(data["azure/dev"]).toMatchObject({ azure_storage_connection_string: "********" });
+    expect(data["remote-file-system/dev"]).toMatchObject({ settings: "********" });
+    expect(data["github-credentials/token"]).toEqual({ token: "********" });
+    const text = JSON.stringify(blockDocuments);
+    for (const secret of [azure.accountKey, azure.connectionString, TOKEN]) expect(text).not.toContain(secret);
+  });
+});
+
 describe("object stores: push the project with `ordo deploy`, the worker pulls it", () => {
   it("s3 on s3rver, azure on Azurite and remote-file-system over s3://, each through its storage block", async () => {
-    const slugs = [await deploy("s3", storageRoute("s3/dev")), await deploy("azure", storageRoute("azure/dev")), await deploy("remote", storageRoute("remote-file-system/dev"))];
+    const slugs = await Promise.all([deploy("s3", storageRoute("s3/dev")), deploy("azure", storageRoute("azure/dev")), deploy("remote", storageRoute("remote-file-system/dev"))]);
     const results = await Promise.all(slugs.map(run));
     expectCompletedWithProjectFiles(results[0]!, "s3");
     expectCompletedWithProjectFiles(results[1]!, "azure");
@@ -197,12 +211,14 @@ flow_storage:
 
 describe("git repositories: no upload, the worker clones", () => {
   it("the github block over file://, and git_clone over smart HTTP with a github-credentials block", async () => {
-    const fromBlock = await deploy("github", `push: []\npull:\n  - pull_from_storage: { block: github/repo }`);
-    const cloneHttp = await deploy(
-      "git-http",
-      `pull:
+    const [fromBlock, cloneHttp] = await Promise.all([
+      deploy("github", `push: []\npull:\n  - pull_from_storage: { block: github/repo }`),
+      deploy(
+        "git-http",
+        `pull:
   - git_clone: { id: clone, repository: "${gitHttp.url("greetings")}", branch: main, credentials: "{{ ordo.blocks.github-credentials.token }}" }`,
-    );
+      ),
+    ]);
     const [a, b] = await Promise.all([run(fromBlock), run(cloneHttp)]);
     for (const [r, name] of [
       [a, "github"],

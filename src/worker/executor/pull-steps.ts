@@ -149,6 +149,9 @@ async function setWorkingDirectory(args: Args, cwd: { dir: string }, ctx: PullCo
   return { directory: dir };
 }
 
+/** What git prints when retrying cannot help: refused credentials, no such repository or branch. */
+const PERMANENT_GIT_FAILURE = /Authentication failed|could not read Username|terminal prompts disabled|returned error: 40[134]|does not exist|not found in upstream|Remote branch .* not found|did not match any file/i;
+
 async function gitClone(args: Args, cwd: { dir: string }, ctx: PullContext): Promise<Outputs> {
   const repository = String(args.repository);
   const branch = optionalString(args.branch, "branch");
@@ -173,8 +176,9 @@ async function gitClone(args: Args, cwd: { dir: string }, ctx: PullContext): Pro
       const stderr = (e as { stderr?: string }).stderr?.trim();
       const message = hide(stderr || (e instanceof Error ? e.message : String(e)));
       await rm(dest, { recursive: true, force: true });
-      // Prefect retries a clone 3 times: networks and forges have bad seconds
-      if (attempt >= 3) throw new Error(`git clone of ${shown} failed: ${message}`);
+      // Prefect retries a clone 3 times: networks and forges have bad seconds — but refused
+      // credentials or a missing repository stay so
+      if (attempt >= 3 || PERMANENT_GIT_FAILURE.test(message)) throw new Error(`git clone of ${shown} failed: ${message}`);
       ctx.log(`git clone of ${shown} failed (attempt ${attempt} of 3): ${message}`);
       await new Promise((r) => setTimeout(r, 1000 * attempt));
     }
