@@ -6,12 +6,10 @@ import path from "node:path";
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { S3Client } from "@aws-sdk/client-s3";
-import { keyUnder, listLocalFiles, localPathUnder, type GetDirectory, type PutDirectory, type ReadPath, type WritePath } from "ordo/blocks-sdk";
+import { downloadTargets, eachLimited, keyUnder, listLocalFiles, type GetDirectory, type PutDirectory, type ReadPath, type WritePath } from "ordo/blocks-sdk";
 import { S3BlockError, s3Error } from "./s3-errors.js";
 import { DEFAULT_REGION, parseBucketPath, type S3Config } from "./s3-schema.js";
 
-/** Objects downloaded or uploaded at once by a folder copy. */
-const CONCURRENCY = 8;
 /** Files up to this size are uploaded from memory, so the SDK can retry them. */
 const BUFFERED_UPLOAD_LIMIT = 16 * 1024 * 1024;
 
@@ -101,12 +99,11 @@ export class S3Block implements ReadPath, WritePath, GetDirectory, PutDirectory 
     const folder = keyUnder(this.prefix, from);
     const listPrefix = folder === "" ? "" : `${folder}/`;
     // "folder/" placeholder objects (written by consoles) are folders, not files
-    const keys = (await this.listKeys(listPrefix)).filter((k) => !k.endsWith("/"));
-    if (keys.length === 0) throw new S3BlockError(`s3 bucket "${this.bucket}": no objects under "${listPrefix}"`, "NoObjects", this.bucket, listPrefix);
-    const targets = keys.map((key) => ({ key, target: localPathUnder(localPath, key.slice(listPrefix.length)) }));
+    const targets = downloadTargets(localPath, listPrefix, await this.listKeys(listPrefix));
+    if (targets.length === 0) throw new S3BlockError(`s3 bucket "${this.bucket}": no objects under "${listPrefix}"`, "NoObjects", this.bucket, listPrefix);
     const { GetObjectCommand } = await import("@aws-sdk/client-s3");
     const client = await this.s3();
-    await inParallel(targets, async ({ key, target }) => {
+    await eachLimited(targets, async ({ key, target }) => {
       try {
         const out = await client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
         await mkdir(path.dirname(target), { recursive: true });
@@ -122,7 +119,7 @@ export class S3Block implements ReadPath, WritePath, GetDirectory, PutDirectory 
     const files = await listLocalFiles(localPath, ignoreFile);
     const { PutObjectCommand } = await import("@aws-sdk/client-s3");
     const client = await this.s3();
-    await inParallel(files, async (file) => {
+    await eachLimited(files, async (file) => {
       const key = keyUnder(folder, file.relativePath);
       try {
         // a buffer can be sent again when the SDK retries a failed request, a stream cannot: only
@@ -136,22 +133,4 @@ export class S3Block implements ReadPath, WritePath, GetDirectory, PutDirectory 
     });
     return { files: files.length };
   }
-}
-
-/** Runs `work` over `items`, CONCURRENCY at a time; the first failure is thrown once all started ones settle. */
-async function inParallel<T>(items: readonly T[], work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  let failure: { error: unknown } | null = null;
-  const worker = async () => {
-    while (failure === null && next < items.length) {
-      const item = items[next++]!;
-      try {
-        await work(item);
-      } catch (error) {
-        failure ??= { error };
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, items.length) }, worker));
-  if (failure !== null) throw (failure as { error: unknown }).error;
 }

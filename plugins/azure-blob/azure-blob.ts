@@ -3,20 +3,12 @@
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import type { ContainerClient } from "@azure/storage-blob";
-import { keyUnder, listLocalFiles, localPathUnder, type BlockLogger, type GetDirectory, type PutDirectory, type ReadPath, type WritePath } from "ordo/blocks-sdk";
+import { downloadTargets, eachLimited, keyUnder, listLocalFiles, type BlockLogger, type GetDirectory, type PutDirectory, type ReadPath, type WritePath } from "ordo/blocks-sdk";
 import { AzureBlobError } from "./errors.js";
 import type { AzureConfig } from "./schema.js";
 
 /** Uploads and downloads run this many at a time: enough to hide latency, few enough for small workers. */
 const CONCURRENCY = 4;
-
-async function eachLimited<T>(items: readonly T[], work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await work(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, items.length) }, worker));
-}
 
 /** The account named in a connection string (for messages), never anything else of it. */
 function accountOf(connectionString: string): string {
@@ -109,44 +101,47 @@ export class AzureBlobStorage implements ReadPath, WritePath, GetDirectory, PutD
     const folder = keyUnder(this.prefix, from);
     const listPrefix = folder === "" ? "" : `${folder}/`;
     const container = await this.containerClient();
-    const downloads: { blob: string; target: string }[] = [];
+    const names: string[] = [];
     try {
       for await (const page of container.listBlobsFlat({ prefix: listPrefix }).byPage({ maxPageSize: this.listPageSize })) {
-        for (const item of page.segment.blobItems) {
-          const relative = item.name.slice(listPrefix.length);
-          // "folder/" placeholders (made by some tools) hold no file
-          if (relative === "" || relative.endsWith("/")) continue;
-          downloads.push({ blob: item.name, target: localPathUnder(localPath, relative) });
-        }
+        for (const item of page.segment.blobItems) names.push(item.name);
       }
     } catch (e) {
-      if ((e as Error).name === "PathOutsideBlockError") throw e;
       throw this.fail("list", listPrefix || undefined, e);
     }
-    if (downloads.length === 0) this.deps.logger?.warn(`azure: no blobs under "${listPrefix}" in container "${this.container}"`);
+    const downloads = downloadTargets(localPath, listPrefix, names);
+    if (downloads.length === 0) throw new Error(`azure: container "${this.container}": no blobs under "${listPrefix}"`);
     await mkdir(localPath, { recursive: true });
-    await eachLimited(downloads, async ({ blob, target }) => {
-      await mkdir(path.dirname(target), { recursive: true });
-      try {
-        await container.getBlobClient(blob).downloadToFile(target);
-      } catch (e) {
-        throw this.fail("download", blob, e);
-      }
-    });
+    await eachLimited(
+      downloads,
+      async ({ key, target }) => {
+        await mkdir(path.dirname(target), { recursive: true });
+        try {
+          await container.getBlobClient(key).downloadToFile(target);
+        } catch (e) {
+          throw this.fail("download", key, e);
+        }
+      },
+      CONCURRENCY,
+    );
   }
 
   async putDirectory(localPath: string, to: string | null, ignoreFile?: string): Promise<{ files: number }> {
     const folder = keyUnder(this.prefix, to);
     const files = await listLocalFiles(localPath, ignoreFile);
     const container = await this.containerClient();
-    await eachLimited(files, async (file) => {
-      const blob = keyUnder(folder, file.relativePath);
-      try {
-        await container.getBlockBlobClient(blob).uploadFile(file.absolutePath);
-      } catch (e) {
-        throw this.fail("upload", blob, e);
-      }
-    });
+    await eachLimited(
+      files,
+      async (file) => {
+        const blob = keyUnder(folder, file.relativePath);
+        try {
+          await container.getBlockBlobClient(blob).uploadFile(file.absolutePath);
+        } catch (e) {
+          throw this.fail("upload", blob, e);
+        }
+      },
+      CONCURRENCY,
+    );
     return { files: files.length };
   }
 }

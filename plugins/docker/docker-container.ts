@@ -39,7 +39,7 @@ export const fields = {
   name: { type: ["string", "null"], description: "the container's name (default: one the engine picks)" },
   command: {
     anyOf: [{ type: "array", items: { type: "string" } }, { type: "string" }, { type: "null" }],
-    description: "what to run when the job brings no command (a worker always brings one: Ordo's flow-run executor unless the job configuration names one)",
+    description: "what to run when the job brings no command (a worker always brings one: the job configuration's, else Ordo's flow-run executor, run as `ordo flow-run execute` from the image's PATH)",
   },
 } as const;
 
@@ -98,7 +98,8 @@ export class DockerContainer implements RunInfrastructure {
     await this.ensureImage(docker);
     if (job.signal?.aborted) throw new Error(`${SLUG}: the job was cancelled before its container started`);
 
-    const command = job.command.length > 0 ? job.command : commandOf(c.command);
+    // the worker's default names its host's paths: in an image, Ordo's executor is `ordo` on PATH
+    const command = job.defaultCommand ? [...EXECUTE_IN_IMAGE] : job.command.length > 0 ? job.command : commandOf(c.command);
     const env = { ...c.env, ...job.env };
     const networks = c.networks ?? [];
     const [firstNetwork, ...otherNetworks] = c.network_mode ? [] : networks;
@@ -252,6 +253,9 @@ export function bytesOf(value: string | number, field: string): number {
   const unit = { "": 1, b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[m[2]!.toLowerCase() as "" | "b" | "k" | "m" | "g"];
   return Math.round(Number(m[1]) * unit);
 }
+
+/** Ordo's flow-run executor as an image runs it; it reads ORDO_FLOW_RUN_ID from the environment. */
+export const EXECUTE_IN_IMAGE = ["ordo", "flow-run", "execute"] as const;
 
 /** A command as an argument list; a string is split as a POSIX shell would (quotes, backslashes). */
 export function commandOf(command: string | readonly string[] | null | undefined): string[] {

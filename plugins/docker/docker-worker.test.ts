@@ -1,6 +1,7 @@
 // End to end with Ordo itself: a real server, a `docker` work pool, a deployment whose code is in a
 // local-file-system block, and `ordo worker start` running its flow runs in containers of
-// local/node:20 (the host's node at its own path; Ordo's folder mounted read-only at its own path),
+// local/node:20 (the host's node at its own path; Ordo's folder mounted read-only at its own path,
+// and the command job variable naming it: the image has no `ordo` on PATH, the default),
 // completing one with its logs streamed, and cancelling another.
 import { randomUUID } from "node:crypto";
 import { rm } from "node:fs/promises";
@@ -14,7 +15,7 @@ import { containerEngine, NODE_IMAGE } from "./test-server.js";
 const engine = await containerEngine();
 if (engine.skip) console.warn(`plugins/docker: skipping the docker worker end-to-end tests: ${engine.reason}`);
 
-/** The Ordo package root the worker's default command names (<root>/bin/ordo.mjs): mounted at the same path. */
+/** The Ordo package root, mounted at the same path; the command runs its bin/ordo.mjs. */
 const ORDO_ROOT = path.resolve(import.meta.dirname, "../..");
 const TEST_LABEL = "ordo.test";
 const RUN = randomUUID();
@@ -51,6 +52,8 @@ async function deploy(name: string, entrypoint: string): Promise<string> {
       jobVariables: {
         image: NODE_IMAGE,
         image_pull_policy: "NEVER",
+        // `ordo flow-run execute` reads the run's id from ORDO_FLOW_RUN_ID, which the worker sets
+        command: [process.execPath, path.join(ORDO_ROOT, "bin/ordo.mjs"), "flow-run", "execute"],
         // the server listens on the worker's 127.0.0.1
         network_mode: "host",
         // Ordo (the executor, its node_modules) and the block's folder, read-only at their own paths

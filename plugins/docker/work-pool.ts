@@ -18,7 +18,7 @@ export const dockerBaseJobTemplate = {
         title: "Command",
         type: "array",
         items: { type: "string" },
-        description: "The command to run in the container, as a list of arguments. Default: Ordo's flow-run executor (`<node> <ordo>/bin/ordo.mjs flow-run execute <run id>`, the worker's paths: the image must have them).",
+        description: "The command to run in the container, as a list of arguments. Default: Ordo's flow-run executor from the image's PATH, `ordo flow-run execute` (it reads the run's id from ORDO_FLOW_RUN_ID): install ordo in the image, or name the command.",
       },
       env: { title: "Environment Variables", ...envValues, default: {}, description: "Environment variables of the container, added to the ones Ordo sets (ORDO_API_URL, ORDO_FLOW_RUN_ID…)." },
       labels: { title: "Labels", ...fields.labels, default: {}, description: "Labels of the container." },

@@ -3,21 +3,13 @@
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import type { Bucket } from "@google-cloud/storage";
-import { keyUnder, listLocalFiles, localPathUnder, type BlockLogger, type GetDirectory, type PutDirectory, type ReadPath, type WritePath } from "ordo/blocks-sdk";
+import { downloadTargets, eachLimited, keyUnder, listLocalFiles, type BlockLogger, type GetDirectory, type PutDirectory, type ReadPath, type WritePath } from "ordo/blocks-sdk";
 import { GcsError } from "./errors.js";
 import type { GcsConfig } from "./schema.js";
 import { parseServiceAccountInfo, ServiceAccountTokens, type ServiceAccountKey } from "./service-account.js";
 
 /** Uploads and downloads run this many at a time. */
 const CONCURRENCY = 4;
-
-async function eachLimited<T>(items: readonly T[], work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await work(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, items.length) }, worker));
-}
 
 export class GcsStorage implements ReadPath, WritePath, GetDirectory, PutDirectory {
   readonly bucketName: string;
@@ -102,7 +94,7 @@ export class GcsStorage implements ReadPath, WritePath, GetDirectory, PutDirecto
     const folder = keyUnder(this.prefix, from);
     const listPrefix = folder === "" ? "" : `${folder}/`;
     const bucket = await this.bucket();
-    const downloads: { object: string; target: string }[] = [];
+    const names: string[] = [];
     let pageToken: string | undefined;
     do {
       let files: { name: string }[];
@@ -112,38 +104,42 @@ export class GcsStorage implements ReadPath, WritePath, GetDirectory, PutDirecto
       } catch (e) {
         throw this.fail("list", listPrefix || undefined, e);
       }
-      for (const file of files) {
-        const relative = file.name.slice(listPrefix.length);
-        // "folder/" placeholders (made by the console) hold no file
-        if (relative === "" || relative.endsWith("/")) continue;
-        downloads.push({ object: file.name, target: localPathUnder(localPath, relative) });
-      }
+      for (const file of files) names.push(file.name);
       pageToken = next?.pageToken;
     } while (pageToken);
-    if (downloads.length === 0) this.deps.logger?.warn(`gcs: no objects under "${listPrefix}" in bucket "${this.bucketName}"`);
+    const downloads = downloadTargets(localPath, listPrefix, names);
+    if (downloads.length === 0) throw new Error(`gcs: bucket "${this.bucketName}": no objects under "${listPrefix}"`);
     await mkdir(localPath, { recursive: true });
-    await eachLimited(downloads, async ({ object, target }) => {
-      await mkdir(path.dirname(target), { recursive: true });
-      try {
-        await bucket.file(object).download({ destination: target });
-      } catch (e) {
-        throw this.fail("download", object, e);
-      }
-    });
+    await eachLimited(
+      downloads,
+      async ({ key, target }) => {
+        await mkdir(path.dirname(target), { recursive: true });
+        try {
+          await bucket.file(key).download({ destination: target });
+        } catch (e) {
+          throw this.fail("download", key, e);
+        }
+      },
+      CONCURRENCY,
+    );
   }
 
   async putDirectory(localPath: string, to: string | null, ignoreFile?: string): Promise<{ files: number }> {
     const folder = keyUnder(this.prefix, to);
     const files = await listLocalFiles(localPath, ignoreFile);
     const bucket = await this.bucket();
-    await eachLimited(files, async (file) => {
-      const object = keyUnder(folder, file.relativePath);
-      try {
-        await bucket.upload(file.absolutePath, { destination: object, resumable: false });
-      } catch (e) {
-        throw this.fail("upload", object, e);
-      }
-    });
+    await eachLimited(
+      files,
+      async (file) => {
+        const object = keyUnder(folder, file.relativePath);
+        try {
+          await bucket.upload(file.absolutePath, { destination: object, resumable: false });
+        } catch (e) {
+          throw this.fail("upload", object, e);
+        }
+      },
+      CONCURRENCY,
+    );
     return { files: files.length };
   }
 }

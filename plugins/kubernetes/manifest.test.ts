@@ -5,7 +5,7 @@ import { buildJobManifest, CONTAINER_EXECUTE_COMMAND, renderJobManifest, splitCo
 import type { KubernetesJobConfig } from "./schema.js";
 
 type Obj = Record<string, any>;
-const job: { command: string[]; env: Record<string, string>; labels: Record<string, string> } = { command: ["python", "-m", "flow"], env: { ORDO_FLOW_RUN_ID: "run-1", SHARED: "job" }, labels: { "ordo.flow-run-id": "run-1" } };
+const job: { command: string[]; defaultCommand?: boolean; env: Record<string, string>; labels: Record<string, string> } = { command: ["python", "-m", "flow"], env: { ORDO_FLOW_RUN_ID: "run-1", SHARED: "job" }, labels: { "ordo.flow-run-id": "run-1" } };
 const render = (config: KubernetesJobConfig, j: Partial<typeof job> = {}) => renderJobManifest(config, { ...job, ...j }) as Obj;
 const container = (m: Obj) => m.spec.template.spec.containers[0];
 
@@ -69,9 +69,11 @@ describe("rendering", () => {
     expect(() => splitCommand("a 'b")).toThrow(/unclosed ' quote/);
   });
 
-  it("replaces the worker's host command (its node binary) with `ordo flow-run execute` in the image", () => {
-    const m = render({ image: "i" }, { command: [process.execPath, "/srv/ordo/bin/ordo.mjs", "flow-run", "execute", "run-1"] });
+  it("replaces the worker's default command (its host's paths) with `ordo flow-run execute` in the image, and keeps a named one", () => {
+    const m = render({ image: "i" }, { command: [process.execPath, "/srv/ordo/bin/ordo.mjs", "flow-run", "execute", "run-1"], defaultCommand: true });
     expect(container(m).args).toEqual(CONTAINER_EXECUTE_COMMAND);
+    const named = render({ image: "i" }, { command: [process.execPath, "/srv/ordo/bin/ordo.mjs", "flow-run", "execute", "run-1"], defaultCommand: false });
+    expect(container(named).args).toEqual([process.execPath, "/srv/ordo/bin/ordo.mjs", "flow-run", "execute", "run-1"]);
   });
 
   it("makes label values valid Kubernetes label values", () => {

@@ -64,13 +64,11 @@ export function splitCommand(command: string): string[] {
  * image, so it becomes `ordo flow-run execute` there, which reads ORDO_FLOW_RUN_ID from the env
  * (as Prefect's image runs `prefect flow-run execute`).
  */
-export function containerArgs(config: KubernetesJobConfig, job: Pick<InfrastructureJob, "command">): string[] | undefined {
+export function containerArgs(config: KubernetesJobConfig, job: Pick<InfrastructureJob, "command" | "defaultCommand">): string[] | undefined {
   if (typeof config.command === "string") return splitCommand(config.command);
   if (Array.isArray(config.command) && config.command.length > 0) return [...config.command];
-  const cmd = job.command;
-  if (cmd.length === 0) return undefined;
-  if (cmd[0] === process.execPath && cmd.includes("flow-run") && cmd.includes("execute")) return [...CONTAINER_EXECUTE_COMMAND];
-  return [...cmd];
+  if (job.command.length === 0) return undefined;
+  return job.defaultCommand ? [...CONTAINER_EXECUTE_COMMAND] : [...job.command];
 }
 
 /** Kubernetes label values: at most 63 of [A-Za-z0-9-_.], starting and ending alphanumeric (Prefect slugifies them too). */
@@ -112,7 +110,7 @@ function mergeEnv(base: unknown, ...layers: (Record<string, string | null> | und
 }
 
 /** The manifest before validation; throws ManifestError naming what is wrong. */
-export function renderJobManifest(config: KubernetesJobConfig, job: Pick<InfrastructureJob, "command" | "env" | "labels">): Obj {
+export function renderJobManifest(config: KubernetesJobConfig, job: Pick<InfrastructureJob, "command" | "defaultCommand" | "env" | "labels">): Obj {
   const base = config.job ?? config.job_manifest ?? defaultJobManifest();
   const manifest = structuredClone(base) as Obj;
   manifest.apiVersion ??= "batch/v1";

@@ -33,6 +33,7 @@ async function runWorkerJob(block: KubernetesJobBlock, config: Obj) {
   const before = api.requests.filter((r) => r.method === "POST").length;
   const result = await block.run({
     command: [process.execPath, "/srv/ordo/bin/ordo.mjs", "flow-run", "execute", "run-7"],
+    defaultCommand: true,
     env: { ...config.env, ORDO_API_URL: "http://ordo:4200/graphql", ORDO_FLOW_RUN_ID: "run-7" },
     labels: { ...config.labels, "ordo.flow-run-id": "run-7" },
   });

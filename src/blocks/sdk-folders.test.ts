@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { keyUnder, listLocalFiles, localPathUnder, PathOutsideBlockError } from "./sdk-folders.js";
+import { downloadTargets, eachLimited, keyUnder, listLocalFiles, localPathUnder, PathOutsideBlockError } from "./sdk-folders.js";
 
 describe("listLocalFiles", () => {
   let dir: string;
@@ -53,5 +53,33 @@ describe("keyUnder and localPathUnder", () => {
     expect(localPathUnder("/tmp/run", "a/b.txt")).toBe(path.resolve("/tmp/run/a/b.txt"));
     expect(localPathUnder("/tmp/run", "/a/b.txt")).toBe(path.resolve("/tmp/run/a/b.txt"));
     for (const key of ["../etc/passwd", "a/../../x", "", "."]) expect(() => localPathUnder("/tmp/run", key), key).toThrow(PathOutsideBlockError);
+  });
+});
+
+describe("downloadTargets and eachLimited", () => {
+  it("places listed keys under the folder, skipping placeholders, and refuses the whole list for one key that climbs out", () => {
+    expect(downloadTargets("/tmp/run", "code/", ["code/", "code/a.ts", "code/lib/", "code/lib/b.ts"])).toEqual([
+      { key: "code/a.ts", target: path.resolve("/tmp/run/a.ts") },
+      { key: "code/lib/b.ts", target: path.resolve("/tmp/run/lib/b.ts") },
+    ]);
+    expect(() => downloadTargets("/tmp/run", "code/", ["code/a.ts", "code/../../etc/x"])).toThrow(PathOutsideBlockError);
+  });
+
+  it("runs at most `limit` at once, and after a failure starts nothing new and throws it", async () => {
+    let running = 0;
+    let peak = 0;
+    const started: number[] = [];
+    const work = async (n: number) => {
+      started.push(n);
+      running++;
+      peak = Math.max(peak, running);
+      await new Promise((r) => setImmediate(r));
+      running--;
+      if (n === 3) throw new Error("item 3 failed");
+    };
+    await expect(eachLimited([1, 2, 3, 4, 5, 6, 7, 8, 9], work, 2)).rejects.toThrow("item 3 failed");
+    expect(peak).toBe(2);
+    expect(started.length).toBeLessThan(9);
+    await eachLimited([], work);
   });
 });

@@ -94,3 +94,46 @@ export function localPathUnder(localPath: string, relativeKey: string): string {
   if (rel === "" || rel === ".." || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel)) throw new PathOutsideBlockError(relativeKey);
   return target;
 }
+
+export interface DownloadTarget {
+  /** the object's full key */
+  key: string;
+  /** where it is written */
+  target: string;
+}
+
+/**
+ * Where each listed object (its key under `listPrefix`) lands in `localPath`: "folder/" placeholder
+ * objects (consoles make them) are skipped, and every target is checked before the caller writes
+ * anything — one key climbing out ("a/../../x") fails the whole copy with PathOutsideBlockError.
+ */
+export function downloadTargets(localPath: string, listPrefix: string, keys: Iterable<string>): DownloadTarget[] {
+  const targets: DownloadTarget[] = [];
+  for (const key of keys) {
+    const relative = key.slice(listPrefix.length);
+    if (relative === "" || relative.endsWith("/")) continue;
+    targets.push({ key, target: localPathUnder(localPath, relative) });
+  }
+  return targets;
+}
+
+/**
+ * Runs `work` over `items`, `limit` at a time (uploads and downloads of many small files); after
+ * the first failure no new item starts, and that failure is thrown once the running ones settle.
+ */
+export async function eachLimited<T>(items: readonly T[], work: (item: T) => Promise<void>, limit = 8): Promise<void> {
+  let next = 0;
+  let failure: { error: unknown } | null = null;
+  const worker = async () => {
+    while (failure === null && next < items.length) {
+      const item = items[next++]!;
+      try {
+        await work(item);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  if (failure !== null) throw (failure as { error: unknown }).error;
+}

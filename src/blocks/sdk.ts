@@ -5,7 +5,7 @@ import type { FromSchema, JSONSchema } from "json-schema-to-ts";
 export type { FromSchema, JSONSchema } from "json-schema-to-ts";
 import type { StepDefinition } from "./sdk-steps.js";
 
-export { DEFAULT_IGNORE_FILE, keyUnder, listLocalFiles, localPathUnder, PathOutsideBlockError, type LocalFile } from "./sdk-folders.js";
+export { DEFAULT_IGNORE_FILE, downloadTargets, eachLimited, keyUnder, listLocalFiles, localPathUnder, PathOutsideBlockError, type DownloadTarget, type LocalFile } from "./sdk-folders.js";
 export { defineStep, STEP_KINDS, storageSteps, type StepContext, type StepDefinition, type StepKind, type StepSpec, type StorageStepsSpec } from "./sdk-steps.js";
 
 export const CAPABILITIES = ["read-path", "write-path", "get-directory", "put-directory", "run-infrastructure"] as const;
@@ -41,6 +41,13 @@ export interface PutDirectory {
 
 export interface InfrastructureJob {
   command: string[];
+  /**
+   * True when `command` is the worker's own executor invocation, with the worker host's paths
+   * (`<node> <ordo>/bin/ordo.mjs flow-run execute <id>`): a block running an image should run
+   * `ordo flow-run execute` from the image instead (it reads ORDO_FLOW_RUN_ID from `env`).
+   * False when the job configuration named the command.
+   */
+  defaultCommand?: boolean;
   env: Record<string, string>;
   workingDir?: string;
   labels?: Record<string, string>;

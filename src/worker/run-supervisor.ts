@@ -105,9 +105,10 @@ export class RunSupervisor {
   }
 
   private job(config: Record<string, unknown>): InfrastructureJob {
-    const command = isStringArray(config.command) && config.command.length > 0 ? config.command : this.ctx.executorCommand(this.run.id);
+    const named = isStringArray(config.command) && config.command.length > 0 ? config.command : null;
     return {
-      command,
+      command: named ?? this.ctx.executorCommand(this.run.id),
+      defaultCommand: named === null,
       // the worker's settings win: the job must talk to this server about this run
       env: {
         ...stringMap(config.env),
