@@ -24,6 +24,7 @@ export interface WorkPoolInput {
   concurrencyLimit?: number | null;
   isPaused?: boolean | null;
 }
+
 export interface PoolTypeInfo {
   type: string;
   /** the block type that runs its flow runs; null for agent pools */

@@ -55,8 +55,7 @@ export class StorageBlocks {
     const slug = doc.blockType.slug;
     if (!registry.has(slug)) throw new Error(`block ${doc.slug}: no plugin here provides block type "${slug}"`);
     if (!registry.get(slug).capabilities.includes(capability)) throw new Error(`block ${doc.slug}: type "${slug}" cannot ${verb} directories (no ${capability} capability)`);
-    // an anonymous block (an inline flow_storage) has no slug worth showing: its type names it
-    return { block: registry.createInstance<T>(slug, doc.data, this.blockContainer()), slug: doc.slug ?? `a ${slug} block` };
+    return { block: registry.createInstance<T>(slug, doc.data, this.blockContainer()), slug: doc.slug };
   }
 
   /** What blocks built here are resolved from: plugins may inject the host's logger, nothing else. */
