@@ -98,7 +98,7 @@ describe("claimFlowRuns", () => {
     expect(pool).toBeLessThanOrEqual(6);
     // the limits were actually reached: the test would notice a claimer that never ran in parallel
     expect(pool).toBeGreaterThan(1);
-  });
+  }, 90_000); // 16 workers racing over HTTP: seconds on an idle machine, far more on a loaded one
 
   it("does not claim from a paused pool or queue, or runs not yet due", async () => {
     await setupPool("quiet", [{ name: "later", priority: 1, limit: null }], null);
