@@ -3,7 +3,7 @@
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import type { ContainerClient } from "@azure/storage-blob";
-import { downloadTargets, eachLimited, keyUnder, listLocalFiles, type BlockLogger, type GetDirectory, type PutDirectory, type ReadPath, type WritePath } from "ordo/blocks-sdk";
+import { downloadTargets, eachLimited, keyUnder, listLocalFiles, type GetDirectory, type PutDirectory, type ReadPath, type WritePath } from "ordo/blocks-sdk";
 import { AzureBlobError } from "./errors.js";
 import type { AzureConfig } from "./schema.js";
 
@@ -24,10 +24,7 @@ export class AzureBlobStorage implements ReadPath, WritePath, GetDirectory, PutD
   protected listPageSize = 1000;
   private client: Promise<ContainerClient> | undefined;
 
-  constructor(
-    private readonly config: AzureConfig,
-    private readonly deps: { logger?: BlockLogger } = {},
-  ) {
+  constructor(private readonly config: AzureConfig) {
     const slash = config.bucket_path.indexOf("/");
     this.container = slash === -1 ? config.bucket_path : config.bucket_path.slice(0, slash);
     this.prefix = slash === -1 ? "" : keyUnder(config.bucket_path.slice(slash + 1), null);

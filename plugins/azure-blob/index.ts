@@ -1,6 +1,6 @@
 // The azure-blob plugin: the `azure` storage block type (Prefect 2's Azure) and prefect_azure's
 // pull/push steps. Light on purpose: @azure/storage-blob is loaded only when a block does work.
-import { defineBlockType, definePlugin, LOGGER } from "ordo/blocks-sdk";
+import { defineBlockType, definePlugin } from "ordo/blocks-sdk";
 import { AzureBlobStorage } from "./azure-blob.js";
 import { azureSchema } from "./schema.js";
 import { azureSteps } from "./steps.js";
@@ -17,7 +17,6 @@ export const azureBlockType = defineBlockType({
   documentationUrl: "https://learn.microsoft.com/azure/storage/blobs/",
   schema: azureSchema,
   capabilities: ["read-path", "write-path", "get-directory", "put-directory"],
-  inject: { logger: LOGGER },
   implementation: AzureBlobStorage,
 });
 

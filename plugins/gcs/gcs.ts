@@ -3,7 +3,7 @@
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import type { Bucket } from "@google-cloud/storage";
-import { downloadTargets, eachLimited, keyUnder, listLocalFiles, type BlockLogger, type GetDirectory, type PutDirectory, type ReadPath, type WritePath } from "ordo/blocks-sdk";
+import { downloadTargets, eachLimited, keyUnder, listLocalFiles, type GetDirectory, type PutDirectory, type ReadPath, type WritePath } from "ordo/blocks-sdk";
 import { GcsError } from "./errors.js";
 import type { GcsConfig } from "./schema.js";
 import { parseServiceAccountInfo, ServiceAccountTokens, type ServiceAccountKey } from "./service-account.js";
@@ -20,10 +20,7 @@ export class GcsStorage implements ReadPath, WritePath, GetDirectory, PutDirecto
   private readonly key: ServiceAccountKey | undefined;
   private client: Promise<Bucket> | undefined;
 
-  constructor(
-    private readonly config: GcsConfig,
-    private readonly deps: { logger?: BlockLogger } = {},
-  ) {
+  constructor(private readonly config: GcsConfig) {
     const slash = config.bucket_path.indexOf("/");
     this.bucketName = slash === -1 ? config.bucket_path : config.bucket_path.slice(0, slash);
     this.prefix = slash === -1 ? "" : keyUnder(config.bucket_path.slice(slash + 1), null);

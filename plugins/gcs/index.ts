@@ -1,6 +1,6 @@
 // The gcs plugin: the `gcs` storage block type (Prefect 2's GCS) and prefect_gcp's pull/push
 // steps. Light on purpose: @google-cloud/storage is loaded only when a block does work.
-import { defineBlockType, definePlugin, LOGGER } from "ordo/blocks-sdk";
+import { defineBlockType, definePlugin } from "ordo/blocks-sdk";
 import { GcsStorage } from "./gcs.js";
 import { gcsSchema } from "./schema.js";
 import { gcsSteps } from "./steps.js";
@@ -18,7 +18,6 @@ export const gcsBlockType = defineBlockType({
   documentationUrl: "https://cloud.google.com/storage/docs/json_api",
   schema: gcsSchema,
   capabilities: ["read-path", "write-path", "get-directory", "put-directory"],
-  inject: { logger: LOGGER },
   implementation: GcsStorage,
 });
 

@@ -91,8 +91,8 @@ beforeAll(async () => {
   await npmInstall(project, "-D", "typescript@^5.9", "@types/node@^20");
   // a third-party plugin in a folder of its own, built against the packed SDK, then packed and
   // installed into the project. Its author's `npm install -D <tarball> typescript @types/node`
-  // would install the same packages again: the project's node_modules stand in for it (a second
-  // install of Ordo's whole tree cost this suite a third of its CPU)
+  // would install the same packages again: the project's node_modules stand in for it (one install
+  // of Ordo's whole tree fewer)
   cpSync(path.join(FIXTURES, "ordo-plugin-vault-folder"), pluginDir, { recursive: true });
   symlinkSync(path.join(project, "node_modules"), path.join(pluginDir, "node_modules"), "dir");
   cpSync(path.join(FIXTURES, "project"), project, { recursive: true });
