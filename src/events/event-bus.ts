@@ -1,8 +1,6 @@
 // Publishes domain events to subscribers: in memory for one server, or through Redis pub/sub when
 // several replicas must see each other's events (graphql-yoga's Redis event target).
 import { createPubSub, type PubSub } from "graphql-yoga";
-import { Redis } from "ioredis";
-import { createNamespacedRedisTarget } from "./redis-event-target.js";
 import type { Topics } from "./topics.js";
 
 export type EventBus = PubSub<Topics> & { close(): Promise<void> };
@@ -14,22 +12,42 @@ export interface RedisBusOptions {
   warn(message: string): void;
 }
 
-export function createEventBus(redis: RedisBusOptions | null): EventBus {
+export async function createEventBus(redis: RedisBusOptions | null): Promise<EventBus> {
   if (!redis) {
     return Object.assign(createPubSub<Topics>(), { close: async () => {} });
   }
+  // loaded only when Redis is configured: a single server never loads ioredis
+  const [{ Redis }, { createNamespacedRedisTarget }] = await Promise.all([import("ioredis"), import("./redis-event-target.js")]);
+  let closing = false;
   const publishClient = new Redis(redis.url, { lazyConnect: false, maxRetriesPerRequest: 3 });
-  const subscribeClient = new Redis(redis.url, { lazyConnect: false, maxRetriesPerRequest: 3 });
+  // no ready check (an INFO command) on the subscriber: sent on a reconnect while its SUBSCRIBE
+  // commands replay, Redis refuses it ("only subscriber commands may be used")
+  const subscribeClient = new Redis(redis.url, { lazyConnect: false, maxRetriesPerRequest: 3, enableReadyCheck: false });
+  // a lost connection is reported, once per outage, and retried by ioredis (not an unhandled error)
+  for (const [client, role] of [[publishClient, "publish"], [subscribeClient, "subscribe"]] as const) {
+    let reported = false;
+    client.on("error", (e: Error) => {
+      if (!reported) redis.warn(`Redis (${role} connection): ${e.message}; retrying`);
+      reported = true;
+    });
+    client.on("ready", () => {
+      reported = false;
+    });
+  }
   const pubsub = createPubSub<Topics>({
     eventTarget: createNamespacedRedisTarget({
       publishClient,
       subscribeClient,
       prefix: redis.prefix,
       onMalformed: (channel, reason) => redis.warn(`dropped a malformed event on Redis channel ${channel} (${reason})`),
+      onCommandFailed: (command, reason) => {
+        if (!closing) redis.warn(`Redis ${command} failed: ${reason}`);
+      },
     }) as never,
   });
   return Object.assign(pubsub, {
     close: async () => {
+      closing = true;
       publishClient.disconnect();
       subscribeClient.disconnect();
     },

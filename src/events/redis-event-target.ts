@@ -1,7 +1,8 @@
 // Redis pub/sub for the event bus, namespaced and defensive: channels carry a prefix (the
 // database's identity, or ORDO_REDIS_PREFIX) so unrelated servers sharing a Redis never see each
 // other's events, and a message that is not a well-formed event is dropped with a warning
-// instead of reaching a subscription as an error.
+// instead of reaching a subscription as an error. A command that fails (the connection dropped or
+// closed) is reported, never left as an unhandled rejection that would end the process.
 import { createRedisEventTarget } from "@graphql-yoga/redis-event-target";
 import type { Redis } from "ioredis";
 import type { Topics } from "./topics.js";
@@ -23,6 +24,8 @@ export interface NamespacedTargetOptions {
   subscribeClient: Redis;
   prefix: string;
   onMalformed(channel: string, reason: string): void;
+  /** a Redis command failed: an event not sent, or a subscription not changed, on a lost connection */
+  onCommandFailed?(command: string, reason: string): void;
 }
 
 /** "flow-run.state-changed" or "flow-run.state-changed:<id>" (yoga's per-id topics) → its base topic. */
@@ -39,9 +42,19 @@ function isWellFormed(topic: string, detail: unknown): boolean {
 
 export function createNamespacedRedisTarget(opts: NamespacedTargetOptions) {
   let lastBadChannel = "";
+  const reportFailure = (command: string) => (e: unknown) => opts.onCommandFailed?.(command, e instanceof Error ? e.message : String(e));
+  // yoga's target calls these three without handling their promises
+  const publishClient = {
+    publish: (channel: string, message: string) => opts.publishClient.publish(channel, message).catch(reportFailure("PUBLISH")),
+  };
+  const subscribeClient = {
+    on: (event: "message", listener: (channel: string, message: string) => void) => opts.subscribeClient.on(event, listener),
+    subscribe: (channel: string) => opts.subscribeClient.subscribe(channel).catch(reportFailure("SUBSCRIBE")),
+    unsubscribe: (channel: string) => opts.subscribeClient.unsubscribe(channel).catch(reportFailure("UNSUBSCRIBE")),
+  };
   const inner = createRedisEventTarget({
-    publishClient: opts.publishClient,
-    subscribeClient: opts.subscribeClient,
+    publishClient: publishClient as unknown as Redis,
+    subscribeClient: subscribeClient as unknown as Redis,
     serializer: {
       stringify: JSON.stringify,
       parse: (text: string) => {

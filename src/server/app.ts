@@ -24,6 +24,7 @@ import { createLogger, type Logger } from "./logger.js";
 import { auditLog } from "./audit-log.js";
 import { createAuthenticate } from "./authenticate.js";
 import { endSubscriptionsOnRevocation } from "./revocation.js";
+import { shareSubscriptionExecutions } from "./shared-subscriptions.js";
 import { createOrdoYoga, type OrdoYoga } from "./yoga.js";
 
 export interface OrdoApp {
@@ -50,7 +51,7 @@ export async function buildApp(config: OrdoConfig, overrides: { clock?: Clock; l
     await database.client.$disconnect();
     throw e;
   });
-  const events = createEventBus(
+  const events = await createEventBus(
     config.redisUrl
       ? {
           url: config.redisUrl,
@@ -72,7 +73,8 @@ export async function buildApp(config: OrdoConfig, overrides: { clock?: Clock; l
     logger,
     corsOrigins: config.corsOrigins,
     loopbackHostsOnly: !config.auth,
-    plugins: [endSubscriptionsOnRevocation(events), auditLog(logger)],
+    // sharing first: revocation then wraps each subscriber's own stream
+    plugins: [shareSubscriptionExecutions(), endSubscriptionsOnRevocation(events), auditLog(logger)],
     context: async (initial) => ({
       db: database.client,
       services,

@@ -8,6 +8,7 @@ import { OrdoClient } from "../../src/client/ordo-client.js";
 import { collect } from "../harness/streams.js";
 import { sameKeyAs } from "../harness/same-key.js";
 import { createTestApp, type TestApp } from "../harness/test-app.js";
+import { createNamespacedRedisTarget } from "../../src/events/redis-event-target.js";
 
 const redisUrl = process.env.ORDO_TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 let a: TestApp;
@@ -78,5 +79,28 @@ describe("fan-out through Redis", () => {
       await otherClient.close();
       await other.close();
     }
+  });
+
+  it("reports Redis commands that fail on a closed connection instead of leaving them unhandled", async () => {
+    // an unhandled rejection would fail this file (vitest) and, in a server, end the process
+    const publishClient = new Redis(redisUrl);
+    const subscribeClient = new Redis(redisUrl);
+    const failed: string[] = [];
+    const target = createNamespacedRedisTarget({
+      publishClient,
+      subscribeClient,
+      prefix: `closed-${Date.now()}:`,
+      onMalformed: () => undefined,
+      onCommandFailed: (command, reason) => failed.push(`${command}: ${reason}`),
+    });
+    const listener = () => undefined;
+    target.addEventListener("log.created", listener);
+    await new Promise((r) => subscribeClient.once("ready", r));
+    publishClient.disconnect();
+    subscribeClient.disconnect();
+    target.dispatchEvent(new CustomEvent("log.created", { detail: { logId: "l", flowRunId: "r" } }));
+    target.removeEventListener("log.created", listener);
+    await expect.poll(() => failed.length).toBe(2);
+    expect(failed).toEqual([expect.stringMatching(/^PUBLISH: Connection is closed/), expect.stringMatching(/^UNSUBSCRIBE: Connection is closed/)]);
   });
 });

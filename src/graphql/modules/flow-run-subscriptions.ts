@@ -1,20 +1,23 @@
 // Live run states: `flowRunStateChanged`, over graphql-ws or SSE. Events carry ids; each field
-// re-reads its row with the client's selection.
+// re-reads its row with the client's selection, once per event for all subscribers asking the same.
 import { filter, pipe } from "graphql-yoga";
 import type { FlowRunStateChangedEvent } from "../../events/topics.js";
 import type { StateType } from "../../domain/flow-runs/flow-run-input.js";
 import { builder } from "../builder.js";
+import { readOncePerEvent } from "../event-reads.js";
 import { StateTypeEnum } from "./enums.js";
 
 const FlowRunStateEvent = builder.objectRef<FlowRunStateChangedEvent>("FlowRunStateEvent").implement({
   fields: (t) => ({
     flowRun: t.prismaField({
       type: "FlowRun",
-      resolve: (query, e, _args, ctx) => ctx.db.flowRun.findUniqueOrThrow({ ...query, where: { id: e.flowRunId } }),
+      resolve: (query, e, _args, ctx) =>
+        readOncePerEvent(e, ctx.db, "flowRun", query, () => ctx.db.flowRun.findUniqueOrThrow({ ...query, where: { id: e.flowRunId } })),
     }),
     state: t.prismaField({
       type: "FlowRunState",
-      resolve: (query, e, _args, ctx) => ctx.db.flowRunState.findUniqueOrThrow({ ...query, where: { id: e.stateId } }),
+      resolve: (query, e, _args, ctx) =>
+        readOncePerEvent(e, ctx.db, "state", query, () => ctx.db.flowRunState.findUniqueOrThrow({ ...query, where: { id: e.stateId } })),
     }),
     previousStateType: t.field({ type: StateTypeEnum, nullable: true, resolve: (e) => e.previousStateType }),
   }),

@@ -2,6 +2,7 @@
 import { filter, pipe } from "graphql-yoga";
 import type { LogCreatedEvent } from "../../events/topics.js";
 import { builder } from "../builder.js";
+import { readOncePerEvent } from "../event-reads.js";
 import { LIMIT_TEXT as L } from "../limit-descriptions.js";
 
 export const Log = builder.prismaObject("Log", {
@@ -62,6 +63,10 @@ builder.subscriptionFields((t) => ({
         ctx.events.subscribe("log.created"),
         filter((e: LogCreatedEvent) => e.flowRunId === args.flowRunId),
       ),
-    resolve: (query, e, _args, ctx) => ctx.db.log.findUniqueOrThrow({ ...query, where: { id: (e as unknown as LogCreatedEvent).logId } }),
+    // one read per event and selection, shared by every follower of the run asking the same
+    resolve: (query, e, _args, ctx) => {
+      const event = e as unknown as LogCreatedEvent;
+      return readOncePerEvent(event, ctx.db, "flowRunLogs", query, () => ctx.db.log.findUniqueOrThrow({ ...query, where: { id: event.logId } }));
+    },
   }),
 }));

@@ -1,0 +1,129 @@
+// Subscription reads are shared: an event is read from the database once per distinct selection,
+// not once per subscriber, and every subscriber still gets every event, in commit order, with its
+// own execution (a READ-only key beside the admin). A subscriber whose filter drops the event costs
+// no read at all. Reads are counted with a Prisma query extension on the client contexts read through.
+import { createClient, type Client } from "graphql-ws";
+import WebSocket from "ws";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { collect, type Collected } from "../harness/streams.js";
+import { createTestApp, type TestApp } from "../harness/test-app.js";
+
+let t: TestApp;
+let wsUrl: string;
+const clients: Client[] = [];
+/** subscription reads so far, by "Model.operation" */
+const reads = new Map<string, number>();
+
+beforeAll(async () => {
+  t = await createTestApp();
+  wsUrl = (await t.app.start()).url.replace(/^http/, "ws");
+  // every GraphQL context reads `database.client` when it is created: count what they read
+  const database = t.app.database as { client: any };
+  database.client = database.client.$extends({
+    query: {
+      $allOperations({ model, operation, args, query }: { model?: string; operation: string; args: unknown; query: (a: unknown) => Promise<unknown> }) {
+        if (operation === "findUniqueOrThrow" && (model === "FlowRun" || model === "FlowRunState")) {
+          reads.set(`${model}.${operation}`, (reads.get(`${model}.${operation}`) ?? 0) + 1);
+        }
+        return query(args);
+      },
+    },
+  });
+});
+afterAll(async () => {
+  await Promise.all(clients.map((c) => c.dispose()));
+  await t.close();
+});
+
+interface Event {
+  flowRunStateChanged: { flowRun: { id: string }; state: { id: string; type: string } };
+}
+
+function subscribe(key: string, query: string, variables: Record<string, unknown>): Collected<Event> {
+  const client = createClient({ url: wsUrl, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${key}` }, retryAttempts: 0, lazy: true });
+  clients.push(client);
+  return collect(dataOf(client.iterate<Event>({ query, variables })));
+}
+
+async function* dataOf(results: AsyncIterable<{ data?: Event | null; errors?: unknown }>): AsyncIterableIterator<Event> {
+  for await (const r of results) {
+    if (r.errors || !r.data) throw new Error(`subscription error: ${JSON.stringify(r.errors)}`);
+    yield r.data;
+  }
+}
+
+const SET_STATE = `mutation($id: ID!, $t: StateType!) { setFlowRunState(input: { flowRunId: $id, state: { type: $t }, force: true }) { status state { id } } }`;
+
+describe("subscription reads", () => {
+  it("reads an event once per distinct query for many subscribers, and delivers every event to each in order", async () => {
+    const d = await t.ok(`mutation { applyDeployment(input: { flowName: "reads", name: "shared" }) { deployment { id } } }`);
+    const run = async () => (await t.ok(`mutation($id: ID!) { createFlowRun(input: { deploymentId: $id }) { id } }`, { id: d.applyDeployment.deployment.id })).createFlowRun.id as string;
+    const [watched, other] = [await run(), await run()];
+    const reader = (await t.ok(`mutation { createApiKey(input: { name: "reads-reader", scopes: [READ] }) { key } }`)).createApiKey.key as string;
+
+    const SAME = `subscription($id: ID!) { flowRunStateChanged(flowRunId: $id) { flowRun { id stateType } state { id type } } }`;
+    // Prisma reads all scalar columns whatever scalars are asked: only a relation changes the query
+    const DIFFERENT = `subscription($id: ID!) { flowRunStateChanged(flowRunId: $id) { flowRun { id name deployment { name } } state { id type name timestamp } } }`;
+    // 8 admins and 4 READ-only keys ask the same; one asks something else; one follows another run
+    const same = [...Array.from({ length: 8 }, () => subscribe(t.adminKey!, SAME, { id: watched })), ...Array.from({ length: 4 }, () => subscribe(reader, SAME, { id: watched }))];
+    const different = subscribe(t.adminKey!, DIFFERENT, { id: watched });
+    const elsewhere = subscribe(t.adminKey!, DIFFERENT, { id: other });
+    const all = [...same, different];
+
+    // subscriptions register asynchronously: change the run until every subscriber has seen the
+    // latest change, so no read of the warm-up is still to come
+    let flip = 0;
+    let last = "";
+    const poke = async () => {
+      last = (await t.ok(SET_STATE, { id: watched, t: flip++ % 2 ? "PENDING" : "RUNNING" })).setFlowRunState.state.id;
+    };
+    const hasLast = (items: Event[]) => items.some((e) => e.flowRunStateChanged.state.id === last);
+    await all[0]!.waitUntil(poke, () => all.every((s) => hasLast(s.items)));
+    await Promise.all(all.map((s) => s.waitFor(hasLast)));
+    const before = all.map((s) => s.items.length);
+    reads.clear();
+
+    const changes: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      const r = await t.ok(SET_STATE, { id: watched, t: i % 2 ? "PENDING" : "RUNNING" });
+      expect(r.setFlowRunState.status).toBe("ACCEPT");
+      changes.push(r.setFlowRunState.state.id);
+    }
+    const received = await Promise.all(all.map((s, i) => s.waitFor((items) => items.length >= before[i]! + changes.length)));
+    for (const [i, items] of received.entries()) {
+      const got = items.slice(before[i]!).map((e) => e.flowRunStateChanged);
+      expect(got.map((e) => e.state.id)).toEqual(changes);
+      expect(got.every((e) => e.flowRun.id === watched)).toBe(true);
+      expect(got.map((e) => e.state.type)).toEqual(changes.map((_, j) => (j % 2 ? "PENDING" : "RUNNING")));
+    }
+    // two run queries (with and without the deployment), one state query: per event, however many
+    // subscribers share each
+    expect(Object.fromEntries(reads)).toEqual({ "FlowRun.findUniqueOrThrow": 2 * changes.length, "FlowRunState.findUniqueOrThrow": changes.length });
+    // the subscriber of another run read nothing and got nothing of this one
+    expect(elsewhere.items.filter((e) => e.flowRunStateChanged.flowRun.id === watched)).toEqual([]);
+    for (const s of [...all, elsewhere]) s.stop();
+  });
+
+  it("keeps the others of a shared subscription going when the first one leaves, and lets a newcomer join", async () => {
+    const d = await t.ok(`mutation { applyDeployment(input: { flowName: "reads", name: "leave" }) { deployment { id } } }`);
+    const id = (await t.ok(`mutation($id: ID!) { createFlowRun(input: { deploymentId: $id }) { id } }`, { id: d.applyDeployment.deployment.id })).createFlowRun.id as string;
+    const QUERY = `subscription($id: ID!) { flowRunStateChanged(flowRunId: $id) { flowRun { id } state { id type } } }`;
+    let flip = 0;
+    const change = async () => (await t.ok(SET_STATE, { id, t: flip++ % 2 ? "PENDING" : "RUNNING" })).setFlowRunState.state.id as string;
+    const got = (s: Collected<Event>, stateId: string) => s.items.some((e) => e.flowRunStateChanged.state.id === stateId);
+    const first = subscribe(t.adminKey!, QUERY, { id });
+    await first.waitUntil(async () => void (await change()), (items) => items.length > 0);
+    const second = subscribe(t.adminKey!, QUERY, { id });
+    let last = "";
+    await second.waitUntil(async () => void (last = await change()), (items) => items.length > 0 && got(first, last));
+    first.stop();
+    const afterLeaving = await change();
+    await second.waitFor((items) => items.some((e) => e.flowRunStateChanged.state.id === afterLeaving));
+    const third = subscribe(t.adminKey!, QUERY, { id });
+    await third.waitUntil(async () => void (last = await change()), (items) => items.length > 0 && got(second, last));
+    const both = await change();
+    await Promise.all([second, third].map((s) => s.waitFor((items) => items.some((e) => e.flowRunStateChanged.state.id === both))));
+    second.stop();
+    third.stop();
+  });
+});
