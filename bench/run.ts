@@ -3,12 +3,17 @@
 import { benchLifecycle } from "./lifecycle/run-lifecycle.js";
 import { benchRRuleExpansion } from "./schedules/rrule-expansion.js";
 import { benchSchedulerThroughput } from "./scheduler/scheduler-throughput.js";
+import { benchStartup } from "./startup/start-and-idle.js";
+import { benchRedisFanout, benchSubscriptions } from "./subscriptions/subscription-fanout.js";
 
 const only = process.argv[2];
 const benches: Array<[string, () => Promise<void>]> = [
   ["scheduler", benchSchedulerThroughput],
   ["rrule", () => benchRRuleExpansion(Number(process.env.BENCH_RRULE_SCHEDULES ?? 10_000))],
   ["lifecycle", benchLifecycle],
+  ["startup", benchStartup],
+  ["subscriptions", benchSubscriptions],
+  ["redis-fanout", benchRedisFanout],
 ];
 for (const [name, run] of benches) {
   if (only && only !== name) continue;

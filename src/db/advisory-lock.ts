@@ -1,7 +1,7 @@
 // Leadership among server replicas on PostgreSQL: a session advisory lock held on a dedicated
 // connection, so only one replica's scheduler works at a time. SQLite has one server per file.
-import pg from "pg";
-import { pgConfigFromUrl } from "./pg-adapter.js";
+import type pg from "pg";
+import { pgConfigFromUrl } from "./pg-config.js";
 
 export interface LeaderLock {
   /** true while this process holds the lock (tries to take it when it does not) */
@@ -39,8 +39,9 @@ export function createLeaderLock(databaseUrl: string, provider: "sqlite" | "post
 }
 
 async function connect(url: string, onLost: () => void): Promise<pg.Client> {
+  const { default: pgDriver } = await import("pg");
   // bounded: an unreachable server must not hold the scheduler's pass for the OS's TCP timeout
-  const c = new pg.Client({ ...pgConfigFromUrl(url), connectionTimeoutMillis: 10_000 });
+  const c = new pgDriver.Client({ ...pgConfigFromUrl(url), connectionTimeoutMillis: 10_000 });
   c.on("error", onLost);
   c.on("end", onLost);
   await c.connect();

@@ -7,7 +7,6 @@ import { explained } from "./open-failure.js";
 import { prepareSqliteFile, sqliteFilePath } from "./sqlite-file.js";
 import { migrationsFolder, readMigrations } from "./migrations/folders.js";
 import { MigrationHistoryError } from "./migrations/history.js";
-import { migratePostgres } from "./migrations/postgres-runner.js";
 import { migrateSqliteFile } from "./migrations/sqlite-runner.js";
 
 export async function migrateDatabase(url: string): Promise<void> {
@@ -16,6 +15,8 @@ export async function migrateDatabase(url: string): Promise<void> {
   const migrations = readMigrations(folder);
   try {
     if (provider === "postgresql") {
+      // loaded on demand: a SQLite server never loads the pg driver
+      const { migratePostgres } = await import("./migrations/postgres-runner.js");
       await migratePostgres(url, migrations, folder);
       return;
     }

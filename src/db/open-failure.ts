@@ -4,9 +4,8 @@
 import { accessSync, constants, statSync } from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
-import pg from "pg";
 import { isPostgresUrl } from "../config.js";
-import { pgConfigFromUrl } from "./pg-adapter.js";
+import { pgConfigFromUrl } from "./pg-config.js";
 import { sqliteFilePath } from "./sqlite-file.js";
 
 /** A database that cannot be opened, with the reason in words; main.ts prints its message alone. */
@@ -90,6 +89,7 @@ function sqliteProblem(file: string): string | null {
 async function postgresProblem(url: string): Promise<string | null> {
   const config = pgConfigFromUrl(url);
   const where = `PostgreSQL at ${config.host}:${config.port}`;
+  const { default: pg } = await import("pg");
   const client = new pg.Client({ ...config, connectionTimeoutMillis: 10_000 });
   client.on("error", () => undefined); // a connection that dies after the check is not this check's business
   try {

@@ -4,6 +4,7 @@
 // server needs: connections that die inside a transaction are given back to the pool.
 import pg from "pg";
 import { PrismaPg } from "@prisma/adapter-pg";
+import { pgConfigFromUrl } from "./pg-config.js";
 
 // "char", name, regproc, regclass, regtype (and their arrays) → text
 const REMAP: Record<number, number> = { 18: 25, 19: 25, 24: 25, 2205: 25, 2206: 25, 1002: 1009, 1003: 1009 };
@@ -30,20 +31,6 @@ export class NameAsTextClient extends pg.Client {
     const out: any = super.query(config, values);
     return out && typeof out.then === "function" ? out.then(remapFieldTypes) : out;
   }
-}
-
-/** Discrete connection fields: connectToShadowDb overrides `database`, which a connectionString would win over. */
-export function pgConfigFromUrl(url: string): pg.PoolConfig {
-  const u = new URL(url);
-  const sslmode = u.searchParams.get("sslmode");
-  return {
-    host: decodeURIComponent(u.hostname) || "127.0.0.1",
-    port: Number(u.port || 5432),
-    user: decodeURIComponent(u.username) || undefined,
-    password: u.password ? decodeURIComponent(u.password) : undefined,
-    database: decodeURIComponent(u.pathname.slice(1)) || undefined,
-    ssl: sslmode && sslmode !== "disable" ? { rejectUnauthorized: sslmode === "verify-full" } : undefined,
-  };
 }
 
 type Transaction = Awaited<ReturnType<Awaited<ReturnType<PrismaPg["connect"]>>["startTransaction"]>>;

@@ -1,10 +1,9 @@
 // Builds the Prisma client for the configured database: better-sqlite3 adapter for `file:` URLs,
 // pg adapter for postgresql:// URLs. The app is typed against the SQLite client; the PostgreSQL
-// client is generated from the same model and cast at this boundary (stack-notes P12).
+// client is generated from the same model and cast at this boundary (stack-notes P12). Each is
+// loaded only for its own database: a SQLite server never loads pg or the PostgreSQL client.
 import { PrismaClient } from "../generated/prisma/client.js";
-import { PrismaClient as PgPrismaClient } from "../generated/prisma-pg/client.js";
 import { isPostgresUrl } from "../config.js";
-import { createPgAdapter } from "./pg-adapter.js";
 import { explained } from "./open-failure.js";
 import { prepareSqliteFile } from "./sqlite-file.js";
 import { PostgresLikeSQLite3 } from "./sqlite-like.js";
@@ -20,6 +19,7 @@ export interface Database {
 
 export async function createDatabase(url: string): Promise<Database> {
   if (isPostgresUrl(url)) {
+    const [{ PrismaClient: PgPrismaClient }, { createPgAdapter }] = await Promise.all([import("../generated/prisma-pg/client.js"), import("./pg-adapter.js")]);
     const client = new PgPrismaClient({ adapter: createPgAdapter(url, { max: 10 }) }) as unknown as PrismaClient;
     // a server that is not there is named now, in words (open-failure.ts), not at the first use
     await client.$queryRawUnsafe("SELECT 1").catch((e: unknown) => explained(e, url));

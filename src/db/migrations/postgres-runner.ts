@@ -3,7 +3,7 @@
 // migration's whole script and its _prisma_migrations row in one transaction.
 import { randomUUID } from "node:crypto";
 import pg from "pg";
-import { pgConfigFromUrl } from "../pg-adapter.js";
+import { pgConfigFromUrl } from "../pg-config.js";
 import type { LocalMigration } from "./folders.js";
 import { pendingMigrations, POSTGRES_CREATE_TABLE, POSTGRES_INSERT_APPLIED, SELECT_HISTORY, type HistoryRow } from "./history.js";
 
