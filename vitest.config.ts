@@ -1,6 +1,6 @@
 // Test runner: unit tests beside the code (src/, plugins/), integration and e2e tests in test/.
-// The `sqlite` project runs everything on SQLite files. With ORDO_TEST_DATABASE_URL set, a
-// `postgresql` project runs the suites about the database (integration, two e2e) again on that
+// The `unit` project runs the tests beside the code, `sqlite` those in test/ on SQLite files. With
+// ORDO_TEST_DATABASE_URL set, a `postgresql` project runs the suites about the database (integration, two e2e) again on that
 // server IN THE SAME RUN: one scheduler keeps both cores busy to the end, instead of two passes
 // each ending on one long file. globalSetup migrates one template database per project.
 import { configDefaults, defineConfig } from "vitest/config";
@@ -37,7 +37,10 @@ export default defineConfig({
     projects: [
       // crash recovery kills and restarts a server on its database: with PostgreSQL there it runs
       // there only (its SQLite run repeats the same processes for the same rules)
-      { test: { ...shared, name: "sqlite", include: ["src/**/*.test.ts", "plugins/**/*.test.ts", "test/**/*.test.ts"], exclude: [...configDefaults.exclude, ...(process.env.ORDO_TEST_DATABASE_URL ? ["test/e2e/crash-recovery.test.ts"] : [])] } },
+      // unit tests share no state between files: one worker process runs many (each file in a
+      // fresh process spent more on importing the app than on its tests)
+      { test: { ...shared, name: "unit", isolate: false, include: ["src/**/*.test.ts", "plugins/**/*.test.ts"] } },
+      { test: { ...shared, name: "sqlite", include: ["test/**/*.test.ts"], exclude: [...configDefaults.exclude, ...(process.env.ORDO_TEST_DATABASE_URL ? ["test/e2e/crash-recovery.test.ts"] : [])] } },
       ...(process.env.ORDO_TEST_DATABASE_URL
         ? [{ test: { ...shared, name: "postgresql", include: ["test/integration/**/*.test.ts", ...POSTGRESQL_E2E] } }]
         : []),

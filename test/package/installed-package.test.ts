@@ -83,22 +83,21 @@ beforeAll(async () => {
   expect(files).toEqual(expect.arrayContaining(["bin/ordo.mjs", "dist/src/sdk/index.js", "dist/src/sdk/index.d.ts", "dist/src/blocks/sdk.d.ts", "dist/plugins/process/index.js"]));
   expect(files.some((f) => f.includes(".test."))).toBe(false);
 
-  // the user's project: `npm init -y`, then ordo from the tarball, TypeScript for their own checks
-  mkdirSync(project);
-  await sh(project, "npm", ["init", "-y"]);
-  await npmInstall(project, tarball);
-  copyAddon(project);
-  await npmInstall(project, "-D", "typescript@^5.9", "@types/node@^20");
-  // a third-party plugin in a folder of its own, built against the packed SDK, then packed and
-  // installed into the project. Its author's `npm install -D <tarball> typescript @types/node`
-  // would install the same packages again: the project's node_modules stand in for it (one install
-  // of Ordo's whole tree fewer)
+  // a third-party plugin in a folder of its own, built with tsc against Ordo's SDK types (the same
+  // dist/ files the tarball holds: the repository's node_modules stand in for its author's
+  // `npm install -D ordo typescript @types/node`), then packed
   cpSync(path.join(FIXTURES, "ordo-plugin-vault-folder"), pluginDir, { recursive: true });
-  symlinkSync(path.join(project, "node_modules"), path.join(pluginDir, "node_modules"), "dir");
-  cpSync(path.join(FIXTURES, "project"), project, { recursive: true });
+  symlinkSync(path.join(REPO, "node_modules"), path.join(pluginDir, "node_modules"), "dir");
   await sh(pluginDir, "npm", ["run", "build"]);
   const plugin = JSON.parse(await sh(pluginDir, "npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", root])) as Array<{ filename: string }>;
-  await npmInstall(project, path.join(root, plugin[0]!.filename));
+
+  // the user's project: `npm init -y`, then in one install ordo and the plugin from their
+  // tarballs, and TypeScript for the project's own checks
+  mkdirSync(project);
+  await sh(project, "npm", ["init", "-y"]);
+  await npmInstall(project, tarball, path.join(root, plugin[0]!.filename), "typescript@^5.9", "@types/node@^20");
+  copyAddon(project);
+  cpSync(path.join(FIXTURES, "project"), project, { recursive: true });
 
   // terminal 1: the server
   const server = background(project, "npx", ["ordo", "server", "start", "--port", "0"]);
@@ -166,15 +165,9 @@ describe("ordo installed from its tarball in a user's project", () => {
         `export const dt = defineBlockType;`,
       ].join("\n"),
     );
+    // the same file as an ES module (.mts): one tsc run checks both resolutions of the package
+    copyFileSync(path.join(project, "check.ts"), path.join(project, "check.mts"));
     await sh(project, "npx", ["tsc", "-p", "."]);
-    // and as an ES module project
-    const pkg = JSON.parse(readFileSync(path.join(project, "package.json"), "utf8")) as Record<string, unknown>;
-    writeFileSync(path.join(project, "package.json"), JSON.stringify({ ...pkg, type: "module" }, null, 2));
-    try {
-      await sh(project, "npx", ["tsc", "-p", "."]);
-    } finally {
-      writeFileSync(path.join(project, "package.json"), JSON.stringify(pkg, null, 2));
-    }
   }, 60_000);
 
   it("discovers the installed plugin package with no configuration, masks its secret, and a worker pulls code through it", async () => {
