@@ -67,20 +67,50 @@ export function isCovered(c: ScheduleCoverage | undefined, w: SchedulingWindow):
   return c.count >= w.minRuns && c.last.getTime() >= w.now.getTime() + w.minScheduledTimeSeconds * 1000;
 }
 
+/**
+ * The dates of each distinct stored schedule for one window (one pass): deployments that share a
+ * schedule definition — the same stored JSON, timezone included — expand it once. A definition
+ * that fails to expand fails for every deployment that has it.
+ */
+export class ScheduleDatesCache {
+  private readonly dates = new Map<string, Date[] | Error>();
+
+  constructor(readonly w: SchedulingWindow) {}
+
+  /** The dates (shared: callers must not change the array or its Dates). */
+  get(schedule: unknown): readonly Date[] {
+    const key = JSON.stringify(schedule);
+    let hit = this.dates.get(key);
+    if (hit === undefined) {
+      try {
+        hit = datesToSchedule(schedule, this.w);
+      } catch (e) {
+        hit = e instanceof Error ? e : new Error(String(e));
+      }
+      this.dates.set(key, hit);
+    }
+    if (hit instanceof Error) throw hit;
+    return hit;
+  }
+}
+
 export function scheduledRunRows(
   d: DeploymentToSchedule,
   coverage: Map<string, ScheduleCoverage>,
   w: SchedulingWindow,
   skipped: SkippedSchedule[] = [],
+  cache: ScheduleDatesCache = new ScheduleDatesCache(w),
 ): ScheduledRunRow[] {
+  if (cache.w !== w) throw new Error("the schedule dates cache belongs to another scheduling window");
   const tags = [...new Set([AUTO_SCHEDULED_TAG, ...asStringArray(d.tags)])];
+  const runTagsKey = tagsKey(tags);
   const rows: ScheduledRunRow[] = [];
   for (const s of d.schedules) {
     if (isCovered(coverage.get(s.scheduleKey), w)) continue;
     const parameters = { ...(isPlainObject(d.parameters) ? d.parameters : {}), ...(isPlainObject(s.parameters) ? s.parameters : {}) };
-    let dates: Date[];
+    let dates: readonly Date[];
     try {
-      dates = datesToSchedule(s.schedule, w);
+      dates = cache.get(s.schedule);
     } catch (e) {
       // one bad stored schedule must not stop the pass (nor, on every restart, the scheduler)
       skipped.push({ deploymentId: d.id, scheduleKey: s.scheduleKey, reason: e instanceof Error ? e.message : String(e) });
@@ -96,7 +126,7 @@ export function scheduledRunRows(
         deploymentVersion: d.version,
         parameters,
         tags,
-        tagsKey: tagsKey(tags),
+        tagsKey: runTagsKey,
         idempotencyKey: autoScheduledKey(d.id, s.scheduleKey, start),
         scheduleKey: s.scheduleKey,
         workQueueId: d.workQueueId,

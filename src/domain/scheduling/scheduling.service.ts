@@ -12,7 +12,7 @@ import type { OrdoConfig } from "../../config.js";
 import { FlowRunService } from "../flow-runs/flow-run.service.js";
 import type { ScheduleInput } from "../../schedules/schedule-definition.js";
 import { previewSchedule } from "./schedule-preview.js";
-import { scheduledRunRows, type ScheduleCoverage, type SchedulingWindow, type SkippedSchedule } from "./scheduled-run-rows.js";
+import { ScheduleDatesCache, scheduledRunRows, type ScheduleCoverage, type SchedulingWindow, type SkippedSchedule } from "./scheduled-run-rows.js";
 
 const DEPLOYMENT_BATCH = 100;
 const LATE_BATCH = 400;
@@ -47,6 +47,7 @@ export class SchedulingService {
     const s = this.settings.scheduler;
     const w: SchedulingWindow = { now: this.clock.now(), ...s };
     const result: PassResult = { deployments: 0, runsInserted: 0, skipped: [] };
+    const dates = new ScheduleDatesCache(w);
     let cursor: string | undefined;
     for (;;) {
       const page = await this.db.client.deployment.findMany({
@@ -66,7 +67,7 @@ export class SchedulingService {
       });
       if (page.length === 0) break;
       const coverage = await this.coverage(page.map((d) => d.id), w.now);
-      const rows = page.flatMap((d) => scheduledRunRows(d, coverage.get(d.id) ?? new Map(), w, result.skipped));
+      const rows = page.flatMap((d) => scheduledRunRows(d, coverage.get(d.id) ?? new Map(), w, result.skipped, dates));
       const pools = new Map(page.map((d) => [d.id, d.workQueue?.workPool.name ?? null]));
       for (let i = 0; i < rows.length; i += s.insertBatchSize) {
         const batch = rows.slice(i, i + s.insertBatchSize);
