@@ -100,6 +100,24 @@ export async function lockAndReadRun(db: Database, tx: Tx, id: string): Promise<
   return (await readLockedRuns(tx, [id]))[0] ?? null;
 }
 
+/**
+ * Locks several runs for the rest of the transaction and reads them (missing ids are left out),
+ * in one statement each way. PostgreSQL: the rows are locked in id order, so two batches never
+ * wait for each other in a cycle; rows locked after waiting are read again, as in lockAndReadRun.
+ * SQLite: one no-op UPDATE takes the write lock, then the read.
+ */
+export async function lockAndReadRuns(db: Database, tx: Tx, ids: readonly string[]): Promise<LockedRun[]> {
+  if (ids.length === 0) return [];
+  if (db.provider === "postgresql") {
+    const rows = await tx.$queryRaw<LockedRow[]>`${LOCKED_RUN_SQL} WHERE r."id" IN (${Prisma.join(ids)}) ORDER BY r."id" FOR UPDATE OF r`;
+    const stale = rows.filter((r) => r.sId !== r.stateId || r.qId !== r.workQueueId).map((r) => r.id);
+    const again = new Map((await readLockedRuns(tx, stale)).map((r) => [r.id, r]));
+    return rows.map((r) => again.get(r.id) ?? toLockedRun(r));
+  }
+  await tx.$executeRaw`UPDATE "FlowRun" SET "id" = "id" WHERE "id" IN (${Prisma.join(ids)})`;
+  return readLockedRuns(tx, ids);
+}
+
 function toLockedRun({ sId, qId, sType, sName, sMessage, sScheduledTime, sData, sDetails, sTimestamp, ...run }: LockedRow): LockedRun {
   return {
     ...run,
@@ -113,30 +131,35 @@ function toLockedRun({ sId, qId, sType, sName, sMessage, sScheduledTime, sData, 
 }
 
 /**
- * Writes the states and points each run at its new state. PostgreSQL: one statement for any
- * number of runs (a claim's whole batch): the state rows are inserted by a CTE of the run
- * UPDATE, and the foreign keys between the two are checked at the end of that statement.
- * SQLite: an insert, then one update per run — in process, no round trips to save.
+ * Writes the states and points each run at its newest one. A run may have several writes, in
+ * order (a claim that also starts its runs writes PENDING, then RUNNING): every state row is
+ * inserted, and the run takes the columns of its last write. PostgreSQL: one statement for any
+ * number of runs (a claim's whole batch): the state rows are inserted by a CTE of the run UPDATE,
+ * and the foreign keys between the two are checked at the end of that statement. SQLite: an
+ * insert, then one update per run — in process, no round trips to save.
  */
 export async function writeRunStates(db: Database, tx: Tx, writes: readonly RunStateWrite[]): Promise<void> {
   if (writes.length === 0) return;
   // @updatedAt is Prisma's to fill on its own writes; the raw update sets it the same way
   const updated = new Date();
+  const last = [...new Map(writes.map((w) => [w.runId, w])).values()];
   if (db.provider === "postgresql") {
-    const rows = writes.map((w) => ({ id: w.runId, stateId: w.state.id, ...w.columns, updated, state: { ...w.state, data: w.state.data ?? null } }));
+    const states = writes.map((w) => ({ ...w.state, runId: w.runId, data: w.state.data ?? null }));
+    const runs = last.map((w) => ({ id: w.runId, stateId: w.state.id, ...w.columns, updated }));
     // JSON dates are ISO UTC; the cast to timestamp drops the "Z", as Prisma's UTC columns expect
     await tx.$executeRaw`
       WITH v AS (
-        SELECT * FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS v(
+        SELECT * FROM jsonb_to_recordset(${JSON.stringify(runs)}::jsonb) AS v(
           "id" text, "stateId" text, "stateType" text, "stateName" text, "stateTimestamp" timestamp(3),
           "startTime" timestamp(3), "endTime" timestamp(3), "expectedStartTime" timestamp(3),
           "nextScheduledStartTime" timestamp(3), "totalRunTime" double precision, "runCount" integer,
-          "empiricalPolicy" jsonb, "updated" timestamp(3), "state" jsonb)
+          "empiricalPolicy" jsonb, "updated" timestamp(3))
       ), states AS (
         INSERT INTO "FlowRunState" ("id", "flowRunId", "type", "name", "timestamp", "message", "scheduledTime", "data", "details")
-        SELECT v."stateId", v."id", v."state"->>'type', v."state"->>'name', (v."state"->>'timestamp')::timestamp(3),
-          v."state"->>'message', (v."state"->>'scheduledTime')::timestamp(3), NULLIF(v."state"->'data', 'null'::jsonb), v."state"->'details'
-        FROM v
+        SELECT s."id", s."runId", s."type", s."name", s."timestamp", s."message", s."scheduledTime", NULLIF(s."data", 'null'::jsonb), s."details"
+        FROM jsonb_to_recordset(${JSON.stringify(states)}::jsonb) AS s(
+          "id" text, "runId" text, "type" text, "name" text, "timestamp" timestamp(3), "message" text,
+          "scheduledTime" timestamp(3), "data" jsonb, "details" jsonb)
       )
       UPDATE "FlowRun" AS r SET
         "stateId" = v."stateId", "stateType" = v."stateType", "stateName" = v."stateName", "stateTimestamp" = v."stateTimestamp",
@@ -160,10 +183,17 @@ export async function writeRunStates(db: Database, tx: Tx, writes: readonly RunS
       details: w.state.details as Prisma.InputJsonValue,
     })),
   });
-  for (const w of writes) {
+  for (const w of last) {
     await tx.flowRun.updateMany({
       where: { id: w.runId },
       data: { ...w.columns, empiricalPolicy: w.columns.empiricalPolicy as Prisma.InputJsonValue, stateId: w.state.id, updated },
     });
   }
+}
+
+/** The run as a transition's write leaves it: what reading it again inside the transaction would give. */
+export function afterWrite(run: LockedRun, w: RunStateWrite): LockedRun {
+  const { stateType: _type, stateName: _name, stateTimestamp: _timestamp, nextScheduledStartTime: _next, ...columns } = w.columns;
+  const { id: stateId, ...state } = w.state;
+  return { ...run, ...columns, stateId, state: { ...state, details: state.details ?? {} } };
 }

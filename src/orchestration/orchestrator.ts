@@ -5,7 +5,7 @@ import { randomUUID } from "node:crypto";
 import { inject, injectable } from "tsyringe";
 import type { Database, Tx } from "../db/prisma-client.js";
 import { insertRunWithState, type NewRun } from "../db/flow-run-inserts.js";
-import { lockAndReadRun, writeRunStates, type LockedRun, type RunStateWrite, type StoredState } from "../db/run-transitions.js";
+import { afterWrite, lockAndReadRun, writeRunStates, type LockedRun, type RunStateWrite, type StoredState } from "../db/run-transitions.js";
 import { CLOCK, DATABASE, type Clock } from "../tokens.js";
 import { bookkeeping, nextStateTimestamp } from "./bookkeeping.js";
 import { CORE_POLICY, FORCE_POLICY, evaluatePolicy } from "./policies.js";
@@ -67,8 +67,39 @@ export class Orchestrator {
    * the written states go out together.
    */
   async transitionLocked(tx: Tx, runs: readonly LockedRun[], proposal: Proposal, options: TransitionOptions = {}): Promise<TransitionResult[]> {
-    const { results, writes } = this.evaluate(runs, proposal, options.now ?? this.clock.now(), options.force ?? false);
-    await writeRunStates(this.db, tx, writes.filter((w): w is RunStateWrite => w !== null));
+    return (await this.transitionLockedEach(tx, runs.map((run) => ({ run, proposals: [proposal] })), options)).map((r) => r[0]!);
+  }
+
+  /**
+   * Proposals for runs this transaction has already locked, each run with its own list of
+   * proposals made one after another: a later one only after the earlier was accepted, and
+   * evaluated against the run as that one left it — exactly what a separate proposal would read
+   * once the earlier committed, since the run stays locked in between. Every run goes through
+   * the policy on its own; all written states go out together. Per run: one result for each
+   * proposal made.
+   */
+  async transitionLockedEach(
+    tx: Tx,
+    items: ReadonlyArray<{ run: LockedRun; proposals: readonly Proposal[]; force?: boolean }>,
+    options: TransitionOptions = {},
+  ): Promise<TransitionResult[][]> {
+    const now = options.now ?? this.clock.now();
+    const writes: RunStateWrite[] = [];
+    const results = items.map(({ run, proposals, force }) => {
+      const out: TransitionResult[] = [];
+      let current = run;
+      for (const proposal of proposals) {
+        const { result, write } = this.evaluate(current, proposal, now, force ?? options.force ?? false);
+        out.push(result);
+        if (write) {
+          writes.push(write);
+          current = afterWrite(current, write);
+        }
+        if (result.status !== "ACCEPT") break;
+      }
+      return out;
+    });
+    await writeRunStates(this.db, tx, writes);
     return results;
   }
 
@@ -90,95 +121,92 @@ export class Orchestrator {
       stateId: null,
       state: null,
     };
-    const { results, writes } = this.evaluate([row], proposal, options.now ?? this.clock.now(), options.force ?? false);
+    const { result, write } = this.evaluate(row, proposal, options.now ?? this.clock.now(), options.force ?? false);
     // a run never exists without a state (FlowRun.state is non-null in the API)
-    if (!writes[0]) throw new Error(`The first state of run ${run.id} was refused: ${results[0]!.reason}`);
-    await insertRunWithState(this.db, tx, run, writes[0]);
-    return results[0]!;
+    if (!write) throw new Error(`The first state of run ${run.id} was refused: ${result.reason}`);
+    await insertRunWithState(this.db, tx, run, write);
+    return result;
   }
 
-  /** Runs each run through the policy; pure apart from the ids it draws. */
-  private evaluate(runs: readonly LockedRun[], proposal: Proposal, now: Date, force: boolean): { results: TransitionResult[]; writes: Array<RunStateWrite | null> } {
+  /** Runs one run through the policy; pure apart from the ids it draws. */
+  private evaluate(run: LockedRun, proposal: Proposal, now: Date, force: boolean): { result: TransitionResult; write: RunStateWrite | null } {
     const policyRules = force ? FORCE_POLICY : CORE_POLICY;
-    const writes: Array<RunStateWrite | null> = [];
-    const results = runs.map((run): TransitionResult => {
-      const current = run.state ? toStateValue(run.state) : null;
-      const policy = (run.empiricalPolicy ?? {}) as RunPolicy;
-      const snapshot: RunSnapshot = {
-        id: run.id,
-        deploymentId: run.deploymentId,
-        infrastructurePid: run.infrastructurePid,
-        runCount: run.runCount,
-        policy,
-      };
-      const ctx: TransitionContext = {
-        run: snapshot,
-        current,
-        proposed: {
-          type: proposal.type,
-          name: proposal.name?.trim() || defaultStateName(proposal.type),
-          message: proposal.message ?? null,
-          // Prefect: a SCHEDULED state without a time is scheduled for now
-          scheduledTime: proposal.scheduledTime ?? (proposal.type === "SCHEDULED" ? now : null),
-          data: proposal.data ?? null,
-          // a copy per run: rules may amend it
-          details: { ...(proposal.details ?? {}) },
-        },
-        now,
-        policyPatch: {},
-      };
-      const outcome = evaluatePolicy(policyRules, ctx);
-      const base = {
-        previousStateType: current?.type ?? null,
-        run: { id: run.id, flowId: run.flowId, deploymentId: run.deploymentId, workQueueId: run.workQueueId, workPoolName: run.workPoolName },
-      };
-      const toWrite = outcome === undefined ? ctx.proposed : outcome.status === "REJECT" ? outcome.state : null;
-      if (!toWrite) {
-        writes.push(null);
-        return {
-          ...base,
-          status: outcome!.status,
-          reason: outcome!.reason,
-          delaySeconds: outcome!.status === "WAIT" ? outcome!.delaySeconds : null,
-          stateId: run.stateId,
-          written: false,
-          stateType: current?.type ?? null,
-        };
-      }
-      const timestamp = nextStateTimestamp(now, current);
-      const patch = bookkeeping(
-        { startTime: run.startTime, endTime: run.endTime, expectedStartTime: run.expectedStartTime, totalRunTime: run.totalRunTime, runCount: run.runCount },
-        current,
-        { ...toWrite, timestamp },
-        { ...policy, ...ctx.policyPatch },
-      );
-      const { policy: empiricalPolicy, ...columns } = patch;
-      const stateId = randomUUID();
-      writes.push({
-        runId: run.id,
-        state: {
-          id: stateId,
-          type: toWrite.type,
-          name: toWrite.name,
-          timestamp,
-          message: toWrite.message ?? null,
-          scheduledTime: toWrite.scheduledTime ?? null,
-          data: toWrite.data ?? null,
-          details: toWrite.details,
-        },
-        columns: { ...columns, empiricalPolicy },
-      });
-      return {
+    const current = run.state ? toStateValue(run.state) : null;
+    const policy = (run.empiricalPolicy ?? {}) as RunPolicy;
+    const snapshot: RunSnapshot = {
+      id: run.id,
+      deploymentId: run.deploymentId,
+      infrastructurePid: run.infrastructurePid,
+      runCount: run.runCount,
+      policy,
+    };
+    const ctx: TransitionContext = {
+      run: snapshot,
+      current,
+      proposed: {
+        type: proposal.type,
+        name: proposal.name?.trim() || defaultStateName(proposal.type),
+        message: proposal.message ?? null,
+        // Prefect: a SCHEDULED state without a time is scheduled for now
+        scheduledTime: proposal.scheduledTime ?? (proposal.type === "SCHEDULED" ? now : null),
+        data: proposal.data ?? null,
+        // a copy per run: rules may amend it
+        details: { ...(proposal.details ?? {}) },
+      },
+      now,
+      policyPatch: {},
+    };
+    const outcome = evaluatePolicy(policyRules, ctx);
+    const base = {
+      previousStateType: current?.type ?? null,
+      run: { id: run.id, flowId: run.flowId, deploymentId: run.deploymentId, workQueueId: run.workQueueId, workPoolName: run.workPoolName },
+    };
+    const toWrite = outcome === undefined ? ctx.proposed : outcome.status === "REJECT" ? outcome.state : null;
+    if (!toWrite) {
+      const result: TransitionResult = {
         ...base,
-        status: outcome === undefined ? "ACCEPT" : "REJECT",
-        reason: outcome?.reason ?? null,
-        delaySeconds: null,
-        stateId,
-        written: true,
-        stateType: toWrite.type,
+        status: outcome!.status,
+        reason: outcome!.reason,
+        delaySeconds: outcome!.status === "WAIT" ? outcome!.delaySeconds : null,
+        stateId: run.stateId,
+        written: false,
+        stateType: current?.type ?? null,
       };
-    });
-    return { results, writes };
+      return { result, write: null };
+    }
+    const timestamp = nextStateTimestamp(now, current);
+    const patch = bookkeeping(
+      { startTime: run.startTime, endTime: run.endTime, expectedStartTime: run.expectedStartTime, totalRunTime: run.totalRunTime, runCount: run.runCount },
+      current,
+      { ...toWrite, timestamp },
+      { ...policy, ...ctx.policyPatch },
+    );
+    const { policy: empiricalPolicy, ...columns } = patch;
+    const stateId = randomUUID();
+    const write: RunStateWrite = {
+      runId: run.id,
+      state: {
+        id: stateId,
+        type: toWrite.type,
+        name: toWrite.name,
+        timestamp,
+        message: toWrite.message ?? null,
+        scheduledTime: toWrite.scheduledTime ?? null,
+        data: toWrite.data ?? null,
+        details: toWrite.details,
+      },
+      columns: { ...columns, empiricalPolicy },
+    };
+    const result: TransitionResult = {
+      ...base,
+      status: outcome === undefined ? "ACCEPT" : "REJECT",
+      reason: outcome?.reason ?? null,
+      delaySeconds: null,
+      stateId,
+      written: true,
+      stateType: toWrite.type,
+    };
+    return { result, write };
   }
 }
 

@@ -1,5 +1,7 @@
 // Input shapes of the flow-run use cases, as the GraphQL layer hands them over.
+import type { TransitionResult } from "../../orchestration/orchestrator.js";
 import type { StateDetails, StateType } from "../../orchestration/states.js";
+import type { OrdoError } from "../errors.js";
 
 export interface CreateFlowRunInput {
   deploymentId?: string | null;
@@ -30,6 +32,15 @@ export interface SetFlowRunStateInput {
   flowRunId: string;
   state: StateInput;
   force?: boolean | null;
+}
+
+/** At most this many proposals in one setStates call (a claim takes at most 200 runs too). */
+export const MAX_STATE_PROPOSALS = 200;
+
+/** One proposal's answer in a batch: the orchestration result, or the error setState would have raised. */
+export interface ProposalOutcome {
+  result?: TransitionResult;
+  error?: OrdoError;
 }
 
 // The state vocabulary belongs to orchestration; the API layer sees it through the domain.

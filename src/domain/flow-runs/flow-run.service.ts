@@ -4,20 +4,21 @@ import { randomUUID } from "node:crypto";
 import { inject, injectable } from "tsyringe";
 import type { Database, Tx } from "../../db/prisma-client.js";
 import { readDeploymentForRun, type DeploymentForRun } from "../../db/flow-run-inserts.js";
+import { lockAndReadRuns } from "../../db/run-transitions.js";
 import { inTransaction, isUniqueViolation } from "../../db/transaction.js";
 import type { EventBus } from "../../events/event-bus.js";
 import { FlowRunNotFound, Orchestrator, type Proposal, type TransitionResult } from "../../orchestration/orchestrator.js";
 import type { RunPolicy } from "../../orchestration/states.js";
 import { CLOCK, DATABASE, EVENTS, JSON_SCHEMAS, type Clock } from "../../tokens.js";
 import type { JsonSchemaValidator } from "../../validation/ajv.js";
-import { BadUserInputError, ConflictError, NotFoundError, validationFailed } from "../errors.js";
+import { BadUserInputError, ConflictError, NotFoundError, OrdoError, validationFailed } from "../errors.js";
 import { acceptObject } from "../json-input.js";
 import { asStringArray, isPlainObject, normalizeTags, tagsKey } from "../json.js";
 import { LIMITS } from "../limits.js";
 import { checkLength, checkName, quoteName } from "../names.js";
 import { checkJobVariables } from "../work-pools/job-variables.js";
 import { ensureWorkQueue } from "../work-pools/work-queue.repository.js";
-import type { CreateFlowRunInput, SetFlowRunStateInput } from "./flow-run-input.js";
+import { MAX_STATE_PROPOSALS, type CreateFlowRunInput, type ProposalOutcome, type SetFlowRunStateInput } from "./flow-run-input.js";
 import { randomRunName } from "./run-names.js";
 import { checkStateInput } from "./state-input.js";
 
@@ -57,7 +58,7 @@ export class FlowRunService {
     checkLength(input.name, LIMITS.nameLength, "input.name");
     checkLength(input.idempotencyKey, LIMITS.shortTextLength, "input.idempotencyKey");
     if (input.workQueueName) checkName(input.workQueueName, "input.workQueueName");
-    return inTransaction(this.db, async (tx) => {
+    const create = async (tx: Tx) => {
       const deployment = await this.findDeployment(tx, input);
       if (input.idempotencyKey) {
         const existing = await tx.flowRun.findUnique({
@@ -100,20 +101,20 @@ export class FlowRunService {
         { force: true, now },
       );
       return { id, created: true, transition };
-    });
+    };
+    // PostgreSQL, no queue to create: the reads lock nothing (READ COMMITTED would not either) and
+    // the run and its first state go in with one statement, so a transaction would only add its
+    // BEGIN and COMMIT round trips. SQLite's insert takes several statements.
+    if (this.db.provider === "postgresql" && !input.workQueueName) return create(this.db.client);
+    return inTransaction(this.db, create);
   }
 
   async setState(input: SetFlowRunStateInput): Promise<TransitionResult> {
-    const { state } = input;
-    if (state.scheduledTime && state.type !== "SCHEDULED" && state.type !== "PAUSED") {
-      // harmless for Prefect, but almost always a client mistake worth naming
-      throw new BadUserInputError("input.state.scheduledTime is only meaningful for SCHEDULED or PAUSED states", "input.state.scheduledTime");
-    }
-    checkStateInput(state, "input.state");
+    checkProposal(input, "input");
     let result: TransitionResult;
     try {
       result = await inTransaction(this.db, (tx) =>
-        this.orchestrator.transition(tx, input.flowRunId, { ...state, details: state.details ?? {} }, { force: input.force ?? false }),
+        this.orchestrator.transition(tx, input.flowRunId, { ...input.state, details: input.state.details ?? {} }, { force: input.force ?? false }),
       );
     } catch (e) {
       if (e instanceof FlowRunNotFound) throw new NotFoundError(`No flow run with id ${input.flowRunId}`, "input.flowRunId");
@@ -121,6 +122,53 @@ export class FlowRunService {
     }
     await this.publish(result);
     return result;
+  }
+
+  /**
+   * Several proposals in one transaction, for one run each: every proposal is checked and
+   * orchestrated on its own, as setState would (a bad or refused one does not affect the others),
+   * and the runs are locked, read and written in a constant number of statements. Per proposal,
+   * in order: its result, or the error setState would have raised.
+   */
+  async setStates(inputs: readonly SetFlowRunStateInput[]): Promise<ProposalOutcome[]> {
+    if (inputs.length > MAX_STATE_PROPOSALS) {
+      throw new BadUserInputError(`input.proposals may hold at most ${MAX_STATE_PROPOSALS} proposals, got ${inputs.length}`, "input.proposals");
+    }
+    const outcomes: ProposalOutcome[] = inputs.map(() => ({}));
+    const first = new Map<string, number>();
+    inputs.forEach((input, i) => {
+      const field = `input.proposals[${i}]`;
+      try {
+        checkProposal(input, field);
+        const earlier = first.get(input.flowRunId);
+        // one proposal per run: a second would depend on the first's answer
+        if (earlier !== undefined) throw new BadUserInputError(`${field}.flowRunId: run ${input.flowRunId} already has a proposal in this call, at index ${earlier}`, `${field}.flowRunId`);
+        first.set(input.flowRunId, i);
+      } catch (e) {
+        if (!(e instanceof OrdoError)) throw e;
+        outcomes[i] = { error: e };
+      }
+    });
+    if (first.size > 0) {
+      const results = await inTransaction(this.db, async (tx) => {
+        const runs = new Map((await lockAndReadRuns(this.db, tx, [...first.keys()])).map((r) => [r.id, r]));
+        const found = [...first.values()].filter((i) => runs.has(inputs[i]!.flowRunId));
+        const done = await this.orchestrator.transitionLockedEach(
+          tx,
+          found.map((i) => {
+            const { flowRunId, state, force } = inputs[i]!;
+            return { run: runs.get(flowRunId)!, proposals: [{ ...state, details: state.details ?? {} }], force: force ?? false };
+          }),
+        );
+        return new Map(found.map((i, k) => [i, done[k]![0]!]));
+      });
+      for (const i of first.values()) {
+        const result = results.get(i);
+        outcomes[i] = result ? { result } : { error: new NotFoundError(`No flow run with id ${inputs[i]!.flowRunId}`, `input.proposals[${i}].flowRunId`) };
+      }
+      for (const o of outcomes) if (o.result) await this.publish(o.result);
+    }
+    return outcomes;
   }
 
   /** Records the process (or container, job…) running the run, so cancellation can find it. */
@@ -218,6 +266,16 @@ function retryPolicy(input: CreateFlowRunInput): RunPolicy {
     policy.retryDelaySeconds = input.retryDelaySeconds;
   }
   return policy;
+}
+
+/** The checks every proposal passes before any transaction opens; `field` names its input. */
+function checkProposal(input: SetFlowRunStateInput, field: string): void {
+  const { state } = input;
+  if (state.scheduledTime && state.type !== "SCHEDULED" && state.type !== "PAUSED") {
+    // harmless for Prefect, but almost always a client mistake worth naming
+    throw new BadUserInputError(`${field}.state.scheduledTime is only meaningful for SCHEDULED or PAUSED states`, `${field}.state.scheduledTime`);
+  }
+  checkStateInput(state, `${field}.state`);
 }
 
 /**

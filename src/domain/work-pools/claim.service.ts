@@ -14,13 +14,13 @@
 import { inject, injectable } from "tsyringe";
 import type { Database, Tx } from "../../db/prisma-client.js";
 import { readLockedRuns } from "../../db/run-transitions.js";
-import { dueRuns, inTransaction, lockWorkPool, tryLockDeployments, type DueRun } from "../../db/transaction.js";
-import { Orchestrator, type TransitionResult } from "../../orchestration/orchestrator.js";
+import { dueRuns, inTransaction, tryLockDeployments, type DueRun } from "../../db/transaction.js";
+import { Orchestrator, type Proposal, type TransitionResult } from "../../orchestration/orchestrator.js";
 import { CLOCK, DATABASE, type Clock } from "../../tokens.js";
 import { BadUserInputError, NotFoundError } from "../errors.js";
 import { FlowRunService } from "../flow-runs/flow-run.service.js";
-import { asStringArray } from "../json.js";
 import { checkName, quoteName } from "../names.js";
+import { lockAndReadPool, markPolled } from "./claim-pool.js";
 
 export interface ClaimInput {
   workPoolName: string;
@@ -28,6 +28,11 @@ export interface ClaimInput {
   workerName: string;
   limit?: number | null;
   scheduledBefore?: Date | null;
+  /**
+   * Also propose RUNNING for each claimed run, in the claim's transaction, for executors that
+   * start at once: the same rules as a separate proposal (a run not due yet WAITs and stays PENDING).
+   */
+  startRunning?: boolean | null;
 }
 
 export const DEFAULT_CLAIM_LIMIT = 10;
@@ -48,6 +53,8 @@ interface ClaimQueue {
 
 interface Batch {
   claimed: TransitionResult[];
+  /** per claimed run, its RUNNING proposal's result (accepted or not) with startRunning, else null */
+  started: Array<TransitionResult | null>;
   /** runs a CANCEL_NEW deployment at its limit turned away: announced, not returned */
   rejected: TransitionResult[];
 }
@@ -77,41 +84,36 @@ export class ClaimService {
     // a claim registers its worker: the same naming rule as workerHeartbeat
     checkName(input.workerName, "input.workerName");
     const batch = await inTransaction(this.db, (tx) => this.claimIn(tx, input, limit));
-    for (const t of [...batch.rejected, ...batch.claimed]) await this.flowRuns.publish(t);
+    for (const t of batch.rejected) await this.flowRuns.publish(t);
+    for (const [i, t] of batch.claimed.entries()) {
+      await this.flowRuns.publish(t);
+      const started = batch.started[i];
+      if (started) await this.flowRuns.publish(started);
+    }
     return batch.claimed.map((t) => t.run.id);
   }
 
   private async claimIn(tx: Tx, input: ClaimInput, limit: number): Promise<Batch> {
-    const pool = await tx.workPool.findUnique({ where: { name: input.workPoolName }, include: { queues: { orderBy: { priority: "asc" } } } });
+    // the pool is locked from here on; a missing queue fails the claim before anything is written
+    const pool = await lockAndReadPool(this.db, tx, input.workPoolName);
     if (!pool) throw new NotFoundError(`No work pool named ${quoteName(input.workPoolName)}`, "input.workPoolName");
     const named = input.workQueueNames?.length ? input.workQueueNames : null;
     named?.forEach((n, i) => {
       if (!pool.queues.some((q) => q.name === n)) throw new NotFoundError(`Work pool ${quoteName(pool.name)} has no queue ${quoteName(n)}`, `input.workQueueNames[${i}]`);
     });
     const polled = pool.queues.filter((q) => !named || named.includes(q.name));
-    await lockWorkPool(this.db, tx, pool.id);
     // read after the lock: a claim that waited must not look older than the one it waited for
     const now = this.clock.now();
-    let batch: Batch = { claimed: [], rejected: [] };
+    let batch: Batch = { claimed: [], started: [], rejected: [] };
     if (!pool.isPaused && limit > 0) {
-      const queues = polled
-        .filter((q) => !q.isPaused)
-        .map((q) => ({ id: q.id, name: q.name, concurrencyLimit: q.concurrencyLimit, filterTags: q.filterTags === null ? null : asStringArray(q.filterTags) }));
+      const queues = polled.filter((q) => !q.isPaused).map(({ id, name, concurrencyLimit, filterTags }) => ({ id, name, concurrencyLimit, filterTags }));
       const slots = await this.poolAndQueueSlots(tx, pool.concurrencyLimit, pool.queues.map((q) => q.id), queues);
       const picks = await this.pick(tx, queues, slots, limit, input.scheduledBefore ?? now);
-      batch = await this.transition(tx, pool.name, picks);
+      batch = await this.transition(tx, pool.name, picks, input.startRunning ?? false);
     }
     // last, so the hot queue rows stay locked only for the commit: polling marks the queues READY
     // and the worker alive, paused or not
-    await tx.workQueue.updateMany({
-      where: { id: { in: polled.map((q) => q.id) }, OR: [{ lastPolled: null }, { lastPolled: { lt: new Date(now.getTime() - POLL_MARK_MS) } }] },
-      data: { lastPolled: now },
-    });
-    await tx.worker.upsert({
-      where: { workPoolId_name: { workPoolId: pool.id, name: input.workerName } },
-      create: { workPoolId: pool.id, name: input.workerName, lastHeartbeatTime: now },
-      update: { lastHeartbeatTime: now },
-    });
+    await markPolled(this.db, tx, { poolId: pool.id, queueIds: polled.map((q) => q.id), workerName: input.workerName, now, markMs: POLL_MARK_MS });
     return batch;
   }
 
@@ -198,24 +200,31 @@ export class ClaimService {
     for (const id of locked) slots.set(id, limits.get(id)! - (active.get(id) ?? 0));
   }
 
-  /** Moves the picked runs through the orchestrator and binds adopted runs to their tag-filtered queue. */
-  private async transition(tx: Tx, poolName: string, picks: Picks): Promise<Batch> {
+  /**
+   * Moves the picked runs through the orchestrator (and, with startRunning, each accepted one on
+   * to RUNNING) with one write for the whole batch, then binds adopted runs to their tag-filtered queue.
+   */
+  private async transition(tx: Tx, poolName: string, picks: Picks, startRunning: boolean): Promise<Batch> {
     const rows = new Map((await readLockedRuns(tx, [...picks.pending.map((p) => p.run.id), ...picks.cancelled.map((r) => r.id)])).map((r) => [r.id, r]));
-    const claimed = await this.orchestrator.transitionLocked(tx, picks.pending.map((p) => rows.get(p.run.id)!), { type: "PENDING" });
-    const rejected = await this.orchestrator.transitionLocked(tx, picks.cancelled.map((r) => rows.get(r.id)!), { type: "CANCELLED", message: "Deployment concurrency limit reached." });
-    const accepted: TransitionResult[] = [];
+    const claim: Proposal[] = startRunning ? [{ type: "PENDING" }, { type: "RUNNING" }] : [{ type: "PENDING" }];
+    const results = await this.orchestrator.transitionLockedEach(tx, [
+      ...picks.pending.map((p) => ({ run: rows.get(p.run.id)!, proposals: claim })),
+      ...picks.cancelled.map((r) => ({ run: rows.get(r.id)!, proposals: [{ type: "CANCELLED" as const, message: "Deployment concurrency limit reached." }] })),
+    ]);
+    const batch: Batch = { claimed: [], started: [], rejected: results.slice(picks.pending.length).map((r) => r[0]!).filter((t) => t.written) };
     const adopted = new Map<ClaimQueue, TransitionResult[]>();
-    claimed.forEach((t, i) => {
+    picks.pending.forEach(({ queue }, i) => {
+      const [pending, running] = results[i]!;
       // another transaction (or a state change) got there first: not this worker's
-      if (t.status !== "ACCEPT") return;
-      accepted.push(t);
-      const queue = picks.pending[i]!.queue;
-      if (t.run.workQueueId === null) adopted.set(queue, [...(adopted.get(queue) ?? []), t]);
+      if (pending!.status !== "ACCEPT") return;
+      batch.claimed.push(pending!);
+      batch.started.push(running ?? null);
+      if (pending!.run.workQueueId === null) adopted.set(queue, [...(adopted.get(queue) ?? []), pending!, ...(running ? [running] : [])]);
     });
     for (const [queue, runs] of adopted) {
-      await tx.flowRun.updateMany({ where: { id: { in: runs.map((t) => t.run.id) } }, data: { workQueueId: queue.id, workQueueName: queue.name } });
+      await tx.flowRun.updateMany({ where: { id: { in: [...new Set(runs.map((t) => t.run.id))] } }, data: { workQueueId: queue.id, workQueueName: queue.name } });
       for (const t of runs) t.run = { ...t.run, workQueueId: queue.id, workPoolName: poolName };
     }
-    return { claimed: accepted, rejected: rejected.filter((t) => t.written) };
+    return batch;
   }
 }

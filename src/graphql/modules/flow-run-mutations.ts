@@ -1,5 +1,5 @@
 // Creating runs and proposing their states; the OrchestrationResult type.
-import type { TransitionResult } from "../../domain/flow-runs/flow-run-input.js";
+import { MAX_STATE_PROPOSALS, type ProposalOutcome, type TransitionResult } from "../../domain/flow-runs/flow-run-input.js";
 import { builder } from "../builder.js";
 import { LIMIT_TEXT as L } from "../limit-descriptions.js";
 import { LIMITS } from "../../domain/limits.js";
@@ -37,6 +37,28 @@ const SetFlowRunStateInput = builder.inputType("SetFlowRunStateInput", {
   }),
 });
 
+const SetFlowRunStatesInput = builder.inputType("SetFlowRunStatesInput", {
+  fields: (t) => ({
+    proposals: t.field({ type: [SetFlowRunStateInput], required: true, description: `at most ${MAX_STATE_PROPOSALS}, each for a different run` }),
+  }),
+});
+
+interface ProposalErrorShape {
+  code: string;
+  message: string;
+  field: string | null;
+}
+
+// a plain object: graphql-js would treat an Error returned by a resolver as the field's own error
+const ProposalError = builder.objectRef<ProposalErrorShape>("FlowRunStateProposalError").implement({
+  description: "why one proposal of a batch was refused before orchestration: the error setFlowRunState would have raised",
+  fields: (t) => ({
+    code: t.exposeString("code", { description: "an API error code (BAD_USER_INPUT, NOT_FOUND, …)" }),
+    message: t.exposeString("message"),
+    field: t.exposeString("field", { nullable: true, description: "the offending input field, e.g. input.proposals[2].flowRunId" }),
+  }),
+});
+
 const OrchestrationResult = builder.objectRef<TransitionResult>("OrchestrationResult").implement({
   fields: (t) => ({
     status: t.field({ type: OrchestrationStatusEnum, resolve: (r) => r.status }),
@@ -52,6 +74,15 @@ const OrchestrationResult = builder.objectRef<TransitionResult>("OrchestrationRe
     }),
     reason: t.exposeString("reason", { nullable: true }),
     delaySeconds: t.exposeInt("delaySeconds", { nullable: true, description: "set on WAIT" }),
+  }),
+});
+
+const ProposalOutcomeRef = builder.objectRef<ProposalOutcome & { flowRunId: string }>("FlowRunStateProposalOutcome").implement({
+  description: "one proposal's answer in setFlowRunStates: exactly one of result and error is set",
+  fields: (t) => ({
+    flowRunId: t.exposeID("flowRunId"),
+    result: t.field({ type: OrchestrationResult, nullable: true, resolve: (o) => o.result ?? null }),
+    error: t.field({ type: ProposalError, nullable: true, resolve: ({ error: e }) => (e ? { code: e.code, message: e.message, field: e.field ?? null } : null) }),
   }),
 });
 
@@ -92,13 +123,34 @@ builder.mutationFields((t) => ({
     authScopes: (_root, args) => (args.input.force ? { admin: true } : args.input.state.type === "CANCELLING" ? { run: true } : { worker: true }),
     type: OrchestrationResult,
     args: { input: t.arg({ type: SetFlowRunStateInput, required: true }) },
-    resolve: (_root, { input }, ctx) => {
-      const d = input.state.details;
-      // GraphQL gives null for fields sent as null; the domain's details have only what was set
-      const details = d
-        ? Object.fromEntries(Object.entries({ ...d, pauseTimeout: d.pauseTimeout?.toISOString() }).filter(([, v]) => v != null))
-        : {};
-      return ctx.services.flowRuns.setState({ ...input, state: { ...input.state, details } });
-    },
+    resolve: (_root, { input }, ctx) => ctx.services.flowRuns.setState(toDomainProposal(input)),
+  }),
+  setFlowRunStates: t.field({
+    // what each proposal would need on its own, all of them together
+    authScopes: (_root, args) => batchScopes(args.input.proposals),
+    type: [ProposalOutcomeRef],
+    description: `up to ${MAX_STATE_PROPOSALS} proposals, one per run, in one request and one transaction: each is checked and orchestrated on its own, exactly as setFlowRunState would be, and answered in order, with its result or its own error (a bad or missing run fails only its own entry)`,
+    args: { input: t.arg({ type: SetFlowRunStatesInput, required: true }) },
+    resolve: (_root, { input }, ctx) => ctx.services.flowRuns.setStates(input.proposals.map(toDomainProposal)).then((outcomes) =>
+      outcomes.map((o, i) => ({ ...o, flowRunId: input.proposals[i]!.flowRunId })),
+    ),
   }),
 }));
+
+type ProposalArgs = typeof SetFlowRunStateInput.$inferInput;
+
+/** GraphQL gives null for fields sent as null; the domain's details have only what was set. */
+function toDomainProposal(input: ProposalArgs) {
+  const d = input.state.details;
+  const details = d ? Object.fromEntries(Object.entries({ ...d, pauseTimeout: d.pauseTimeout?.toISOString() }).filter(([, v]) => v != null)) : {};
+  return { ...input, state: { ...input.state, details } };
+}
+
+/** The scopes setFlowRunState would need for each proposal: admin if any is forced, else run for cancelling and worker for the rest. */
+function batchScopes(proposals: readonly ProposalArgs[]) {
+  if (proposals.some((p) => p.force)) return { admin: true };
+  const cancelling = proposals.some((p) => p.state.type === "CANCELLING");
+  const other = proposals.some((p) => p.state.type !== "CANCELLING");
+  if (cancelling && other) return { $all: { run: true, worker: true } };
+  return cancelling ? { run: true } : { worker: true };
+}

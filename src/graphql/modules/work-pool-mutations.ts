@@ -56,6 +56,10 @@ const ClaimFlowRunsInput = builder.inputType("ClaimFlowRunsInput", {
     workerName: t.string({ required: true, description: L.name }),
     limit: t.int({ description: "default 10, at most 200; 0 only marks the queues polled (a busy worker)" }),
     scheduledBefore: t.field({ type: "DateTime", description: "defaults to now" }),
+    startRunning: t.boolean({
+      description:
+        "also propose RUNNING for each claimed run in the same transaction, for executors that start at once; the rules are those of a separate setFlowRunState (a run not due yet gets WAIT and is returned still PENDING: read stateType, and propose RUNNING later)",
+    }),
   }),
 });
 
@@ -146,7 +150,10 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: ClaimFlowRunsInput, required: true }) },
     resolve: async (query, _root, args, ctx) => {
       const ids = await ctx.services.claims.claim(args.input);
-      const rows = await ctx.db.flowRun.findMany({ ...query, where: { id: { in: ids } } });
+      const read = { ...query, where: { id: { in: ids } } };
+      // an empty poll (the common answer to an idle worker) reads nothing
+      if (ids.length === 0) return [];
+      const rows = await ctx.db.flowRun.findMany(read);
       const order = new Map(ids.map((id, i) => [id, i]));
       return rows.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
     },
