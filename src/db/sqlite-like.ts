@@ -5,6 +5,7 @@
 // better-sqlite3 adapter opens, as an application-defined like() that replaces the built-in one.
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import type BetterSqlite3 from "better-sqlite3";
+import { cacheStatements } from "./sqlite-statement-cache.js";
 
 type Token = { kind: "any" } | { kind: "one" } | { kind: "char"; char: string };
 interface Compiled {
@@ -88,15 +89,19 @@ export function registerPostgresLike(db: Pick<BetterSqlite3.Database, "function"
   db.function("like", { deterministic: true }, (pattern: unknown, value: unknown, escape: unknown) => like(pattern, value, escape));
 }
 
-/** The better-sqlite3 adapter factory whose connections use registerPostgresLike. */
+/** The better-sqlite3 adapter factory whose connections use registerPostgresLike and a statement cache. */
 export class PostgresLikeSQLite3 extends PrismaBetterSQLite3 {
   override async connect(): Promise<Awaited<ReturnType<PrismaBetterSQLite3["connect"]>>> {
     const adapter = await super.connect();
     // The adapter keeps its better-sqlite3 connection in `client` (not in its typings). Failing
     // here, at the first query, beats filters that quietly change meaning after an upgrade.
     const client = (adapter as unknown as { client?: Partial<BetterSqlite3.Database> }).client;
-    if (typeof client?.function !== "function") throw new Error("@prisma/adapter-better-sqlite3 no longer exposes its connection: cannot register like()");
+    if (typeof client?.function !== "function" || typeof client.prepare !== "function") {
+      throw new Error("@prisma/adapter-better-sqlite3 no longer exposes its connection: cannot register like() nor cache statements");
+    }
     registerPostgresLike(client as BetterSqlite3.Database);
+    // the adapter prepares every query anew; sqlite-statement-cache.ts explains the reuse
+    cacheStatements(client as BetterSqlite3.Database);
     return adapter;
   }
 }

@@ -1,5 +1,6 @@
 // Who a request is: the API key in `Authorization: Bearer <key>` (HTTP, SSE) or in graphql-ws's
-// connection_init payload, checked on every request so a revoked key stops at once.
+// connection_init payload, checked on every request so a revoked key stops at once (ApiKeyService
+// remembers a good key for a second, and forgets it when it is revoked, here or on a replica).
 import { GraphQLError } from "graphql";
 import { bearerKey } from "../auth/api-key-format.js";
 import type { ApiKeyService } from "../auth/api-key.service.js";

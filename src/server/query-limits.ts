@@ -3,7 +3,7 @@
 // milliseconds with QUERY_TOO_COMPLEX, before any resolver runs; also hides field suggestions
 // outside development, redacts echoed literals and checks connection page sizes.
 import { EnvelopArmor } from "@escape.tech/graphql-armor";
-import type { GraphQLError, ValidationContext, ValidationRule } from "graphql";
+import type { DocumentNode, GraphQLError, GraphQLSchema, ValidationContext, ValidationRule } from "graphql";
 import { createGraphQLError, type Plugin } from "graphql-yoga";
 import { connectionArgumentsPlugin } from "../graphql/connection-arguments.js";
 import { fieldRepeatsRule } from "./field-repeats.js";
@@ -82,10 +82,18 @@ function splitRules(plugins: Plugin[]): { rules: ValidationRule[]; plugins: Plug
  * spec's rules (OverlappingFieldsCanBeMerged is quadratic) never see it, so refusal stays linear.
  */
 function limitsFirst(rules: ValidationRule[]): Plugin {
+  // the verdict depends on the schema and the document only (rules see no variables), and yoga's
+  // parse cache hands the same DocumentNode back for the same text: each document is walked once,
+  // not on every request (it runs before yoga's validation cache, which cannot skip it)
+  const verdicts = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, readonly GraphQLError[]>>();
   return {
     onValidate({ params, validateFn, setResult }) {
-      const errors = validateFn(params.schema, params.documentAST, rules);
-      if (errors.length) setResult(errors);
+      let bySchema = verdicts.get(params.schema);
+      if (!bySchema) verdicts.set(params.schema, (bySchema = new WeakMap()));
+      const known = bySchema.get(params.documentAST);
+      const errors: readonly GraphQLError[] = known ?? validateFn(params.schema, params.documentAST, rules);
+      if (!known) bySchema.set(params.documentAST, errors);
+      if (errors.length) setResult([...errors]);
     },
   };
 }

@@ -70,6 +70,13 @@ export const Deployment = builder.prismaObject("Deployment", {
   }),
 });
 
+/** Pothos's plan for scalar fields and `schedules` with scalar fields: what the one-statement read returns. */
+const SCHEDULES_ONLY = JSON.stringify({ schedules: { orderBy: { position: "asc" } } });
+function servedBySlugRead(query: { include?: unknown; select?: unknown }): boolean {
+  const keys = Object.keys(query);
+  return keys.length === 0 || (keys.length === 1 && keys[0] === "include" && JSON.stringify(query.include) === SCHEDULES_ONLY);
+}
+
 export const DeploymentConnection = builder.connectionObject({ type: Deployment, name: "DeploymentConnection" });
 
 const DeploymentFilter = builder.inputType("DeploymentFilter", {
@@ -173,8 +180,12 @@ builder.queryFields((t) => ({
     resolve: (query, _root, args, ctx) => {
       if (args.id) return ctx.db.deployment.findUnique({ ...query, where: { id: args.id } });
       const cut = args.slug?.lastIndexOf("/") ?? -1;
-      if (!args.slug || cut <= 0) return null;
-      return ctx.db.deployment.findFirst({ ...query, where: { name: args.slug.slice(cut + 1), flow: { name: args.slug.slice(0, cut) } } });
+      // nothing to look up; reading the planned query tells Pothos it was not forgotten (outside
+      // production an unread one fails the field, e.g. `deployment(slug: "x") { schedules { id } }`)
+      if (!args.slug || cut <= 0) return Object.values(query) && null;
+      const [flowName, name] = [args.slug.slice(0, cut), args.slug.slice(cut + 1)];
+      if (servedBySlugRead(query)) return ctx.services.deployments.findBySlugWithSchedules(flowName, name);
+      return ctx.db.deployment.findFirst({ ...query, where: { name, flow: { name: flowName } } });
     },
   }),
 }));
