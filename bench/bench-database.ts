@@ -12,8 +12,8 @@ export interface BenchDatabase {
   drop(): Promise<void>;
 }
 
-export async function benchDatabase(name: string): Promise<BenchDatabase> {
-  const server = process.env.ORDO_BENCH_DATABASE_URL;
+/** `server`: a PostgreSQL URL to use whatever ORDO_BENCH_DATABASE_URL says (the lifecycle bench). */
+export async function benchDatabase(name: string, server = process.env.ORDO_BENCH_DATABASE_URL): Promise<BenchDatabase> {
   if (!server) {
     const dir = mkdtempSync(path.join(os.tmpdir(), `ordo-bench-${name}-`));
     const url = `file:${path.join(dir, "bench.db")}`;

@@ -84,9 +84,9 @@ function countStatements(): void {
 }
 
 export async function benchLifecycle(): Promise<void> {
-  process.env.ORDO_BENCH_DATABASE_URL ??= "postgresql://postgres@127.0.0.1:5432/postgres";
   countStatements();
-  const db = await benchDatabase("lifecycle");
+  // always PostgreSQL (graphile-worker's database), without changing what the other benches use
+  const db = await benchDatabase("lifecycle", process.env.ORDO_BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres");
   try {
     const paths = (process.env.BENCH_LIFECYCLE_PATHS?.split(",") ?? (CLASSIC ? ["batched", "classic"] : ["batched"])) as OrdoPath[];
     // both set up side by side (idle, they cost next to nothing), then each mode measured for one
