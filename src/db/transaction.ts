@@ -22,10 +22,12 @@ export function isUniqueViolation(e: unknown): boolean {
 /**
  * Serializes claims on one work pool for the rest of the transaction, so the pool and queue
  * limits counted inside it cannot be overshot by a concurrent claim. PostgreSQL: the pool row
- * FOR UPDATE. SQLite: a no-op UPDATE takes the database write lock now, before the counts.
+ * FOR NO KEY UPDATE — it excludes other claims, but not the KEY SHARE lock a foreign key check
+ * takes (a new worker's heartbeat registering itself while a claim registers the same worker
+ * would otherwise deadlock). SQLite: a no-op UPDATE takes the database write lock now.
  */
 export async function lockWorkPool(db: Database, tx: Tx, id: string): Promise<void> {
-  if (db.provider === "postgresql") await tx.$queryRaw`SELECT "id" FROM "WorkPool" WHERE "id" = ${id} FOR UPDATE`;
+  if (db.provider === "postgresql") await tx.$queryRaw`SELECT "id" FROM "WorkPool" WHERE "id" = ${id} FOR NO KEY UPDATE`;
   else await tx.$executeRaw`UPDATE "WorkPool" SET "id" = "id" WHERE "id" = ${id}`;
 }
 

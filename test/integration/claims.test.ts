@@ -76,6 +76,7 @@ describe("claimFlowRuns", () => {
           const left = await t.app.database.client.flowRun.count({ where: { id: { in: all }, stateType: { not: "COMPLETED" } } });
           if (left === 0) return;
           idle++;
+          // a racing worker's back-off between empty claims (the load, not a wait; idle caps the loop)
           await new Promise((res) => setTimeout(res, 20));
           continue;
         }
@@ -149,6 +150,22 @@ describe("claimFlowRuns", () => {
     expect(pool.workPool.queues[0]).toMatchObject({ name: "default", status: "READY" });
     const bad = await t.gql(CLAIM, { input: { workPoolName: "full", workerName: "busy", limit: -1 } });
     expect(bad.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "input.limit" });
+  });
+
+  it("a new worker's first heartbeat and first claim at the same moment both succeed (no deadlock on PostgreSQL)", async () => {
+    // the claim locks the pool row, then registers the worker; the heartbeat registers the same
+    // worker, whose foreign key check locks the pool row in KEY SHARE mode: the claim's lock must
+    // not conflict with that, or each waits for the other
+    await setupPool("fresh-workers", [], null);
+    await createRuns("fresh-workers", "default", 4);
+    const calls = Array.from({ length: 24 }, (_, i) => [
+      t.gql(CLAIM, { input: { workPoolName: "fresh-workers", workerName: `new-${i}`, limit: 1 } }),
+      t.gql(`mutation($w: String!) { workerHeartbeat(workPoolName: "fresh-workers", workerName: $w) { id } }`, { w: `new-${i}` }),
+    ]).flat();
+    const results = await Promise.all(calls);
+    expect(results.flatMap((r) => r.errors ?? [])).toEqual([]);
+    const pool = await t.ok(`{ workPool(name: "fresh-workers") { workers { name } } }`);
+    expect(pool.workPool.workers).toHaveLength(24);
   });
 
   it("answers an unknown pool or queue with NOT_FOUND naming the field", async () => {

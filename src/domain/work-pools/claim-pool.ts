@@ -32,8 +32,8 @@ interface PoolRow {
 /**
  * The pool named `name` with its queues, its row locked for the rest of the transaction (claims
  * of one pool are serialized, so the limits they count cannot be overshot); null when there is
- * no such pool. PostgreSQL: one SELECT … FOR UPDATE OF the pool (the queues are read from the
- * statement's snapshot, as a read before the lock would).
+ * no such pool. PostgreSQL: one SELECT … FOR NO KEY UPDATE OF the pool, as lockWorkPool (the
+ * queues are read from the statement's snapshot, as a read before the lock would).
  */
 export async function lockAndReadPool(db: Database, tx: Tx, name: string): Promise<ClaimPool | null> {
   if (db.provider !== "postgresql") {
@@ -51,7 +51,7 @@ export async function lockAndReadPool(db: Database, tx: Tx, name: string): Promi
     FROM "WorkPool" p LEFT JOIN "WorkQueue" q ON q."workPoolId" = p."id"
     WHERE p."name" = ${name}
     ORDER BY q."priority" ASC, q."id" ASC
-    FOR UPDATE OF p`;
+    FOR NO KEY UPDATE OF p`;
   const [first] = rows;
   if (!first) return null;
   return {
