@@ -1,10 +1,21 @@
-// The flow SDK on its own and against the executor's side of their contract (flow-contract.ts).
+// The flow SDK on its own (its contract with the executor is test/contract/flow-contract.test.ts).
 import { afterEach, describe, expect, it, vi } from "vitest";
-import * as executorSide from "../worker/executor/flow-contract.js";
 import path from "node:path";
 import { deploymentInput } from "./deployment.js";
 import { flow, getRunContext, getRunLogger, isFlow, serve, toDeployment } from "./index.js";
-import { FLOW_MARK, RUNTIME_KEY } from "./runtime.js";
+import { RUNTIME_KEY } from "./runtime.js";
+
+/**
+ * What the executor does before it runs a flow (worker/executor/flow-contract.ts installRuntime):
+ * publish the run under RUNTIME_KEY. test/contract/flow-contract.test.ts holds the two sides together.
+ */
+function installRuntime(runtime: { context: object; log(level: number, name: string, message: string): void }): () => void {
+  const g = globalThis as Record<symbol, unknown>;
+  g[RUNTIME_KEY] = runtime;
+  return () => {
+    if (g[RUNTIME_KEY] === runtime) delete g[RUNTIME_KEY];
+  };
+}
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -52,7 +63,7 @@ describe("getRunLogger()", () => {
     const logger = getRunLogger();
     const lines: unknown[] = [];
     const context = { flowRunId: "r1", flowRunName: "n", deploymentId: null, deploymentSlug: null, parameters: { a: 1 }, runCount: 1, attempt: 1 };
-    const uninstall = executorSide.installRuntime({ context, log: (...line) => lines.push(line) });
+    const uninstall = installRuntime({ context, log: (...line) => lines.push(line) });
     try {
       logger.warn("careful");
       getRunLogger("custom").critical({ x: 1 });
@@ -65,22 +76,6 @@ describe("getRunLogger()", () => {
       [50, "custom", "{ x: 1 }"],
     ]);
     expect(getRunContext()).toBeNull();
-  });
-});
-
-describe("the contract with the executor", () => {
-  it("uses the same registered symbols on both sides", () => {
-    expect(executorSide.FLOW_MARK).toBe(FLOW_MARK);
-    expect(executorSide.RUNTIME_KEY).toBe(RUNTIME_KEY);
-  });
-
-  it("lets the executor read a flow's options and function, and take plain functions", () => {
-    const fn = async () => 1;
-    const loaded = executorSide.toLoadedFlow(flow({ name: "f", retries: 2, retryDelaySeconds: 5 }, fn), "exported");
-    expect(loaded).toEqual({ name: "f", retries: 2, retryDelaySeconds: 5, isSdkFlow: true, fn });
-    expect(executorSide.toLoadedFlow(fn, "fn")).toMatchObject({ name: "fn", retries: 0, isSdkFlow: false });
-    expect(executorSide.toLoadedFlow(undefined, "missing")).toMatch(/"missing" is not exported/);
-    expect(executorSide.toLoadedFlow(42, "n")).toMatch(/"n" is a number, not a flow/);
   });
 });
 
@@ -114,7 +109,7 @@ describe("toDeployment()", () => {
 
   it("serve() does nothing inside a flow run (the executor importing a file that serves)", async () => {
     const context = { flowRunId: "r1", flowRunName: "n", deploymentId: null, deploymentSlug: null, parameters: {}, runCount: 1, attempt: 1 };
-    const uninstall = executorSide.installRuntime({ context, log: () => {} });
+    const uninstall = installRuntime({ context, log: () => {} });
     try {
       await expect(serve(exportedFlow)).resolves.toBeUndefined();
     } finally {

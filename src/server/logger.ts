@@ -1,11 +1,7 @@
 // A minimal leveled logger writing one line per event to stderr.
-export type LogLevel = "debug" | "info" | "warn" | "error";
-export interface Logger {
-  debug(msg: string, detail?: unknown): void;
-  info(msg: string, detail?: unknown): void;
-  warn(msg: string, detail?: unknown): void;
-  error(msg: string, detail?: unknown): void;
-}
+import type { Logger, LogLevel } from "../services/logger.js";
+
+export type { Logger, LogLevel };
 
 const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 

@@ -7,7 +7,7 @@ import type { Database } from "../db/prisma-client.js";
 import { isUnavailable } from "../db/unavailable.js";
 import type { RunLeaseService } from "../domain/flow-runs/run-lease.service.js";
 import type { SchedulingService } from "../domain/scheduling/scheduling.service.js";
-import type { Logger } from "../server/logger.js";
+import type { Logger } from "./logger.js";
 import type { Clock } from "../tokens.js";
 import { startLoop, type Loop } from "./loop.js";
 

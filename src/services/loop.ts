@@ -1,7 +1,7 @@
 // A background loop: runs a task every `everySeconds`, never two at once, logging failures
 // (a database outage briefly) instead of dying, and stopping cleanly (waiting for a pass in flight).
 import { isUnavailable } from "../db/unavailable.js";
-import type { Logger } from "../server/logger.js";
+import type { Logger } from "./logger.js";
 
 export interface Loop {
   readonly name: string;
