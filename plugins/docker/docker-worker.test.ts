@@ -8,7 +8,8 @@ import { rm } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { flowStorageBlock, startLiveServer, type LiveServer } from "../../test/harness/live-server.js";
-import { eventually, WorkerProcess } from "../../test/harness/worker-process.js";
+import { eventually } from "../../test/harness/eventually.js";
+import { WorkerProcess } from "../../test/harness/worker-process.js";
 import { connectEngine } from "./engine.js";
 import { containerEngine, NODE_IMAGE } from "./test-server.js";
 
@@ -39,7 +40,7 @@ const reaches = (id: string, types: string[], timeoutMs = 60_000) =>
   eventually(async () => {
     const r = await view(id);
     return types.includes(r.stateType) && r;
-  }, timeoutMs, `run ${id} in ${types.join("/")}`);
+  }, { timeoutMs, what: `run ${id} in ${types.join("/")}` });
 
 async function deploy(name: string, entrypoint: string): Promise<string> {
   const r = await server.ok(`mutation($input: DeploymentInput!) { applyDeployment(input: $input) { deployment { id } } }`, {
@@ -73,7 +74,7 @@ async function createRun(deploymentId: string, parameters: Record<string, unknow
 /** Resolves once the engine no longer has the container. */
 async function gone(id: string): Promise<void> {
   const docker = await connectEngine("test", engine.dockerHost!);
-  await eventually(() => docker.getContainer(id).inspect().then(() => false, (e: { statusCode?: number }) => e.statusCode === 404), 15_000, `container ${id} removed`);
+  await eventually(() => docker.getContainer(id).inspect().then(() => false, (e: { statusCode?: number }) => e.statusCode === 404), { timeoutMs: 15_000, what: `container ${id} removed` });
 }
 
 const startWorker = (...args: string[]) => new WorkerProcess(server.url, ["--pool", POOL, "--poll-seconds", "1", "--run-heartbeat-seconds", "1", ...args]);
@@ -125,7 +126,7 @@ describe.skipIf(engine.skip)("ordo worker start on a docker pool", () => {
     const running = await eventually(async () => {
       const r = await view(run.id);
       return r.stateType === "RUNNING" && r.infrastructurePid !== null && r;
-    }, 90_000, `run ${run.id} RUNNING in a container`);
+    }, { timeoutMs: 90_000, what: `run ${run.id} RUNNING in a container` });
     const docker = await connectEngine("test", engine.dockerHost!);
     expect((await docker.getContainer(running.infrastructurePid!).inspect()).State.Running).toBe(true);
 

@@ -45,7 +45,7 @@ export async function buildApp(config: OrdoConfig, overrides: { clock?: Clock; l
   const registry = await loadPlugins({ packages: config.plugins });
   if (config.migrate) await migrateDatabase(config.databaseUrl);
   const database = await createDatabase(config.databaseUrl);
-  await registerBlockTypes(database, registry);
+  await registerBlockTypes(database, registry, overrides.clock);
   // a refused key stops the boot: close the connection it leaves behind
   const encryptionKey = await resolveEncryptionKey(database, { home: config.home, configured: config.encryptionKey, log: logger }).catch(async (e: unknown) => {
     await database.client.$disconnect();

@@ -5,7 +5,8 @@
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { eventually, WorkerProcess } from "../harness/worker-process.js";
+import { eventually } from "../harness/eventually.js";
+import { WorkerProcess } from "../harness/worker-process.js";
 import { cliWorld, oneLineFailure, type CliWorld } from "./deployment-setup.js";
 
 let w: CliWorld;
@@ -34,8 +35,7 @@ async function finished(id: string) {
       if (!["COMPLETED", "FAILED", "CRASHED", "CANCELLED"].includes(run.stateType)) return null;
       return { ...run, logs: (r.logs.edges as Array<{ node: { message: string } }>).map((e) => e.node.message).join("\n") };
     },
-    25_000,
-    `run ${id} to finish`,
+    { timeoutMs: 25_000, what: `run ${id} to finish` },
   );
 }
 

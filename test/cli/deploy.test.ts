@@ -8,7 +8,8 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ordo } from "../harness/cli.js";
 import { createTestApp, type TestApp } from "../harness/test-app.js";
-import { eventually, WorkerProcess } from "../harness/worker-process.js";
+import { eventually } from "../harness/eventually.js";
+import { WorkerProcess } from "../harness/worker-process.js";
 
 const FIXTURES = path.resolve(import.meta.dirname, "../fixtures/cli");
 const POOL = "deploy-pool";
@@ -71,8 +72,7 @@ async function runToCompletion(slug: string): Promise<{ data: unknown; types: st
       const r = await t.ok(`query($id: ID!) { flowRun(id: $id) { stateType state { message data } states { type } } }`, { id: createFlowRun.id });
       return ["COMPLETED", "FAILED", "CRASHED"].includes(r.flowRun.stateType) && r.flowRun;
     },
-    30_000,
-    `run of ${slug} to finish`,
+    { timeoutMs: 30_000, what: `run of ${slug} to finish` },
   );
   expect(run.stateType, run.state.message).toBe("COMPLETED");
   return { data: run.state.data, types: run.states.map((s: { type: string }) => s.type) };

@@ -3,6 +3,7 @@
 import { spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ordo, ordoJson } from "../harness/cli.js";
+import { eventually } from "../harness/eventually.js";
 import { createTestApp, type TestApp } from "../harness/test-app.js";
 import { ORDO_BIN } from "../harness/worker-process.js";
 import { expectFailure, expectHelp, expectOk } from "./expect-cli.js";
@@ -166,38 +167,50 @@ describe("ordo flow-run logs", () => {
   it("--follow prints stored lines, then lines as they arrive (each once, in order), and exits by itself once the run is final", async () => {
     const run = await createRun("etl/nightly");
     let next = 0;
+    let stored = 0;
     let posting = true;
+    let stdout = "";
+    let stderr = "";
     // a steady stream from before the follower starts until after the run is final, the way an
     // executor ships its last batch after reporting the final state
     const poster = (async () => {
       while (posting) {
         await postLog(run.id, `n${next++}`);
+        stored++;
+        // pacing, not a wait: a line every ~15 ms, so lines keep arriving while the follower runs
         await new Promise((r) => setTimeout(r, 15));
       }
     })();
-    await new Promise((r) => setTimeout(r, 200));
+    const posted = (what: string, holds: () => boolean) =>
+      eventually(holds, { timeoutMs: 15_000, what: () => `${what} (${stored} lines stored; follower printed:\n${stdout}\nstderr:\n${stderr})` });
+    try {
+      // stored lines for the follower to print first
+      await posted("a few stored lines", () => stored >= 5);
 
-    const child = spawn(process.execPath, [ORDO_BIN, "flow-run", "logs", run.id, "--follow"], { env: { ...process.env, ORDO_API_URL: url, ...homeEnv(url) } });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
+      const child = spawn(process.execPath, [ORDO_BIN, "flow-run", "logs", run.id, "--follow"], { env: { ...process.env, ORDO_API_URL: url, ...homeEnv(url) } });
+      child.stdout.on("data", (d) => (stdout += d));
+      child.stderr.on("data", (d) => (stderr += d));
+      const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
 
-    // following: more lines arrive after the follower printed the stored ones
-    while (!stdout.includes("| ")) await new Promise((r) => setTimeout(r, 25));
-    const seenAtStart = next;
-    while (next - seenAtStart < 5) await new Promise((r) => setTimeout(r, 25));
-    await propose(run.id, "PENDING");
-    await propose(run.id, "RUNNING");
-    await propose(run.id, "COMPLETED");
-    await new Promise((r) => setTimeout(r, 100));
-    posting = false;
-    await poster;
+      // following: more lines arrive after the follower printed the stored ones
+      await posted("the follower's first line", () => stdout.includes("| "));
+      const seenAtStart = stored;
+      await posted("more lines after the follower started", () => stored - seenAtStart >= 5);
+      await propose(run.id, "PENDING");
+      await propose(run.id, "RUNNING");
+      await propose(run.id, "COMPLETED");
+      // lines shipped after the final state
+      const atFinal = stored;
+      await posted("lines after the final state", () => stored - atFinal >= 5);
+      posting = false;
+      await poster;
 
-    expect(await exited, stderr).toBe(0);
-    const printed = stdout.trim().split("\n").map((l) => l.split(" - ").pop());
-    expect(printed).toEqual(Array.from({ length: next }, (_, i) => `n${i}`));
+      expect(await exited, stderr).toBe(0);
+      const printed = stdout.trim().split("\n").map((l) => l.split(" - ").pop());
+      expect(printed).toEqual(Array.from({ length: next }, (_, i) => `n${i}`));
+    } finally {
+      posting = false; // the poster stops with the test, passed or failed
+    }
   });
 
   it("--follow on a finished run prints its logs and exits at once", async () => {

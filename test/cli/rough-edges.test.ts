@@ -6,6 +6,7 @@ import { spawn } from "node:child_process";
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eventually } from "../harness/eventually.js";
 import { homeEnv } from "../harness/server-homes.js";
 import { ORDO_BIN } from "../harness/worker-process.js";
 import { cliWorld, filesUnder, oneLineFailure, type CliWorld } from "./deployment-setup.js";
@@ -131,11 +132,11 @@ describe("CLI rough edges (issue 14)", () => {
     child.stderr.on("data", (c) => (out += c));
     const exited = new Promise((resolve) => child.on("exit", resolve));
     try {
-      await until(() => out.includes("serving serve-edge/serve-edge"), () => out);
+      await eventually(() => out.includes("serving serve-edge/serve-edge"), { timeoutMs: 30_000, what: () => `the serve() line; output so far:\n${out}` });
       const at = new Date(Date.now() + 300_000).toISOString();
       const d = await w.t.ok(`mutation($input: CreateFlowRunInput!) { createFlowRun(input: $input) { id } }`, { input: { deploymentSlug: "serve-edge/serve-edge", scheduledStartTime: at } });
       const id = d.createFlowRun.id;
-      await until(() => out.includes(`starting (run ${id})`) && out.includes("Waiting"), () => out);
+      await eventually(() => out.includes(`starting (run ${id})`) && out.includes("Waiting"), { timeoutMs: 30_000, what: () => `the run to be started and waiting; output so far:\n${out}` });
       child.kill("SIGTERM");
       await exited;
       const r = await w.t.ok(`query($id: ID!) { flowRun(id: $id) { stateType state { message scheduledTime } } }`, { id });
@@ -147,11 +148,3 @@ describe("CLI rough edges (issue 14)", () => {
     }
   }, 60_000);
 });
-
-async function until(ok: () => boolean, what: () => string, timeoutMs = 30_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!ok()) {
-    if (Date.now() > end) throw new Error(`timed out; output so far:\n${what()}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}

@@ -6,6 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { ordo } from "../harness/cli.js";
+import { eventually } from "../harness/eventually.js";
 import { adminHeaders } from "../harness/server-homes.js";
 import { freshDatabaseUrl } from "../harness/test-database.js";
 import { ORDO_BIN } from "../harness/worker-process.js";
@@ -32,11 +33,13 @@ describe("ordo server start", () => {
     const server = start(["--host", "127.0.0.1", "--port", "0"], { ORDO_DATABASE_URL: await freshDatabaseUrl(), ORDO_SERVICES: "false" });
     let url: string | undefined;
     try {
-      for (let i = 0; i < 600 && !url; i++) {
-        url = /ready at (http:\/\/127\.0\.0\.1:\d+\/graphql)/.exec(server.output())?.[1];
-        if (!url) await new Promise((r) => setTimeout(r, 100));
-      }
-      expect(url, server.output()).toBeDefined();
+      url = await eventually(
+        () => {
+          if (server.child.exitCode !== null) throw new Error(`the server exited:\n${server.output()}`);
+          return /ready at (http:\/\/127\.0\.0\.1:\d+\/graphql)/.exec(server.output())?.[1];
+        },
+        { timeoutMs: 60_000, what: () => `the "ready at" line:\n${server.output()}` },
+      );
       const res = await fetch(url!, { method: "POST", headers: { "content-type": "application/json", ...adminHeaders(home) }, body: JSON.stringify({ query: "{ workPools { name } }" }) });
       expect(await res.json()).toEqual({ data: { workPools: [] } });
     } finally {

@@ -7,7 +7,8 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { processAlive } from "../../plugins/process/process-group.js";
 import { flowStorageBlock, killRunJobs, startLiveServer, type LiveServer } from "../harness/live-server.js";
-import { eventually, killGroup, WorkerProcess } from "../harness/worker-process.js";
+import { eventually } from "../harness/eventually.js";
+import { killGroup, WorkerProcess } from "../harness/worker-process.js";
 
 /** Short enough to see it expire in a test, long enough that a busy machine's workers keep it. */
 const LEASE_SECONDS = 6;
@@ -80,7 +81,7 @@ async function runningFlow(run: { id: string; name: string }, worker: WorkerProc
   return eventually(async () => {
     const v = await view(run.id);
     return v.stateType === "RUNNING" && v.infrastructurePid !== null && v.lastHeartbeat !== null && v;
-  }, TIMEOUT_MS, `run ${run.name} RUNNING with its job recorded`);
+  }, { timeoutMs: TIMEOUT_MS, what: `run ${run.name} RUNNING with its job recorded` });
 }
 
 const typesOf = (v: RunView) => v.states.map((s) => s.type);
@@ -99,24 +100,24 @@ describe("crash recovery", () => {
       const v = await view(run.id);
       if (v.stateType !== "RUNNING") throw new Error(`the run left RUNNING while its worker lived: ${JSON.stringify(v.states)}`);
       return Date.parse(v.lastHeartbeat!) - since > 2 * LEASE_SECONDS * 1000;
-    }, TIMEOUT_MS, "heartbeats spanning two leases");
+    }, { timeoutMs: TIMEOUT_MS, what: "heartbeats spanning two leases" });
 
     // the machine dies: the worker and the job's process group, with no word to the server
     worker.signal("SIGKILL");
     killGroup(pidOf(running));
     expect((await worker.exited).signal).toBe("SIGKILL");
-    await eventually(async () => !(await processAlive(pidOf(running))), 10_000, "the job gone");
+    await eventually(async () => !(await processAlive(pidOf(running))), { timeoutMs: 10_000, what: "the job gone" });
 
     const crashed = await eventually(async () => {
       const v = await view(run.id);
       return v.stateType !== "RUNNING" && v;
-    }, TIMEOUT_MS, "the run to leave RUNNING");
+    }, { timeoutMs: TIMEOUT_MS, what: "the run to leave RUNNING" });
     expect(typesOf(crashed)).toEqual(["SCHEDULED", "PENDING", "RUNNING", "CRASHED"]);
     // the lease loop's verdict (the dead worker could not have reported it), and not before the lease ran out
     expect(crashed.state.message).toBe(`No heartbeat from the run's worker or executor for ${LEASE_SECONDS} s: its infrastructure is presumed gone.`);
     expect(Date.parse(crashed.states.at(-1)!.timestamp) - Date.parse(crashed.lastHeartbeat!)).toBeGreaterThanOrEqual(LEASE_SECONDS * 1000);
     // logged once the loop's pass is over, which may be just after the state is visible
-    await eventually(async () => /run leases: 1 crashed/.test(server.process.output()), 10_000, "the lease loop's log line");
+    await eventually(async () => /run leases: 1 crashed/.test(server.process.output()), { timeoutMs: 10_000, what: "the lease loop's log line" });
   }, 240_000);
 
   it("a server killed with SIGKILL mid-run restarts on the same database and port, and the run completes with nothing lost", async () => {
@@ -129,9 +130,14 @@ describe("crash recovery", () => {
     const portBefore = server.port;
 
     await server.kill();
+    // no heartbeat can be stored after this: the run's last one is at most this old from here on
+    const down = Date.now();
     await worker.waitForLine(/server unreachable/, TIMEOUT_MS);
-    // down for longer than a lease: the restarted server must not blame the run for its own absence
-    await new Promise((r) => setTimeout(r, (LEASE_SECONDS + 2) * 1000));
+    // down for longer than a lease, so the restarted server finds the run's heartbeat stale and must
+    // not blame the run for its own absence. The server is another process on the real clock: real
+    // time has to pass, but only until the lease is out (counted from the kill), not a fixed pause.
+    const staleAt = down + (LEASE_SECONDS + 2) * 1000;
+    await eventually(() => Date.now() >= staleAt, { timeoutMs: (LEASE_SECONDS + 5) * 1000, what: "the run's last heartbeat to be older than a lease", intervalMs: 250 });
     await server.restart();
     expect(new URL(server.url).port).toBe(String(portBefore));
 
@@ -139,7 +145,7 @@ describe("crash recovery", () => {
     const done = await eventually(async () => {
       const v = await view(run.id);
       return !["PENDING", "RUNNING"].includes(v.stateType) && v;
-    }, TIMEOUT_MS, "the run to finish");
+    }, { timeoutMs: TIMEOUT_MS, what: "the run to finish" });
     expect(typesOf(done)).toEqual(["SCHEDULED", "PENDING", "RUNNING", "COMPLETED"]);
     const stamps = done.states.map((s) => Date.parse(s.timestamp));
     expect(stamps).toEqual([...stamps].sort((a, b) => a - b));

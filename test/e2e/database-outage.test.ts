@@ -14,7 +14,8 @@ import { ordo } from "../harness/cli.js";
 import { flowStorageBlock, killRunJobs, startLiveServer, type LiveServer } from "../harness/live-server.js";
 import { adminHeaders, localAdminKey } from "../harness/server-homes.js";
 import { adminUrl } from "../harness/test-database.js";
-import { eventually, WorkerProcess } from "../harness/worker-process.js";
+import { eventually } from "../harness/eventually.js";
+import { WorkerProcess } from "../harness/worker-process.js";
 
 const OUTAGE_MS = 10_000;
 /** Real processes on a shared 2-core machine: the executor compiles TypeScript on start. */
@@ -81,17 +82,19 @@ async function call(i: number): Promise<Outcome> {
   return { status: res.status, codes: (json.errors ?? []).map((e) => e.extensions?.code ?? "(none)"), created: json.data?.createFlowRun?.id, raw };
 }
 
-/** `clients` loops calling until stop() resolves; returns every outcome. */
-function load(clients: number): { stop: () => Promise<Outcome[]> } {
+/** `clients` loops calling until stop() resolves; returns every outcome. `answered()`: how many so far. */
+function load(clients: number): { answered: () => number; stop: () => Promise<Outcome[]> } {
   const outcomes: Outcome[] = [];
   let running = true;
   const loops = Array.from({ length: clients }, async (_, c) => {
     for (let i = c; running; i++) {
       outcomes.push(await call(i));
+      // pacing, not a wait: each client calls about 20 times a second
       await new Promise((r) => setTimeout(r, 50));
     }
   });
   return {
+    answered: () => outcomes.length,
     async stop() {
       running = false;
       await Promise.all(loops);
@@ -136,11 +139,16 @@ function wsCloseCode(key = localAdminKey(server.home)): Promise<number> {
 describe.runIf(inject("provider") === "postgresql")("a PostgreSQL outage mid-load", () => {
   it("terminated connections: clients get SERVICE_UNAVAILABLE or data, never INTERNAL_SERVER_ERROR, and the pool recovers", async () => {
     const l = load(4);
+    // the load answered between terminations and after the last: requests met each loss, and the pool after it
+    const moreAnswers = async (n: number) => {
+      const seen = l.answered();
+      await eventually(() => l.answered() >= seen + n, { timeoutMs: 30_000, what: `${n} more answers to the load` });
+    };
     for (let i = 0; i < 3; i++) {
-      await new Promise((r) => setTimeout(r, 400));
+      await moreAnswers(8);
       await terminate();
     }
-    await new Promise((r) => setTimeout(r, 500));
+    await moreAnswers(8);
     const outcomes = await l.stop();
     const { ok } = check(outcomes);
     expect(ok).toBeGreaterThan(0);
@@ -157,7 +165,7 @@ describe.runIf(inject("provider") === "postgresql")("a PostgreSQL outage mid-loa
     const run = await server.ok(`mutation($input: CreateFlowRunInput!) { createFlowRun(input: $input) { id name } }`, { input: { deploymentId: gatedId, parameters: { gate } } });
     runIds.push(run.createFlowRun.id);
     await worker.waitForLine(new RegExp(`^\\[${run.createFlowRun.name}\\] .*waiting for the gate`), TIMEOUT_MS);
-    await eventually(async () => (await server.ok(`query($id: ID!) { flowRun(id: $id) { stateType infrastructurePid } }`, { id: run.createFlowRun.id })).flowRun.infrastructurePid, TIMEOUT_MS, "the run's job recorded");
+    await eventually(async () => (await server.ok(`query($id: ID!) { flowRun(id: $id) { stateType infrastructurePid } }`, { id: run.createFlowRun.id })).flowRun.infrastructurePid, { timeoutMs: TIMEOUT_MS, what: "the run's job recorded" });
 
     // a key never used yet: the server has not remembered it (it remembers a good key for a
     // second), so it must ask the database
@@ -170,6 +178,8 @@ describe.runIf(inject("provider") === "postgresql")("a PostgreSQL outage mid-loa
     const cli = ordo(server.url, ["flow-run", "ls", "--deployment", "load/d"], { timeoutMs: 60_000 });
     // a subscription socket cannot have its key checked: "try again later" (1013, retried), not 4403
     expect(await wsCloseCode(fresh)).toBe(1013);
+    // deliberate pauses, not waits: the outage's length is the scenario (~10 s of refused connections,
+    // checked below as up - down), with the gate opened halfway through
     await new Promise((r) => setTimeout(r, OUTAGE_MS / 2));
     // the flow finishes while the database is away: the executor must keep proposing COMPLETED
     await writeFile(gate, "");
@@ -188,7 +198,7 @@ describe.runIf(inject("provider") === "postgresql")("a PostgreSQL outage mid-loa
     const final = await eventually(async () => {
       const v = (await server.ok(`query($id: ID!) { flowRun(id: $id) { stateType states { type } } }`, { id: run.createFlowRun.id })).flowRun;
       return ["COMPLETED", "FAILED", "CRASHED", "CANCELLED"].includes(v.stateType) && v;
-    }, TIMEOUT_MS, "the run to finish");
+    }, { timeoutMs: TIMEOUT_MS, what: "the run to finish" });
     expect(final.states.map((s: { type: string }) => s.type)).toEqual(["SCHEDULED", "PENDING", "RUNNING", "COMPLETED"]);
     expect(up - down).toBeGreaterThanOrEqual(OUTAGE_MS);
     // the worker noticed, kept going, and is still there

@@ -8,6 +8,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ApplyDeploymentDocument, CreateFlowRunDocument, SetFlowRunStateDocument, WorkerClaimFlowRunsDocument } from "../../src/client/generated/graphql.js";
 import { OrdoClient } from "../../src/client/ordo-client.js";
+import { eventually } from "../harness/eventually.js";
 import { createTestApp, type TestApp } from "../harness/test-app.js";
 
 const root = path.resolve(import.meta.dirname, "../..");
@@ -276,11 +277,7 @@ describe("stopping a running flow", () => {
     const deploymentId = await deploy("sleepy", name, { entrypoint: "sleepy.ts:sleepy" });
     const runId = await createRun(deploymentId);
     const exec = spawnExecutor(runId, ["--heartbeat-seconds", "0.5"]);
-    const deadline = Date.now() + 30_000;
-    while (!exec.output().includes("sleeping")) {
-      if (Date.now() > deadline) throw new Error(`the flow did not start:\n${exec.output()}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await eventually(() => exec.output().includes("sleeping"), { timeoutMs: 30_000, what: () => `the flow to start:\n${exec.output()}` });
     return { runId, exec };
   }
 

@@ -10,6 +10,7 @@ import {
   type FlowRunStateChangedSubscription,
 } from "../../src/client/generated/graphql.js";
 import { OrdoClient } from "../../src/client/ordo-client.js";
+import { eventually } from "../harness/eventually.js";
 import { createTestApp, type TestApp } from "../harness/test-app.js";
 import { collect } from "../harness/streams.js";
 
@@ -99,21 +100,28 @@ describe("round trip over a real server", () => {
       signal: controller.signal,
     });
     expect(res.headers.get("content-type")).toContain("text/event-stream");
+    // the stream read in the background; `complete()` is its text up to the last whole event
     const reader = res.body!.getReader();
     const decoder = new TextDecoder();
     let text = "";
+    void (async () => {
+      for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) text += decoder.decode(chunk.value, { stream: true });
+    })().catch(() => undefined);
+    const complete = () => text.slice(0, text.lastIndexOf("\n\n") + 1);
     const runs: string[] = [];
-    const deadline = Date.now() + 10_000;
     // keep creating RUNNING runs until one arrives: the subscription may register after the first
-    while (!text.includes('"RUNNING"') && Date.now() < deadline) {
-      const run = (await client.request(CreateFlowRunDocument, { input: { deploymentId: deployment.id } })).createFlowRun;
-      runs.push(run.name);
-      await client.request(SetFlowRunStateDocument, { input: { flowRunId: run.id, state: { type: "RUNNING" } } });
-      const chunk = await Promise.race([reader.read(), new Promise<null>((r) => setTimeout(() => r(null), 300))]);
-      if (chunk && !chunk.done) text += decoder.decode(chunk.value);
-    }
+    await eventually(
+      async () => {
+        const run = (await client.request(CreateFlowRunDocument, { input: { deploymentId: deployment.id } })).createFlowRun;
+        runs.push(run.name);
+        await client.request(SetFlowRunStateDocument, { input: { flowRunId: run.id, state: { type: "RUNNING" } } });
+        return complete().includes('"RUNNING"');
+      },
+      { timeoutMs: 10_000, intervalMs: 300, what: () => `a RUNNING event on the SSE stream: ${text}` },
+    );
+    const received = complete();
     controller.abort();
-    const data = text.split("\n").filter((l) => l.startsWith("data:")).map((l) => JSON.parse(l.slice(5)));
+    const data = received.split("\n").filter((l) => l.startsWith("data:")).map((l) => JSON.parse(l.slice(5)));
     expect(data.length).toBeGreaterThan(0);
     expect(data[0].data.flowRunStateChanged.state.type).toBe("RUNNING");
     expect(runs).toContain(data[0].data.flowRunStateChanged.flowRun.name);

@@ -12,7 +12,8 @@ import { startAzuriteTestServer, type AzuriteTestServer } from "../../plugins/az
 import { createRepository, startGitHttpServer, type GitHttpServer } from "../../plugins/git/test-server.js";
 import { ordo } from "../harness/cli.js";
 import { createTestApp, type TestApp } from "../harness/test-app.js";
-import { eventually, WorkerProcess } from "../harness/worker-process.js";
+import { eventually } from "../harness/eventually.js";
+import { WorkerProcess } from "../harness/worker-process.js";
 
 const GREET = path.resolve(import.meta.dirname, "../fixtures/cli/project-storage/flows/greet.ts");
 const POOL = "catalog-pool";
@@ -102,8 +103,7 @@ async function run(slug: string): Promise<Finished> {
       const { flowRun } = await t.ok(`query($id: ID!) { flowRun(id: $id) { stateType state { message data } } }`, { id: createFlowRun.id });
       return ["COMPLETED", "FAILED", "CRASHED"].includes(flowRun.stateType) && flowRun;
     },
-    45_000,
-    `run of ${slug} to finish`,
+    { timeoutMs: 45_000, what: `run of ${slug} to finish` },
   );
   return { stateType: r.stateType, message: r.state.message, data: r.state.data };
 }

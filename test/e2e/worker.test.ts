@@ -8,7 +8,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { processAlive } from "../../plugins/process/process-group.js";
 import { sameKeyAs } from "../harness/same-key.js";
 import { createTestApp, type TestApp } from "../harness/test-app.js";
-import { eventually, killGroup, WorkerProcess } from "../harness/worker-process.js";
+import { eventually } from "../harness/eventually.js";
+import { killGroup, WorkerProcess } from "../harness/worker-process.js";
 
 const JOB = path.resolve(import.meta.dirname, "../fixtures/worker/job.mjs");
 const TERMINAL = ["COMPLETED", "FAILED", "CRASHED", "CANCELLED"];
@@ -79,7 +80,7 @@ const reaches = (id: string, types: string[], timeoutMs = 20_000) =>
   eventually(async () => {
     const r = await view(id);
     return types.includes(r.stateType) && r;
-  }, timeoutMs, `run ${id} in ${types.join("/")}`);
+  }, { timeoutMs, what: `run ${id} in ${types.join("/")}` });
 
 const propose = (flowRunId: string, type: string) =>
   t.ok(`mutation($input: SetFlowRunStateInput!) { setFlowRunState(input: $input) { status } }`, { input: { flowRunId, state: { type } } });
@@ -93,13 +94,13 @@ describe("ordo worker start", () => {
     const deploymentId = await poolWithDeployment("w-happy", { JOB_MODE: "complete", JOB_SECONDS: "0.3" });
     // polls only every 60 s: after its first claim, only the subscription can wake it in time
     const worker = startWorker("w-happy", "--poll-seconds", "60");
-    await eventually(async () => (await t.ok(`{ workPool(name: "w-happy") { queues { lastPolled } } }`)).workPool.queues[0].lastPolled, 20_000, "first claim");
+    await eventually(async () => (await t.ok(`{ workPool(name: "w-happy") { queues { lastPolled } } }`)).workPool.queues[0].lastPolled, { timeoutMs: 20_000, what: "first claim" });
     let run: { id: string; name: string } | undefined;
     // the subscription registers asynchronously: a run created before it did waits for the next poll, so create another
     await eventually(async () => {
       run = await createRun(deploymentId);
       return (await reaches(run.id, ["COMPLETED"], 3_000).catch(() => null)) !== null;
-    }, 20_000, "a run claimed through the subscription");
+    }, { timeoutMs: 20_000, what: "a run claimed through the subscription" });
     const done = await view(run!.id);
     expect(done.states.map((s) => s.type)).toEqual(["SCHEDULED", "PENDING", "RUNNING", "COMPLETED"]);
     expect(done.infrastructurePid).toMatch(new RegExp(`^${os.hostname()}:\\d+$`));
@@ -219,15 +220,22 @@ describe("a worker killed with SIGKILL", () => {
     const deploymentId = await poolWithDeployment("w-kill9", { JOB_MODE: "sleep" });
     const worker = startWorker("w-kill9");
     const run = await createRun(deploymentId);
+    // the same on another pool, whose worker lives on: the yardstick for "long enough to have beaten"
+    const control = await createRun(await poolWithDeployment("w-kill9-alive", { JOB_MODE: "sleep" }));
+    startWorker("w-kill9-alive");
     await reaches(run.id, ["RUNNING"]);
+    await reaches(control.id, ["RUNNING"]);
     // the worker renews the lease while it lives
     const first = await eventually(async () => (await view(run.id)).lastHeartbeat);
-    await eventually(async () => (await view(run.id)).lastHeartbeat !== first, 10_000, "a second heartbeat");
+    await eventually(async () => (await view(run.id)).lastHeartbeat !== first, { timeoutMs: 10_000, what: "a second heartbeat" });
 
     worker.signal("SIGKILL");
     await worker.exited;
     const silent = (await view(run.id)).lastHeartbeat;
-    await new Promise((r) => setTimeout(r, 2_500));
+    // silence is measured against a living worker, not a fixed pause: by the time the control run
+    // has been heartbeated twice more, the killed worker's run would have been too, were anything renewing it
+    const beats = new Set([(await view(control.id)).lastHeartbeat]);
+    await eventually(async () => beats.add((await view(control.id)).lastHeartbeat).size > 2, { timeoutMs: 10_000, what: "two heartbeats of the living worker's run" });
     const after = await view(run.id);
     expect(after.stateType).toBe("RUNNING");
     expect(after.lastHeartbeat).toBe(silent);

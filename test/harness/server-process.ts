@@ -2,6 +2,7 @@
 // given environment, as a user runs it; waitForUrl reads the "ready at" line it prints.
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
+import { eventually } from "./eventually.js";
 
 const root = path.resolve(import.meta.dirname, "../..");
 
@@ -26,13 +27,14 @@ export function startServer(env: Record<string, string>): ServerProcess {
 }
 
 export async function waitForUrl(server: ServerProcess, timeoutMs = 60_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  let done = false;
-  void server.exited.then(() => (done = true));
-  while (Date.now() < deadline && !done) {
-    const m = /ready at (http:\/\/\S+)/.exec(server.output());
-    if (m) return m[1]!;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`server did not start:\n${server.output()}`);
+  let exited = false;
+  void server.exited.then(() => (exited = true));
+  return eventually(
+    () => {
+      const url = /ready at (http:\/\/\S+)/.exec(server.output())?.[1];
+      if (!url && exited) throw new Error(`server did not start:\n${server.output()}`);
+      return url;
+    },
+    { timeoutMs, what: () => `the server to start:\n${server.output()}` },
+  );
 }

@@ -1,5 +1,7 @@
 // Collects an async stream (a subscription) in the background, so a test can wait for a condition
 // on everything received so far instead of sleeping.
+import { eventually } from "./eventually.js";
+
 export interface Collected<T> {
   readonly items: T[];
   /** resolves with all items once `done(items)` holds (or rejects after timeoutMs) */
@@ -12,43 +14,34 @@ export interface Collected<T> {
 export function collect<T>(source: AsyncIterableIterator<T>): Collected<T> {
   const items: T[] = [];
   let error: unknown = null;
-  let wake: () => void = () => {};
   void (async () => {
     try {
-      for await (const item of source) {
-        items.push(item);
-        wake();
-      }
+      for await (const item of source) items.push(item);
     } catch (e) {
       error = e;
-      wake();
     }
   })();
-  const waitFor = async (done: (items: T[]) => boolean, timeoutMs = 10_000) => {
-    const deadline = Date.now() + timeoutMs;
-    while (!done(items)) {
-      if (error) throw error;
-      const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`timed out after ${timeoutMs} ms with ${items.length} items`);
-      await new Promise<void>((resolve) => {
-        wake = resolve;
-        setTimeout(resolve, Math.min(left, 250));
-      });
-    }
-    return items;
-  };
+  // in-memory checks: probed often, so a test waits little longer than the item takes to arrive
+  const waitFor = (done: (items: T[]) => boolean, timeoutMs = 10_000) =>
+    eventually(
+      () => {
+        if (done(items)) return items;
+        if (error) throw error;
+        return false;
+      },
+      { timeoutMs, intervalMs: 10, what: () => `the stream's items to satisfy the condition (${items.length} items so far)` },
+    );
   return {
     items,
     waitFor,
-    async waitUntil(poke, done, timeoutMs = 10_000) {
-      const deadline = Date.now() + timeoutMs;
-      while (!done(items)) {
-        if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms`);
-        await poke();
-        await waitFor(done, 300).catch(() => undefined);
-      }
-      return items;
-    },
+    waitUntil: (poke, done, timeoutMs = 10_000) =>
+      eventually(
+        async () => {
+          await poke();
+          return await waitFor(done, 300).catch(() => false as const);
+        },
+        { timeoutMs, intervalMs: 0, what: () => `the stream's items to satisfy the condition after pokes (${items.length} items so far)` },
+      ),
     stop: () => void source.return?.(),
   };
 }

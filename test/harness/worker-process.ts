@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { eventually } from "./eventually.js";
 import { homeEnv } from "./server-homes.js";
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -44,7 +45,7 @@ export class WorkerProcess {
 
   /** Resolves with the first output line matching, once it is printed. */
   async waitForLine(pattern: RegExp, timeoutMs = 20_000): Promise<string> {
-    return eventually(async () => this.lines.find((l) => pattern.test(l)), timeoutMs, `worker output matching ${pattern}\n${this.output}`);
+    return eventually(() => this.lines.find((l) => pattern.test(l)), { timeoutMs, what: () => `worker output matching ${pattern}\n${this.output}` });
   }
 
   signal(signal: NodeJS.Signals): void {
@@ -59,17 +60,6 @@ export class WorkerProcess {
       }),
     );
     WorkerProcess.all = [];
-  }
-}
-
-/** Polls `probe` until it returns something truthy; fails with `what` after the timeout. */
-export async function eventually<T>(probe: () => Promise<T | undefined | null | false>, timeoutMs = 20_000, what = "condition"): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 150));
   }
 }
 

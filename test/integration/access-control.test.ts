@@ -5,6 +5,7 @@ import http from "node:http";
 import { createClient, type Client } from "graphql-ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
+import { eventually } from "../harness/eventually.js";
 import { createTestApp, type GraphQLResponse, type TestApp } from "../harness/test-app.js";
 
 let t: TestApp;
@@ -184,29 +185,30 @@ describe("graphql-ws and SSE", () => {
       signal: controller.signal,
     });
     expect(sse.status).toBe(200);
+    // the SSE stream read in the background, to its end
     const reader = sse.body!.getReader();
-    // both subscriptions live: an event reaches them
-    const deadline = Date.now() + 10_000;
+    const decoder = new TextDecoder();
     let sseText = "";
-    while (!sseText.includes("SCHEDULED") && Date.now() < deadline) {
-      await t.ok(`mutation { createFlowRun(input: { deploymentSlug: "acl/d" }) { id } }`);
-      const chunk = await Promise.race([reader.read(), new Promise<null>((r) => setTimeout(() => r(null), 300))]);
-      if (chunk && !chunk.done) sseText += new TextDecoder().decode(chunk.value);
-    }
-    expect(sseText).toContain("SCHEDULED");
+    let sseEnded = false;
+    void (async () => {
+      for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) sseText += decoder.decode(chunk.value, { stream: true });
+      sseEnded = true;
+    })().catch(() => undefined);
+    // both subscriptions live: an event reaches them (a run created per try: the subscription may register after the first)
+    await eventually(
+      async () => {
+        await t.ok(`mutation { createFlowRun(input: { deploymentSlug: "acl/d" }) { id } }`);
+        return sseText.includes("SCHEDULED");
+      },
+      { timeoutMs: 10_000, intervalMs: 300, what: () => `an event on the SSE subscription: ${sseText}` },
+    );
 
+    const beforeRevocation = sseText.length;
     await t.ok(`mutation($id: String!) { revokeApiKey(id: $id) { revoked } }`, { id });
     expect((await t.gqlWith(as(key), `{ flows { totalCount } }`)).errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
-    let rest = "";
-    for (;;) {
-      const chunk = await Promise.race([reader.read(), new Promise<"timeout">((r) => setTimeout(() => r("timeout"), 10_000))]);
-      if (chunk === "timeout") throw new Error(`SSE stream still open after revocation: ${rest}`);
-      if (chunk.done) break;
-      rest += new TextDecoder().decode(chunk.value);
-    }
-    expect(rest).toContain("UNAUTHENTICATED");
-    const until = Date.now() + 10_000;
-    while (closed === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+    await eventually(() => sseEnded, { timeoutMs: 10_000, what: () => `the SSE stream to end after revocation: ${sseText.slice(beforeRevocation)}` });
+    expect(sseText.slice(beforeRevocation)).toContain("UNAUTHENTICATED");
+    await eventually(() => closed !== 0, { timeoutMs: 10_000, what: "the graphql-ws socket to close" });
     expect(closed).toBe(4403);
     await ws.dispose();
     controller.abort();

@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { defaultServiceSettings } from "../../src/config.js";
 import { createLeaderLock } from "../../src/db/advisory-lock.js";
+import { eventually } from "../harness/eventually.js";
 import { createTestApp, type TestApp } from "../harness/test-app.js";
 
 let t: TestApp;
@@ -18,13 +19,15 @@ afterAll(async () => {
   await t.close();
 });
 
+/** The deployment's SCHEDULED runs once there are at least `count` (more than that fails the caller's check). */
 async function waitForRuns(deploymentId: string, count: number): Promise<number> {
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const n = await t.app.database.client.flowRun.count({ where: { deploymentId, stateType: "SCHEDULED" } });
-    if (n >= count || Date.now() > deadline) return n;
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  return eventually(
+    async () => {
+      const n = await t.app.database.client.flowRun.count({ where: { deploymentId, stateType: "SCHEDULED" } });
+      return n >= count && n;
+    },
+    { timeoutMs: 15_000, what: `${count} SCHEDULED runs of deployment ${deploymentId}` },
+  );
 }
 
 describe("background services", () => {

@@ -5,6 +5,7 @@
 // previewSchedule's count is bounded; and read filters match `%`, `_`, `\` and case literally.
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { SCHEDULE_LIMITS } from "../../src/schedules/schedule-limits.js";
+import { eventually } from "../harness/eventually.js";
 import { rejectionChecker, tableCounts } from "../harness/rejections.js";
 import { adminHeaders } from "../harness/server-homes.js";
 import { startServer, waitForUrl } from "../harness/server-process.js";
@@ -168,10 +169,11 @@ describe("a bad schedule already in the database (written before these checks)",
     });
     try {
       const url = await waitForUrl(server);
-      const deadline = Date.now() + 15_000;
       const warned = () => [...bad.keys()].every((key) => server.output().includes(`skipped schedule ${key}`));
-      while (!warned() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      await eventually(warned, { timeoutMs: 15_000, what: () => `a warning for each bad schedule:\n${server.output()}` });
       for (const key of bad.keys()) expect(server.output()).toContain(`skipped schedule ${key}`);
+      // each scheduler pass warns again: the count tells that a pass ran
+      const passes = () => server.output().split("skipped schedule ").length;
       for (let i = 0; i < 3; i++) {
         const started = performance.now();
         const res = await fetch(url, {
@@ -182,7 +184,9 @@ describe("a bad schedule already in the database (written before these checks)",
         });
         expect(await res.json()).toEqual({ data: { deployments: { totalCount: 1 + STORED_BAD.length } } });
         expect(performance.now() - started).toBeLessThan(CALL_MS);
-        await new Promise((r) => setTimeout(r, 500)); // across scheduler passes
+        // across scheduler passes: the next call only once another pass has run (and warned)
+        const seen = passes();
+        await eventually(() => passes() > seen, { timeoutMs: 15_000, what: () => `another scheduler pass:\n${server.output()}` });
       }
     } finally {
       server.child.kill("SIGTERM");

@@ -383,8 +383,8 @@ describe("schema versions", () => {
   it("registering the same schema again changes nothing; a changed schema adds a version and keeps the old one", async () => {
     const db = t.app.database.client;
     const v1 = registryWith({}, "1.0.0");
-    await registerBlockTypes(t.app.database, v1);
-    await registerBlockTypes(t.app.database, v1);
+    await registerBlockTypes(t.app.database, v1, t.clock);
+    await registerBlockTypes(t.app.database, v1, t.clock);
     let rows = await schemaRows("versioned-thing");
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ version: "1.0.0", checksum: v1.checksum("versioned-thing") });
@@ -396,11 +396,11 @@ describe("schema versions", () => {
       data: { name: "old-doc", blockTypeId: typeId, blockSchemaId: rows[0]!.id, data: { url: "http://a" } },
     });
 
-    await new Promise((r) => setTimeout(r, 5)); // distinct `created` stamps, so "latest" is unambiguous
+    t.clock.advance(1); // distinct `created` stamps (from the app's clock), so "latest" is unambiguous
     const v2 = registryWith({ timeout: { type: "integer" } }, "1.1.0");
     expect(v2.checksum("versioned-thing")).not.toBe(v1.checksum("versioned-thing"));
-    await registerBlockTypes(t.app.database, v2);
-    await registerBlockTypes(t.app.database, v2);
+    await registerBlockTypes(t.app.database, v2, t.clock);
+    await registerBlockTypes(t.app.database, v2, t.clock);
     rows = await schemaRows("versioned-thing");
     expect(rows.map((r) => r.version)).toEqual(["1.0.0", "1.1.0"]);
     // history is not rewritten: the first row is as it was
@@ -413,17 +413,17 @@ describe("schema versions", () => {
     expect(blockType).toEqual({ plugin: "ordo-plugin-versioned", latestSchema: { version: "1.1.0", checksum: v2.checksum("versioned-thing") } });
 
     // only starting to treat a field as secret is a new version as well
-    await new Promise((r) => setTimeout(r, 5));
+    t.clock.advance(1);
     const v3 = registryWith({ timeout: { type: "integer" } }, "1.1.0", ["url"]);
-    await registerBlockTypes(t.app.database, v3);
+    await registerBlockTypes(t.app.database, v3, t.clock);
     rows = await schemaRows("versioned-thing");
     expect(rows).toHaveLength(3);
     expect(rows[2]!.secretFields).toEqual(["url"]);
     expect(rows[2]!.checksum).toBe(schemaChecksum({ schema: schema({ timeout: { type: "integer" } }), secretFields: ["url"], capabilities: [] }));
     // marking the field in the schema instead (writeOnly) stores the same secret fields, under the new schema
-    await new Promise((r) => setTimeout(r, 5));
+    t.clock.advance(1);
     const v4 = registryWith({ url: { type: "string", writeOnly: true }, timeout: { type: "integer" } }, "1.2.0");
-    await registerBlockTypes(t.app.database, v4);
+    await registerBlockTypes(t.app.database, v4, t.clock);
     rows = await schemaRows("versioned-thing");
     expect(rows).toHaveLength(4);
     expect(rows[3]).toMatchObject({ version: "1.2.0", secretFields: ["url"], checksum: v4.checksum("versioned-thing") });

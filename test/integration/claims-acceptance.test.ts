@@ -144,7 +144,8 @@ async function claimAll(total: number): Promise<Claimed> {
       if (r.errors) throw new Error(`${worker}: ${JSON.stringify(r.errors)}`);
       const got: Array<{ id: string; stateType: string }> = r.data.claimFlowRuns;
       if (got.length === 0) {
-        // every slot is taken (or the runs left are held back): let the holders finish
+        // every slot is taken (or the runs left are held back): let the holders finish. A claimer's
+        // back-off (the load, not a wait: STALL_MS bounds the loop)
         await new Promise((res) => setTimeout(res, 5));
         continue;
       }

@@ -1,6 +1,7 @@
 // applyDeployment and friends through GraphQL on a real database: upsert semantics, schedule
 // reconciliation, work pool/queue creation, look-ups, pause/resume/delete.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eventually } from "../harness/eventually.js";
 import { createTestApp, type TestApp } from "../harness/test-app.js";
 
 const APPLY = /* GraphQL */ `
@@ -103,7 +104,9 @@ describe("applyDeployment", () => {
     expect((await t.ok(q, { slug: "same/again" })).deployment).toBeNull(); // the preview wrote nothing, not even the flow
     expect((await t.ok(changed, { input })).applyDeployment).toEqual({ created: true, changedFields: [] });
     const before = (await t.ok(q, { slug: "same/again" })).deployment;
-    await new Promise((r) => setTimeout(r, 20)); // a write would move `updated` past this
+    // a write would move `updated` past this: once the clock Prisma stamps `updated` with (@updatedAt,
+    // the real one) has ticked past it (and the app's, should the stamp come from it)
+    await eventually(() => Math.min(Date.now(), t.clock.now().getTime()) > Date.parse(before.updated), { timeoutMs: 5_000, what: "the clocks to pass the deployment's `updated`", intervalMs: 1 });
     // the same input, object keys in another order: nothing to write
     const reordered = { ...input, parameters: { y: { z: 2 }, x: 1 } };
     expect((await t.ok(preview, { input: reordered })).deploymentApplyPreview).toEqual({ created: false, changedFields: [] });

@@ -102,6 +102,7 @@ describe("claimFlowRuns with startRunning", () => {
           const left = await t.app.database.client.flowRun.count({ where: { id: { in: all }, stateType: { not: "COMPLETED" } } });
           if (left === 0) return;
           idle++;
+          // a racing worker's back-off between empty claims (the load, not a wait; idle caps the loop)
           await new Promise((res) => setTimeout(res, 10));
           continue;
         }

@@ -6,6 +6,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { isUnavailable } from "../../src/db/unavailable.js";
 import { createDatabase, type Database } from "../../src/db/prisma-client.js";
+import { eventually } from "../harness/eventually.js";
 import { adminUrl, freshDatabaseUrl } from "../harness/test-database.js";
 
 describe.runIf(inject("provider") === "postgresql")("connections lost inside transactions", () => {
@@ -30,8 +31,10 @@ describe.runIf(inject("provider") === "postgresql")("connections lost inside tra
       const error = await db.client
         .$transaction(async (tx) => {
           await tx.flow.count();
-          await admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()", [name]);
-          await new Promise((r) => setTimeout(r, 20));
+          const killed = await admin.query<{ pid: number }>("SELECT pid, pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()", [name]);
+          // terminating only signals the backends: the next statement once they are gone
+          const pids = killed.rows.map((r) => r.pid);
+          await eventually(async () => (await admin.query("SELECT 1 FROM pg_stat_activity WHERE pid = ANY($1)", [pids])).rowCount === 0, { timeoutMs: 5_000, what: `backends ${pids.join(", ")} to exit`, intervalMs: 5 });
           await tx.flow.count();
         })
         .then(() => null, (e: unknown) => e);

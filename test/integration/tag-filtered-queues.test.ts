@@ -169,6 +169,7 @@ describe("tag-filtered work queues", () => {
         const got = await claim(workPoolName, 2, name);
         if (got.length === 0) {
           idle++;
+          // a racing claimer's back-off between empty claims (the load, not a wait; idle caps the loop)
           await new Promise((r) => setTimeout(r, 10));
           continue;
         }

@@ -12,6 +12,7 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eventually } from "../harness/eventually.js";
 
 const REPO = path.resolve(import.meta.dirname, "../..");
 const FIXTURES = path.join(REPO, "test/fixtures/package");
@@ -57,16 +58,6 @@ function background(cwd: string, command: string, args: string[]): { output: () 
   return { child, output: () => out, exited };
 }
 
-async function eventually<T>(probe: () => T | undefined | null | false | Promise<T | undefined | null | false>, what: string, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
 const ordo = (...args: string[]) => sh(project, "npx", ["ordo", ...args]);
 
 function copyAddon(into: string): void {
@@ -101,7 +92,14 @@ beforeAll(async () => {
 
   // terminal 1: the server
   const server = background(project, "npx", ["ordo", "server", "start", "--port", "0"]);
-  apiUrl = await eventually(() => /ready at (http:\/\/\S+)/.exec(server.output())?.[1] ?? (server.child.exitCode !== null && Promise.reject(new Error(server.output()))), "the server to start");
+  apiUrl = await eventually(
+    () => {
+      const url = /ready at (http:\/\/\S+)/.exec(server.output())?.[1];
+      if (!url && server.child.exitCode !== null) throw new Error(server.output());
+      return url;
+    },
+    { timeoutMs: 60_000, what: "the server to start", intervalMs: 250 },
+  );
 }, 600_000);
 
 afterAll(async () => {
@@ -127,7 +125,7 @@ describe("ordo installed from its tarball in a user's project", () => {
     const worker = background(project, "npx", ["ordo", "worker", "start", "--pool", "local"]);
     const watched = await ordo("deployment", "run", "hello/first", "--param", "name=Ada", "--watch");
     expect(watched).toMatch(/COMPLETED/);
-    await eventually(() => worker.output().includes("Hello Ada!"), "the flow's log line in the worker's output", 10_000);
+    await eventually(() => worker.output().includes("Hello Ada!"), { timeoutMs: 10_000, what: "the flow's log line in the worker's output", intervalMs: 250 });
     // the upload skipped node_modules (the default .ordoignore)
     expect(readdirSync(path.join(project, ".ordo-storage/hello"))).not.toContain("node_modules");
   }, 90_000);
@@ -181,7 +179,7 @@ describe("ordo installed from its tarball in a user's project", () => {
     expect(readdirSync(path.join(root, "vault/hello"))).toContain("flow.ts");
     const worker = background(project, "npx", ["ordo", "worker", "start", "--pool", "vault-pool"]);
     expect(await ordo("deployment", "run", "hello/vaulted", "--param", "name=Vault", "--watch")).toMatch(/COMPLETED/);
-    await eventually(() => worker.output().includes("Hello Vault!"), "the flow's log line", 10_000);
+    await eventually(() => worker.output().includes("Hello Vault!"), { timeoutMs: 10_000, what: "the flow's log line", intervalMs: 250 });
     expect(worker.output()).toContain("vault-folder: opened with a 12-character token");
     expect(worker.output()).not.toContain("s3cret-t0ken");
   }, 90_000);
@@ -195,8 +193,7 @@ describe("ordo installed from its tarball in a user's project", () => {
         const runs = JSON.parse(listed) as Array<{ id: string }>;
         return runs.length > 0 && runs;
       },
-      "a scheduled run of the served flow to complete",
-      90_000,
+      { timeoutMs: 90_000, what: "a scheduled run of the served flow to complete", intervalMs: 250 },
     ).catch((e: Error) => Promise.reject(new Error(`${e.message}; serve.ts printed:\n${served.output()}`)));
     expect(ran).toBeTruthy();
     const deployment = JSON.parse(await ordo("deployment", "inspect", "tick/every-5s", "--json")) as { workPool: unknown; paused: boolean };

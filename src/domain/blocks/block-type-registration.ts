@@ -4,8 +4,10 @@
 import type { BlockRegistry } from "../../blocks/index.js";
 import type { Database } from "../../db/prisma-client.js";
 import { json } from "../../db/json-columns.js";
+import type { Clock } from "../../tokens.js";
 
-export async function registerBlockTypes(db: Database, registry: BlockRegistry): Promise<void> {
+/** `clock` stamps a new schema row's `created` (the latest schema is the newest row), so tests can move time. */
+export async function registerBlockTypes(db: Database, registry: BlockRegistry, clock: Clock = { now: () => new Date() }): Promise<void> {
   for (const t of registry.list()) {
     const meta = {
       name: t.name,
@@ -25,6 +27,7 @@ export async function registerBlockTypes(db: Database, registry: BlockRegistry):
         capabilities: json(t.capabilities),
         secretFields: json(t.secretFields),
         version: t.version,
+        created: clock.now(),
       },
       update: {},
     });
