@@ -5,6 +5,7 @@ import type { OrdoConfig } from "./config.js";
 import type { Database } from "./db/prisma-client.js";
 import { DeploymentService } from "./domain/deployments/deployment.service.js";
 import { FlowRunService } from "./domain/flow-runs/flow-run.service.js";
+import { RunEvents } from "./domain/flow-runs/run-events.js";
 import { LogService } from "./domain/logs/log.service.js";
 import { SchedulingService } from "./domain/scheduling/scheduling.service.js";
 import type { DomainServices } from "./domain/services.js";
@@ -44,7 +45,7 @@ export function createContainer(parts: ContainerParts): DependencyContainer {
   // plugins may inject the logger; the registry checks every token they ask for is bound
   c.registerInstance(BLOCK_LOGGER, parts.logger);
   registerBlockRegistry(c, parts.registry);
-  for (const cls of [Orchestrator, DeploymentService, FlowRunService, LogService, SchedulingService, BlockDocumentService, WorkPoolService, ClaimService, RunLeaseService, ApiKeyService, AccessService]) {
+  for (const cls of [Orchestrator, RunEvents, DeploymentService, FlowRunService, LogService, SchedulingService, BlockDocumentService, WorkPoolService, ClaimService, RunLeaseService, ApiKeyService, AccessService]) {
     c.registerSingleton(cls as never);
   }
   return c;

@@ -1,6 +1,7 @@
 // Decisions that depend on data, not only on the scope: which block secrets a worker may read.
 import { inject, injectable } from "tsyringe";
 import type { Database } from "../db/prisma-client.js";
+import { parsePlainBlockSlug } from "../domain/blocks/block-slug.js";
 import { DATABASE } from "../tokens.js";
 import type { Principal } from "./principal.js";
 import { grants } from "./scopes.js";
@@ -40,8 +41,9 @@ export class AccessService {
 
   /** The document's id and slug (blockTypeSlug/name), from whichever of the two the caller had. */
   private async find(ref: { id: string | null; slug: string | null }): Promise<{ id: string; slug: string } | null> {
-    const [type, name] = ref.slug?.split("/") ?? [];
-    const where = ref.id ? { id: ref.id } : type && name ? { name, blockType: { slug: type } } : null;
+    // the same rule as blockDocument(slug): a slug with a sub-path names no document
+    const slug = parsePlainBlockSlug(ref.slug);
+    const where = ref.id ? { id: ref.id } : slug ? { name: slug.name, blockType: { slug: slug.type } } : null;
     if (!where) return null;
     const d = await this.db.client.blockDocument.findFirst({ where, select: { id: true, name: true, blockType: { select: { slug: true } } } });
     return d ? { id: d.id, slug: `${d.blockType.slug}/${d.name}` } : null;

@@ -4,7 +4,8 @@ import "reflect-metadata";
 import { createHash } from "node:crypto";
 import { container as rootContainer } from "tsyringe";
 import { describe, expect, it, vi } from "vitest";
-import { BlockRegistry, canonicalJson, schemaChecksum } from "./block-registry.js";
+import { BlockRegistry, schemaChecksum } from "./block-registry.js";
+import { canonicalJson } from "./canonical-json.js";
 import { InvalidBlockConfigError, MissingBlockDependencyError, PluginLoadError, RegistryFrozenError, UndeclaredBlockDependencyError, UnknownBlockTypeError } from "./errors.js";
 import { BLOCK_TYPE, BLOCKS, LOGGER, defineBlockType, definePlugin, defineStep, type BlockFactory, type BlockLogger, type BlockTypeInfo, type ReadPath } from "./sdk.js";
 

@@ -6,6 +6,7 @@ import type { Ajv2020 } from "ajv/dist/2020.js";
 import type { DependencyContainer } from "tsyringe";
 import { createAjv, toIssues, type ValidationIssue } from "../validation/ajv.js";
 import { checkBlockType } from "./block-type-checks.js";
+import { canonicalJson } from "./canonical-json.js";
 import { InvalidBlockConfigError, MissingBlockDependencyError, PluginLoadError, RegistryFrozenError, UndeclaredBlockDependencyError, UnknownBlockTypeError } from "./errors.js";
 import { checkPluginDefinitionShape } from "./manifest.js";
 import { BLOCK_CONFIG, BLOCK_TYPE, BLOCKS, isPluginDefinition, type BlockFactory, type BlockTypeDefinition, type Capability, type PluginDefinition, type StepDefinition, type StepKind, type WorkPoolTypeSpec } from "./sdk.js";
@@ -56,15 +57,6 @@ export interface RegisteredStep {
 /** A work-pool type a plugin contributes: its pools' runs go through `blockType`. */
 export interface RegisteredWorkPoolType extends Readonly<WorkPoolTypeSpec> {
   readonly plugin: string;
-}
-
-/** JSON with object keys sorted at every depth, so equal schemas hash equally whatever their key order. */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    typeof v === "object" && v !== null && !Array.isArray(v)
-      ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, (v as Record<string, unknown>)[k]]))
-      : v,
-  );
 }
 
 export function schemaChecksum(schema: unknown): string {

@@ -1,7 +1,8 @@
 // What the rest of Ordo (server, domain, worker, CLI) uses from the blocks layer. Plugins import
 // only the SDK, as "ordo/blocks-sdk".
 export { discoverPlugins, loadPlugins, parsePluginList, REPO_ROOT, type DiscoveredPlugin, type LoadPluginsOptions, type PluginDiscoveryOptions } from "./block-loader.js";
-export { BlockRegistry, canonicalJson, schemaChecksum, type PluginOrigin, type RegisteredBlockType, type RegisteredPlugin } from "./block-registry.js";
+export { BlockRegistry, schemaChecksum, type PluginOrigin, type RegisteredBlockType, type RegisteredPlugin } from "./block-registry.js";
+export { canonicalJson } from "./canonical-json.js";
 export { BLOCK_REGISTRY, blockTypesWithCapability, capabilityToken, registerBlockRegistry } from "./block-container.js";
 export { InvalidBlockConfigError, MissingBlockDependencyError, PluginLoadError, RegistryFrozenError, UndeclaredBlockDependencyError, UnknownBlockTypeError } from "./errors.js";
 export { MANIFEST_FIELD, SLUG_PATTERN } from "./manifest.js";

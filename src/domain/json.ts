@@ -37,10 +37,3 @@ export function tagsKey(tags: readonly string[]): string {
 export function asStringArray(v: unknown): string[] {
   return Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
 }
-
-/** JSON with object keys sorted: PostgreSQL's JSONB reorders keys, so compare documents this way. */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_k, v: unknown) =>
-    isPlainObject(v) ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, v[k]])) : v,
-  );
-}

@@ -2,6 +2,7 @@
 // an inline spec (`{ type: process, … }`) kept as an anonymous block named by its content, so
 // applying the same file twice reuses the block instead of piling up copies (Prefect did pile them up).
 import { createHash } from "node:crypto";
+import { canonicalJson } from "../../blocks/index.js";
 import { CliDeploymentBlockDocument, CliDeploymentBlockTypeDocument, CliDeploymentCreateBlockDocument } from "../../client/generated/graphql.js";
 import { OrdoApiError, type OrdoClient } from "../../client/ordo-client.js";
 import { isId } from "../common/connections.js";
@@ -96,15 +97,4 @@ function withPlaceSync<T>(where: string, fn: () => T): T {
     if (e instanceof CliError && where) throw new CliError(`${where}: ${e.message}`);
     throw e;
   }
-}
-
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  if (value !== null && typeof value === "object") {
-    return `{${Object.keys(value)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`)
-      .join(",")}}`;
-  }
-  return JSON.stringify(value);
 }

@@ -7,9 +7,9 @@ import { CliError } from "../common/errors.js";
 export const DEPLOYMENT_ARGUMENT = "FLOW/NAME: the flow's name and the deployment's (or the deployment's id)";
 
 export async function findDeployment(client: OrdoClient, ref: string): Promise<CliDeploymentDetailFragment> {
-  const byId = isId(ref);
-  if (!byId && ref.lastIndexOf("/") <= 0) throw new CliError(`name the deployment as FLOW/NAME, e.g. hello-world/daily, not "${ref}"`);
-  const found = (await client.request(CliDeploymentGetDocument, byId ? { id: ref } : { slug: ref })).deployment;
-  if (!found) throw new CliError(`no deployment "${ref}" (\`ordo deployment ls\` lists them)`);
+  // the server owns the slug rule (a malformed slug finds nothing): the CLI may not import the
+  // domain's parser, and a second copy here had already drifted from it
+  const found = (await client.request(CliDeploymentGetDocument, isId(ref) ? { id: ref } : { slug: ref })).deployment;
+  if (!found) throw new CliError(`no deployment "${ref}" (name the deployment as FLOW/NAME, e.g. hello-world/daily, or by its id; \`ordo deployment ls\` lists them)`);
   return found;
 }

@@ -2,6 +2,7 @@
 // `type/name/sub/path` where the extra path joins the block's own path.
 import type { Tx } from "../../db/prisma-client.js";
 import { BadUserInputError, NotFoundError } from "../errors.js";
+import { parseBlockSlug } from "./block-slug.js";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -30,13 +31,14 @@ export async function resolveBlockReference(tx: Tx, ref: string, field: string, 
     checkType(doc.blockType.slug);
     return { id: doc.id, subPath: null };
   }
-  const [type, name, ...rest] = ref.split("/");
-  if (!type || !name || (rest.length > 0 && !opts.allowSubPath) || rest.some((p) => p === "")) {
+  const parsed = parseBlockSlug(ref);
+  if (!parsed || (parsed.subPath.length > 0 && !opts.allowSubPath)) {
     const shape = opts.allowSubPath ? "block-type-slug/block-name[/sub/path]" : "block-type-slug/block-name";
     throw new BadUserInputError(`${field} must be a block document id or ${shape}, got "${ref}"`, field);
   }
+  const { type, name, subPath } = parsed;
   const doc = await tx.blockDocument.findFirst({ where: { name, blockType: { slug: type } }, select: { id: true } });
   if (!doc) throw new NotFoundError(`${field}: no block document "${type}/${name}"`, field);
   checkType(type);
-  return { id: doc.id, subPath: rest.length ? rest.join("/") : null };
+  return { id: doc.id, subPath: subPath.length ? subPath.join("/") : null };
 }

@@ -1,7 +1,7 @@
 // Deployment use cases: apply (upsert by flow + name), delete, pause and resume. Each runs in one
 // transaction; a failed apply writes nothing.
 import { inject, injectable } from "tsyringe";
-import { BLOCK_REGISTRY, type BlockRegistry } from "../../blocks/index.js";
+import { BLOCK_REGISTRY, canonicalJson, type BlockRegistry } from "../../blocks/index.js";
 import type { Database, Tx } from "../../db/prisma-client.js";
 import { findDeploymentWithSchedules, type DeploymentWithSchedules } from "../../db/deployment-by-slug.js";
 import { json, nullableJson } from "../../db/json-columns.js";
@@ -12,7 +12,7 @@ import { resolveBlockReference } from "../blocks/block-reference.js";
 import { NotFoundError } from "../errors.js";
 import { ensureFlow } from "../flows/flow.repository.js";
 import { deleteFutureAutoScheduledRuns } from "../flow-runs/scheduled-runs.js";
-import { canonicalJson, tagsKey } from "../json.js";
+import { tagsKey } from "../json.js";
 import { resolveWorkQueue } from "../work-pools/work-queue.repository.js";
 import { checkWhatRunsNeed } from "./deployment-checks.js";
 import { planDeployment, type DeploymentInput, type DeploymentPlan } from "./deployment-input.js";

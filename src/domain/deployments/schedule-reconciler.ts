@@ -4,7 +4,7 @@
 import type { Tx } from "../../db/prisma-client.js";
 import { canonicalScheduleJson, toScheduleDefinition } from "../../schedules/schedule-definition.js";
 import { json } from "../../db/json-columns.js";
-import { canonicalJson } from "../json.js";
+import { canonicalJson } from "../../blocks/index.js";
 import type { PlannedSchedule } from "./deployment-input.js";
 
 export interface ReconcileResult {

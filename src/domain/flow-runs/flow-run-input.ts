@@ -1,6 +1,5 @@
 // Input shapes of the flow-run use cases, as the GraphQL layer hands them over.
-import type { TransitionResult } from "../../orchestration/orchestrator.js";
-import type { StateDetails, StateType } from "../../orchestration/states.js";
+import type { Proposal, TransitionResult } from "../../orchestration/orchestrator.js";
 import type { OrdoError } from "../errors.js";
 
 export interface CreateFlowRunInput {
@@ -19,14 +18,8 @@ export interface CreateFlowRunInput {
   state?: Omit<StateInput, "details"> | null;
 }
 
-export interface StateInput {
-  type: StateType;
-  name?: string | null;
-  message?: string | null;
-  scheduledTime?: Date | null;
-  data?: unknown;
-  details?: StateDetails | null;
-}
+/** A proposed state as the API takes it: the orchestrator's proposal, unchanged. */
+export type StateInput = Proposal;
 
 export interface SetFlowRunStateInput {
   flowRunId: string;

@@ -6,19 +6,20 @@ import type { Database, Tx } from "../../db/prisma-client.js";
 import { readDeploymentForRun, type DeploymentForRun } from "../../db/flow-run-inserts.js";
 import { lockAndReadRuns } from "../../db/run-transitions.js";
 import { inTransaction, isUniqueViolation } from "../../db/transaction.js";
-import type { EventBus } from "../../events/event-bus.js";
 import { FlowRunNotFound, Orchestrator, type Proposal, type TransitionResult } from "../../orchestration/orchestrator.js";
 import type { RunPolicy } from "../../orchestration/states.js";
-import { CLOCK, DATABASE, EVENTS, JSON_SCHEMAS, type Clock } from "../../tokens.js";
+import { CLOCK, DATABASE, JSON_SCHEMAS, type Clock } from "../../tokens.js";
 import type { JsonSchemaValidator } from "../../validation/ajv.js";
 import { BadUserInputError, ConflictError, NotFoundError, OrdoError, validationFailed } from "../errors.js";
 import { acceptObject } from "../json-input.js";
 import { asStringArray, isPlainObject, normalizeTags, tagsKey } from "../json.js";
 import { LIMITS } from "../limits.js";
 import { checkLength, checkName, quoteName } from "../names.js";
+import { parseDeploymentSlug } from "../deployments/deployment-slug.js";
 import { checkJobVariables } from "../work-pools/job-variables.js";
 import { ensureWorkQueue } from "../work-pools/work-queue.repository.js";
 import { MAX_STATE_PROPOSALS, type CreateFlowRunInput, type ProposalOutcome, type SetFlowRunStateInput } from "./flow-run-input.js";
+import { RunEvents } from "./run-events.js";
 import { randomRunName } from "./run-names.js";
 import { checkStateInput } from "./state-input.js";
 
@@ -27,7 +28,7 @@ export class FlowRunService {
   constructor(
     @inject(DATABASE) private readonly db: Database,
     @inject(CLOCK) private readonly clock: Clock,
-    @inject(EVENTS) private readonly events: EventBus,
+    @inject(RunEvents) private readonly runEvents: RunEvents,
     @inject(JSON_SCHEMAS) private readonly schemas: JsonSchemaValidator,
     @inject(Orchestrator) private readonly orchestrator: Orchestrator,
   ) {}
@@ -45,7 +46,7 @@ export class FlowRunService {
       if (!winner) throw e;
       return { id: winner.id, created: false };
     }
-    if (result.transition) await this.publish(result.transition);
+    if (result.transition) this.runEvents.transition(result.transition);
     return { id: result.id, created: result.created };
   }
 
@@ -120,7 +121,7 @@ export class FlowRunService {
       if (e instanceof FlowRunNotFound) throw new NotFoundError(`No flow run with id ${input.flowRunId}`, "input.flowRunId");
       throw e;
     }
-    await this.publish(result);
+    this.runEvents.transition(result);
     return result;
   }
 
@@ -166,7 +167,7 @@ export class FlowRunService {
         const result = results.get(i);
         outcomes[i] = result ? { result } : { error: new NotFoundError(`No flow run with id ${inputs[i]!.flowRunId}`, `input.proposals[${i}].flowRunId`) };
       }
-      for (const o of outcomes) if (o.result) await this.publish(o.result);
+      for (const o of outcomes) if (o.result) this.runEvents.transition(o.result);
     }
     return outcomes;
   }
@@ -193,20 +194,6 @@ export class FlowRunService {
     }
   }
 
-  /** Publishes an accepted (written) transition; called only after its transaction committed. */
-  async publish(t: TransitionResult): Promise<void> {
-    if (!t.written || !t.stateId || !t.stateType) return;
-    this.events.publish("flow-run.state-changed", {
-      flowRunId: t.run.id,
-      stateId: t.stateId,
-      stateType: t.stateType,
-      previousStateType: t.previousStateType,
-      deploymentId: t.run.deploymentId,
-      flowId: t.run.flowId,
-      workPoolName: t.run.workPoolName,
-    });
-  }
-
 
   private async findDeployment(tx: Tx, input: CreateFlowRunInput): Promise<DeploymentForRun> {
     const byId = input.deploymentId != null;
@@ -220,11 +207,9 @@ export class FlowRunService {
       return d;
     }
     const slug = input.deploymentSlug!;
-    const cut = slug.lastIndexOf("/");
-    if (cut <= 0 || cut === slug.length - 1) {
-      throw new BadUserInputError(`input.deploymentSlug must be flowName/deploymentName, got ${quoteName(slug)}`, "input.deploymentSlug");
-    }
-    const d = await readDeploymentForRun(tx, { flowName: slug.slice(0, cut), name: slug.slice(cut + 1) });
+    const parsed = parseDeploymentSlug(slug);
+    if (!parsed) throw new BadUserInputError(`input.deploymentSlug must be flowName/deploymentName, got ${quoteName(slug)}`, "input.deploymentSlug");
+    const d = await readDeploymentForRun(tx, parsed);
     if (!d) throw new NotFoundError(`No deployment ${quoteName(slug)}`, "input.deploymentSlug");
     return d;
   }
@@ -248,11 +233,11 @@ export class FlowRunService {
   }
 }
 
+/** The deployment a run was created for; called only once findDeployment accepted the input. */
 function deploymentWhere(input: CreateFlowRunInput) {
   if (input.deploymentId) return { id: input.deploymentId };
-  const slug = input.deploymentSlug ?? "";
-  const cut = slug.lastIndexOf("/");
-  return { name: slug.slice(cut + 1), flow: { name: slug.slice(0, cut) } };
+  const { flowName, name } = parseDeploymentSlug(input.deploymentSlug ?? "")!;
+  return { name, flow: { name: flowName } };
 }
 
 function retryPolicy(input: CreateFlowRunInput): RunPolicy {

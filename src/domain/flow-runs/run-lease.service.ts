@@ -7,7 +7,7 @@ import type { Database } from "../../db/prisma-client.js";
 import { inTransaction } from "../../db/transaction.js";
 import { Orchestrator, type Proposal } from "../../orchestration/orchestrator.js";
 import { CLOCK, CONFIG, DATABASE, type Clock } from "../../tokens.js";
-import { FlowRunService } from "./flow-run.service.js";
+import { RunEvents } from "./run-events.js";
 
 const BATCH = 200;
 
@@ -18,7 +18,7 @@ export class RunLeaseService {
     @inject(CLOCK) private readonly clock: Clock,
     @inject(CONFIG) private readonly config: OrdoConfig,
     @inject(Orchestrator) private readonly orchestrator: Orchestrator,
-    @inject(FlowRunService) private readonly flowRuns: FlowRunService,
+    @inject(RunEvents) private readonly runEvents: RunEvents,
   ) {}
 
   /**
@@ -56,7 +56,7 @@ export class RunLeaseService {
       const t = await inTransaction(this.db, (tx) => this.orchestrator.transition(tx, run.id, proposal));
       if (t.written) {
         written++;
-        await this.flowRuns.publish(t);
+        this.runEvents.transition(t);
       }
     }
     return written;

@@ -5,11 +5,10 @@ import type { ServiceSettings } from "../../config.js";
 import { insertScheduledRuns } from "../../db/insert-scheduled-runs.js";
 import type { Database } from "../../db/prisma-client.js";
 import { inTransaction } from "../../db/transaction.js";
-import type { EventBus } from "../../events/event-bus.js";
 import { Orchestrator } from "../../orchestration/orchestrator.js";
-import { CLOCK, CONFIG, DATABASE, EVENTS, type Clock } from "../../tokens.js";
+import { CLOCK, CONFIG, DATABASE, type Clock } from "../../tokens.js";
 import type { OrdoConfig } from "../../config.js";
-import { FlowRunService } from "../flow-runs/flow-run.service.js";
+import { RunEvents } from "../flow-runs/run-events.js";
 import type { ScheduleInput } from "../../schedules/schedule-definition.js";
 import { previewSchedule } from "./schedule-preview.js";
 import { ScheduleDatesCache, scheduledRunRows, type ScheduleCoverage, type SchedulingWindow, type SkippedSchedule } from "./scheduled-run-rows.js";
@@ -31,10 +30,9 @@ export class SchedulingService {
   constructor(
     @inject(DATABASE) private readonly db: Database,
     @inject(CLOCK) private readonly clock: Clock,
-    @inject(EVENTS) private readonly events: EventBus,
     @inject(CONFIG) config: OrdoConfig,
     @inject(Orchestrator) private readonly orchestrator: Orchestrator,
-    @inject(FlowRunService) private readonly flowRuns: FlowRunService,
+    @inject(RunEvents) private readonly runEvents: RunEvents,
   ) {
     this.settings = config.services;
   }
@@ -106,7 +104,7 @@ export class SchedulingService {
       );
       if (t.written) {
         marked++;
-        await this.flowRuns.publish(t);
+        this.runEvents.transition(t);
       }
     }
     return marked;
@@ -138,15 +136,8 @@ export class SchedulingService {
     const inserted = new Set(insertedIds);
     for (const r of batch) {
       if (!inserted.has(r.id)) continue;
-      this.events.publish("flow-run.state-changed", {
-        flowRunId: r.id,
-        stateId: r.stateId,
-        stateType: "SCHEDULED",
-        previousStateType: null,
-        deploymentId: r.deploymentId,
-        flowId: r.flowId,
-        workPoolName: pools.get(r.deploymentId) ?? null,
-      });
+      const run = { id: r.id, flowId: r.flowId, deploymentId: r.deploymentId, workPoolName: pools.get(r.deploymentId) ?? null };
+      this.runEvents.stateChanged(run, { id: r.stateId, type: "SCHEDULED", previousType: null });
     }
   }
 }

@@ -18,7 +18,7 @@ import { dueRuns, inTransaction, tryLockDeployments, type DueRun } from "../../d
 import { Orchestrator, type Proposal, type TransitionResult } from "../../orchestration/orchestrator.js";
 import { CLOCK, DATABASE, type Clock } from "../../tokens.js";
 import { BadUserInputError, NotFoundError } from "../errors.js";
-import { FlowRunService } from "../flow-runs/flow-run.service.js";
+import { RunEvents } from "../flow-runs/run-events.js";
 import { checkName, quoteName } from "../names.js";
 import { lockAndReadPool, markPolled } from "./claim-pool.js";
 
@@ -71,7 +71,7 @@ export class ClaimService {
     @inject(DATABASE) private readonly db: Database,
     @inject(CLOCK) private readonly clock: Clock,
     @inject(Orchestrator) private readonly orchestrator: Orchestrator,
-    @inject(FlowRunService) private readonly flowRuns: FlowRunService,
+    @inject(RunEvents) private readonly runEvents: RunEvents,
   ) {}
 
   /** Ids of the runs this worker now owns (moved to PENDING), in claim order. */
@@ -84,11 +84,11 @@ export class ClaimService {
     // a claim registers its worker: the same naming rule as workerHeartbeat
     checkName(input.workerName, "input.workerName");
     const batch = await inTransaction(this.db, (tx) => this.claimIn(tx, input, limit));
-    for (const t of batch.rejected) await this.flowRuns.publish(t);
+    for (const t of batch.rejected) this.runEvents.transition(t);
     for (const [i, t] of batch.claimed.entries()) {
-      await this.flowRuns.publish(t);
+      this.runEvents.transition(t);
       const started = batch.started[i];
-      if (started) await this.flowRuns.publish(started);
+      if (started) this.runEvents.transition(started);
     }
     return batch.claimed.map((t) => t.run.id);
   }

@@ -1,5 +1,6 @@
 // Blocks: types registered by plugins, their schemas, and block documents (secrets masked unless
 // the query asks includeSecrets), with their queries and mutations.
+import { parsePlainBlockSlug } from "../../domain/blocks/block-slug.js";
 import { ForbiddenError } from "../../domain/errors.js";
 import { LIMITS } from "../../domain/limits.js";
 import { builder } from "../builder.js";
@@ -112,13 +113,13 @@ builder.queryFields((t) => ({
     description: "by id, or by slug blockTypeSlug/name",
     args: { id: t.arg.id(), slug: t.arg.string(), includeSecrets: t.arg.boolean({ description: "show secret fields in clear" }) },
     resolve: async (query, _root, args, ctx) => {
-      const [type, name, ...rest] = args.slug?.split("/") ?? [];
+      const slug = parsePlainBlockSlug(args.slug);
       // spread up front: a look-up that finds nothing to query must not trip Pothos' unused-query check
       const select = { ...query };
       const doc = args.id
         ? await ctx.db.blockDocument.findUnique({ ...select, where: { id: args.id } })
-        : type && name && rest.length === 0
-          ? await ctx.db.blockDocument.findFirst({ ...select, where: { name, blockType: { slug: type } } })
+        : slug
+          ? await ctx.db.blockDocument.findFirst({ ...select, where: { name: slug.name, blockType: { slug: slug.type } } })
           : null;
       if (doc && args.includeSecrets) {
         if (!(await ctx.access.mayRevealSecrets(ctx.principal, { id: args.id ?? null, slug: args.slug ?? null }))) {

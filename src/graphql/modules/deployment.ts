@@ -1,5 +1,6 @@
 // Deployments: the Deployment type, its queries, and apply / delete / pause / resume.
 import { deploymentWhere } from "../../domain/deployments/deployment-filter.js";
+import { parseDeploymentSlug } from "../../domain/deployments/deployment-slug.js";
 import { flowRunWhere } from "../../domain/flow-runs/flow-run-filter.js";
 import type { ApplyOutcome } from "../../domain/deployments/deployment.service.js";
 import { builder } from "../builder.js";
@@ -179,11 +180,11 @@ builder.queryFields((t) => ({
     args: { id: t.arg.id(), slug: t.arg.string() },
     resolve: (query, _root, args, ctx) => {
       if (args.id) return ctx.db.deployment.findUnique({ ...query, where: { id: args.id } });
-      const cut = args.slug?.lastIndexOf("/") ?? -1;
+      const slug = args.slug ? parseDeploymentSlug(args.slug) : null;
       // nothing to look up; reading the planned query tells Pothos it was not forgotten (outside
       // production an unread one fails the field, e.g. `deployment(slug: "x") { schedules { id } }`)
-      if (!args.slug || cut <= 0) return Object.values(query) && null;
-      const [flowName, name] = [args.slug.slice(0, cut), args.slug.slice(cut + 1)];
+      if (!slug) return Object.values(query) && null;
+      const { flowName, name } = slug;
       if (servedBySlugRead(query)) return ctx.services.deployments.findBySlugWithSchedules(flowName, name);
       return ctx.db.deployment.findFirst({ ...query, where: { name, flow: { name: flowName } } });
     },
