@@ -40,7 +40,17 @@ export default defineConfig({
       // unit tests share no state between files: one worker process runs many (each file in a
       // fresh process spent more on importing the app than on its tests)
       { test: { ...shared, name: "unit", isolate: false, include: ["src/**/*.test.ts", "plugins/**/*.test.ts"] } },
-      { test: { ...shared, name: "sqlite", include: ["test/**/*.test.ts"], exclude: [...configDefaults.exclude, ...(process.env.ORDO_TEST_DATABASE_URL ? ["test/e2e/crash-recovery.test.ts"] : [])] } },
+      {
+        test: {
+          ...shared,
+          name: "sqlite",
+          include: ["test/**/*.test.ts"],
+          exclude: [
+            ...configDefaults.exclude,
+            ...(process.env.ORDO_TEST_DATABASE_URL ? ["test/e2e/crash-recovery.test.ts"] : []),
+          ],
+        },
+      },
       ...(process.env.ORDO_TEST_DATABASE_URL
         ? [{ test: { ...shared, name: "postgresql", include: ["test/integration/**/*.test.ts", ...POSTGRESQL_E2E] } }]
         : []),

@@ -13,7 +13,10 @@ export interface BenchDatabase {
 }
 
 /** `server`: a PostgreSQL URL to use whatever ORDO_BENCH_DATABASE_URL says (the lifecycle bench). */
-export async function benchDatabase(name: string, server = process.env.ORDO_BENCH_DATABASE_URL): Promise<BenchDatabase> {
+export async function benchDatabase(
+  name: string,
+  server = process.env.ORDO_BENCH_DATABASE_URL,
+): Promise<BenchDatabase> {
   if (!server) {
     const dir = mkdtempSync(path.join(os.tmpdir(), `ordo-bench-${name}-`));
     const url = `file:${path.join(dir, "bench.db")}`;
@@ -37,5 +40,9 @@ export async function benchDatabase(name: string, server = process.env.ORDO_BENC
   const url = new URL(server);
   url.pathname = `/${dbName}`;
   await migrateDatabase(url.toString());
-  return { url: url.toString(), provider: "postgresql", drop: () => run(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`) };
+  return {
+    url: url.toString(),
+    provider: "postgresql",
+    drop: () => run(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`),
+  };
 }

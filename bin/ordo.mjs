@@ -9,7 +9,9 @@ try {
   await import(CLI.href);
 } catch (e) {
   if (e?.code === "ERR_MODULE_NOT_FOUND" && String(e.message).includes(CLI.pathname)) {
-    process.stderr.write("ordo: the compiled CLI is missing (dist/src/cli/main.js): run `npm run build` in the Ordo folder\n");
+    process.stderr.write(
+      "ordo: the compiled CLI is missing (dist/src/cli/main.js): run `npm run build` in the Ordo folder\n",
+    );
     process.exit(1);
   }
   throw e;

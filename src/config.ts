@@ -107,7 +107,9 @@ function shown(name: string, value: string | undefined): string {
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): OrdoConfig {
-  const vars = Object.fromEntries(Object.entries(env).filter(([k, v]) => k.startsWith("ORDO_") && v !== "" && v !== undefined));
+  const vars = Object.fromEntries(
+    Object.entries(env).filter(([k, v]) => k.startsWith("ORDO_") && v !== "" && v !== undefined),
+  );
   const validate = new Ajv({ allErrors: true }).compile(ENV_SCHEMA);
   if (!validate(vars)) {
     const lines = (validate.errors ?? []).map((e) => {
@@ -140,10 +142,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): OrdoConfig {
     graphiql: flag(vars.ORDO_GRAPHIQL, true),
     migrate: flag(vars.ORDO_MIGRATE, true),
     services,
-    plugins: (vars.ORDO_PLUGINS ?? "").split(",").map((p) => p.trim()).filter(Boolean),
+    plugins: (vars.ORDO_PLUGINS ?? "")
+      .split(",")
+      .map((p) => p.trim())
+      .filter(Boolean),
     encryptionKey: vars.ORDO_ENCRYPTION_KEY ?? null,
     auth: vars.ORDO_AUTH === undefined ? true : ["on", "true", "1"].includes(vars.ORDO_AUTH),
-    corsOrigins: (vars.ORDO_CORS_ORIGINS ?? "").split(",").map((o) => o.trim()).filter(Boolean),
+    corsOrigins: (vars.ORDO_CORS_ORIGINS ?? "")
+      .split(",")
+      .map((o) => o.trim())
+      .filter(Boolean),
     graphqlDev: flag(vars.ORDO_GRAPHQL_DEV, false),
   };
 }

@@ -45,7 +45,20 @@ export function createContainer(parts: ContainerParts): DependencyContainer {
   // plugins may inject the logger; the registry checks every token they ask for is bound
   c.registerInstance(BLOCK_LOGGER, parts.logger);
   registerBlockRegistry(c, parts.registry);
-  for (const cls of [Orchestrator, RunEvents, DeploymentService, FlowRunService, LogService, SchedulingService, BlockDocumentService, WorkPoolService, ClaimService, RunLeaseService, ApiKeyService, AccessService]) {
+  for (const cls of [
+    Orchestrator,
+    RunEvents,
+    DeploymentService,
+    FlowRunService,
+    LogService,
+    SchedulingService,
+    BlockDocumentService,
+    WorkPoolService,
+    ClaimService,
+    RunLeaseService,
+    ApiKeyService,
+    AccessService,
+  ]) {
     c.registerSingleton(cls as never);
   }
   return c;

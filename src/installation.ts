@@ -49,6 +49,7 @@ let version: string | undefined;
 
 /** The package version (package.json), read once. */
 export function packageVersion(): string {
-  version ??= (JSON.parse(readFileSync(path.join(PACKAGE_ROOT, "package.json"), "utf8")) as { version: string }).version;
+  version ??= (JSON.parse(readFileSync(path.join(PACKAGE_ROOT, "package.json"), "utf8")) as { version: string })
+    .version;
   return version;
 }

@@ -14,10 +14,13 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     app.logger.info(`${signal}: shutting down`);
-    app.stop().then(() => process.exit(0), (e) => {
-      app.logger.error("shutdown failed", e);
-      process.exit(1);
-    });
+    app.stop().then(
+      () => process.exit(0),
+      (e) => {
+        app.logger.error("shutdown failed", e);
+        process.exit(1);
+      },
+    );
   };
   process.on("SIGINT", () => shutdown("SIGINT"));
   process.on("SIGTERM", () => shutdown("SIGTERM"));

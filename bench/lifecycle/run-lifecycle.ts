@@ -65,9 +65,11 @@ async function measure(fn: () => Promise<void>): Promise<Measured> {
 /** `count` calls of `produce`, PRODUCERS at a time. */
 async function produceAll(count: number, produce: (i: number) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: PRODUCERS }, async () => {
-    while (next < count) await produce(next++);
-  }));
+  await Promise.all(
+    Array.from({ length: PRODUCERS }, async () => {
+      while (next < count) await produce(next++);
+    }),
+  );
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -86,9 +88,13 @@ function countStatements(): void {
 export async function benchLifecycle(): Promise<void> {
   countStatements();
   // always PostgreSQL (graphile-worker's database), without changing what the other benches use
-  const db = await benchDatabase("lifecycle", process.env.ORDO_BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres");
+  const db = await benchDatabase(
+    "lifecycle",
+    process.env.ORDO_BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres",
+  );
   try {
-    const paths = (process.env.BENCH_LIFECYCLE_PATHS?.split(",") ?? (CLASSIC ? ["batched", "classic"] : ["batched"])) as OrdoPath[];
+    const paths = (process.env.BENCH_LIFECYCLE_PATHS?.split(",") ??
+      (CLASSIC ? ["batched", "classic"] : ["batched"])) as OrdoPath[];
     // both set up side by side (idle, they cost next to nothing), then each mode measured for one
     // right after the other, so a load change on the machine between the two distorts the ratio less
     const graphileSide = await startGraphileWorker(db.url);
@@ -110,16 +116,27 @@ export async function benchLifecycle(): Promise<void> {
     const line = (name: string, m: Measured, unit: string) =>
       `    ${name.padEnd(44)} ${m.ms.toFixed(0).padStart(6)} ms = ${rate(m).toFixed(0).padStart(5)} ${unit}/s, ${(m.cpuMs / RUNS).toFixed(2)} ms CPU per ${unit.slice(0, -1)}` +
       (m.statements === undefined ? "" : `, ${m.statements.toFixed(1)} SQL statements per run`) +
-      (m.claims === undefined ? "" : `, ${m.claims.toFixed(2)} claims per run (${(100 * m.emptyClaims!).toFixed(0)} % empty)`);
-    console.log(`run lifecycle (PostgreSQL, ${RUNS} items per mode after ${WARMUP} untimed, ${WORKERS} concurrent workers; Ordo over HTTP GraphQL):`);
+      (m.claims === undefined
+        ? ""
+        : `, ${m.claims.toFixed(2)} claims per run (${(100 * m.emptyClaims!).toFixed(0)} % empty)`);
+    console.log(
+      `run lifecycle (PostgreSQL, ${RUNS} items per mode after ${WARMUP} untimed, ${WORKERS} concurrent workers; Ordo over HTTP GraphQL):`,
+    );
     for (const mode of MODES) {
       console.log(`  ${MODE_TEXT[mode]}:`);
       console.log(line(`graphile-worker (no-op jobs, concurrency ${WORKERS})`, graphile[mode], "jobs"));
       for (const p of paths) console.log(line(`ordo, ${PATH_TEXT[p]}`, ordo[p][mode], "runs"));
-      for (const p of paths) console.log(`    ratio ordo (${p})/graphile-worker: ${(rate(ordo[p][mode]) / rate(graphile[mode])).toFixed(2)}`);
+      for (const p of paths)
+        console.log(
+          `    ratio ordo (${p})/graphile-worker: ${(rate(ordo[p][mode]) / rate(graphile[mode])).toFixed(2)}`,
+        );
     }
-    console.log(`  ordo batched: a worker claims up to ${CLAIM_LIMIT} runs with startRunning, then reports their COMPLETED in one setFlowRunStates call;`);
-    console.log(`  every transition still goes through the orchestrator's rules (3 per run); creation is one createFlowRun call per run.`);
+    console.log(
+      `  ordo batched: a worker claims up to ${CLAIM_LIMIT} runs with startRunning, then reports their COMPLETED in one setFlowRunStates call;`,
+    );
+    console.log(
+      `  every transition still goes through the orchestrator's rules (3 per run); creation is one createFlowRun call per run.`,
+    );
   } finally {
     await db.drop();
   }
@@ -138,17 +155,31 @@ interface OrdoSide {
 }
 
 async function startOrdo(url: string): Promise<OrdoSide> {
-  const config = loadConfig({ ORDO_DATABASE_URL: url, ORDO_PORT: "0", ORDO_LOG_LEVEL: "error", ORDO_MIGRATE: "false", ORDO_SERVICES: "false", ORDO_AUTH: "off" });
+  const config = loadConfig({
+    ORDO_DATABASE_URL: url,
+    ORDO_PORT: "0",
+    ORDO_LOG_LEVEL: "error",
+    ORDO_MIGRATE: "false",
+    ORDO_SERVICES: "false",
+    ORDO_AUTH: "off",
+  });
   const app = await buildApp(config, { logger: createLogger("error") });
   const { url: endpoint } = await app.start();
   const gql = async (query: string, variables: Record<string, unknown>) => {
-    const res = await fetch(endpoint, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query, variables }) });
+    const res = await fetch(endpoint, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ query, variables }),
+    });
     const body = (await res.json()) as { data?: any; errors?: unknown[] };
     if (body.errors) throw new Error(JSON.stringify(body.errors));
     return body.data;
   };
   await gql(`mutation { createWorkPool(input: { name: "bench", type: "process" }) { id } }`, {});
-  const d = await gql(`mutation { applyDeployment(input: { flowName: "bench", name: "noop", workPoolName: "bench" }) { deployment { id } } }`, {});
+  const d = await gql(
+    `mutation { applyDeployment(input: { flowName: "bench", name: "noop", workPoolName: "bench" }) { deployment { id } } }`,
+    {},
+  );
   const deploymentId = d.applyDeployment.deployment.id;
   const create = async () => {
     await gql(`mutation($id: ID!) { createFlowRun(input: { deploymentId: $id }) { id } }`, { id: deploymentId });
@@ -157,22 +188,36 @@ async function startOrdo(url: string): Promise<OrdoSide> {
   /** Runs one worker's claimed runs to COMPLETED; returns how many it completed. */
   const runClaimed: Record<OrdoPath, (name: string) => Promise<number>> = {
     batched: async (name) => {
-      const claimed = await gql(`mutation($n: String!, $l: Int!) { claimFlowRuns(input: { workPoolName: "bench", workerName: $n, limit: $l, startRunning: true }) { id stateType } }`, { n: name, l: CLAIM_LIMIT });
+      const claimed = await gql(
+        `mutation($n: String!, $l: Int!) { claimFlowRuns(input: { workPoolName: "bench", workerName: $n, limit: $l, startRunning: true }) { id stateType } }`,
+        { n: name, l: CLAIM_LIMIT },
+      );
       const runs: Array<{ id: string; stateType: string }> = claimed.claimFlowRuns;
       if (runs.length === 0) return 0;
-      for (const r of runs) if (r.stateType !== "RUNNING") throw new Error(`claimed run ${r.id} is ${r.stateType}, not RUNNING`);
+      for (const r of runs)
+        if (r.stateType !== "RUNNING") throw new Error(`claimed run ${r.id} is ${r.stateType}, not RUNNING`);
       // the no-op work would run here
-      const done = await gql(`mutation($p: [SetFlowRunStateInput!]!) { setFlowRunStates(input: { proposals: $p }) { flowRunId error { message } result { status } } }`, {
-        p: runs.map((r) => ({ flowRunId: r.id, state: { type: "COMPLETED" } })),
-      });
-      for (const r of done.setFlowRunStates) if (r.result?.status !== "ACCEPT") throw new Error(`COMPLETED of ${r.flowRunId}: ${JSON.stringify(r)}`);
+      const done = await gql(
+        `mutation($p: [SetFlowRunStateInput!]!) { setFlowRunStates(input: { proposals: $p }) { flowRunId error { message } result { status } } }`,
+        {
+          p: runs.map((r) => ({ flowRunId: r.id, state: { type: "COMPLETED" } })),
+        },
+      );
+      for (const r of done.setFlowRunStates)
+        if (r.result?.status !== "ACCEPT") throw new Error(`COMPLETED of ${r.flowRunId}: ${JSON.stringify(r)}`);
       return runs.length;
     },
     classic: async (name) => {
-      const claimed = await gql(`mutation($n: String!, $l: Int!) { claimFlowRuns(input: { workPoolName: "bench", workerName: $n, limit: $l }) { id } }`, { n: name, l: CLAIM_LIMIT });
+      const claimed = await gql(
+        `mutation($n: String!, $l: Int!) { claimFlowRuns(input: { workPoolName: "bench", workerName: $n, limit: $l }) { id } }`,
+        { n: name, l: CLAIM_LIMIT },
+      );
       for (const { id } of claimed.claimFlowRuns) {
         for (const type of ["RUNNING", "COMPLETED"]) {
-          const r = await gql(`mutation($id: ID!, $t: StateType!) { setFlowRunState(input: { flowRunId: $id, state: { type: $t } }) { status } }`, { id, t: type });
+          const r = await gql(
+            `mutation($id: ID!, $t: StateType!) { setFlowRunState(input: { flowRunId: $id, state: { type: $t } }) { status } }`,
+            { id, t: type },
+          );
           if (r.setFlowRunState.status !== "ACCEPT") throw new Error(`${type} of ${id}: ${r.setFlowRunState.status}`);
         }
       }
@@ -184,15 +229,17 @@ async function startOrdo(url: string): Promise<OrdoSide> {
   let emptyClaims = 0;
   const drain = async (path: OrdoPath, count: number) => {
     let completed = 0;
-    await Promise.all(Array.from({ length: WORKERS }, async (_, i) => {
-      while (completed < count) {
-        const n = await runClaimed[path](`w${i}`);
-        completed += n;
-        claims++;
-        if (n === 0) emptyClaims++;
-        if (n === 0) await sleep(IDLE_MS);
-      }
-    }));
+    await Promise.all(
+      Array.from({ length: WORKERS }, async (_, i) => {
+        while (completed < count) {
+          const n = await runClaimed[path](`w${i}`);
+          completed += n;
+          claims++;
+          if (n === 0) emptyClaims++;
+          if (n === 0) await sleep(IDLE_MS);
+        }
+      }),
+    );
   };
   const lifecycle = async (path: OrdoPath, mode: Mode, count: number): Promise<Measured> => {
     if (mode === "queued") await produceAll(count, create);
@@ -200,9 +247,18 @@ async function startOrdo(url: string): Promise<OrdoSide> {
     claims = 0;
     emptyClaims = 0;
     counting = true;
-    const m = await measure(() => Promise.all([mode === "trickle" ? produceAll(count, create) : undefined, drain(path, count)]).then(() => undefined));
+    const m = await measure(() =>
+      Promise.all([mode === "trickle" ? produceAll(count, create) : undefined, drain(path, count)]).then(
+        () => undefined,
+      ),
+    );
     counting = false;
-    return { ...m, statements: statements / count, claims: claims / count, emptyClaims: emptyClaims / Math.max(claims, 1) };
+    return {
+      ...m,
+      statements: statements / count,
+      claims: claims / count,
+      emptyClaims: emptyClaims / Math.max(claims, 1),
+    };
   };
 
   let total = 0;
@@ -210,9 +266,17 @@ async function startOrdo(url: string): Promise<OrdoSide> {
     const client = app.database.client;
     const runs = await client.flowRun.groupBy({ by: ["stateType"], _count: { _all: true } });
     const states = await client.flowRunState.groupBy({ by: ["type"], _count: { _all: true } });
-    const expected = (rows: Array<{ _count: { _all: number } }>, n: number) => rows.length === 1 && rows[0]!._count._all === n;
-    if (!expected(runs, total) || runs[0]!.stateType !== "COMPLETED" || states.length !== 4 || !states.every((s) => s._count._all === total)) {
-      throw new Error(`ordo: expected ${total} COMPLETED runs with one state of each type, got ${JSON.stringify({ runs, states })}`);
+    const expected = (rows: Array<{ _count: { _all: number } }>, n: number) =>
+      rows.length === 1 && rows[0]!._count._all === n;
+    if (
+      !expected(runs, total) ||
+      runs[0]!.stateType !== "COMPLETED" ||
+      states.length !== 4 ||
+      !states.every((s) => s._count._all === total)
+    ) {
+      throw new Error(
+        `ordo: expected ${total} COMPLETED runs with one state of each type, got ${JSON.stringify({ runs, states })}`,
+      );
     }
   };
   return {
@@ -268,7 +332,8 @@ async function startGraphileWorker(url: string): Promise<GraphileSide> {
   // a job counts once its completion is written (graphile-worker deletes it after the task
   // resolves, without waiting), as an Ordo run counts once COMPLETED is committed
   const drained = async () => {
-    while (Number((await pgPool.query<{ n: string }>("SELECT count(*) AS n FROM graphile_worker.jobs")).rows[0]!.n) > 0) await sleep(2);
+    while (Number((await pgPool.query<{ n: string }>("SELECT count(*) AS n FROM graphile_worker.jobs")).rows[0]!.n) > 0)
+      await sleep(2);
   };
   const trickle = async (count: number) => {
     const allDone = expect(count);
@@ -283,7 +348,8 @@ async function startGraphileWorker(url: string): Promise<GraphileSide> {
     const client = await pgPool.connect();
     try {
       await client.query("BEGIN");
-      for (let i = 0; i < RUNS; i++) await client.query("SELECT graphile_worker.add_job('noop', json_build_object('i', $1::int))", [i]);
+      for (let i = 0; i < RUNS; i++)
+        await client.query("SELECT graphile_worker.add_job('noop', json_build_object('i', $1::int))", [i]);
       const allDone = expect(RUNS);
       return await measure(async () => {
         await client.query("COMMIT");

@@ -74,7 +74,8 @@ export async function benchReads(): Promise<void> {
     const target = await prepare(bare.url, {}, HELLO);
     hello = await measure(bare, target, {});
     helloFixed = [];
-    for (const connections of FIXED_RATE_CONNECTIONS) helloFixed.push(await measure(bare, target, { overallRate: FIXED_RATE, connections }));
+    for (const connections of FIXED_RATE_CONNECTIONS)
+      helloFixed.push(await measure(bare, target, { overallRate: FIXED_RATE, connections }));
   } finally {
     await bare.stop();
   }
@@ -99,14 +100,18 @@ export async function benchReads(): Promise<void> {
       const deploymentTarget = await prepare(ordo.url, headers, DEPLOYMENT, { slug: SLUG });
       const deployment = await measure(ordo, deploymentTarget, {});
       const deploymentFixed: Figures[] = [];
-      for (const connections of FIXED_RATE_CONNECTIONS) deploymentFixed.push(await measure(ordo, deploymentTarget, { overallRate: FIXED_RATE, connections }));
+      for (const connections of FIXED_RATE_CONNECTIONS)
+        deploymentFixed.push(await measure(ordo, deploymentTarget, { overallRate: FIXED_RATE, connections }));
 
       const figures = (f: Figures) =>
         `${f.rps.toFixed(0).padStart(6)} req/s  p50 ${f.p50.toFixed(0).padStart(3)} ms  p99 ${f.p99.toFixed(0).padStart(4)} ms  server CPU ${f.cpuUs.toFixed(0).padStart(5)} µs/req`;
       const row = (name: string, f: Figures) =>
         `  ${name.padEnd(44)} ${figures(f)}  ratio ${(f.rps / hello.rps).toFixed(2)} (CPU ${(hello.cpuUs / f.cpuUs).toFixed(2)})${f.failures ? `  FAILURES ${f.failures}` : ""}`;
-      const fixedRow = (name: string, f: Figures) => `  ${name.padEnd(44)} ${figures(f)}${f.failures ? `  FAILURES ${f.failures}` : ""}`;
-      console.log(`HTTP GraphQL reads (${main}, ${db.provider}, ${CONNECTIONS} connections, ${SECONDS} s each after ${WARMUP_SECONDS} s warm-up, servers in child processes):`);
+      const fixedRow = (name: string, f: Figures) =>
+        `  ${name.padEnd(44)} ${figures(f)}${f.failures ? `  FAILURES ${f.failures}` : ""}`;
+      console.log(
+        `HTTP GraphQL reads (${main}, ${db.provider}, ${CONNECTIONS} connections, ${SECONDS} s each after ${WARMUP_SECONDS} s warm-up, servers in child processes):`,
+      );
       console.log(row("bare graphql-yoga { hello } (baseline)", hello));
       console.log(row("ordo { __typename }", typename));
       console.log(row("ordo deployment(slug) { … schedules { id } }", deployment));
@@ -126,29 +131,39 @@ export async function benchReads(): Promise<void> {
 
 /** A deployment with tags, parameters and two schedules, as `ordo deployment apply` would write it. */
 async function seed(url: string, headers: Record<string, string>): Promise<void> {
-  const res = await post(url, headers, JSON.stringify({
-    query: `mutation($input: DeploymentInput!) { applyDeployment(input: $input) { deployment { id } } }`,
-    variables: {
-      input: {
-        flowName: "bench-reads",
-        name: "hot",
-        tags: ["bench", "reads"],
-        parameters: { name: "world", retries: 3, nested: { on: true } },
-        schedules: [
-          { slug: "hourly", schedule: { interval: { interval: 3600 } } },
-          { slug: "nightly", schedule: { cron: { cron: "0 2 * * *", timezone: "Europe/Berlin" } } },
-        ],
+  const res = await post(
+    url,
+    headers,
+    JSON.stringify({
+      query: `mutation($input: DeploymentInput!) { applyDeployment(input: $input) { deployment { id } } }`,
+      variables: {
+        input: {
+          flowName: "bench-reads",
+          name: "hot",
+          tags: ["bench", "reads"],
+          parameters: { name: "world", retries: 3, nested: { on: true } },
+          schedules: [
+            { slug: "hourly", schedule: { interval: { interval: 3600 } } },
+            { slug: "nightly", schedule: { cron: { cron: "0 2 * * *", timezone: "Europe/Berlin" } } },
+          ],
+        },
       },
-    },
-  }));
+    }),
+  );
   if (res.includes('"errors"')) throw new Error(`seeding the deployment failed: ${res}`);
 }
 
 /** The request and the exact answer it must keep getting. */
-async function prepare(url: string, headers: Record<string, string>, query: string, variables?: Record<string, unknown>): Promise<Target> {
+async function prepare(
+  url: string,
+  headers: Record<string, string>,
+  query: string,
+  variables?: Record<string, unknown>,
+): Promise<Target> {
   const body = JSON.stringify({ query, variables });
   const expected = await post(url, headers, body);
-  if (!expected.startsWith('{"data"') || expected.includes('"errors"')) throw new Error(`${query} answered ${expected}`);
+  if (!expected.startsWith('{"data"') || expected.includes('"errors"'))
+    throw new Error(`${query} answered ${expected}`);
   return { url, headers: { ...headers, "content-type": "application/json" }, body, expected };
 }
 
@@ -157,7 +172,11 @@ async function post(url: string, headers: Record<string, string>, body: string):
   return res.text();
 }
 
-async function measure(server: Child, target: Target, opts: { overallRate?: number; connections?: number }): Promise<Figures> {
+async function measure(
+  server: Child,
+  target: Target,
+  opts: { overallRate?: number; connections?: number },
+): Promise<Figures> {
   const base = {
     url: target.url,
     method: "POST" as const,
@@ -174,7 +193,13 @@ async function measure(server: Child, target: Target, opts: { overallRate?: numb
   const cpu = server.cpuUs();
   const r = await autocannon({ ...base, duration: SECONDS });
   const cpuUs = (server.cpuUs() - cpu) / r.requests.total;
-  return { rps: r.requests.total / r.duration, p50: r.latency.p50, p99: r.latency.p99, cpuUs, failures: r.errors + r.non2xx + r.mismatches };
+  return {
+    rps: r.requests.total / r.duration,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    cpuUs,
+    failures: r.errors + r.non2xx + r.mismatches,
+  };
 }
 
 /** A server process; resolves once it prints "ready at <url>", and stop() waits for its exit. */

@@ -26,9 +26,31 @@ const SCHEDULES = [
 ];
 
 const RUN_COLUMNS = [
-  "id", "name", "flowId", "deploymentId", "deploymentVersion", "parameters", "jobVariables", "tags", "tagsKey", "idempotencyKey",
-  "autoScheduled", "scheduleKey", "empiricalPolicy", "stateId", "stateType", "stateName", "stateTimestamp", "expectedStartTime",
-  "nextScheduledStartTime", "totalRunTime", "runCount", "workQueueId", "workQueueName", "created", "updated",
+  "id",
+  "name",
+  "flowId",
+  "deploymentId",
+  "deploymentVersion",
+  "parameters",
+  "jobVariables",
+  "tags",
+  "tagsKey",
+  "idempotencyKey",
+  "autoScheduled",
+  "scheduleKey",
+  "empiricalPolicy",
+  "stateId",
+  "stateType",
+  "stateName",
+  "stateTimestamp",
+  "expectedStartTime",
+  "nextScheduledStartTime",
+  "totalRunTime",
+  "runCount",
+  "workQueueId",
+  "workQueueName",
+  "created",
+  "updated",
 ];
 const STATE_COLUMNS = ["id", "flowRunId", "type", "name", "timestamp", "message", "scheduledTime", "data", "details"];
 const quoted = (columns: string[]) => columns.map((c) => `"${c}"`).join(", ");
@@ -36,16 +58,41 @@ const quoted = (columns: string[]) => columns.map((c) => `"${c}"`).join(", ");
 function runValues(r: ScheduledRunRow, now: string, time: (d: Date) => string, autoScheduled: unknown): unknown[] {
   const start = time(r.start);
   return [
-    r.id, r.name, r.flowId, r.deploymentId, r.deploymentVersion, JSON.stringify(r.parameters), "{}", JSON.stringify(r.tags), r.tagsKey,
-    r.idempotencyKey, autoScheduled, r.scheduleKey, "{}", r.stateId, "SCHEDULED", "Scheduled", now, start, start, 0, 0, r.workQueueId,
-    r.workQueueName, now, now,
+    r.id,
+    r.name,
+    r.flowId,
+    r.deploymentId,
+    r.deploymentVersion,
+    JSON.stringify(r.parameters),
+    "{}",
+    JSON.stringify(r.tags),
+    r.tagsKey,
+    r.idempotencyKey,
+    autoScheduled,
+    r.scheduleKey,
+    "{}",
+    r.stateId,
+    "SCHEDULED",
+    "Scheduled",
+    now,
+    start,
+    start,
+    0,
+    0,
+    r.workQueueId,
+    r.workQueueName,
+    now,
+    now,
   ];
 }
 function stateValues(r: ScheduledRunRow, now: string, time: (d: Date) => string): unknown[] {
   return [r.stateId, r.id, "SCHEDULED", "Scheduled", now, "Flow run scheduled", time(r.start), null, "{}"];
 }
 const tuples = (rows: number, columns: number, placeholder: (i: number) => string) =>
-  Array.from({ length: rows }, (_, row) => `(${Array.from({ length: columns }, (_, c) => placeholder(row * columns + c + 1)).join(", ")})`).join(", ");
+  Array.from(
+    { length: rows },
+    (_, row) => `(${Array.from({ length: columns }, (_, c) => placeholder(row * columns + c + 1)).join(", ")})`,
+  ).join(", ");
 
 /** better-sqlite3 on the database file: runs then states (foreign keys checked at commit), one transaction. */
 interface Timed {
@@ -64,7 +111,13 @@ function rawSqlite(file: string, rows: ScheduledRunRow[], nowDate: Date): Timed 
     const insert = (table: string, columns: string[], batch: unknown[][]) => {
       const key = `${table}:${batch.length}`;
       let s = statements.get(key);
-      if (!s) statements.set(key, (s = db.prepare(`INSERT INTO "${table}" (${quoted(columns)}) VALUES ${tuples(batch.length, columns.length, () => "?")}`)));
+      if (!s)
+        statements.set(
+          key,
+          (s = db.prepare(
+            `INSERT INTO "${table}" (${quoted(columns)}) VALUES ${tuples(batch.length, columns.length, () => "?")}`,
+          )),
+        );
       s.run(batch.flat());
     };
     const c0 = process.cpuUsage();
@@ -73,11 +126,19 @@ function rawSqlite(file: string, rows: ScheduledRunRow[], nowDate: Date): Timed 
       db.pragma("defer_foreign_keys = ON");
       const perRun = Math.floor(32_766 / RUN_COLUMNS.length);
       for (let i = 0; i < rows.length; i += perRun) {
-        insert("FlowRun", RUN_COLUMNS, rows.slice(i, i + perRun).map((r) => runValues(r, now, time, 1)));
+        insert(
+          "FlowRun",
+          RUN_COLUMNS,
+          rows.slice(i, i + perRun).map((r) => runValues(r, now, time, 1)),
+        );
       }
       const perState = Math.floor(32_766 / STATE_COLUMNS.length);
       for (let i = 0; i < rows.length; i += perState) {
-        insert("FlowRunState", STATE_COLUMNS, rows.slice(i, i + perState).map((r) => stateValues(r, now, time)));
+        insert(
+          "FlowRunState",
+          STATE_COLUMNS,
+          rows.slice(i, i + perState).map((r) => stateValues(r, now, time)),
+        );
       }
     })();
     return { ms: performance.now() - t0, cpuMs: cpuMs(c0) };
@@ -107,7 +168,10 @@ async function rawPostgres(url: string, rows: ScheduledRunRow[], nowDate: Date):
       await client.query({
         name: `bench-scheduled-${batch.length}`,
         text,
-        values: [...batch.flatMap((r) => stateValues(r, now, time)), ...batch.flatMap((r) => runValues(r, now, time, true))],
+        values: [
+          ...batch.flatMap((r) => stateValues(r, now, time)),
+          ...batch.flatMap((r) => runValues(r, now, time, true)),
+        ],
       });
     }
     await client.query("COMMIT");
@@ -126,7 +190,10 @@ export async function benchSchedulerThroughput(): Promise<void> {
   const db = await benchDatabase("scheduler");
   const batch = process.env.ORDO_SCHEDULER_INSERT_BATCH_SIZE;
   const config = loadConfig({
-    ORDO_DATABASE_URL: db.url, ORDO_LOG_LEVEL: "error", ORDO_MIGRATE: "false", ORDO_SERVICES: "false",
+    ORDO_DATABASE_URL: db.url,
+    ORDO_LOG_LEVEL: "error",
+    ORDO_MIGRATE: "false",
+    ORDO_SERVICES: "false",
     ...(batch ? { ORDO_SCHEDULER_INSERT_BATCH_SIZE: batch } : {}),
   });
   const settings = config.services;
@@ -138,7 +205,10 @@ export async function benchSchedulerThroughput(): Promise<void> {
         name: `deployment-${i}`,
         parameters: { i },
         tags: ["bench"],
-        schedules: [{ schedule: SCHEDULES[i % SCHEDULES.length]! }, { schedule: SCHEDULES[(i + 3) % SCHEDULES.length]! }],
+        schedules: [
+          { schedule: SCHEDULES[i % SCHEDULES.length]! },
+          { schedule: SCHEDULES[(i + 3) % SCHEDULES.length]! },
+        ],
       });
     }
     const c0 = process.cpuUsage();
@@ -151,18 +221,29 @@ export async function benchSchedulerThroughput(): Promise<void> {
     const deployments = await app.database.client.deployment.findMany({ include: { schedules: true } });
     const w: SchedulingWindow = { now: new Date(), ...settings.scheduler };
     const rows = deployments.flatMap((d) => scheduledRunRows(d, new Map(), w));
-    const raw = db.provider === "sqlite" ? rawSqlite(db.url.slice("file:".length), rows, w.now) : await rawPostgres(db.url, rows, w.now);
+    const raw =
+      db.provider === "sqlite"
+        ? rawSqlite(db.url.slice("file:".length), rows, w.now)
+        : await rawPostgres(db.url, rows, w.now);
 
     const schedulerRate = pass.runsInserted / (schedulerMs / 1000);
     const rawRate = rows.length / (raw.ms / 1000);
     const driver = db.provider === "sqlite" ? "better-sqlite3" : "pg";
-    console.log(`scheduler (${db.provider}, ${DEPLOYMENTS} deployments, ${DEPLOYMENTS * 2} schedules, insert transactions of ≤ ${settings.scheduler.insertBatchSize} runs):`);
-    console.log(`  full pass:    ${pass.runsInserted} runs in ${(schedulerMs / 1000).toFixed(2)} s = ${schedulerRate.toFixed(0)} runs/s (date generation, coverage query, insert-or-ignore, states)`);
-    console.log(`  raw ${driver}: ${rows.length} runs in ${(raw.ms / 1000).toFixed(2)} s = ${rawRate.toFixed(0)} rows/s (same rows + states, prepared multi-row INSERTs, one transaction)`);
+    console.log(
+      `scheduler (${db.provider}, ${DEPLOYMENTS} deployments, ${DEPLOYMENTS * 2} schedules, insert transactions of ≤ ${settings.scheduler.insertBatchSize} runs):`,
+    );
+    console.log(
+      `  full pass:    ${pass.runsInserted} runs in ${(schedulerMs / 1000).toFixed(2)} s = ${schedulerRate.toFixed(0)} runs/s (date generation, coverage query, insert-or-ignore, states)`,
+    );
+    console.log(
+      `  raw ${driver}: ${rows.length} runs in ${(raw.ms / 1000).toFixed(2)} s = ${rawRate.toFixed(0)} rows/s (same rows + states, prepared multi-row INSERTs, one transaction)`,
+    );
     console.log(`  ratio pass/raw: ${(schedulerRate / rawRate).toFixed(2)}`);
     // on a shared machine wall time includes waiting for a core; this process's CPU time does not
     // (PostgreSQL: client side only, the server's work is not in it)
-    console.log(`  this process's CPU: pass ${(schedulerCpuMs / 1000).toFixed(2)} s, raw ${(raw.cpuMs / 1000).toFixed(2)} s, ratio raw/pass ${(raw.cpuMs / schedulerCpuMs).toFixed(2)}`);
+    console.log(
+      `  this process's CPU: pass ${(schedulerCpuMs / 1000).toFixed(2)} s, raw ${(raw.cpuMs / 1000).toFixed(2)} s, ratio raw/pass ${(raw.cpuMs / schedulerCpuMs).toFixed(2)}`,
+    );
   } finally {
     await app.stop();
     await db.drop();

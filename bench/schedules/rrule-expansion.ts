@@ -47,7 +47,11 @@ function makeCases(now: Date, count: number): Case[] {
     const text = variant === 0 ? rule : `${dtstart}\n${rule.startsWith("FREQ") ? "RRULE:" : ""}${rule}`;
     const def = pinSchedule(parseScheduleInput({ rrule: { rrule: text, timezone } }), now) as RRuleDefinition;
     const naiveText = variant === 0 ? `DTSTART:20200101T000000\nRRULE:${rule}` : text.replace(/;TZID=[^:]+/, "");
-    cases.push({ category: `${category}${variant === 2 ? " (old DTSTART)" : variant === 0 ? " (pinned)" : ""}`, def, naiveText });
+    cases.push({
+      category: `${category}${variant === 2 ? " (old DTSTART)" : variant === 0 ? " (pinned)" : ""}`,
+      def,
+      naiveText,
+    });
   }
   return cases;
 }
@@ -88,7 +92,9 @@ function naive(cases: Case[], after: Date, before: Date) {
     const estimate = (s.ms / s.n) * list.length;
     total += estimate;
     measured += s.n;
-    rows.push(`  ${category.padEnd(28)} ${String(list.length).padStart(5)} schedules  ${(s.ms / s.n).toFixed(2).padStart(10)} ms each (${s.n} measured)`);
+    rows.push(
+      `  ${category.padEnd(28)} ${String(list.length).padStart(5)} schedules  ${(s.ms / s.n).toFixed(2).padStart(10)} ms each (${s.n} measured)`,
+    );
   }
   return { total, measured, rows, wall: performance.now() - t0 };
 }
@@ -101,12 +107,18 @@ export async function benchRRuleExpansion(count = 10_000): Promise<void> {
   ours(cases.slice(0, 200), after, before); // warm-up (JIT, luxon's Intl formatters, caches)
   const run = ours(cases, after, before);
   console.log(`nextDates: ${cases.length} rrule schedules, next 100 days / 100 runs each`);
-  console.log(`  total ${run.ms.toFixed(0)} ms, ${((run.ms * 1000) / cases.length).toFixed(1)} µs per schedule, ${run.dates} dates`);
+  console.log(
+    `  total ${run.ms.toFixed(0)} ms, ${((run.ms * 1000) / cases.length).toFixed(1)} µs per schedule, ${run.dates} dates`,
+  );
   const base = naive(cases, after, before);
   const sampled = base.measured < cases.length;
-  console.log(`naive rrule.js between() from the stored/2020 DTSTART${sampled ? ` (sampled: ${base.measured} of ${cases.length} measured in ${(base.wall / 1000).toFixed(1)} s, the rest extrapolated per category)` : ""}:`);
+  console.log(
+    `naive rrule.js between() from the stored/2020 DTSTART${sampled ? ` (sampled: ${base.measured} of ${cases.length} measured in ${(base.wall / 1000).toFixed(1)} s, the rest extrapolated per category)` : ""}:`,
+  );
   for (const row of base.rows) console.log(row);
-  console.log(`  total ${sampled ? "≈" : ""}${base.total.toFixed(0)} ms, ${((base.total * 1000) / cases.length).toFixed(1)} µs per schedule`);
+  console.log(
+    `  total ${sampled ? "≈" : ""}${base.total.toFixed(0)} ms, ${((base.total * 1000) / cases.length).toFixed(1)} µs per schedule`,
+  );
   console.log(`ratio naive / nextDates: ${sampled ? "≈" : ""}${(base.total / run.ms).toFixed(1)}×`);
 }
 

@@ -41,7 +41,12 @@ async function firstAnswer(port: number, t0: number, child: ChildProcess, keyFil
       const res = await fetch(`http://127.0.0.1:${port}/graphql`, {
         method: "POST",
         // Ordo writes its local admin key before it listens: an answer is an authorized one
-        headers: { "content-type": "application/json", ...(keyFile && existsSync(keyFile) ? { authorization: `Bearer ${readFileSync(keyFile, "utf8").trim()}` } : {}) },
+        headers: {
+          "content-type": "application/json",
+          ...(keyFile && existsSync(keyFile)
+            ? { authorization: `Bearer ${readFileSync(keyFile, "utf8").trim()}` }
+            : {}),
+        },
         body: JSON.stringify({ query: "{ __typename }" }),
       });
       if (res.ok) {
@@ -57,7 +62,9 @@ async function firstAnswer(port: number, t0: number, child: ChildProcess, keyFil
 }
 
 const rssMb = (pid: number): number => {
-  const line = readFileSync(`/proc/${pid}/status`, "utf8").split("\n").find((l) => l.startsWith("VmRSS:"));
+  const line = readFileSync(`/proc/${pid}/status`, "utf8")
+    .split("\n")
+    .find((l) => l.startsWith("VmRSS:"));
   return Number(line?.split(/\s+/)[1] ?? NaN) / 1024;
 };
 
@@ -131,7 +138,9 @@ export async function benchStartup(): Promise<void> {
   console.log(`start-up to first answer (median of ${ROUNDS}; SQLite, node dist/src/main.js):`);
   console.log(`  new database (migrations applied):   ${median(fresh).toFixed(0)} ms`);
   console.log(`  migrated database:                   ${median(migrated).toFixed(0)} ms   (goal < 1500 ms)`);
-  console.log(`  bare graphql-yoga hello world:       ${median(bare).toFixed(0)} ms   ratio ordo/bare ${(median(migrated) / median(bare)).toFixed(1)}x`);
+  console.log(
+    `  bare graphql-yoga hello world:       ${median(bare).toFixed(0)} ms   ratio ordo/bare ${(median(migrated) / median(bare)).toFixed(1)}x`,
+  );
   console.log(`idle resident memory after ${IDLE_MS / 1000} s:`);
   console.log(`  ordo: ${ordoRss.toFixed(0)} MB (goal < 150 MB); bare graphql-yoga: ${bareRss.toFixed(0)} MB`);
 }

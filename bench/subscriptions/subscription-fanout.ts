@@ -80,7 +80,16 @@ async function startServer(env: Record<string, string>): Promise<ServerChild> {
   const home = mkdtempSync(path.join(os.tmpdir(), "ordo-bench-sub-"));
   const child: ChildProcessWithoutNullStreams = spawn(
     process.execPath,
-    ["--expose-gc", ...(process.env.BENCH_SERVER_NODE_ARGS?.split(" ").filter(Boolean) ?? []), "--conditions=ordo-source", "--import", "tsx", "--input-type=module", "-e", SERVER_SCRIPT],
+    [
+      "--expose-gc",
+      ...(process.env.BENCH_SERVER_NODE_ARGS?.split(" ").filter(Boolean) ?? []),
+      "--conditions=ordo-source",
+      "--import",
+      "tsx",
+      "--input-type=module",
+      "-e",
+      SERVER_SCRIPT,
+    ],
     {
       cwd: root,
       env: {
@@ -146,7 +155,11 @@ async function startServer(env: Record<string, string>): Promise<ServerChild> {
 // clients
 
 async function gql<T = any>(url: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
-  const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query, variables }) });
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ query, variables }),
+  });
   const body = (await res.json()) as { data?: T; errors?: unknown[] };
   if (body.errors) throw new Error(JSON.stringify(body.errors));
   return body.data as T;
@@ -154,10 +167,19 @@ async function gql<T = any>(url: string, query: string, variables: Record<string
 
 /** `count` runs of one deployment, each created SCHEDULED. */
 async function createRuns(url: string, count: number): Promise<string[]> {
-  const d = await gql(url, `mutation { applyDeployment(input: { flowName: "bench", name: "subscriptions" }) { deployment { id } } }`);
+  const d = await gql(
+    url,
+    `mutation { applyDeployment(input: { flowName: "bench", name: "subscriptions" }) { deployment { id } } }`,
+  );
   const ids: string[] = [];
   for (let i = 0; i < count; i++) {
-    ids.push((await gql(url, `mutation($id: ID!) { createFlowRun(input: { deploymentId: $id }) { id } }`, { id: d.applyDeployment.deployment.id })).createFlowRun.id);
+    ids.push(
+      (
+        await gql(url, `mutation($id: ID!) { createFlowRun(input: { deploymentId: $id }) { id } }`, {
+          id: d.applyDeployment.deployment.id,
+        })
+      ).createFlowRun.id,
+    );
   }
   return ids;
 }
@@ -185,7 +207,13 @@ async function subscribe(wsUrl: string, count: number): Promise<Subscribers> {
         const order: string[] = [];
         arrivals.push(seen);
         orders.push(order);
-        const client = createClient({ url: wsUrl, webSocketImpl: WebSocket, lazy: false, retryAttempts: 0, keepAlive: 0 });
+        const client = createClient({
+          url: wsUrl,
+          webSocketImpl: WebSocket,
+          lazy: false,
+          retryAttempts: 0,
+          keepAlive: 0,
+        });
         clients.push(client);
         await new Promise<void>((resolve, reject) => {
           const off = client.on("connected", () => {
@@ -228,7 +256,10 @@ async function untilAllListening(url: string, runId: string, subs: Subscribers, 
   const deadline = Date.now() + timeoutMs;
   let flip = 0;
   while (!subs.arrivals.every((m) => m.size > 0)) {
-    if (Date.now() > deadline) throw new Error(`only ${subs.arrivals.filter((m) => m.size > 0).length} of ${subs.arrivals.length} subscribers got an event`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `only ${subs.arrivals.filter((m) => m.size > 0).length} of ${subs.arrivals.length} subscribers got an event`,
+      );
     await gql(url, SET_STATE, { id: runId, t: flip++ % 2 ? "PENDING" : "RUNNING" });
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -280,7 +311,12 @@ async function paced(url: string, runId: string, count: number, perSecond: numbe
 }
 
 /** Waits (bounded) until every client has every event, then returns the delivery latencies. */
-async function latencies(subs: Subscribers, responses: Responses, ordered = false, timeoutMs = 30_000): Promise<Delivery> {
+async function latencies(
+  subs: Subscribers,
+  responses: Responses,
+  ordered = false,
+  timeoutMs = 30_000,
+): Promise<Delivery> {
   const deadline = Date.now() + timeoutMs;
   const complete = () => subs.arrivals.every((m) => [...responses.keys()].every((id) => m.has(id)));
   while (!complete() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
@@ -321,7 +357,8 @@ interface Delivery {
 const line = (r: Delivery) =>
   `p50 ${fmt(pct(r.ms, 50))}, p99 ${fmt(pct(r.ms, 99))} (from the request: p99 ${fmt(pct(r.fromRequest, 99))}; ${r.ms.length} deliveries, ${r.missing} missing${r.outOfOrder ? `, ${r.outOfOrder} OUT OF ORDER` : ""})`;
 
-const pct = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : NaN);
+const pct = (sorted: number[], p: number) =>
+  sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : NaN;
 const fmt = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(1)} ms`);
 
 // ---------------------------------------------------------------------------------------------
@@ -350,13 +387,17 @@ export async function benchSubscriptions(): Promise<void> {
     const errors = subs.errors.length;
     await subs.close();
 
-    console.log(`subscriptions (${db.provider}, server in a child process, ${WRITERS} closed-loop writers, ${SECONDS} s per measurement):`);
+    console.log(
+      `subscriptions (${db.provider}, server in a child process, ${WRITERS} closed-loop writers, ${SECONDS} s per measurement):`,
+    );
     console.log(`  state changes/s, 0 subscribers:         ${baseline.rate.toFixed(1)}`);
     console.log(`  state changes/s, ${SUBSCRIBERS} subscribers:     ${loaded.rate.toFixed(1)}`);
     console.log(`  ratio with/without subscribers:         ${(loaded.rate / baseline.rate).toFixed(2)}x`);
     console.log(`  delivery under that load:               ${line(underLoad)}`);
     console.log(`  delivery, 10 changes/s (paced):         ${line(quiet)}`);
-    console.log(`  server RSS: ${(rssBefore / 2 ** 20).toFixed(0)} MB → ${(rssAfter / 2 ** 20).toFixed(0)} MB = ${((rssAfter - rssBefore) / SUBSCRIBERS / 1024).toFixed(1)} KB per subscriber${errors ? `; ${errors} subscription errors` : ""}`);
+    console.log(
+      `  server RSS: ${(rssBefore / 2 ** 20).toFixed(0)} MB → ${(rssAfter / 2 ** 20).toFixed(0)} MB = ${((rssAfter - rssBefore) / SUBSCRIBERS / 1024).toFixed(1)} KB per subscriber${errors ? `; ${errors} subscription errors` : ""}`,
+    );
   } finally {
     await server.stop();
     await db.drop();
@@ -366,7 +407,12 @@ export async function benchSubscriptions(): Promise<void> {
 export async function benchRedisFanout(): Promise<void> {
   const db = await benchDatabase("redis-fanout");
   // both replicas must hold the database's key; a prefix of our own keeps other users of this Redis out
-  const shared = { ORDO_DATABASE_URL: db.url, ORDO_ENCRYPTION_KEY: randomBytes(32).toString("base64"), ORDO_REDIS_URL: REDIS_URL, ORDO_REDIS_PREFIX: `ordo-bench-${process.pid}:` };
+  const shared = {
+    ORDO_DATABASE_URL: db.url,
+    ORDO_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
+    ORDO_REDIS_URL: REDIS_URL,
+    ORDO_REDIS_PREFIX: `ordo-bench-${process.pid}:`,
+  };
   const a = await startServer(shared);
   const b = await startServer(shared);
   try {
@@ -385,12 +431,20 @@ export async function benchRedisFanout(): Promise<void> {
     const single = await measure(await subscribe(a.wsUrl, REDIS_SUBSCRIBERS));
     const cross = await measure(await subscribe(b.wsUrl, REDIS_SUBSCRIBERS));
 
-    console.log(`redis fan-out (${db.provider}, 2 replicas in child processes on one database and Redis, ${REDIS_SUBSCRIBERS} subscribers):`);
+    console.log(
+      `redis fan-out (${db.provider}, 2 replicas in child processes on one database and Redis, ${REDIS_SUBSCRIBERS} subscribers):`,
+    );
     console.log(`  20 changes at 10/s, subscribers on A, changes on A (baseline): ${line(single.quiet)}`);
     console.log(`  20 changes at 10/s, subscribers on B, changes on A:            ${line(cross.quiet)}`);
-    console.log(`  ${WRITERS} closed-loop writers ${SECONDS} s, subscribers on A (baseline): ${line(single.busy)}, ${single.rate.toFixed(0)} changes/s`);
-    console.log(`  ${WRITERS} closed-loop writers ${SECONDS} s, subscribers on B:            ${line(cross.busy)}, ${cross.rate.toFixed(0)} changes/s`);
-    console.log(`  ratio B/A p99: paced ${(pct(cross.quiet.ms, 99) / Math.max(pct(single.quiet.ms, 99), 0.1)).toFixed(1)}x, under load ${(pct(cross.busy.ms, 99) / Math.max(pct(single.busy.ms, 99), 0.1)).toFixed(1)}x`);
+    console.log(
+      `  ${WRITERS} closed-loop writers ${SECONDS} s, subscribers on A (baseline): ${line(single.busy)}, ${single.rate.toFixed(0)} changes/s`,
+    );
+    console.log(
+      `  ${WRITERS} closed-loop writers ${SECONDS} s, subscribers on B:            ${line(cross.busy)}, ${cross.rate.toFixed(0)} changes/s`,
+    );
+    console.log(
+      `  ratio B/A p99: paced ${(pct(cross.quiet.ms, 99) / Math.max(pct(single.quiet.ms, 99), 0.1)).toFixed(1)}x, under load ${(pct(cross.busy.ms, 99) / Math.max(pct(single.busy.ms, 99), 0.1)).toFixed(1)}x`,
+    );
   } finally {
     await Promise.all([a.stop(), b.stop()]);
     await db.drop();

@@ -11,7 +11,11 @@ export const awsCredentialsSchema = {
     aws_access_key_id: { type: "string", minLength: 1 },
     aws_secret_access_key: secret,
     aws_session_token: { ...secret, description: "for temporary credentials" },
-    profile_name: { type: "string", minLength: 1, description: "kept for Prefect documents; Ordo's steps read only the keys" },
+    profile_name: {
+      type: "string",
+      minLength: 1,
+      description: "kept for Prefect documents; Ordo's steps read only the keys",
+    },
     region_name: { type: "string", minLength: 1 },
     aws_client_parameters: {
       type: "object",

@@ -15,7 +15,8 @@ export { s3StepConfig, s3Steps } from "./s3-steps.js";
 export const s3BlockType = defineBlockType({
   slug: "s3",
   name: "S3",
-  description: "Stores deployment code and files in an Amazon S3 bucket (or an S3-compatible server), under an optional key prefix.",
+  description:
+    "Stores deployment code and files in an Amazon S3 bucket (or an S3-compatible server), under an optional key prefix.",
   documentationUrl: "https://docs.aws.amazon.com/AmazonS3/latest/userguide/Welcome.html",
   schema: s3Schema,
   capabilities: ["read-path", "write-path", "get-directory", "put-directory"],
@@ -25,7 +26,7 @@ export const s3BlockType = defineBlockType({
 export const awsCredentialsBlockType = defineBlockType({
   slug: "aws-credentials",
   name: "AWS Credentials",
-  description: "AWS keys for steps such as pull_from_s3: credentials: \"{{ ordo.blocks.aws-credentials.NAME }}\".",
+  description: 'AWS keys for steps such as pull_from_s3: credentials: "{{ ordo.blocks.aws-credentials.NAME }}".',
   documentationUrl: "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_access-keys.html",
   schema: awsCredentialsSchema,
   capabilities: [],

@@ -28,7 +28,13 @@ beforeEach(async () => {
 });
 
 function block(bucketPath: string, extra: Partial<S3Config> = {}): S3Block {
-  return new S3Block({ bucket_path: bucketPath, aws_access_key_id: server.accessKeyId, aws_secret_access_key: server.secretAccessKey, endpoint_url: server.endpoint, ...extra });
+  return new S3Block({
+    bucket_path: bucketPath,
+    aws_access_key_id: server.accessKeyId,
+    aws_secret_access_key: server.secretAccessKey,
+    endpoint_url: server.endpoint,
+    ...extra,
+  });
 }
 
 /** A raw client, to look at the bucket without going through the block. */
@@ -84,12 +90,26 @@ describe("definition", () => {
     [{ bucket_path: "b", secret: "x" }, "must NOT have additional properties"],
     [{ bucket_path: "b", region_name: 3 }, "/region_name must be string"],
   ])("refuses the configuration %j", (config, message) => {
-    expect(registry.validate("s3", config).map((i) => `${i.path} ${i.message}`).join("; ")).toContain(message);
+    expect(
+      registry
+        .validate("s3", config)
+        .map((i) => `${i.path} ${i.message}`)
+        .join("; "),
+    ).toContain(message);
   });
 
   it("accepts a minimal and a full configuration", () => {
     expect(registry.validate("s3", { bucket_path: "bucket" })).toEqual([]);
-    expect(registry.validate("s3", { bucket_path: "bucket/a/b", aws_access_key_id: "k", aws_secret_access_key: "s", aws_session_token: "t", region_name: "eu-west-3", endpoint_url: "http://127.0.0.1:9000" })).toEqual([]);
+    expect(
+      registry.validate("s3", {
+        bucket_path: "bucket/a/b",
+        aws_access_key_id: "k",
+        aws_secret_access_key: "s",
+        aws_session_token: "t",
+        region_name: "eu-west-3",
+        endpoint_url: "http://127.0.0.1:9000",
+      }),
+    ).toEqual([]);
   });
 
   it("splits bucket_path into the bucket and a clean prefix", () => {
@@ -117,7 +137,9 @@ describe("paths", () => {
   });
 
   it("names the bucket, key and S3 error code of a missing object", async () => {
-    await expect(block(`${server.bucket}/paths`).readPath("missing.txt")).rejects.toThrow(`s3 bucket "${server.bucket}" key "paths/missing.txt": NoSuchKey`);
+    await expect(block(`${server.bucket}/paths`).readPath("missing.txt")).rejects.toThrow(
+      `s3 bucket "${server.bucket}" key "paths/missing.txt": NoSuchKey`,
+    );
   });
 });
 
@@ -162,24 +184,29 @@ describe("put and get directory", () => {
   });
 
   it("says so when the folder holds no objects", async () => {
-    await expect(block(server.bucket).getDirectory("nothing-here", path.join(tmp, "out"))).rejects.toThrow(`s3 bucket "${server.bucket}": no objects under "nothing-here/"`);
+    await expect(block(server.bucket).getDirectory("nothing-here", path.join(tmp, "out"))).rejects.toThrow(
+      `s3 bucket "${server.bucket}": no objects under "nothing-here/"`,
+    );
   });
 
   it.each([
     ["escape/..", "escape"],
     ["escape2/x/..", "escape2"],
-  ])("refuses the planted key %s, which would land outside the target folder, before writing anything", async (key, folder) => {
-    const client = rawClient();
-    await client.send(new PutObjectCommand({ Bucket: server.bucket, Key: `${folder}/good.txt`, Body: "fine" }));
-    await client.send(new PutObjectCommand({ Bucket: server.bucket, Key: key, Body: "planted" }));
-    expect(await keysUnder(`${folder}/`)).toContain(key);
-    const parent = path.join(tmp, "parent");
-    const target = path.join(parent, "target");
-    await mkdir(target, { recursive: true });
-    await expect(block(server.bucket).getDirectory(folder, target)).rejects.toThrow(PathOutsideBlockError);
-    // nothing written: not the planted object, not even the good one
-    expect(await listFiles(parent)).toEqual([]);
-  });
+  ])(
+    "refuses the planted key %s, which would land outside the target folder, before writing anything",
+    async (key, folder) => {
+      const client = rawClient();
+      await client.send(new PutObjectCommand({ Bucket: server.bucket, Key: `${folder}/good.txt`, Body: "fine" }));
+      await client.send(new PutObjectCommand({ Bucket: server.bucket, Key: key, Body: "planted" }));
+      expect(await keysUnder(`${folder}/`)).toContain(key);
+      const parent = path.join(tmp, "parent");
+      const target = path.join(parent, "target");
+      await mkdir(target, { recursive: true });
+      await expect(block(server.bucket).getDirectory(folder, target)).rejects.toThrow(PathOutsideBlockError);
+      // nothing written: not the planted object, not even the good one
+      expect(await listFiles(parent)).toEqual([]);
+    },
+  );
 });
 
 describe("errors", () => {
@@ -187,21 +214,34 @@ describe("errors", () => {
 
   it("a wrong access key names the block type, bucket and S3 code, and no credential", async () => {
     // s3rver checks the access key id; it does not verify SigV4 signatures, so a wrong secret alone passes there
-    const b = block(server.bucket, { aws_access_key_id: "AKIAWRONGKEY0000", aws_secret_access_key: secret, aws_session_token: "session-token-value" });
-    const error = await b.readPath("x.txt").then(() => null, (e: unknown) => e as Error);
+    const b = block(server.bucket, {
+      aws_access_key_id: "AKIAWRONGKEY0000",
+      aws_secret_access_key: secret,
+      aws_session_token: "session-token-value",
+    });
+    const error = await b.readPath("x.txt").then(
+      () => null,
+      (e: unknown) => e as Error,
+    );
     expect(error).toBeInstanceOf(S3BlockError);
     expect(error!.message).toMatch(new RegExp(`^s3 bucket "${server.bucket}" key "x.txt": InvalidAccessKeyId `));
-    for (const credential of [secret, "AKIAWRONGKEY0000", "session-token-value"]) expect(error!.message).not.toContain(credential);
+    for (const credential of [secret, "AKIAWRONGKEY0000", "session-token-value"])
+      expect(error!.message).not.toContain(credential);
     expect(error!.cause).toBeUndefined();
     await expect(b.putDirectory(tmp, null)).resolves.toEqual({ files: 0 });
     await writeFile(path.join(tmp, "f.txt"), "x");
     await expect(b.putDirectory(tmp, "p")).rejects.toThrow(/InvalidAccessKeyId/);
-    await expect(b.getDirectory(null, path.join(tmp, "out"))).rejects.toThrow(`s3 bucket "${server.bucket}": InvalidAccessKeyId`);
+    await expect(b.getDirectory(null, path.join(tmp, "out"))).rejects.toThrow(
+      `s3 bucket "${server.bucket}": InvalidAccessKeyId`,
+    );
   });
 
   it("a missing bucket is named with NoSuchBucket, and the secret is not in the message", async () => {
     const b = block("no-such-bucket/x", { aws_secret_access_key: secret });
-    const error = await b.getDirectory(null, path.join(tmp, "out")).then(() => null, (e: unknown) => e as Error);
+    const error = await b.getDirectory(null, path.join(tmp, "out")).then(
+      () => null,
+      (e: unknown) => e as Error,
+    );
     expect(error?.message).toMatch(/^s3 bucket "no-such-bucket": NoSuchBucket /);
     expect(error?.message).not.toContain(secret);
   });
@@ -212,6 +252,8 @@ describe("errors", () => {
   });
 
   it("an access key without its secret is refused when the block is built", () => {
-    expect(() => new S3Block({ bucket_path: "b", aws_access_key_id: "AKIA" })).toThrow('s3 bucket "b": aws_access_key_id and aws_secret_access_key must be given together');
+    expect(() => new S3Block({ bucket_path: "b", aws_access_key_id: "AKIA" })).toThrow(
+      's3 bucket "b": aws_access_key_id and aws_secret_access_key must be given together',
+    );
   });
 });

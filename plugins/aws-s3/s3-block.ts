@@ -6,7 +6,16 @@ import path from "node:path";
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { S3Client } from "@aws-sdk/client-s3";
-import { downloadTargets, eachLimited, keyUnder, listLocalFiles, type GetDirectory, type PutDirectory, type ReadPath, type WritePath } from "ordo/blocks-sdk";
+import {
+  downloadTargets,
+  eachLimited,
+  keyUnder,
+  listLocalFiles,
+  type GetDirectory,
+  type PutDirectory,
+  type ReadPath,
+  type WritePath,
+} from "ordo/blocks-sdk";
 import { S3BlockError, s3Error } from "./s3-errors.js";
 import { DEFAULT_REGION, parseBucketPath, type S3Config } from "./s3-schema.js";
 
@@ -22,7 +31,11 @@ export class S3Block implements ReadPath, WritePath, GetDirectory, PutDirectory 
     ({ bucket: this.bucket, prefix: this.prefix } = parseBucketPath(config.bucket_path));
     // one without the other would fall to the SDK's signing with an empty key: say what is missing
     if ((config.aws_access_key_id === undefined) !== (config.aws_secret_access_key === undefined)) {
-      throw new S3BlockError(`s3 bucket "${this.bucket}": aws_access_key_id and aws_secret_access_key must be given together`, "IncompleteCredentials", this.bucket);
+      throw new S3BlockError(
+        `s3 bucket "${this.bucket}": aws_access_key_id and aws_secret_access_key must be given together`,
+        "IncompleteCredentials",
+        this.bucket,
+      );
     }
   }
 
@@ -34,7 +47,13 @@ export class S3Block implements ReadPath, WritePath, GetDirectory, PutDirectory 
         region: c.region_name ?? DEFAULT_REGION,
         // no keys: the SDK's default chain (environment, shared profile, instance or task role)
         ...(c.aws_access_key_id !== undefined && c.aws_secret_access_key !== undefined
-          ? { credentials: { accessKeyId: c.aws_access_key_id, secretAccessKey: c.aws_secret_access_key, sessionToken: c.aws_session_token } }
+          ? {
+              credentials: {
+                accessKeyId: c.aws_access_key_id,
+                secretAccessKey: c.aws_secret_access_key,
+                sessionToken: c.aws_session_token,
+              },
+            }
           : {}),
         // S3-compatible servers are addressed as http://host/bucket, not http://bucket.host
         ...(c.endpoint_url !== undefined ? { endpoint: c.endpoint_url, forcePathStyle: true } : {}),
@@ -48,7 +67,11 @@ export class S3Block implements ReadPath, WritePath, GetDirectory, PutDirectory 
 
   private fail(error: unknown, action: string, key?: string): Error {
     const c = this.config;
-    return s3Error(error, { bucket: this.bucket, key, action }, [c.aws_secret_access_key, c.aws_session_token, c.aws_access_key_id]);
+    return s3Error(error, { bucket: this.bucket, key, action }, [
+      c.aws_secret_access_key,
+      c.aws_session_token,
+      c.aws_access_key_id,
+    ]);
   }
 
   async readPath(relative: string): Promise<Buffer> {
@@ -66,7 +89,13 @@ export class S3Block implements ReadPath, WritePath, GetDirectory, PutDirectory 
     const key = keyUnder(this.prefix, relative);
     const { PutObjectCommand } = await import("@aws-sdk/client-s3");
     try {
-      await (await this.s3()).send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: typeof content === "string" ? Buffer.from(content) : content }));
+      await (await this.s3()).send(
+        new PutObjectCommand({
+          Bucket: this.bucket,
+          Key: key,
+          Body: typeof content === "string" ? Buffer.from(content) : content,
+        }),
+      );
     } catch (e) {
       throw this.fail(e, "writing", key);
     }
@@ -80,7 +109,13 @@ export class S3Block implements ReadPath, WritePath, GetDirectory, PutDirectory 
     let token: string | undefined;
     try {
       do {
-        const page = await client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix === "" ? undefined : prefix, ContinuationToken: token }));
+        const page = await client.send(
+          new ListObjectsV2Command({
+            Bucket: this.bucket,
+            Prefix: prefix === "" ? undefined : prefix,
+            ContinuationToken: token,
+          }),
+        );
         for (const o of page.Contents ?? []) if (o.Key !== undefined) keys.push(o.Key);
         token = page.IsTruncated ? page.NextContinuationToken : undefined;
       } while (token !== undefined);
@@ -100,7 +135,13 @@ export class S3Block implements ReadPath, WritePath, GetDirectory, PutDirectory 
     const listPrefix = folder === "" ? "" : `${folder}/`;
     // "folder/" placeholder objects (written by consoles) are folders, not files
     const targets = downloadTargets(localPath, listPrefix, await this.listKeys(listPrefix));
-    if (targets.length === 0) throw new S3BlockError(`s3 bucket "${this.bucket}": no objects under "${listPrefix}"`, "NoObjects", this.bucket, listPrefix);
+    if (targets.length === 0)
+      throw new S3BlockError(
+        `s3 bucket "${this.bucket}": no objects under "${listPrefix}"`,
+        "NoObjects",
+        this.bucket,
+        listPrefix,
+      );
     const { GetObjectCommand } = await import("@aws-sdk/client-s3");
     const client = await this.s3();
     await eachLimited(targets, async ({ key, target }) => {
@@ -125,7 +166,8 @@ export class S3Block implements ReadPath, WritePath, GetDirectory, PutDirectory 
         // a buffer can be sent again when the SDK retries a failed request, a stream cannot: only
         // large files are streamed (with their length), so they are never held in memory whole
         const { size } = await stat(file.absolutePath);
-        const body = size <= BUFFERED_UPLOAD_LIMIT ? await readFile(file.absolutePath) : createReadStream(file.absolutePath);
+        const body =
+          size <= BUFFERED_UPLOAD_LIMIT ? await readFile(file.absolutePath) : createReadStream(file.absolutePath);
         await client.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentLength: size }));
       } catch (e) {
         throw this.fail(e, `uploading ${file.absolutePath}`, key);

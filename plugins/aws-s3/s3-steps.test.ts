@@ -52,17 +52,32 @@ describe("push_to_s3 then pull_from_s3", () => {
     await writeFile(path.join(project, "lib/util.ts"), "util");
     await writeFile(path.join(project, "secret.env"), "x");
     await writeFile(path.join(project, "deploy.ignore"), "*.env\n");
-    const credentials = { aws_access_key_id: server.accessKeyId, aws_secret_access_key: server.secretAccessKey, region_name: "us-east-1" };
+    const credentials = {
+      aws_access_key_id: server.accessKeyId,
+      aws_secret_access_key: server.secretAccessKey,
+      region_name: "us-east-1",
+    };
     const client_parameters = { endpoint_url: server.endpoint };
 
-    const pushed = await step("push_to_s3").run({ bucket: server.bucket, folder: "my-project", credentials, client_parameters, ignore_file: "deploy.ignore" }, context(project));
+    const pushed = await step("push_to_s3").run(
+      { bucket: server.bucket, folder: "my-project", credentials, client_parameters, ignore_file: "deploy.ignore" },
+      context(project),
+    );
     expect(pushed).toEqual({ bucket: server.bucket, folder: "my-project", files: 3 });
 
     const run = path.join(tmp, "run");
     const ctx = context(run);
-    const pulled = await step("pull_from_s3").run({ bucket: server.bucket, folder: "my-project", credentials, client_parameters }, ctx);
+    const pulled = await step("pull_from_s3").run(
+      { bucket: server.bucket, folder: "my-project", credentials, client_parameters },
+      ctx,
+    );
     expect(pulled).toEqual({ bucket: server.bucket, folder: "my-project", directory: run });
-    expect((await readdir(run, { recursive: true })).sort()).toEqual(["deploy.ignore", "flow.ts", "lib", "lib/util.ts"]);
+    expect((await readdir(run, { recursive: true })).sort()).toEqual([
+      "deploy.ignore",
+      "flow.ts",
+      "lib",
+      "lib/util.ts",
+    ]);
     expect(await readFile(path.join(run, "lib/util.ts"), "utf8")).toBe("util");
     expect(ctx.logs).toEqual([`pull_from_s3: copying my-project into ${run}`]);
   });
@@ -71,7 +86,11 @@ describe("push_to_s3 then pull_from_s3", () => {
     const project = path.join(tmp, "project");
     await mkdir(project, { recursive: true });
     await writeFile(path.join(project, "flow.ts"), "minio");
-    const credentials = { minio_root_user: server.accessKeyId, minio_root_password: server.secretAccessKey, aws_client_parameters: { endpoint_url: server.endpoint } };
+    const credentials = {
+      minio_root_user: server.accessKeyId,
+      minio_root_password: server.secretAccessKey,
+      aws_client_parameters: { endpoint_url: server.endpoint },
+    };
     await step("push_project_to_s3").run({ bucket: server.bucket, folder: "minio", credentials }, context(project));
     const run = path.join(tmp, "run");
     await step("pull_project_from_s3").run({ bucket: server.bucket, folder: "minio", credentials }, context(run));
@@ -80,7 +99,15 @@ describe("push_to_s3 then pull_from_s3", () => {
 
   it("a failing pull names the bucket and not the secret", async () => {
     const credentials = { aws_access_key_id: "AKIAWRONG", aws_secret_access_key: "very-secret-value" };
-    const attempt = step("pull_from_s3").run({ bucket: server.bucket, folder: "my-project", credentials, client_parameters: { endpoint_url: server.endpoint } }, context(path.join(tmp, "run")));
+    const attempt = step("pull_from_s3").run(
+      {
+        bucket: server.bucket,
+        folder: "my-project",
+        credentials,
+        client_parameters: { endpoint_url: server.endpoint },
+      },
+      context(path.join(tmp, "run")),
+    );
     await expect(attempt).rejects.toThrow(`s3 bucket "${server.bucket}": InvalidAccessKeyId`);
     await expect(attempt).rejects.not.toThrow(/very-secret-value|AKIAWRONG/);
   });
@@ -88,21 +115,46 @@ describe("push_to_s3 then pull_from_s3", () => {
 
 describe("step definitions and arguments", () => {
   it("declares Prefect's arguments, credentials and client parameters as secret", () => {
-    expect(step("pull_from_s3")).toMatchObject({ kind: "pull", args: ["bucket", "folder", "credentials", "client_parameters"], required: ["bucket", "folder"], secretArgs: ["credentials", "client_parameters"] });
-    expect(step("push_to_s3")).toMatchObject({ kind: "push", args: ["bucket", "folder", "credentials", "client_parameters", "ignore_file"] });
+    expect(step("pull_from_s3")).toMatchObject({
+      kind: "pull",
+      args: ["bucket", "folder", "credentials", "client_parameters"],
+      required: ["bucket", "folder"],
+      secretArgs: ["credentials", "client_parameters"],
+    });
+    expect(step("push_to_s3")).toMatchObject({
+      kind: "push",
+      args: ["bucket", "folder", "credentials", "client_parameters", "ignore_file"],
+    });
   });
 
   it("maps arguments to a configuration, client_parameters winning, absent values left out", () => {
-    expect(s3StepConfig({ bucket: "b", folder: "f" })).toEqual({ config: { bucket_path: "b" }, folder: "f", outputs: { bucket: "b", folder: "f" } });
+    expect(s3StepConfig({ bucket: "b", folder: "f" })).toEqual({
+      config: { bucket_path: "b" },
+      folder: "f",
+      outputs: { bucket: "b", folder: "f" },
+    });
     expect(
       s3StepConfig({
         bucket: "b",
         folder: "",
-        credentials: { aws_access_key_id: "k", aws_secret_access_key: "s", aws_session_token: "t", region_name: "eu-west-1", profile_name: "ignored" },
+        credentials: {
+          aws_access_key_id: "k",
+          aws_secret_access_key: "s",
+          aws_session_token: "t",
+          region_name: "eu-west-1",
+          profile_name: "ignored",
+        },
         client_parameters: { region_name: "eu-west-3", endpoint_url: "http://minio:9000", verify: false },
       }),
     ).toEqual({
-      config: { bucket_path: "b", aws_access_key_id: "k", aws_secret_access_key: "s", aws_session_token: "t", region_name: "eu-west-3", endpoint_url: "http://minio:9000" },
+      config: {
+        bucket_path: "b",
+        aws_access_key_id: "k",
+        aws_secret_access_key: "s",
+        aws_session_token: "t",
+        region_name: "eu-west-3",
+        endpoint_url: "http://minio:9000",
+      },
       folder: null,
       outputs: { bucket: "b", folder: "" },
     });
@@ -113,7 +165,10 @@ describe("step definitions and arguments", () => {
     [{ bucket: "b/x", folder: "f" }, "bucket must be a bucket name"],
     [{ bucket: "b", folder: 3 }, "folder must be a string"],
     [{ bucket: "b", folder: "f", credentials: "k:s" }, "credentials must be an object"],
-    [{ bucket: "b", folder: "f", credentials: { aws_access_key_id: 12 } }, "credentials: aws_access_key_id must be a string"],
+    [
+      { bucket: "b", folder: "f", credentials: { aws_access_key_id: 12 } },
+      "credentials: aws_access_key_id must be a string",
+    ],
   ])("refuses %j", (args, message) => {
     expect(() => s3StepConfig(args)).toThrow(message);
   });

@@ -28,24 +28,63 @@ function pick(name: string, ...candidates: [string, unknown][]): string | undefi
  * minio_root_password); `client_parameters` (boto3's client arguments) gives endpoint_url and
  * region_name, which win. Other client parameters (verify, config…) have no equivalent and are ignored.
  */
-export function s3StepConfig(args: Args): { config: Record<string, unknown>; folder: string | null; outputs: Record<string, unknown> } {
+export function s3StepConfig(args: Args): {
+  config: Record<string, unknown>;
+  folder: string | null;
+  outputs: Record<string, unknown>;
+} {
   const { bucket, folder } = args;
-  if (typeof bucket !== "string" || !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(bucket)) throw new Error("bucket must be a bucket name (no slash, no s3:// scheme)");
+  if (typeof bucket !== "string" || !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(bucket))
+    throw new Error("bucket must be a bucket name (no slash, no s3:// scheme)");
   if (folder !== undefined && folder !== null && typeof folder !== "string") throw new Error("folder must be a string");
   const credentials = optionalObject(args, "credentials");
   const client = optionalObject(args, "client_parameters");
   const credentialClient = optionalObject(credentials, "aws_client_parameters");
   const entries: [string, string | undefined][] = [
     ["bucket_path", bucket],
-    ["aws_access_key_id", pick("credentials", ["aws_access_key_id", credentials.aws_access_key_id], ["minio_root_user", credentials.minio_root_user])],
-    ["aws_secret_access_key", pick("credentials", ["aws_secret_access_key", credentials.aws_secret_access_key], ["minio_root_password", credentials.minio_root_password])],
+    [
+      "aws_access_key_id",
+      pick(
+        "credentials",
+        ["aws_access_key_id", credentials.aws_access_key_id],
+        ["minio_root_user", credentials.minio_root_user],
+      ),
+    ],
+    [
+      "aws_secret_access_key",
+      pick(
+        "credentials",
+        ["aws_secret_access_key", credentials.aws_secret_access_key],
+        ["minio_root_password", credentials.minio_root_password],
+      ),
+    ],
     ["aws_session_token", pick("credentials", ["aws_session_token", credentials.aws_session_token])],
-    ["region_name", pick("client_parameters", ["region_name", client.region_name], ["credentials.region_name", credentials.region_name], ["credentials.aws_client_parameters.region_name", credentialClient.region_name])],
-    ["endpoint_url", pick("client_parameters", ["endpoint_url", client.endpoint_url], ["credentials.endpoint_url", credentials.endpoint_url], ["credentials.aws_client_parameters.endpoint_url", credentialClient.endpoint_url])],
+    [
+      "region_name",
+      pick(
+        "client_parameters",
+        ["region_name", client.region_name],
+        ["credentials.region_name", credentials.region_name],
+        ["credentials.aws_client_parameters.region_name", credentialClient.region_name],
+      ),
+    ],
+    [
+      "endpoint_url",
+      pick(
+        "client_parameters",
+        ["endpoint_url", client.endpoint_url],
+        ["credentials.endpoint_url", credentials.endpoint_url],
+        ["credentials.aws_client_parameters.endpoint_url", credentialClient.endpoint_url],
+      ),
+    ],
   ];
   // absent values are left out: the block's schema refuses undefined-valued keys no better than extra ones
   const config = Object.fromEntries(entries.filter(([, v]) => v !== undefined));
-  return { config, folder: folder === undefined || folder === null || folder === "" ? null : folder, outputs: { bucket, folder: folder ?? "" } };
+  return {
+    config,
+    folder: folder === undefined || folder === null || folder === "" ? null : folder,
+    outputs: { bucket, folder: folder ?? "" },
+  };
 }
 
 export const s3Steps: StepDefinition[] = storageSteps({

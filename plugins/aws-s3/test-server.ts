@@ -21,7 +21,13 @@ export interface S3TestServer {
 export async function startS3TestServer(options: { bucket?: string } = {}): Promise<S3TestServer> {
   const bucket = options.bucket ?? "ordo-test";
   const directory = await mkdtemp(path.join(os.tmpdir(), "ordo-s3rver-"));
-  const server = new S3rver({ address: "127.0.0.1", port: 0, silent: true, directory, configureBuckets: [{ name: bucket }] });
+  const server = new S3rver({
+    address: "127.0.0.1",
+    port: 0,
+    silent: true,
+    directory,
+    configureBuckets: [{ name: bucket }],
+  });
   const address = await server.run();
   let stopped = false;
   return {

@@ -13,7 +13,8 @@ import plugin, { AzureBlobError, AzureBlobStorage, azureSchema, scrub, type Azur
 import { startAzuriteTestServer, type AzuriteTestServer } from "./test-server.js";
 
 // ajv-formats is CommonJS with a default export: under NodeNext its default import is the module object
-const addFormats = ((addFormatsImport as unknown as { default?: unknown }).default ?? addFormatsImport) as typeof import("ajv-formats").default;
+const addFormats = ((addFormatsImport as unknown as { default?: unknown }).default ??
+  addFormatsImport) as typeof import("ajv-formats").default;
 
 let azurite: AzuriteTestServer;
 let container: ContainerClient;
@@ -37,7 +38,10 @@ beforeEach(async () => {
 /** A folder of the container no other test touches. */
 const fresh = () => `t${++n}`;
 
-const byConnectionString = (bucketPath: string): AzureConfig => ({ bucket_path: bucketPath, azure_storage_connection_string: azurite.connectionString });
+const byConnectionString = (bucketPath: string): AzureConfig => ({
+  bucket_path: bucketPath,
+  azure_storage_connection_string: azurite.connectionString,
+});
 const byAccountKey = (bucketPath: string): AzureConfig => ({
   bucket_path: bucketPath,
   azure_storage_account_name: azurite.accountName,
@@ -80,7 +84,10 @@ const uploaded = [".ordoignore", "data/small.csv", "flow.ts", "keep.log", "lib/u
 describe("definition", () => {
   it("declares the azure storage type, its secrets and prefect_azure's steps", () => {
     const [type] = plugin.blockTypes;
-    expect(type).toMatchObject({ slug: "azure", capabilities: ["read-path", "write-path", "get-directory", "put-directory"] });
+    expect(type).toMatchObject({
+      slug: "azure",
+      capabilities: ["read-path", "write-path", "get-directory", "put-directory"],
+    });
     const props = azureSchema.properties;
     expect(props.azure_storage_connection_string.writeOnly).toBe(true);
     expect(props.azure_storage_account_key.writeOnly).toBe(true);
@@ -97,11 +104,20 @@ describe("definition", () => {
     ajv.addFormat("password", { type: "string", validate: () => true });
     const validate = ajv.compile(azureSchema);
     expect(validate({ bucket_path: "c", azure_storage_connection_string: "x" })).toBe(true);
-    expect(validate({ bucket_path: "c/p", azure_storage_account_name: "a", azure_storage_account_key: "k", azure_storage_account_url: "http://127.0.0.1:1/a" })).toBe(true);
+    expect(
+      validate({
+        bucket_path: "c/p",
+        azure_storage_account_name: "a",
+        azure_storage_account_key: "k",
+        azure_storage_account_url: "http://127.0.0.1:1/a",
+      }),
+    ).toBe(true);
     expect(validate({ bucket_path: "c", azure_storage_account_name: "a" })).toBe(false);
     expect(validate({ bucket_path: "c" })).toBe(false);
     expect(validate({ bucket_path: "/p", azure_storage_connection_string: "x" })).toBe(false);
-    expect(validate({ bucket_path: "c", azure_storage_connection_string: "x", azure_storage_account_url: "not a url" })).toBe(false);
+    expect(
+      validate({ bucket_path: "c", azure_storage_connection_string: "x", azure_storage_account_url: "not a url" }),
+    ).toBe(false);
   });
 
   it("refuses to build without credentials, saying which fields are needed", () => {
@@ -111,7 +127,10 @@ describe("definition", () => {
   });
 
   it("scrubs keys out of messages", () => {
-    const text = scrub("DefaultEndpointsProtocol=http;AccountName=a;AccountKey=c2VjcmV0;x https://h/c?sv=1&sig=abc%3D&se=2 SharedKey a:bWFj", ["other"]);
+    const text = scrub(
+      "DefaultEndpointsProtocol=http;AccountName=a;AccountKey=c2VjcmV0;x https://h/c?sv=1&sig=abc%3D&se=2 SharedKey a:bWFj",
+      ["other"],
+    );
     expect(text).not.toMatch(/c2VjcmV0|abc%3D|bWFj/);
     expect(scrub("the key is other!", ["other"])).toBe("the key is ********!");
   });
@@ -152,11 +171,15 @@ describe("put and get directory", () => {
 
   it("reads every page of a listing", async () => {
     const folder = fresh();
-    for (let i = 0; i < 7; i++) await container.getBlockBlobClient(`${folder}/f${i}.txt`).uploadData(Buffer.from(String(i)));
+    for (let i = 0; i < 7; i++)
+      await container.getBlockBlobClient(`${folder}/f${i}.txt`).uploadData(Buffer.from(String(i)));
     class SmallPages extends AzureBlobStorage {
       protected override listPageSize = 2;
     }
-    await new SmallPages(byConnectionString(`${azurite.container}/${folder}`)).getDirectory(null, path.join(tmp, "out"));
+    await new SmallPages(byConnectionString(`${azurite.container}/${folder}`)).getDirectory(
+      null,
+      path.join(tmp, "out"),
+    );
     expect(await listFiles(path.join(tmp, "out"))).toEqual([0, 1, 2, 3, 4, 5, 6].map((i) => `f${i}.txt`));
   });
 
@@ -211,7 +234,9 @@ describe("paths", () => {
 
   it("names a missing container", async () => {
     const block = new AzureBlobStorage(byConnectionString("no-such-container"));
-    await expect(block.getDirectory(null, tmp)).rejects.toThrow(/container "no-such-container" .*ContainerNotFound \(HTTP 404\)/);
+    await expect(block.getDirectory(null, tmp)).rejects.toThrow(
+      /container "no-such-container" .*ContainerNotFound \(HTTP 404\)/,
+    );
   });
 });
 
@@ -221,10 +246,16 @@ describe("wrong credentials", () => {
 
   it("fails with the service's code and never the key (account name and key)", async () => {
     const block = new AzureBlobStorage({ ...byAccountKey(azurite.container), azure_storage_account_key: wrongKey });
-    for (const attempt of [() => block.readPath("x"), () => block.writePath("x", "y"), () => block.getDirectory(null, tmp)]) {
+    for (const attempt of [
+      () => block.readPath("x"),
+      () => block.writePath("x", "y"),
+      () => block.getDirectory(null, tmp),
+    ]) {
       const error = (await attempt().catch((e: unknown) => e)) as AzureBlobError;
       expect(error).toBeInstanceOf(AzureBlobError);
-      expect(error.message).toMatch(/^azure: cannot \w+ .*container "ordo-test" of storage account "devstoreaccount1": (AuthorizationFailure|AuthenticationFailed) \(HTTP 403\)$/);
+      expect(error.message).toMatch(
+        /^azure: cannot \w+ .*container "ordo-test" of storage account "devstoreaccount1": (AuthorizationFailure|AuthenticationFailed) \(HTTP 403\)$/,
+      );
       expect(error.message).not.toContain(wrongKey);
       // Azurite's code; the service answers AuthenticationFailed
       expect(error.code).toBe("AuthorizationFailure");
@@ -233,13 +264,25 @@ describe("wrong credentials", () => {
 
   it("never shows a connection string, even an unusable one", async () => {
     const bad = azurite.connectionString.replace(azurite.accountKey, wrongKey);
-    const error = (await new AzureBlobStorage(byConnectionString(azurite.container)).readPath("x").catch((e: unknown) => e)) as Error;
+    const error = (await new AzureBlobStorage(byConnectionString(azurite.container))
+      .readPath("x")
+      .catch((e: unknown) => e)) as Error;
     expect(error.message).toContain("BlobNotFound");
-    const refused = (await new AzureBlobStorage({ bucket_path: azurite.container, azure_storage_connection_string: bad }).readPath("x").catch((e: unknown) => e)) as Error;
+    const refused = (await new AzureBlobStorage({
+      bucket_path: azurite.container,
+      azure_storage_connection_string: bad,
+    })
+      .readPath("x")
+      .catch((e: unknown) => e)) as Error;
     expect(refused.message).toMatch(/AuthorizationFailure \(HTTP 403\)/);
     expect(refused.message).not.toContain(wrongKey);
     const garbled = `AccountName=devstoreaccount1;AccountKey=${wrongKey};BlobEndpoint=nonsense`;
-    const unusable = (await new AzureBlobStorage({ bucket_path: azurite.container, azure_storage_connection_string: garbled }).readPath("x").catch((e: unknown) => e)) as Error;
+    const unusable = (await new AzureBlobStorage({
+      bucket_path: azurite.container,
+      azure_storage_connection_string: garbled,
+    })
+      .readPath("x")
+      .catch((e: unknown) => e)) as Error;
     expect(unusable.message).toMatch(/^azure: /);
     expect(unusable.message).not.toContain(wrongKey);
     expect(unusable.message).not.toContain(garbled);
@@ -271,7 +314,15 @@ describe("steps", () => {
 
     const run = path.join(tmp, "run");
     const pulled = await step("pull_from_azure_blob_storage").run(
-      { container: azurite.container, folder, credentials: { account_name: azurite.accountName, account_key: azurite.accountKey, account_url: azurite.accountUrl } },
+      {
+        container: azurite.container,
+        folder,
+        credentials: {
+          account_name: azurite.accountName,
+          account_key: azurite.accountKey,
+          account_url: azurite.accountUrl,
+        },
+      },
       ctx(run, logs),
     );
     expect(pulled).toEqual({ container: azurite.container, folder, directory: run });
@@ -284,7 +335,12 @@ describe("steps", () => {
     const src = path.join(tmp, "project");
     await writeTree(src, { ...project, "other.ignore": "*.ts\n" });
     await step("push_to_azure_blob_storage").run(
-      { container: azurite.container, folder, credentials: { connection_string: azurite.connectionString }, ignore_file: "other.ignore" },
+      {
+        container: azurite.container,
+        folder,
+        credentials: { connection_string: azurite.connectionString },
+        ignore_file: "other.ignore",
+      },
       ctx(src, []),
     );
     expect((await blobNames(`${folder}/`)).some((b) => b.endsWith(".ts"))).toBe(false);
@@ -292,9 +348,17 @@ describe("steps", () => {
 
   it("refuses unknown credential keys by name only, and a container with a slash", async () => {
     const pull = step("pull_from_azure_blob_storage");
-    await expect(pull.run({ container: "c", folder: "f", credentials: { sas_token: "s3cr3t" } }, ctx(tmp, []))).rejects.toThrow(/^credentials\.sas_token is not supported/);
-    await expect(pull.run({ container: "c", folder: "f", credentials: { sas_token: "s3cr3t" } }, ctx(tmp, []))).rejects.not.toThrow(/s3cr3t/);
-    await expect(pull.run({ container: "c/d", folder: "f", credentials: {} }, ctx(tmp, []))).rejects.toThrow(/container must be/);
-    await expect(pull.run({ container: "c", folder: "f", credentials: "x" }, ctx(tmp, []))).rejects.toThrow(/credentials must be an object/);
+    await expect(
+      pull.run({ container: "c", folder: "f", credentials: { sas_token: "s3cr3t" } }, ctx(tmp, [])),
+    ).rejects.toThrow(/^credentials\.sas_token is not supported/);
+    await expect(
+      pull.run({ container: "c", folder: "f", credentials: { sas_token: "s3cr3t" } }, ctx(tmp, [])),
+    ).rejects.not.toThrow(/s3cr3t/);
+    await expect(pull.run({ container: "c/d", folder: "f", credentials: {} }, ctx(tmp, []))).rejects.toThrow(
+      /container must be/,
+    );
+    await expect(pull.run({ container: "c", folder: "f", credentials: "x" }, ctx(tmp, []))).rejects.toThrow(
+      /credentials must be an object/,
+    );
   });
 });

@@ -3,7 +3,16 @@
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import type { ContainerClient } from "@azure/storage-blob";
-import { downloadTargets, eachLimited, keyUnder, listLocalFiles, type GetDirectory, type PutDirectory, type ReadPath, type WritePath } from "ordo/blocks-sdk";
+import {
+  downloadTargets,
+  eachLimited,
+  keyUnder,
+  listLocalFiles,
+  type GetDirectory,
+  type PutDirectory,
+  type ReadPath,
+  type WritePath,
+} from "ordo/blocks-sdk";
 import { AzureBlobError } from "./errors.js";
 import type { AzureConfig } from "./schema.js";
 
@@ -30,7 +39,8 @@ export class AzureBlobStorage implements ReadPath, WritePath, GetDirectory, PutD
     this.prefix = slash === -1 ? "" : keyUnder(config.bucket_path.slice(slash + 1), null);
     if (this.container === "") throw new Error(`azure: bucket_path "${config.bucket_path}" names no container`);
     if (config.azure_storage_connection_string) this.account = accountOf(config.azure_storage_connection_string);
-    else if (config.azure_storage_account_name && config.azure_storage_account_key) this.account = config.azure_storage_account_name;
+    else if (config.azure_storage_account_name && config.azure_storage_account_key)
+      this.account = config.azure_storage_account_name;
     else {
       throw new Error(
         `azure: container "${this.container}": give azure_storage_connection_string, or azure_storage_account_name with azure_storage_account_key`,
@@ -51,7 +61,11 @@ export class AzureBlobStorage implements ReadPath, WritePath, GetDirectory, PutD
     this.client ??= (async () => {
       const { BlobServiceClient, StorageSharedKeyCredential } = await import("@azure/storage-blob");
       try {
-        const { azure_storage_connection_string: cs, azure_storage_account_name: name, azure_storage_account_key: key } = this.config;
+        const {
+          azure_storage_connection_string: cs,
+          azure_storage_account_name: name,
+          azure_storage_account_key: key,
+        } = this.config;
         const service = cs
           ? BlobServiceClient.fromConnectionString(cs)
           : new BlobServiceClient(
@@ -100,7 +114,9 @@ export class AzureBlobStorage implements ReadPath, WritePath, GetDirectory, PutD
     const container = await this.containerClient();
     const names: string[] = [];
     try {
-      for await (const page of container.listBlobsFlat({ prefix: listPrefix }).byPage({ maxPageSize: this.listPageSize })) {
+      for await (const page of container
+        .listBlobsFlat({ prefix: listPrefix })
+        .byPage({ maxPageSize: this.listPageSize })) {
         for (const item of page.segment.blobItems) names.push(item.name);
       }
     } catch (e) {

@@ -25,17 +25,26 @@ export class AzureBlobError extends Error {
   readonly statusCode: number | undefined;
 
   constructor(action: string, where: AzureLocation, cause: unknown, secrets: readonly (string | undefined)[]) {
-    const e = cause as { code?: unknown; statusCode?: unknown; message?: unknown; details?: { errorCode?: unknown }; response?: { headers?: { get?(name: string): string | undefined } } };
+    const e = cause as {
+      code?: unknown;
+      statusCode?: unknown;
+      message?: unknown;
+      details?: { errorCode?: unknown };
+      response?: { headers?: { get?(name: string): string | undefined } };
+    };
     // a response without a body (HEAD, a failed download) carries its code only in x-ms-error-code
     const found = e?.details?.errorCode ?? e?.response?.headers?.get?.("x-ms-error-code") ?? e?.code;
     const code = typeof found === "string" && found !== "" ? found : undefined;
     const statusCode = typeof e?.statusCode === "number" ? e.statusCode : undefined;
     // the service's own message can quote the string it signed: its code and status say enough
-    const reason = statusCode !== undefined
-      ? `${code ?? "error"} (HTTP ${statusCode})`
-      : scrub(String(e?.message ?? cause).split("\n")[0] ?? "", secrets) + (code ? ` (${code})` : "");
+    const reason =
+      statusCode !== undefined
+        ? `${code ?? "error"} (HTTP ${statusCode})`
+        : scrub(String(e?.message ?? cause).split("\n")[0] ?? "", secrets) + (code ? ` (${code})` : "");
     const blob = where.blob !== undefined ? `blob "${where.blob}" in ` : "";
-    super(`azure: cannot ${action} ${blob}container "${where.container}" of storage account "${where.account}": ${reason}`);
+    super(
+      `azure: cannot ${action} ${blob}container "${where.container}" of storage account "${where.account}": ${reason}`,
+    );
     this.name = "AzureBlobError";
     this.code = code;
     this.statusCode = statusCode;

@@ -18,12 +18,23 @@ export const azureSchema = {
       format: "password",
       description: "the storage account's connection string; takes precedence over account name and key",
     },
-    azure_storage_account_name: { type: "string", minLength: 1, description: "the storage account, with azure_storage_account_key" },
-    azure_storage_account_key: { type: "string", minLength: 1, writeOnly: true, format: "password", description: "the storage account's access key" },
+    azure_storage_account_name: {
+      type: "string",
+      minLength: 1,
+      description: "the storage account, with azure_storage_account_key",
+    },
+    azure_storage_account_key: {
+      type: "string",
+      minLength: 1,
+      writeOnly: true,
+      format: "password",
+      description: "the storage account's access key",
+    },
     azure_storage_account_url: {
       type: "string",
       format: "uri",
-      description: "the blob endpoint used with account name and key (emulators, sovereign clouds); default https://<account>.blob.core.windows.net",
+      description:
+        "the blob endpoint used with account name and key (emulators, sovereign clouds); default https://<account>.blob.core.windows.net",
     },
   },
   required: ["bucket_path"],
@@ -31,7 +42,10 @@ export const azureSchema = {
   // branch names its properties again, as `true`, so strict Ajv (strictRequired) accepts it)
   anyOf: [
     { properties: { azure_storage_connection_string: true }, required: ["azure_storage_connection_string"] },
-    { properties: { azure_storage_account_name: true, azure_storage_account_key: true }, required: ["azure_storage_account_name", "azure_storage_account_key"] },
+    {
+      properties: { azure_storage_account_name: true, azure_storage_account_key: true },
+      required: ["azure_storage_account_name", "azure_storage_account_key"],
+    },
   ],
   additionalProperties: false,
 } as const;

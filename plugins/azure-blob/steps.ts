@@ -10,18 +10,26 @@ const CREDENTIAL_FIELDS: Readonly<Record<string, string>> = {
   account_url: "azure_storage_account_url",
 };
 
-function blockConfig(args: Record<string, unknown>): { config: Record<string, unknown>; folder: string | null; outputs: Record<string, unknown> } {
+function blockConfig(args: Record<string, unknown>): {
+  config: Record<string, unknown>;
+  folder: string | null;
+  outputs: Record<string, unknown>;
+} {
   const { container, folder, credentials } = args;
-  if (typeof container !== "string" || container === "" || container.includes("/")) throw new Error("container must be a container's name (no \"/\")");
+  if (typeof container !== "string" || container === "" || container.includes("/"))
+    throw new Error('container must be a container\'s name (no "/")');
   if (folder !== undefined && folder !== null && typeof folder !== "string") throw new Error("folder must be a string");
   if (typeof credentials !== "object" || credentials === null || Array.isArray(credentials)) {
-    throw new Error("credentials must be an object: { connection_string } or { account_name, account_key, account_url? }");
+    throw new Error(
+      "credentials must be an object: { connection_string } or { account_name, account_key, account_url? }",
+    );
   }
   const config: Record<string, unknown> = { bucket_path: container };
   for (const [key, value] of Object.entries(credentials)) {
     const field = CREDENTIAL_FIELDS[key];
     // the key is named, never its value: it may be a secret
-    if (field === undefined) throw new Error(`credentials.${key} is not supported (use ${Object.keys(CREDENTIAL_FIELDS).join(", ")})`);
+    if (field === undefined)
+      throw new Error(`credentials.${key} is not supported (use ${Object.keys(CREDENTIAL_FIELDS).join(", ")})`);
     if (value !== undefined && value !== null) config[field] = value;
   }
   return { config, folder: folder ?? null, outputs: { container, folder: folder ?? null } };

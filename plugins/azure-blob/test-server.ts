@@ -29,14 +29,34 @@ interface BlobServerLike {
 export async function startAzuriteTestServer(options: { container?: string } = {}): Promise<AzuriteTestServer> {
   // Azurite publishes no programmatic API types; BlobServer is its own blob service class (what
   // the azurite-blob bin runs), so it runs here without a child process
-  const BlobServer = (require("azurite/dist/src/blob/BlobServer.js") as { default: new (config: unknown) => BlobServerLike }).default;
-  const BlobConfiguration = (require("azurite/dist/src/blob/BlobConfiguration.js") as { default: new (...args: unknown[]) => unknown }).default;
+  const BlobServer = (
+    require("azurite/dist/src/blob/BlobServer.js") as { default: new (config: unknown) => BlobServerLike }
+  ).default;
+  const BlobConfiguration = (
+    require("azurite/dist/src/blob/BlobConfiguration.js") as { default: new (...args: unknown[]) => unknown }
+  ).default;
   // positional: host, port (0: any free one), keepAliveTimeout, metadataDBPath, extentDBPath,
   // persistencePathArray, enableAccessLog, accessLogWriteStream, enableDebugLog, debugLogFilePath,
   // loose, skipApiVersionCheck, cert, key, pwd, oauth, disableProductStyleUrl, isMemoryPersistence
   const config = new BlobConfiguration(
-    "127.0.0.1", 0, undefined, undefined, undefined, undefined, false, undefined, false, undefined,
-    true, true, "", "", "", undefined, false, true,
+    "127.0.0.1",
+    0,
+    undefined,
+    undefined,
+    undefined,
+    undefined,
+    false,
+    undefined,
+    false,
+    undefined,
+    true,
+    true,
+    "",
+    "",
+    "",
+    undefined,
+    false,
+    true,
   );
   const server = new BlobServer(config);
   await server.start();

@@ -19,27 +19,62 @@ const SLUG = "docker-container";
 
 // JSON Schema fragments shared with the work pool's variables
 export const fields = {
-  image: { type: "string", minLength: 1, description: "the image to run, e.g. local/node:20 or registry.example.com/team/flows:1" },
-  image_pull_policy: { enum: ["IF_NOT_PRESENT", "ALWAYS", "NEVER", null], description: "IF_NOT_PRESENT (the default), ALWAYS or NEVER pull the image before running" },
-  networks: { type: "array", items: { type: "string", minLength: 1 }, default: [], description: "networks the container joins" },
-  network_mode: { type: ["string", "null"], description: 'the container\'s network mode: "bridge", "host", "none", "container:<id>"…' },
-  auto_remove: { type: "boolean", default: false, description: "let the engine remove the container when it exits (Ordo removes it after the run either way)" },
+  image: {
+    type: "string",
+    minLength: 1,
+    description: "the image to run, e.g. local/node:20 or registry.example.com/team/flows:1",
+  },
+  image_pull_policy: {
+    enum: ["IF_NOT_PRESENT", "ALWAYS", "NEVER", null],
+    description: "IF_NOT_PRESENT (the default), ALWAYS or NEVER pull the image before running",
+  },
+  networks: {
+    type: "array",
+    items: { type: "string", minLength: 1 },
+    default: [],
+    description: "networks the container joins",
+  },
+  network_mode: {
+    type: ["string", "null"],
+    description: 'the container\'s network mode: "bridge", "host", "none", "container:<id>"…',
+  },
+  auto_remove: {
+    type: "boolean",
+    default: false,
+    description: "let the engine remove the container when it exits (Ordo removes it after the run either way)",
+  },
   volumes: {
     type: "array",
     items: { type: "string", pattern: "^[^:]+:[^:]+(:(ro|rw|z|Z|ro,z|ro,Z|rw,z|rw,Z))?$" },
     default: [],
     description: 'bind mounts, "host_path:container_path[:ro]"',
   },
-  stream_output: { type: "boolean", default: true, description: "pass the container's output lines on to the worker's log" },
+  stream_output: {
+    type: "boolean",
+    default: true,
+    description: "pass the container's output lines on to the worker's log",
+  },
   mem_limit: { type: ["string", "integer", "null"], description: 'memory limit: bytes, or "512m", "2g"…' },
-  memswap_limit: { type: ["string", "integer", "null"], description: "memory plus swap limit, same units; -1 for unlimited swap" },
+  memswap_limit: {
+    type: ["string", "integer", "null"],
+    description: "memory plus swap limit, same units; -1 for unlimited swap",
+  },
   privileged: { type: "boolean", default: false, description: "give the container extended privileges" },
-  env: { type: "object", additionalProperties: { type: ["string", "null"] }, description: "environment variables (a null value unsets one); the job's own win" },
-  labels: { type: "object", additionalProperties: { type: "string" }, description: "labels of the container; the job's own win" },
+  env: {
+    type: "object",
+    additionalProperties: { type: ["string", "null"] },
+    description: "environment variables (a null value unsets one); the job's own win",
+  },
+  labels: {
+    type: "object",
+    additionalProperties: { type: "string" },
+    description: "labels of the container; the job's own win",
+  },
   name: { type: ["string", "null"], description: "the container's name (default: one the engine picks)" },
   command: {
     anyOf: [{ type: "array", items: { type: "string" } }, { type: "string" }, { type: "null" }],
-    description: "what to run when the job brings no command (a worker always brings one: the job configuration's, else Ordo's flow-run executor, run as `ordo flow-run execute` from the image's PATH)",
+    description:
+      "what to run when the job brings no command (a worker always brings one: the job configuration's, else Ordo's flow-run executor, run as `ordo flow-run execute` from the image's PATH)",
   },
 } as const;
 
@@ -62,9 +97,21 @@ export const dockerContainerSchema = {
       required: ["username", "password", "registry_url"],
       additionalProperties: false,
     },
-    docker_host: { type: ["string", "null"], description: "the engine: unix:///path/docker.sock, tcp://host:2375… (default DOCKER_HOST, else /var/run/docker.sock)" },
-    init: { type: "boolean", default: true, description: "run an init as PID 1, which forwards SIGTERM to the command and reaps zombies" },
-    stop_timeout: { type: ["integer", "null"], minimum: 0, description: "seconds between SIGTERM and SIGKILL when the container is stopped (default 10)" },
+    docker_host: {
+      type: ["string", "null"],
+      description:
+        "the engine: unix:///path/docker.sock, tcp://host:2375… (default DOCKER_HOST, else /var/run/docker.sock)",
+    },
+    init: {
+      type: "boolean",
+      default: true,
+      description: "run an init as PID 1, which forwards SIGTERM to the command and reaps zombies",
+    },
+    stop_timeout: {
+      type: ["integer", "null"],
+      minimum: 0,
+      description: "seconds between SIGTERM and SIGKILL when the container is stopped (default 10)",
+    },
   },
   required: ["image"],
   additionalProperties: false,
@@ -99,7 +146,11 @@ export class DockerContainer implements RunInfrastructure {
     if (job.signal?.aborted) throw new Error(`${SLUG}: the job was cancelled before its container started`);
 
     // the worker's default names its host's paths: in an image, Ordo's executor is `ordo` on PATH
-    const command = job.defaultCommand ? [...EXECUTE_IN_IMAGE] : job.command.length > 0 ? job.command : commandOf(c.command);
+    const command = job.defaultCommand
+      ? [...EXECUTE_IN_IMAGE]
+      : job.command.length > 0
+        ? job.command
+        : commandOf(c.command);
     const env = { ...c.env, ...job.env };
     const networks = c.networks ?? [];
     const [firstNetwork, ...otherNetworks] = c.network_mode ? [] : networks;
@@ -155,7 +206,9 @@ export class DockerContainer implements RunInfrastructure {
       }
       // every line before the result, but a stream the engine never ends must not hold the run
       await Promise.race([output, new Promise((r) => setTimeout(r, 5_000).unref())]);
-      const signal = stopped ? ({ 137: "SIGKILL", 143: "SIGTERM" } as Record<number, string>)[status.StatusCode] ?? null : null;
+      const signal = stopped
+        ? (({ 137: "SIGKILL", 143: "SIGTERM" } as Record<number, string>)[status.StatusCode] ?? null)
+        : null;
       return { pid: 0, exitCode: status.StatusCode, signal };
     } finally {
       await remove();
@@ -188,21 +241,42 @@ export class DockerContainer implements RunInfrastructure {
   private async ensureImage(docker: Dockerode): Promise<void> {
     const { image, image_registry: registry } = this.config;
     const policy = this.config.image_pull_policy ?? "IF_NOT_PRESENT";
-    const present = () => docker.getImage(image).inspect().then(() => true, (e: unknown) => (statusOf(e) === 404 ? false : Promise.reject(e)));
+    const present = () =>
+      docker
+        .getImage(image)
+        .inspect()
+        .then(
+          () => true,
+          (e: unknown) => (statusOf(e) === 404 ? false : Promise.reject(e)),
+        );
     if (policy === "NEVER") {
-      if (!(await present())) throw new Error(`image "${image}" not found on the engine (${SLUG}: image_pull_policy is NEVER, so nothing is pulled)`);
+      if (!(await present()))
+        throw new Error(
+          `image "${image}" not found on the engine (${SLUG}: image_pull_policy is NEVER, so nothing is pulled)`,
+        );
       return;
     }
     if (policy === "IF_NOT_PRESENT" && (await present())) return;
     const from = registryOf(image);
     this.logger.info(`${SLUG}: pulling image ${image} from ${from}`);
     try {
-      const auth = registry ? { authconfig: { username: registry.username, password: registry.password, serveraddress: registry.registry_url } } : {};
+      const auth = registry
+        ? {
+            authconfig: {
+              username: registry.username,
+              password: registry.password,
+              serveraddress: registry.registry_url,
+            },
+          }
+        : {};
       await followProgress(await docker.pull(image, auth));
     } catch (e) {
-      throw new Error(`image "${image}" not found: ${SLUG} could not pull it from ${from}: ${scrub(engineMessage(e), registry?.password)}`);
+      throw new Error(
+        `image "${image}" not found: ${SLUG} could not pull it from ${from}: ${scrub(engineMessage(e), registry?.password)}`,
+      );
     }
-    if (!(await present())) throw new Error(`image "${image}" not found: ${SLUG} pulled it from ${from}, but the engine does not have it`);
+    if (!(await present()))
+      throw new Error(`image "${image}" not found: ${SLUG} pulled it from ${from}, but the engine does not have it`);
   }
 
   /**
@@ -213,22 +287,29 @@ export class DockerContainer implements RunInfrastructure {
     const grace = gracePeriodSeconds ?? this.config.stop_timeout ?? DEFAULT_STOP_TIMEOUT;
     const text = String(id);
     // an id from another kind of infrastructure ("host:pid") must not become a request path
-    if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(text)) throw new InfrastructureNotFoundError(`${SLUG}: "${text}" is not a container id`);
+    if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(text))
+      throw new InfrastructureNotFoundError(`${SLUG}: "${text}" is not a container id`);
     const docker = await connectEngine(SLUG, this.dockerHost);
     const container = docker.getContainer(text);
-    const running = () => container.inspect().then((i) => i.State.Running === true, (e: unknown) => (statusOf(e) === 404 ? false : Promise.reject(e)));
+    const running = () =>
+      container.inspect().then(
+        (i) => i.State.Running === true,
+        (e: unknown) => (statusOf(e) === 404 ? false : Promise.reject(e)),
+      );
     if (!(await running())) throw new InfrastructureNotFoundError(`${SLUG}: no running container ${text}`);
     try {
       // the engine sends SIGKILL itself once t seconds have passed
       await container.stop({ t: grace });
     } catch (e) {
       const status = statusOf(e);
-      if (status !== 304 && status !== 404) throw new Error(`${SLUG}: could not stop container ${text}: ${engineMessage(e)}`);
+      if (status !== 304 && status !== 404)
+        throw new Error(`${SLUG}: could not stop container ${text}: ${engineMessage(e)}`);
     }
     if (await running()) {
       this.logger.warn(`${SLUG}: container ${text} still running ${grace}s after SIGTERM, sending SIGKILL`);
       await container.kill().catch((e: unknown) => {
-        if (statusOf(e) !== 404 && statusOf(e) !== 409) throw new Error(`${SLUG}: could not kill container ${text}: ${engineMessage(e)}`);
+        if (statusOf(e) !== 404 && statusOf(e) !== 409)
+          throw new Error(`${SLUG}: could not kill container ${text}: ${engineMessage(e)}`);
       });
     }
   }
@@ -237,7 +318,9 @@ export class DockerContainer implements RunInfrastructure {
 /** The registry an image reference names (Docker's rule: a first part with "." or ":", or localhost). */
 export function registryOf(image: string): string {
   const first = image.split("/")[0]!;
-  return image.includes("/") && (first.includes(".") || first.includes(":") || first === "localhost") ? first : "docker.io";
+  return image.includes("/") && (first.includes(".") || first.includes(":") || first === "localhost")
+    ? first
+    : "docker.io";
 }
 
 /** A message with a secret replaced, for when an engine echoes what it was given. */

@@ -14,11 +14,17 @@ export function dockerHostOf(configured?: string | null): string {
 
 /** dockerode's connection options for a DOCKER_HOST value (unix://, tcp://, http(s)://, ssh://). */
 export function connectionOptions(dockerHost: string): Dockerode.DockerOptions {
-  if (dockerHost.startsWith("unix://")) return { socketPath: dockerHost.slice("unix://".length) || "/var/run/docker.sock" };
+  if (dockerHost.startsWith("unix://"))
+    return { socketPath: dockerHost.slice("unix://".length) || "/var/run/docker.sock" };
   if (dockerHost.startsWith("/")) return { socketPath: dockerHost };
   const url = new URL(dockerHost.includes("//") ? dockerHost : `tcp://${dockerHost}`);
   const protocol = url.protocol === "https:" ? "https" : url.protocol === "ssh:" ? "ssh" : "http";
-  return { host: url.hostname, port: url.port || (protocol === "https" ? 2376 : protocol === "ssh" ? 22 : 2375), protocol, ...(url.username ? { username: url.username } : {}) };
+  return {
+    host: url.hostname,
+    port: url.port || (protocol === "https" ? 2376 : protocol === "ssh" ? 22 : 2375),
+    protocol,
+    ...(url.username ? { username: url.username } : {}),
+  };
 }
 
 /** The engine's address as an error may show it: without user information. */
@@ -67,7 +73,10 @@ export interface ProgressEvent {
  * Reads a JSON-lines progress stream to its end, handing each event on; the first `error` event
  * rejects (docker-modem's followProgress does not treat those as failures).
  */
-export function followProgress(stream: NodeJS.ReadableStream, onEvent: (e: ProgressEvent) => void = () => undefined): Promise<ProgressEvent[]> {
+export function followProgress(
+  stream: NodeJS.ReadableStream,
+  onEvent: (e: ProgressEvent) => void = () => undefined,
+): Promise<ProgressEvent[]> {
   return new Promise((resolve, reject) => {
     const events: ProgressEvent[] = [];
     let buffer = "";
@@ -81,7 +90,8 @@ export function followProgress(stream: NodeJS.ReadableStream, onEvent: (e: Progr
         event = { stream: line };
       }
       events.push(event);
-      if (event.error || event.errorDetail?.message) failed ??= event.errorDetail?.message || event.error || "unknown error";
+      if (event.error || event.errorDetail?.message)
+        failed ??= event.errorDetail?.message || event.error || "unknown error";
       onEvent(event);
     };
     stream.on("data", (chunk: Buffer | string) => {

@@ -5,7 +5,12 @@ import { DockerContainer, dockerContainerSchema } from "./docker-container.js";
 import { buildDockerImage, pushDockerImage } from "./steps.js";
 import { dockerWorkPoolType } from "./work-pool.js";
 
-export { DEFAULT_STOP_TIMEOUT, DockerContainer, dockerContainerSchema, type DockerContainerConfig } from "./docker-container.js";
+export {
+  DEFAULT_STOP_TIMEOUT,
+  DockerContainer,
+  dockerContainerSchema,
+  type DockerContainerConfig,
+} from "./docker-container.js";
 export { EngineUnavailableError } from "./engine.js";
 export { buildDockerImage, pushDockerImage } from "./steps.js";
 export { dockerBaseJobTemplate, dockerWorkPoolType } from "./work-pool.js";
@@ -14,7 +19,8 @@ export const dockerContainerBlockType = defineBlockType({
   slug: "docker-container",
   name: "Docker Container",
   description: "Runs each flow run in a Docker container, on any engine serving the Docker API (Docker, podman).",
-  documentationUrl: "https://docs.prefect.io/2.20.25/api-ref/prefect/infrastructure/#prefect.infrastructure.DockerContainer",
+  documentationUrl:
+    "https://docs.prefect.io/2.20.25/api-ref/prefect/infrastructure/#prefect.infrastructure.DockerContainer",
   schema: dockerContainerSchema,
   capabilities: ["run-infrastructure"],
   inject: { logger: LOGGER },

@@ -8,11 +8,16 @@ import { connectEngine, dockerHostOf, engineMessage, followProgress, type Progre
 import { registryOf, scrub } from "./docker-container.js";
 
 // `ignore` is CommonJS (`export =`): under NodeNext its default import is the module object at type level.
-const ignore = ((ignoreImport as unknown as { default?: typeof ignoreImport }).default ?? ignoreImport) as typeof ignoreImport;
+const ignore = ((ignoreImport as unknown as { default?: typeof ignoreImport }).default ??
+  ignoreImport) as typeof ignoreImport;
 
 /** Prefect's default tag: the UTC time, slugified ("2026-12-05t07-45-12-123z"). */
 export function timestampTag(now = new Date()): string {
-  return now.toISOString().toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "");
+  return now
+    .toISOString()
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "");
 }
 
 function optionalString(args: Record<string, unknown>, name: string, step: string): string | undefined {
@@ -25,7 +30,8 @@ function optionalString(args: Record<string, unknown>, name: string, step: strin
 function stringList(args: Record<string, unknown>, name: string, step: string): string[] {
   const v = args[name];
   if (v === undefined || v === null) return [];
-  if (!Array.isArray(v) || !v.every((x) => typeof x === "string" && x !== "")) throw new Error(`${step}: ${name} must be a list of strings`);
+  if (!Array.isArray(v) || !v.every((x) => typeof x === "string" && x !== ""))
+    throw new Error(`${step}: ${name} must be a list of strings`);
   return v as string[];
 }
 
@@ -67,12 +73,30 @@ async function build(args: Record<string, unknown>, ctx: StepContext): Promise<R
   const additionalTags = stringList(args, "additional_tags", step);
   const platform = optionalString(args, "platform", step);
   const buildargs = args.buildargs ?? {};
-  if (typeof buildargs !== "object" || buildargs === null || Array.isArray(buildargs) || !Object.values(buildargs).every((v) => typeof v === "string")) {
+  if (
+    typeof buildargs !== "object" ||
+    buildargs === null ||
+    Array.isArray(buildargs) ||
+    !Object.values(buildargs).every((v) => typeof v === "string")
+  ) {
     throw new Error(`${step}: buildargs must be a map of strings`);
   }
-  if (!(await stat(contextDir).then((s) => s.isDirectory(), () => false))) throw new Error(`${step}: the build context ${contextDir} is not a folder`);
-  if (path.relative(contextDir, path.resolve(contextDir, dockerfile)).startsWith("..")) throw new Error(`${step}: the Dockerfile ${dockerfile} must be inside the build context ${contextDir}`);
-  if (!(await stat(path.resolve(contextDir, dockerfile)).then((s) => s.isFile(), () => false))) throw new Error(`${step}: no Dockerfile ${dockerfile} in ${contextDir}`);
+  if (
+    !(await stat(contextDir).then(
+      (s) => s.isDirectory(),
+      () => false,
+    ))
+  )
+    throw new Error(`${step}: the build context ${contextDir} is not a folder`);
+  if (path.relative(contextDir, path.resolve(contextDir, dockerfile)).startsWith(".."))
+    throw new Error(`${step}: the Dockerfile ${dockerfile} must be inside the build context ${contextDir}`);
+  if (
+    !(await stat(path.resolve(contextDir, dockerfile)).then(
+      (s) => s.isFile(),
+      () => false,
+    ))
+  )
+    throw new Error(`${step}: no Dockerfile ${dockerfile} in ${contextDir}`);
 
   const docker = await connectEngine(step, dockerHostOf());
   const image = `${imageName}:${tag}`;
@@ -99,7 +123,10 @@ async function build(args: Record<string, unknown>, ctx: StepContext): Promise<R
   } catch (e) {
     throw new Error(`${step}: building ${image} failed: ${engineMessage(e)}`);
   }
-  const info = await docker.getImage(image).inspect().catch(() => null);
+  const info = await docker
+    .getImage(image)
+    .inspect()
+    .catch(() => null);
   imageId = info?.Id ?? imageId;
   for (const extra of additionalTags) {
     await docker.getImage(image).tag({ repo: imageName, tag: extra });
@@ -116,13 +143,17 @@ async function push(args: Record<string, unknown>, ctx: StepContext): Promise<Re
   const tag = optionalString(args, "tag", step) ?? "latest";
   const additionalTags = stringList(args, "additional_tags", step);
   const credentials = args.credentials ?? null;
-  if (credentials !== null && (typeof credentials !== "object" || Array.isArray(credentials))) throw new Error(`${step}: credentials must be an object with username, password and registry_url`);
+  if (credentials !== null && (typeof credentials !== "object" || Array.isArray(credentials)))
+    throw new Error(`${step}: credentials must be an object with username, password and registry_url`);
   const creds = credentials as { username?: unknown; password?: unknown; registry_url?: unknown } | null;
   const password = typeof creds?.password === "string" ? creds.password : undefined;
   // the image's name says where it goes; credentials.registry_url is where they apply (Docker's login)
   const registry = registryOf(imageName);
-  const serveraddress = typeof creds?.registry_url === "string" && creds.registry_url !== "" ? creds.registry_url : registry;
-  const authconfig = creds ? { username: String(creds.username ?? ""), password: password ?? "", serveraddress } : undefined;
+  const serveraddress =
+    typeof creds?.registry_url === "string" && creds.registry_url !== "" ? creds.registry_url : registry;
+  const authconfig = creds
+    ? { username: String(creds.username ?? ""), password: password ?? "", serveraddress }
+    : undefined;
 
   const docker = await connectEngine(step, dockerHostOf());
   for (const t of [tag, ...additionalTags]) {
@@ -134,7 +165,9 @@ async function push(args: Record<string, unknown>, ctx: StepContext): Promise<Re
       });
     } catch (e) {
       // the engine's message may quote what it was sent: never the password
-      throw new Error(`${step}: could not push ${imageName}:${t} to registry ${registry}: ${scrub(engineMessage(e), password)}`);
+      throw new Error(
+        `${step}: could not push ${imageName}:${t} to registry ${registry}: ${scrub(engineMessage(e), password)}`,
+      );
     }
   }
   return { image_name: imageName, tag, image: `${imageName}:${tag}`, additional_tags: additionalTags };
@@ -143,7 +176,8 @@ async function push(args: Record<string, unknown>, ctx: StepContext): Promise<Re
 export const buildDockerImage = defineStep({
   name: "build_docker_image",
   kind: "build",
-  description: "builds a Docker image from a Dockerfile (the build context honours .dockerignore); outputs image_name, tag and image",
+  description:
+    "builds a Docker image from a Dockerfile (the build context honours .dockerignore); outputs image_name, tag and image",
   args: ["image_name", "tag", "dockerfile", "path", "additional_tags", "buildargs", "platform"],
   required: ["image_name"],
   outputs: ["image_name", "tag", "image", "image_id", "additional_tags"],

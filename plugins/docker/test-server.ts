@@ -28,7 +28,12 @@ export async function containerEngine(): Promise<ContainerEngine> {
   const candidates = [...new Set([process.env.DOCKER_HOST, SCRIPT_DOCKER_HOST].filter((h): h is string => !!h))];
   let dockerHost: string | null = null;
   for (const host of candidates) {
-    if (await connectEngine("the docker plugin's tests", host).then(() => true, () => false)) {
+    if (
+      await connectEngine("the docker plugin's tests", host).then(
+        () => true,
+        () => false,
+      )
+    ) {
       dockerHost = host;
       break;
     }
@@ -45,7 +50,14 @@ export async function containerEngine(): Promise<ContainerEngine> {
       if (!dockerHost) return 0;
       const docker = await connectEngine("cleanup", dockerHostOf(dockerHost));
       const list = await docker.listContainers({ all: true, filters: { label: [`${key}=${value}`] } });
-      await Promise.all(list.map((c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
+      await Promise.all(
+        list.map((c) =>
+          docker
+            .getContainer(c.Id)
+            .remove({ force: true })
+            .catch(() => undefined),
+        ),
+      );
       return list.length;
     },
   };

@@ -17,7 +17,12 @@ export class GcsError extends Error {
   /** the service's reason (notFound, forbidden…) or the auth failure's code */
   readonly reason: string | undefined;
 
-  constructor(action: string, where: { bucket: string; object?: string }, cause: unknown, secrets: readonly (string | undefined)[]) {
+  constructor(
+    action: string,
+    where: { bucket: string; object?: string },
+    cause: unknown,
+    secrets: readonly (string | undefined)[],
+  ) {
     const e = cause as { code?: unknown; message?: unknown; errors?: { reason?: unknown }[]; name?: unknown };
     let message = String(e?.message ?? cause);
     let reasons = e?.errors;
@@ -32,9 +37,13 @@ export class GcsError extends Error {
       }
     }
     const status = typeof e?.code === "number" ? e.code : undefined;
-    const reason = typeof reasons?.[0]?.reason === "string" ? reasons[0].reason : typeof e?.code === "string" ? e.code : undefined;
+    const reason =
+      typeof reasons?.[0]?.reason === "string" ? reasons[0].reason : typeof e?.code === "string" ? e.code : undefined;
     const text = scrub(message.split("\n")[0] ?? "", secrets);
-    const detail = e?.name === "GcsAuthError" ? text : `${status !== undefined ? `HTTP ${status}${reason ? ` ${reason}` : ""}: ` : ""}${text}`;
+    const detail =
+      e?.name === "GcsAuthError"
+        ? text
+        : `${status !== undefined ? `HTTP ${status}${reason ? ` ${reason}` : ""}: ` : ""}${text}`;
     const object = where.object !== undefined ? `object "${where.object}" in ` : "";
     super(`gcs: cannot ${action} ${object}bucket "${where.bucket}": ${detail}`);
     this.name = "GcsError";

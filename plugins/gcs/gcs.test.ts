@@ -14,7 +14,8 @@ import plugin, { GcsError, GcsStorage, gcsSchema, scrub, type GcsConfig } from "
 import { startGcsTestServer, type GcsTestServer } from "./test-server.js";
 
 // ajv-formats is CommonJS with a default export: under NodeNext its default import is the module object
-const addFormats = ((addFormatsImport as unknown as { default?: unknown }).default ?? addFormatsImport) as typeof import("ajv-formats").default;
+const addFormats = ((addFormatsImport as unknown as { default?: unknown }).default ??
+  addFormatsImport) as typeof import("ajv-formats").default;
 
 /** requires a bearer token its /token issued, as GCS does */
 let secured: GcsTestServer;
@@ -49,7 +50,8 @@ const withKey = (bucketPath: string, info: unknown = JSON.stringify(secured.serv
   ({ bucket_path: bucketPath, service_account_info: info, api_endpoint: secured.endpoint }) as GcsConfig;
 const anonymous = (bucketPath: string): GcsConfig => ({ bucket_path: bucketPath, api_endpoint: open.endpoint });
 
-const names = (server: GcsTestServer, prefix: string) => [...server.objects.get(server.bucket)!.keys()].filter((k) => k.startsWith(prefix)).sort();
+const names = (server: GcsTestServer, prefix: string) =>
+  [...server.objects.get(server.bucket)!.keys()].filter((k) => k.startsWith(prefix)).sort();
 /** the requests made while `work` ran */
 async function recorded(server: GcsTestServer, work: () => Promise<unknown>) {
   const from = server.requests.length;
@@ -86,7 +88,10 @@ const uploaded = [".ordoignore", "data/small.csv", "flow.ts", "keep.log", "lib/u
 describe("definition", () => {
   it("declares the gcs storage type, its secret and prefect_gcp's steps", () => {
     const [type] = plugin.blockTypes;
-    expect(type).toMatchObject({ slug: "gcs", capabilities: ["read-path", "write-path", "get-directory", "put-directory"] });
+    expect(type).toMatchObject({
+      slug: "gcs",
+      capabilities: ["read-path", "write-path", "get-directory", "put-directory"],
+    });
     expect(gcsSchema.properties.service_account_info.writeOnly).toBe(true);
     expect(plugin.steps?.map((s) => [s.name, s.kind, s.required, s.secretArgs])).toEqual([
       ["pull_from_gcs", "pull", ["bucket", "folder"], ["credentials"]],
@@ -98,7 +103,9 @@ describe("definition", () => {
     const ajv = new Ajv2020({ strict: true, allErrors: true });
     addFormats(ajv);
     const validate = ajv.compile(gcsSchema);
-    expect(validate({ bucket_path: "b/p", service_account_info: JSON.stringify(secured.serviceAccount), project: "p" })).toBe(true);
+    expect(
+      validate({ bucket_path: "b/p", service_account_info: JSON.stringify(secured.serviceAccount), project: "p" }),
+    ).toBe(true);
     expect(validate({ bucket_path: "b", service_account_info: secured.serviceAccount })).toBe(true);
     expect(validate({ bucket_path: "b", api_endpoint: "http://127.0.0.1:1" })).toBe(true);
     expect(validate({ bucket_path: "b", service_account_info: { client_email: "x" } })).toBe(false);
@@ -108,12 +115,19 @@ describe("definition", () => {
 
   it("refuses a key that is not JSON without quoting it", () => {
     const text = "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkq\n-----END PRIVATE KEY-----";
-    expect(() => new GcsStorage({ bucket_path: "b", service_account_info: text })).toThrow('gcs: service_account_info is not valid JSON (paste the key file\'s content) (bucket "b")');
-    expect(() => new GcsStorage({ bucket_path: "b", service_account_info: { client_email: "x" } as never })).toThrow(/has no private_key/);
+    expect(() => new GcsStorage({ bucket_path: "b", service_account_info: text })).toThrow(
+      'gcs: service_account_info is not valid JSON (paste the key file\'s content) (bucket "b")',
+    );
+    expect(() => new GcsStorage({ bucket_path: "b", service_account_info: { client_email: "x" } as never })).toThrow(
+      /has no private_key/,
+    );
   });
 
   it("scrubs keys and tokens out of messages", () => {
-    const text = scrub(`key ${secured.serviceAccount.private_key} header Bearer ya29.abc ?access_token=zz&x=1 and s3cr3t-value`, ["s3cr3t-value"]);
+    const text = scrub(
+      `key ${secured.serviceAccount.private_key} header Bearer ya29.abc ?access_token=zz&x=1 and s3cr3t-value`,
+      ["s3cr3t-value"],
+    );
     expect(text).not.toMatch(/PRIVATE KEY|ya29|zz&|s3cr3t/);
   });
 });
@@ -154,19 +168,31 @@ describe("authentication on the wire", () => {
     });
     expect(Date.now() - started).toBeLessThan(5000);
     const object = `/storage/v1/b/${open.bucket}/o/${encodeURIComponent(`t${n}/x.txt`)}`;
-    expect(wire.map((r) => `${r.method} ${r.path}`)).toEqual([`POST /upload/storage/v1/b/${open.bucket}/o`, `GET ${object}`, `GET /storage/v1/b/${open.bucket}/o`, `GET ${object}`]);
+    expect(wire.map((r) => `${r.method} ${r.path}`)).toEqual([
+      `POST /upload/storage/v1/b/${open.bucket}/o`,
+      `GET ${object}`,
+      `GET /storage/v1/b/${open.bucket}/o`,
+      `GET ${object}`,
+    ]);
     expect(wire.map((r) => r.authorization)).toEqual([undefined, undefined, undefined, undefined]);
     expect(open.requests.some((r) => r.path.startsWith("/computeMetadata"))).toBe(false);
   });
 
   it("refuses a wrong key with the token endpoint's answer, never the key", async () => {
     const block = new GcsStorage(withKey(secured.bucket, JSON.stringify(secured.wrongServiceAccount)));
-    for (const attempt of [() => block.readPath("x"), () => block.writePath("x", "y"), () => block.getDirectory(null, tmp), () => block.putDirectory(tmp, "d")]) {
+    for (const attempt of [
+      () => block.readPath("x"),
+      () => block.writePath("x", "y"),
+      () => block.getDirectory(null, tmp),
+      () => block.putDirectory(tmp, "d"),
+    ]) {
       await writeFile(path.join(tmp, "f.txt"), "f");
       const error = (await attempt().catch((e: unknown) => e)) as GcsError;
       expect(error).toBeInstanceOf(GcsError);
       expect(error.message).toMatch(
-        new RegExp(`^gcs: cannot \\w+ .*bucket "${secured.bucket}": gcs: service account ordo-test@ordo-test-project\\.iam\\.gserviceaccount\\.com at ${secured.tokenUri} refused the key \\(HTTP 400, invalid_grant: Invalid JWT Signature\\.\\)$`),
+        new RegExp(
+          `^gcs: cannot \\w+ .*bucket "${secured.bucket}": gcs: service account ordo-test@ordo-test-project\\.iam\\.gserviceaccount\\.com at ${secured.tokenUri} refused the key \\(HTTP 400, invalid_grant: Invalid JWT Signature\\.\\)$`,
+        ),
       );
       expect(error.message).not.toContain(secured.wrongServiceAccount.private_key.split("\n")[1]);
       expect(error.message).not.toContain("PRIVATE KEY");
@@ -175,10 +201,16 @@ describe("authentication on the wire", () => {
 
   it("names a refused token (HTTP 401) with the bucket and object", async () => {
     // the open server accepts anonymous requests but checks any bearer token it is sent
-    const block = new GcsStorage({ bucket_path: open.bucket, api_endpoint: open.endpoint, service_account_info: secured.serviceAccount });
+    const block = new GcsStorage({
+      bucket_path: open.bucket,
+      api_endpoint: open.endpoint,
+      service_account_info: secured.serviceAccount,
+    });
     const error = (await block.readPath("x.txt").catch((e: unknown) => e)) as GcsError;
     // the token came from the secured server's token_uri: the open server never issued it
-    expect(error.message).toBe(`gcs: cannot read object "x.txt" in bucket "${open.bucket}": HTTP 401 authError: Invalid Credentials`);
+    expect(error.message).toBe(
+      `gcs: cannot read object "x.txt" in bucket "${open.bucket}": HTTP 401 authError: Invalid Credentials`,
+    );
     expect(error.status).toBe(401);
   });
 });
@@ -194,7 +226,11 @@ describe("put and get directory", () => {
     expect(secured.objects.get(secured.bucket)!.get(`${folder}/v1/lib/util.ts`)!.content.toString()).toBe("export {};");
 
     const wire = await recorded(secured, () => block.getDirectory("v1", path.join(tmp, "whole")));
-    expect(wire[0]).toMatchObject({ method: "GET", path: `/storage/v1/b/${secured.bucket}/o`, query: { prefix: `${folder}/v1/` } });
+    expect(wire[0]).toMatchObject({
+      method: "GET",
+      path: `/storage/v1/b/${secured.bucket}/o`,
+      query: { prefix: `${folder}/v1/` },
+    });
     expect(await listFiles(path.join(tmp, "whole"))).toEqual(uploaded);
     expect(await readFile(path.join(tmp, "whole/lib/util.ts"), "utf8")).toBe("export {};");
     await block.getDirectory("v1/lib", path.join(tmp, "lib"));
@@ -222,9 +258,15 @@ describe("put and get directory", () => {
     class SmallPages extends GcsStorage {
       protected override listPageSize = 3;
     }
-    const wire = await recorded(open, () => new SmallPages(anonymous(`${open.bucket}/${folder}`)).getDirectory(null, path.join(tmp, "out")));
+    const wire = await recorded(open, () =>
+      new SmallPages(anonymous(`${open.bucket}/${folder}`)).getDirectory(null, path.join(tmp, "out")),
+    );
     const lists = wire.filter((r) => r.path === `/storage/v1/b/${open.bucket}/o`);
-    expect(lists.map((r) => [r.query.maxResults, r.query.pageToken !== undefined])).toEqual([["3", false], ["3", true], ["3", true]]);
+    expect(lists.map((r) => [r.query.maxResults, r.query.pageToken !== undefined])).toEqual([
+      ["3", false],
+      ["3", true],
+      ["3", true],
+    ]);
     expect(await listFiles(path.join(tmp, "out"))).toEqual([0, 1, 2, 3, 4, 5, 6].map((i) => `f${i}.txt`));
     expect(await readFile(path.join(tmp, "out/f6.txt"), "utf8")).toBe("6");
   });
@@ -250,9 +292,15 @@ describe("put and get directory", () => {
   });
 
   it("names the object, bucket and service reason of a missing object or bucket", async () => {
-    const error = (await new GcsStorage(anonymous(`${open.bucket}/p`)).readPath("nope.txt").catch((e: unknown) => e)) as GcsError;
-    expect(error.message).toBe(`gcs: cannot read object "p/nope.txt" in bucket "${open.bucket}": HTTP 404 notFound: No such object: ${open.bucket}/p/nope.txt`);
-    await expect(new GcsStorage(anonymous("no-such-bucket")).getDirectory(null, tmp)).rejects.toThrow(/^gcs: cannot list bucket "no-such-bucket": HTTP 404/);
+    const error = (await new GcsStorage(anonymous(`${open.bucket}/p`))
+      .readPath("nope.txt")
+      .catch((e: unknown) => e)) as GcsError;
+    expect(error.message).toBe(
+      `gcs: cannot read object "p/nope.txt" in bucket "${open.bucket}": HTTP 404 notFound: No such object: ${open.bucket}/p/nope.txt`,
+    );
+    await expect(new GcsStorage(anonymous("no-such-bucket")).getDirectory(null, tmp)).rejects.toThrow(
+      /^gcs: cannot list bucket "no-such-bucket": HTTP 404/,
+    );
   });
 });
 
@@ -273,12 +321,23 @@ describe("steps", () => {
     await writeTree(src, project);
     const logs: string[] = [];
     const credentials = { service_account_info: JSON.stringify(secured.serviceAccount), project: "ordo-test-project" };
-    const pushed = await step("push_to_gcs").run({ bucket: secured.bucket, folder, credentials, api_endpoint: secured.endpoint }, ctx(src, logs));
+    const pushed = await step("push_to_gcs").run(
+      { bucket: secured.bucket, folder, credentials, api_endpoint: secured.endpoint },
+      ctx(src, logs),
+    );
     expect(pushed).toEqual({ bucket: secured.bucket, folder, files: uploaded.length });
     expect(names(secured, `${folder}/`)).toEqual(uploaded.map((f) => `${folder}/${f}`));
 
     const run = path.join(tmp, "run");
-    const pulled = await step("pull_from_gcs").run({ bucket: secured.bucket, folder, credentials: { service_account_info: secured.serviceAccount }, api_endpoint: secured.endpoint }, ctx(run, logs));
+    const pulled = await step("pull_from_gcs").run(
+      {
+        bucket: secured.bucket,
+        folder,
+        credentials: { service_account_info: secured.serviceAccount },
+        api_endpoint: secured.endpoint,
+      },
+      ctx(run, logs),
+    );
     expect(pulled).toEqual({ bucket: secured.bucket, folder, directory: run });
     expect(await listFiles(run)).toEqual(uploaded);
     expect(logs.join("\n")).not.toContain("PRIVATE KEY");
@@ -289,11 +348,23 @@ describe("steps", () => {
     await writeFile(keyFile, JSON.stringify(secured.serviceAccount));
     const folder = fresh();
     await writeTree(path.join(tmp, "p"), { "a.txt": "a" });
-    await step("push_to_gcs").run({ bucket: secured.bucket, folder, credentials: { service_account_file: keyFile }, api_endpoint: secured.endpoint }, ctx(path.join(tmp, "p"), []));
+    await step("push_to_gcs").run(
+      {
+        bucket: secured.bucket,
+        folder,
+        credentials: { service_account_file: keyFile },
+        api_endpoint: secured.endpoint,
+      },
+      ctx(path.join(tmp, "p"), []),
+    );
     expect(names(secured, `${folder}/`)).toEqual([`${folder}/a.txt`]);
     const pull = step("pull_from_gcs");
-    await expect(pull.run({ bucket: "b", folder: "f", credentials: { token: "s3cr3t" } }, ctx(tmp, []))).rejects.toThrow(/^credentials\.token is not supported/);
-    await expect(pull.run({ bucket: "b", folder: "f", credentials: { token: "s3cr3t" } }, ctx(tmp, []))).rejects.not.toThrow(/s3cr3t/);
+    await expect(
+      pull.run({ bucket: "b", folder: "f", credentials: { token: "s3cr3t" } }, ctx(tmp, [])),
+    ).rejects.toThrow(/^credentials\.token is not supported/);
+    await expect(
+      pull.run({ bucket: "b", folder: "f", credentials: { token: "s3cr3t" } }, ctx(tmp, [])),
+    ).rejects.not.toThrow(/s3cr3t/);
     await expect(pull.run({ bucket: "b/c", folder: "f" }, ctx(tmp, []))).rejects.toThrow(/bucket must be/);
   });
 });

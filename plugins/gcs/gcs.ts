@@ -3,7 +3,16 @@
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import type { Bucket } from "@google-cloud/storage";
-import { downloadTargets, eachLimited, keyUnder, listLocalFiles, type GetDirectory, type PutDirectory, type ReadPath, type WritePath } from "ordo/blocks-sdk";
+import {
+  downloadTargets,
+  eachLimited,
+  keyUnder,
+  listLocalFiles,
+  type GetDirectory,
+  type PutDirectory,
+  type ReadPath,
+  type WritePath,
+} from "ordo/blocks-sdk";
 import { GcsError } from "./errors.js";
 import type { GcsConfig } from "./schema.js";
 import { parseServiceAccountInfo, ServiceAccountTokens, type ServiceAccountKey } from "./service-account.js";
@@ -26,7 +35,8 @@ export class GcsStorage implements ReadPath, WritePath, GetDirectory, PutDirecto
     this.prefix = slash === -1 ? "" : keyUnder(config.bucket_path.slice(slash + 1), null);
     if (this.bucketName === "") throw new Error(`gcs: bucket_path "${config.bucket_path}" names no bucket`);
     try {
-      this.key = config.service_account_info === undefined ? undefined : parseServiceAccountInfo(config.service_account_info);
+      this.key =
+        config.service_account_info === undefined ? undefined : parseServiceAccountInfo(config.service_account_info);
     } catch (e) {
       throw new Error(`${(e as Error).message} (bucket "${this.bucketName}")`);
     }
@@ -77,7 +87,9 @@ export class GcsStorage implements ReadPath, WritePath, GetDirectory, PutDirecto
     const bucket = await this.bucket();
     try {
       // one multipart request; resumable sessions pay off only for large files
-      await bucket.file(object).save(typeof content === "string" ? Buffer.from(content) : content, { resumable: false });
+      await bucket
+        .file(object)
+        .save(typeof content === "string" ? Buffer.from(content) : content, { resumable: false });
     } catch (e) {
       throw this.fail("write", object, e);
     }
@@ -97,7 +109,12 @@ export class GcsStorage implements ReadPath, WritePath, GetDirectory, PutDirecto
       let files: { name: string }[];
       let next: { pageToken?: string } | null | undefined;
       try {
-        [files, next] = await bucket.getFiles({ prefix: listPrefix, autoPaginate: false, maxResults: this.listPageSize, pageToken });
+        [files, next] = await bucket.getFiles({
+          prefix: listPrefix,
+          autoPaginate: false,
+          maxResults: this.listPageSize,
+          pageToken,
+        });
       } catch (e) {
         throw this.fail("list", listPrefix || undefined, e);
       }

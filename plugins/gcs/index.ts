@@ -8,7 +8,12 @@ import { gcsSteps } from "./steps.js";
 export { GcsStorage } from "./gcs.js";
 export { GcsError, scrub } from "./errors.js";
 export { gcsSchema, type GcsConfig } from "./schema.js";
-export { GcsAuthError, parseServiceAccountInfo, ServiceAccountTokens, type ServiceAccountKey } from "./service-account.js";
+export {
+  GcsAuthError,
+  parseServiceAccountInfo,
+  ServiceAccountTokens,
+  type ServiceAccountKey,
+} from "./service-account.js";
 export { gcsSteps } from "./steps.js";
 
 export const gcsBlockType = defineBlockType({

@@ -18,14 +18,22 @@ export const gcsSchema = {
         { type: "string", minLength: 2 },
         {
           type: "object",
-          properties: { client_email: { type: "string" }, private_key: { type: "string" }, token_uri: { type: "string" } },
+          properties: {
+            client_email: { type: "string" },
+            private_key: { type: "string" },
+            token_uri: { type: "string" },
+          },
           required: ["client_email", "private_key"],
         },
       ],
       writeOnly: true,
       description: "the service account key (its JSON, as a string or an object)",
     },
-    project: { type: "string", minLength: 1, description: "the project billed and used for the requests; default the key's project_id" },
+    project: {
+      type: "string",
+      minLength: 1,
+      description: "the project billed and used for the requests; default the key's project_id",
+    },
     api_endpoint: {
       type: "string",
       format: "uri",

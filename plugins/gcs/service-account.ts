@@ -37,12 +37,15 @@ export function parseServiceAccountInfo(info: unknown): ServiceAccountKey {
     }
   }
   const k = key as Record<string, unknown>;
-  if (typeof k !== "object" || k === null || Array.isArray(k)) throw new GcsAuthError("gcs: service_account_info must be a JSON object");
+  if (typeof k !== "object" || k === null || Array.isArray(k))
+    throw new GcsAuthError("gcs: service_account_info must be a JSON object");
   for (const field of ["client_email", "private_key"]) {
-    if (typeof k[field] !== "string" || k[field] === "") throw new GcsAuthError(`gcs: service_account_info has no ${field}`);
+    if (typeof k[field] !== "string" || k[field] === "")
+      throw new GcsAuthError(`gcs: service_account_info has no ${field}`);
   }
   for (const field of ["private_key_id", "project_id", "token_uri"]) {
-    if (k[field] !== undefined && typeof k[field] !== "string") throw new GcsAuthError(`gcs: service_account_info.${field} must be a string`);
+    if (k[field] !== undefined && typeof k[field] !== "string")
+      throw new GcsAuthError(`gcs: service_account_info.${field} must be a string`);
   }
   return k as unknown as ServiceAccountKey;
 }
@@ -86,19 +89,26 @@ export class ServiceAccountTokens {
       signature = sign("RSA-SHA256", Buffer.from(unsigned), this.key.private_key);
     } catch {
       // crypto's message may describe the key material
-      throw new GcsAuthError(`gcs: the private_key of service account ${this.key.client_email} is not a usable RSA key`);
+      throw new GcsAuthError(
+        `gcs: the private_key of service account ${this.key.client_email} is not a usable RSA key`,
+      );
     }
     return `${unsigned}.${base64url(signature)}`;
   }
 
   private async fetchToken(): Promise<string> {
     const who = `service account ${this.key.client_email} at ${this.tokenUri}`;
-    const body = new URLSearchParams({ grant_type: "urn:ietf:params:oauth:grant-type:jwt-bearer", assertion: this.assertion() });
+    const body = new URLSearchParams({
+      grant_type: "urn:ietf:params:oauth:grant-type:jwt-bearer",
+      assertion: this.assertion(),
+    });
     let response: Response;
     try {
       response = await fetch(this.tokenUri, { method: "POST", body, signal: AbortSignal.timeout(30_000) });
     } catch (e) {
-      throw new GcsAuthError(`gcs: cannot reach the token endpoint for ${who}: ${(e as Error).cause ? String(((e as Error).cause as Error).message ?? (e as Error).cause) : (e as Error).message}`);
+      throw new GcsAuthError(
+        `gcs: cannot reach the token endpoint for ${who}: ${(e as Error).cause ? String(((e as Error).cause as Error).message ?? (e as Error).cause) : (e as Error).message}`,
+      );
     }
     const text = await response.text();
     let json: Record<string, unknown> = {};
@@ -108,7 +118,10 @@ export class ServiceAccountTokens {
       // not JSON: the status says enough
     }
     if (!response.ok || typeof json.access_token !== "string") {
-      const reason = typeof json.error === "string" ? ` ${json.error}${typeof json.error_description === "string" ? `: ${json.error_description}` : ""}` : "";
+      const reason =
+        typeof json.error === "string"
+          ? ` ${json.error}${typeof json.error_description === "string" ? `: ${json.error_description}` : ""}`
+          : "";
       throw new GcsAuthError(`gcs: ${who} refused the key (HTTP ${response.status}${reason ? `,${reason}` : ""})`);
     }
     const expiresIn = typeof json.expires_in === "number" ? json.expires_in : 3600;

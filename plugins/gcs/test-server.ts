@@ -30,7 +30,15 @@ export interface GcsTestServer {
   /** a bucket created empty at start */
   bucket: string;
   /** a service account key (fresh RSA pair) whose JWTs the token endpoint accepts, token_uri pointing here */
-  serviceAccount: { type: "service_account"; project_id: string; private_key_id: string; private_key: string; client_email: string; client_id: string; token_uri: string };
+  serviceAccount: {
+    type: "service_account";
+    project_id: string;
+    private_key_id: string;
+    private_key: string;
+    client_email: string;
+    client_id: string;
+    token_uri: string;
+  };
   /** a key of the same account signed with another private key: the token endpoint refuses it */
   wrongServiceAccount: GcsTestServer["serviceAccount"];
   requests: RecordedRequest[];
@@ -119,7 +127,8 @@ export async function startGcsTestServer(options: GcsTestServerOptions = {}): Pr
 
   const token = async (req: IncomingMessage, res: ServerResponse) => {
     const form = new URLSearchParams((await readBody(req)).toString());
-    if (form.get("grant_type") !== "urn:ietf:params:oauth:grant-type:jwt-bearer") return json(res, 400, { error: "unsupported_grant_type" });
+    if (form.get("grant_type") !== "urn:ietf:params:oauth:grant-type:jwt-bearer")
+      return json(res, 400, { error: "unsupported_grant_type" });
     const [h, c, s] = (form.get("assertion") ?? "").split(".");
     let claims: Record<string, unknown>;
     try {
@@ -133,7 +142,12 @@ export async function startGcsTestServer(options: GcsTestServerOptions = {}): Pr
     if (!verify("RSA-SHA256", Buffer.from(`${h}.${c}`), key, Buffer.from(s ?? "", "base64url"))) {
       return json(res, 400, { error: "invalid_grant", error_description: "Invalid JWT Signature." });
     }
-    if (claims.aud !== tokenUri || typeof claims.exp !== "number" || claims.exp < now || typeof claims.scope !== "string") {
+    if (
+      claims.aud !== tokenUri ||
+      typeof claims.exp !== "number" ||
+      claims.exp < now ||
+      typeof claims.scope !== "string"
+    ) {
       return json(res, 400, { error: "invalid_grant", error_description: "Invalid JWT: aud, exp or scope" });
     }
     const accessToken = `ya29.test-${randomBytes(12).toString("hex")}`;
@@ -183,7 +197,8 @@ export async function startGcsTestServer(options: GcsTestServerOptions = {}): Pr
       store.set(objectName, stored);
       return json(res, 200, resource(b, objectName, stored));
     }
-    if (!isObjects && req.method === "GET") return json(res, 200, { kind: "storage#bucket", id: b, name: b, location: "US" });
+    if (!isObjects && req.method === "GET")
+      return json(res, 200, { kind: "storage#bucket", id: b, name: b, location: "US" });
     if (name === undefined && req.method === "GET") {
       const prefix = query.prefix ?? "";
       const all = [...store.keys()].filter((k) => k.startsWith(prefix)).sort();

@@ -35,8 +35,10 @@ export function gitAuth(url: string, secret: string, username: string | null | u
   } catch {
     throw new Error(`${describe}: a token needs an https:// repository URL`);
   }
-  if (parsed.protocol !== "https:" && parsed.protocol !== "http:") throw new Error(`${describe}: a token needs an https:// repository URL, not ${parsed.protocol}`);
-  if (parsed.protocol === "http:" && !LOOPBACK.has(parsed.hostname)) throw new Error(`${describe}: refusing to send a token over plain http to ${parsed.hostname}; use https://`);
+  if (parsed.protocol !== "https:" && parsed.protocol !== "http:")
+    throw new Error(`${describe}: a token needs an https:// repository URL, not ${parsed.protocol}`);
+  if (parsed.protocol === "http:" && !LOOPBACK.has(parsed.hostname))
+    throw new Error(`${describe}: refusing to send a token over plain http to ${parsed.hostname}; use https://`);
   const user = username && username !== "" ? username : defaultUsername(parsed.hostname);
   const encoded = Buffer.from(`${user}:${secret}`, "utf8").toString("base64");
   return {
@@ -74,7 +76,8 @@ export function urlSecrets(url: string): string[] {
     const parsed = new URL(url);
     const user = decodeURIComponent(parsed.username);
     const password = decodeURIComponent(parsed.password);
-    if (password !== "") return secretForms(password, parsed.password, Buffer.from(`${user}:${password}`, "utf8").toString("base64"));
+    if (password !== "")
+      return secretForms(password, parsed.password, Buffer.from(`${user}:${password}`, "utf8").toString("base64"));
     if (user.length >= 8) return secretForms(user, parsed.username);
     return [];
   } catch {

@@ -48,7 +48,12 @@ export function isLocalRepository(url: string): boolean {
  * leave the repository (PathOutsideBlockError, before anything is cloned). Errors name the block
  * type and the repository and never contain the secret, in any form.
  */
-export async function getRepositoryDirectory(spec: CloneSpec, from: string | null, localPath: string, logger?: BlockLogger): Promise<void> {
+export async function getRepositoryDirectory(
+  spec: CloneSpec,
+  from: string | null,
+  localPath: string,
+  logger?: BlockLogger,
+): Promise<void> {
   // lexical check first: a `from` escaping the repository is refused without touching the network
   const relative = keyUnder(null, from);
   const shown = displayUrl(spec.url);
@@ -70,7 +75,9 @@ export async function getRepositoryDirectory(spec: CloneSpec, from: string | nul
   const tmp = await mkdtemp(path.join(os.tmpdir(), "ordo-git-"));
   try {
     const repo = path.join(tmp, "repo");
-    logger?.info(`${spec.blockType}: cloning ${shown}${spec.commitSha ? ` at ${spec.commitSha}` : spec.reference ? ` (${spec.reference})` : ""}`);
+    logger?.info(
+      `${spec.blockType}: cloning ${shown}${spec.commitSha ? ` at ${spec.commitSha}` : spec.reference ? ` (${spec.reference})` : ""}`,
+    );
     if (spec.commitSha) await fetchCommit(spec, spec.commitSha, repo, run, what);
     else await cloneReference(spec, repo, run);
 
@@ -78,12 +85,16 @@ export async function getRepositoryDirectory(spec: CloneSpec, from: string | nul
     if (urlSecrets(spec.url).length > 0) await run(["remote", "set-url", "origin", shown], repo);
 
     const source = path.join(repo, relative);
-    const isDir = await stat(source).then((s) => s.isDirectory(), () => false);
+    const isDir = await stat(source).then(
+      (s) => s.isDirectory(),
+      () => false,
+    );
     if (!isDir) throw new GitCloneError(`${what}: "${from ?? "."}" is not a folder of the repository`);
     // a symlink committed in the repository must not lead the copy outside it
     const [realRepo, realSource] = await Promise.all([realpath(repo), realpath(source)]);
     const rel = path.relative(realRepo, realSource);
-    if (rel === ".." || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel)) throw new PathOutsideBlockError(from ?? "");
+    if (rel === ".." || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel))
+      throw new PathOutsideBlockError(from ?? "");
 
     await mkdir(localPath, { recursive: true });
     const keepGit = spec.includeGitObjects ?? true;
@@ -118,7 +129,11 @@ async function cloneReference(spec: CloneSpec, repo: string, run: Run): Promise<
   await run([...args, "--", spec.url, repo]);
   if (sparse) {
     await run(["sparse-checkout", "set", ...spec.directories!], repo);
-    if (spec.includeSubmodules) await run(["submodule", "update", "--init", "--recursive", ...(depth > 0 ? ["--depth", String(depth)] : [])], repo);
+    if (spec.includeSubmodules)
+      await run(
+        ["submodule", "update", "--init", "--recursive", ...(depth > 0 ? ["--depth", String(depth)] : [])],
+        repo,
+      );
   }
 }
 
@@ -149,7 +164,8 @@ async function fetchCommit(spec: CloneSpec, sha: string, repo: string, run: Run,
   } catch {
     throw new GitCloneError(`${what}: the commit is not in the repository's history`);
   }
-  if (spec.includeSubmodules) await run(["submodule", "update", "--init", "--recursive", ...(depth > 0 ? ["--depth", String(depth)] : [])], repo);
+  if (spec.includeSubmodules)
+    await run(["submodule", "update", "--init", "--recursive", ...(depth > 0 ? ["--depth", String(depth)] : [])], repo);
 }
 
 /**
@@ -193,17 +209,35 @@ export function gitEnvironment(auth: GitAuth | null, local: boolean): NodeJS.Pro
 
 /** What git's words mean when authentication fails: it asks for a username even after refusing the token. */
 function authHint(stderr: string, hadCredentials: boolean): string {
-  if (!/could not read (Username|Password)|Authentication failed|terminal prompts disabled|\b401\b|\b403\b/i.test(stderr)) return "";
-  return hadCredentials ? "the server refused the block's credentials (check the token and its access to the repository): " : "the repository needs credentials, and the block has none: ";
+  if (
+    !/could not read (Username|Password)|Authentication failed|terminal prompts disabled|\b401\b|\b403\b/i.test(stderr)
+  )
+    return "";
+  return hadCredentials
+    ? "the server refused the block's credentials (check the token and its access to the repository): "
+    : "the repository needs credentials, and the block has none: ";
 }
 
-function git(args: string[], options: { cwd?: string; env: NodeJS.ProcessEnv }, secrets: readonly string[], what: string, hint: (stderr: string) => string): Promise<string> {
+function git(
+  args: string[],
+  options: { cwd?: string; env: NodeJS.ProcessEnv },
+  secrets: readonly string[],
+  what: string,
+  hint: (stderr: string) => string,
+): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile("git", args, { ...options, timeout: GIT_COMMAND_TIMEOUT_MS, maxBuffer: 16 * 1024 * 1024, windowsHide: true }, (error, stdout, stderr) => {
-      if (!error) return resolve(stdout);
-      const detail = (stderr || error.message).trim().slice(-STDERR_TAIL);
-      const timedOut = error.killed ? ` (stopped after ${GIT_COMMAND_TIMEOUT_MS / 1000} s)` : "";
-      reject(new GitCloneError(`${what}: git ${args[0]} failed${timedOut}: ${hint(detail)}${scrub(detail, secrets)}`));
-    });
+    execFile(
+      "git",
+      args,
+      { ...options, timeout: GIT_COMMAND_TIMEOUT_MS, maxBuffer: 16 * 1024 * 1024, windowsHide: true },
+      (error, stdout, stderr) => {
+        if (!error) return resolve(stdout);
+        const detail = (stderr || error.message).trim().slice(-STDERR_TAIL);
+        const timedOut = error.killed ? ` (stopped after ${GIT_COMMAND_TIMEOUT_MS / 1000} s)` : "";
+        reject(
+          new GitCloneError(`${what}: git ${args[0]} failed${timedOut}: ${hint(detail)}${scrub(detail, secrets)}`),
+        );
+      },
+    );
   });
 }

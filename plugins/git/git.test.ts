@@ -11,7 +11,13 @@ import { promisify } from "node:util";
 import { container as rootContainer } from "tsyringe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PathOutsideBlockError } from "ordo/blocks-sdk";
-import { BlockRegistry, InvalidBlockConfigError, LOGGER, loadPlugins, type BlockLogger } from "../../src/blocks/index.js";
+import {
+  BlockRegistry,
+  InvalidBlockConfigError,
+  LOGGER,
+  loadPlugins,
+  type BlockLogger,
+} from "../../src/blocks/index.js";
 import plugin, { GitCloneError, GitHubRepository, GitRepository } from "./index.js";
 import { createRepository, startGitHttpServer, type GitHttpServer, type TestRepository } from "./test-server.js";
 
@@ -22,7 +28,12 @@ let tmp: string;
 let repo: TestRepository;
 let server: GitHttpServer;
 const logged: string[] = [];
-const logger: BlockLogger = { debug: (m) => logged.push(m), info: (m) => logged.push(m), warn: (m) => logged.push(m), error: (m) => logged.push(m) };
+const logger: BlockLogger = {
+  debug: (m) => logged.push(m),
+  info: (m) => logged.push(m),
+  warn: (m) => logged.push(m),
+  error: (m) => logged.push(m),
+};
 
 async function listFiles(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
@@ -31,8 +42,13 @@ async function listFiles(dir: string): Promise<string[]> {
     .map((e) => path.relative(dir, path.join(e.parentPath, e.name)).split(path.sep).join("/"))
     .sort();
 }
-const withoutGit = (files: string[]) => files.filter((f) => !f.startsWith(".git/") && !f.includes("/.git/") && !f.endsWith(".git"));
-const exists = (p: string) => stat(p).then(() => true, () => false);
+const withoutGit = (files: string[]) =>
+  files.filter((f) => !f.startsWith(".git/") && !f.includes("/.git/") && !f.endsWith(".git"));
+const exists = (p: string) =>
+  stat(p).then(
+    () => true,
+    () => false,
+  );
 const out = async (name: string) => {
   const dir = path.join(tmp, "out", name);
   await mkdir(dir, { recursive: true });
@@ -76,7 +92,14 @@ describe("github over file://", () => {
   it("clones main, shallow, keeping .git by default", async () => {
     const dest = await out("main");
     await new GitHubRepository({ repository: repo.url }, { logger }).getDirectory(null, dest);
-    expect(withoutGit(await listFiles(dest))).toEqual([".gitmodules", "CHANGELOG.md", "README.md", "docs/guide.md", "flows/hello.py", "flows/lib/util.py"]);
+    expect(withoutGit(await listFiles(dest))).toEqual([
+      ".gitmodules",
+      "CHANGELOG.md",
+      "README.md",
+      "docs/guide.md",
+      "flows/hello.py",
+      "flows/lib/util.py",
+    ]);
     expect(await readFile(path.join(dest, "README.md"), "utf8")).toBe("# demo, second commit\n");
     const { stdout: head } = await exec("git", ["-C", dest, "rev-parse", "HEAD"]);
     expect(head.trim()).toBe(repo.commits.main);
@@ -92,7 +115,10 @@ describe("github over file://", () => {
     expect(await readFile(path.join(tagged, "README.md"), "utf8")).toBe("# demo\n");
     expect(await exists(path.join(tagged, "CHANGELOG.md"))).toBe(false);
     const branch = await out("branch");
-    await new GitHubRepository({ repository: repo.url, reference: repo.otherBranch }, { logger }).getDirectory(null, branch);
+    await new GitHubRepository({ repository: repo.url, reference: repo.otherBranch }, { logger }).getDirectory(
+      null,
+      branch,
+    );
     expect(await readFile(path.join(branch, "feature.txt"), "utf8")).toBe("feature\n");
   });
 
@@ -104,10 +130,15 @@ describe("github over file://", () => {
 
   it("drops .git (the submodule's too) when include_git_objects is false, and fetches submodules when asked", async () => {
     const dest = await out("no-git");
-    await new GitHubRepository({ repository: repo.url, include_git_objects: false, include_submodules: true }, { logger }).getDirectory(null, dest);
+    await new GitHubRepository(
+      { repository: repo.url, include_git_objects: false, include_submodules: true },
+      { logger },
+    ).getDirectory(null, dest);
     const files = await listFiles(dest);
     expect(files).toContain("libs/shared/shared.py");
-    expect(files.filter((f) => f === ".git" || f.startsWith(".git/") || f.endsWith("/.git") || f.includes("/.git/"))).toEqual([]);
+    expect(
+      files.filter((f) => f === ".git" || f.startsWith(".git/") || f.endsWith("/.git") || f.includes("/.git/")),
+    ).toEqual([]);
     expect(await exists(path.join(dest, ".git"))).toBe(false);
   });
 
@@ -128,14 +159,21 @@ describe("github over file://", () => {
 
   it("names the block and repository when `from` is missing, and removes its temporary folder", async () => {
     const before = await ordoGitTemps();
-    const e = await failure(new GitHubRepository({ repository: repo.url }, { logger }).getDirectory("nope", await out("missing")));
+    const e = await failure(
+      new GitHubRepository({ repository: repo.url }, { logger }).getDirectory("nope", await out("missing")),
+    );
     expect(e).toBeInstanceOf(GitCloneError);
     expect(e.message).toBe(`github block (repository ${repo.url}): "nope" is not a folder of the repository`);
     expect(await ordoGitTemps()).toEqual(before);
   });
 
   it("names the block, repository and reference when the reference does not exist", async () => {
-    const e = await failure(new GitHubRepository({ repository: repo.url, reference: "no-such-branch" }, { logger }).getDirectory(null, await out("no-ref")));
+    const e = await failure(
+      new GitHubRepository({ repository: repo.url, reference: "no-such-branch" }, { logger }).getDirectory(
+        null,
+        await out("no-ref"),
+      ),
+    );
     expect(e.message).toContain(`github block (repository ${repo.url}, reference no-such-branch): git clone failed:`);
     expect(e.message).toMatch(/no-such-branch/);
   });
@@ -152,18 +190,31 @@ describe("git-repository over file://", () => {
 
   it("finds an abbreviated commit in the whole history", async () => {
     const dest = await out("short-commit");
-    await new GitRepository({ url: repo.url, commit_sha: repo.commits.feature.slice(0, 10) }, { logger }).getDirectory(null, dest);
+    await new GitRepository({ url: repo.url, commit_sha: repo.commits.feature.slice(0, 10) }, { logger }).getDirectory(
+      null,
+      dest,
+    );
     expect(await readFile(path.join(dest, "feature.txt"), "utf8")).toBe("feature\n");
   });
 
   it("names the commit when it does not exist", async () => {
-    const e = await failure(new GitRepository({ url: repo.url, commit_sha: "0123456789abcdef0123456789abcdef01234567" }, { logger }).getDirectory(null, await out("bad-commit")));
-    expect(e.message).toBe(`git-repository block (repository ${repo.url}, commit 0123456789abcdef0123456789abcdef01234567): the commit is not in the repository's history`);
+    const e = await failure(
+      new GitRepository(
+        { url: repo.url, commit_sha: "0123456789abcdef0123456789abcdef01234567" },
+        { logger },
+      ).getDirectory(null, await out("bad-commit")),
+    );
+    expect(e.message).toBe(
+      `git-repository block (repository ${repo.url}, commit 0123456789abcdef0123456789abcdef01234567): the commit is not in the repository's history`,
+    );
   });
 
   it("takes Prefect 3's `branch` and a sparse checkout of `directories`", async () => {
     const dest = await out("sparse");
-    await new GitRepository({ url: repo.url, branch: repo.otherBranch, directories: ["flows"], include_git_objects: false }, { logger }).getDirectory(null, dest);
+    await new GitRepository(
+      { url: repo.url, branch: repo.otherBranch, directories: ["flows"], include_git_objects: false },
+      { logger },
+    ).getDirectory(null, dest);
     const files = await listFiles(dest);
     expect(files).toContain("flows/lib/util.py");
     expect(files).toContain("feature.txt");
@@ -172,7 +223,10 @@ describe("git-repository over file://", () => {
 
   it("checks out a commit with its submodules", async () => {
     const dest = await out("commit-submodules");
-    await new GitRepository({ url: repo.url, commit_sha: repo.commits.main, include_submodules: true }, { logger }).getDirectory("libs", dest);
+    await new GitRepository(
+      { url: repo.url, commit_sha: repo.commits.main, include_submodules: true },
+      { logger },
+    ).getDirectory("libs", dest);
     expect(await listFiles(dest)).toContain("shared/shared.py");
   });
 });
@@ -187,10 +241,14 @@ describe("smart HTTP behind a token", () => {
     const saved = { GIT_TRACE: process.env.GIT_TRACE, GIT_TRACE_CURL: process.env.GIT_TRACE_CURL };
     Object.assign(process.env, { GIT_TRACE: trace, GIT_TRACE_CURL: curlTrace });
     try {
-      await new GitHubRepository({ repository: server.url("demo"), access_token: TOKEN }, { logger }).getDirectory("flows", dest);
+      await new GitHubRepository({ repository: server.url("demo"), access_token: TOKEN }, { logger }).getDirectory(
+        "flows",
+        dest,
+      );
     } finally {
-      for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
+      for (const [k, v] of Object.entries(saved))
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
     }
     expect(await listFiles(dest)).toEqual(["hello.py", "lib/util.py"]);
     // the credentials went with the very first request: no 401 round trip
@@ -205,28 +263,53 @@ describe("smart HTTP behind a token", () => {
 
   it("drops a token written into the URL from the copied .git/config", async () => {
     const dest = await out("http-url-ok");
-    await new GitRepository({ url: server.url("demo").replace("http://", `http://user:${TOKEN}@`) }, { logger }).getDirectory(null, dest);
+    await new GitRepository(
+      { url: server.url("demo").replace("http://", `http://user:${TOKEN}@`) },
+      { logger },
+    ).getDirectory(null, dest);
     expect(await readFile(path.join(dest, ".git/config"), "utf8")).toContain(`url = ${server.url("demo")}\n`);
     expect(await readFile(path.join(dest, ".git/config"), "utf8")).not.toContain(TOKEN);
   });
 
   it("clones with git-repository credentials (username and password, or a token) and a commit over protocol v2", async () => {
     const a = await out("http-creds");
-    await new GitRepository({ url: server.url("demo"), credentials: { username: "someone", password: TOKEN } }, { logger }).getDirectory(null, a);
+    await new GitRepository(
+      { url: server.url("demo"), credentials: { username: "someone", password: TOKEN } },
+      { logger },
+    ).getDirectory(null, a);
     expect(await exists(path.join(a, "flows/hello.py"))).toBe(true);
     const b = await out("http-commit");
-    await new GitRepository({ url: server.url("demo"), commit_sha: repo.commits.first, credentials: { token: TOKEN }, include_submodules: true }, { logger }).getDirectory(null, b);
+    await new GitRepository(
+      {
+        url: server.url("demo"),
+        commit_sha: repo.commits.first,
+        credentials: { token: TOKEN },
+        include_submodules: true,
+      },
+      { logger },
+    ).getDirectory(null, b);
     expect(await readFile(path.join(b, "README.md"), "utf8")).toBe("# demo\n");
   });
 
   it("fails with a wrong token: the message names the block and repository and holds no form of the token", async () => {
     const wrong = "ghp_WrongTokenValue_9876543210";
     const before = await ordoGitTemps();
-    const e = await failure(new GitHubRepository({ repository: server.url("demo"), access_token: wrong }, { logger }).getDirectory(null, await out("http-wrong")));
+    const e = await failure(
+      new GitHubRepository({ repository: server.url("demo"), access_token: wrong }, { logger }).getDirectory(
+        null,
+        await out("http-wrong"),
+      ),
+    );
     expect(e).toBeInstanceOf(GitCloneError);
     expect(e.message).toContain(`github block (repository ${server.url("demo")}): git clone failed:`);
     expect(e.message).toContain("the server refused the block's credentials");
-    for (const form of [wrong, Buffer.from(`x-access-token:${wrong}`).toString("base64"), Buffer.from(`git:${wrong}`).toString("base64"), TOKEN]) expect(e.message).not.toContain(form);
+    for (const form of [
+      wrong,
+      Buffer.from(`x-access-token:${wrong}`).toString("base64"),
+      Buffer.from(`git:${wrong}`).toString("base64"),
+      TOKEN,
+    ])
+      expect(e.message).not.toContain(form);
     expect(logged.join("\n")).not.toContain(wrong);
     expect(await ordoGitTemps()).toEqual(before);
   }, 20_000);
@@ -250,10 +333,13 @@ describe("smart HTTP behind a token", () => {
     const started = Date.now();
     let e: Error;
     try {
-      e = await failure(new GitHubRepository({ repository: server.url("demo") }, { logger }).getDirectory(null, await out("http-none")));
+      e = await failure(
+        new GitHubRepository({ repository: server.url("demo") }, { logger }).getDirectory(null, await out("http-none")),
+      );
     } finally {
-      for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
+      for (const [k, v] of Object.entries(saved))
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
     }
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(e.message).toContain(`github block (repository ${server.url("demo")}): git clone failed:`);
@@ -262,17 +348,35 @@ describe("smart HTTP behind a token", () => {
   }, 15_000);
 
   it("refuses a token over plain http to another machine, or with a non-http URL, before running git", async () => {
-    const e1 = await failure(new GitHubRepository({ repository: "http://git.example.com/o/r.git", access_token: TOKEN }, { logger }).getDirectory(null, await out("plain")));
+    const e1 = await failure(
+      new GitHubRepository(
+        { repository: "http://git.example.com/o/r.git", access_token: TOKEN },
+        { logger },
+      ).getDirectory(null, await out("plain")),
+    );
     expect(e1).toBeInstanceOf(GitCloneError);
-    expect(e1.message).toBe("github block (repository http://git.example.com/o/r.git): refusing to send a token over plain http to git.example.com; use https://");
-    const e2 = await failure(new GitHubRepository({ repository: "git@github.com:o/r.git", access_token: TOKEN }, { logger }).getDirectory(null, await out("ssh")));
-    expect(e2.message).toBe("github block (repository git@github.com:o/r.git): a token needs an https:// repository URL");
+    expect(e1.message).toBe(
+      "github block (repository http://git.example.com/o/r.git): refusing to send a token over plain http to git.example.com; use https://",
+    );
+    const e2 = await failure(
+      new GitHubRepository({ repository: "git@github.com:o/r.git", access_token: TOKEN }, { logger }).getDirectory(
+        null,
+        await out("ssh"),
+      ),
+    );
+    expect(e2.message).toBe(
+      "github block (repository git@github.com:o/r.git): a token needs an https:// repository URL",
+    );
   });
 });
 
 describe("the schemas in a real registry", () => {
   it("loads as a package, by its package.json marker", async () => {
-    const loaded = await loadPlugins({ builtinDir: null, nodeModulesDir: null, packages: [path.dirname(fileURLToPath(import.meta.url))] });
+    const loaded = await loadPlugins({
+      builtinDir: null,
+      nodeModulesDir: null,
+      packages: [path.dirname(fileURLToPath(import.meta.url))],
+    });
     expect(loaded.list().map((t) => [t.slug, t.plugin])).toEqual([
       ["github", "@ordo/plugin-git"],
       ["git-repository", "@ordo/plugin-git"],
@@ -294,10 +398,22 @@ describe("the schemas in a real registry", () => {
   });
 
   it("accepts Prefect's documents, nulls included, and builds the blocks", () => {
-    const prefect2 = { repository: "https://github.com/o/r.git", reference: null, access_token: null, include_git_objects: true };
+    const prefect2 = {
+      repository: "https://github.com/o/r.git",
+      reference: null,
+      access_token: null,
+      include_git_objects: true,
+    };
     expect(registry.validate("github", prefect2)).toEqual([]);
     expect(registry.createInstance("github", prefect2, c)).toBeInstanceOf(GitHubRepository);
-    const prefect3 = { url: "https://github.com/o/r.git", branch: "dev", credentials: { access_token: "x" }, include_submodules: true, directories: ["flows"], commit_sha: null };
+    const prefect3 = {
+      url: "https://github.com/o/r.git",
+      branch: "dev",
+      credentials: { access_token: "x" },
+      include_submodules: true,
+      directories: ["flows"],
+      commit_sha: null,
+    };
     expect(registry.createInstance("git-repository", prefect3, c)).toBeInstanceOf(GitRepository);
     expect(registry.validate("git-credentials", { username: "me", token: "t" })).toEqual([]);
   });

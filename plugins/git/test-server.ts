@@ -35,10 +35,24 @@ export interface TestRepository {
   submodule?: { dir: string; path: string };
 }
 
-const IDENTITY = ["-c", "user.name=Ordo Test", "-c", "user.email=test@ordo.invalid", "-c", "commit.gpgsign=false", "-c", "tag.gpgsign=false", "-c", "init.defaultBranch=main"];
+const IDENTITY = [
+  "-c",
+  "user.name=Ordo Test",
+  "-c",
+  "user.email=test@ordo.invalid",
+  "-c",
+  "commit.gpgsign=false",
+  "-c",
+  "tag.gpgsign=false",
+  "-c",
+  "init.defaultBranch=main",
+];
 
 async function git(cwd: string, ...args: string[]): Promise<string> {
-  const { stdout } = await exec("git", [...IDENTITY, ...args], { cwd, env: { ...process.env, GIT_TERMINAL_PROMPT: "0", LC_ALL: "C" } });
+  const { stdout } = await exec("git", [...IDENTITY, ...args], {
+    cwd,
+    env: { ...process.env, GIT_TERMINAL_PROMPT: "0", LC_ALL: "C" },
+  });
   return stdout.trim();
 }
 
@@ -55,7 +69,11 @@ async function writeFiles(root: string, files: Readonly<Record<string, string>>)
  * feature.txt. With `submodule`, a repository `<dir>-shared` beside it is added at libs/shared by
  * the relative URL ../<name>-shared, so it resolves over file:// and HTTP alike.
  */
-export async function createRepository(dir: string, files: Readonly<Record<string, string>> = DEFAULT_FILES, options: { submodule?: boolean } = {}): Promise<TestRepository> {
+export async function createRepository(
+  dir: string,
+  files: Readonly<Record<string, string>> = DEFAULT_FILES,
+  options: { submodule?: boolean } = {},
+): Promise<TestRepository> {
   await mkdir(dir, { recursive: true });
   await git(dir, "init", "--quiet", "-b", "main");
   await writeFiles(dir, files);
@@ -74,7 +92,16 @@ export async function createRepository(dir: string, files: Readonly<Record<strin
     await git(subDir, "add", "-A");
     await git(subDir, "commit", "--quiet", "-m", "shared");
     // without a remote, a relative URL resolves against the superproject's own folder
-    await git(dir, "-c", "protocol.file.allow=always", "submodule", "--quiet", "add", `../${path.basename(subDir)}`, "libs/shared");
+    await git(
+      dir,
+      "-c",
+      "protocol.file.allow=always",
+      "submodule",
+      "--quiet",
+      "add",
+      `../${path.basename(subDir)}`,
+      "libs/shared",
+    );
     submodule = { dir: subDir, path: "libs/shared" };
   }
   await git(dir, "add", "-A");
@@ -88,7 +115,16 @@ export async function createRepository(dir: string, files: Readonly<Record<strin
   const feature = await git(dir, "rev-parse", "HEAD");
   await git(dir, "checkout", "--quiet", "main");
 
-  return { dir, url: pathToFileURL(dir).href, name: path.basename(dir), branch: "main", tag: "v1.0", otherBranch: "feature", commits: { first, main, feature }, submodule };
+  return {
+    dir,
+    url: pathToFileURL(dir).href,
+    name: path.basename(dir),
+    branch: "main",
+    tag: "v1.0",
+    otherBranch: "feature",
+    commits: { first, main, feature },
+    submodule,
+  };
 }
 
 export interface GitHttpServer {

@@ -6,14 +6,21 @@ import { kubernetesJobSchema } from "./schema.js";
 import { kubernetesBaseJobTemplate } from "./work-pool.js";
 
 export { DEFAULT_KILL_GRACE_SECONDS, DEFAULT_POD_WATCH_TIMEOUT_SECONDS, KubernetesJobBlock } from "./kubernetes-job.js";
-export { buildJobManifest, CONTAINER_EXECUTE_COMMAND, renderJobManifest, splitCommand, validateJobManifest } from "./manifest.js";
+export {
+  buildJobManifest,
+  CONTAINER_EXECUTE_COMMAND,
+  renderJobManifest,
+  splitCommand,
+  validateJobManifest,
+} from "./manifest.js";
 export { defaultJobManifest, kubernetesJobSchema, type KubernetesJobConfig } from "./schema.js";
 export { kubernetesBaseJobTemplate } from "./work-pool.js";
 
 export const kubernetesJobBlockType = defineBlockType({
   slug: "kubernetes-job",
   name: "Kubernetes Job",
-  description: "Runs each flow run as a Kubernetes Job (batch/v1) and streams its pod's log (Prefect 2's KubernetesJob).",
+  description:
+    "Runs each flow run as a Kubernetes Job (batch/v1) and streams its pod's log (Prefect 2's KubernetesJob).",
   documentationUrl: "https://kubernetes.io/docs/concepts/workloads/controllers/job/",
   schema: kubernetesJobSchema,
   capabilities: ["run-infrastructure"],

@@ -33,7 +33,14 @@ export async function connect(clusterConfig: KubernetesJobConfig["cluster_config
     }
     if (clusterConfig.context_name) {
       if (!kc.getContextObject(clusterConfig.context_name)) {
-        throw new Error(`kubernetes-job: cluster_config has no context "${clusterConfig.context_name}" (it has: ${kc.getContexts().map((c) => c.name).join(", ") || "none"})`);
+        throw new Error(
+          `kubernetes-job: cluster_config has no context "${clusterConfig.context_name}" (it has: ${
+            kc
+              .getContexts()
+              .map((c) => c.name)
+              .join(", ") || "none"
+          })`,
+        );
       }
       kc.setCurrentContext(clusterConfig.context_name);
     }
@@ -43,7 +50,8 @@ export async function connect(clusterConfig: KubernetesJobConfig["cluster_config
     kc.loadFromDefault();
   }
   const cluster = kc.getCurrentCluster();
-  if (!cluster) throw new Error("kubernetes-job: the kubeconfig has no current cluster (set cluster_config, or a current-context)");
+  if (!cluster)
+    throw new Error("kubernetes-job: the kubeconfig has no current cluster (set cluster_config, or a current-context)");
   const secrets = kc
     .getUsers()
     .flatMap((u) => [u.token, u.password, u.keyData])
@@ -87,7 +95,13 @@ function describeError(e: unknown): string {
     // responses the API spec declares (401…) come without a body: the client's "Message:" line says it
     const own = e instanceof Error ? /^Message: (.*)$/m.exec(e.message)?.[1] : undefined;
     const message =
-      typeof b?.message === "string" ? b.message : typeof b?.reason === "string" ? b.reason : own && own !== "Unknown API Status Code!" ? own : "";
+      typeof b?.message === "string"
+        ? b.message
+        : typeof b?.reason === "string"
+          ? b.reason
+          : own && own !== "Unknown API Status Code!"
+            ? own
+            : "";
     return `HTTP ${status}${message ? `: ${message}` : ""}`;
   }
   if (e instanceof Error) return `${status !== undefined ? `HTTP ${status}: ` : ""}${e.message.split("\n")[0]}`;

@@ -10,20 +10,30 @@ import { startKubernetesApiEmulator, type KubernetesApiEmulator, type PodPlan } 
 
 type Obj = Record<string, any>;
 const logged: string[] = [];
-const logger: BlockLogger = { debug: (m) => logged.push(m), info: (m) => logged.push(m), warn: (m) => logged.push(m), error: (m) => logged.push(m) };
+const logger: BlockLogger = {
+  debug: (m) => logged.push(m),
+  info: (m) => logged.push(m),
+  warn: (m) => logged.push(m),
+  error: (m) => logged.push(m),
+};
 let api: KubernetesApiEmulator;
 // each test's Job names its plan in a label, so tests sharing the server do not interfere
 const plans = new Map<string, PodPlan>();
 
 beforeAll(async () => {
-  api = await startKubernetesApiEmulator({ plan: (job) => plans.get(job.metadata.labels?.plan) ?? { lines: ["default"], exitCode: 0 } });
+  api = await startKubernetesApiEmulator({
+    plan: (job) => plans.get(job.metadata.labels?.plan) ?? { lines: ["default"], exitCode: 0 },
+  });
 });
 afterAll(async () => {
   await api?.stop();
 });
 
 const block = (config: Partial<KubernetesJobConfig> = {}) =>
-  new KubernetesJobBlock({ image: "registry.example/flows:1", cluster_config: api.clusterConfig, ...config } as KubernetesJobConfig, { logger });
+  new KubernetesJobBlock(
+    { image: "registry.example/flows:1", cluster_config: api.clusterConfig, ...config } as KubernetesJobConfig,
+    { logger },
+  );
 
 async function runCollecting(b: KubernetesJobBlock, plan: PodPlan, job: Partial<InfrastructureJob> = {}) {
   const key = `p${plans.size}`;
@@ -53,7 +63,10 @@ describe("definition", () => {
 describe("run against the emulated API server", () => {
   it("creates the Job, finds its pod, streams its log to onOutput and reports exit code 0", async () => {
     const before = posts().length;
-    const { result, lines, started } = await runCollecting(block({ namespace: "flows", env: { FROM_BLOCK: "b" }, name: "etl" }), { lines: ["line one", "line two"], exitCode: 0 });
+    const { result, lines, started } = await runCollecting(
+      block({ namespace: "flows", env: { FROM_BLOCK: "b" }, name: "etl" }),
+      { lines: ["line one", "line two"], exitCode: 0 },
+    );
     expect(result).toEqual({ pid: 0, exitCode: 0 });
     expect(lines).toEqual(["stdout: line one", "stdout: line two"]);
     expect(started).toHaveLength(1);
@@ -62,7 +75,11 @@ describe("run against the emulated API server", () => {
     const post = posts()[before]!;
     expect(post.path).toBe("/apis/batch/v1/namespaces/flows/jobs");
     const body = post.body as Obj;
-    expect(body).toMatchObject({ apiVersion: "batch/v1", kind: "Job", metadata: { namespace: "flows", generateName: "etl-" } });
+    expect(body).toMatchObject({
+      apiVersion: "batch/v1",
+      kind: "Job",
+      metadata: { namespace: "flows", generateName: "etl-" },
+    });
     expect(body.spec).toMatchObject({ backoffLimit: 0, template: { spec: { restartPolicy: "Never" } } });
     expect(body.spec.template.spec.containers[0]).toMatchObject({
       name: "ordo-job",
@@ -75,9 +92,24 @@ describe("run against the emulated API server", () => {
     });
     // the pod watch and the followed log went over the wire as the client-node sends them
     const name = started[0]!.split("/")[1];
-    expect(api.requests).toContainEqual(expect.objectContaining({ path: "/api/v1/namespaces/flows/pods", query: expect.objectContaining({ watch: "true", labelSelector: `job-name=${name}` }) }));
-    expect(api.requests).toContainEqual(expect.objectContaining({ path: expect.stringMatching(/^\/api\/v1\/namespaces\/flows\/pods\/etl-.*\/log$/), query: expect.objectContaining({ follow: "true", container: "ordo-job" }) }));
-    expect(api.requests).toContainEqual(expect.objectContaining({ path: "/apis/batch/v1/namespaces/flows/jobs", query: expect.objectContaining({ watch: "true", fieldSelector: `metadata.name=${name}` }) }));
+    expect(api.requests).toContainEqual(
+      expect.objectContaining({
+        path: "/api/v1/namespaces/flows/pods",
+        query: expect.objectContaining({ watch: "true", labelSelector: `job-name=${name}` }),
+      }),
+    );
+    expect(api.requests).toContainEqual(
+      expect.objectContaining({
+        path: expect.stringMatching(/^\/api\/v1\/namespaces\/flows\/pods\/etl-.*\/log$/),
+        query: expect.objectContaining({ follow: "true", container: "ordo-job" }),
+      }),
+    );
+    expect(api.requests).toContainEqual(
+      expect.objectContaining({
+        path: "/apis/batch/v1/namespaces/flows/jobs",
+        query: expect.objectContaining({ watch: "true", fieldSelector: `metadata.name=${name}` }),
+      }),
+    );
   });
 
   it("reports a failing container's exit code", async () => {
@@ -102,24 +134,32 @@ describe("run against the emulated API server", () => {
 
   it("fails after pod_watch_timeout_seconds when no pod appears, naming the Job", async () => {
     const t0 = Date.now();
-    await expect(runCollecting(block({ pod_watch_timeout_seconds: 1 }), { pod: "never" })).rejects.toThrow(/^kubernetes-job: no pod of Job default\/ordo-job-[a-z0-9]{5} started within 1s$/);
+    await expect(runCollecting(block({ pod_watch_timeout_seconds: 1 }), { pod: "never" })).rejects.toThrow(
+      /^kubernetes-job: no pod of Job default\/ordo-job-[a-z0-9]{5} started within 1s$/,
+    );
     expect(Date.now() - t0).toBeGreaterThanOrEqual(950);
     expect(Date.now() - t0).toBeLessThan(5000);
   });
 
   it("says what the pod was doing when it never started", async () => {
-    await expect(runCollecting(block({ pod_watch_timeout_seconds: 1 }), { pod: "pending", reason: "ImagePullBackOff" })).rejects.toThrow(/last seen: pod ordo-job-\S+ Pending \(ImagePullBackOff\)/);
+    await expect(
+      runCollecting(block({ pod_watch_timeout_seconds: 1 }), { pod: "pending", reason: "ImagePullBackOff" }),
+    ).rejects.toThrow(/last seen: pod ordo-job-\S+ Pending \(ImagePullBackOff\)/);
   });
 
   it("refuses an invalid manifest before anything is sent", async () => {
     const before = api.requests.length;
-    await expect(runCollecting(block({ customizations: [{ op: "add", path: "/spec/backoffLimit", value: "0" }] }), {})).rejects.toThrow("spec.backoffLimit must be integer");
+    await expect(
+      runCollecting(block({ customizations: [{ op: "add", path: "/spec/backoffLimit", value: "0" }] }), {}),
+    ).rejects.toThrow("spec.backoffLimit must be integer");
     expect(api.requests.length).toBe(before);
   });
 
   it("runs the container's command as a local process when the plan says so (what an end-to-end test can use)", async () => {
     const script = "console.log('env=' + process.env.ORDO_FLOW_RUN_ID); console.error('to stderr'); process.exit(4)";
-    const { result, lines } = await runCollecting(block({ command: [process.execPath, "-e", script] }), { local: true });
+    const { result, lines } = await runCollecting(block({ command: [process.execPath, "-e", script] }), {
+      local: true,
+    });
     expect(result.exitCode).toBe(4);
     expect(lines).toEqual(expect.arrayContaining(["stdout: env=run-1", "stdout: to stderr"]));
   });
@@ -130,7 +170,11 @@ describe("kill", () => {
     const b = block();
     let id = "";
     const seen: string[] = [];
-    const running = runCollecting(b, { lines: ["working", ...Array(200).fill("more")], lineDelayMs: 50 }, { onStart: (i) => (id = i), onOutput: (_s, l) => seen.push(l) });
+    const running = runCollecting(
+      b,
+      { lines: ["working", ...Array(200).fill("more")], lineDelayMs: 50 },
+      { onStart: (i) => (id = i), onOutput: (_s, l) => seen.push(l) },
+    );
     // once the log is flowing
     await expect.poll(() => seen[0], { timeout: 5000 }).toBe("working");
     await b.kill(id, 7);
@@ -147,16 +191,24 @@ describe("kill", () => {
   it("aborting the job's signal deletes the Job", async () => {
     const controller = new AbortController();
     let id = "";
-    const running = runCollecting(block(), { lines: Array(200).fill("x"), lineDelayMs: 50 }, { signal: controller.signal, onStart: (i) => (id = i) });
+    const running = runCollecting(
+      block(),
+      { lines: Array(200).fill("x"), lineDelayMs: 50 },
+      { signal: controller.signal, onStart: (i) => (id = i) },
+    );
     await expect.poll(() => id && api.jobs.get(id)?.status?.active, { timeout: 5000 }).toBe(1);
     controller.abort();
     await expect(running).resolves.toMatchObject({ result: { exitCode: null, signal: "SIGTERM" } });
-    expect(api.requests.filter((r) => r.method === "DELETE").at(-1)?.path).toBe(`/apis/batch/v1/namespaces/default/jobs/${id.split("/")[1]}`);
+    expect(api.requests.filter((r) => r.method === "DELETE").at(-1)?.path).toBe(
+      `/apis/batch/v1/namespaces/default/jobs/${id.split("/")[1]}`,
+    );
   });
 
   it("raises InfrastructureNotFoundError for a Job that does not exist (404) or a malformed id", async () => {
     await expect(block().kill("default/no-such-job", 1)).rejects.toBeInstanceOf(InfrastructureNotFoundError);
-    await expect(block().kill("default/no-such-job", 1)).rejects.toThrow(`kubernetes-job: no Job default/no-such-job at ${api.endpoint}`);
+    await expect(block().kill("default/no-such-job", 1)).rejects.toThrow(
+      `kubernetes-job: no Job default/no-such-job at ${api.endpoint}`,
+    );
     await expect(block().kill("not-an-id")).rejects.toBeInstanceOf(InfrastructureNotFoundError);
   });
 });
@@ -173,9 +225,13 @@ describe("credentials", () => {
     } catch (e) {
       message = (e as Error).message;
     }
-    expect(message).toBe(`kubernetes-job: creating the Job in namespace "default" at ${api.endpoint} failed: HTTP 401: Unauthorized`);
+    expect(message).toBe(
+      `kubernetes-job: creating the Job in namespace "default" at ${api.endpoint} failed: HTTP 401: Unauthorized`,
+    );
     expect(api.requests.at(-1)?.authorization).toBe(`Bearer ${secret}`);
-    await expect(b.kill("default/x")).rejects.toThrow(/^kubernetes-job: deleting Job default\/x at http:\/\/127\.0\.0\.1:\d+ failed: HTTP 401: Unauthorized$/);
+    await expect(b.kill("default/x")).rejects.toThrow(
+      /^kubernetes-job: deleting Job default\/x at http:\/\/127\.0\.0\.1:\d+ failed: HTTP 401: Unauthorized$/,
+    );
     for (const m of [message, ...logged]) {
       expect(m).not.toContain(secret);
       expect(m).not.toContain(api.token);
@@ -183,15 +239,28 @@ describe("credentials", () => {
   });
 
   it("names a missing context and refuses a document that is not a kubeconfig, without quoting it", async () => {
-    await expect(block({ cluster_config: { config: api.kubeconfig, context_name: "prod" } }).kill("default/x")).rejects.toThrow('cluster_config has no context "prod" (it has: emulator)');
-    await expect(block({ cluster_config: { config: "token: [unclosed" } }).kill("default/x")).rejects.toThrow(/^kubernetes-job: cluster_config.config is not a kubeconfig \(YAML or JSON\)$/);
+    await expect(
+      block({ cluster_config: { config: api.kubeconfig, context_name: "prod" } }).kill("default/x"),
+    ).rejects.toThrow('cluster_config has no context "prod" (it has: emulator)');
+    await expect(block({ cluster_config: { config: "token: [unclosed" } }).kill("default/x")).rejects.toThrow(
+      /^kubernetes-job: cluster_config.config is not a kubeconfig \(YAML or JSON\)$/,
+    );
   });
 
   it("masks the token should the API server echo it back in an error", async () => {
     // a real loopback server that answers 403 quoting the Authorization header it received
     const echo = http.createServer((req, res) => {
       res.writeHead(403, { "content-type": "application/json" });
-      res.end(JSON.stringify({ kind: "Status", apiVersion: "v1", status: "Failure", reason: "Forbidden", code: 403, message: `forbidden for ${req.headers.authorization}` }));
+      res.end(
+        JSON.stringify({
+          kind: "Status",
+          apiVersion: "v1",
+          status: "Failure",
+          reason: "Forbidden",
+          code: 403,
+          message: `forbidden for ${req.headers.authorization}`,
+        }),
+      );
     });
     await new Promise<void>((r) => echo.listen(0, "127.0.0.1", r));
     try {

@@ -22,7 +22,10 @@ const LOG_DRAIN_MS = 10_000;
 
 type Obj = Record<string, unknown>;
 type Pod = { metadata?: { name?: string }; status?: { phase?: string; containerStatuses?: ContainerStatus[] } };
-type ContainerStatus = { name?: string; state?: { terminated?: { exitCode?: number }; waiting?: { reason?: string; message?: string } } };
+type ContainerStatus = {
+  name?: string;
+  state?: { terminated?: { exitCode?: number }; waiting?: { reason?: string; message?: string } };
+};
 type JobObject = { status?: { conditions?: { type?: string; status?: string }[]; completionTime?: unknown } };
 
 export class KubernetesJobBlock implements RunInfrastructure {
@@ -56,7 +59,9 @@ export class KubernetesJobBlock implements RunInfrastructure {
       const created = await client.batch.createNamespacedJob({ namespace, body: manifest as never });
       name = created.metadata?.name ?? "";
     } catch (e) {
-      throw new Error(`kubernetes-job: creating the Job in namespace "${namespace}" at ${client.server} failed: ${client.describe(e)}`);
+      throw new Error(
+        `kubernetes-job: creating the Job in namespace "${namespace}" at ${client.server} failed: ${client.describe(e)}`,
+      );
     }
     if (!name) throw new Error(`kubernetes-job: the API server at ${client.server} created a Job without a name`);
     const id = `${namespace}/${name}`;
@@ -73,7 +78,13 @@ export class KubernetesJobBlock implements RunInfrastructure {
     }
   }
 
-  private async follow(client: KubeClient, job: InfrastructureJob, manifest: Obj, namespace: string, name: string): Promise<InfrastructureResult> {
+  private async follow(
+    client: KubeClient,
+    job: InfrastructureJob,
+    manifest: Obj,
+    namespace: string,
+    name: string,
+  ): Promise<InfrastructureResult> {
     const id = `${namespace}/${name}`;
     const selector = { labelSelector: `job-name=${name}` };
     const podTimeout = this.config.pod_watch_timeout_seconds ?? DEFAULT_POD_WATCH_TIMEOUT_SECONDS;
@@ -96,12 +107,15 @@ export class KubernetesJobBlock implements RunInfrastructure {
     if (pod.kind === "aborted") return { pid: 0, exitCode: null, signal: "SIGTERM" };
     if (pod.kind === "timeout") {
       // left in place, as Prefect does, so its events say why (image pull, scheduling, quota…)
-      throw new Error(`kubernetes-job: no pod of Job ${id} started within ${podTimeout}s${lastSeen ? `; last seen: ${lastSeen}` : ""}`);
+      throw new Error(
+        `kubernetes-job: no pod of Job ${id} started within ${podTimeout}s${lastSeen ? `; last seen: ${lastSeen}` : ""}`,
+      );
     }
     const podName = pod.value.metadata?.name ?? "";
     const containerName = containerOf(manifest);
     this.deps.logger.info(`kubernetes-job: Job ${id} runs in pod ${podName}`);
-    const logs = this.config.stream_output === false ? null : this.streamLogs(client, job, namespace, podName, containerName);
+    const logs =
+      this.config.stream_output === false ? null : this.streamLogs(client, job, namespace, podName, containerName);
 
     const jobTimeout = this.config.job_watch_timeout_seconds ?? null;
     const finished = await watchUntil<"deleted" | JobObject>(client, {
@@ -109,10 +123,12 @@ export class KubernetesJobBlock implements RunInfrastructure {
       path: `/apis/batch/v1/namespaces/${namespace}/jobs`,
       query: { fieldSelector: `metadata.name=${name}` },
       timeoutMs: jobTimeout === null ? null : jobTimeout * 1000,
-      test: (type, object) => (type === "DELETED" ? "deleted" : jobOutcome(object as JobObject) ? (object as JobObject) : undefined),
+      test: (type, object) =>
+        type === "DELETED" ? "deleted" : jobOutcome(object as JobObject) ? (object as JobObject) : undefined,
     });
     await logs?.drain();
-    if (finished.kind === "timeout") throw new Error(`kubernetes-job: Job ${id} did not finish within ${jobTimeout}s (it was left running)`);
+    if (finished.kind === "timeout")
+      throw new Error(`kubernetes-job: Job ${id} did not finish within ${jobTimeout}s (it was left running)`);
     if (finished.kind !== "found") return { pid: 0, exitCode: null, signal: "SIGTERM" };
 
     const exitCode = await this.exitCode(client, namespace, name, podName, containerName);
@@ -152,7 +168,13 @@ export class KubernetesJobBlock implements RunInfrastructure {
   }
 
   /** The container's exit code from the pod's final status (the watched pod, else the Job's newest). */
-  private async exitCode(client: KubeClient, namespace: string, job: string, podName: string, container: string): Promise<number | null> {
+  private async exitCode(
+    client: KubeClient,
+    namespace: string,
+    job: string,
+    podName: string,
+    container: string,
+  ): Promise<number | null> {
     try {
       const list = await client.core.listNamespacedPod({ namespace, labelSelector: `job-name=${job}` });
       const pods = (list.items ?? []) as Pod[];
@@ -161,7 +183,9 @@ export class KubernetesJobBlock implements RunInfrastructure {
       const code = (statuses.find((c) => c.name === container) ?? statuses[0])?.state?.terminated?.exitCode;
       return typeof code === "number" ? code : null;
     } catch (e) {
-      this.deps.logger.warn(`kubernetes-job: cannot read the exit code of Job ${namespace}/${job}: ${client.describe(e)}`);
+      this.deps.logger.warn(
+        `kubernetes-job: cannot read the exit code of Job ${namespace}/${job}: ${client.describe(e)}`,
+      );
       return null;
     }
   }
@@ -169,14 +193,18 @@ export class KubernetesJobBlock implements RunInfrastructure {
   /** Deletes the Job and, in the foreground, its pods; `id` is what run() passed to onStart: "namespace/name". */
   async kill(id: string | number, gracePeriodSeconds = DEFAULT_KILL_GRACE_SECONDS): Promise<void> {
     const [namespace, name, ...rest] = String(id).split("/");
-    if (!namespace || !name || rest.length) throw new InfrastructureNotFoundError(`kubernetes-job: "${String(id)}" is not a namespace/job-name id`);
+    if (!namespace || !name || rest.length)
+      throw new InfrastructureNotFoundError(`kubernetes-job: "${String(id)}" is not a namespace/job-name id`);
     const client = await this.connect();
     try {
       await client.batch.deleteNamespacedJob({ name, namespace, gracePeriodSeconds, propagationPolicy: "Foreground" });
       this.deps.logger.info(`kubernetes-job: deleted Job ${namespace}/${name} (grace ${gracePeriodSeconds}s)`);
     } catch (e) {
-      if (statusOf(e) === 404) throw new InfrastructureNotFoundError(`kubernetes-job: no Job ${namespace}/${name} at ${client.server}`);
-      throw new Error(`kubernetes-job: deleting Job ${namespace}/${name} at ${client.server} failed: ${client.describe(e)}`);
+      if (statusOf(e) === 404)
+        throw new InfrastructureNotFoundError(`kubernetes-job: no Job ${namespace}/${name} at ${client.server}`);
+      throw new Error(
+        `kubernetes-job: deleting Job ${namespace}/${name} at ${client.server} failed: ${client.describe(e)}`,
+      );
     }
   }
 }

@@ -38,7 +38,8 @@ export function splitCommand(command: string): string[] {
       else word = (word ?? "") + c;
     } else if (quote === '"') {
       if (c === '"') quote = null;
-      else if (c === "\\" && i + 1 < command.length && '"\\$`'.includes(command[i + 1]!)) word = (word ?? "") + command[++i]!;
+      else if (c === "\\" && i + 1 < command.length && '"\\$`'.includes(command[i + 1]!))
+        word = (word ?? "") + command[++i]!;
       else word = (word ?? "") + c;
     } else if (/\s/.test(c)) {
       if (word !== null) out.push(word);
@@ -64,7 +65,10 @@ export function splitCommand(command: string): string[] {
  * image, so it becomes `ordo flow-run execute` there, which reads ORDO_FLOW_RUN_ID from the env
  * (as Prefect's image runs `prefect flow-run execute`).
  */
-export function containerArgs(config: KubernetesJobConfig, job: Pick<InfrastructureJob, "command" | "defaultCommand">): string[] | undefined {
+export function containerArgs(
+  config: KubernetesJobConfig,
+  job: Pick<InfrastructureJob, "command" | "defaultCommand">,
+): string[] | undefined {
   if (typeof config.command === "string") return splitCommand(config.command);
   if (Array.isArray(config.command) && config.command.length > 0) return [...config.command];
   if (job.command.length === 0) return undefined;
@@ -95,7 +99,9 @@ function mergeEnv(base: unknown, ...layers: (Record<string, string | null> | und
   const list: Obj[] = Array.isArray(base)
     ? base.filter(isObj).map((e) => ({ ...e }))
     : isObj(base)
-      ? Object.entries(base).filter(([, v]) => v !== null && v !== undefined).map(([name, value]) => ({ name, value: String(value) }))
+      ? Object.entries(base)
+          .filter(([, v]) => v !== null && v !== undefined)
+          .map(([name, value]) => ({ name, value: String(value) }))
       : [];
   for (const layer of layers) {
     for (const [name, value] of Object.entries(layer ?? {})) {
@@ -110,14 +116,18 @@ function mergeEnv(base: unknown, ...layers: (Record<string, string | null> | und
 }
 
 /** The manifest before validation; throws ManifestError naming what is wrong. */
-export function renderJobManifest(config: KubernetesJobConfig, job: Pick<InfrastructureJob, "command" | "defaultCommand" | "env" | "labels">): Obj {
+export function renderJobManifest(
+  config: KubernetesJobConfig,
+  job: Pick<InfrastructureJob, "command" | "defaultCommand" | "env" | "labels">,
+): Obj {
   const base = config.job ?? config.job_manifest ?? defaultJobManifest();
   const manifest = structuredClone(base) as Obj;
   manifest.apiVersion ??= "batch/v1";
   manifest.kind ??= "Job";
 
   const metadata = child(manifest, "metadata");
-  metadata.namespace = config.namespace ?? (typeof metadata.namespace === "string" && metadata.namespace ? metadata.namespace : "default");
+  metadata.namespace =
+    config.namespace ?? (typeof metadata.namespace === "string" && metadata.namespace ? metadata.namespace : "default");
   if (config.name) {
     delete metadata.name;
     metadata.generateName = generateNamePrefix(config.name);
@@ -125,7 +135,8 @@ export function renderJobManifest(config: KubernetesJobConfig, job: Pick<Infrast
     delete metadata.name;
     // the work-pool template's "{{ name }}-" stays unrendered when no name variable was given
     const given = metadata.generateName;
-    if (typeof given !== "string" || given.includes("{{") || /^-*$/.test(given)) metadata.generateName = DEFAULT_GENERATE_NAME;
+    if (typeof given !== "string" || given.includes("{{") || /^-*$/.test(given))
+      metadata.generateName = DEFAULT_GENERATE_NAME;
   }
   const labels: Obj = isObj(metadata.labels) ? { ...metadata.labels } : {};
   for (const [k, v] of Object.entries({ ...config.labels, ...job.labels })) labels[k] = labelValue(v);
@@ -134,11 +145,13 @@ export function renderJobManifest(config: KubernetesJobConfig, job: Pick<Infrast
   const spec = child(manifest, "spec");
   // one attempt: retrying a flow run is the orchestrator's decision, not Kubernetes'
   spec.backoffLimit ??= 0;
-  if (config.finished_job_ttl !== undefined && config.finished_job_ttl !== null) spec.ttlSecondsAfterFinished = config.finished_job_ttl;
+  if (config.finished_job_ttl !== undefined && config.finished_job_ttl !== null)
+    spec.ttlSecondsAfterFinished = config.finished_job_ttl;
   const podSpec = child(child(spec, "template"), "spec");
   podSpec.restartPolicy ??= "Never";
   if (config.service_account_name) podSpec.serviceAccountName = config.service_account_name;
-  if (!Array.isArray(podSpec.containers) || podSpec.containers.length === 0) podSpec.containers = [{ name: "ordo-job" }];
+  if (!Array.isArray(podSpec.containers) || podSpec.containers.length === 0)
+    podSpec.containers = [{ name: "ordo-job" }];
   const containers = podSpec.containers as unknown[];
   if (!isObj(containers[0])) throw new ManifestError("spec.template.spec.containers[0] is not an object");
   const container = containers[0];
@@ -154,12 +167,21 @@ export function renderJobManifest(config: KubernetesJobConfig, job: Pick<Infrast
   return manifest;
 }
 
-function applyCustomization(manifest: Obj, op: NonNullable<KubernetesJobConfig["customizations"]>[number], index: number): void {
+function applyCustomization(
+  manifest: Obj,
+  op: NonNullable<KubernetesJobConfig["customizations"]>[number],
+  index: number,
+): void {
   try {
     // validate: a missing path is an error rather than a silent no-op; prototype keys are refused
     fastJsonPatch.applyOperation(manifest, op as Operation, true, true, true, index);
   } catch (e) {
-    const why = e instanceof Error ? (e.name === "TEST_OPERATION_FAILED" ? "the test failed" : e.message.split("\n")[0]) : String(e);
+    const why =
+      e instanceof Error
+        ? e.name === "TEST_OPERATION_FAILED"
+          ? "the test failed"
+          : e.message.split("\n")[0]
+        : String(e);
     // op and path only: a value may be private
     throw new ManifestError(`customization ${index} (${op.op} ${op.path}) cannot be applied: ${why}`);
   }
@@ -169,24 +191,37 @@ function applyCustomization(manifest: Obj, op: NonNullable<KubernetesJobConfig["
 export async function validateJobManifest(manifest: Obj): Promise<void> {
   const { Job } = await import("kubernetes-models/batch/v1/Job");
   if (manifest.apiVersion !== "batch/v1" || manifest.kind !== "Job") {
-    throw new ManifestError(`the manifest must be a batch/v1 Job, not ${String(manifest.apiVersion)} ${String(manifest.kind)}`);
+    throw new ManifestError(
+      `the manifest must be a batch/v1 Job, not ${String(manifest.apiVersion)} ${String(manifest.kind)}`,
+    );
   }
   try {
     new Job(manifest as never).validate();
   } catch (e) {
     const errors = (e as { errors?: { instancePath?: string; message?: string }[] }).errors;
     const detail = errors?.length
-      ? errors.map((x) => `${(x.instancePath ?? "").replace(/^\//, "").replace(/\//g, ".") || "(root)"} ${x.message ?? "is invalid"}`).join("; ")
+      ? errors
+          .map(
+            (x) =>
+              `${(x.instancePath ?? "").replace(/^\//, "").replace(/\//g, ".") || "(root)"} ${x.message ?? "is invalid"}`,
+          )
+          .join("; ")
       : (e as Error).message;
     throw new ManifestError(`the Job manifest is invalid: ${detail}`);
   }
   const containers = (manifest.spec as Obj | undefined)?.template as Obj | undefined;
   const first = ((containers?.spec as Obj | undefined)?.containers as Obj[] | undefined)?.[0];
-  if (!first?.image) throw new ManifestError("no container image: set `image` (or the manifest's spec.template.spec.containers[0].image)");
+  if (!first?.image)
+    throw new ManifestError(
+      "no container image: set `image` (or the manifest's spec.template.spec.containers[0].image)",
+    );
 }
 
 /** Rendered and validated: what createNamespacedJob sends. */
-export async function buildJobManifest(config: KubernetesJobConfig, job: Pick<InfrastructureJob, "command" | "env" | "labels">): Promise<Obj> {
+export async function buildJobManifest(
+  config: KubernetesJobConfig,
+  job: Pick<InfrastructureJob, "command" | "env" | "labels">,
+): Promise<Obj> {
   const manifest = renderJobManifest(config, job);
   await validateJobManifest(manifest);
   return manifest;

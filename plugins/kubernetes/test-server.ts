@@ -64,9 +64,12 @@ interface PodState {
   timers: NodeJS.Timeout[];
 }
 
-export async function startKubernetesApiEmulator(options: KubernetesApiEmulatorOptions = {}): Promise<KubernetesApiEmulator> {
+export async function startKubernetesApiEmulator(
+  options: KubernetesApiEmulatorOptions = {},
+): Promise<KubernetesApiEmulator> {
   const token = options.token ?? `emulator-${randomBytes(12).toString("hex")}`;
-  const plan: (job: Obj) => PodPlan = options.plan ?? ((job: Obj) => ({ lines: [`hello from ${job.metadata.name}`], exitCode: 0 }));
+  const plan: (job: Obj) => PodPlan =
+    options.plan ?? ((job: Obj) => ({ lines: [`hello from ${job.metadata.name}`], exitCode: 0 }));
   const requests: RecordedRequest[] = [];
   const jobs = new Map<string, Obj>();
   const pods = new Map<string, PodState>(); // by "namespace/pod name"
@@ -75,7 +78,9 @@ export async function startKubernetesApiEmulator(options: KubernetesApiEmulatorO
 
   const status = (res: http.ServerResponse, code: number, reason: string, message: string) => {
     res.writeHead(code, { "content-type": "application/json" });
-    res.end(JSON.stringify({ kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message, reason, code }));
+    res.end(
+      JSON.stringify({ kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message, reason, code }),
+    );
   };
   const json = (res: http.ServerResponse, code: number, body: unknown) => {
     res.writeHead(code, { "content-type": "application/json" });
@@ -83,22 +88,37 @@ export async function startKubernetesApiEmulator(options: KubernetesApiEmulatorO
   };
   const notify = (kind: "pods" | "jobs", type: string, object: Obj) => {
     for (const w of watchers) {
-      if (w.kind === kind && w.namespace === object.metadata.namespace && w.match(object)) w.res.write(`${JSON.stringify({ type, object })}\n`);
+      if (w.kind === kind && w.namespace === object.metadata.namespace && w.match(object))
+        w.res.write(`${JSON.stringify({ type, object })}\n`);
     }
   };
 
   const labelMatcher = (selector: string | undefined) => {
-    const pairs = (selector ?? "").split(",").filter(Boolean).map((p) => p.split("=") as [string, string]);
+    const pairs = (selector ?? "")
+      .split(",")
+      .filter(Boolean)
+      .map((p) => p.split("=") as [string, string]);
     return (o: Obj) => pairs.every(([k, v]) => o.metadata?.labels?.[k] === v);
   };
   const fieldMatcher = (selector: string | undefined) => {
-    const pairs = (selector ?? "").split(",").filter(Boolean).map((p) => p.split("=") as [string, string]);
-    return (o: Obj) => pairs.every(([k, v]) => (k === "metadata.name" ? o.metadata.name === v : k === "metadata.namespace" ? o.metadata.namespace === v : false));
+    const pairs = (selector ?? "")
+      .split(",")
+      .filter(Boolean)
+      .map((p) => p.split("=") as [string, string]);
+    return (o: Obj) =>
+      pairs.every(([k, v]) =>
+        k === "metadata.name" ? o.metadata.name === v : k === "metadata.namespace" ? o.metadata.namespace === v : false,
+      );
   };
 
   function setPod(state: PodState, phase: string, container: Obj) {
     const name = state.pod.spec.containers[0].name;
-    state.pod.status = { phase, containerStatuses: [{ name, ready: phase === "Running", restartCount: 0, image: "", imageID: "", state: container }] };
+    state.pod.status = {
+      phase,
+      containerStatuses: [
+        { name, ready: phase === "Running", restartCount: 0, image: "", imageID: "", state: container },
+      ],
+    };
     notify("pods", "MODIFIED", state.pod);
   }
 
@@ -108,7 +128,9 @@ export async function startKubernetesApiEmulator(options: KubernetesApiEmulatorO
   }
 
   function finishPod(job: Obj, state: PodState, exitCode: number) {
-    setPod(state, exitCode === 0 ? "Succeeded" : "Failed", { terminated: { exitCode, reason: exitCode === 0 ? "Completed" : "Error" } });
+    setPod(state, exitCode === 0 ? "Succeeded" : "Failed", {
+      terminated: { exitCode, reason: exitCode === 0 ? "Completed" : "Error" },
+    });
     for (const f of state.followers) f.end();
     state.followers.clear();
     if (!jobs.has(`${job.metadata.namespace}/${job.metadata.name}`)) return;
@@ -133,7 +155,12 @@ export async function startKubernetesApiEmulator(options: KubernetesApiEmulatorO
       pod: {
         apiVersion: "v1",
         kind: "Pod",
-        metadata: { name: podName, namespace: ns, uid: randomUUID(), labels: { "job-name": job.metadata.name, "batch.kubernetes.io/job-name": job.metadata.name } },
+        metadata: {
+          name: podName,
+          namespace: ns,
+          uid: randomUUID(),
+          labels: { "job-name": job.metadata.name, "batch.kubernetes.io/job-name": job.metadata.name },
+        },
         spec: podSpec,
         status: { phase: "Pending" },
       },
@@ -173,9 +200,14 @@ export async function startKubernetesApiEmulator(options: KubernetesApiEmulatorO
       if (open === 0 && code !== null) finishPod(job, state, code);
     };
     for (const s of [child.stdout!, child.stderr!]) {
-      createInterface({ input: s, crlfDelay: Infinity }).on("line", (l) => appendLog(state, l)).on("close", () => (open--, done()));
+      createInterface({ input: s, crlfDelay: Infinity })
+        .on("line", (l) => appendLog(state, l))
+        .on("close", () => (open--, done()));
     }
-    child.on("error", (e) => (appendLog(state, `emulator: cannot run ${argv[0]}: ${e.message}`), (code = 127), (open = 0), done()));
+    child.on(
+      "error",
+      (e) => (appendLog(state, `emulator: cannot run ${argv[0]}: ${e.message}`), (code = 127), (open = 0), done()),
+    );
     child.on("close", (c, signal) => ((code = c ?? (signal === "SIGKILL" ? 137 : 143)), done()));
   }
 
@@ -184,7 +216,11 @@ export async function startKubernetesApiEmulator(options: KubernetesApiEmulatorO
     jobs.delete(key);
     job.metadata.deletionTimestamp = new Date().toISOString();
     for (const [podKey, state] of pods) {
-      if (state.pod.metadata.labels["job-name"] !== job.metadata.name || state.pod.metadata.namespace !== job.metadata.namespace) continue;
+      if (
+        state.pod.metadata.labels["job-name"] !== job.metadata.name ||
+        state.pod.metadata.namespace !== job.metadata.namespace
+      )
+        continue;
       state.timers.forEach(clearTimeout);
       state.child?.kill("SIGTERM");
       for (const f of state.followers) f.end();
@@ -194,7 +230,13 @@ export async function startKubernetesApiEmulator(options: KubernetesApiEmulatorO
     notify("jobs", "DELETED", job);
   }
 
-  function watch(req: http.IncomingMessage, res: http.ServerResponse, w: Omit<Watcher, "res">, existing: Obj[], timeoutSeconds: string | undefined) {
+  function watch(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    w: Omit<Watcher, "res">,
+    existing: Obj[],
+    timeoutSeconds: string | undefined,
+  ) {
     res.writeHead(200, { "content-type": "application/json", "transfer-encoding": "chunked" });
     const watcher = { ...w, res };
     watchers.add(watcher);
@@ -219,7 +261,13 @@ export async function startKubernetesApiEmulator(options: KubernetesApiEmulatorO
         body = text;
       }
     }
-    requests.push({ method: req.method ?? "", path: url.pathname, query, authorization: req.headers.authorization, body });
+    requests.push({
+      method: req.method ?? "",
+      path: url.pathname,
+      query,
+      authorization: req.headers.authorization,
+      body,
+    });
     if (req.headers.authorization !== `Bearer ${token}`) return status(res, 401, "Unauthorized", "Unauthorized");
 
     let m: RegExpMatchArray | null;
@@ -228,11 +276,29 @@ export async function startKubernetesApiEmulator(options: KubernetesApiEmulatorO
       if (req.method === "POST") {
         const job = body as Obj;
         if (!job?.metadata) return status(res, 422, "Invalid", "Job.metadata: Required value");
-        if (job.metadata.namespace && job.metadata.namespace !== ns) return status(res, 400, "BadRequest", "the namespace of the provided object does not match the namespace sent on the request");
-        const name = job.metadata.name ?? `${job.metadata.generateName ?? ""}${randomBytes(4).toString("hex").slice(0, 5)}`;
-        if (!name || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name)) return status(res, 422, "Invalid", `Job.batch "${name}" is invalid: metadata.name: Invalid value`);
+        if (job.metadata.namespace && job.metadata.namespace !== ns)
+          return status(
+            res,
+            400,
+            "BadRequest",
+            "the namespace of the provided object does not match the namespace sent on the request",
+          );
+        const name =
+          job.metadata.name ?? `${job.metadata.generateName ?? ""}${randomBytes(4).toString("hex").slice(0, 5)}`;
+        if (!name || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name))
+          return status(res, 422, "Invalid", `Job.batch "${name}" is invalid: metadata.name: Invalid value`);
         if (jobs.has(`${ns}/${name}`)) return status(res, 409, "AlreadyExists", `jobs.batch "${name}" already exists`);
-        const stored = { ...structuredClone(job), metadata: { ...job.metadata, name, namespace: ns, uid: randomUUID(), creationTimestamp: new Date().toISOString() }, status: {} };
+        const stored = {
+          ...structuredClone(job),
+          metadata: {
+            ...job.metadata,
+            name,
+            namespace: ns,
+            uid: randomUUID(),
+            creationTimestamp: new Date().toISOString(),
+          },
+          status: {},
+        };
         jobs.set(`${ns}/${name}`, stored);
         notify("jobs", "ADDED", stored);
         setImmediate(() => startPod(stored));
@@ -241,7 +307,8 @@ export async function startKubernetesApiEmulator(options: KubernetesApiEmulatorO
       if (req.method === "GET") {
         const match = fieldMatcher(query.fieldSelector);
         const items = [...jobs.values()].filter((j) => j.metadata.namespace === ns && match(j));
-        if (query.watch === "true") return watch(req, res, { kind: "jobs", namespace: ns, match }, items, query.timeoutSeconds);
+        if (query.watch === "true")
+          return watch(req, res, { kind: "jobs", namespace: ns, match }, items, query.timeoutSeconds);
         return json(res, 200, { kind: "JobList", apiVersion: "batch/v1", metadata: {}, items });
       }
     }
@@ -258,13 +325,15 @@ export async function startKubernetesApiEmulator(options: KubernetesApiEmulatorO
       const ns = m[1]!;
       const match = labelMatcher(query.labelSelector);
       const items = [...pods.values()].map((s) => s.pod).filter((p) => p.metadata.namespace === ns && match(p));
-      if (query.watch === "true") return watch(req, res, { kind: "pods", namespace: ns, match }, items, query.timeoutSeconds);
+      if (query.watch === "true")
+        return watch(req, res, { kind: "pods", namespace: ns, match }, items, query.timeoutSeconds);
       return json(res, 200, { kind: "PodList", apiVersion: "v1", metadata: {}, items });
     }
     if ((m = url.pathname.match(/^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/log$/)) && req.method === "GET") {
       const state = pods.get(`${m[1]}/${m[2]}`);
       if (!state) return status(res, 404, "NotFound", `pods "${m[2]}" not found`);
-      if (state.pod.status.phase === "Pending") return status(res, 400, "BadRequest", `container "${query.container}" in pod "${m[2]}" is waiting to start`);
+      if (state.pod.status.phase === "Pending")
+        return status(res, 400, "BadRequest", `container "${query.container}" in pod "${m[2]}" is waiting to start`);
       res.writeHead(200, { "content-type": "text/plain", "transfer-encoding": "chunked" });
       for (const line of state.log) res.write(`${line}\n`);
       const running = state.pod.status.phase === "Running";
@@ -274,7 +343,12 @@ export async function startKubernetesApiEmulator(options: KubernetesApiEmulatorO
       } else res.end();
       return;
     }
-    return status(res, 404, "NotFound", `the server could not find the requested resource (${req.method} ${url.pathname})`);
+    return status(
+      res,
+      404,
+      "NotFound",
+      `the server could not find the requested resource (${req.method} ${url.pathname})`,
+    );
   }
 
   const server = http.createServer((req, res) => {

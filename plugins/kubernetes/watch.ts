@@ -27,38 +27,44 @@ export async function watchUntil<T>(client: KubeClient, spec: WatchSpec<T>): Pro
     if (spec.signal?.aborted) return { kind: "aborted" };
     const remaining = deadline === null ? null : deadline - Date.now();
     if (remaining !== null && remaining <= 0) return { kind: "timeout" };
-    const round = await new Promise<WatchOutcome<T> | { kind: "closed" } | { kind: "error"; error: unknown }>((resolve) => {
-      let controller: AbortController | undefined;
-      let settled = false;
-      const finish = (o: WatchOutcome<T> | { kind: "closed" } | { kind: "error"; error: unknown }) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        spec.signal?.removeEventListener("abort", onAbort);
-        controller?.abort();
-        resolve(o);
-      };
-      const timer = remaining === null ? undefined : setTimeout(() => finish({ kind: "timeout" }), remaining);
-      const onAbort = () => finish({ kind: "aborted" });
-      spec.signal?.addEventListener("abort", onAbort, { once: true });
-      // the server ends the watch itself a little after our deadline, so no connection outlives it
-      const query = remaining === null ? spec.query : { ...spec.query, timeoutSeconds: String(Math.ceil(remaining / 1000) + 1) };
-      watcher
-        .watch(
-          spec.path,
-          query,
-          (type, object) => {
-            if (type === "ERROR") return; // e.g. 410 Gone: the next round starts afresh
-            const value = spec.test(type, object as Record<string, unknown>);
-            if (value !== undefined) finish({ kind: "found", value });
-          },
-          (err) => finish(err ? { kind: "error", error: err } : { kind: "closed" }),
-        )
-        .then((c) => {
-          controller = c;
-          if (settled) c.abort();
-        }, (error) => finish({ kind: "error", error }));
-    });
+    const round = await new Promise<WatchOutcome<T> | { kind: "closed" } | { kind: "error"; error: unknown }>(
+      (resolve) => {
+        let controller: AbortController | undefined;
+        let settled = false;
+        const finish = (o: WatchOutcome<T> | { kind: "closed" } | { kind: "error"; error: unknown }) => {
+          if (settled) return;
+          settled = true;
+          clearTimeout(timer);
+          spec.signal?.removeEventListener("abort", onAbort);
+          controller?.abort();
+          resolve(o);
+        };
+        const timer = remaining === null ? undefined : setTimeout(() => finish({ kind: "timeout" }), remaining);
+        const onAbort = () => finish({ kind: "aborted" });
+        spec.signal?.addEventListener("abort", onAbort, { once: true });
+        // the server ends the watch itself a little after our deadline, so no connection outlives it
+        const query =
+          remaining === null ? spec.query : { ...spec.query, timeoutSeconds: String(Math.ceil(remaining / 1000) + 1) };
+        watcher
+          .watch(
+            spec.path,
+            query,
+            (type, object) => {
+              if (type === "ERROR") return; // e.g. 410 Gone: the next round starts afresh
+              const value = spec.test(type, object as Record<string, unknown>);
+              if (value !== undefined) finish({ kind: "found", value });
+            },
+            (err) => finish(err ? { kind: "error", error: err } : { kind: "closed" }),
+          )
+          .then(
+            (c) => {
+              controller = c;
+              if (settled) c.abort();
+            },
+            (error) => finish({ kind: "error", error }),
+          );
+      },
+    );
     if (round.kind === "found" || round.kind === "timeout" || round.kind === "aborted") return round;
     if (round.kind === "error") {
       const status = statusOf(round.error);

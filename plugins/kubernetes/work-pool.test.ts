@@ -5,7 +5,13 @@ import { Ajv2020 } from "ajv/dist/2020.js";
 import type { BlockLogger } from "ordo/blocks-sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { jobConfigurationFor } from "../../src/domain/work-pools/job-variables.js";
-import { CONTAINER_EXECUTE_COMMAND, KubernetesJobBlock, kubernetesBaseJobTemplate, kubernetesJobSchema, type KubernetesJobConfig } from "./index.js";
+import {
+  CONTAINER_EXECUTE_COMMAND,
+  KubernetesJobBlock,
+  kubernetesBaseJobTemplate,
+  kubernetesJobSchema,
+  type KubernetesJobConfig,
+} from "./index.js";
 import { startKubernetesApiEmulator, type KubernetesApiEmulator } from "./test-server.js";
 
 type Obj = Record<string, any>;
@@ -43,7 +49,9 @@ async function runWorkerJob(block: KubernetesJobBlock, config: Obj) {
 describe("the kubernetes base job template", () => {
   it("is a strict, valid JSON Schema whose every placeholder is a declared variable", () => {
     expect(() => ajv.compile(kubernetesBaseJobTemplate.variables)).not.toThrow();
-    const used = [...JSON.stringify(kubernetesBaseJobTemplate.job_configuration).matchAll(/\{\{\s*([\w.-]+)\s*\}\}/g)].map((m) => m[1]!);
+    const used = [
+      ...JSON.stringify(kubernetesBaseJobTemplate.job_configuration).matchAll(/\{\{\s*([\w.-]+)\s*\}\}/g),
+    ].map((m) => m[1]!);
     expect(used.filter((n) => !(n in kubernetesBaseJobTemplate.variables.properties))).toEqual([]);
     expect(new Set(used)).toEqual(new Set(Object.keys(kubernetesBaseJobTemplate.variables.properties)));
   });
@@ -53,12 +61,19 @@ describe("the kubernetes base job template", () => {
     // Ordo's renderer drops unset keys; "{{ name }}-" inside a string stays as written
     expect(config).not.toHaveProperty("command");
     expect(config).not.toHaveProperty("job_watch_timeout_seconds");
-    expect(config.job_manifest).toMatchObject({ metadata: { namespace: "default", generateName: "{{ name }}-" }, spec: { backoffLimit: 0 } });
+    expect(config.job_manifest).toMatchObject({
+      metadata: { namespace: "default", generateName: "{{ name }}-" },
+      spec: { backoffLimit: 0 },
+    });
     expect(config).toMatchObject({ namespace: "default", pod_watch_timeout_seconds: 60, stream_output: true });
 
     const { result, body } = await runWorkerJob(block, config);
     expect(result.exitCode).toBe(0);
-    expect(body.metadata).toEqual({ namespace: "default", generateName: "ordo-job-", labels: { "ordo.flow-run-id": "run-7" } });
+    expect(body.metadata).toEqual({
+      namespace: "default",
+      generateName: "ordo-job-",
+      labels: { "ordo.flow-run-id": "run-7" },
+    });
     expect(body.spec).toEqual({
       backoffLimit: 0,
       template: {
@@ -101,8 +116,16 @@ describe("the kubernetes base job template", () => {
     );
     const { result, body } = await runWorkerJob(block, config);
     expect(result.exitCode).toBe(0);
-    expect(body.metadata).toEqual({ namespace: "flows", generateName: "nightly-", labels: { team: "data", "ordo.flow-run-id": "run-7" } });
-    expect(body.spec).toMatchObject({ backoffLimit: 1, ttlSecondsAfterFinished: 300, template: { spec: { serviceAccountName: "runner" } } });
+    expect(body.metadata).toEqual({
+      namespace: "flows",
+      generateName: "nightly-",
+      labels: { team: "data", "ordo.flow-run-id": "run-7" },
+    });
+    expect(body.spec).toMatchObject({
+      backoffLimit: 1,
+      ttlSecondsAfterFinished: 300,
+      template: { spec: { serviceAccountName: "runner" } },
+    });
     expect(body.spec.template.spec.containers[0]).toMatchObject({
       image: "img:2",
       imagePullPolicy: "Always",
@@ -116,8 +139,12 @@ describe("the kubernetes base job template", () => {
   });
 
   it("a job variable of the wrong type is refused by the schema or the Job validation, naming the field", async () => {
-    expect(() => blockFor({ image: "i", pod_watch_timeout_seconds: "soon" })).toThrow(/pod_watch_timeout_seconds must be integer/);
+    expect(() => blockFor({ image: "i", pod_watch_timeout_seconds: "soon" })).toThrow(
+      /pod_watch_timeout_seconds must be integer/,
+    );
     const { block, config } = blockFor({ image: "i", backoff_limit: "zero", cluster_config: api.clusterConfig });
-    await expect(runWorkerJob(block, config)).rejects.toThrow("the Job manifest is invalid: spec.backoffLimit must be integer");
+    await expect(runWorkerJob(block, config)).rejects.toThrow(
+      "the Job manifest is invalid: spec.backoffLimit must be integer",
+    );
   });
 });

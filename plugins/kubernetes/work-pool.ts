@@ -47,27 +47,47 @@ export const kubernetesBaseJobTemplate = {
   variables: {
     type: "object",
     properties: {
-      name: { title: "Name", description: "Name given to created Jobs (a prefix: Kubernetes appends a random suffix).", type: "string" },
+      name: {
+        title: "Name",
+        description: "Name given to created Jobs (a prefix: Kubernetes appends a random suffix).",
+        type: "string",
+      },
       env: {
         title: "Environment Variables",
         description: "Environment variables to set in the Job's container.",
         type: "object",
         additionalProperties: { type: ["string", "null"] },
       },
-      labels: { title: "Labels", description: "Labels applied to created Jobs.", type: "object", additionalProperties: { type: "string" } },
+      labels: {
+        title: "Labels",
+        description: "Labels applied to created Jobs.",
+        type: "object",
+        additionalProperties: { type: "string" },
+      },
       command: {
         title: "Command",
-        description: "The command the container runs, as one string (default: `ordo flow-run execute`, which needs Ordo in the image).",
+        description:
+          "The command the container runs, as one string (default: `ordo flow-run execute`, which needs Ordo in the image).",
         type: "string",
       },
-      namespace: { title: "Namespace", description: "The Kubernetes namespace to create Jobs within.", type: "string", default: "default" },
+      namespace: {
+        title: "Namespace",
+        description: "The Kubernetes namespace to create Jobs within.",
+        type: "string",
+        default: "default",
+      },
       image: {
         title: "Image",
-        description: "The image reference of a container image with Ordo installed, e.g. `registry.example.com/flows:1.2`.",
+        description:
+          "The image reference of a container image with Ordo installed, e.g. `registry.example.com/flows:1.2`.",
         type: "string",
         examples: ["docker.io/library/node:20"],
       },
-      service_account_name: { title: "Service Account Name", description: "The Kubernetes service account to run Jobs as.", type: "string" },
+      service_account_name: {
+        title: "Service Account Name",
+        description: "The Kubernetes service account to run Jobs as.",
+        type: "string",
+      },
       image_pull_policy: {
         title: "Image Pull Policy",
         description: "The Kubernetes image pull policy of the Job's container.",
@@ -77,7 +97,8 @@ export const kubernetesBaseJobTemplate = {
       },
       backoff_limit: {
         title: "Backoff Limit",
-        description: "How many times Kubernetes retries the Job's pod; 0 leaves retries to the flow run's own settings.",
+        description:
+          "How many times Kubernetes retries the Job's pod; 0 leaves retries to the flow run's own settings.",
         type: "integer",
         minimum: 0,
         default: 0,
@@ -94,11 +115,23 @@ export const kubernetesBaseJobTemplate = {
         type: "integer",
         minimum: 1,
       },
-      pod_watch_timeout_seconds: { title: "Pod Watch Timeout", description: "Seconds to wait for the Job's pod to start.", type: "integer", minimum: 1, default: 60 },
-      stream_output: { title: "Stream Output", description: "Stream the pod's log to the worker's output.", type: "boolean", default: true },
+      pod_watch_timeout_seconds: {
+        title: "Pod Watch Timeout",
+        description: "Seconds to wait for the Job's pod to start.",
+        type: "integer",
+        minimum: 1,
+        default: 60,
+      },
+      stream_output: {
+        title: "Stream Output",
+        description: "Stream the pod's log to the worker's output.",
+        type: "boolean",
+        default: true,
+      },
       cluster_config: {
         title: "Cluster Config",
-        description: "A kubeconfig (`config`, YAML/JSON string or object) and `context_name`; unset: in-cluster, else the worker's default kubeconfig.",
+        description:
+          "A kubeconfig (`config`, YAML/JSON string or object) and `context_name`; unset: in-cluster, else the worker's default kubeconfig.",
         type: "object",
         properties: { config: { type: ["string", "object"], writeOnly: true }, context_name: { type: "string" } },
         required: ["config"],

@@ -2,7 +2,12 @@
 import { definePlugin, defineBlockType } from "ordo/blocks-sdk";
 import { LocalFileSystem, localFileSystemSchema } from "./local-file-system.js";
 
-export { LocalFileSystem, localFileSystemSchema, PathOutsideBlockError, type LocalFileSystemConfig } from "./local-file-system.js";
+export {
+  LocalFileSystem,
+  localFileSystemSchema,
+  PathOutsideBlockError,
+  type LocalFileSystemConfig,
+} from "./local-file-system.js";
 
 export const localFileSystemBlockType = defineBlockType({
   slug: "local-file-system",

@@ -37,7 +37,11 @@ afterEach(async () => {
 describe("definition", () => {
   it("declares a protected storage type with all four storage capabilities", () => {
     const [type] = plugin.blockTypes;
-    expect(type).toMatchObject({ slug: "local-file-system", isProtected: true, capabilities: ["read-path", "write-path", "get-directory", "put-directory"] });
+    expect(type).toMatchObject({
+      slug: "local-file-system",
+      isProtected: true,
+      capabilities: ["read-path", "write-path", "get-directory", "put-directory"],
+    });
   });
 });
 
@@ -50,10 +54,13 @@ describe("paths", () => {
     expect(await readFile(path.join(tmp, "store/a/b/c.txt"), "utf8")).toBe("hello");
   });
 
-  it.each(["../outside.txt", "a/../../outside.txt", "/etc/passwd"])("refuses %s, which escapes the base path", async (p) => {
-    await expect(block.writePath(p, "x")).rejects.toThrow(new PathOutsideBlockError(p));
-    await expect(block.readPath(p)).rejects.toThrow(PathOutsideBlockError);
-  });
+  it.each(["../outside.txt", "a/../../outside.txt", "/etc/passwd"])(
+    "refuses %s, which escapes the base path",
+    async (p) => {
+      await expect(block.writePath(p, "x")).rejects.toThrow(new PathOutsideBlockError(p));
+      await expect(block.readPath(p)).rejects.toThrow(PathOutsideBlockError);
+    },
+  );
 
   it("allows names that merely start with two dots", async () => {
     await block.writePath("..hidden", "ok");
@@ -77,7 +84,10 @@ describe("put and get directory", () => {
 
   it("copies a folder in, excluding what .ordoignore names: files, a pattern, and whole directories", async () => {
     const src = path.join(tmp, "project");
-    await writeTree(src, { ...project, ".ordoignore": "# comments and blank lines are fine\n\n*.log\n!keep.log\nnode_modules/\ndata/big/\n.env\n" });
+    await writeTree(src, {
+      ...project,
+      ".ordoignore": "# comments and blank lines are fine\n\n*.log\n!keep.log\nnode_modules/\ndata/big/\n.env\n",
+    });
     const result = await block.putDirectory(src, "deployments/v1");
     const stored = await listFiles(path.join(tmp, "store/deployments/v1"));
     expect(stored).toEqual([".ordoignore", "data/small.csv", "flow.ts", "keep.log", "lib/util.ts"]);

@@ -2,7 +2,16 @@
 // whole folders in (honouring an ignore file in gitignore syntax) and out.
 import { copyFile, cp, mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { DEFAULT_IGNORE_FILE, listLocalFiles, PathOutsideBlockError, type ConfigOf, type GetDirectory, type PutDirectory, type ReadPath, type WritePath } from "ordo/blocks-sdk";
+import {
+  DEFAULT_IGNORE_FILE,
+  listLocalFiles,
+  PathOutsideBlockError,
+  type ConfigOf,
+  type GetDirectory,
+  type PutDirectory,
+  type ReadPath,
+  type WritePath,
+} from "ordo/blocks-sdk";
 
 export { DEFAULT_IGNORE_FILE, PathOutsideBlockError };
 
@@ -10,7 +19,11 @@ export const localFileSystemSchema = {
   $schema: "https://json-schema.org/draft/2020-12/schema",
   type: "object",
   properties: {
-    basePath: { type: "string", minLength: 1, description: "the folder this block stores into; relative paths resolve against the working directory" },
+    basePath: {
+      type: "string",
+      minLength: 1,
+      description: "the folder this block stores into; relative paths resolve against the working directory",
+    },
   },
   required: ["basePath"],
   additionalProperties: false,
@@ -32,7 +45,8 @@ export class LocalFileSystem implements ReadPath, WritePath, GetDirectory, PutDi
   resolve(relative: string | null): string {
     const target = path.resolve(this.base, relative ?? ".");
     const rel = path.relative(this.base, target);
-    if (rel === ".." || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel)) throw new PathOutsideBlockError(relative ?? "");
+    if (rel === ".." || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel))
+      throw new PathOutsideBlockError(relative ?? "");
     return target;
   }
 

@@ -22,11 +22,20 @@ export const processSchema = {
   $schema: "https://json-schema.org/draft/2020-12/schema",
   type: "object",
   properties: {
-    command: { type: "array", items: { type: "string" }, minItems: 1, description: "used when the job brings no command" },
+    command: {
+      type: "array",
+      items: { type: "string" },
+      minItems: 1,
+      description: "used when the job brings no command",
+    },
     env: { ...stringMap, description: "added to the worker's environment; the job's variables win" },
     workingDir: { type: "string", minLength: 1, description: "used when the job names no working directory" },
     labels: { ...stringMap, description: "merged under the job's labels" },
-    streamOutput: { type: "boolean", default: true, description: "pass the job's output lines on; false discards them" },
+    streamOutput: {
+      type: "boolean",
+      default: true,
+      description: "pass the job's output lines on; false discards them",
+    },
   },
   additionalProperties: false,
 } as const;
@@ -50,12 +59,17 @@ export class ProcessBlock implements RunInfrastructure {
   run(job: InfrastructureJob): Promise<InfrastructureResult> {
     const command = job.command.length > 0 ? job.command : (this.config.command ?? []);
     const [file, ...args] = command;
-    if (file === undefined) return Promise.reject(new Error("process: nothing to run (neither the job nor the block has a command)"));
+    if (file === undefined)
+      return Promise.reject(new Error("process: nothing to run (neither the job nor the block has a command)"));
     if (job.signal?.aborted) return Promise.reject(new Error("process: the job was cancelled before it started"));
     const labels = { ...this.config.labels, ...job.labels };
     const stream = this.config.streamOutput !== false;
     // Lines go to onOutput when there is one; without it they go where the worker's own output goes.
-    const stdio: StdioOptions = !stream ? "ignore" : job.onOutput ? ["ignore", "pipe", "pipe"] : ["ignore", "inherit", "inherit"];
+    const stdio: StdioOptions = !stream
+      ? "ignore"
+      : job.onOutput
+        ? ["ignore", "pipe", "pipe"]
+        : ["ignore", "inherit", "inherit"];
 
     return new Promise((resolve, reject) => {
       const child = spawn(file, args, {
@@ -84,7 +98,8 @@ export class ProcessBlock implements RunInfrastructure {
       if (job.onOutput) {
         for (const name of ["stdout", "stderr"] as const) {
           const source = child[name];
-          if (source) createInterface({ input: source, crlfDelay: Infinity }).on("line", (line) => job.onOutput!(name, line));
+          if (source)
+            createInterface({ input: source, crlfDelay: Infinity }).on("line", (line) => job.onOutput!(name, line));
         }
       }
       // "close" (not "exit") so every output line has been delivered before the result.
@@ -121,7 +136,8 @@ export class ProcessBlock implements RunInfrastructure {
 function parsePid(pid: string | number): number {
   const text = String(pid);
   const [host, id] = text.includes(":") ? text.split(":", 2) : [null, text];
-  if (host !== null && host !== os.hostname()) throw new InfrastructureNotFoundError(`process: ${text} runs on host "${host}", not on this one`);
+  if (host !== null && host !== os.hostname())
+    throw new InfrastructureNotFoundError(`process: ${text} runs on host "${host}", not on this one`);
   const n = Number(id);
   // 0 or 1 would signal our own group or init: never accept them.
   if (!Number.isInteger(n) || n <= 1) throw new InfrastructureNotFoundError(`process: "${text}" is not a process id`);

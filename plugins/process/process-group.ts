@@ -24,7 +24,9 @@ export async function groupAlive(pgid: number): Promise<boolean> {
   } catch {
     return signalProbe(pgid);
   }
-  const states = await Promise.all(pids.map((pid) => readFile(`/proc/${pid}/stat`, "utf8").then(parseStat, () => null)));
+  const states = await Promise.all(
+    pids.map((pid) => readFile(`/proc/${pid}/stat`, "utf8").then(parseStat, () => null)),
+  );
   return states.some((s) => s !== null && s.pgrp === pgid && s.state !== "Z" && s.state !== "X");
 }
 

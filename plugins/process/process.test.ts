@@ -10,7 +10,12 @@ import { processAlive } from "./process-group.js";
 
 const NODE = process.execPath;
 const logged: string[] = [];
-const logger: BlockLogger = { debug: (m) => logged.push(m), info: (m) => logged.push(m), warn: (m) => logged.push(m), error: (m) => logged.push(m) };
+const logger: BlockLogger = {
+  debug: (m) => logged.push(m),
+  info: (m) => logged.push(m),
+  warn: (m) => logged.push(m),
+  error: (m) => logged.push(m),
+};
 let tmp: string;
 
 const block = (config: ProcessConfig = {}) => new ProcessBlock(config, { logger });
@@ -44,15 +49,24 @@ afterAll(async () => {
 
 describe("definition", () => {
   it("declares an infrastructure type that injects the logger", () => {
-    expect(plugin.blockTypes[0]).toMatchObject({ slug: "process", capabilities: ["run-infrastructure"], inject: { logger: Symbol.for("ordo.blocks.Logger") } });
+    expect(plugin.blockTypes[0]).toMatchObject({
+      slug: "process",
+      capabilities: ["run-infrastructure"],
+      inject: { logger: Symbol.for("ordo.blocks.Logger") },
+    });
   });
 });
 
 describe("run", () => {
   it("runs a real child with merged env and the working directory, streaming both outputs and returning the exit code", async () => {
     const b = block({ env: { FROM_BLOCK: "block", BOTH: "block" }, workingDir: "/" });
-    const script = "console.log('cwd=' + process.cwd()); console.log(['FROM_BLOCK','BOTH','FROM_JOB'].map(k => process.env[k]).join(',')); console.error('to stderr'); process.exit(3)";
-    const { result, lines } = await runCollecting(b, { command: [NODE, "-e", script], env: { BOTH: "job", FROM_JOB: "job" }, workingDir: tmp });
+    const script =
+      "console.log('cwd=' + process.cwd()); console.log(['FROM_BLOCK','BOTH','FROM_JOB'].map(k => process.env[k]).join(',')); console.error('to stderr'); process.exit(3)";
+    const { result, lines } = await runCollecting(b, {
+      command: [NODE, "-e", script],
+      env: { BOTH: "job", FROM_JOB: "job" },
+      workingDir: tmp,
+    });
     expect(lines).toContain(`stdout: cwd=${tmp}`);
     expect(lines).toContain("stdout: block,job,job");
     expect(lines).toContain("stderr: to stderr");
@@ -64,7 +78,10 @@ describe("run", () => {
 
   it("falls back to the block's command and working directory, and the worker's environment", async () => {
     process.env.ORDO_PROCESS_TEST_INHERITED = "inherited";
-    const b = block({ command: [NODE, "-e", "console.log(process.cwd(), process.env.ORDO_PROCESS_TEST_INHERITED)"], workingDir: tmp });
+    const b = block({
+      command: [NODE, "-e", "console.log(process.cwd(), process.env.ORDO_PROCESS_TEST_INHERITED)"],
+      workingDir: tmp,
+    });
     const { result, lines } = await runCollecting(b, { command: [], env: {} });
     delete process.env.ORDO_PROCESS_TEST_INHERITED;
     expect(lines).toEqual([`stdout: ${tmp} inherited`]);
@@ -72,21 +89,27 @@ describe("run", () => {
   });
 
   it("delivers lines split across writes, and every line before resolving", async () => {
-    const script = "process.stdout.write('par'); setTimeout(() => { process.stdout.write('tial\\nsecond\\n'); for (let i = 0; i < 500; i++) console.log('line ' + i) }, 50)";
+    const script =
+      "process.stdout.write('par'); setTimeout(() => { process.stdout.write('tial\\nsecond\\n'); for (let i = 0; i < 500; i++) console.log('line ' + i) }, 50)";
     const { lines } = await runCollecting(block(), { command: [NODE, "-e", script], env: {} });
     expect(lines.slice(0, 2)).toEqual(["stdout: partial", "stdout: second"]);
     expect(lines).toHaveLength(502);
   });
 
   it("drops the output when streamOutput is false", async () => {
-    const { result, lines } = await runCollecting(block({ streamOutput: false }), { command: [NODE, "-e", "console.log('hidden')"], env: {} });
+    const { result, lines } = await runCollecting(block({ streamOutput: false }), {
+      command: [NODE, "-e", "console.log('hidden')"],
+      env: {},
+    });
     expect(lines).toEqual([]);
     expect(result.exitCode).toBe(0);
   });
 
   it("fails clearly when there is nothing to run or the program does not exist", async () => {
     await expect(block().run({ command: [], env: {} })).rejects.toThrow("process: nothing to run");
-    await expect(block().run({ command: ["/no/such/program", "--token=abc"], env: {} })).rejects.toThrow('process: could not start "/no/such/program": spawn /no/such/program ENOENT');
+    await expect(block().run({ command: ["/no/such/program", "--token=abc"], env: {} })).rejects.toThrow(
+      'process: could not start "/no/such/program": spawn /no/such/program ENOENT',
+    );
   });
 });
 
@@ -126,10 +149,19 @@ describe("kill", () => {
     const lines: string[] = [];
     // the handler first, then "up": the abort follows "up" at once, and a SIGTERM landing before
     // the handler exists kills with the default action (exit code null) — a flake seen under load
-    const done = b.run({ command: [NODE, "-e", "process.on('SIGTERM', () => process.exit(7)); console.log('up'); setInterval(() => {}, 1000)"], env: {}, signal: controller.signal, onOutput: (_s, l) => {
-      lines.push(l);
-      controller.abort();
-    } });
+    const done = b.run({
+      command: [
+        NODE,
+        "-e",
+        "process.on('SIGTERM', () => process.exit(7)); console.log('up'); setInterval(() => {}, 1000)",
+      ],
+      env: {},
+      signal: controller.signal,
+      onOutput: (_s, l) => {
+        lines.push(l);
+        controller.abort();
+      },
+    });
     expect(await done).toMatchObject({ exitCode: 7 });
     expect(lines).toEqual(["up"]);
   });
@@ -147,7 +179,9 @@ describe("kill", () => {
   it("reports a process that is not there, or not on this host", async () => {
     const { result } = await runCollecting(block(), { command: [NODE, "-e", ""], env: {} });
     await expect(block().kill(result.pid, 1)).rejects.toThrow(InfrastructureNotFoundError);
-    await expect(block().kill("elsewhere.example:1234", 1)).rejects.toThrow('process: elsewhere.example:1234 runs on host "elsewhere.example", not on this one');
+    await expect(block().kill("elsewhere.example:1234", 1)).rejects.toThrow(
+      'process: elsewhere.example:1234 runs on host "elsewhere.example", not on this one',
+    );
     await expect(block().kill(1)).rejects.toThrow('process: "1" is not a process id');
   });
 });

@@ -4,12 +4,20 @@ import { BLOCKS, defineBlockType, definePlugin } from "ordo/blocks-sdk";
 import { RemoteFileSystem, remoteFileSystemSchema } from "./remote-file-system.js";
 
 export { RemoteFileSystem, remoteFileSystemSchema, type RemoteFileSystemConfig } from "./remote-file-system.js";
-export { createRemoteStorageBlock, REMOTE_SCHEMES, remoteStorageConfig, RemoteStorageError, type RemoteScheme, type RemoteStorageConfig } from "./remote-storage.js";
+export {
+  createRemoteStorageBlock,
+  REMOTE_SCHEMES,
+  remoteStorageConfig,
+  RemoteStorageError,
+  type RemoteScheme,
+  type RemoteStorageConfig,
+} from "./remote-storage.js";
 
 export const remoteFileSystemBlockType = defineBlockType({
   slug: "remote-file-system",
   name: "Remote File System",
-  description: "Stores deployment code and files at a URL (file://, s3://, az://, gs://), through the storage block type of its scheme.",
+  description:
+    "Stores deployment code and files at a URL (file://, s3://, az://, gs://), through the storage block type of its scheme.",
   schema: remoteFileSystemSchema,
   capabilities: ["read-path", "write-path", "get-directory", "put-directory"],
   inject: { blocks: BLOCKS },

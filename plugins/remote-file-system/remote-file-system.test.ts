@@ -61,7 +61,9 @@ describe("definition", () => {
   it("refuses a basepath without a scheme, and extra fields", () => {
     const r = registry();
     expect(r.validate("remote-file-system", { basepath: "/srv/flows" }).map((i) => i.path)).toEqual(["/basepath"]);
-    expect(r.validate("remote-file-system", { basepath: "s3://b", key: "k" }).map((i) => i.message)).toEqual(["must NOT have additional properties"]);
+    expect(r.validate("remote-file-system", { basepath: "s3://b", key: "k" }).map((i) => i.message)).toEqual([
+      "must NOT have additional properties",
+    ]);
   });
 });
 
@@ -95,7 +97,14 @@ describe("s3://", () => {
   });
 
   it("delegates to an s3 block built from s3fs's settings", async () => {
-    const block = build({ basepath: `s3://${server.bucket}/flows`, settings: { key: server.accessKeyId, secret: server.secretAccessKey, client_kwargs: { endpoint_url: server.endpoint } } });
+    const block = build({
+      basepath: `s3://${server.bucket}/flows`,
+      settings: {
+        key: server.accessKeyId,
+        secret: server.secretAccessKey,
+        client_kwargs: { endpoint_url: server.endpoint },
+      },
+    });
     expect(block.delegate).toBeInstanceOf(S3Block);
     expect((block.delegate as S3Block).prefix).toBe("flows");
 
@@ -110,8 +119,14 @@ describe("s3://", () => {
   });
 
   it("passes the s3 block's errors through: bucket named, secret not quoted", async () => {
-    const block = build({ basepath: `s3://${server.bucket}/flows`, settings: { key: "AKIAWRONG", secret: "do-not-print-me", endpoint_url: server.endpoint } });
-    const error = await block.readPath("x").then(() => null, (e: unknown) => e as Error);
+    const block = build({
+      basepath: `s3://${server.bucket}/flows`,
+      settings: { key: "AKIAWRONG", secret: "do-not-print-me", endpoint_url: server.endpoint },
+    });
+    const error = await block.readPath("x").then(
+      () => null,
+      (e: unknown) => e as Error,
+    );
     expect(error?.message).toMatch(new RegExp(`^s3 bucket "${server.bucket}" key "flows/x": InvalidAccessKeyId`));
     expect(error?.message).not.toContain("do-not-print-me");
   });
@@ -120,18 +135,25 @@ describe("s3://", () => {
 describe("errors", () => {
   it("names the scheme and the package to install when its plugin is not loaded", () => {
     const without = registry(false);
-    expect(() => build({ basepath: "s3://bucket/x", settings: { secret: "s" } }, without)).toThrow('remote-file-system block: s3:// storage needs the "s3" block type: install the @ordo/plugin-aws-s3 plugin');
+    expect(() => build({ basepath: "s3://bucket/x", settings: { secret: "s" } }, without)).toThrow(
+      'remote-file-system block: s3:// storage needs the "s3" block type: install the @ordo/plugin-aws-s3 plugin',
+    );
     expect(() => build({ basepath: "gs://bucket/x" }, without)).toThrow("install the @ordo/plugin-gcs plugin");
     expect(() => build({ basepath: "az://container" }, without)).toThrow("install the @ordo/plugin-azure-blob plugin");
   });
 
   it("refuses an unknown scheme", () => {
-    expect(() => build({ basepath: "ftp://host/dir" })).toThrow('remote-file-system block: remote storage scheme "ftp://" is not supported');
+    expect(() => build({ basepath: "ftp://host/dir" })).toThrow(
+      'remote-file-system block: remote storage scheme "ftp://" is not supported',
+    );
   });
 
   it("reports the scheme block's invalid configuration by field, without its values", () => {
-    const attempt = () => build({ basepath: "s3://bucket", settings: { key: "AKIA", secret: "s3cr3t-value", endpoint_url: "not a url" } });
-    expect(attempt).toThrow('remote-file-system block: s3:// storage: invalid configuration for block type "s3": /endpoint_url must match format "uri"');
+    const attempt = () =>
+      build({ basepath: "s3://bucket", settings: { key: "AKIA", secret: "s3cr3t-value", endpoint_url: "not a url" } });
+    expect(attempt).toThrow(
+      'remote-file-system block: s3:// storage: invalid configuration for block type "s3": /endpoint_url must match format "uri"',
+    );
     expect(attempt).not.toThrow(/s3cr3t-value/);
     // the registry validated the remote-file-system configuration itself first
     expect(() => build({ basepath: "s3://bucket", settings: "key=x" })).toThrow(InvalidBlockConfigError);

@@ -10,13 +10,15 @@ export const remoteFileSystemSchema = {
     basepath: {
       type: "string",
       pattern: "^[A-Za-z][A-Za-z0-9+.-]*://",
-      description: "file:///abs/path, s3://bucket/prefix, az:// or abfs://container/prefix, gs:// or gcs://bucket/prefix",
+      description:
+        "file:///abs/path, s3://bucket/prefix, az:// or abfs://container/prefix, gs:// or gcs://bucket/prefix",
     },
     // the settings mix credentials with the rest (as fsspec's storage options): all of it is secret
     settings: {
       type: "object",
       writeOnly: true,
-      description: "the scheme's fsspec settings: s3 key, secret, token, client_kwargs; az connection_string, account_name, account_key; gs token, project, endpoint_url",
+      description:
+        "the scheme's fsspec settings: s3 key, secret, token, client_kwargs; az connection_string, account_name, account_key; gs token, project, endpoint_url",
     },
   },
   required: ["basepath"],
@@ -33,7 +35,11 @@ export class RemoteFileSystem implements Storage {
 
   constructor(config: RemoteFileSystemConfig, deps: { blocks: BlockFactory }) {
     try {
-      this.delegate = createRemoteStorageBlock<Storage>(config.basepath, config.settings as Record<string, unknown> | undefined, deps.blocks);
+      this.delegate = createRemoteStorageBlock<Storage>(
+        config.basepath,
+        config.settings as Record<string, unknown> | undefined,
+        deps.blocks,
+      );
     } catch (e) {
       if (e instanceof RemoteStorageError) e.message = `remote-file-system block: ${e.message}`;
       throw e;

@@ -45,13 +45,18 @@ type Settings = Record<string, unknown>;
  */
 export function remoteStorageConfig(url: string, settings: Settings | null | undefined = {}): RemoteStorageConfig {
   const match = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/(.*)$/s.exec(url);
-  if (!match) throw new RemoteStorageError(`remote storage URL must start with a scheme (file://, s3://, az://, gs://)`);
+  if (!match)
+    throw new RemoteStorageError(`remote storage URL must start with a scheme (file://, s3://, az://, gs://)`);
   const scheme = match[1]!.toLowerCase();
   const rest = match[2]!;
   const known = REMOTE_SCHEMES[scheme];
-  if (!known) throw new RemoteStorageError(`remote storage scheme "${scheme}://" is not supported: use file://, s3://, az:// (abfs://) or gs:// (gcs://)`);
+  if (!known)
+    throw new RemoteStorageError(
+      `remote storage scheme "${scheme}://" is not supported: use file://, s3://, az:// (abfs://) or gs:// (gcs://)`,
+    );
   const s: Settings = settings ?? {};
-  if (typeof s !== "object" || Array.isArray(s)) throw new RemoteStorageError(`${scheme}://: settings must be an object`);
+  if (typeof s !== "object" || Array.isArray(s))
+    throw new RemoteStorageError(`${scheme}://: settings must be an object`);
   const str = (name: string, value: unknown): string | undefined => {
     if (value === undefined || value === null || value === "") return undefined;
     if (typeof value !== "string") throw new RemoteStorageError(`${scheme}://: settings.${name} must be a string`);
@@ -60,7 +65,8 @@ export function remoteStorageConfig(url: string, settings: Settings | null | und
   const obj = (name: string): Settings => {
     const value = s[name];
     if (value === undefined || value === null) return {};
-    if (typeof value !== "object" || Array.isArray(value)) throw new RemoteStorageError(`${scheme}://: settings.${name} must be an object`);
+    if (typeof value !== "object" || Array.isArray(value))
+      throw new RemoteStorageError(`${scheme}://: settings.${name} must be an object`);
     return value as Settings;
   };
 
@@ -83,7 +89,10 @@ export function remoteStorageConfig(url: string, settings: Settings | null | und
       ["aws_access_key_id", str("key", s.key) ?? str("aws_access_key_id", s.aws_access_key_id)],
       ["aws_secret_access_key", str("secret", s.secret) ?? str("aws_secret_access_key", s.aws_secret_access_key)],
       ["aws_session_token", str("token", s.token)],
-      ["endpoint_url", str("endpoint_url", s.endpoint_url) ?? str("client_kwargs.endpoint_url", clientKwargs.endpoint_url)],
+      [
+        "endpoint_url",
+        str("endpoint_url", s.endpoint_url) ?? str("client_kwargs.endpoint_url", clientKwargs.endpoint_url),
+      ],
       ["region_name", str("client_kwargs.region_name", clientKwargs.region_name) ?? str("region_name", s.region_name)],
     ];
   } else if (known.slug === "azure") {
@@ -112,8 +121,10 @@ export function remoteStorageConfig(url: string, settings: Settings | null | und
 function bucketPathOf(scheme: string, rest: string): string {
   const parts = rest.split("/").filter((p) => p !== "");
   const bucket = parts[0];
-  if (bucket === undefined) throw new RemoteStorageError(`${scheme}:// URL must name a bucket or container (${scheme}://name/prefix)`);
-  if (bucket.includes("@")) throw new RemoteStorageError(`${scheme}:// URL must not hold credentials: give them in settings`);
+  if (bucket === undefined)
+    throw new RemoteStorageError(`${scheme}:// URL must name a bucket or container (${scheme}://name/prefix)`);
+  if (bucket.includes("@"))
+    throw new RemoteStorageError(`${scheme}:// URL must not hold credentials: give them in settings`);
   return parts.join("/");
 }
 
@@ -122,17 +133,26 @@ function bucketPathOf(scheme: string, rest: string): string {
  * "cloud" (the environment's credentials) leave it out; a key file path cannot be read from here.
  */
 function serviceAccountInfo(scheme: string, token: unknown): string | undefined {
-  if (token === undefined || token === null || token === "" || token === "google_default" || token === "cloud") return undefined;
+  if (token === undefined || token === null || token === "" || token === "google_default" || token === "cloud")
+    return undefined;
   if (typeof token === "object" && !Array.isArray(token)) return JSON.stringify(token);
   if (typeof token === "string" && token.trimStart().startsWith("{")) return token;
-  throw new RemoteStorageError(`${scheme}://: settings.token must be the service account info (an object or its JSON text); key file paths and "anon" are not supported`);
+  throw new RemoteStorageError(
+    `${scheme}://: settings.token must be the service account info (an object or its JSON text); key file paths and "anon" are not supported`,
+  );
 }
 
 /** Builds the block a URL names through the factory, or says which package to install. */
-export function createRemoteStorageBlock<T = unknown>(url: string, settings: Settings | null | undefined, blocks: BlockFactory): T {
+export function createRemoteStorageBlock<T = unknown>(
+  url: string,
+  settings: Settings | null | undefined,
+  blocks: BlockFactory,
+): T {
   const target = remoteStorageConfig(url, settings);
   if (!blocks.has(target.slug)) {
-    throw new RemoteStorageError(`${target.scheme}:// storage needs the "${target.slug}" block type: install the ${target.packageName} plugin (npm install ${target.packageName})`);
+    throw new RemoteStorageError(
+      `${target.scheme}:// storage needs the "${target.slug}" block type: install the ${target.packageName} plugin (npm install ${target.packageName})`,
+    );
   }
   try {
     return blocks.create<T>(target.slug, target.config);

@@ -45,7 +45,10 @@ export class AccessService {
     const slug = parsePlainBlockSlug(ref.slug);
     const where = ref.id ? { id: ref.id } : slug ? { name: slug.name, blockType: { slug: slug.type } } : null;
     if (!where) return null;
-    const d = await this.db.client.blockDocument.findFirst({ where, select: { id: true, name: true, blockType: { select: { slug: true } } } });
+    const d = await this.db.client.blockDocument.findFirst({
+      where,
+      select: { id: true, name: true, blockType: { select: { slug: true } } },
+    });
     return d ? { id: d.id, slug: `${d.blockType.slug}/${d.name}` } : null;
   }
 }

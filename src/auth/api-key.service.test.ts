@@ -104,7 +104,11 @@ describe("ApiKeyService.authenticate", () => {
 
   it("checks expiry on every request, remembered or not", async () => {
     const { service, advance } = setup();
-    const { key } = await service.create({ name: "w", scopes: ["read"], expiresAt: new Date("2026-01-01T00:00:00.500Z") });
+    const { key } = await service.create({
+      name: "w",
+      scopes: ["read"],
+      expiresAt: new Date("2026-01-01T00:00:00.500Z"),
+    });
     expect(await service.authenticate(key)).not.toBeNull();
     advance(500);
     expect(await service.authenticate(key)).toBeNull();

@@ -56,13 +56,20 @@ export class ApiKeyService {
   /** Creates a key; the returned `key` is the only time it exists in clear. */
   async create(input: ApiKeyInput, field = "input"): Promise<{ key: string; record: ApiKeyRecord }> {
     if (!NAME.test(input.name)) {
-      throw new BadUserInputError(`${field}.name must be 1-100 letters, digits, ".", "_", "@" or "-", starting with a letter or digit`, `${field}.name`);
+      throw new BadUserInputError(
+        `${field}.name must be 1-100 letters, digits, ".", "_", "@" or "-", starting with a letter or digit`,
+        `${field}.name`,
+      );
     }
     const scopes = [...new Set(input.scopes)];
-    if (scopes.length === 0) throw new BadUserInputError(`${field}.scopes must list at least one of ${SCOPES.join(", ")}`, `${field}.scopes`);
+    if (scopes.length === 0)
+      throw new BadUserInputError(`${field}.scopes must list at least one of ${SCOPES.join(", ")}`, `${field}.scopes`);
     const unknown = scopes.find((s) => !isScope(s));
     if (unknown !== undefined) {
-      throw new BadUserInputError(`${field}.scopes: unknown scope ${JSON.stringify(unknown.slice(0, 40))}; use ${SCOPES.join(", ")}`, `${field}.scopes`);
+      throw new BadUserInputError(
+        `${field}.scopes: unknown scope ${JSON.stringify(unknown.slice(0, 40))}; use ${SCOPES.join(", ")}`,
+        `${field}.scopes`,
+      );
     }
     if (input.expiresAt && input.expiresAt.getTime() <= this.clock.now().getTime()) {
       throw new BadUserInputError(`${field}.expiresAt must be in the future`, `${field}.expiresAt`);
@@ -73,11 +80,19 @@ export class ApiKeyService {
     const key = generateApiKey();
     const row = await this.db.client.apiKey
       .create({
-        data: { name: input.name, prefix: shownPrefix(key), hash: hashApiKey(key), scopes, expires: input.expiresAt ?? null, created: this.clock.now() },
+        data: {
+          name: input.name,
+          prefix: shownPrefix(key),
+          hash: hashApiKey(key),
+          scopes,
+          expires: input.expiresAt ?? null,
+          created: this.clock.now(),
+        },
       })
       .catch((e: unknown) => {
         // the unique name raced with another create
-        if ((e as { code?: string }).code === "P2002") throw new ConflictError(`an API key named "${input.name}" exists already`, `${field}.name`);
+        if ((e as { code?: string }).code === "P2002")
+          throw new ConflictError(`an API key named "${input.name}" exists already`, `${field}.name`);
         throw e;
       });
     return { key, record: toRecord(row) };
@@ -92,7 +107,9 @@ export class ApiKeyService {
   async revoke(idOrName: string, field = "id"): Promise<ApiKeyRecord> {
     const row = await this.db.client.apiKey.findFirst({ where: { OR: [{ id: idOrName }, { name: idOrName }] } });
     if (!row) throw new NotFoundError(`no API key with id or name "${idOrName.slice(0, 100)}"`, field);
-    const revoked = row.revoked ?? (await this.db.client.apiKey.update({ where: { id: row.id }, data: { revoked: this.clock.now() } })).revoked;
+    const revoked =
+      row.revoked ??
+      (await this.db.client.apiKey.update({ where: { id: row.id }, data: { revoked: this.clock.now() } })).revoked;
     this.forget(row.id);
     this.events.publish("api-key.revoked", { keyId: row.id });
     return toRecord({ ...row, revoked });
@@ -126,7 +143,8 @@ export class ApiKeyService {
     // a revocation that landed while this read was in flight may not be in the row it returned
     if (row && !row.revoked && revocations === this.revocations) {
       this.listen();
-      if (this.authenticated.size >= AUTHENTICATED_MAX) this.authenticated.delete(this.authenticated.keys().next().value!);
+      if (this.authenticated.size >= AUTHENTICATED_MAX)
+        this.authenticated.delete(this.authenticated.keys().next().value!);
       this.authenticated.set(hash, { row, until: performance.now() + AUTHENTICATED_FOR_MS });
     }
     return row;
@@ -164,5 +182,14 @@ function toRecord(row: {
   expires: Date | null;
   revoked: Date | null;
 }): ApiKeyRecord {
-  return { id: row.id, name: row.name, prefix: row.prefix, scopes: scopesOf(row.scopes), created: row.created, lastUsed: row.lastUsed, expires: row.expires, revoked: row.revoked };
+  return {
+    id: row.id,
+    name: row.name,
+    prefix: row.prefix,
+    scopes: scopesOf(row.scopes),
+    created: row.created,
+    lastUsed: row.lastUsed,
+    expires: row.expires,
+    revoked: row.revoked,
+  };
 }

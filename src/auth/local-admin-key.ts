@@ -21,7 +21,9 @@ export async function ensureLocalAdminKey(apiKeys: ApiKeyService, home: string, 
   if (existing) {
     const principal = await apiKeys.authenticate(existing);
     if (principal && grants(principal.scopes, "admin")) return file;
-    log.warn(`${file} holds a key this database does not accept (another database, or revoked): writing a new admin key`);
+    log.warn(
+      `${file} holds a key this database does not accept (another database, or revoked): writing a new admin key`,
+    );
   }
   const { key, record } = await createWithFreeName(apiKeys);
   mkdirSync(home, { recursive: true, mode: 0o700 });
@@ -43,7 +45,11 @@ function readKey(file: string): string | null {
 }
 
 async function createWithFreeName(apiKeys: ApiKeyService) {
-  for (const name of ["local-admin", `local-admin-${randomBytes(3).toString("hex")}`, `local-admin-${randomBytes(6).toString("hex")}`]) {
+  for (const name of [
+    "local-admin",
+    `local-admin-${randomBytes(3).toString("hex")}`,
+    `local-admin-${randomBytes(6).toString("hex")}`,
+  ]) {
     try {
       return await apiKeys.create({ name, scopes: ["admin"] });
     } catch (e) {

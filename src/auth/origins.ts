@@ -3,7 +3,11 @@
 // Without auth, also which Host names it answers: loopback names only (DNS rebinding).
 
 /** `host` is the request's Host header; the server's own origin is http(s)://host. */
-export function isAllowedOrigin(origin: string | null | undefined, host: string | null | undefined, allowed: readonly string[]): boolean {
+export function isAllowedOrigin(
+  origin: string | null | undefined,
+  host: string | null | undefined,
+  allowed: readonly string[],
+): boolean {
   if (origin === undefined || origin === null) return true;
   if (allowed.includes(origin)) return true;
   if (!host) return false;

@@ -15,16 +15,38 @@ class Storage {
   async writePath() {}
 }
 class Runner {
-  constructor(readonly config: unknown, readonly deps: { logger?: unknown; config?: unknown; own?: unknown }) {}
+  constructor(
+    readonly config: unknown,
+    readonly deps: { logger?: unknown; config?: unknown; own?: unknown },
+  ) {}
   async run() {
     return { pid: 1, exitCode: 0 };
   }
   async kill() {}
 }
 const open = { type: "object" } as const;
-const storage = defineBlockType({ slug: "storage", name: "S", schema: open, capabilities: ["read-path", "write-path"], implementation: Storage });
-const reader = defineBlockType({ slug: "reader", name: "R", schema: open, capabilities: ["read-path"], implementation: Storage });
-const runner = defineBlockType({ slug: "runner", name: "X", schema: open, capabilities: ["run-infrastructure"], inject: { logger: LOGGER, config: BLOCK_CONFIG }, implementation: Runner });
+const storage = defineBlockType({
+  slug: "storage",
+  name: "S",
+  schema: open,
+  capabilities: ["read-path", "write-path"],
+  implementation: Storage,
+});
+const reader = defineBlockType({
+  slug: "reader",
+  name: "R",
+  schema: open,
+  capabilities: ["read-path"],
+  implementation: Storage,
+});
+const runner = defineBlockType({
+  slug: "runner",
+  name: "X",
+  schema: open,
+  capabilities: ["run-infrastructure"],
+  inject: { logger: LOGGER, config: BLOCK_CONFIG },
+  implementation: Runner,
+});
 
 function registry(...blockTypes: Parameters<typeof definePlugin>[0]["blockTypes"]) {
   const r = new BlockRegistry();
@@ -55,12 +77,21 @@ describe("registerBlockRegistry", () => {
 
   it("stops the boot when a plugin injects a token nobody registered", () => {
     const custom = defineToken<{ ping(): void }>("test.Custom");
-    const needy = defineBlockType({ slug: "needy", name: "N", schema: open, capabilities: [], inject: { logger: LOGGER, own: custom }, implementation: Runner });
+    const needy = defineBlockType({
+      slug: "needy",
+      name: "N",
+      schema: open,
+      capabilities: [],
+      inject: { logger: LOGGER, own: custom },
+      implementation: Runner,
+    });
     const c = rootContainer.createChildContainer();
     c.registerInstance(LOGGER, console);
     const attempt = () => registerBlockRegistry(c, registry(needy));
     expect(attempt).toThrow(PluginLoadError);
-    expect(attempt).toThrow('Plugin "p" block type "needy": inject/own Symbol(ordo.blocks.test.Custom) is not registered in the container');
+    expect(attempt).toThrow(
+      'Plugin "p" block type "needy": inject/own Symbol(ordo.blocks.test.Custom) is not registered in the container',
+    );
     expect(c.isRegistered(BLOCK_REGISTRY)).toBe(false);
   });
 

@@ -28,7 +28,12 @@ export function registerBlockRegistry(container: DependencyContainer, registry: 
       // these are bound per instance by createInstance
       if (token === BLOCK_CONFIG || token === BLOCK_TYPE || token === BLOCKS) continue;
       if (!container.isRegistered(token, true)) {
-        throw new PluginLoadError(type.plugin, type.slug, `inject/${name}`, `${String(token)} is not registered in the container`);
+        throw new PluginLoadError(
+          type.plugin,
+          type.slug,
+          `inject/${name}`,
+          `${String(token)} is not registered in the container`,
+        );
       }
     }
   }
@@ -39,7 +44,10 @@ export function registerBlockRegistry(container: DependencyContainer, registry: 
 }
 
 /** `resolveAll` for a capability, which is [] (tsyringe would throw) when no type has it. */
-export function blockTypesWithCapability(container: DependencyContainer, capability: Capability): RegisteredBlockType[] {
+export function blockTypesWithCapability(
+  container: DependencyContainer,
+  capability: Capability,
+): RegisteredBlockType[] {
   const token = capabilityToken(capability);
   return container.isRegistered(token, true) ? container.resolveAll(token) : [];
 }

@@ -42,8 +42,18 @@ describe("discovery and loading", () => {
     const registry = await loadPlugins({ nodeModulesDir: null });
     expect(registry.list().map((t) => t.slug)).toEqual(["local-file-system", "process"]);
     expect(registry.plugins()).toEqual([
-      { name: "@ordo/plugin-local-file-system", version: "0.1.0", origin: "built-in", directory: path.join(REPO_ROOT, "plugins/local-file-system") },
-      { name: "@ordo/plugin-process", version: "0.1.0", origin: "built-in", directory: path.join(REPO_ROOT, "plugins/process") },
+      {
+        name: "@ordo/plugin-local-file-system",
+        version: "0.1.0",
+        origin: "built-in",
+        directory: path.join(REPO_ROOT, "plugins/local-file-system"),
+      },
+      {
+        name: "@ordo/plugin-process",
+        version: "0.1.0",
+        origin: "built-in",
+        directory: path.join(REPO_ROOT, "plugins/process"),
+      },
     ]);
     expect(registry.get("local-file-system").isProtected).toBe(true);
     expect(registry.frozen).toBe(true);
@@ -103,7 +113,11 @@ describe("a broken plugin stops the load with one message", () => {
   it("names plugin, block type and schema field for a schema that does not compile", async () => {
     const error = await load([path.join(FIXTURES, "ordo-plugin-broken-schema")]).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PluginLoadError);
-    expect(error).toMatchObject({ plugin: "ordo-plugin-broken-schema", blockType: "broken-thing", field: "schema /properties/x/type" });
+    expect(error).toMatchObject({
+      plugin: "ordo-plugin-broken-schema",
+      blockType: "broken-thing",
+      field: "schema /properties/x/type",
+    });
     await expect(load([path.join(FIXTURES, "ordo-plugin-broken-schema")])).rejects.toThrow(
       'Plugin "ordo-plugin-broken-schema" block type "broken-thing": schema /properties/x/type must be equal to one of the allowed values',
     );
@@ -116,32 +130,56 @@ describe("a broken plugin stops the load with one message", () => {
   });
 
   it("reports a listed package that cannot be found", async () => {
-    await expect(load(["ordo-plugin-nowhere"])).rejects.toThrow(`Plugin "ordo-plugin-nowhere": package not found from ${app}`);
+    await expect(load(["ordo-plugin-nowhere"])).rejects.toThrow(
+      `Plugin "ordo-plugin-nowhere": package not found from ${app}`,
+    );
   });
 
   it("checks the package.json marker against the manifest schema", async () => {
     const dir = await writePackage(path.join(app, "bad-marker"), { name: "bad-marker", ordo: { plugin: "index.js" } });
-    await expect(load([dir])).rejects.toThrow('Plugin "bad-marker": package.json /ordo/plugin must match pattern "^\\./.+"');
+    await expect(load([dir])).rejects.toThrow(
+      'Plugin "bad-marker": package.json /ordo/plugin must match pattern "^\\./.+"',
+    );
     const unmarked = await writePackage(path.join(app, "unmarked"), { name: "unmarked" });
-    await expect(load([unmarked])).rejects.toThrow("Plugin \"unmarked\": package.json /ordo must have required property 'ordo'");
+    await expect(load([unmarked])).rejects.toThrow(
+      "Plugin \"unmarked\": package.json /ordo must have required property 'ordo'",
+    );
   });
 
   it("rejects an entry that escapes the package or does not exist", async () => {
-    const escaping = await writePackage(path.join(app, "escaping"), { name: "escaping", ordo: { plugin: "./../left-pad/index.js" } });
-    await expect(load([escaping])).rejects.toThrow('Plugin "escaping": package.json /ordo/plugin must stay inside the package folder');
-    const missing = await writePackage(path.join(app, "missing-entry"), { name: "missing-entry", ordo: { plugin: "./dist/index.js" } });
-    await expect(load([missing])).rejects.toThrow('Plugin "missing-entry": package.json /ordo/plugin ./dist/index.js does not exist');
+    const escaping = await writePackage(path.join(app, "escaping"), {
+      name: "escaping",
+      ordo: { plugin: "./../left-pad/index.js" },
+    });
+    await expect(load([escaping])).rejects.toThrow(
+      'Plugin "escaping": package.json /ordo/plugin must stay inside the package folder',
+    );
+    const missing = await writePackage(path.join(app, "missing-entry"), {
+      name: "missing-entry",
+      ordo: { plugin: "./dist/index.js" },
+    });
+    await expect(load([missing])).rejects.toThrow(
+      'Plugin "missing-entry": package.json /ordo/plugin ./dist/index.js does not exist',
+    );
   });
 
   it("requires the entry to export a definePlugin() result named like the package", async () => {
-    const plain = await writePackage(path.join(app, "plain-export"), { name: "plain-export", ordo: { plugin: "./index.js" } }, "export default { name: 'plain-export', blockTypes: [] };");
-    await expect(load([plain])).rejects.toThrow('Plugin "plain-export": entry must export (default, or as `plugin`) the result of definePlugin()');
+    const plain = await writePackage(
+      path.join(app, "plain-export"),
+      { name: "plain-export", ordo: { plugin: "./index.js" } },
+      "export default { name: 'plain-export', blockTypes: [] };",
+    );
+    await expect(load([plain])).rejects.toThrow(
+      'Plugin "plain-export": entry must export (default, or as `plugin`) the result of definePlugin()',
+    );
     const renamed = await writePackage(
       path.join(app, "renamed"),
       { name: "renamed", ordo: { plugin: "./index.js" } },
       "import { definePlugin } from '$SDK'; export const plugin = definePlugin({ name: 'other-name', blockTypes: [] });",
     );
-    await expect(load([renamed])).rejects.toThrow('Plugin "renamed": name is "other-name" in definePlugin() but "renamed" in package.json (leave it out of definePlugin())');
+    await expect(load([renamed])).rejects.toThrow(
+      'Plugin "renamed": name is "other-name" in definePlugin() but "renamed" in package.json (leave it out of definePlugin())',
+    );
   });
 
   it("takes the plugin's name and version from package.json", async () => {
@@ -152,7 +190,11 @@ describe("a broken plugin stops the load with one message", () => {
     );
     const registry = await load([unnamed]);
     expect(registry.get("unnamed-thing")).toMatchObject({ plugin: "ordo-plugin-unnamed", version: "3.2.1" });
-    expect(registry.plugins().at(-1)).toMatchObject({ name: "ordo-plugin-unnamed", version: "3.2.1", origin: "listed" });
+    expect(registry.plugins().at(-1)).toMatchObject({
+      name: "ordo-plugin-unnamed",
+      version: "3.2.1",
+      origin: "listed",
+    });
   });
 
   it("stops a JavaScript plugin that still lists its dependencies, naming the field", async () => {
@@ -161,17 +203,27 @@ describe("a broken plugin stops the load with one message", () => {
       { name: "ordo-plugin-listed-inject", ordo: { plugin: "./index.js" } },
       "import { LOGGER, defineBlockType, definePlugin } from '$SDK'; class Thing { constructor(config, logger) {} } export default definePlugin({ blockTypes: [defineBlockType({ slug: 'listed-thing', name: 'T', schema: { type: 'object' }, capabilities: [], inject: [LOGGER], implementation: Thing })] });",
     );
-    await expect(load([listed])).rejects.toThrow('Plugin "ordo-plugin-listed-inject" block type "listed-thing": inject must name each dependency, e.g. { logger: LOGGER }');
+    await expect(load([listed])).rejects.toThrow(
+      'Plugin "ordo-plugin-listed-inject" block type "listed-thing": inject must name each dependency, e.g. { logger: LOGGER }',
+    );
   });
 
   it("reports an entry that fails to import", async () => {
-    const throwing = await writePackage(path.join(app, "throwing"), { name: "throwing", ordo: { plugin: "./index.js" } }, "throw new Error('boom at import');");
-    await expect(load([throwing])).rejects.toThrow(/^Plugin "throwing": entry .*index\.js failed to import: boom at import$/);
+    const throwing = await writePackage(
+      path.join(app, "throwing"),
+      { name: "throwing", ordo: { plugin: "./index.js" } },
+      "throw new Error('boom at import');",
+    );
+    await expect(load([throwing])).rejects.toThrow(
+      /^Plugin "throwing": entry .*index\.js failed to import: boom at import$/,
+    );
   });
 
   it("requires a package.json in every built-in folder", async () => {
     const builtins = path.join(app, "builtins");
     await mkdir(path.join(builtins, "half-made"), { recursive: true });
-    await expect(loadPlugins({ builtinDir: builtins, nodeModulesDir: null })).rejects.toThrow(`Plugin "half-made": package.json not found in ${path.join(builtins, "half-made")}`);
+    await expect(loadPlugins({ builtinDir: builtins, nodeModulesDir: null })).rejects.toThrow(
+      `Plugin "half-made": package.json not found in ${path.join(builtins, "half-made")}`,
+    );
   });
 });

@@ -43,13 +43,21 @@ export interface DiscoveredPlugin {
 
 /** "pkg-a, @scope/pkg-b" → ["pkg-a", "@scope/pkg-b"] */
 export function parsePluginList(value: string | null | undefined): string[] {
-  return (value ?? "").split(",").map((s) => s.trim()).filter((s) => s !== "");
+  return (value ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s !== "");
 }
 
 export async function discoverPlugins(options: PluginDiscoveryOptions = {}): Promise<DiscoveredPlugin[]> {
   const resolveFrom = path.resolve(options.resolveFrom ?? REPO_ROOT);
   const builtinDir = options.builtinDir === undefined ? BUILTIN_PLUGINS_DIR : options.builtinDir;
-  const nodeModulesDirs = options.nodeModulesDir === undefined ? lookupPaths(resolveFrom) : options.nodeModulesDir === null ? [] : [options.nodeModulesDir];
+  const nodeModulesDirs =
+    options.nodeModulesDir === undefined
+      ? lookupPaths(resolveFrom)
+      : options.nodeModulesDir === null
+        ? []
+        : [options.nodeModulesDir];
   const found: DiscoveredPlugin[] = [];
 
   const add = async (dir: string, pkg: unknown, origin: DiscoveredPlugin["origin"], label: string) => {
@@ -58,15 +66,34 @@ export async function discoverPlugins(options: PluginDiscoveryOptions = {}): Pro
     if (found.some((p) => p.directory === directory)) return;
     const manifest = checkPackageManifest(pkg, label);
     const clash = found.find((p) => p.name === manifest.name);
-    if (clash) throw new PluginLoadError(manifest.name, null, "package.json /name", `is also the name of the plugin in ${clash.directory}`);
+    if (clash)
+      throw new PluginLoadError(
+        manifest.name,
+        null,
+        "package.json /name",
+        `is also the name of the plugin in ${clash.directory}`,
+      );
     // the built-in plugins ship compiled in dist/plugins, beside their package.json in plugins/; in
     // a clone the catalog's packages (installed as workspaces) are compiled there too, which spares
     // every process Ordo starts the TypeScript loader
-    const entry = directory.startsWith(BUILTIN_PLUGINS_DIR + path.sep) ? builtinPluginEntry(directory, manifest.entry) : path.resolve(directory, manifest.entry);
+    const entry = directory.startsWith(BUILTIN_PLUGINS_DIR + path.sep)
+      ? builtinPluginEntry(directory, manifest.entry)
+      : path.resolve(directory, manifest.entry);
     if (path.relative(directory, path.resolve(directory, manifest.entry)).startsWith("..")) {
-      throw new PluginLoadError(manifest.name, null, `package.json /${MANIFEST_FIELD}/plugin`, "must stay inside the package folder");
+      throw new PluginLoadError(
+        manifest.name,
+        null,
+        `package.json /${MANIFEST_FIELD}/plugin`,
+        "must stay inside the package folder",
+      );
     }
-    if (!(await isFile(entry))) throw new PluginLoadError(manifest.name, null, `package.json /${MANIFEST_FIELD}/plugin`, `${manifest.entry} does not exist in ${directory}`);
+    if (!(await isFile(entry)))
+      throw new PluginLoadError(
+        manifest.name,
+        null,
+        `package.json /${MANIFEST_FIELD}/plugin`,
+        `${manifest.entry} does not exist in ${directory}`,
+      );
     found.push({ name: manifest.name, version: manifest.version, directory, entry, origin });
   };
 
@@ -120,7 +147,12 @@ export async function loadPlugins(options: LoadPluginsOptions = {}): Promise<Blo
   for (const plugin of await discoverPlugins(options)) {
     const definition = await importDefinition(plugin);
     // the name and version are package.json's; a name given to definePlugin() must agree (the registry checks)
-    registry.register(definition, { origin: plugin.origin, directory: plugin.directory, name: plugin.name, version: plugin.version });
+    registry.register(definition, {
+      origin: plugin.origin,
+      directory: plugin.directory,
+      name: plugin.name,
+      version: plugin.version,
+    });
   }
   if (options.freeze ?? true) registry.freeze();
   return registry;
@@ -136,7 +168,12 @@ async function importDefinition(plugin: DiscoveredPlugin) {
   }
   const definition = mod.default ?? mod.plugin;
   if (!isPluginDefinition(definition)) {
-    throw new PluginLoadError(plugin.name, null, "entry", "must export (default, or as `plugin`) the result of definePlugin() from ordo/blocks-sdk");
+    throw new PluginLoadError(
+      plugin.name,
+      null,
+      "entry",
+      "must export (default, or as `plugin`) the result of definePlugin() from ordo/blocks-sdk",
+    );
   }
   return definition;
 }
@@ -155,7 +192,9 @@ function lookupPaths(from: string): string[] {
 function resolvePackageDir(name: string, from: string): string | null {
   if (name.startsWith(".") || path.isAbsolute(name)) return path.resolve(from, name);
   const candidates = createRequire(path.join(from, "noop.js")).resolve.paths(name) ?? [];
-  return candidates.map((dir) => path.join(dir, name)).find((dir) => isFileSync(path.join(dir, "package.json"))) ?? null;
+  return (
+    candidates.map((dir) => path.join(dir, name)).find((dir) => isFileSync(path.join(dir, "package.json"))) ?? null
+  );
 }
 
 async function subfolders(dir: string): Promise<string[]> {
@@ -203,7 +242,10 @@ function markedPackageJson(dir: string): unknown {
 }
 
 async function isFile(file: string): Promise<boolean> {
-  return stat(file).then((s) => s.isFile(), () => false);
+  return stat(file).then(
+    (s) => s.isFile(),
+    () => false,
+  );
 }
 
 function isFileSync(file: string): boolean {

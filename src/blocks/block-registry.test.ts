@@ -6,8 +6,26 @@ import { container as rootContainer } from "tsyringe";
 import { describe, expect, it, vi } from "vitest";
 import { BlockRegistry, schemaChecksum } from "./block-registry.js";
 import { canonicalJson } from "./canonical-json.js";
-import { InvalidBlockConfigError, MissingBlockDependencyError, PluginLoadError, RegistryFrozenError, UndeclaredBlockDependencyError, UnknownBlockTypeError } from "./errors.js";
-import { BLOCK_TYPE, BLOCKS, LOGGER, defineBlockType, definePlugin, defineStep, type BlockFactory, type BlockLogger, type BlockTypeInfo, type ReadPath } from "./sdk.js";
+import {
+  InvalidBlockConfigError,
+  MissingBlockDependencyError,
+  PluginLoadError,
+  RegistryFrozenError,
+  UndeclaredBlockDependencyError,
+  UnknownBlockTypeError,
+} from "./errors.js";
+import {
+  BLOCK_TYPE,
+  BLOCKS,
+  LOGGER,
+  defineBlockType,
+  definePlugin,
+  defineStep,
+  type BlockFactory,
+  type BlockLogger,
+  type BlockTypeInfo,
+  type ReadPath,
+} from "./sdk.js";
 
 const schema = {
   type: "object",
@@ -32,12 +50,35 @@ class Runner {
   async kill() {}
 }
 
-const reader = defineBlockType({ slug: "reader", name: "Reader", schema, secretFields: ["token"], capabilities: ["read-path"], inject: { logger: LOGGER, type: BLOCK_TYPE }, implementation: Reader });
-const runner = defineBlockType({ slug: "runner", name: "Runner", schema: { type: "object" } as const, capabilities: ["run-infrastructure"], implementation: Runner });
+const reader = defineBlockType({
+  slug: "reader",
+  name: "Reader",
+  schema,
+  secretFields: ["token"],
+  capabilities: ["read-path"],
+  inject: { logger: LOGGER, type: BLOCK_TYPE },
+  implementation: Reader,
+});
+const runner = defineBlockType({
+  slug: "runner",
+  name: "Runner",
+  schema: { type: "object" } as const,
+  capabilities: ["run-infrastructure"],
+  implementation: Runner,
+});
 
 /** A plugin from raw block types, bypassing defineBlockType's typing as a hand-written JS plugin would. */
 function rawPlugin(name: string, ...blockTypes: Record<string, unknown>[]) {
-  const full = blockTypes.map((b) => ({ name: "X", schema: { type: "object" }, capabilities: [], implementation: class {}, secretFields: [], isProtected: false, inject: {}, ...b }));
+  const full = blockTypes.map((b) => ({
+    name: "X",
+    schema: { type: "object" },
+    capabilities: [],
+    implementation: class {},
+    secretFields: [],
+    isProtected: false,
+    inject: {},
+    ...b,
+  }));
   return definePlugin({ name, blockTypes: full as never });
 }
 
@@ -61,7 +102,14 @@ describe("registration", () => {
   it("registers, looks up, lists and filters by capability", () => {
     const registry = registered(definePlugin({ name: "p", version: "3.1.0", blockTypes: [reader, runner] }));
     expect(registry.list().map((t) => t.slug)).toEqual(["reader", "runner"]);
-    expect(registry.get("reader")).toMatchObject({ plugin: "p", version: "3.1.0", name: "Reader", description: null, isProtected: false, secretFields: ["token"] });
+    expect(registry.get("reader")).toMatchObject({
+      plugin: "p",
+      version: "3.1.0",
+      name: "Reader",
+      description: null,
+      isProtected: false,
+      secretFields: ["token"],
+    });
     expect(registry.byCapability("read-path").map((t) => t.slug)).toEqual(["reader"]);
     expect(registry.byCapability("put-directory")).toEqual([]);
     expect(registry.has("runner")).toBe(true);
@@ -84,7 +132,9 @@ describe("registration", () => {
     expect(messageOf(() => registered(definePlugin({ name: "twice", blockTypes: [runner, runner] })))).toBe(
       'Plugin "twice" block type "runner": slug is already declared by plugin "twice"',
     );
-    expect(messageOf(() => registry.register(definePlugin({ name: "first", blockTypes: [runner] })))).toBe('Plugin "first": name is already registered (from direct)');
+    expect(messageOf(() => registry.register(definePlugin({ name: "first", blockTypes: [runner] })))).toBe(
+      'Plugin "first": name is already registered (from direct)',
+    );
   });
 
   it("accepts only what definePlugin returned", () => {
@@ -94,27 +144,116 @@ describe("registration", () => {
   });
 
   it.each([
-    ["a slug with spaces", { slug: "Bad Slug" }, 'Plugin "p" block type "Bad Slug": slug must match pattern "^[a-z0-9-]+$"'],
+    [
+      "a slug with spaces",
+      { slug: "Bad Slug" },
+      'Plugin "p" block type "Bad Slug": slug must match pattern "^[a-z0-9-]+$"',
+    ],
     ["an empty slug", { slug: "" }, 'Plugin "p" block type "#0": slug must match pattern "^[a-z0-9-]+$"'],
-    ["an unknown capability", { slug: "a", capabilities: ["fly"] }, 'Plugin "p" block type "a": capabilities/0 must be equal to one of the allowed values'],
-    ["a misspelt key", { slug: "a", secretField: ["x"] }, 'Plugin "p" block type "a": secretField must NOT have additional properties'],
-    ["a malformed secret path", { slug: "a", secretFields: ["a..b"] }, 'Plugin "p" block type "a": secretFields/0 must match pattern'],
-    ["a documentation URL that is not a URL", { slug: "a", documentationUrl: "not a url" }, 'Plugin "p" block type "a": documentationUrl must match format "uri"'],
-    ["a non-object top level", { slug: "a", schema: { type: "array" } }, 'Plugin "p" block type "a": schema /type must be "object" (a block configuration is a JSON object)'],
-    ["a required that is not an array", { slug: "a", schema: { type: "object", required: "x" } }, 'Plugin "p" block type "a": schema /required must be array'],
-    ["a required name missing from properties", { slug: "a", schema: { type: "object", properties: { o: { type: "object", properties: { name: {} }, required: ["nmae"] } } } }, 'Plugin "p" block type "a": schema /properties/o/required/0 names "nmae", which is not in properties'],
-    ["a draft-07 schema", { slug: "a", schema: { $schema: "http://json-schema.org/draft-07/schema#", type: "object" } }, 'Plugin "p" block type "a": schema /$schema must be https://json-schema.org/draft/2020-12/schema'],
-    ["an unresolvable $ref", { slug: "a", schema: { type: "object", properties: { r: { $ref: "#/$defs/missing" } } } }, 'Plugin "p" block type "a": schema does not compile: can\'t resolve reference #/$defs/missing'],
-    ["a secret path to no property", { slug: "a", schema, secretFields: ["tokn"] }, 'Plugin "p" block type "a": secretFields/0 "tokn" names no property of the schema'],
-    ["a secret path into a string", { slug: "a", schema, secretFields: ["root.inner"] }, 'Plugin "p" block type "a": secretFields/0 "root.inner" names no property of the schema'],
-    ["an implementation that is not a class", { slug: "a", implementation: () => undefined }, 'Plugin "p" block type "a": implementation must be a class'],
-    ["a missing capability method", { slug: "a", capabilities: ["read-path", "put-directory"], implementation: Reader }, 'Plugin "p" block type "a": implementation Reader has no method putDirectory() for capability "put-directory"'],
-    ["a half-implemented capability", { slug: "a", capabilities: ["run-infrastructure"], implementation: class Half { run() {} } }, 'Plugin "p" block type "a": implementation Half has no method kill() for capability "run-infrastructure"'],
-    ["an injection token that is not one", { slug: "a", inject: { logger: 42 } }, 'Plugin "p" block type "a": inject/logger must be an injection token (a symbol, string or class'],
-    ["a missing injection token (a misspelt import)", { slug: "a", inject: { logger: undefined } }, 'Plugin "p" block type "a": inject/logger must be an injection token'],
-    ["the list form of inject", { slug: "a", inject: [Symbol.for("ordo.blocks.Logger")] }, 'Plugin "p" block type "a": inject must name each dependency, e.g. { logger: LOGGER }'],
-    ["a secret marked on the whole configuration", { slug: "a", schema: { type: "object", writeOnly: true } }, 'Plugin "p" block type "a": schema / marks the whole configuration secret: mark its fields instead'],
-    ["a secret whose key a path cannot name", { slug: "a", schema: { type: "object", properties: { "a.b": { type: "string", format: "password" } } } }, 'Plugin "p" block type "a": schema /properties/a.b is secret, but a secret field\'s path cannot name the key "a.b"'],
+    [
+      "an unknown capability",
+      { slug: "a", capabilities: ["fly"] },
+      'Plugin "p" block type "a": capabilities/0 must be equal to one of the allowed values',
+    ],
+    [
+      "a misspelt key",
+      { slug: "a", secretField: ["x"] },
+      'Plugin "p" block type "a": secretField must NOT have additional properties',
+    ],
+    [
+      "a malformed secret path",
+      { slug: "a", secretFields: ["a..b"] },
+      'Plugin "p" block type "a": secretFields/0 must match pattern',
+    ],
+    [
+      "a documentation URL that is not a URL",
+      { slug: "a", documentationUrl: "not a url" },
+      'Plugin "p" block type "a": documentationUrl must match format "uri"',
+    ],
+    [
+      "a non-object top level",
+      { slug: "a", schema: { type: "array" } },
+      'Plugin "p" block type "a": schema /type must be "object" (a block configuration is a JSON object)',
+    ],
+    [
+      "a required that is not an array",
+      { slug: "a", schema: { type: "object", required: "x" } },
+      'Plugin "p" block type "a": schema /required must be array',
+    ],
+    [
+      "a required name missing from properties",
+      {
+        slug: "a",
+        schema: { type: "object", properties: { o: { type: "object", properties: { name: {} }, required: ["nmae"] } } },
+      },
+      'Plugin "p" block type "a": schema /properties/o/required/0 names "nmae", which is not in properties',
+    ],
+    [
+      "a draft-07 schema",
+      { slug: "a", schema: { $schema: "http://json-schema.org/draft-07/schema#", type: "object" } },
+      'Plugin "p" block type "a": schema /$schema must be https://json-schema.org/draft/2020-12/schema',
+    ],
+    [
+      "an unresolvable $ref",
+      { slug: "a", schema: { type: "object", properties: { r: { $ref: "#/$defs/missing" } } } },
+      'Plugin "p" block type "a": schema does not compile: can\'t resolve reference #/$defs/missing',
+    ],
+    [
+      "a secret path to no property",
+      { slug: "a", schema, secretFields: ["tokn"] },
+      'Plugin "p" block type "a": secretFields/0 "tokn" names no property of the schema',
+    ],
+    [
+      "a secret path into a string",
+      { slug: "a", schema, secretFields: ["root.inner"] },
+      'Plugin "p" block type "a": secretFields/0 "root.inner" names no property of the schema',
+    ],
+    [
+      "an implementation that is not a class",
+      { slug: "a", implementation: () => undefined },
+      'Plugin "p" block type "a": implementation must be a class',
+    ],
+    [
+      "a missing capability method",
+      { slug: "a", capabilities: ["read-path", "put-directory"], implementation: Reader },
+      'Plugin "p" block type "a": implementation Reader has no method putDirectory() for capability "put-directory"',
+    ],
+    [
+      "a half-implemented capability",
+      {
+        slug: "a",
+        capabilities: ["run-infrastructure"],
+        implementation: class Half {
+          run() {}
+        },
+      },
+      'Plugin "p" block type "a": implementation Half has no method kill() for capability "run-infrastructure"',
+    ],
+    [
+      "an injection token that is not one",
+      { slug: "a", inject: { logger: 42 } },
+      'Plugin "p" block type "a": inject/logger must be an injection token (a symbol, string or class',
+    ],
+    [
+      "a missing injection token (a misspelt import)",
+      { slug: "a", inject: { logger: undefined } },
+      'Plugin "p" block type "a": inject/logger must be an injection token',
+    ],
+    [
+      "the list form of inject",
+      { slug: "a", inject: [Symbol.for("ordo.blocks.Logger")] },
+      'Plugin "p" block type "a": inject must name each dependency, e.g. { logger: LOGGER }',
+    ],
+    [
+      "a secret marked on the whole configuration",
+      { slug: "a", schema: { type: "object", writeOnly: true } },
+      'Plugin "p" block type "a": schema / marks the whole configuration secret: mark its fields instead',
+    ],
+    [
+      "a secret whose key a path cannot name",
+      { slug: "a", schema: { type: "object", properties: { "a.b": { type: "string", format: "password" } } } },
+      'Plugin "p" block type "a": schema /properties/a.b is secret, but a secret field\'s path cannot name the key "a.b"',
+    ],
   ])("rejects %s", (_label, blockType, message) => {
     expect(messageOf(() => registered(rawPlugin("p", blockType)))).toContain(message);
   });
@@ -130,7 +269,13 @@ describe("registration", () => {
       },
       $defs: { creds: { type: "object", properties: { password: { type: "string" } } } },
     };
-    const registry = registered(rawPlugin("p", { slug: "deep", schema: deep, secretFields: ["headers.*", "creds.password", "keys.*.secret", "anything.x.y"] }));
+    const registry = registered(
+      rawPlugin("p", {
+        slug: "deep",
+        schema: deep,
+        secretFields: ["headers.*", "creds.password", "keys.*.secret", "anything.x.y"],
+      }),
+    );
     expect(registry.get("deep").secretFields).toHaveLength(4);
   });
 
@@ -141,7 +286,9 @@ describe("registration", () => {
       }
     }
     class Derived extends Base {}
-    expect(() => registered(rawPlugin("p", { slug: "derived", capabilities: ["read-path"], implementation: Derived }))).not.toThrow();
+    expect(() =>
+      registered(rawPlugin("p", { slug: "derived", capabilities: ["read-path"], implementation: Derived })),
+    ).not.toThrow();
   });
 });
 
@@ -161,12 +308,16 @@ describe("validation and checksums", () => {
   it("hashes the canonical JSON, whatever the key order", () => {
     const a = { type: "object", properties: { b: { type: "string", minLength: 1 }, a: { type: "integer" } } };
     const b = { properties: { a: { type: "integer" }, b: { minLength: 1, type: "string" } }, type: "object" };
-    expect(canonicalJson(a)).toBe('{"properties":{"a":{"type":"integer"},"b":{"minLength":1,"type":"string"}},"type":"object"}');
+    expect(canonicalJson(a)).toBe(
+      '{"properties":{"a":{"type":"integer"},"b":{"minLength":1,"type":"string"}},"type":"object"}',
+    );
     expect(schemaChecksum(a)).toBe(schemaChecksum(b));
     expect(schemaChecksum(a)).toBe(`sha256:${createHash("sha256").update(canonicalJson(b)).digest("hex")}`);
     expect(schemaChecksum({ ...a, required: ["a"] })).not.toBe(schemaChecksum(a));
     expect(registry.checksum("reader")).toMatch(/^sha256:[0-9a-f]{64}$/);
-    expect(registry.checksum("reader")).toBe(schemaChecksum({ schema, secretFields: ["token"], capabilities: ["read-path"] }));
+    expect(registry.checksum("reader")).toBe(
+      schemaChecksum({ schema, secretFields: ["token"], capabilities: ["read-path"] }),
+    );
   });
 });
 
@@ -192,12 +343,16 @@ describe("createInstance", () => {
     c.registerInstance(LOGGER, logger);
     const attempt = () => registry.createInstance("reader", { token: "s3cr3t-value" }, c);
     expect(attempt).toThrow(InvalidBlockConfigError);
-    expect(attempt).toThrow("invalid configuration for block type \"reader\": /root must have required property 'root'");
+    expect(attempt).toThrow(
+      "invalid configuration for block type \"reader\": /root must have required property 'root'",
+    );
     expect(attempt).not.toThrow(/s3cr3t-value/);
   });
 
   it("names the missing dependency", () => {
-    expect(() => registry.createInstance("reader", { root: "/" }, rootContainer.createChildContainer())).toThrow(MissingBlockDependencyError);
+    expect(() => registry.createInstance("reader", { root: "/" }, rootContainer.createChildContainer())).toThrow(
+      MissingBlockDependencyError,
+    );
     expect(() => registry.createInstance("reader", { root: "/" }, rootContainer.createChildContainer())).toThrow(
       'Plugin "p" block type "reader": inject/logger Symbol(ordo.blocks.Logger) is not registered in the container',
     );
@@ -218,15 +373,23 @@ describe("secret fields declared in the schema", () => {
   } as const;
 
   it("registers the marked fields, then the ones only the list names, and hashes that union", () => {
-    const registry = registered(rawPlugin("p", { slug: "marked", schema: marked, secretFields: ["legacy", "password"] }));
+    const registry = registered(
+      rawPlugin("p", { slug: "marked", schema: marked, secretFields: ["legacy", "password"] }),
+    );
     const type = registry.get("marked");
     expect(type.secretFields).toEqual(["password", "creds.key", "headers.*", "legacy"]);
-    expect(type.checksum).toBe(schemaChecksum({ schema: marked, secretFields: ["password", "creds.key", "headers.*", "legacy"], capabilities: [] }));
+    expect(type.checksum).toBe(
+      schemaChecksum({
+        schema: marked,
+        secretFields: ["password", "creds.key", "headers.*", "legacy"],
+        capabilities: [],
+      }),
+    );
     // the definition keeps what the plugin wrote
     expect(type.definition.secretFields).toEqual(["legacy", "password"]);
   });
 
-  it("compiles format \"password\" (any string) and writeOnly without a warning, and validates as before", () => {
+  it('compiles format "password" (any string) and writeOnly without a warning, and validates as before', () => {
     const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
     try {
       const registry = registered(rawPlugin("p", { slug: "marked", schema: marked }));
@@ -242,24 +405,45 @@ describe("secret fields declared in the schema", () => {
     class Marked {
       constructor(readonly config: { user?: string; password?: string; headers?: Record<string, string> }) {}
     }
-    const type = defineBlockType({ slug: "marked", name: "M", schema: marked, capabilities: [], implementation: Marked });
-    expect(registered(definePlugin({ name: "p", blockTypes: [type] })).get("marked").secretFields).toEqual(["password", "creds.key", "headers.*"]);
+    const type = defineBlockType({
+      slug: "marked",
+      name: "M",
+      schema: marked,
+      capabilities: [],
+      implementation: Marked,
+    });
+    expect(registered(definePlugin({ name: "p", blockTypes: [type] })).get("marked").secretFields).toEqual([
+      "password",
+      "creds.key",
+      "headers.*",
+    ]);
   });
 });
 
 describe("plugin names", () => {
   it("takes the name (and version) a package gives, for a definition without one", () => {
     const registry = new BlockRegistry();
-    registry.register(definePlugin({ blockTypes: [reader] }), { name: "ordo-plugin-pkg", version: "4.5.6", origin: "listed", directory: "/pkg" });
+    registry.register(definePlugin({ blockTypes: [reader] }), {
+      name: "ordo-plugin-pkg",
+      version: "4.5.6",
+      origin: "listed",
+      directory: "/pkg",
+    });
     expect(registry.get("reader")).toMatchObject({ plugin: "ordo-plugin-pkg", version: "4.5.6" });
-    expect(registry.plugins()).toEqual([{ name: "ordo-plugin-pkg", version: "4.5.6", origin: "listed", directory: "/pkg" }]);
+    expect(registry.plugins()).toEqual([
+      { name: "ordo-plugin-pkg", version: "4.5.6", origin: "listed", directory: "/pkg" },
+    ]);
   });
 
   it("accepts a name given in definePlugin() equal to the package's, and refuses one that differs, naming both", () => {
     const registry = new BlockRegistry();
     registry.register(definePlugin({ name: "same", blockTypes: [reader] }), { name: "same" });
     expect(registry.get("reader").plugin).toBe("same");
-    expect(messageOf(() => new BlockRegistry().register(definePlugin({ name: "other-name", blockTypes: [runner] }), { name: "pkg-name" }))).toBe(
+    expect(
+      messageOf(() =>
+        new BlockRegistry().register(definePlugin({ name: "other-name", blockTypes: [runner] }), { name: "pkg-name" }),
+      ),
+    ).toBe(
       'Plugin "pkg-name": name is "other-name" in definePlugin() but "pkg-name" in package.json (leave it out of definePlugin())',
     );
   });
@@ -283,10 +467,14 @@ describe("dependencies by name", () => {
         this.log = deps.log;
       }
     }
-    const registry = registered(rawPlugin("js-plugin", { slug: "misspelt", implementation: Misspelt, inject: { logger: LOGGER } }));
+    const registry = registered(
+      rawPlugin("js-plugin", { slug: "misspelt", implementation: Misspelt, inject: { logger: LOGGER } }),
+    );
     const attempt = () => registry.createInstance("misspelt", {}, container());
     expect(attempt).toThrow(UndeclaredBlockDependencyError);
-    expect(attempt).toThrow('Plugin "js-plugin" block type "misspelt": the implementation reads the dependency "log", which inject does not name (it names logger)');
+    expect(attempt).toThrow(
+      'Plugin "js-plugin" block type "misspelt": the implementation reads the dependency "log", which inject does not name (it names logger)',
+    );
   });
 
   it("the dependencies object still spreads, serialises and answers generic probes", () => {
@@ -300,16 +488,23 @@ describe("dependencies by name", () => {
         expect("logger" in deps).toBe(true);
       }
     }
-    const registry = registered(rawPlugin("p", { slug: "probing", implementation: Probing, inject: { logger: LOGGER } }));
+    const registry = registered(
+      rawPlugin("p", { slug: "probing", implementation: Probing, inject: { logger: LOGGER } }),
+    );
     registry.createInstance("probing", {}, container());
     expect(seen).toEqual({ logger });
   });
 
   it("only guards the constructor: what inspects the dependencies later is not tripped", () => {
     class Keeping {
-      constructor(_config: unknown, readonly deps: Record<string, unknown>) {}
+      constructor(
+        _config: unknown,
+        readonly deps: Record<string, unknown>,
+      ) {}
     }
-    const registry = registered(rawPlugin("p", { slug: "keeping", implementation: Keeping, inject: { logger: LOGGER } }));
+    const registry = registered(
+      rawPlugin("p", { slug: "keeping", implementation: Keeping, inject: { logger: LOGGER } }),
+    );
     const block = registry.createInstance<Keeping>("keeping", {}, container());
     expect(block.deps.other).toBeUndefined();
     expect(block.deps).toEqual({ logger });
@@ -317,11 +512,26 @@ describe("dependencies by name", () => {
 });
 
 describe("steps, work-pool types and the block factory", () => {
-  const step = (name: string, extra: Record<string, unknown> = {}) => defineStep({ name, kind: "pull", args: ["a"], run: async () => ({}), ...extra });
-  const pool = { type: "runner-pool", blockType: "runner", baseJobTemplate: { job_configuration: { command: "{{ command }}" }, variables: { type: "object", properties: { command: { type: "string" } } } } };
+  const step = (name: string, extra: Record<string, unknown> = {}) =>
+    defineStep({ name, kind: "pull", args: ["a"], run: async () => ({}), ...extra });
+  const pool = {
+    type: "runner-pool",
+    blockType: "runner",
+    baseJobTemplate: {
+      job_configuration: { command: "{{ command }}" },
+      variables: { type: "object", properties: { command: { type: "string" } } },
+    },
+  };
 
   it("finds plugin steps by name and alias, by kind, and maps a pool type to its block type", () => {
-    const registry = registered(definePlugin({ name: "p", blockTypes: [runner], steps: [step("pull_from_x", { aliases: ["pull_project_from_x"] }), step("push_to_x", { kind: "push" })], workPoolTypes: [pool] }));
+    const registry = registered(
+      definePlugin({
+        name: "p",
+        blockTypes: [runner],
+        steps: [step("pull_from_x", { aliases: ["pull_project_from_x"] }), step("push_to_x", { kind: "push" })],
+        workPoolTypes: [pool],
+      }),
+    );
     expect(registry.step("pull_project_from_x")?.definition.name).toBe("pull_from_x");
     expect(registry.stepNames("pull").sort()).toEqual(["pull_from_x", "pull_project_from_x"]);
     expect(registry.steps("push").map((s) => s.definition.name)).toEqual(["push_to_x"]);
@@ -332,17 +542,37 @@ describe("steps, work-pool types and the block factory", () => {
   });
 
   it("refuses a step that takes one of Ordo's names or another plugin's, and a pool type that is not its plugin's infrastructure", () => {
-    expect(messageOf(() => registered(definePlugin({ name: "p", blockTypes: [runner], steps: [step("git_clone")] })))).toBe('Plugin "p": steps/git_clone "git_clone" is one of Ordo\'s own steps');
+    expect(
+      messageOf(() => registered(definePlugin({ name: "p", blockTypes: [runner], steps: [step("git_clone")] }))),
+    ).toBe('Plugin "p": steps/git_clone "git_clone" is one of Ordo\'s own steps');
     const first = definePlugin({ name: "a", blockTypes: [reader], steps: [step("pull_from_x")] });
     const registry = registered(first);
-    expect(messageOf(() => registry.register(definePlugin({ name: "b", blockTypes: [runner], steps: [step("other", { aliases: ["pull_from_x"] })] })))).toBe('Plugin "b": steps/other "pull_from_x" is already a step of plugin "a"');
+    expect(
+      messageOf(() =>
+        registry.register(
+          definePlugin({ name: "b", blockTypes: [runner], steps: [step("other", { aliases: ["pull_from_x"] })] }),
+        ),
+      ),
+    ).toBe('Plugin "b": steps/other "pull_from_x" is already a step of plugin "a"');
     // nothing of the refused plugin stays
     expect(registry.has("runner")).toBe(false);
-    expect(messageOf(() => registered(definePlugin({ name: "p", blockTypes: [reader], workPoolTypes: [{ ...pool, blockType: "reader" }] })))).toBe(
+    expect(
+      messageOf(() =>
+        registered(
+          definePlugin({ name: "p", blockTypes: [reader], workPoolTypes: [{ ...pool, blockType: "reader" }] }),
+        ),
+      ),
+    ).toBe(
       'Plugin "p": workPoolTypes/runner-pool/blockType "reader" must be a block type of this plugin with the run-infrastructure capability',
     );
-    expect(messageOf(() => registered(definePlugin({ name: "p", blockTypes: [runner], workPoolTypes: [{ ...pool, type: "runner" }] })))).toMatch(/workPoolTypes\/runner is also a block type's slug/);
-    expect(messageOf(() => registered(definePlugin({ name: "p", blockTypes: [runner], steps: [step("Bad-Name")] })))).toMatch(/steps\/0\/name must match pattern/);
+    expect(
+      messageOf(() =>
+        registered(definePlugin({ name: "p", blockTypes: [runner], workPoolTypes: [{ ...pool, type: "runner" }] })),
+      ),
+    ).toMatch(/workPoolTypes\/runner is also a block type's slug/);
+    expect(
+      messageOf(() => registered(definePlugin({ name: "p", blockTypes: [runner], steps: [step("Bad-Name")] }))),
+    ).toMatch(/steps\/0\/name must match pattern/);
   });
 
   it("lets a block build other block types through BLOCKS, validating their configuration", () => {
@@ -355,14 +585,25 @@ describe("steps, work-pool types and the block factory", () => {
         return this.deps.blocks.create<Reader>("reader", { root: this.config.to });
       }
     }
-    const delegate = defineBlockType({ slug: "delegate", name: "D", schema: { type: "object", properties: { to: { type: "string" } }, required: ["to"] } as const, capabilities: [], inject: { blocks: BLOCKS }, implementation: Delegate });
+    const delegate = defineBlockType({
+      slug: "delegate",
+      name: "D",
+      schema: { type: "object", properties: { to: { type: "string" } }, required: ["to"] } as const,
+      capabilities: [],
+      inject: { blocks: BLOCKS },
+      implementation: Delegate,
+    });
     const registry = registered(definePlugin({ name: "p", blockTypes: [reader, delegate] }));
-    const container = rootContainer.createChildContainer().register(LOGGER, { useValue: { debug() {}, info() {}, warn() {}, error() {} } });
+    const container = rootContainer
+      .createChildContainer()
+      .register(LOGGER, { useValue: { debug() {}, info() {}, warn() {}, error() {} } });
     const built = registry.createInstance<Delegate>("delegate", { to: "/there" }, container);
     expect(built.inner().config.root).toBe("/there");
     expect(built.deps.blocks.has("reader")).toBe(true);
     expect(() => registry.createInstance<Delegate>("delegate", { to: 3 }, container)).toThrow(InvalidBlockConfigError);
     const bad = registry.createInstance<Delegate>("delegate", { to: "x" }, container);
-    expect(() => (bad.deps.blocks.create as (s: string, c: unknown) => unknown)("reader", { nope: 1 })).toThrow(InvalidBlockConfigError);
+    expect(() => (bad.deps.blocks.create as (s: string, c: unknown) => unknown)("reader", { nope: 1 })).toThrow(
+      InvalidBlockConfigError,
+    );
   });
 });

@@ -7,9 +7,28 @@ import type { DependencyContainer } from "tsyringe";
 import { createAjv, toIssues, type ValidationIssue } from "../validation/ajv.js";
 import { checkBlockType } from "./block-type-checks.js";
 import { canonicalJson } from "./canonical-json.js";
-import { InvalidBlockConfigError, MissingBlockDependencyError, PluginLoadError, RegistryFrozenError, UndeclaredBlockDependencyError, UnknownBlockTypeError } from "./errors.js";
+import {
+  InvalidBlockConfigError,
+  MissingBlockDependencyError,
+  PluginLoadError,
+  RegistryFrozenError,
+  UndeclaredBlockDependencyError,
+  UnknownBlockTypeError,
+} from "./errors.js";
 import { checkPluginDefinitionShape } from "./manifest.js";
-import { BLOCK_CONFIG, BLOCK_TYPE, BLOCKS, isPluginDefinition, type BlockFactory, type BlockTypeDefinition, type Capability, type PluginDefinition, type StepDefinition, type StepKind, type WorkPoolTypeSpec } from "./sdk.js";
+import {
+  BLOCK_CONFIG,
+  BLOCK_TYPE,
+  BLOCKS,
+  isPluginDefinition,
+  type BlockFactory,
+  type BlockTypeDefinition,
+  type Capability,
+  type PluginDefinition,
+  type StepDefinition,
+  type StepKind,
+  type WorkPoolTypeSpec,
+} from "./sdk.js";
 import { CORE_STEP_NAMES } from "./step-names.js";
 
 export type PluginOrigin = "built-in" | "listed" | "installed" | "direct";
@@ -87,19 +106,40 @@ export class BlockRegistry {
    * Validates a whole plugin and adds its block types, or adds nothing and throws one
    * PluginLoadError (a duplicate slug across plugins included).
    */
-  register(definition: PluginDefinition, source: { origin?: PluginOrigin; directory?: string | null; name?: string; version?: string | null } = {}): void {
+  register(
+    definition: PluginDefinition,
+    source: { origin?: PluginOrigin; directory?: string | null; name?: string; version?: string | null } = {},
+  ): void {
     const given = typeof definition?.name === "string" ? definition.name : null;
     const name = source.name ?? given;
     const label = name ?? String(source.directory ?? "(unnamed plugin)");
     if (this.isFrozen) throw new RegistryFrozenError(label);
-    if (!isPluginDefinition(definition)) throw new PluginLoadError(label, null, "export", "must be the result of definePlugin() from ordo/blocks-sdk");
+    if (!isPluginDefinition(definition))
+      throw new PluginLoadError(label, null, "export", "must be the result of definePlugin() from ordo/blocks-sdk");
     if (source.name !== undefined && given !== null && given !== source.name) {
-      throw new PluginLoadError(source.name, null, "name", `is "${given}" in definePlugin() but "${source.name}" in package.json (leave it out of definePlugin())`);
+      throw new PluginLoadError(
+        source.name,
+        null,
+        "name",
+        `is "${given}" in definePlugin() but "${source.name}" in package.json (leave it out of definePlugin())`,
+      );
     }
     checkPluginDefinitionShape(definition, label);
-    if (name === null || name === "") throw new PluginLoadError(label, null, "name", "is required for a plugin registered in code (a package's comes from its package.json)");
+    if (name === null || name === "")
+      throw new PluginLoadError(
+        label,
+        null,
+        "name",
+        "is required for a plugin registered in code (a package's comes from its package.json)",
+      );
     const existing = this.pluginList.find((p) => p.name === name);
-    if (existing) throw new PluginLoadError(label, null, "name", `is already registered (from ${existing.directory ?? existing.origin})`);
+    if (existing)
+      throw new PluginLoadError(
+        label,
+        null,
+        "name",
+        `is already registered (from ${existing.directory ?? existing.origin})`,
+      );
 
     const version = source.version ?? definition.version ?? "0.0.0";
     const added = new Map<string, [RegisteredBlockType, ValidateFunction]>();
@@ -139,13 +179,27 @@ export class BlockRegistry {
   private checkSteps(steps: readonly StepDefinition[], plugin: string, label: string): Map<string, RegisteredStep> {
     const added = new Map<string, RegisteredStep>();
     for (const step of steps) {
-      if (typeof step.run !== "function") throw new PluginLoadError(label, null, `steps/${step.name}/run`, "must be a function (args, ctx) => outputs");
+      if (typeof step.run !== "function")
+        throw new PluginLoadError(label, null, `steps/${step.name}/run`, "must be a function (args, ctx) => outputs");
       const unknownRequired = (step.required ?? []).filter((a) => !step.args.includes(a));
-      if (unknownRequired.length) throw new PluginLoadError(label, null, `steps/${step.name}/required`, `names ${unknownRequired.join(", ")}, not in args`);
+      if (unknownRequired.length)
+        throw new PluginLoadError(
+          label,
+          null,
+          `steps/${step.name}/required`,
+          `names ${unknownRequired.join(", ")}, not in args`,
+        );
       for (const key of [step.name, ...(step.aliases ?? [])]) {
-        if (CORE_STEP_NAMES.includes(key)) throw new PluginLoadError(label, null, `steps/${step.name}`, `"${key}" is one of Ordo's own steps`);
+        if (CORE_STEP_NAMES.includes(key))
+          throw new PluginLoadError(label, null, `steps/${step.name}`, `"${key}" is one of Ordo's own steps`);
         const other = this.stepIndex.get(key)?.plugin ?? (added.has(key) ? plugin : null);
-        if (other) throw new PluginLoadError(label, null, `steps/${step.name}`, `"${key}" is already a step of plugin "${other}"`);
+        if (other)
+          throw new PluginLoadError(
+            label,
+            null,
+            `steps/${step.name}`,
+            `"${key}" is already a step of plugin "${other}"`,
+          );
         added.set(key, Object.freeze({ plugin, definition: step }));
       }
     }
@@ -153,22 +207,45 @@ export class BlockRegistry {
   }
 
   /** A pool type names an infrastructure block type of the same plugin, and is no block type's slug. */
-  private checkWorkPoolTypes(specs: readonly WorkPoolTypeSpec[], types: ReadonlyMap<string, [RegisteredBlockType, unknown]>, plugin: string, label: string): RegisteredWorkPoolType[] {
+  private checkWorkPoolTypes(
+    specs: readonly WorkPoolTypeSpec[],
+    types: ReadonlyMap<string, [RegisteredBlockType, unknown]>,
+    plugin: string,
+    label: string,
+  ): RegisteredWorkPoolType[] {
     const added: RegisteredWorkPoolType[] = [];
     for (const spec of specs) {
       const at = `workPoolTypes/${spec.type}`;
       if (spec.type === "agent") throw new PluginLoadError(label, null, at, `"agent" is Ordo's own pool type`);
-      const other = this.poolTypeIndex.get(spec.type)?.plugin ?? (added.some((a) => a.type === spec.type) ? plugin : null);
+      const other =
+        this.poolTypeIndex.get(spec.type)?.plugin ?? (added.some((a) => a.type === spec.type) ? plugin : null);
       if (other) throw new PluginLoadError(label, null, at, `is already a work-pool type of plugin "${other}"`);
-      if (this.types.has(spec.type) || types.has(spec.type)) throw new PluginLoadError(label, null, at, "is also a block type's slug: a pool of that type would be ambiguous");
+      if (this.types.has(spec.type) || types.has(spec.type))
+        throw new PluginLoadError(
+          label,
+          null,
+          at,
+          "is also a block type's slug: a pool of that type would be ambiguous",
+        );
       const blockType = types.get(spec.blockType)?.[0];
       if (!blockType?.capabilities.includes("run-infrastructure")) {
-        throw new PluginLoadError(label, null, `${at}/blockType`, `"${spec.blockType}" must be a block type of this plugin with the run-infrastructure capability`);
+        throw new PluginLoadError(
+          label,
+          null,
+          `${at}/blockType`,
+          `"${spec.blockType}" must be a block type of this plugin with the run-infrastructure capability`,
+        );
       }
       added.push(Object.freeze({ ...spec, plugin }));
     }
     for (const [slug] of types) {
-      if (this.poolTypeIndex.has(slug)) throw new PluginLoadError(label, slug, "slug", `is already a work-pool type of plugin "${this.poolTypeIndex.get(slug)!.plugin}"`);
+      if (this.poolTypeIndex.has(slug))
+        throw new PluginLoadError(
+          label,
+          slug,
+          "slug",
+          `is already a work-pool type of plugin "${this.poolTypeIndex.get(slug)!.plugin}"`,
+        );
     }
     return added;
   }
@@ -267,7 +344,8 @@ export class BlockRegistry {
     child.register(BLOCKS, { useValue: factory });
     const deps: Record<string, unknown> = {};
     for (const [name, token] of Object.entries(entry.definition.inject)) {
-      if (!child.isRegistered(token, true)) throw new MissingBlockDependencyError(slug, entry.plugin, name, String(token));
+      if (!child.isRegistered(token, true))
+        throw new MissingBlockDependencyError(slug, entry.plugin, name, String(token));
       deps[name] = child.resolve(token);
     }
     const Implementation = entry.definition.implementation;
@@ -282,7 +360,9 @@ export class BlockRegistry {
 
 /** Names generic code probes objects for (promises, JSON, test matchers, React-style `$$typeof`, `@@…`). */
 function isProbe(key: string): boolean {
-  return key in Object.prototype || key === "then" || key === "toJSON" || key === "asymmetricMatch" || /^[$@_]/.test(key);
+  return (
+    key in Object.prototype || key === "then" || key === "toJSON" || key === "asymmetricMatch" || /^[$@_]/.test(key)
+  );
 }
 
 /**
@@ -290,7 +370,10 @@ function isProbe(key: string): boolean {
  * name inject does not declare throws a named error instead of reading `undefined`; afterwards
  * the object is a plain one, so whatever inspects it later (test matchers, loggers) is not tripped.
  */
-function guardedDeps(deps: Record<string, unknown>, entry: RegisteredBlockType): { deps: Readonly<Record<string, unknown>>; release(): void } {
+function guardedDeps(
+  deps: Record<string, unknown>,
+  entry: RegisteredBlockType,
+): { deps: Readonly<Record<string, unknown>>; release(): void } {
   let building = true;
   const proxy = new Proxy(Object.freeze(deps), {
     get(target, key, receiver) {

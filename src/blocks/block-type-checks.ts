@@ -47,7 +47,8 @@ export function checkBlockType(def: BlockTypeDefinition, plugin: string, ajv: Aj
     throw e;
   }
   def.secretFields.forEach((path, i) => {
-    if (!secretPathReachable(schema, path)) throw fail(`secretFields/${i}`, `"${path}" names no property of the schema`);
+    if (!secretPathReachable(schema, path))
+      throw fail(`secretFields/${i}`, `"${path}" names no property of the schema`);
     if (!secretFields.includes(path)) secretFields.push(path);
   });
 
@@ -55,13 +56,19 @@ export function checkBlockType(def: BlockTypeDefinition, plugin: string, ajv: Aj
 
   for (const [name, token] of Object.entries(def.inject)) {
     if (typeof token !== "symbol" && typeof token !== "string" && typeof token !== "function") {
-      throw fail(`inject/${name}`, "must be an injection token (a symbol, string or class, e.g. LOGGER from ordo/blocks-sdk)");
+      throw fail(
+        `inject/${name}`,
+        "must be an injection token (a symbol, string or class, e.g. LOGGER from ordo/blocks-sdk)",
+      );
     }
   }
   return { validate, secretFields };
 }
 
-function checkImplementation(def: BlockTypeDefinition, fail: (field: string, problem: string) => PluginLoadError): void {
+function checkImplementation(
+  def: BlockTypeDefinition,
+  fail: (field: string, problem: string) => PluginLoadError,
+): void {
   const impl = def.implementation as unknown;
   if (typeof impl !== "function" || typeof (impl as { prototype?: unknown }).prototype !== "object") {
     throw fail("implementation", "must be a class");

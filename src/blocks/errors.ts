@@ -40,7 +40,9 @@ export class InvalidBlockConfigError extends Error {
     readonly slug: string,
     readonly issues: readonly ValidationIssue[],
   ) {
-    super(`invalid configuration for block type "${slug}": ${issues.map((i) => `${i.path || "/"} ${i.message}`).join("; ")}`);
+    super(
+      `invalid configuration for block type "${slug}": ${issues.map((i) => `${i.path || "/"} ${i.message}`).join("; ")}`,
+    );
     this.name = "InvalidBlockConfigError";
   }
 }
@@ -71,7 +73,9 @@ export class UndeclaredBlockDependencyError extends Error {
     readonly declared: readonly string[],
   ) {
     const names = declared.length > 0 ? `it names ${declared.join(", ")}` : "it names none";
-    super(`Plugin "${plugin}" block type "${slug}": the implementation reads the dependency "${dependency}", which inject does not name (${names})`);
+    super(
+      `Plugin "${plugin}" block type "${slug}": the implementation reads the dependency "${dependency}", which inject does not name (${names})`,
+    );
     this.name = "UndeclaredBlockDependencyError";
   }
 }

@@ -125,7 +125,12 @@ export function checkPluginDefinitionShape(definition: PluginDefinition, plugin:
     const { slug, inject } = (type ?? {}) as { slug?: unknown; inject?: unknown };
     if (Array.isArray(inject)) {
       const label = typeof slug === "string" && slug !== "" ? slug : `#${i}`;
-      throw new PluginLoadError(plugin, label, "inject", "must name each dependency, e.g. { logger: LOGGER }: the constructor gets them as one object after the configuration, (config, { logger })");
+      throw new PluginLoadError(
+        plugin,
+        label,
+        "inject",
+        "must name each dependency, e.g. { logger: LOGGER }: the constructor gets them as one object after the configuration, (config, { logger })",
+      );
     }
   }
   const issues = validator.validate(PLUGIN_DEFINITION_SCHEMA, definition);
@@ -144,7 +149,12 @@ export function checkPluginDefinitionShape(definition: PluginDefinition, plugin:
  * One error from Ajv issues: the first is shown, all are kept on the error. `field` prefixes the
  * pointer ("schema /properties/x/type"); without it the pointer itself names the field.
  */
-export function fromIssues(plugin: string, blockType: string | null, field: string | null, issues: readonly ValidationIssue[]): PluginLoadError {
+export function fromIssues(
+  plugin: string,
+  blockType: string | null,
+  field: string | null,
+  issues: readonly ValidationIssue[],
+): PluginLoadError {
   const first = issues[0]!;
   const where = field === null ? first.path.replace(/^\//, "") || "definition" : `${field} ${first.path || "/"}`;
   return new PluginLoadError(plugin, blockType, where, first.message, issues);

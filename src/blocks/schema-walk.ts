@@ -8,7 +8,18 @@ const isSchema = (v: unknown): v is Schema => typeof v === "object" && v !== nul
 
 const SCHEMA_MAPS = ["properties", "patternProperties", "$defs", "definitions", "dependentSchemas"];
 const SCHEMA_LISTS = ["allOf", "anyOf", "oneOf", "prefixItems"];
-const SCHEMA_SINGLES = ["items", "additionalProperties", "not", "if", "then", "else", "contains", "propertyNames", "unevaluatedProperties", "unevaluatedItems"];
+const SCHEMA_SINGLES = [
+  "items",
+  "additionalProperties",
+  "not",
+  "if",
+  "then",
+  "else",
+  "contains",
+  "propertyNames",
+  "unevaluatedProperties",
+  "unevaluatedItems",
+];
 
 function escape(segment: string): string {
   return segment.replace(/~/g, "~0").replace(/\//g, "~1");
@@ -20,7 +31,8 @@ export function* subschemas(schema: Schema, pointer = ""): Generator<[Schema, st
   for (const key of SCHEMA_MAPS) {
     const map = schema[key];
     if (!isSchema(map)) continue;
-    for (const [name, sub] of Object.entries(map)) if (isSchema(sub)) yield* subschemas(sub, `${pointer}/${key}/${escape(name)}`);
+    for (const [name, sub] of Object.entries(map))
+      if (isSchema(sub)) yield* subschemas(sub, `${pointer}/${key}/${escape(name)}`);
   }
   for (const key of SCHEMA_LISTS) {
     const list = schema[key];
@@ -136,15 +148,23 @@ export function schemaSecretPaths(root: Schema): string[] {
       } else if (target) {
         count += visit(target, at, ref.slice(1), [...refs, ref]);
         if (count > 0 && cycles.has(ref)) {
-          throw new UnnamableSecretError(pointer || "/", `reaches secret fields through the recursive reference ${ref}, which no path can name; list them in secretFields instead`);
+          throw new UnnamableSecretError(
+            pointer || "/",
+            `reaches secret fields through the recursive reference ${ref}, which no path can name; list them in secretFields instead`,
+          );
         }
       }
       // draft 2020-12: keywords beside $ref apply too, so go on
     }
     if (isSecretSchema(node)) {
-      if (at.length === 0) throw new UnnamableSecretError(pointer || "/", "marks the whole configuration secret: mark its fields instead");
+      if (at.length === 0)
+        throw new UnnamableSecretError(pointer || "/", "marks the whole configuration secret: mark its fields instead");
       const bad = at.find((s) => s !== null && (s === "" || s.includes(".") || s.includes("*")));
-      if (bad !== undefined) throw new UnnamableSecretError(pointer, `is secret, but a secret field's path cannot name the key "${bad}" (empty, or with "." or "*")`);
+      if (bad !== undefined)
+        throw new UnnamableSecretError(
+          pointer,
+          `is secret, but a secret field's path cannot name the key "${bad}" (empty, or with "." or "*")`,
+        );
       found.add(at.map((s) => s ?? "*").join("."));
       return count + 1;
     }
@@ -157,7 +177,8 @@ export function schemaSecretPaths(root: Schema): string[] {
     for (const key of ["properties", "patternProperties", "dependentSchemas"]) {
       const map = node[key];
       if (!isSchema(map)) continue;
-      for (const name of Object.keys(map)) sub(key, key === "properties" ? name : key === "patternProperties" ? null : undefined, name);
+      for (const name of Object.keys(map))
+        sub(key, key === "properties" ? name : key === "patternProperties" ? null : undefined, name);
     }
     sub("additionalProperties", null);
     sub("unevaluatedProperties", null);

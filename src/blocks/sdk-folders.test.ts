@@ -4,13 +4,27 @@ import { mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { downloadTargets, eachLimited, keyUnder, listLocalFiles, localPathUnder, PathOutsideBlockError } from "./sdk-folders.js";
+import {
+  downloadTargets,
+  eachLimited,
+  keyUnder,
+  listLocalFiles,
+  localPathUnder,
+  PathOutsideBlockError,
+} from "./sdk-folders.js";
 
 describe("listLocalFiles", () => {
   let dir: string;
   beforeAll(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), "ordo-sdk-folders-"));
-    for (const f of ["flow.ts", "lib/util.ts", "lib/notes.log", "node_modules/x/index.js", "out/build.txt", "custom.ignore"]) {
+    for (const f of [
+      "flow.ts",
+      "lib/util.ts",
+      "lib/notes.log",
+      "node_modules/x/index.js",
+      "out/build.txt",
+      "custom.ignore",
+    ]) {
       await mkdir(path.dirname(path.join(dir, f)), { recursive: true });
       await writeFile(path.join(dir, f), f);
     }
@@ -23,18 +37,21 @@ describe("listLocalFiles", () => {
 
   it("lists files with '/' paths in a stable order, honouring .ordoignore, following file links only", async () => {
     const files = await listLocalFiles(dir);
-    expect(files.map((f) => f.relativePath)).toEqual([".ordoignore", "custom.ignore", "flow.ts", "lib/util.ts", "link.ts", "out/build.txt"]);
+    expect(files.map((f) => f.relativePath)).toEqual([
+      ".ordoignore",
+      "custom.ignore",
+      "flow.ts",
+      "lib/util.ts",
+      "link.ts",
+      "out/build.txt",
+    ]);
     expect(files[2]!.absolutePath).toBe(path.join(dir, "flow.ts"));
   });
 
   it("takes a named ignore file instead, which must exist, and skips folders it is told to", async () => {
-    expect((await listLocalFiles(dir, "custom.ignore", { skip: [path.join(dir, "out")] })).map((f) => f.relativePath)).toEqual([
-      ".ordoignore",
-      "custom.ignore",
-      "flow.ts",
-      "link.ts",
-      "node_modules/x/index.js",
-    ]);
+    expect(
+      (await listLocalFiles(dir, "custom.ignore", { skip: [path.join(dir, "out")] })).map((f) => f.relativePath),
+    ).toEqual([".ordoignore", "custom.ignore", "flow.ts", "link.ts", "node_modules/x/index.js"]);
     await expect(listLocalFiles(dir, "missing.ignore")).rejects.toThrow(/ENOENT/);
   });
 });
@@ -52,7 +69,8 @@ describe("keyUnder and localPathUnder", () => {
   it("places a key under the local folder and refuses keys that would leave it", () => {
     expect(localPathUnder("/tmp/run", "a/b.txt")).toBe(path.resolve("/tmp/run/a/b.txt"));
     expect(localPathUnder("/tmp/run", "/a/b.txt")).toBe(path.resolve("/tmp/run/a/b.txt"));
-    for (const key of ["../etc/passwd", "a/../../x", "", "."]) expect(() => localPathUnder("/tmp/run", key), key).toThrow(PathOutsideBlockError);
+    for (const key of ["../etc/passwd", "a/../../x", "", "."])
+      expect(() => localPathUnder("/tmp/run", key), key).toThrow(PathOutsideBlockError);
   });
 });
 
@@ -62,7 +80,9 @@ describe("downloadTargets and eachLimited", () => {
       { key: "code/a.ts", target: path.resolve("/tmp/run/a.ts") },
       { key: "code/lib/b.ts", target: path.resolve("/tmp/run/lib/b.ts") },
     ]);
-    expect(() => downloadTargets("/tmp/run", "code/", ["code/a.ts", "code/../../etc/x"])).toThrow(PathOutsideBlockError);
+    expect(() => downloadTargets("/tmp/run", "code/", ["code/a.ts", "code/../../etc/x"])).toThrow(
+      PathOutsideBlockError,
+    );
   });
 
   it("runs at most `limit` at once, and after a failure starts nothing new and throws it", async () => {

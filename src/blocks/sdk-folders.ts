@@ -5,7 +5,8 @@ import path from "node:path";
 import ignoreImport from "ignore";
 
 // `ignore` is CommonJS (`export =`): under NodeNext its default import is the module object at type level.
-const ignore = ((ignoreImport as unknown as { default?: typeof ignoreImport }).default ?? ignoreImport) as typeof ignoreImport;
+const ignore = ((ignoreImport as unknown as { default?: typeof ignoreImport }).default ??
+  ignoreImport) as typeof ignoreImport;
 
 /** The ignore file a put-directory reads from the folder it copies when none is named (gitignore syntax). */
 export const DEFAULT_IGNORE_FILE = ".ordoignore";
@@ -30,7 +31,11 @@ export interface LocalFile {
  * files are followed, other symlinks skipped; `skip` lists absolute folders never entered (a
  * destination inside the source); `rules`, gitignore text, replaces the ignore file.
  */
-export async function listLocalFiles(localPath: string, ignoreFile?: string | null, options: { skip?: readonly string[]; rules?: string } = {}): Promise<LocalFile[]> {
+export async function listLocalFiles(
+  localPath: string,
+  ignoreFile?: string | null,
+  options: { skip?: readonly string[]; rules?: string } = {},
+): Promise<LocalFile[]> {
   const source = path.resolve(localPath);
   const rules = ignore();
   // rules given as text (the CLI's .ordoignore plus its exclusions) stand for the file
@@ -51,8 +56,15 @@ export async function listLocalFiles(localPath: string, ignoreFile?: string | nu
       const relativePath = rel === "" ? entry.name : `${rel}/${entry.name}`;
       const absolutePath = path.join(source, relativePath);
       const kind = entry.isSymbolicLink()
-        ? await stat(absolutePath).then((s) => (s.isFile() ? "file" : "other"), () => "other")
-        : entry.isDirectory() ? "dir" : entry.isFile() ? "file" : "other";
+        ? await stat(absolutePath).then(
+            (s) => (s.isFile() ? "file" : "other"),
+            () => "other",
+          )
+        : entry.isDirectory()
+          ? "dir"
+          : entry.isFile()
+            ? "file"
+            : "other";
       if (kind === "dir") {
         if (skip.has(absolutePath) || rules.ignores(`${relativePath}/`)) continue;
         await walk(relativePath);
@@ -91,7 +103,8 @@ export function localPathUnder(localPath: string, relativeKey: string): string {
   const base = path.resolve(localPath);
   const target = path.resolve(base, ...relativeKey.split("/").filter((p) => p !== ""));
   const rel = path.relative(base, target);
-  if (rel === "" || rel === ".." || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel)) throw new PathOutsideBlockError(relativeKey);
+  if (rel === "" || rel === ".." || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel))
+    throw new PathOutsideBlockError(relativeKey);
   return target;
 }
 

@@ -37,11 +37,22 @@ export interface StepSpec {
   run(args: Record<string, unknown>, ctx: StepContext): Promise<Record<string, unknown>>;
 }
 
-export type StepDefinition = Readonly<StepSpec> & { readonly aliases: readonly string[]; readonly required: readonly string[]; readonly outputs: readonly string[]; readonly secretArgs: readonly string[] };
+export type StepDefinition = Readonly<StepSpec> & {
+  readonly aliases: readonly string[];
+  readonly required: readonly string[];
+  readonly outputs: readonly string[];
+  readonly secretArgs: readonly string[];
+};
 
 export function defineStep(spec: StepSpec): StepDefinition {
   // checked by the loader with the rest of the plugin
-  return Object.freeze({ ...spec, aliases: spec.aliases ?? [], required: spec.required ?? [], outputs: spec.outputs ?? [], secretArgs: spec.secretArgs ?? [] });
+  return Object.freeze({
+    ...spec,
+    aliases: spec.aliases ?? [],
+    required: spec.required ?? [],
+    outputs: spec.outputs ?? [],
+    secretArgs: spec.secretArgs ?? [],
+  });
 }
 
 export interface StorageStepsSpec {
@@ -59,7 +70,11 @@ export interface StorageStepsSpec {
    * The block configuration the arguments describe, the folder inside it, and the step's outputs
    * besides `directory` (pull) — e.g. `{ bucket, folder }`, as Prefect's steps return.
    */
-  locate(args: Record<string, unknown>): { config: Record<string, unknown>; folder: string | null; outputs?: Record<string, unknown> };
+  locate(args: Record<string, unknown>): {
+    config: Record<string, unknown>;
+    folder: string | null;
+    outputs?: Record<string, unknown>;
+  };
 }
 
 /**
@@ -103,7 +118,8 @@ export function storageSteps(spec: StorageStepsSpec): StepDefinition[] {
         outputs: [...(spec.outputs ?? []), "files"],
         run: async (args, ctx) => {
           const { ignore_file: ignoreFile, ...rest } = args;
-          if (ignoreFile !== undefined && ignoreFile !== null && typeof ignoreFile !== "string") throw new Error("ignore_file must be a string");
+          if (ignoreFile !== undefined && ignoreFile !== null && typeof ignoreFile !== "string")
+            throw new Error("ignore_file must be a string");
           const { config, folder, outputs: extra } = outputs(rest);
           const block = ctx.createBlock<PutDirectory>(spec.blockType, config);
           const { files } = await block.putDirectory(ctx.directory, folder, ignoreFile ?? undefined);

@@ -31,7 +31,12 @@ const schema = {
     mode: { enum: ["fast", "safe"] },
     tags: { type: "array", items: { type: "string" } },
     env: { type: "object", additionalProperties: { type: "string" } },
-    nested: { type: "object", properties: { depth: { type: "integer" } }, required: ["depth"], additionalProperties: false },
+    nested: {
+      type: "object",
+      properties: { depth: { type: "integer" } },
+      required: ["depth"],
+      additionalProperties: false,
+    },
   },
   required: ["url", "mode"],
   additionalProperties: false,
@@ -40,7 +45,10 @@ const schema = {
 type Config = ConfigOf<typeof schema>;
 
 class Reader implements ReadPath {
-  constructor(readonly config: Config, readonly deps: { logger: BlockLogger }) {}
+  constructor(
+    readonly config: Config,
+    readonly deps: { logger: BlockLogger },
+  ) {}
   async readPath(): Promise<Buffer> {
     return Buffer.from(this.config.url);
   }
@@ -58,7 +66,14 @@ describe("types", () => {
       env?: { [key: string]: string };
       nested?: { depth: number };
     }>();
-    const type = defineBlockType({ slug: "r", name: "R", schema, capabilities: ["read-path"], inject: { logger: LOGGER }, implementation: Reader });
+    const type = defineBlockType({
+      slug: "r",
+      name: "R",
+      schema,
+      capabilities: ["read-path"],
+      inject: { logger: LOGGER },
+      implementation: Reader,
+    });
     expectTypeOf<ConfigOfBlockType<typeof type>>().toEqualTypeOf<Config>();
     expectTypeOf<ImplementationOfBlockType<typeof type>>().toEqualTypeOf<ReadPath>();
   });
@@ -68,7 +83,10 @@ describe("types", () => {
       constructor(readonly config: { url: string; other: number }) {}
     }
     class RunsOnly {
-      constructor(readonly config: Config, readonly deps: { type: BlockTypeInfo }) {}
+      constructor(
+        readonly config: Config,
+        readonly deps: { type: BlockTypeInfo },
+      ) {}
       async run() {
         return { pid: 1, exitCode: 0 };
       }
@@ -76,17 +94,34 @@ describe("types", () => {
     }
     // @ts-expect-error the class needs `other`, which the schema does not provide
     defineBlockType({ slug: "a", name: "A", schema, capabilities: [], implementation: NeedsMore });
-    // @ts-expect-error read-path needs readPath()
-    defineBlockType({ slug: "b", name: "B", schema, capabilities: ["read-path"], inject: { type: BLOCK_TYPE }, implementation: RunsOnly });
+    defineBlockType({
+      slug: "b",
+      name: "B",
+      schema,
+      capabilities: ["read-path"],
+      inject: { type: BLOCK_TYPE },
+      // @ts-expect-error read-path needs readPath()
+      implementation: RunsOnly,
+    });
     // @ts-expect-error "fly" is no capability
     defineBlockType({ slug: "d", name: "D", schema, capabilities: ["fly"], implementation: RunsOnly });
-    const ok = defineBlockType({ slug: "e", name: "E", schema, capabilities: ["run-infrastructure"], inject: { type: BLOCK_TYPE }, implementation: RunsOnly });
+    const ok = defineBlockType({
+      slug: "e",
+      name: "E",
+      schema,
+      capabilities: ["run-infrastructure"],
+      inject: { type: BLOCK_TYPE },
+      implementation: RunsOnly,
+    });
     expectTypeOf(ok.implementation).instance.toMatchTypeOf<RunInfrastructure>();
   });
 
   it("checks the dependencies by name", () => {
     class Both implements ReadPath {
-      constructor(readonly config: Config, readonly deps: { logger: BlockLogger; type: BlockTypeInfo }) {}
+      constructor(
+        readonly config: Config,
+        readonly deps: { logger: BlockLogger; type: BlockTypeInfo },
+      ) {}
       async readPath(): Promise<Buffer> {
         return Buffer.from(this.deps.type.slug);
       }
@@ -96,7 +131,11 @@ describe("types", () => {
     // the order of the names does not matter
     defineBlockType({ ...base, inject: { type: BLOCK_TYPE, logger: LOGGER }, implementation: Both });
     // a name the class does not read is harmless
-    defineBlockType({ ...base, inject: { logger: LOGGER, type: BLOCK_TYPE, config: BLOCK_CONFIG }, implementation: Both });
+    defineBlockType({
+      ...base,
+      inject: { logger: LOGGER, type: BLOCK_TYPE, config: BLOCK_CONFIG },
+      implementation: Both,
+    });
     // @ts-expect-error `type` is missing from inject
     defineBlockType({ ...base, inject: { logger: LOGGER }, implementation: Both });
     // @ts-expect-error nothing injected, but the class reads `logger` and `type`
@@ -107,7 +146,10 @@ describe("types", () => {
     defineBlockType({ ...base, inject: { logger: BLOCK_TYPE, type: BLOCK_TYPE }, implementation: Both });
     // @ts-expect-error the list form (in constructor order) is gone
     defineBlockType({ ...base, inject: [LOGGER, BLOCK_TYPE], implementation: Both });
-    expectTypeOf<DepsOf<{ logger: typeof LOGGER; type: typeof BLOCK_TYPE }>>().toEqualTypeOf<{ logger: BlockLogger; type: BlockTypeInfo }>();
+    expectTypeOf<DepsOf<{ logger: typeof LOGGER; type: typeof BLOCK_TYPE }>>().toEqualTypeOf<{
+      logger: BlockLogger;
+      type: BlockTypeInfo;
+    }>();
   });
 
   it("takes the plugin's name from package.json, or one given", () => {
@@ -120,9 +162,18 @@ describe("types", () => {
 
 describe("runtime", () => {
   it("fills defaults and brands plugins", () => {
-    const type = defineBlockType({ slug: "r", name: "R", schema, capabilities: ["read-path"], inject: { logger: LOGGER }, implementation: Reader });
+    const type = defineBlockType({
+      slug: "r",
+      name: "R",
+      schema,
+      capabilities: ["read-path"],
+      inject: { logger: LOGGER },
+      implementation: Reader,
+    });
     expect(type).toMatchObject({ slug: "r", secretFields: [], isProtected: false, inject: { logger: LOGGER } });
-    expect(defineBlockType({ slug: "s", name: "S", schema, capabilities: [], implementation: class {} }).inject).toEqual({});
+    expect(
+      defineBlockType({ slug: "s", name: "S", schema, capabilities: [], implementation: class {} }).inject,
+    ).toEqual({});
     const plugin = definePlugin({ name: "p", blockTypes: [type] });
     expect(isPluginDefinition(plugin)).toBe(true);
     expect(isPluginDefinition({ name: "p", blockTypes: [type] })).toBe(false);

@@ -5,10 +5,35 @@ import type { FromSchema, JSONSchema } from "json-schema-to-ts";
 export type { FromSchema, JSONSchema } from "json-schema-to-ts";
 import type { StepDefinition } from "./sdk-steps.js";
 
-export { DEFAULT_IGNORE_FILE, downloadTargets, eachLimited, keyUnder, listLocalFiles, localPathUnder, PathOutsideBlockError, type DownloadTarget, type LocalFile } from "./sdk-folders.js";
-export { defineStep, STEP_KINDS, storageSteps, type StepContext, type StepDefinition, type StepKind, type StepSpec, type StorageStepsSpec } from "./sdk-steps.js";
+export {
+  DEFAULT_IGNORE_FILE,
+  downloadTargets,
+  eachLimited,
+  keyUnder,
+  listLocalFiles,
+  localPathUnder,
+  PathOutsideBlockError,
+  type DownloadTarget,
+  type LocalFile,
+} from "./sdk-folders.js";
+export {
+  defineStep,
+  STEP_KINDS,
+  storageSteps,
+  type StepContext,
+  type StepDefinition,
+  type StepKind,
+  type StepSpec,
+  type StorageStepsSpec,
+} from "./sdk-steps.js";
 
-export const CAPABILITIES = ["read-path", "write-path", "get-directory", "put-directory", "run-infrastructure"] as const;
+export const CAPABILITIES = [
+  "read-path",
+  "write-path",
+  "get-directory",
+  "put-directory",
+  "run-infrastructure",
+] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 
 /** The methods each capability needs; the loader checks the implementation class has every one. */
@@ -194,7 +219,10 @@ export interface BlockTypeDefinition<Config = unknown, Impl = unknown> {
   readonly isProtected: boolean;
   readonly inject: InjectSpec;
   // `any` deps: the registry resolves them by token; their types were checked by defineBlockType.
-  readonly implementation: new (config: Config, deps: any) => Impl;
+  readonly implementation: new (
+    config: Config,
+    deps: any,
+  ) => Impl;
 }
 
 export function defineBlockType<
@@ -242,7 +270,10 @@ export interface WorkPoolTypeSpec {
   blockType: string;
   description?: string;
   /** `job_configuration` with {{ placeholders }}, each declared in `variables` (a JSON Schema) */
-  baseJobTemplate: { job_configuration: Readonly<Record<string, unknown>>; variables: Readonly<Record<string, unknown>> };
+  baseJobTemplate: {
+    job_configuration: Readonly<Record<string, unknown>>;
+    variables: Readonly<Record<string, unknown>>;
+  };
 }
 
 export interface PluginDefinition extends Readonly<PluginSpec> {

@@ -37,8 +37,13 @@ describe("encryption", () => {
     expect(stored.headers["X-Count"]).toMatch(ENVELOPE);
     expect(stored.pool[0]!.token).toMatch(ENVELOPE);
     expect(stored.pool[2]!.token).toBeNull();
-    expect({ user: stored.user, accessKey: stored.credentials.accessKey, port: stored.port }).toEqual({ user: "ada", accessKey: "AKIA", port: 5432 });
-    for (const secret of ["hunter2", "Bearer abc", "t-one", "nested"]) expect(JSON.stringify(stored)).not.toContain(secret);
+    expect({ user: stored.user, accessKey: stored.credentials.accessKey, port: stored.port }).toEqual({
+      user: "ada",
+      accessKey: "AKIA",
+      port: 5432,
+    });
+    for (const secret of ["hunter2", "Bearer abc", "t-one", "nested"])
+      expect(JSON.stringify(stored)).not.toContain(secret);
     expect(decryptSecretFields(stored, paths, key)).toEqual(data);
     expect(data.password).toBe("hunter2"); // the input is not touched
   });
@@ -57,7 +62,13 @@ describe("encryption", () => {
 
   it("rejects tampered ciphertext, a tampered tag, a truncated tag and the wrong key, naming only the field", () => {
     const stored = encryptSecretFields({ password: "hunter2" }, ["password"], key);
-    const [prefix, version, iv, tag, ciphertext] = stored.password.split(":") as [string, string, string, string, string];
+    const [prefix, version, iv, tag, ciphertext] = stored.password.split(":") as [
+      string,
+      string,
+      string,
+      string,
+      string,
+    ];
     const flip = (b64: string) => {
       const bytes = Buffer.from(b64, "base64");
       bytes[0] = bytes[0]! ^ 1;
@@ -107,7 +118,6 @@ describe("masking", () => {
     expect(SECRET_MASK).toBe("********");
   });
 
-
   it("handles a secret inside another secret once, as a whole", () => {
     expect(secretLocations({ a: { b: 1, c: 2 } }, ["a.*", "a"])).toEqual([["a"]]);
     const stored = encryptSecretFields({ a: { b: 1 } }, ["a.b", "a"], key);
@@ -120,7 +130,11 @@ describe("writing the mask back", () => {
   const stored = encryptSecretFields(data, paths, key);
 
   it("keeps the stored value wherever the mask comes back and takes new values elsewhere", () => {
-    const incoming = { ...maskSecretFields(data, paths), password: "new-password", headers: { Authorization: SECRET_MASK, "X-New": "v" } };
+    const incoming = {
+      ...maskSecretFields(data, paths),
+      password: "new-password",
+      headers: { Authorization: SECRET_MASK, "X-New": "v" },
+    };
     const merged = mergeMaskedSecrets(incoming, stored, paths);
     expect(merged.password).toBe("new-password");
     expect(merged.credentials.secretKey).toBe(stored.credentials.secretKey);
@@ -134,7 +148,9 @@ describe("writing the mask back", () => {
   });
 
   it("refuses the mask where nothing is stored, naming the field", () => {
-    expect(() => mergeMaskedSecrets({ headers: { Fresh: SECRET_MASK } }, stored, paths)).toThrow(new MaskedSecretWithoutValueError("headers.Fresh"));
+    expect(() => mergeMaskedSecrets({ headers: { Fresh: SECRET_MASK } }, stored, paths)).toThrow(
+      new MaskedSecretWithoutValueError("headers.Fresh"),
+    );
   });
 
   it("treats the mask at a non-secret path as plain data", () => {

@@ -4,7 +4,13 @@
 // blocks/ because that is the layer all of them may import, beside the plugins' own steps.
 
 /** Short names, as the executor's table is keyed. */
-export const PULL_STEP_NAMES = ["set_working_directory", "git_clone", "pull_from_storage", "pull_with_block", "pull_from_remote_storage"] as const;
+export const PULL_STEP_NAMES = [
+  "set_working_directory",
+  "git_clone",
+  "pull_from_storage",
+  "pull_with_block",
+  "pull_from_remote_storage",
+] as const;
 export type PullStepName = (typeof PULL_STEP_NAMES)[number];
 
 /** Steps `ordo deploy` runs in its build and push sections. */
@@ -15,7 +21,11 @@ export type DeployStepName = (typeof DEPLOY_STEP_NAMES)[number];
 export const PULL_STEP_ALIASES: Readonly<Record<string, PullStepName>> = { git_clone_project: "git_clone" };
 
 /** Every name of Ordo's own steps: a plugin may not take one. */
-export const CORE_STEP_NAMES: readonly string[] = [...PULL_STEP_NAMES, ...DEPLOY_STEP_NAMES, ...Object.keys(PULL_STEP_ALIASES)];
+export const CORE_STEP_NAMES: readonly string[] = [
+  ...PULL_STEP_NAMES,
+  ...DEPLOY_STEP_NAMES,
+  ...Object.keys(PULL_STEP_ALIASES),
+];
 
 /**
  * `<package>.deployments.steps.` (Prefect 3: prefect.deployments.steps.git_clone,

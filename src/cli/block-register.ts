@@ -50,11 +50,13 @@ function isPath(spec: string): boolean {
 }
 
 async function discover(spec: string): Promise<DiscoveredPlugin> {
-  const one = async (pkg: string, resolveFrom: string) => (await discoverPlugins({ builtinDir: null, nodeModulesDir: null, packages: [pkg], resolveFrom }))[0]!;
+  const one = async (pkg: string, resolveFrom: string) =>
+    (await discoverPlugins({ builtinDir: null, nodeModulesDir: null, packages: [pkg], resolveFrom }))[0]!;
   // the loader takes only ./relative or absolute paths as folders
   if (isPath(spec)) {
     const dir = path.resolve(spec);
-    if (!existsSync(path.join(dir, "package.json"))) throw new CliError(`${dir} is not a package folder (no package.json)`);
+    if (!existsSync(path.join(dir, "package.json")))
+      throw new CliError(`${dir} is not a package folder (no package.json)`);
     return one(dir, process.cwd());
   }
   // a name: the user's project first, then the server's own folder (where ORDO_PLUGINS resolves)
@@ -66,7 +68,9 @@ async function discover(spec: string): Promise<DiscoveredPlugin> {
       if (!(e instanceof PluginLoadError && e.field === "package")) throw e;
     }
   }
-  throw new CliError(`no package "${spec}" found from ${places.join(" or ")} (give the package's folder, or install it)`);
+  throw new CliError(
+    `no package "${spec}" found from ${places.join(" or ")} (give the package's folder, or install it)`,
+  );
 }
 
 const quiet: BlockLogger = { debug() {}, info() {}, warn() {}, error() {} };

@@ -86,7 +86,11 @@ export async function printLogs(client: OrdoClient, flowRunId: string, opts: Log
   if (printer.seen.size === 0 && !opts.json) process.stderr.write("no logs for this flow run\n");
 }
 
-type FollowEvent = { kind: "log"; line: CliLogLineFragment } | { kind: "state"; type: StateType } | { kind: "error"; error: unknown } | { kind: "end" };
+type FollowEvent =
+  | { kind: "log"; line: CliLogLineFragment }
+  | { kind: "state"; type: StateType }
+  | { kind: "error"; error: unknown }
+  | { kind: "end" };
 
 /**
  * Subscribes first, then pages through what is stored, so no line falls between the two; lines
@@ -96,7 +100,10 @@ export async function followLogs(client: OrdoClient, flowRunId: string, opts: Lo
   const printer = new LogPrinter(Boolean(opts.json));
   const events = new EventQueue();
   events.pump(client.subscribe(CliFollowLogsDocument, { flowRunId }), (d) => ({ kind: "log", line: d.flowRunLogs }));
-  events.pump(client.subscribe(CliFollowRunStateDocument, { flowRunId }), (d) => ({ kind: "state", type: d.flowRunStateChanged.state.type }));
+  events.pump(client.subscribe(CliFollowRunStateDocument, { flowRunId }), (d) => ({
+    kind: "state",
+    type: d.flowRunStateChanged.state.type,
+  }));
 
   const send = overSocket(client);
   await printStored(send, flowRunId, printer);
@@ -112,7 +119,8 @@ export async function followLogs(client: OrdoClient, flowRunId: string, opts: Lo
     if (e === null) break; // quiet after the final state
     if (e.kind === "log") printer.print(e.line);
     else if (e.kind === "state" && FINAL_STATES.includes(e.type)) finalSince ??= Date.now();
-    else if (e.kind === "error") throw new CliError(`stopped following the logs: ${e.error instanceof Error ? e.error.message : String(e.error)}`);
+    else if (e.kind === "error")
+      throw new CliError(`stopped following the logs: ${e.error instanceof Error ? e.error.message : String(e.error)}`);
     else if (e.kind === "end") throw new CliError("stopped following the logs: the server closed the subscription");
   }
   // a safety net should a line have reached neither the pages nor the tail: one count tells, and

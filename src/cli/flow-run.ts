@@ -22,7 +22,9 @@ import { FINAL_STATES, formatTime, STATE_TYPES } from "./display.js";
 import { followLogs, printLogs, type LogOptions } from "./flow-run-logs.js";
 
 export function registerFlowRunCommands(program: Command): void {
-  const flowRun = program.command("flow-run").description("flow runs: list, inspect, cancel, read their logs, execute one");
+  const flowRun = program
+    .command("flow-run")
+    .description("flow runs: list, inspect, cancel, read their logs, execute one");
 
   withJsonOption(
     flowRun
@@ -34,29 +36,57 @@ export function registerFlowRunCommands(program: Command): void {
       .option("--limit <n>", "at most this many runs (at most 200)", positive("--limit", true), 15),
   ).action((opts: LsOptions) => withClient((client) => listRuns(client, opts)));
 
-  withJsonOption(flowRun.command("inspect").description("show one flow run: its state history, parameters and timing").argument("<id>", "flow run id")).action(
-    (id: string, opts: OutputOptions) =>
-      withClient(async (client) => {
-        const run = await getRun(client, id);
-        if (opts.json) return printJson(run);
-        const { states, state, stateType: _type, stateName: _name, ...rest } = run;
-        const fields: Record<string, unknown> = { ...rest, flow: run.flow.name, deployment: run.deployment?.slug ?? null, workPool: run.workPool?.name ?? null, state: describeState(state) };
-        // words, as the other inspects print them: expectedStartTime → "expected start time"
-        printObject(Object.fromEntries(Object.entries(fields).map(([k, v]) => [k.replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase(), v])), {});
-        printRows(states, [["state", (s) => s.name], ["type", (s) => s.type], ["at", (s) => formatTime(s.timestamp)], ["message", (s) => s.message]], {});
-      }),
+  withJsonOption(
+    flowRun
+      .command("inspect")
+      .description("show one flow run: its state history, parameters and timing")
+      .argument("<id>", "flow run id"),
+  ).action((id: string, opts: OutputOptions) =>
+    withClient(async (client) => {
+      const run = await getRun(client, id);
+      if (opts.json) return printJson(run);
+      const { states, state, stateType: _type, stateName: _name, ...rest } = run;
+      const fields: Record<string, unknown> = {
+        ...rest,
+        flow: run.flow.name,
+        deployment: run.deployment?.slug ?? null,
+        workPool: run.workPool?.name ?? null,
+        state: describeState(state),
+      };
+      // words, as the other inspects print them: expectedStartTime → "expected start time"
+      printObject(
+        Object.fromEntries(
+          Object.entries(fields).map(([k, v]) => [k.replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase(), v]),
+        ),
+        {},
+      );
+      printRows(
+        states,
+        [
+          ["state", (s) => s.name],
+          ["type", (s) => s.type],
+          ["at", (s) => formatTime(s.timestamp)],
+          ["message", (s) => s.message],
+        ],
+        {},
+      );
+    }),
   );
 
   withJsonOption(
     flowRun
       .command("cancel")
-      .description("cancel a flow run: its worker stops it and reports CANCELLED (a run that has not started is cancelled at once)")
+      .description(
+        "cancel a flow run: its worker stops it and reports CANCELLED (a run that has not started is cancelled at once)",
+      )
       .argument("<id>", "flow run id"),
   ).action((id: string, opts: OutputOptions) => withClient((client) => cancelRun(client, id, opts)));
 
   flowRun
     .command("logs")
-    .description("print a flow run's logs, oldest first; with --follow, keep printing new lines until the run is finished")
+    .description(
+      "print a flow run's logs, oldest first; with --follow, keep printing new lines until the run is finished",
+    )
     .argument("<id>", "flow run id")
     .option("-f, --follow", "keep printing new lines as they arrive, and exit when the run reaches a final state")
     .option("--json", "print one JSON object per line (JSON Lines) instead of text (for scripts)")
@@ -74,7 +104,12 @@ export function registerFlowRunCommands(program: Command): void {
       `execute a flow run here: pull its deployment's code, run its entrypoint with the run's parameters (one object argument), report its states and logs (server: ORDO_API_URL, default ${DEFAULT_API_URL})`,
     )
     .argument("[id]", "flow run id (default: ORDO_FLOW_RUN_ID)")
-    .option("--heartbeat-seconds <s>", "seconds between renewals of the run's lease", positive("--heartbeat-seconds"), 10)
+    .option(
+      "--heartbeat-seconds <s>",
+      "seconds between renewals of the run's lease",
+      positive("--heartbeat-seconds"),
+      10,
+    )
     .action(async (id: string | undefined, opts: { heartbeatSeconds: number }) => {
       const flowRunId = id ?? process.env.ORDO_FLOW_RUN_ID;
       if (!flowRunId) throw new Error("flow-run execute: give the flow run id (or set ORDO_FLOW_RUN_ID)");
@@ -107,13 +142,19 @@ async function listRuns(client: OrdoClient, opts: LsOptions): Promise<void> {
     filter.flowId = flow.id;
   }
   if (opts.deployment) {
-    if (!/^[^/]+\/[^/]+$/.test(opts.deployment)) throw new CliError(`--deployment takes flow/name, not "${opts.deployment}"`);
+    if (!/^[^/]+\/[^/]+$/.test(opts.deployment))
+      throw new CliError(`--deployment takes flow/name, not "${opts.deployment}"`);
     const { deployment } = await client.request(CliDeploymentBySlugDocument, { slug: opts.deployment });
     if (!deployment) throw new CliError(`no deployment "${opts.deployment}" (see ordo deployment ls)`);
     filter.deploymentId = deployment.id;
   }
   const { flowRuns } = await client.request(CliFlowRunsDocument, { filter, first: opts.limit });
-  printRows(flowRuns.edges.map((e) => e.node), RUN_COLUMNS, opts, "no flow runs");
+  printRows(
+    flowRuns.edges.map((e) => e.node),
+    RUN_COLUMNS,
+    opts,
+    "no flow runs",
+  );
 }
 
 const RUN_COLUMNS: Array<[string, (r: CliFlowRunRowFragment) => unknown]> = [
@@ -139,11 +180,14 @@ export async function getRun(client: OrdoClient, id: string) {
 async function cancelRun(client: OrdoClient, id: string, opts: OutputOptions): Promise<void> {
   const run = await getRun(client, id);
   const label = `flow run "${run.name}" (${run.id})`;
-  if (FINAL_STATES.includes(run.stateType)) throw new CliError(`${label} is already ${run.stateName}; there is nothing to cancel`);
+  if (FINAL_STATES.includes(run.stateType))
+    throw new CliError(`${label} is already ${run.stateName}; there is nothing to cancel`);
   const { setFlowRunState: r } = await client.request(CliCancelFlowRunDocument, { id: run.id });
   if (opts.json) return printJson({ id: run.id, name: run.name, ...r });
-  if (r.status === "ACCEPT") process.stdout.write(`${label} is being cancelled: its worker stops it and reports Cancelled\n`);
-  else if (r.state?.type === "CANCELLED") process.stdout.write(`${label} is cancelled (${r.reason ?? "nothing was running"})\n`);
+  if (r.status === "ACCEPT")
+    process.stdout.write(`${label} is being cancelled: its worker stops it and reports Cancelled\n`);
+  else if (r.state?.type === "CANCELLED")
+    process.stdout.write(`${label} is cancelled (${r.reason ?? "nothing was running"})\n`);
   else if (r.state?.type === "CANCELLING") process.stdout.write(`${label} is already being cancelled\n`);
   // ABORT (it finished in the meantime) or a rule that kept another state
   else throw new CliError(`${label} could not be cancelled: ${r.reason ?? r.status}`);

@@ -13,7 +13,9 @@ export function registerFlowCommands(program: Command): void {
 
   withJsonOption(flow.command("ls").description("list flows, by name")).action((opts: OutputOptions) =>
     withClient(async (client) => {
-      const all = await allNodes(async (after) => (await client.request(CliFlowsDocument, { first: 100, after })).flows);
+      const all = await allNodes(
+        async (after) => (await client.request(CliFlowsDocument, { first: 100, after })).flows,
+      );
       all.sort((a, b) => a.name.localeCompare(b.name));
       if (opts.json) return printJson(all.map((f) => jsonRow(f)));
       printRows(
@@ -30,11 +32,22 @@ export function registerFlowCommands(program: Command): void {
     }),
   );
 
-  withJsonOption(flow.command("inspect").description("show a flow and its deployments").argument("<flow>", "the flow's name (or id)")).action((ref: string, opts: OutputOptions) =>
+  withJsonOption(
+    flow
+      .command("inspect")
+      .description("show a flow and its deployments")
+      .argument("<flow>", "the flow's name (or id)"),
+  ).action((ref: string, opts: OutputOptions) =>
     withClient(async (client) => {
       const found = (await client.request(CliFlowDocument, isId(ref) ? { id: ref } : { name: ref })).flow;
       if (!found) throw new CliError(`no flow "${ref}" (\`ordo flow ls\` lists them)`);
-      if (opts.json) return printJson(jsonRow(found, found.all.edges.map((e) => e.node.slug)));
+      if (opts.json)
+        return printJson(
+          jsonRow(
+            found,
+            found.all.edges.map((e) => e.node.slug),
+          ),
+        );
       printObject(
         {
           name: found.name,
@@ -51,5 +64,13 @@ export function registerFlowCommands(program: Command): void {
 }
 
 function jsonRow(f: CliFlowRowFragment, deployments?: string[]) {
-  return { id: f.id, name: f.name, tags: f.tags, created: f.created, updated: f.updated, deploymentCount: f.deployments.totalCount, ...(deployments ? { deployments } : {}) };
+  return {
+    id: f.id,
+    name: f.name,
+    tags: f.tags,
+    created: f.created,
+    updated: f.updated,
+    deploymentCount: f.deployments.totalCount,
+    ...(deployments ? { deployments } : {}),
+  };
 }

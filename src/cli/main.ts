@@ -27,14 +27,22 @@ const VERSION_FLAGS = ["-V", "--version"];
 async function main(argv: string[]): Promise<void> {
   const program = new Command("ordo")
     .description(`Ordo: deployments, flow runs and workers (server: ORDO_API_URL, default ${apiUrl()})`)
-    .version(packageVersion(), VERSION_FLAGS.join(", "), "print the CLI's version (no server contact; `ordo version` asks the server too)")
+    .version(
+      packageVersion(),
+      VERSION_FLAGS.join(", "),
+      "print the CLI's version (no server contact; `ordo version` asks the server too)",
+    )
     .showHelpAfterError("(run the command with --help for its usage)");
   // the program's only option is --version, so the first word names the group; --version alone
   // needs none, and anything else (help, a typo to suggest against) needs them all
   const args = argv.slice(2);
   const first = args.find((a) => !a.startsWith("-"));
   const wanted =
-    first !== undefined && Object.hasOwn(GROUPS, first) ? [first] : first === undefined && args.some((a) => VERSION_FLAGS.includes(a)) ? [] : Object.keys(GROUPS);
+    first !== undefined && Object.hasOwn(GROUPS, first)
+      ? [first]
+      : first === undefined && args.some((a) => VERSION_FLAGS.includes(a))
+        ? []
+        : Object.keys(GROUPS);
   for (const name of wanted) (await GROUPS[name]!())(program);
   await program.parseAsync(argv);
 }

@@ -30,7 +30,8 @@ export function registerServerCommands(program: Command): void {
 
 function port(value: string): number {
   const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || n > 65_535) throw new CliError(`--port must be a whole number from 0 to 65535, not "${value}"`);
+  if (!/^\d+$/.test(value.trim()) || n > 65_535)
+    throw new CliError(`--port must be a whole number from 0 to 65535, not "${value}"`);
   return n;
 }
 

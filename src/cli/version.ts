@@ -37,8 +37,10 @@ class NoAnswer extends Error {}
 /** Why the server part is missing, in one line. */
 function unavailableReason(e: unknown, url: string): string {
   if (e instanceof NoAnswer) return `no answer from ${url} within ${SERVER_WAIT_MS / 1000} s`;
-  if (e instanceof OrdoApiError && e.code === "SERVICE_UNAVAILABLE") return `the server at ${url} answered that its database is unavailable [SERVICE_UNAVAILABLE]`;
-  if (e instanceof OrdoApiError && /Cannot query field "serverInfo"/.test(e.message)) return `the server at ${url} has no serverInfo: it is older than this CLI`;
+  if (e instanceof OrdoApiError && e.code === "SERVICE_UNAVAILABLE")
+    return `the server at ${url} answered that its database is unavailable [SERVICE_UNAVAILABLE]`;
+  if (e instanceof OrdoApiError && /Cannot query field "serverInfo"/.test(e.message))
+    return `the server at ${url} has no serverInfo: it is older than this CLI`;
   return describeError(e, url);
 }
 
@@ -61,7 +63,8 @@ async function askServer(url: string): Promise<{ info: ServerInfo | null; reason
   }
 }
 
-const short = (checksum: string | null) => (checksum ? `sha256:${checksum.slice(0, 12)}` : "unknown (no schema.graphql in the package)");
+const short = (checksum: string | null) =>
+  checksum ? `sha256:${checksum.slice(0, 12)}` : "unknown (no schema.graphql in the package)";
 
 export function registerVersionCommand(program: Command): void {
   withJsonOption(
@@ -93,7 +96,11 @@ export function registerVersionCommand(program: Command): void {
           "client schema": short(client.schemaChecksum),
           "api url": url,
           ...(info
-            ? { "server version": info.version, "server schema": short(info.schemaChecksum), "server database": info.database?.toLowerCase() ?? "unknown" }
+            ? {
+                "server version": info.version,
+                "server schema": short(info.schemaChecksum),
+                "server database": info.database?.toLowerCase() ?? "unknown",
+              }
             : { server: `unavailable: ${reason}` }),
         },
         {},
@@ -105,6 +112,7 @@ export function registerVersionCommand(program: Command): void {
       );
     }
     // a server that took the connection and never answered still holds it open: leave now
-    if (stalled) await new Promise<void>((resolve) => process.stdout.write("", () => resolve())).then(() => process.exit(0));
+    if (stalled)
+      await new Promise<void>((resolve) => process.stdout.write("", () => resolve())).then(() => process.exit(0));
   });
 }

@@ -19,26 +19,47 @@ import { readDataFile } from "./data-file.js";
 import { formatTime } from "./display.js";
 
 export function registerWorkPoolCommands(program: Command): void {
-  const pool = program.command("work-pool").description("work pools: where workers take flow runs from, and the infrastructure type they run them with");
+  const pool = program
+    .command("work-pool")
+    .description("work pools: where workers take flow runs from, and the infrastructure type they run them with");
 
   withJsonOption(
     pool
       .command("create")
       .description("create a work pool (with a default queue)")
       .argument("<name>", "pool name")
-      .requiredOption("-t, --type <type>", "infrastructure block type its workers run flow runs with, e.g. process (see ordo block types --capability run-infrastructure)")
-      .option("--base-job-template <file>", "JSON or YAML file: { job_configuration, variables } (default: none, the infrastructure type's own defaults)")
-      .option("--concurrency-limit <n>", "most runs PENDING or RUNNING across the pool at once", nonNegativeInteger("--concurrency-limit"))
+      .requiredOption(
+        "-t, --type <type>",
+        "infrastructure block type its workers run flow runs with, e.g. process (see ordo block types --capability run-infrastructure)",
+      )
+      .option(
+        "--base-job-template <file>",
+        "JSON or YAML file: { job_configuration, variables } (default: none, the infrastructure type's own defaults)",
+      )
+      .option(
+        "--concurrency-limit <n>",
+        "most runs PENDING or RUNNING across the pool at once",
+        nonNegativeInteger("--concurrency-limit"),
+      )
       .option("--description <text>", "what the pool is for")
       .option("--paused", "create it paused: workers claim nothing until it is resumed"),
   ).action((name: string, opts: CreateOptions) =>
     withClient(async (client) => {
       const baseJobTemplate = opts.baseJobTemplate === undefined ? undefined : await readDataFile(opts.baseJobTemplate);
       const { createWorkPool: created } = await client.request(CliCreateWorkPoolDocument, {
-        input: { name, type: opts.type, baseJobTemplate, concurrencyLimit: opts.concurrencyLimit, description: opts.description, isPaused: opts.paused ?? false },
+        input: {
+          name,
+          type: opts.type,
+          baseJobTemplate,
+          concurrencyLimit: opts.concurrencyLimit,
+          description: opts.description,
+          isPaused: opts.paused ?? false,
+        },
       });
       if (opts.json) return printJson(created);
-      process.stdout.write(`Created work pool ${created.name} (type ${created.type}${created.isPaused ? ", paused" : ""}); start a worker with: ordo worker start --pool ${created.name}\n`);
+      process.stdout.write(
+        `Created work pool ${created.name} (type ${created.type}${created.isPaused ? ", paused" : ""}); start a worker with: ordo worker start --pool ${created.name}\n`,
+      );
     }),
   );
 
@@ -61,7 +82,9 @@ export function registerWorkPoolCommands(program: Command): void {
     }),
   );
 
-  withJsonOption(pool.command("inspect").description("show a work pool, its queues and workers").argument("<name>", "pool name")).action((name: string, opts: OutputOptions) =>
+  withJsonOption(
+    pool.command("inspect").description("show a work pool, its queues and workers").argument("<name>", "pool name"),
+  ).action((name: string, opts: OutputOptions) =>
     withClient(async (client) => {
       const p = await getPool(client, name);
       if (opts.json) return printJson(p);
@@ -81,12 +104,33 @@ export function registerWorkPoolCommands(program: Command): void {
       process.stdout.write("\nqueues:\n");
       printQueues(p.queues);
       process.stdout.write("\nworkers:\n");
-      printRows(p.workers, [["name", (w) => w.name], ["status", (w) => w.status], ["last heartbeat", (w) => formatTime(w.lastHeartbeatTime)]], {}, "no workers have polled this pool");
+      printRows(
+        p.workers,
+        [
+          ["name", (w) => w.name],
+          ["status", (w) => w.status],
+          ["last heartbeat", (w) => formatTime(w.lastHeartbeatTime)],
+        ],
+        {},
+        "no workers have polled this pool",
+      );
     }),
   );
 
-  update(pool, "pause", "pause a work pool: workers claim none of its runs until it is resumed", () => ({ isPaused: true }), (p) => `Paused work pool ${p.name}`);
-  update(pool, "resume", "resume a paused work pool", () => ({ isPaused: false }), (p) => `Resumed work pool ${p.name}`);
+  update(
+    pool,
+    "pause",
+    "pause a work pool: workers claim none of its runs until it is resumed",
+    () => ({ isPaused: true }),
+    (p) => `Paused work pool ${p.name}`,
+  );
+  update(
+    pool,
+    "resume",
+    "resume a paused work pool",
+    () => ({ isPaused: false }),
+    (p) => `Resumed work pool ${p.name}`,
+  );
   update(
     pool,
     "set-concurrency-limit",
@@ -95,10 +139,19 @@ export function registerWorkPoolCommands(program: Command): void {
     (p) => `Work pool ${p.name} runs at most ${p.concurrencyLimit} flow runs at once`,
     "<limit>",
   );
-  update(pool, "clear-concurrency-limit", "remove a work pool's concurrency limit", () => ({ concurrencyLimit: null }), (p) => `Work pool ${p.name} has no concurrency limit`);
+  update(
+    pool,
+    "clear-concurrency-limit",
+    "remove a work pool's concurrency limit",
+    () => ({ concurrencyLimit: null }),
+    (p) => `Work pool ${p.name} has no concurrency limit`,
+  );
 
   withJsonOption(
-    pool.command("delete").description("delete a work pool and its queues (its deployments and runs stay, without a queue)").argument("<name>", "pool name"),
+    pool
+      .command("delete")
+      .description("delete a work pool and its queues (its deployments and runs stay, without a queue)")
+      .argument("<name>", "pool name"),
   ).action((name: string, opts: OutputOptions) =>
     withClient(async (client) => {
       const { deleteWorkPool: deleted } = await client.request(CliDeleteWorkPoolDocument, { name });

@@ -9,9 +9,19 @@ import { afterEach, describe, expect, it } from "vitest";
 import { OrdoApiError, OrdoClient } from "./ordo-client.js";
 import { backoffWithJitterMs } from "./retry.js";
 
-const QUERY = parse("query Q { flows { totalCount } }") as TypedDocumentNode<{ flows: { totalCount: number } }, Record<string, never>>;
-const MUTATION = parse("mutation M { deleteFlow(id: \"x\") }") as TypedDocumentNode<{ deleteFlow: boolean }, Record<string, never>>;
-const UNAVAILABLE = JSON.stringify({ errors: [{ message: "The Ordo server cannot reach its database right now", extensions: { code: "SERVICE_UNAVAILABLE" } }] });
+const QUERY = parse("query Q { flows { totalCount } }") as TypedDocumentNode<
+  { flows: { totalCount: number } },
+  Record<string, never>
+>;
+const MUTATION = parse('mutation M { deleteFlow(id: "x") }') as TypedDocumentNode<
+  { deleteFlow: boolean },
+  Record<string, never>
+>;
+const UNAVAILABLE = JSON.stringify({
+  errors: [
+    { message: "The Ordo server cannot reach its database right now", extensions: { code: "SERVICE_UNAVAILABLE" } },
+  ],
+});
 
 let server: Server | null = null;
 afterEach(async () => {
@@ -64,11 +74,15 @@ describe("OrdoClient retries", () => {
 
   it("a broken connection: a query is retried, a mutation is not (it may have been applied)", async () => {
     const q = await serve((n) => (n === 1 ? "reset" : [200, data]));
-    expect(await new OrdoClient(q.url, { apiKey: null, retryForMs: 10_000 }).request(QUERY, {})).toEqual({ flows: { totalCount: 7 } });
+    expect(await new OrdoClient(q.url, { apiKey: null, retryForMs: 10_000 }).request(QUERY, {})).toEqual({
+      flows: { totalCount: 7 },
+    });
     expect(q.count()).toBe(2);
     await new Promise((r) => server!.close(r));
     const m = await serve(() => "reset");
-    await expect(new OrdoClient(m.url, { apiKey: null, retryForMs: 10_000 }).request(MUTATION, {})).rejects.toThrow("fetch failed");
+    await expect(new OrdoClient(m.url, { apiKey: null, retryForMs: 10_000 }).request(MUTATION, {})).rejects.toThrow(
+      "fetch failed",
+    );
     expect(m.count()).toBe(1);
   });
 
@@ -77,7 +91,9 @@ describe("OrdoClient retries", () => {
     await new Promise((r) => server!.close(r)); // the port is free again: nothing listens there
     server = null;
     const started = Date.now();
-    await expect(new OrdoClient(s.url, { apiKey: null, retryForMs: 10_000 }).request(QUERY, {})).rejects.toThrow("fetch failed");
+    await expect(new OrdoClient(s.url, { apiKey: null, retryForMs: 10_000 }).request(QUERY, {})).rejects.toThrow(
+      "fetch failed",
+    );
     expect(Date.now() - started).toBeLessThan(1000);
   });
 
@@ -90,7 +106,9 @@ describe("OrdoClient retries", () => {
 
 describe("backoffWithJitterMs", () => {
   it("doubles per failure up to the cap, and jitters within 50–100 %", () => {
-    expect([1, 2, 3, 4, 5, 6].map((f) => backoffWithJitterMs(f, 500, 8000, () => 1))).toEqual([500, 1000, 2000, 4000, 8000, 8000]);
+    expect([1, 2, 3, 4, 5, 6].map((f) => backoffWithJitterMs(f, 500, 8000, () => 1))).toEqual([
+      500, 1000, 2000, 4000, 8000, 8000,
+    ]);
     expect(backoffWithJitterMs(3, 500, 8000, () => 0)).toBe(1000);
   });
 });

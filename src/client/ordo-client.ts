@@ -22,7 +22,10 @@ export class OrdoApiError extends Error {
 
 interface Response<T> {
   data?: T | null;
-  errors?: Array<{ message: string; extensions?: { code?: string; field?: string; errors?: Array<{ path: string; message: string }> } }>;
+  errors?: Array<{
+    message: string;
+    extensions?: { code?: string; field?: string; errors?: Array<{ path: string; message: string }> };
+  }>;
 }
 
 /** The GraphQL response; a proxy's or load balancer's page instead (502, 503 without JSON) becomes an OrdoApiError. */
@@ -73,7 +76,10 @@ export class OrdoClient {
     }
   }
 
-  private async requestOnce<R, V extends Record<string, unknown>>(document: TypedDocumentNode<R, V>, variables: V): Promise<R> {
+  private async requestOnce<R, V extends Record<string, unknown>>(
+    document: TypedDocumentNode<R, V>,
+    variables: V,
+  ): Promise<R> {
     const res = await fetch(this.url, {
       method: "POST",
       headers: {
@@ -85,18 +91,28 @@ export class OrdoClient {
     });
     const body = await readBody<R>(res, this.url);
     const first = body.errors?.[0];
-    if (first) throw new OrdoApiError(first.message, first.extensions?.code, first.extensions?.field, first.extensions?.errors);
-    if (!body.data) throw new OrdoApiError(`Empty response from ${this.url} (HTTP ${res.status})`, undefined, undefined);
+    if (first)
+      throw new OrdoApiError(first.message, first.extensions?.code, first.extensions?.field, first.extensions?.errors);
+    if (!body.data)
+      throw new OrdoApiError(`Empty response from ${this.url} (HTTP ${res.status})`, undefined, undefined);
     return body.data;
   }
 
   /** Events of a subscription, until the caller stops iterating. */
-  subscribe<R, V extends Record<string, unknown>>(document: TypedDocumentNode<R, V>, variables: V): AsyncIterableIterator<R> {
+  subscribe<R, V extends Record<string, unknown>>(
+    document: TypedDocumentNode<R, V>,
+    variables: V,
+  ): AsyncIterableIterator<R> {
     const source = this.socket().iterate<R>({ query: print(document), variables });
     return (async function* () {
       for await (const result of source) {
         const first = result.errors?.[0];
-        if (first) throw new OrdoApiError(first.message, first.extensions?.code as string | undefined, first.extensions?.field as string | undefined);
+        if (first)
+          throw new OrdoApiError(
+            first.message,
+            first.extensions?.code as string | undefined,
+            first.extensions?.field as string | undefined,
+          );
         if (result.data) yield result.data;
       }
     })();

@@ -18,7 +18,17 @@ export function isNetworkError(e: unknown): boolean {
 }
 
 /** Socket codes of a connection that broke or stalled after it was made (node and undici). */
-const BROKEN = new Set(["ECONNRESET", "EPIPE", "ECONNABORTED", "ETIMEDOUT", "UND_ERR_SOCKET", "UND_ERR_CLOSED", "UND_ERR_CONNECT_TIMEOUT", "UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT"]);
+const BROKEN = new Set([
+  "ECONNRESET",
+  "EPIPE",
+  "ECONNABORTED",
+  "ETIMEDOUT",
+  "UND_ERR_SOCKET",
+  "UND_ERR_CLOSED",
+  "UND_ERR_CONNECT_TIMEOUT",
+  "UND_ERR_HEADERS_TIMEOUT",
+  "UND_ERR_BODY_TIMEOUT",
+]);
 
 /** A server was there but the exchange broke off (a restart, a proxy timing out); not "nothing listens there". */
 export function isBrokenConnection(e: unknown): boolean {
@@ -35,7 +45,12 @@ export function isOutage(e: unknown): boolean {
  * Exponential backoff from `baseMs`, doubled per consecutive failure up to `capMs`, with jitter
  * (a random 50–100 % of it): clients that lost the server at the same moment come back spread out.
  */
-export function backoffWithJitterMs(failures: number, baseMs: number, capMs: number, random: () => number = Math.random): number {
+export function backoffWithJitterMs(
+  failures: number,
+  baseMs: number,
+  capMs: number,
+  random: () => number = Math.random,
+): number {
   const ceiling = Math.min(baseMs * 2 ** Math.max(0, failures - 1), Math.max(capMs, baseMs));
   return Math.round(ceiling * (0.5 + random() / 2));
 }

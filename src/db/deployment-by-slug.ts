@@ -11,22 +11,65 @@ import type { Database } from "./prisma-client.js";
 export type DeploymentWithSchedules = Deployment & { schedules: DeploymentSchedule[] };
 
 const DEPLOYMENT_COLUMNS = [
-  "id", "flowId", "name", "version", "description", "paused", "parameters", "parameterOpenapiSchema", "enforceParameterSchema",
-  "tags", "tagsKey", "path", "entrypoint", "pullSteps", "jobVariables", "workQueueId", "workQueueName", "storageDocumentId",
-  "storagePath", "infrastructureDocumentId", "concurrencyLimit", "collisionStrategy", "scheduleChangedAt", "created", "updated",
+  "id",
+  "flowId",
+  "name",
+  "version",
+  "description",
+  "paused",
+  "parameters",
+  "parameterOpenapiSchema",
+  "enforceParameterSchema",
+  "tags",
+  "tagsKey",
+  "path",
+  "entrypoint",
+  "pullSteps",
+  "jobVariables",
+  "workQueueId",
+  "workQueueName",
+  "storageDocumentId",
+  "storagePath",
+  "infrastructureDocumentId",
+  "concurrencyLimit",
+  "collisionStrategy",
+  "scheduleChangedAt",
+  "created",
+  "updated",
 ] as const satisfies ReadonlyArray<keyof Deployment>;
 const SCHEDULE_COLUMNS = [
-  "id", "deploymentId", "slug", "scheduleKey", "active", "schedule", "parameters", "position", "created", "updated",
+  "id",
+  "deploymentId",
+  "slug",
+  "scheduleKey",
+  "active",
+  "schedule",
+  "parameters",
+  "position",
+  "created",
+  "updated",
 ] as const satisfies ReadonlyArray<keyof DeploymentSchedule>;
 
 /** Compile-time check that the lists name every column: a model change fails the build here. */
 type Missing<T, L extends readonly string[]> = Exclude<keyof T, L[number]>;
-const complete: [Missing<Deployment, typeof DEPLOYMENT_COLUMNS>, Missing<DeploymentSchedule, typeof SCHEDULE_COLUMNS>] extends [never, never] ? true : never = true;
+const complete: [
+  Missing<Deployment, typeof DEPLOYMENT_COLUMNS>,
+  Missing<DeploymentSchedule, typeof SCHEDULE_COLUMNS>,
+] extends [never, never]
+  ? true
+  : never = true;
 void complete;
 
 const DATES = new Set<string>(["scheduleChangedAt", "created", "updated"]);
 const BOOLEANS = new Set<string>(["paused", "enforceParameterSchema", "active"]);
-const JSONS = new Set<string>(["parameters", "parameterOpenapiSchema", "tags", "pullSteps", "jobVariables", "schedule"]);
+const JSONS = new Set<string>([
+  "parameters",
+  "parameterOpenapiSchema",
+  "tags",
+  "pullSteps",
+  "jobVariables",
+  "schedule",
+]);
 const INTS = new Set<string>(["concurrencyLimit", "position"]);
 
 function statement(placeholder: (n: number) => string): string {
@@ -53,8 +96,16 @@ function value(column: string, raw: unknown, provider: Database["provider"]): un
   return raw;
 }
 
-export async function findDeploymentWithSchedules(database: Database, flowName: string, name: string): Promise<DeploymentWithSchedules | null> {
-  const rows = await database.client.$queryRawUnsafe<Array<Record<string, unknown>>>(SQL[database.provider], name, flowName);
+export async function findDeploymentWithSchedules(
+  database: Database,
+  flowName: string,
+  name: string,
+): Promise<DeploymentWithSchedules | null> {
+  const rows = await database.client.$queryRawUnsafe<Array<Record<string, unknown>>>(
+    SQL[database.provider],
+    name,
+    flowName,
+  );
   const first = rows[0];
   if (!first) return null;
   const deployment: Record<string, unknown> = {};

@@ -21,8 +21,12 @@ export interface DeploymentForRun {
 }
 
 /** One statement; null when there is no such deployment. */
-export async function readDeploymentForRun(tx: Tx, ref: { id: string } | { flowName: string; name: string }): Promise<DeploymentForRun | null> {
-  const where = "id" in ref ? Prisma.sql`d."id" = ${ref.id}` : Prisma.sql`d."name" = ${ref.name} AND f."name" = ${ref.flowName}`;
+export async function readDeploymentForRun(
+  tx: Tx,
+  ref: { id: string } | { flowName: string; name: string },
+): Promise<DeploymentForRun | null> {
+  const where =
+    "id" in ref ? Prisma.sql`d."id" = ${ref.id}` : Prisma.sql`d."name" = ${ref.name} AND f."name" = ${ref.flowName}`;
   const [row] = await tx.$queryRaw<DeploymentForRun[]>`
     SELECT d."id", d."flowId", d."version", d."parameters", d."parameterOpenapiSchema", d."enforceParameterSchema", d."tags",
       d."jobVariables", d."workQueueId", d."workQueueName", p."name" AS "workPoolName", p."baseJobTemplate"

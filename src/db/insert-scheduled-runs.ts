@@ -52,7 +52,15 @@ export function insertLimits(db: Database): InsertLimits {
 
 /** the deployment-level values a group of rows shares, bound once per statement */
 const GROUP_COLUMNS = [
-  "flowId", "deploymentId", "deploymentVersion", "parameters", "tags", "tagsKey", "scheduleKey", "workQueueId", "workQueueName",
+  "flowId",
+  "deploymentId",
+  "deploymentVersion",
+  "parameters",
+  "tags",
+  "tagsKey",
+  "scheduleKey",
+  "workQueueId",
+  "workQueueName",
 ] as const;
 /** per-row bound values: name, idempotency key */
 const ROW_PARAMS = 2;
@@ -105,13 +113,25 @@ function* chunks(rows: ScheduledRunRow[], limits: InsertLimits): Generator<Chunk
   let params = 0;
   for (const r of rows) {
     // rows built for one schedule share their parameters and tags objects, so the key stays cheap
-    const key = [idOf(r.parameters), idOf(r.tags), r.flowId, r.deploymentId, r.deploymentVersion, r.tagsKey, r.scheduleKey, r.workQueueId, r.workQueueName]
+    const key = [
+      idOf(r.parameters),
+      idOf(r.tags),
+      r.flowId,
+      r.deploymentId,
+      r.deploymentVersion,
+      r.tagsKey,
+      r.scheduleKey,
+      r.workQueueId,
+      r.workQueueName,
+    ]
       .map((p) => (p === null ? "\u0001" : p))
       .join("\u0000");
     let group = byKey.get(key);
     const cost = ROW_PARAMS + (group ? 0 : GROUP_COLUMNS.length);
     const full =
-      params + cost > limits.maxParams || chunk.rows.length >= limits.maxRows || (!group && chunk.groups.length >= limits.maxGroups);
+      params + cost > limits.maxParams ||
+      chunk.rows.length >= limits.maxRows ||
+      (!group && chunk.groups.length >= limits.maxGroups);
     if (chunk.rows.length > 0 && full) {
       yield chunk;
       chunk = { rows: [], groups: [] };
@@ -134,8 +154,15 @@ function* chunks(rows: ScheduledRunRow[], limits: InsertLimits): Generator<Chunk
 
 function groupValues(r: ScheduledRunRow): unknown[] {
   return [
-    r.flowId, r.deploymentId, r.deploymentVersion, JSON.stringify(r.parameters ?? null), JSON.stringify(r.tags), r.tagsKey, r.scheduleKey,
-    r.workQueueId, r.workQueueName,
+    r.flowId,
+    r.deploymentId,
+    r.deploymentVersion,
+    JSON.stringify(r.parameters ?? null),
+    JSON.stringify(r.tags),
+    r.tagsKey,
+    r.scheduleKey,
+    r.workQueueId,
+    r.workQueueName,
   ];
 }
 
@@ -147,19 +174,65 @@ function literal(value: string, pg: boolean): string {
 }
 
 const RUN_COLUMNS = [
-  "id", "name", "flowId", "deploymentId", "deploymentVersion", "parameters", "jobVariables", "tags", "tagsKey", "idempotencyKey",
-  "autoScheduled", "scheduleKey", "empiricalPolicy", "stateId", "stateType", "stateName", "stateTimestamp", "expectedStartTime",
-  "nextScheduledStartTime", "totalRunTime", "runCount", "workQueueId", "workQueueName", "created", "updated",
-].map((c) => `"${c}"`).join(", ");
+  "id",
+  "name",
+  "flowId",
+  "deploymentId",
+  "deploymentVersion",
+  "parameters",
+  "jobVariables",
+  "tags",
+  "tagsKey",
+  "idempotencyKey",
+  "autoScheduled",
+  "scheduleKey",
+  "empiricalPolicy",
+  "stateId",
+  "stateType",
+  "stateName",
+  "stateTimestamp",
+  "expectedStartTime",
+  "nextScheduledStartTime",
+  "totalRunTime",
+  "runCount",
+  "workQueueId",
+  "workQueueName",
+  "created",
+  "updated",
+]
+  .map((c) => `"${c}"`)
+  .join(", ");
 
 /** The SELECT list feeding RUN_COLUMNS from one group's columns and its rows' v(id, name, key, start, stateId). */
 function runSelect(pg: boolean, now: string): string {
   const json = (e: string) => (pg ? `${e}::jsonb` : e);
   const time = (e: string) => (pg ? `${e}::timestamp(3)` : e);
   return [
-    `"column1"`, `"column2"`, `"flowId"`, `"deploymentId"`, `"deploymentVersion"`, json(`"parameters"`), json(`'{}'`), json(`"tags"`),
-    `"tagsKey"`, `"column3"`, pg ? "true" : "1", `"scheduleKey"`, json(`'{}'`), `"column5"`, `'SCHEDULED'`, `'Scheduled'`, time(now),
-    time(`"column4"`), time(`"column4"`), "0", "0", `"workQueueId"`, `"workQueueName"`, time(now), time(now),
+    `"column1"`,
+    `"column2"`,
+    `"flowId"`,
+    `"deploymentId"`,
+    `"deploymentVersion"`,
+    json(`"parameters"`),
+    json(`'{}'`),
+    json(`"tags"`),
+    `"tagsKey"`,
+    `"column3"`,
+    pg ? "true" : "1",
+    `"scheduleKey"`,
+    json(`'{}'`),
+    `"column5"`,
+    `'SCHEDULED'`,
+    `'Scheduled'`,
+    time(now),
+    time(`"column4"`),
+    time(`"column4"`),
+    "0",
+    "0",
+    `"workQueueId"`,
+    `"workQueueName"`,
+    time(now),
+    time(now),
   ].join(", ");
 }
 
@@ -176,7 +249,10 @@ function statementParts(chunk: Chunk, now: Date, pg: boolean) {
   const selects = chunk.groups.map((g) => {
     // bound in the order the placeholders appear (SQLite's are positional)
     const shared = groupValues(g.rows[0]!).map((v, i) => `${bind(v)} AS ${groupColumns[i]}`);
-    const values = g.rows.map((r) => `(${literal(r.id, pg)}, ${bind(r.name)}, ${bind(r.idempotencyKey)}, ${literal(time(r.start), pg)}, ${literal(r.stateId, pg)})`);
+    const values = g.rows.map(
+      (r) =>
+        `(${literal(r.id, pg)}, ${bind(r.name)}, ${bind(r.idempotencyKey)}, ${literal(time(r.start), pg)}, ${literal(r.stateId, pg)})`,
+    );
     return `SELECT * FROM (SELECT ${shared.join(", ")}) AS "g", (VALUES ${values.join(", ")}) AS "v"`;
   });
   return {

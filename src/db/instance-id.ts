@@ -8,7 +8,11 @@ const KEY = "instance-id";
 export async function databaseInstanceId(db: Database): Promise<string> {
   // insert-if-missing: replicas booting at once agree on whichever id was stored first
   try {
-    const row = await db.client.configuration.upsert({ where: { key: KEY }, create: { key: KEY, value: randomUUID() }, update: {} });
+    const row = await db.client.configuration.upsert({
+      where: { key: KEY },
+      create: { key: KEY, value: randomUUID() },
+      update: {},
+    });
     return row.value;
   } catch (e) {
     // the upsert is not atomic: a replica that lost the insert race reads the winner's id

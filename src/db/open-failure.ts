@@ -103,7 +103,8 @@ async function postgresProblem(url: string): Promise<string | null> {
     if (code === "ENOTFOUND" || code === "EAI_AGAIN") return `${where} unreachable (host name not found: ${code})`;
     if (code && /^E[A-Z]+$/.test(code)) return `${where} unreachable (${code})`;
     if (/timeout/i.test(message)) return `${where} unreachable (no answer within 10 s)`;
-    if (/Connection terminated unexpectedly/.test(message)) return `${where} unreachable (the connection was closed before PostgreSQL answered)`;
+    if (/Connection terminated unexpectedly/.test(message))
+      return `${where} unreachable (the connection was closed before PostgreSQL answered)`;
     if (code === "3D000") return `database "${config.database}" does not exist on ${where}`;
     if (code === "28P01" || code === "28000") return `${where} refused the login: ${message}`;
     return `${where}: ${message}${code ? ` (${code})` : ""}`;

@@ -94,5 +94,10 @@ class PrismaPgWithShadowFix extends PrismaPg {
 
 export function createPgAdapter(url: string, extra: pg.PoolConfig = {}): PrismaPg {
   // without a connect timeout an unroutable host holds each request for the OS's TCP timeout (minutes)
-  return new PrismaPgWithShadowFix({ connectionTimeoutMillis: 10_000, ...pgConfigFromUrl(url), ...extra, Client: NameAsTextClient });
+  return new PrismaPgWithShadowFix({
+    connectionTimeoutMillis: 10_000,
+    ...pgConfigFromUrl(url),
+    ...extra,
+    Client: NameAsTextClient,
+  });
 }

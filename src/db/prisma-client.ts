@@ -19,7 +19,10 @@ export interface Database {
 
 export async function createDatabase(url: string): Promise<Database> {
   if (isPostgresUrl(url)) {
-    const [{ PrismaClient: PgPrismaClient }, { createPgAdapter }] = await Promise.all([import("../generated/prisma-pg/client.js"), import("./pg-adapter.js")]);
+    const [{ PrismaClient: PgPrismaClient }, { createPgAdapter }] = await Promise.all([
+      import("../generated/prisma-pg/client.js"),
+      import("./pg-adapter.js"),
+    ]);
     const client = new PgPrismaClient({ adapter: createPgAdapter(url, { max: 10 }) }) as unknown as PrismaClient;
     // a server that is not there is named now, in words (open-failure.ts), not at the first use
     await client.$queryRawUnsafe("SELECT 1").catch((e: unknown) => explained(e, url));

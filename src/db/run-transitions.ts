@@ -109,7 +109,9 @@ export async function lockAndReadRun(db: Database, tx: Tx, id: string): Promise<
 export async function lockAndReadRuns(db: Database, tx: Tx, ids: readonly string[]): Promise<LockedRun[]> {
   if (ids.length === 0) return [];
   if (db.provider === "postgresql") {
-    const rows = await tx.$queryRaw<LockedRow[]>`${LOCKED_RUN_SQL} WHERE r."id" IN (${Prisma.join(ids)}) ORDER BY r."id" FOR UPDATE OF r`;
+    const rows = await tx.$queryRaw<
+      LockedRow[]
+    >`${LOCKED_RUN_SQL} WHERE r."id" IN (${Prisma.join(ids)}) ORDER BY r."id" FOR UPDATE OF r`;
     const stale = rows.filter((r) => r.sId !== r.stateId || r.qId !== r.workQueueId).map((r) => r.id);
     const again = new Map((await readLockedRuns(tx, stale)).map((r) => [r.id, r]));
     return rows.map((r) => again.get(r.id) ?? toLockedRun(r));
@@ -118,7 +120,18 @@ export async function lockAndReadRuns(db: Database, tx: Tx, ids: readonly string
   return readLockedRuns(tx, ids);
 }
 
-function toLockedRun({ sId, qId, sType, sName, sMessage, sScheduledTime, sData, sDetails, sTimestamp, ...run }: LockedRow): LockedRun {
+function toLockedRun({
+  sId,
+  qId,
+  sType,
+  sName,
+  sMessage,
+  sScheduledTime,
+  sData,
+  sDetails,
+  sTimestamp,
+  ...run
+}: LockedRow): LockedRun {
   return {
     ...run,
     runCount: Number(run.runCount),
@@ -126,7 +139,15 @@ function toLockedRun({ sId, qId, sType, sName, sMessage, sScheduledTime, sData, 
     state:
       sId === null || sType === null || sName === null || sTimestamp === null
         ? null
-        : { type: sType, name: sName, message: sMessage, scheduledTime: sScheduledTime, data: sData, details: sDetails ?? {}, timestamp: sTimestamp },
+        : {
+            type: sType,
+            name: sName,
+            message: sMessage,
+            scheduledTime: sScheduledTime,
+            data: sData,
+            details: sDetails ?? {},
+            timestamp: sTimestamp,
+          },
   };
 }
 
@@ -179,21 +200,33 @@ export async function writeRunStates(db: Database, tx: Tx, writes: readonly RunS
       timestamp: w.state.timestamp,
       message: w.state.message,
       scheduledTime: w.state.scheduledTime,
-      data: w.state.data === null || w.state.data === undefined ? Prisma.DbNull : (w.state.data as Prisma.InputJsonValue),
+      data:
+        w.state.data === null || w.state.data === undefined ? Prisma.DbNull : (w.state.data as Prisma.InputJsonValue),
       details: w.state.details as Prisma.InputJsonValue,
     })),
   });
   for (const w of last) {
     await tx.flowRun.updateMany({
       where: { id: w.runId },
-      data: { ...w.columns, empiricalPolicy: w.columns.empiricalPolicy as Prisma.InputJsonValue, stateId: w.state.id, updated },
+      data: {
+        ...w.columns,
+        empiricalPolicy: w.columns.empiricalPolicy as Prisma.InputJsonValue,
+        stateId: w.state.id,
+        updated,
+      },
     });
   }
 }
 
 /** The run as a transition's write leaves it: what reading it again inside the transaction would give. */
 export function afterWrite(run: LockedRun, w: RunStateWrite): LockedRun {
-  const { stateType: _type, stateName: _name, stateTimestamp: _timestamp, nextScheduledStartTime: _next, ...columns } = w.columns;
+  const {
+    stateType: _type,
+    stateName: _name,
+    stateTimestamp: _timestamp,
+    nextScheduledStartTime: _next,
+    ...columns
+  } = w.columns;
   const { id: stateId, ...state } = w.state;
   return { ...run, ...columns, stateId, state: { ...state, details: state.details ?? {} } };
 }

@@ -35,7 +35,11 @@ describe("registerPostgresLike on a connection", () => {
   const db = new Database(":memory:");
   registerPostgresLike(db);
   db.exec("CREATE TABLE t (v TEXT); INSERT INTO t VALUES ('a_b'), ('axb'), ('A_B'), ('50%'), (NULL)");
-  const rows = (sql: string, ...args: unknown[]) => db.prepare(sql).pluck().all(...args);
+  const rows = (sql: string, ...args: unknown[]) =>
+    db
+      .prepare(sql)
+      .pluck()
+      .all(...args);
 
   it("LIKE: backslash escapes, case matters, NULL stays NULL", () => {
     expect(rows("SELECT v FROM t WHERE v LIKE ? ORDER BY v", "%\\_%")).toEqual(["A_B", "a_b"]);

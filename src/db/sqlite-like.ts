@@ -42,7 +42,10 @@ function compile(pattern: string, escape: string): Compiled {
   }
   const inner = tokens.slice(1, -1);
   const substring =
-    tokens.length >= 2 && tokens[0]!.kind === "any" && tokens.at(-1)!.kind === "any" && inner.every((t) => t.kind === "char")
+    tokens.length >= 2 &&
+    tokens[0]!.kind === "any" &&
+    tokens.at(-1)!.kind === "any" &&
+    inner.every((t) => t.kind === "char")
       ? inner.map((t) => (t as { char: string }).char).join("")
       : null;
   return { tokens, substring };
@@ -86,7 +89,9 @@ function like(pattern: unknown, value: unknown, escape: unknown): number | null 
 export function registerPostgresLike(db: Pick<BetterSqlite3.Database, "function">): void {
   // two arities: `x LIKE y` calls like(y, x), `x LIKE y ESCAPE z` calls like(y, x, z)
   db.function("like", { deterministic: true }, (pattern: unknown, value: unknown) => like(pattern, value, "\\"));
-  db.function("like", { deterministic: true }, (pattern: unknown, value: unknown, escape: unknown) => like(pattern, value, escape));
+  db.function("like", { deterministic: true }, (pattern: unknown, value: unknown, escape: unknown) =>
+    like(pattern, value, escape),
+  );
 }
 
 /** The better-sqlite3 adapter factory whose connections use registerPostgresLike and a statement cache. */
@@ -97,7 +102,9 @@ export class PostgresLikeSQLite3 extends PrismaBetterSQLite3 {
     // here, at the first query, beats filters that quietly change meaning after an upgrade.
     const client = (adapter as unknown as { client?: Partial<BetterSqlite3.Database> }).client;
     if (typeof client?.function !== "function" || typeof client.prepare !== "function") {
-      throw new Error("@prisma/adapter-better-sqlite3 no longer exposes its connection: cannot register like() nor cache statements");
+      throw new Error(
+        "@prisma/adapter-better-sqlite3 no longer exposes its connection: cannot register like() nor cache statements",
+      );
     }
     registerPostgresLike(client as BetterSqlite3.Database);
     // the adapter prepares every query anew; sqlite-statement-cache.ts explains the reuse

@@ -28,11 +28,15 @@ function connections(maxSize = 8) {
   db.exec("CREATE TABLE t (x INTEGER PRIMARY KEY, y TEXT)");
   /** as the adapter runs a query: prepare, bind, columns, then the raw rows */
   const query = (sql: string, args: unknown[] = []) => {
-    const stmt = db.prepare(sql).bind(args) as unknown as { columns(): Array<{ name: string }>; raw(): { all(): unknown[][] } };
+    const stmt = db.prepare(sql).bind(args) as unknown as {
+      columns(): Array<{ name: string }>;
+      raw(): { all(): unknown[][] };
+    };
     const columns = stmt.columns().map((c) => c.name);
     return { columns, rows: stmt.raw().all() };
   };
-  const execute = (sql: string, args: unknown[] = []) => (db.prepare(sql).bind(args) as unknown as { run(): { changes: number } }).run().changes;
+  const execute = (sql: string, args: unknown[] = []) =>
+    (db.prepare(sql).bind(args) as unknown as { run(): { changes: number } }).run().changes;
   return { db, other, cache, query, execute, prepares: () => prepares };
 }
 
@@ -100,7 +104,10 @@ describe("StatementCache", () => {
     expect(() => c.execute(insert, [1, "again"])).toThrow(/UNIQUE/);
     expect(c.cache.has(insert)).toBe(false);
     expect(c.execute(insert, [2, "b"])).toBe(1);
-    expect(c.query("SELECT x, y FROM t ORDER BY x").rows).toEqual([[1, "a"], [2, "b"]]);
+    expect(c.query("SELECT x, y FROM t ORDER BY x").rows).toEqual([
+      [1, "a"],
+      [2, "b"],
+    ]);
 
     const select = "SELECT y FROM t WHERE x = ?";
     expect(c.query(select, [1]).rows).toEqual([["a"]]);
@@ -129,14 +136,26 @@ describe("through @prisma/adapter-better-sqlite3", () => {
     const compiled = () => cache!.compiled;
     try {
       await adapter.executeScript("CREATE TABLE d (id TEXT PRIMARY KEY, n INTEGER, at DATETIME)");
-      const insert = { sql: "INSERT INTO d (id, n) VALUES (?, ?)", argTypes: [{ scalarType: "string", arity: "scalar" }, { scalarType: "int", arity: "scalar" }] } as const;
+      const insert = {
+        sql: "INSERT INTO d (id, n) VALUES (?, ?)",
+        argTypes: [
+          { scalarType: "string", arity: "scalar" },
+          { scalarType: "int", arity: "scalar" },
+        ],
+      } as const;
       expect(await adapter.executeRaw({ ...insert, args: ["a", 1] } as never)).toBe(1);
       expect(await adapter.executeRaw({ ...insert, args: ["b", "2"] } as never)).toBe(1);
-      const select = { sql: "SELECT id, n FROM d WHERE id LIKE ? ORDER BY id", argTypes: [{ scalarType: "string", arity: "scalar" }] } as const;
+      const select = {
+        sql: "SELECT id, n FROM d WHERE id LIKE ? ORDER BY id",
+        argTypes: [{ scalarType: "string", arity: "scalar" }],
+      } as const;
       const first = await adapter.queryRaw({ ...select, args: ["%"] } as never);
       expect(first.columnNames).toEqual(["id", "n"]);
       // (the adapter reads integers as bigints and hands them to Prisma as text)
-      expect(first.rows).toEqual([["a", "1"], ["b", "2"]]);
+      expect(first.rows).toEqual([
+        ["a", "1"],
+        ["b", "2"],
+      ]);
       const tx = await adapter.startTransaction();
       await tx.executeRaw({ ...insert, args: ["c", 3] } as never);
       await tx.executeRaw({ sql: "COMMIT", args: [], argTypes: [] } as never);
@@ -144,7 +163,9 @@ describe("through @prisma/adapter-better-sqlite3", () => {
       const second = await adapter.queryRaw({ ...select, args: ["c"] } as never);
       expect(second.rows).toEqual([["c", "3"]]);
       // a constraint error surfaces as the adapter's error, and the text works afterwards
-      await expect(adapter.executeRaw({ ...insert, args: ["a", 9] } as never)).rejects.toMatchObject({ cause: { kind: "UniqueConstraintViolation" } });
+      await expect(adapter.executeRaw({ ...insert, args: ["a", 9] } as never)).rejects.toMatchObject({
+        cause: { kind: "UniqueConstraintViolation" },
+      });
       expect(await adapter.executeRaw({ ...insert, args: ["d", 4] } as never)).toBe(1);
       // INSERT twice, SELECT, BEGIN, COMMIT; then INSERT again after its failure
       expect(compiled()).toBe(5);

@@ -16,7 +16,9 @@ export function inTransaction<T>(db: Database, fn: (tx: Tx) => Promise<T>): Prom
 export function isUniqueViolation(e: unknown): boolean {
   if (typeof e !== "object" || e === null) return false;
   const { code, meta } = e as { code?: string; meta?: { driverAdapterError?: { cause?: { kind?: string } } } };
-  return code === "P2002" || (code === "P2010" && meta?.driverAdapterError?.cause?.kind === "UniqueConstraintViolation");
+  return (
+    code === "P2002" || (code === "P2010" && meta?.driverAdapterError?.cause?.kind === "UniqueConstraintViolation")
+  );
 }
 
 /**
@@ -27,7 +29,8 @@ export function isUniqueViolation(e: unknown): boolean {
  * would otherwise deadlock). SQLite: a no-op UPDATE takes the database write lock now.
  */
 export async function lockWorkPool(db: Database, tx: Tx, id: string): Promise<void> {
-  if (db.provider === "postgresql") await tx.$queryRaw`SELECT "id" FROM "WorkPool" WHERE "id" = ${id} FOR NO KEY UPDATE`;
+  if (db.provider === "postgresql")
+    await tx.$queryRaw`SELECT "id" FROM "WorkPool" WHERE "id" = ${id} FOR NO KEY UPDATE`;
   else await tx.$executeRaw`UPDATE "WorkPool" SET "id" = "id" WHERE "id" = ${id}`;
 }
 
@@ -76,21 +79,29 @@ export interface DueRunQuery {
 export async function dueRuns(db: Database, tx: Tx, q: DueRunQuery): Promise<DueRun[]> {
   const pg = db.provider === "postgresql";
   const time = (d: Date) => (pg ? Prisma.sql`${d.toISOString()}::timestamp` : Prisma.sql`${d}`);
-  const hasTag = (tag: string) => (pg ? Prisma.sql`strpos(r."tagsKey", ${`|${tag}|`}) > 0` : Prisma.sql`instr(r."tagsKey", ${`|${tag}|`}) > 0`);
+  const hasTag = (tag: string) =>
+    pg ? Prisma.sql`strpos(r."tagsKey", ${`|${tag}|`}) > 0` : Prisma.sql`instr(r."tagsKey", ${`|${tag}|`}) > 0`;
   const queue = q.filterTags?.length
     ? Prisma.sql`(r."workQueueId" = ${q.queueId} OR (r."workQueueId" IS NULL AND ${Prisma.join(q.filterTags.map(hasTag), " AND ")}))`
     : Prisma.sql`r."workQueueId" = ${q.queueId}`;
-  const retryType = pg ? Prisma.sql`r."empiricalPolicy"->>'retryType'` : Prisma.sql`json_extract(r."empiricalPolicy", '$.retryType')`;
+  const retryType = pg
+    ? Prisma.sql`r."empiricalPolicy"->>'retryType'`
+    : Prisma.sql`json_extract(r."empiricalPolicy", '$.retryType')`;
   const conditions = [
     queue,
     Prisma.sql`r."stateType" = 'SCHEDULED'`,
     Prisma.sql`r."nextScheduledStartTime" <= ${time(q.before)}`,
     Prisma.sql`COALESCE(${retryType}, '') <> 'in_process'`,
   ];
-  if (q.after) conditions.push(Prisma.sql`(r."nextScheduledStartTime", r."id") > (${time(q.after.nextScheduledStartTime)}, ${q.after.id})`);
+  if (q.after)
+    conditions.push(
+      Prisma.sql`(r."nextScheduledStartTime", r."id") > (${time(q.after.nextScheduledStartTime)}, ${q.after.id})`,
+    );
   if (q.excludeRunIds?.length) conditions.push(Prisma.sql`r."id" NOT IN (${Prisma.join(q.excludeRunIds)})`);
   if (q.excludeDeploymentIds?.length) {
-    conditions.push(Prisma.sql`(r."deploymentId" IS NULL OR r."deploymentId" NOT IN (${Prisma.join(q.excludeDeploymentIds)}))`);
+    conditions.push(
+      Prisma.sql`(r."deploymentId" IS NULL OR r."deploymentId" NOT IN (${Prisma.join(q.excludeDeploymentIds)}))`,
+    );
   }
   const rows = await tx.$queryRaw<DueRun[]>`
     SELECT r."id", r."deploymentId", r."workQueueId", r."nextScheduledStartTime",

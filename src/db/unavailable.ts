@@ -12,7 +12,19 @@ const PRISMA_CODES = new Set(["P1001", "P1002", "P1008", "P1017", "P2024", "P203
 const ADAPTER_KINDS = new Set(["DatabaseNotReachable", "ConnectionClosed", "SocketTimeout", "TooManyConnections"]);
 
 /** Socket errors of pg, ioredis and fetch: nobody answers at the address, or the connection broke. */
-const NETWORK_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ECONNABORTED", "EPIPE", "ETIMEDOUT", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "EHOSTDOWN", "ENETUNREACH", "ENETDOWN"]);
+const NETWORK_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ECONNABORTED",
+  "EPIPE",
+  "ETIMEDOUT",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "EHOSTDOWN",
+  "ENETUNREACH",
+  "ENETDOWN",
+]);
 
 /**
  * PostgreSQL SQLSTATEs: class 08 connection exception, 53 insufficient resources (53300
@@ -54,7 +66,8 @@ function matches(e: Record<string, unknown>): boolean {
   }
   if (typeof e.kind === "string" && ADAPTER_KINDS.has(e.kind)) return true;
   if (e.name === "MaxRetriesPerRequestError") return true; // ioredis gave up on a command while reconnecting
-  const message = typeof e.message === "string" ? e.message : typeof e.originalMessage === "string" ? e.originalMessage : "";
+  const message =
+    typeof e.message === "string" ? e.message : typeof e.originalMessage === "string" ? e.originalMessage : "";
   return MESSAGES.some((m) => m.test(message));
 }
 

@@ -2,7 +2,13 @@
 // layer maps them to GraphQL errors (graphql/errors.ts); anything else is masked as internal.
 import type { ValidationIssue } from "../validation/ajv.js";
 
-export type ErrorCode = "BAD_USER_INPUT" | "VALIDATION_FAILED" | "NOT_FOUND" | "CONFLICT" | "UNAUTHENTICATED" | "FORBIDDEN";
+export type ErrorCode =
+  | "BAD_USER_INPUT"
+  | "VALIDATION_FAILED"
+  | "NOT_FOUND"
+  | "CONFLICT"
+  | "UNAUTHENTICATED"
+  | "FORBIDDEN";
 
 export abstract class OrdoError extends Error {
   abstract readonly code: ErrorCode;

@@ -18,11 +18,15 @@ export function requireObject(value: unknown, field: string): JsonObject | undef
 /** Tags: non-empty strings, duplicates dropped, first occurrence's order kept; bounded (LIMITS). */
 export function normalizeTags(tags: readonly string[] | null | undefined, field: string): string[] | undefined {
   if (tags === undefined || tags === null) return undefined;
-  if (tags.length > LIMITS.tagCount) throw new BadUserInputError(`${field} has ${tags.length} tags, more than the maximum ${LIMITS.tagCount}`, field);
+  if (tags.length > LIMITS.tagCount)
+    throw new BadUserInputError(`${field} has ${tags.length} tags, more than the maximum ${LIMITS.tagCount}`, field);
   tags.forEach((t, i) => {
     if (t.trim() === "") throw new BadUserInputError(`${field}[${i}] must not be empty`, `${field}[${i}]`);
     if (t.length > LIMITS.tagLength) {
-      throw new BadUserInputError(`${field}[${i}] must be at most ${LIMITS.tagLength} characters (got ${t.length})`, `${field}[${i}]`);
+      throw new BadUserInputError(
+        `${field}[${i}] must be at most ${LIMITS.tagLength} characters (got ${t.length})`,
+        `${field}[${i}]`,
+      );
     }
     if (t.includes("|")) throw new BadUserInputError(`${field}[${i}] must not contain "|"`, `${field}[${i}]`);
   });

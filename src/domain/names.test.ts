@@ -15,7 +15,9 @@ describe("checkName", () => {
   });
 
   it("caps the length", () => {
-    expect(() => checkName("x".repeat(LIMITS.nameLength + 1), "input.name")).toThrow(`at most ${LIMITS.nameLength} characters`);
+    expect(() => checkName("x".repeat(LIMITS.nameLength + 1), "input.name")).toThrow(
+      `at most ${LIMITS.nameLength} characters`,
+    );
   });
 
   // names appear in slugs ("flow/deployment") and URLs

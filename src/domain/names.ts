@@ -9,7 +9,10 @@ const FORBIDDEN = /[/%&><]/;
 export function checkName(value: string, field: string): string {
   if (value.trim() === "") throw new BadUserInputError(`${field} must not be empty`, field);
   if (value.length > LIMITS.nameLength) {
-    throw new BadUserInputError(`${field} must be at most ${LIMITS.nameLength} characters (got ${value.length})`, field);
+    throw new BadUserInputError(
+      `${field} must be at most ${LIMITS.nameLength} characters (got ${value.length})`,
+      field,
+    );
   }
   if (FORBIDDEN.test(value)) throw new BadUserInputError(`${field} must not contain / % & > or <`, field);
   return value;
@@ -33,7 +36,10 @@ export function quoteName(value: string): string {
 /** Text bounded to `max` characters (descriptions, versions, …); null/undefined pass through. */
 export function checkLength<T extends string | null | undefined>(value: T, max: number, field: string): T {
   if (typeof value === "string" && value.length > max) {
-    throw new BadUserInputError(`${field} must be at most ${max.toLocaleString("en-US")} characters (got ${value.length.toLocaleString("en-US")})`, field);
+    throw new BadUserInputError(
+      `${field} must be at most ${max.toLocaleString("en-US")} characters (got ${value.length.toLocaleString("en-US")})`,
+      field,
+    );
   }
   return value;
 }

@@ -17,14 +17,24 @@ export async function createEventBus(redis: RedisBusOptions | null): Promise<Eve
     return Object.assign(createPubSub<Topics>(), { close: async () => {} });
   }
   // loaded only when Redis is configured: a single server never loads ioredis
-  const [{ Redis }, { createNamespacedRedisTarget }] = await Promise.all([import("ioredis"), import("./redis-event-target.js")]);
+  const [{ Redis }, { createNamespacedRedisTarget }] = await Promise.all([
+    import("ioredis"),
+    import("./redis-event-target.js"),
+  ]);
   let closing = false;
   const publishClient = new Redis(redis.url, { lazyConnect: false, maxRetriesPerRequest: 3 });
   // no ready check (an INFO command) on the subscriber: sent on a reconnect while its SUBSCRIBE
   // commands replay, Redis refuses it ("only subscriber commands may be used")
-  const subscribeClient = new Redis(redis.url, { lazyConnect: false, maxRetriesPerRequest: 3, enableReadyCheck: false });
+  const subscribeClient = new Redis(redis.url, {
+    lazyConnect: false,
+    maxRetriesPerRequest: 3,
+    enableReadyCheck: false,
+  });
   // a lost connection is reported, once per outage, and retried by ioredis (not an unhandled error)
-  for (const [client, role] of [[publishClient, "publish"], [subscribeClient, "subscribe"]] as const) {
+  for (const [client, role] of [
+    [publishClient, "publish"],
+    [subscribeClient, "subscribe"],
+  ] as const) {
     let reported = false;
     client.on("error", (e: Error) => {
       if (!reported) redis.warn(`Redis (${role} connection): ${e.message}; retrying`);

@@ -42,13 +42,16 @@ function isWellFormed(topic: string, detail: unknown): boolean {
 
 export function createNamespacedRedisTarget(opts: NamespacedTargetOptions) {
   let lastBadChannel = "";
-  const reportFailure = (command: string) => (e: unknown) => opts.onCommandFailed?.(command, e instanceof Error ? e.message : String(e));
+  const reportFailure = (command: string) => (e: unknown) =>
+    opts.onCommandFailed?.(command, e instanceof Error ? e.message : String(e));
   // yoga's target calls these three without handling their promises
   const publishClient = {
-    publish: (channel: string, message: string) => opts.publishClient.publish(channel, message).catch(reportFailure("PUBLISH")),
+    publish: (channel: string, message: string) =>
+      opts.publishClient.publish(channel, message).catch(reportFailure("PUBLISH")),
   };
   const subscribeClient = {
-    on: (event: "message", listener: (channel: string, message: string) => void) => opts.subscribeClient.on(event, listener),
+    on: (event: "message", listener: (channel: string, message: string) => void) =>
+      opts.subscribeClient.on(event, listener),
     subscribe: (channel: string) => opts.subscribeClient.subscribe(channel).catch(reportFailure("SUBSCRIBE")),
     unsubscribe: (channel: string) => opts.subscribeClient.unsubscribe(channel).catch(reportFailure("UNSUBSCRIBE")),
   };
@@ -75,7 +78,8 @@ export function createNamespacedRedisTarget(opts: NamespacedTargetOptions) {
       w = (event: CustomEvent) => {
         if (event.detail === MALFORMED || !isWellFormed(topic, event.detail)) {
           // one warning per burst, not per subscriber
-          if (lastBadChannel !== event.type) opts.onMalformed(event.type, event.detail === MALFORMED ? "not JSON" : "missing fields");
+          if (lastBadChannel !== event.type)
+            opts.onMalformed(event.type, event.detail === MALFORMED ? "not JSON" : "missing fields");
           lastBadChannel = event.type;
           return;
         }

@@ -34,7 +34,8 @@ export const builder = new SchemaBuilder<{
       write: grants(ctx.principal.scopes, "write"),
       admin: grants(ctx.principal.scopes, "admin"),
     }),
-    unauthorizedError: (_parent, ctx, info, result) => forbidden(`${info.parentType.name}.${info.fieldName}`, ctx.principal, result.failure),
+    unauthorizedError: (_parent, ctx, info, result) =>
+      forbidden(`${info.parentType.name}.${info.fieldName}`, ctx.principal, result.failure),
   },
   prisma: {
     // the client is only used for type information here; resolvers read through ctx.db

@@ -5,14 +5,23 @@
 // error (masked as INTERNAL_SERVER_ERROR) for a negative one and silently clamp a large one.
 // In this schema only connections take first/last, so every first/last argument is checked.
 import { Kind } from "graphql";
-import type { DocumentNode, FieldNode, GraphQLError, OperationDefinitionNode, SelectionSetNode, ValueNode } from "graphql";
+import type {
+  DocumentNode,
+  FieldNode,
+  GraphQLError,
+  OperationDefinitionNode,
+  SelectionSetNode,
+  ValueNode,
+} from "graphql";
 import { createGraphQLError, type Plugin } from "graphql-yoga";
 import { BadUserInputError } from "../domain/errors.js";
 
 const PAGE_ARGUMENTS = new Set(["first", "last"]);
 
 function operationOf(document: DocumentNode, name: string | null | undefined): OperationDefinitionNode | undefined {
-  const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+  const operations = document.definitions.filter(
+    (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
+  );
   return name ? operations.find((o) => o.name?.value === name) : operations.length === 1 ? operations[0] : undefined;
 }
 
@@ -26,7 +35,9 @@ function* fieldsOf(document: DocumentNode, set: SelectionSetNode, seen = new Set
       yield* fieldsOf(document, selection.selectionSet, seen);
     } else if (!seen.has(selection.name.value)) {
       seen.add(selection.name.value);
-      const fragment = document.definitions.find((d) => d.kind === Kind.FRAGMENT_DEFINITION && d.name.value === selection.name.value);
+      const fragment = document.definitions.find(
+        (d) => d.kind === Kind.FRAGMENT_DEFINITION && d.name.value === selection.name.value,
+      );
       if (fragment?.kind === Kind.FRAGMENT_DEFINITION) yield* fieldsOf(document, fragment.selectionSet, seen);
     }
   }
@@ -69,7 +80,13 @@ function asGraphQLError(e: BadUserInputError): GraphQLError {
 
 /** Stops the operation (query, mutation or subscription) before any resolver runs. */
 export function connectionArgumentsPlugin(max: number): Plugin {
-  const check = ({ args, setResultAndStopExecution }: { args: { document: DocumentNode; operationName?: string | null; variableValues?: Record<string, unknown> | null }; setResultAndStopExecution: (r: { errors: GraphQLError[] }) => void }) => {
+  const check = ({
+    args,
+    setResultAndStopExecution,
+  }: {
+    args: { document: DocumentNode; operationName?: string | null; variableValues?: Record<string, unknown> | null };
+    setResultAndStopExecution: (r: { errors: GraphQLError[] }) => void;
+  }) => {
     const bad = findBadPageSize(args.document, args.operationName, args.variableValues, max);
     if (bad) setResultAndStopExecution({ errors: [asGraphQLError(bad)] });
   };

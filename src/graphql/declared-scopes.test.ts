@@ -20,7 +20,9 @@ function tinySchema(declare: boolean) {
 
 describe("declared scopes", () => {
   it("fails the build naming each operation without authScopes", () => {
-    expect(() => assertEveryOperationDeclaresScopes(tinySchema(false))).toThrow(/declare no authScopes.*Query\.forgotten/);
+    expect(() => assertEveryOperationDeclaresScopes(tinySchema(false))).toThrow(
+      /declare no authScopes.*Query\.forgotten/,
+    );
     expect(() => assertEveryOperationDeclaresScopes(tinySchema(true))).not.toThrow();
   });
 

@@ -10,6 +10,7 @@ export function assertEveryOperationDeclaresScopes(schema: GraphQLSchema): Graph
       if (options?.authScopes === undefined) missing.push(`${root!.name}.${field.name}`);
     }
   }
-  if (missing.length) throw new Error(`these operations declare no authScopes (see src/auth/scopes.ts): ${missing.join(", ")}`);
+  if (missing.length)
+    throw new Error(`these operations declare no authScopes (see src/auth/scopes.ts): ${missing.join(", ")}`);
   return schema;
 }

@@ -9,12 +9,16 @@ const outage = Object.assign(new Error("terminating connection due to administra
 const isUnavailable = (e: unknown) => e === outage;
 
 /** A resolver's error as graphql-js hands it to the mask. */
-const fromResolver = (original: Error) => new GraphQLError(original.message, { path: ["flowRuns"], originalError: original });
+const fromResolver = (original: Error) =>
+  new GraphQLError(original.message, { path: ["flowRuns"], originalError: original });
 
 function mask() {
   const internal: Array<{ error: unknown; errorId: string }> = [];
   const outages: unknown[] = [];
-  const fn = createMaskError((error, errorId) => internal.push({ error, errorId }), { isUnavailable, logUnavailable: (e) => outages.push(e) });
+  const fn = createMaskError((error, errorId) => internal.push({ error, errorId }), {
+    isUnavailable,
+    logUnavailable: (e) => outages.push(e),
+  });
   return { fn, internal, outages };
 }
 
@@ -22,7 +26,10 @@ describe("createMaskError", () => {
   it("an outage in a resolver: SERVICE_UNAVAILABLE, HTTP 503 with Retry-After, not logged as a bug", () => {
     const m = mask();
     const masked = m.fn(fromResolver(outage), "Unexpected error.") as GraphQLError;
-    expect(masked.extensions).toEqual({ code: "SERVICE_UNAVAILABLE", http: { status: 503, headers: { "retry-after": "1" } } });
+    expect(masked.extensions).toEqual({
+      code: "SERVICE_UNAVAILABLE",
+      http: { status: 503, headers: { "retry-after": "1" } },
+    });
     expect(masked.path).toEqual(["flowRuns"]);
     expect(masked.message).not.toMatch(/administrator|57P01/);
     expect(m.outages).toEqual([outage]);
@@ -56,7 +63,10 @@ describe("createMaskError", () => {
   });
 
   it("domain errors keep their code and field", () => {
-    const masked = mask().fn(fromResolver(new ConflictError("name taken", "input.name")), "Unexpected error.") as GraphQLError;
+    const masked = mask().fn(
+      fromResolver(new ConflictError("name taken", "input.name")),
+      "Unexpected error.",
+    ) as GraphQLError;
     expect(masked.extensions).toEqual({ code: "CONFLICT", field: "input.name" });
   });
 });

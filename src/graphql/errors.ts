@@ -19,11 +19,17 @@ export interface MaskOptions {
  * What a client gets when the database or Redis is unreachable: retryable; over HTTP a 503 with
  * Retry-After (yoga reads extensions.http and strips it; graphql-ws would send it, so `http: false`).
  */
-export function serviceUnavailableError(at: { nodes?: ReadonlyArray<ASTNode>; path?: ReadonlyArray<string | number> } = {}, http = true): GraphQLError {
+export function serviceUnavailableError(
+  at: { nodes?: ReadonlyArray<ASTNode>; path?: ReadonlyArray<string | number> } = {},
+  http = true,
+): GraphQLError {
   return new GraphQLError("The Ordo server cannot reach its database right now; retry with backoff.", {
     nodes: at.nodes,
     path: at.path,
-    extensions: { code: "SERVICE_UNAVAILABLE", ...(http ? { http: { status: 503, headers: { "retry-after": "1" } } } : {}) },
+    extensions: {
+      code: "SERVICE_UNAVAILABLE",
+      ...(http ? { http: { status: 503, headers: { "retry-after": "1" } } } : {}),
+    },
   });
 }
 
@@ -34,7 +40,10 @@ export function serviceUnavailableError(at: { nodes?: ReadonlyArray<ASTNode>; pa
  * Each pattern keeps the reason and drops the value (and any suggestion after it).
  */
 const VALUE_ECHOES: Array<[RegExp, string]> = [
-  [/^(DateTime cannot represent (?:an invalid date-time-string|an invalid Unix timestamp|non string or Date type))[\s\S]*$/, "$1"],
+  [
+    /^(DateTime cannot represent (?:an invalid date-time-string|an invalid Unix timestamp|non string or Date type))[\s\S]*$/,
+    "$1",
+  ],
   [/^(\S+(?: "\w+")? cannot represent [^:]*?): [\s\S]*$/, "$1"],
   [/^Value [\s\S]* does not exist in ("\w+") enum\.[\s\S]*$/, "Value does not exist in $1 enum."],
   [/^(Syntax Error: [\s\S]*?(?:String|BlockString|Int|Float|Name)) "[\s\S]*$/, "$1."],
@@ -42,7 +51,8 @@ const VALUE_ECHOES: Array<[RegExp, string]> = [
 
 /** The reason without the value it quotes; unchanged when it quotes none (as far as known). */
 export function withoutSubmittedValue(reason: string): string {
-  for (const [pattern, replacement] of VALUE_ECHOES) if (pattern.test(reason)) return reason.replace(pattern, replacement);
+  for (const [pattern, replacement] of VALUE_ECHOES)
+    if (pattern.test(reason)) return reason.replace(pattern, replacement);
   return reason;
 }
 
@@ -70,14 +80,22 @@ function isGraphQLError(e: unknown): e is GraphQLError {
 export function createMaskError(logInternal: ErrorLogger, opts: MaskOptions = {}) {
   const unavailable = opts.isUnavailable ?? (() => false);
   /** an outage, or else a bug: logged under a fresh id that the client gets too */
-  const unexpected = (cause: unknown, message: string, at: { nodes?: ReadonlyArray<ASTNode>; path?: ReadonlyArray<string | number> }) => {
+  const unexpected = (
+    cause: unknown,
+    message: string,
+    at: { nodes?: ReadonlyArray<ASTNode>; path?: ReadonlyArray<string | number> },
+  ) => {
     if (unavailable(cause)) {
       opts.logUnavailable?.(cause);
       return serviceUnavailableError(at);
     }
     const errorId = randomUUID();
     logInternal(cause, errorId);
-    return new GraphQLError(message, { nodes: at.nodes, path: at.path, extensions: { code: "INTERNAL_SERVER_ERROR", errorId } });
+    return new GraphQLError(message, {
+      nodes: at.nodes,
+      path: at.path,
+      extensions: { code: "INTERNAL_SERVER_ERROR", errorId },
+    });
   };
   return (error: unknown, message: string): Error => {
     // not from execution: the context factory (authentication reads the database) or yoga itself
@@ -104,7 +122,8 @@ export function createMaskError(logInternal: ErrorLogger, opts: MaskOptions = {}
         extensions: { code: "BAD_USER_INPUT", ...(field ? { field } : {}) },
       });
     }
-    if (original && !isGraphQLError(original)) return unexpected(original, message, { nodes: error.nodes, path: error.path });
+    if (original && !isGraphQLError(original))
+      return unexpected(original, message, { nodes: error.nodes, path: error.path });
     // graphql-js input coercion (bad scalar, missing field, @oneOf) comes without a code
     if (error.extensions.code === undefined) {
       const message = withoutEchoedValue(error);

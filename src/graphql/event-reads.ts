@@ -17,7 +17,13 @@ const byEvent = new WeakMap<object, WeakMap<object, Reads>>();
  * promise, whether it is still pending, resolved or rejected (a missing row fails every
  * subscriber alike). A query that cannot be written as JSON is never shared.
  */
-export function readOncePerEvent<T>(event: object, client: object, field: string, query: object, read: () => Promise<T>): Promise<T> {
+export function readOncePerEvent<T>(
+  event: object,
+  client: object,
+  field: string,
+  query: object,
+  read: () => Promise<T>,
+): Promise<T> {
   let key: string;
   try {
     // reading every key also marks Pothos's `query` as used, as spreading it would

@@ -23,7 +23,9 @@ builder.queryType({});
 builder.mutationType({});
 builder.subscriptionType({});
 
-export const schema = rejectUnstorableTextInArguments(assertEveryOperationDeclaresScopes(builder.toSchema({ sortSchema: true })));
+export const schema = rejectUnstorableTextInArguments(
+  assertEveryOperationDeclaresScopes(builder.toSchema({ sortSchema: true })),
+);
 
 // serverInfo's checksum of the printed schema: computed once, here, not on the first request
 schemaChecksum(schema);

@@ -6,7 +6,8 @@ import { ForbiddenError } from "../domain/errors.js";
 /** The scopes a failed check asked for, in the order declared. */
 function neededScopes(failure: AuthFailure): string[] {
   if ("scope" in failure && typeof failure.scope === "string") return [failure.scope];
-  if ("failures" in failure && Array.isArray(failure.failures)) return failure.failures.flatMap((f) => neededScopes(f as AuthFailure));
+  if ("failures" in failure && Array.isArray(failure.failures))
+    return failure.failures.flatMap((f) => neededScopes(f as AuthFailure));
   return [];
 }
 

@@ -10,9 +10,19 @@ describe("findBadText", () => {
     ["a high surrogate at the end", { tags: ["ok", "a\uDBFF"] }, "input.tags[1]", /lone surrogate/],
     ["two high surrogates", { name: "\uD800\uD800\uDC00" }, "input.name", /lone surrogate/],
     ["in a JSON value", { parameters: { a: { b: ["\uD800"] } } }, "input.parameters.a.b[0]", /lone surrogate/],
-    ["in a JSON key, shown escaped", { parameters: { "k\uD800": 1 } }, "input.parameters.k\\uD800", /^keys must be valid UTF-16/],
+    [
+      "in a JSON key, shown escaped",
+      { parameters: { "k\uD800": 1 } },
+      "input.parameters.k\\uD800",
+      /^keys must be valid UTF-16/,
+    ],
     ["a NUL", { name: "a\u0000b" }, "input.name", /NUL/],
-    ["a NUL in a key, shown escaped", { parameters: { "a\u0000": 1 } }, "input.parameters.a\\u0000", /^keys must not contain the NUL/],
+    [
+      "a NUL in a key, shown escaped",
+      { parameters: { "a\u0000": 1 } },
+      "input.parameters.a\\u0000",
+      /^keys must not contain the NUL/,
+    ],
   ])("%s", (_what, value, field, problem) => {
     const found = findBadText(value, "input");
     expect(found?.field).toBe(field);
@@ -20,6 +30,11 @@ describe("findBadText", () => {
   });
 
   it("passes well-formed text, surrogate pairs (emoji) included", () => {
-    expect(findBadText({ name: "flow 🚀", tags: ["é", "日本"], parameters: { "😀": ["\uD83D\uDE00"] }, when: new Date() }, "input")).toBeNull();
+    expect(
+      findBadText(
+        { name: "flow 🚀", tags: ["é", "日本"], parameters: { "😀": ["\uD83D\uDE00"] }, when: new Date() },
+        "input",
+      ),
+    ).toBeNull();
   });
 });

@@ -25,7 +25,9 @@ function problem(text: string): string | null {
 
 /** A key as it can be shown in a path: without the characters that make it unstorable. */
 function printable(key: string): string {
-  return key.replaceAll("\u0000", "\\u0000").replace(new RegExp(LONE_SURROGATE.source, "g"), (c) => `\\u${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return key
+    .replaceAll("\u0000", "\\u0000")
+    .replace(new RegExp(LONE_SURROGATE.source, "g"), (c) => `\\u${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
 /** The dotted path ("input.parameters.a", "logs[3].message") of the first unstorable string or key, and why. */

@@ -6,9 +6,19 @@ const T0 = new Date("2024-06-01T12:00:00.000Z");
 const at = (seconds: number) => new Date(T0.getTime() + seconds * 1000);
 type Timed = StateValue & { timestamp: Date };
 const state = (type: StateType, seconds: number, over: Partial<StateValue> = {}): Timed => ({
-  type, name: defaultStateName(type), details: {}, timestamp: at(seconds), ...over,
+  type,
+  name: defaultStateName(type),
+  details: {},
+  timestamp: at(seconds),
+  ...over,
 });
-const fresh: RunBookkeeping = { startTime: null, endTime: null, expectedStartTime: at(0), totalRunTime: 0, runCount: 0 };
+const fresh: RunBookkeeping = {
+  startTime: null,
+  endTime: null,
+  expectedStartTime: at(0),
+  totalRunTime: 0,
+  runCount: 0,
+};
 const book = (current: Timed | null, next: Timed, run: Partial<RunBookkeeping> = {}, policy: RunPolicy = {}) =>
   bookkeeping({ ...fresh, ...run }, current, next, policy);
 
@@ -26,7 +36,8 @@ describe("bookkeeping", () => {
 
   it("sets endTime on entering a terminal state, and startTime if the run never ran", () => {
     expect(book(state("RUNNING", 0), state("COMPLETED", 7), { startTime: at(0) })).toMatchObject({
-      startTime: at(0), endTime: at(7),
+      startTime: at(0),
+      endTime: at(7),
     });
     expect(book(state("SCHEDULED", 0), state("CANCELLED", 3))).toMatchObject({ startTime: at(3), endTime: at(3) });
     expect(book(state("FAILED", 0), state("COMPLETED", 4), { endTime: at(0) }).endTime).toEqual(at(4));
@@ -45,19 +56,22 @@ describe("bookkeeping", () => {
   });
 
   it("sets expectedStartTime from the first state only", () => {
-    expect(book(null, state("SCHEDULED", 0, { scheduledTime: at(60) }), { expectedStartTime: null })
-      .expectedStartTime).toEqual(at(60));
+    expect(
+      book(null, state("SCHEDULED", 0, { scheduledTime: at(60) }), { expectedStartTime: null }).expectedStartTime,
+    ).toEqual(at(60));
     expect(book(null, state("PENDING", 2), { expectedStartTime: null }).expectedStartTime).toEqual(at(2));
     const later = book(state("SCHEDULED", 0), state("SCHEDULED", 5, { scheduledTime: at(90) }));
     expect(later.expectedStartTime).toEqual(at(0));
   });
 
   it("tracks nextScheduledStartTime only while SCHEDULED", () => {
-    expect(book(state("FAILED", 0), state("SCHEDULED", 1, { scheduledTime: at(30) })).nextScheduledStartTime)
-      .toEqual(at(30));
+    expect(book(state("FAILED", 0), state("SCHEDULED", 1, { scheduledTime: at(30) })).nextScheduledStartTime).toEqual(
+      at(30),
+    );
     expect(book(state("FAILED", 0), state("SCHEDULED", 1)).nextScheduledStartTime).toEqual(at(1));
-    expect(book(state("SCHEDULED", 0, { scheduledTime: at(0) }), state("PENDING", 1)).nextScheduledStartTime)
-      .toBeNull();
+    expect(
+      book(state("SCHEDULED", 0, { scheduledTime: at(0) }), state("PENDING", 1)).nextScheduledStartTime,
+    ).toBeNull();
   });
 
   it("counts a run each time it enters RUNNING, except when resuming or already running", () => {
@@ -69,11 +83,13 @@ describe("bookkeeping", () => {
 
   it("clears resuming on RUNNING or a terminal state, keeps it otherwise, and keeps other policy", () => {
     const policy: RunPolicy = { resuming: true, retries: 2, pauseKeys: ["k"] };
-    expect(book(state("PENDING", 0), state("RUNNING", 1), {}, policy).policy)
-      .toEqual({ resuming: false, retries: 2, pauseKeys: ["k"] });
+    expect(book(state("PENDING", 0), state("RUNNING", 1), {}, policy).policy).toEqual({
+      resuming: false,
+      retries: 2,
+      pauseKeys: ["k"],
+    });
     expect(book(state("PAUSED", 0), state("CANCELLED", 1), {}, policy).policy.resuming).toBe(false);
-    expect(book(state("PAUSED", 0), state("SCHEDULED", 1, { name: "Resuming" }), {}, policy).policy)
-      .toEqual(policy);
+    expect(book(state("PAUSED", 0), state("SCHEDULED", 1, { name: "Resuming" }), {}, policy).policy).toEqual(policy);
   });
 });
 

@@ -51,10 +51,7 @@ export function bookkeeping(
   else if (current && isTerminal(current.type)) endTime = null;
 
   // Time is counted per RUNNING state, so RUNNING → RUNNING also closes one interval.
-  const runSeconds =
-    current?.type === "RUNNING"
-      ? Math.max(0, (at.getTime() - current.timestamp.getTime()) / 1000)
-      : 0;
+  const runSeconds = current?.type === "RUNNING" ? Math.max(0, (at.getTime() - current.timestamp.getTime()) / 1000) : 0;
 
   // A resumed pause continues the same attempt; only a fresh start counts as another run.
   const runCount = entersRunning && !policy.resuming ? run.runCount + 1 : run.runCount;

@@ -5,7 +5,14 @@ import { randomUUID } from "node:crypto";
 import { inject, injectable } from "tsyringe";
 import type { Database, Tx } from "../db/prisma-client.js";
 import { insertRunWithState, type NewRun } from "../db/flow-run-inserts.js";
-import { afterWrite, lockAndReadRun, writeRunStates, type LockedRun, type RunStateWrite, type StoredState } from "../db/run-transitions.js";
+import {
+  afterWrite,
+  lockAndReadRun,
+  writeRunStates,
+  type LockedRun,
+  type RunStateWrite,
+  type StoredState,
+} from "../db/run-transitions.js";
 import { CLOCK, DATABASE, type Clock } from "../tokens.js";
 import { bookkeeping, nextStateTimestamp } from "./bookkeeping.js";
 import { CORE_POLICY, FORCE_POLICY, evaluatePolicy } from "./policies.js";
@@ -33,7 +40,13 @@ export interface TransitionResult {
   written: boolean;
   previousStateType: StateType | null;
   stateType: StateType | null;
-  run: { id: string; flowId: string; deploymentId: string | null; workQueueId: string | null; workPoolName: string | null };
+  run: {
+    id: string;
+    flowId: string;
+    deploymentId: string | null;
+    workQueueId: string | null;
+    workPoolName: string | null;
+  };
 }
 
 export interface TransitionOptions {
@@ -55,7 +68,12 @@ export class Orchestrator {
    * Locks the run, then proposes. `now` defaults to the clock read after the run is locked: a
    * transition that waited for the lock must not be stamped earlier than the one it waited for.
    */
-  async transition(tx: Tx, runId: string, proposal: Proposal, options: TransitionOptions = {}): Promise<TransitionResult> {
+  async transition(
+    tx: Tx,
+    runId: string,
+    proposal: Proposal,
+    options: TransitionOptions = {},
+  ): Promise<TransitionResult> {
     const run = await lockAndReadRun(this.db, tx, runId);
     if (!run) throw new FlowRunNotFound(runId);
     return (await this.transitionLocked(tx, [run], proposal, options))[0]!;
@@ -66,8 +84,19 @@ export class Orchestrator {
    * FOR UPDATE SKIP LOCKED) and read after locking. Each run goes through the policy on its own;
    * the written states go out together.
    */
-  async transitionLocked(tx: Tx, runs: readonly LockedRun[], proposal: Proposal, options: TransitionOptions = {}): Promise<TransitionResult[]> {
-    return (await this.transitionLockedEach(tx, runs.map((run) => ({ run, proposals: [proposal] })), options)).map((r) => r[0]!);
+  async transitionLocked(
+    tx: Tx,
+    runs: readonly LockedRun[],
+    proposal: Proposal,
+    options: TransitionOptions = {},
+  ): Promise<TransitionResult[]> {
+    return (
+      await this.transitionLockedEach(
+        tx,
+        runs.map((run) => ({ run, proposals: [proposal] })),
+        options,
+      )
+    ).map((r) => r[0]!);
   }
 
   /**
@@ -108,7 +137,13 @@ export class Orchestrator {
    * policy like any other (callers force it: bookkeeping only), and the run row is inserted
    * together with the state.
    */
-  async insertRun(tx: Tx, run: NewRun, workPoolName: string | null, proposal: Proposal, options: TransitionOptions = {}): Promise<TransitionResult> {
+  async insertRun(
+    tx: Tx,
+    run: NewRun,
+    workPoolName: string | null,
+    proposal: Proposal,
+    options: TransitionOptions = {},
+  ): Promise<TransitionResult> {
     const row: LockedRun = {
       ...run,
       workPoolName,
@@ -129,7 +164,12 @@ export class Orchestrator {
   }
 
   /** Runs one run through the policy; pure apart from the ids it draws. */
-  private evaluate(run: LockedRun, proposal: Proposal, now: Date, force: boolean): { result: TransitionResult; write: RunStateWrite | null } {
+  private evaluate(
+    run: LockedRun,
+    proposal: Proposal,
+    now: Date,
+    force: boolean,
+  ): { result: TransitionResult; write: RunStateWrite | null } {
     const policyRules = force ? FORCE_POLICY : CORE_POLICY;
     const current = run.state ? toStateValue(run.state) : null;
     const policy = (run.empiricalPolicy ?? {}) as RunPolicy;
@@ -159,7 +199,13 @@ export class Orchestrator {
     const outcome = evaluatePolicy(policyRules, ctx);
     const base = {
       previousStateType: current?.type ?? null,
-      run: { id: run.id, flowId: run.flowId, deploymentId: run.deploymentId, workQueueId: run.workQueueId, workPoolName: run.workPoolName },
+      run: {
+        id: run.id,
+        flowId: run.flowId,
+        deploymentId: run.deploymentId,
+        workQueueId: run.workQueueId,
+        workPoolName: run.workPoolName,
+      },
     };
     const toWrite = outcome === undefined ? ctx.proposed : outcome.status === "REJECT" ? outcome.state : null;
     if (!toWrite) {
@@ -176,7 +222,13 @@ export class Orchestrator {
     }
     const timestamp = nextStateTimestamp(now, current);
     const patch = bookkeeping(
-      { startTime: run.startTime, endTime: run.endTime, expectedStartTime: run.expectedStartTime, totalRunTime: run.totalRunTime, runCount: run.runCount },
+      {
+        startTime: run.startTime,
+        endTime: run.endTime,
+        expectedStartTime: run.expectedStartTime,
+        totalRunTime: run.totalRunTime,
+        runCount: run.runCount,
+      },
       current,
       { ...toWrite, timestamp },
       { ...policy, ...ctx.policyPatch },

@@ -43,13 +43,26 @@ describe("evaluatePolicy", () => {
   });
 
   it("FORCE_POLICY is Prefect's MinimalFlowPolicy: the data-loss guard and the no-infrastructure cancel bypass", () => {
-    expect(FORCE_POLICY.map((rule) => rule.name)).toEqual(["PreventResultDataLoss", "BypassCancellingFlowRunsWithNoInfra"]);
+    expect(FORCE_POLICY.map((rule) => rule.name)).toEqual([
+      "PreventResultDataLoss",
+      "BypassCancellingFlowRunsWithNoInfra",
+    ]);
     // PrefectHQ/prefect#21955: COMPLETED with a result -> COMPLETED without it is refused even forced
     const drop = ctx(st("COMPLETED", { data: { value: 42 } }), st("COMPLETED"));
     expect(evaluatePolicy(FORCE_POLICY, drop)).toMatchObject({ status: "REJECT", state: null });
-    expect(evaluatePolicy(FORCE_POLICY, ctx(st("COMPLETED", { data: { value: 42 } }), st("COMPLETED", { data: { value: 43 } })))).toBeUndefined();
-    expect(evaluatePolicy(FORCE_POLICY, ctx(st("COMPLETED", { data: { type: "unpersisted" } }), st("COMPLETED")))).toBeUndefined();
-    expect(evaluatePolicy(FORCE_POLICY, ctx(st("SCHEDULED"), st("CANCELLING")))).toMatchObject({ status: "REJECT", state: { type: "CANCELLED" } });
+    expect(
+      evaluatePolicy(
+        FORCE_POLICY,
+        ctx(st("COMPLETED", { data: { value: 42 } }), st("COMPLETED", { data: { value: 43 } })),
+      ),
+    ).toBeUndefined();
+    expect(
+      evaluatePolicy(FORCE_POLICY, ctx(st("COMPLETED", { data: { type: "unpersisted" } }), st("COMPLETED"))),
+    ).toBeUndefined();
+    expect(evaluatePolicy(FORCE_POLICY, ctx(st("SCHEDULED"), st("CANCELLING")))).toMatchObject({
+      status: "REJECT",
+      state: { type: "CANCELLED" },
+    });
   });
 
   it("FORCE_POLICY lets even forbidden transitions through", () => {

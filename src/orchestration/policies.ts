@@ -41,17 +41,17 @@ export const CORE_POLICY: readonly OrchestrationRule[] = Object.freeze([
  * still goes straight to CANCELLED (no worker would ever confirm a CANCELLING). Bookkeeping runs
  * as always, so the run's columns stay consistent.
  */
-export const FORCE_POLICY: readonly OrchestrationRule[] = Object.freeze([PreventResultDataLoss, BypassCancellingFlowRunsWithNoInfra]);
+export const FORCE_POLICY: readonly OrchestrationRule[] = Object.freeze([
+  PreventResultDataLoss,
+  BypassCancellingFlowRunsWithNoInfra,
+]);
 
 /**
  * Runs the rules that match the transition, in order, and returns the first objection
  * (undefined: accept `ctx.proposed`). Rules after an objection do not run, so their
  * policyPatch contributions and proposal amendments never happen.
  */
-export function evaluatePolicy(
-  policy: readonly OrchestrationRule[],
-  ctx: TransitionContext,
-): RuleOutcome | undefined {
+export function evaluatePolicy(policy: readonly OrchestrationRule[], ctx: TransitionContext): RuleOutcome | undefined {
   const fromType = ctx.current?.type ?? null;
   for (const rule of policy) {
     if (!matches(rule.from, fromType) || !matches(rule.to, ctx.proposed.type)) continue;

@@ -7,7 +7,10 @@ import { defaultStateName, type StateDetails, type StateType, type StateValue } 
 export const NOW = new Date("2024-06-01T12:00:00.000Z");
 export const at = (seconds: number) => new Date(NOW.getTime() + seconds * 1000);
 export const st = (type: StateType, over: Partial<StateValue> = {}): StateValue => ({
-  type, name: defaultStateName(type), details: {}, ...over,
+  type,
+  name: defaultStateName(type),
+  details: {},
+  ...over,
 });
 export const det = (details: StateDetails) => ({ details });
 

@@ -1,7 +1,18 @@
 import { describe, expect, it } from "vitest";
 import { PreventPendingTransitions } from "./rules/prevent-pending-transitions.rule.js";
 import {
-  ABORT, accepts, at, type Case, ctx, det, NO_DEPLOYMENT, objects, REJECT_NULL, run, st, WITH_PID,
+  ABORT,
+  accepts,
+  at,
+  type Case,
+  ctx,
+  det,
+  NO_DEPLOYMENT,
+  objects,
+  REJECT_NULL,
+  run,
+  st,
+  WITH_PID,
 } from "./rules.fixtures.js";
 
 describe("PreventDuplicateTransitions", () => {
@@ -24,7 +35,10 @@ describe("HandleFlowTerminalStateTransitions", () => {
   ]);
   it("resets pause/resume/retry markers when leaving a terminal state", () => {
     const reset = { pauseKeys: [], resuming: false };
-    accepts(ctx(st("COMPLETED"), st("SCHEDULED"), { policy: { pauseKeys: ["k"] } }), { ...reset, retryType: "reschedule" });
+    accepts(ctx(st("COMPLETED"), st("SCHEDULED"), { policy: { pauseKeys: ["k"] } }), {
+      ...reset,
+      retryType: "reschedule",
+    });
     accepts(ctx(st("FAILED"), st("RUNNING")), { ...reset, retryType: null });
   });
   it("lets terminal → terminal through untouched", () => accepts(ctx(st("FAILED"), st("COMPLETED"))));
@@ -49,8 +63,10 @@ describe("EnforceCancellingToCancelledTransition", () => {
 });
 
 describe("BypassCancellingFlowRunsWithNoInfra", () => {
-  const cancelled = (message: string) =>
-    ({ status: "REJECT", state: { type: "CANCELLED", name: "Cancelled", message, details: {} } });
+  const cancelled = (message: string) => ({
+    status: "REJECT",
+    state: { type: "CANCELLED", name: "Cancelled", message, details: {} },
+  });
   const suspended = st("PAUSED", det({ pauseReschedule: true }));
   objects([
     ["no pid", ctx(st("SCHEDULED"), st("CANCELLING")), cancelled("Cancelled before any infrastructure was started.")],
@@ -129,7 +145,11 @@ describe("HandleResumingPausedFlows", () => {
     ["timed out", ctx(expired, st("RUNNING")), { status: "REJECT", state: failed }],
     ["reschedule, no deployment", ctx(suspended, st("SCHEDULED"), NO_DEPLOYMENT), REJECT_NULL],
     // Prefect's HandleResumingPausedFlows rejects any way out of a suspended pause without a deployment
-    ["resume (RUNNING), no deployment", ctx(suspended, st("RUNNING"), NO_DEPLOYMENT), { status: "REJECT", state: null, reason: "Cannot resume a suspended run that has no deployment." }],
+    [
+      "resume (RUNNING), no deployment",
+      ctx(suspended, st("RUNNING"), NO_DEPLOYMENT),
+      { status: "REJECT", state: null, reason: "Cannot resume a suspended run that has no deployment." },
+    ],
   ]);
   it("a suspended run without a deployment can still be stopped (a deliberate difference from Prefect)", () => {
     accepts(ctx(suspended, st("CANCELLED"), NO_DEPLOYMENT), { resuming: true });

@@ -13,7 +13,20 @@ interface FieldSpec {
   names?: Record<string, number>;
 }
 
-const MONTHS: Record<string, number> = { jan: 1, feb: 2, mar: 3, apr: 4, may: 5, jun: 6, jul: 7, aug: 8, sep: 9, oct: 10, nov: 11, dec: 12 };
+const MONTHS: Record<string, number> = {
+  jan: 1,
+  feb: 2,
+  mar: 3,
+  apr: 4,
+  may: 5,
+  jun: 6,
+  jul: 7,
+  aug: 8,
+  sep: 9,
+  oct: 10,
+  nov: 11,
+  dec: 12,
+};
 const DAYS: Record<string, number> = { sun: 0, mon: 1, tue: 2, wed: 3, thu: 4, fri: 5, sat: 6 };
 
 const FIVE_FIELDS: readonly FieldSpec[] = [
@@ -41,7 +54,14 @@ export function toCronParserSyntax(cron: string): string {
   const fields = cron.split(" ");
   const specs = fields.length === 6 ? SIX_FIELDS : fields.length === 5 ? FIVE_FIELDS : null;
   if (!specs) return cron;
-  return fields.map((field, i) => field.split(",").map((element) => expandWrap(element, specs[i]!)).join(",")).join(" ");
+  return fields
+    .map((field, i) =>
+      field
+        .split(",")
+        .map((element) => expandWrap(element, specs[i]!))
+        .join(","),
+    )
+    .join(" ");
 }
 
 /**
@@ -80,7 +100,11 @@ function expandWrap(element: string, spec: FieldSpec): string {
   return values.join(",");
 }
 
-function rangeBounds(element: string, spec: FieldSpec, sundayAlias = true): { low: number; high: number; step: number | null } | null {
+function rangeBounds(
+  element: string,
+  spec: FieldSpec,
+  sundayAlias = true,
+): { low: number; high: number; step: number | null } | null {
   const m = RANGE.exec(element);
   if (!m) return null;
   const low = bound(m[1]!, spec, sundayAlias);

@@ -28,8 +28,10 @@ export class ForwardGuard {
    * false once maxSteps positions have been accepted (the caller stops there).
    */
   advance(position: number): boolean {
-    if (!Number.isFinite(position)) throw new ScheduleExpansionError(`${this.what} is not a finite number (${position})`);
-    if (position <= this.#last) throw new ScheduleExpansionError(`${this.what} does not advance (${position} after ${this.#last})`);
+    if (!Number.isFinite(position))
+      throw new ScheduleExpansionError(`${this.what} is not a finite number (${position})`);
+    if (position <= this.#last)
+      throw new ScheduleExpansionError(`${this.what} does not advance (${position} after ${this.#last})`);
     this.#last = position;
     return ++this.#steps < this.maxSteps;
   }

@@ -34,7 +34,8 @@ export class InstantCollector {
   constructor(window: Window) {
     this.#after = window.after.getTime();
     this.#before = window.before ? window.before.getTime() : Number.POSITIVE_INFINITY;
-    if (Number.isNaN(this.#after) || Number.isNaN(this.#before)) throw new RangeError("nextDates: after/before is an invalid date");
+    if (Number.isNaN(this.#after) || Number.isNaN(this.#before))
+      throw new RangeError("nextDates: after/before is an invalid date");
     this.#n = Math.max(0, Math.floor(window.n));
     this.#done = this.#n === 0 || this.#after >= this.#before;
   }
@@ -76,6 +77,9 @@ export class InstantCollector {
   }
 
   result(): Date[] {
-    return [...this.#seen].sort((a, b) => a - b).slice(0, this.#n).map((t) => new Date(t));
+    return [...this.#seen]
+      .sort((a, b) => a - b)
+      .slice(0, this.#n)
+      .map((t) => new Date(t));
   }
 }

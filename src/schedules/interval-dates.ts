@@ -28,7 +28,7 @@ export function intervalDates(def: IntervalDefinition, window: Window): Date[] {
   const after = window.after.getTime();
   let k = firstIndex(Math.ceil((after - anchor) / (def.interval * SECOND)), (i) => occurrence(i).instant >= after);
   const guard = new ForwardGuard("interval date");
-  for (;; k++) {
+  for (; ; k++) {
     const { instant, shifted } = occurrence(k);
     const within = guard.advance(instant);
     if (!collector.push(instant, shifted) || !within) break;
@@ -41,13 +41,16 @@ export function intervalDates(def: IntervalDefinition, window: Window): Date[] {
  * bounded: a float step too small to change k (`k - 1 === k` beyond 2^53) must not spin here.
  */
 export function firstIndex(estimate: number, onOrAfter: (k: number) => boolean): number {
-  if (!Number.isSafeInteger(estimate)) throw new ScheduleExpansionError(`interval index ${estimate} is not a safe integer`);
+  if (!Number.isSafeInteger(estimate))
+    throw new ScheduleExpansionError(`interval index ${estimate} is not a safe integer`);
   let k = estimate;
   for (let i = 0; onOrAfter(k - 1); i++, k--) {
-    if (i >= MAX_CORRECTION_STEPS) throw new ScheduleExpansionError("interval dates do not converge on the window's start");
+    if (i >= MAX_CORRECTION_STEPS)
+      throw new ScheduleExpansionError("interval dates do not converge on the window's start");
   }
   for (let i = 0; !onOrAfter(k); i++, k++) {
-    if (i >= MAX_CORRECTION_STEPS) throw new ScheduleExpansionError("interval dates do not converge on the window's start");
+    if (i >= MAX_CORRECTION_STEPS)
+      throw new ScheduleExpansionError("interval dates do not converge on the window's start");
   }
   return k;
 }

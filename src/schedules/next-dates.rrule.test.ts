@@ -8,14 +8,29 @@ import { parseScheduleInput, pinSchedule, type RRuleDefinition } from "./schedul
 const NY = "America/New_York";
 const LON = "Europe/London";
 const iso = (s: string) => new Date(s).toISOString();
-const rrule = (text: string, timezone?: string) => parseScheduleInput({ rrule: { rrule: text, timezone } }) as RRuleDefinition;
+const rrule = (text: string, timezone?: string) =>
+  parseScheduleInput({ rrule: { rrule: text, timezone } }) as RRuleDefinition;
 const at = (def: RRuleDefinition, after: string, n: number, before?: string) =>
-  nextDates(def, { after: new Date(after), n, before: before === undefined ? undefined : new Date(before) }).map((d) => d.toISOString());
+  nextDates(def, { after: new Date(after), n, before: before === undefined ? undefined : new Date(before) }).map((d) =>
+    d.toISOString(),
+  );
 
 describe("rrule across DST (wall clock in the schedule's zone)", () => {
   it.each([
-    [NY, "2024-03-10T00:00-05:00", ["2024-03-10T03:30-04:00", "2024-03-11T02:30-04:00"], "2024-11-03T00:00-04:00", ["2024-11-03T02:30-05:00", "2024-11-04T02:30-05:00"]],
-    [LON, "2024-03-31T00:00Z", ["2024-03-31T02:30+01:00", "2024-04-01T02:30+01:00"], "2024-10-27T00:00+01:00", ["2024-10-27T02:30+00:00", "2024-10-28T02:30+00:00"]],
+    [
+      NY,
+      "2024-03-10T00:00-05:00",
+      ["2024-03-10T03:30-04:00", "2024-03-11T02:30-04:00"],
+      "2024-11-03T00:00-04:00",
+      ["2024-11-03T02:30-05:00", "2024-11-04T02:30-05:00"],
+    ],
+    [
+      LON,
+      "2024-03-31T00:00Z",
+      ["2024-03-31T02:30+01:00", "2024-04-01T02:30+01:00"],
+      "2024-10-27T00:00+01:00",
+      ["2024-10-27T02:30+00:00", "2024-10-28T02:30+00:00"],
+    ],
   ])("FREQ=DAILY;BYHOUR=2;BYMINUTE=30 in %s", (zone, springAfter, spring, fallAfter, fall) => {
     const def = rrule("FREQ=DAILY;BYHOUR=2;BYMINUTE=30", zone);
     expect(at(def, springAfter, 2)).toEqual(spring.map(iso));
@@ -23,25 +38,41 @@ describe("rrule across DST (wall clock in the schedule's zone)", () => {
   });
 
   it("FREQ=DAILY;BYHOUR=1;BYMINUTE=30 fires once on a fall-back, at the first 01:30", () => {
-    expect(at(rrule("FREQ=DAILY;BYHOUR=1;BYMINUTE=30", NY), "2024-11-03T00:00-04:00", 2)).toEqual(["2024-11-03T01:30-04:00", "2024-11-04T01:30-05:00"].map(iso));
-    expect(at(rrule("FREQ=DAILY;BYHOUR=1;BYMINUTE=30", LON), "2024-03-31T00:00Z", 1)).toEqual([iso("2024-03-31T02:30+01:00")]);
+    expect(at(rrule("FREQ=DAILY;BYHOUR=1;BYMINUTE=30", NY), "2024-11-03T00:00-04:00", 2)).toEqual(
+      ["2024-11-03T01:30-04:00", "2024-11-04T01:30-05:00"].map(iso),
+    );
+    expect(at(rrule("FREQ=DAILY;BYHOUR=1;BYMINUTE=30", LON), "2024-03-31T00:00Z", 1)).toEqual([
+      iso("2024-03-31T02:30+01:00"),
+    ]);
   });
 
   it("FREQ=HOURLY: the shifted hour merges on a spring-forward; the repeated hour fires once", () => {
     const ny = rrule("FREQ=HOURLY", NY);
-    expect(at(ny, "2024-03-10T00:00-05:00", 4)).toEqual(["2024-03-10T00:00-05:00", "2024-03-10T01:00-05:00", "2024-03-10T03:00-04:00", "2024-03-10T04:00-04:00"].map(iso));
-    expect(at(ny, "2024-11-03T00:00-04:00", 4)).toEqual(["2024-11-03T00:00-04:00", "2024-11-03T01:00-04:00", "2024-11-03T02:00-05:00", "2024-11-03T03:00-05:00"].map(iso));
+    expect(at(ny, "2024-03-10T00:00-05:00", 4)).toEqual(
+      ["2024-03-10T00:00-05:00", "2024-03-10T01:00-05:00", "2024-03-10T03:00-04:00", "2024-03-10T04:00-04:00"].map(iso),
+    );
+    expect(at(ny, "2024-11-03T00:00-04:00", 4)).toEqual(
+      ["2024-11-03T00:00-04:00", "2024-11-03T01:00-04:00", "2024-11-03T02:00-05:00", "2024-11-03T03:00-05:00"].map(iso),
+    );
     const lon = rrule("FREQ=HOURLY", LON);
-    expect(at(lon, "2024-03-31T00:00Z", 3)).toEqual(["2024-03-31T00:00+00:00", "2024-03-31T02:00+01:00", "2024-03-31T03:00+01:00"].map(iso));
-    expect(at(lon, "2024-10-27T00:00+01:00", 3)).toEqual(["2024-10-27T00:00+01:00", "2024-10-27T01:00+01:00", "2024-10-27T02:00+00:00"].map(iso));
+    expect(at(lon, "2024-03-31T00:00Z", 3)).toEqual(
+      ["2024-03-31T00:00+00:00", "2024-03-31T02:00+01:00", "2024-03-31T03:00+01:00"].map(iso),
+    );
+    expect(at(lon, "2024-10-27T00:00+01:00", 3)).toEqual(
+      ["2024-10-27T00:00+01:00", "2024-10-27T01:00+01:00", "2024-10-27T02:00+00:00"].map(iso),
+    );
   });
 
   it("reads DTSTART with TZID or Z, and UNTIL in Z, as instants on the zone's wall clock", () => {
     const tzid = rrule(`DTSTART;TZID=${NY}:20240101T090000\nRRULE:FREQ=DAILY;UNTIL=20240312T130000Z`);
     expect(tzid.timezone).toBe(NY);
-    expect(at(tzid, "2024-03-09T00:00-05:00", 10)).toEqual(["2024-03-09T09:00-05:00", "2024-03-10T09:00-04:00", "2024-03-11T09:00-04:00", "2024-03-12T09:00-04:00"].map(iso));
+    expect(at(tzid, "2024-03-09T00:00-05:00", 10)).toEqual(
+      ["2024-03-09T09:00-05:00", "2024-03-10T09:00-04:00", "2024-03-11T09:00-04:00", "2024-03-12T09:00-04:00"].map(iso),
+    );
     // 14:00Z is 09:00 EST: the rule then keeps 09:00 local, as a TZID would.
-    expect(at(rrule("DTSTART:20240101T140000Z\nRRULE:FREQ=DAILY", NY), "2024-03-10T00:00-05:00", 1)).toEqual([iso("2024-03-10T09:00-04:00")]);
+    expect(at(rrule("DTSTART:20240101T140000Z\nRRULE:FREQ=DAILY", NY), "2024-03-10T00:00-05:00", 1)).toEqual([
+      iso("2024-03-10T09:00-04:00"),
+    ]);
   });
 });
 
@@ -49,32 +80,55 @@ describe("rrule: RFC 5545 parts", () => {
   const daily = "DTSTART:20260101T090000\nRRULE:FREQ=DAILY";
 
   it("honours EXDATE (floating or Z), RDATE (merged in order) and EXRULE", () => {
-    expect(at(rrule(`${daily}\nEXDATE:20260103T090000,20260104T090000Z`), "2026-01-02T00:00:00Z", 3)).toEqual(["2026-01-02", "2026-01-05", "2026-01-06"].map((d) => `${d}T09:00:00.000Z`));
-    expect(at(rrule(`${daily}\nRDATE:20260102T120000,20260101T000000`), "2026-01-01T00:00:00Z", 4)).toEqual(["2026-01-01T00:00:00.000Z", "2026-01-01T09:00:00.000Z", "2026-01-02T09:00:00.000Z", "2026-01-02T12:00:00.000Z"]);
-    expect(at(rrule(`${daily}\nEXRULE:FREQ=WEEKLY;BYDAY=SA,SU`), "2026-01-02T00:00:00Z", 3)).toEqual(["2026-01-02", "2026-01-05", "2026-01-06"].map((d) => `${d}T09:00:00.000Z`));
+    expect(at(rrule(`${daily}\nEXDATE:20260103T090000,20260104T090000Z`), "2026-01-02T00:00:00Z", 3)).toEqual(
+      ["2026-01-02", "2026-01-05", "2026-01-06"].map((d) => `${d}T09:00:00.000Z`),
+    );
+    expect(at(rrule(`${daily}\nRDATE:20260102T120000,20260101T000000`), "2026-01-01T00:00:00Z", 4)).toEqual([
+      "2026-01-01T00:00:00.000Z",
+      "2026-01-01T09:00:00.000Z",
+      "2026-01-02T09:00:00.000Z",
+      "2026-01-02T12:00:00.000Z",
+    ]);
+    expect(at(rrule(`${daily}\nEXRULE:FREQ=WEEKLY;BYDAY=SA,SU`), "2026-01-02T00:00:00Z", 3)).toEqual(
+      ["2026-01-02", "2026-01-05", "2026-01-06"].map((d) => `${d}T09:00:00.000Z`),
+    );
   });
 
   it("an EXRULE with COUNT excludes just its COUNT dates", () => {
-    expect(at(rrule(`${daily}\nEXRULE:FREQ=DAILY;COUNT=2`), "2026-01-01T00:00:00Z", 2)).toEqual(["2026-01-03", "2026-01-04"].map((d) => `${d}T09:00:00.000Z`));
+    expect(at(rrule(`${daily}\nEXRULE:FREQ=DAILY;COUNT=2`), "2026-01-01T00:00:00Z", 2)).toEqual(
+      ["2026-01-03", "2026-01-04"].map((d) => `${d}T09:00:00.000Z`),
+    );
   });
 
   it("orders a day's times whatever order BYHOUR lists them in (rrule.js keeps the written order)", () => {
     const def = rrule("DTSTART:20260101T000000\nRRULE:FREQ=DAILY;BYHOUR=17,9");
     expect(at(def, "2026-01-01T00:00:00Z", 3, "2026-01-01T12:00:00Z")).toEqual(["2026-01-01T09:00:00.000Z"]);
-    expect(at(def, "2026-01-01T00:00:00Z", 3)).toEqual(["2026-01-01T09:00:00.000Z", "2026-01-01T17:00:00.000Z", "2026-01-02T09:00:00.000Z"]);
+    expect(at(def, "2026-01-01T00:00:00Z", 3)).toEqual([
+      "2026-01-01T09:00:00.000Z",
+      "2026-01-01T17:00:00.000Z",
+      "2026-01-02T09:00:00.000Z",
+    ]);
   });
 
   it("merges several RRULEs in time order and stops at n", () => {
     const def = rrule("DTSTART:20260101T000000\nRRULE:FREQ=DAILY;BYHOUR=15\nRRULE:FREQ=DAILY;BYHOUR=9");
-    expect(at(def, "2026-01-01T10:00:00Z", 3)).toEqual(["2026-01-01T15:00:00.000Z", "2026-01-02T09:00:00.000Z", "2026-01-02T15:00:00.000Z"]);
+    expect(at(def, "2026-01-01T10:00:00Z", 3)).toEqual([
+      "2026-01-01T15:00:00.000Z",
+      "2026-01-02T09:00:00.000Z",
+      "2026-01-02T15:00:00.000Z",
+    ]);
   });
 
   it("returns fewer dates once COUNT is exhausted", () => {
-    expect(at(rrule("DTSTART:20260101T090000\nRRULE:FREQ=DAILY;COUNT=5"), "2026-01-03T00:00:00Z", 10)).toEqual(["2026-01-03", "2026-01-04", "2026-01-05"].map((d) => `${d}T09:00:00.000Z`));
+    expect(at(rrule("DTSTART:20260101T090000\nRRULE:FREQ=DAILY;COUNT=5"), "2026-01-03T00:00:00Z", 10)).toEqual(
+      ["2026-01-03", "2026-01-04", "2026-01-05"].map((d) => `${d}T09:00:00.000Z`),
+    );
   });
 
   it("finds sparse dates (BYMONTH=2;BYMONTHDAY=29 yearly)", () => {
-    expect(at(rrule("FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29"), "2026-01-01T00:00:00Z", 3)).toEqual(["2028-02-29", "2032-02-29", "2036-02-29"].map((d) => `${d}T00:00:00.000Z`));
+    expect(at(rrule("FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29"), "2026-01-01T00:00:00Z", 3)).toEqual(
+      ["2028-02-29", "2032-02-29", "2036-02-29"].map((d) => `${d}T00:00:00.000Z`),
+    );
   });
 });
 
@@ -113,7 +167,10 @@ describe("rrule: DTSTART pin and fast-forward", () => {
 
   it("keeps INTERVAL's phase where rrule.js loses it (MINUTELY with BYHOUR skips hour by hour)", () => {
     const dtstart = Date.UTC(2015, 5, 1, 1, 37, 12);
-    const dates = nextDates(rrule("DTSTART:20150601T013712\nRRULE:FREQ=MINUTELY;INTERVAL=13;BYHOUR=9,10"), { after: new Date("2025-03-04T10:17:00Z"), n: 20 });
+    const dates = nextDates(rrule("DTSTART:20150601T013712\nRRULE:FREQ=MINUTELY;INTERVAL=13;BYHOUR=9,10"), {
+      after: new Date("2025-03-04T10:17:00Z"),
+      n: 20,
+    });
     expect(dates).toHaveLength(20);
     for (const d of dates) {
       expect((d.getTime() - dtstart) % (13 * 60_000)).toBe(0);

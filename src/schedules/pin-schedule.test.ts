@@ -1,7 +1,12 @@
 // pinSchedule: where the pin lands on each frequency's grid, and what it leaves alone.
 import { describe, expect, it } from "vitest";
 import { nextDates } from "./next-dates.js";
-import { parseScheduleInput, pinSchedule, type RRuleDefinition, type ScheduleDefinition } from "./schedule-definition.js";
+import {
+  parseScheduleInput,
+  pinSchedule,
+  type RRuleDefinition,
+  type ScheduleDefinition,
+} from "./schedule-definition.js";
 
 const MIN = 60_000;
 const rrule = (text: string, timezone = "UTC") => parseScheduleInput({ rrule: { rrule: text, timezone } });
@@ -15,7 +20,9 @@ describe("pinSchedule: the latest grid point <= now, grid anchored at 2020-01-01
     // New York in January is UTC-5: wall clock 07:00:30, grid counted in wall-clock minutes.
     const wall = Date.UTC(2026, 0, 15, 7, 0, 30);
     const wallPin = wall - ((wall - Date.UTC(2020, 0, 1)) % (7 * MIN));
-    expect(pin(rrule("FREQ=MINUTELY;INTERVAL=7", "America/New_York"), "2026-01-15T12:00:30Z")).toBe(new Date(wallPin + 5 * 60 * MIN).toISOString());
+    expect(pin(rrule("FREQ=MINUTELY;INTERVAL=7", "America/New_York"), "2026-01-15T12:00:30Z")).toBe(
+      new Date(wallPin + 5 * 60 * MIN).toISOString(),
+    );
   });
 
   it("is on the grid of the unpinned rule, so it changes no date", () => {
@@ -51,14 +58,18 @@ describe("pinSchedule: the latest grid point <= now, grid anchored at 2020-01-01
     // America/Santiago springs from 00:00 to 01:00 on 2024-09-08: that midnight does not exist.
     expect(pin(rrule("FREQ=DAILY", "America/Santiago"), "2024-09-08T12:00:00Z")).toBe("2024-09-07T04:00:00.000Z");
     // New York: 02:00 on 2024-03-10 does not exist; HOURLY;INTERVAL=2 pins 00:00 EST instead.
-    expect(pin(rrule("FREQ=HOURLY;INTERVAL=2", "America/New_York"), "2024-03-10T07:30:00Z")).toBe("2024-03-10T05:00:00.000Z");
+    expect(pin(rrule("FREQ=HOURLY;INTERVAL=2", "America/New_York"), "2024-03-10T07:30:00Z")).toBe(
+      "2024-03-10T05:00:00.000Z",
+    );
   });
 
   it("takes a step every rule of a set is in phase on (lcm), or the 2020 origin when there is none", () => {
     const set = "RRULE:FREQ=MINUTELY;INTERVAL=6\nEXRULE:FREQ=MINUTELY;INTERVAL=4";
     const p = Date.parse(pin(rrule(set), "2026-01-01T00:13:00Z")!);
     expect((p - Date.UTC(2020, 0, 1)) % (12 * MIN)).toBe(0);
-    expect(pin(rrule("RRULE:FREQ=MONTHLY\nEXRULE:FREQ=MINUTELY;INTERVAL=7"), "2026-01-01T00:13:00Z")).toBe("2020-01-01T00:00:00.000Z");
+    expect(pin(rrule("RRULE:FREQ=MONTHLY\nEXRULE:FREQ=MINUTELY;INTERVAL=7"), "2026-01-01T00:13:00Z")).toBe(
+      "2020-01-01T00:00:00.000Z",
+    );
     expect(pin(rrule("RDATE:20260101T090000"), "2026-01-01T00:13:00Z")).toBe("2020-01-01T00:00:00.000Z");
   });
 });

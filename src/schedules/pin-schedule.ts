@@ -25,7 +25,9 @@ export function pinSchedule(def: ScheduleDefinition, now: Date): ScheduleDefinit
   if (def.kind !== "rrule" || def.dtstart !== undefined) return def;
   const parts = parseRRuleText(def.rrule, def.timezone);
   if (parts.dtstart !== null) return def;
-  const step = commonStep([...parts.rrules, ...parts.exrules].map((o) => stepOf(o.freq ?? Frequency.DAILY, o.interval ?? 1)));
+  const step = commonStep(
+    [...parts.rrules, ...parts.exrules].map((o) => stepOf(o.freq ?? Frequency.DAILY, o.interval ?? 1)),
+  );
   return { ...def, dtstart: new Date(pinInstant(def, step, now.getTime())).toISOString() } satisfies RRuleDefinition;
 }
 
@@ -35,7 +37,7 @@ function pinInstant(def: RRuleDefinition, step: Step | null, now: number): numbe
   let k = lastGridIndex(anchor, step, toWallClock(now, def.timezone));
   // A grid time inside a spring-forward gap would read back as a different wall-clock time (and a
   // different phase), so take the grid point before it.
-  for (;; k--) {
+  for (; ; k--) {
     const { instant, shifted } = fromWallClock(gridPoint(anchor, step, k), def.timezone);
     if (!shifted && instant <= now) return instant;
   }

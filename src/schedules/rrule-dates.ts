@@ -26,22 +26,32 @@ export interface Budget {
   max: number;
 }
 
-export function rruleDates(def: RRuleDefinition, window: Window, budget: Budget = { periods: 0, max: MAX_PERIODS }): Date[] {
+export function rruleDates(
+  def: RRuleDefinition,
+  window: Window,
+  budget: Budget = { periods: 0, max: MAX_PERIODS },
+): Date[] {
   const zone = def.timezone;
   const parts = parseRRuleText(def.rrule, zone);
   // The text's DTSTART wins; then the pin; then Prefect's floating 2020-01-01 (rules stored
   // before they were pinned), which fast-forwarding makes as cheap as a pin.
-  const dtstart = parts.dtstart ?? (def.dtstart ? toWallClock(Date.parse(def.dtstart), zone) : DEFAULT_DTSTART_FLOATING);
+  const dtstart =
+    parts.dtstart ?? (def.dtstart ? toWallClock(Date.parse(def.dtstart), zone) : DEFAULT_DTSTART_FLOATING);
   const after = window.after.getTime();
   const from = searchStart(after, zone);
   const horizon = searchEnd(window.before?.getTime(), zone);
   const rules = parts.rrules.map((o) => parsedOptions(o, dtstart));
   const excluded = new Set(parts.exdates);
   // An EXRULE with COUNT cannot be fast-forwarded, but COUNT bounds it: expand it whole, once.
-  const exrules = parts.exrules.map((o) => parsedOptions(o, dtstart)).filter((o) => {
-    if (o.count) expand(o, Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY, o.count, budget).values.forEach((t) => excluded.add(t));
-    return !o.count;
-  });
+  const exrules = parts.exrules
+    .map((o) => parsedOptions(o, dtstart))
+    .filter((o) => {
+      if (o.count)
+        expand(o, Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY, o.count, budget).values.forEach((t) =>
+          excluded.add(t),
+        );
+      return !o.count;
+    });
   // First ask each rule for about what the answer needs; only if that runs short, for the cap.
   for (const limit of [Math.min(MAX_CANDIDATES, window.n + parts.exdates.length + 16), MAX_CANDIDATES]) {
     const collector = new InstantCollector(window);
@@ -71,7 +81,12 @@ function resolved(floating: number, zone: string): [number, boolean] {
 function parsedOptions(options: Partial<Options>, dtstart: number): ParsedOptions {
   const parsed = new RRule({ ...options, dtstart: new Date(dtstart), tzid: null }, true).options;
   const sorted = (list: number[] | null) => (list ? [...list].sort((a, b) => a - b) : list);
-  return { ...parsed, byhour: sorted(parsed.byhour), byminute: sorted(parsed.byminute), bysecond: sorted(parsed.bysecond) } as ParsedOptions;
+  return {
+    ...parsed,
+    byhour: sorted(parsed.byhour),
+    byminute: sorted(parsed.byminute),
+    bysecond: sorted(parsed.bysecond),
+  } as ParsedOptions;
 }
 
 /**
@@ -80,7 +95,14 @@ function parsedOptions(options: Partial<Options>, dtstart: number): ParsedOption
  * says whether any cut happened (rrule.js's own RRuleSet cannot do this: it runs its rules one after
  * another and sorts at the end, so an early stop is wrong, and it re-expands EXRULEs per date).
  */
-function merge(parts: RRuleParts, rules: ParsedOptions[], from: number, horizon: number, limit: number, budget: Budget) {
+function merge(
+  parts: RRuleParts,
+  rules: ParsedOptions[],
+  from: number,
+  horizon: number,
+  limit: number,
+  budget: Budget,
+) {
   let cut = Number.POSITIVE_INFINITY;
   const all: number[] = parts.rdates.filter((t) => t >= from && t <= horizon);
   for (const options of rules) {
@@ -139,10 +161,16 @@ function occursAt(options: ParsedOptions, floating: number): boolean {
  * budget, not the candidate cap, as rrule.js's own skipping would.
  */
 function withoutPhaseBug(options: ParsedOptions): { iterate: ParsedOptions; accept: (floating: number) => boolean } {
-  const seconds = options.freq === Frequency.MINUTELY ? 60 * options.interval : options.freq === Frequency.SECONDLY ? options.interval : 0;
+  const seconds =
+    options.freq === Frequency.MINUTELY
+      ? 60 * options.interval
+      : options.freq === Frequency.SECONDLY
+        ? options.interval
+        : 0;
   const drifts = (unit: number, list: number[] | null) => seconds > 0 && !!list?.length && unit % seconds !== 0;
   const hours = drifts(3600, options.byhour) ? new Set(options.byhour) : null;
-  const minutes = options.freq === Frequency.SECONDLY && drifts(60, options.byminute) ? new Set(options.byminute) : null;
+  const minutes =
+    options.freq === Frequency.SECONDLY && drifts(60, options.byminute) ? new Set(options.byminute) : null;
   if (!hours && !minutes) return { iterate: options, accept: () => true };
   const iterate = { ...options, byhour: hours ? [] : options.byhour, byminute: minutes ? [] : options.byminute };
   return {

@@ -52,7 +52,10 @@ export function gridPoint(anchor: number, step: Step, k: number): number {
 
 /** The index k of the latest grid point <= target (estimated arithmetically, then corrected). */
 export function lastGridIndex(anchor: number, step: Step, target: number): number {
-  let k = "ms" in step ? Math.floor((target - anchor) / step.ms) : Math.floor((monthIndex(target) - monthIndex(anchor)) / step.months);
+  let k =
+    "ms" in step
+      ? Math.floor((target - anchor) / step.ms)
+      : Math.floor((monthIndex(target) - monthIndex(anchor)) / step.months);
   while (gridPoint(anchor, step, k) > target) k--;
   while (gridPoint(anchor, step, k + 1) <= target) k++;
   return k;

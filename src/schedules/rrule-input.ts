@@ -28,7 +28,10 @@ const FREQUENCIES = ["YEARLY", "MONTHLY", "WEEKLY", "DAILY", "HOURLY", "MINUTELY
 export function normalizeRRule(raw: string): NormalizedRRule {
   // One line per property, no CR or padding: equal rules must give equal text (it is hashed). A
   // bare "FREQ=…" line gets its RRULE: name, so both spellings are one schedule.
-  const lines = raw.split(/\r?\n/).map((line) => line.trim()).filter(Boolean);
+  const lines = raw
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter(Boolean);
   const text = lines.map((line) => (line.includes(":") ? line : `RRULE:${line}`)).join("\n");
   if (text === "") throw new RRuleProblem("it is empty");
   if (raw.length > MAX_RRULE_LENGTH) {
@@ -36,7 +39,8 @@ export function normalizeRRule(raw: string): NormalizedRRule {
   }
   // rrule.js reads an unknown FREQ as undefined and says "Invalid frequency: undefined undefined"
   for (const [, freq] of text.matchAll(/(?:^|[:;])FREQ=([^;\n]*)/gim)) {
-    if (!FREQUENCIES.includes(freq!.toUpperCase())) throw new RRuleProblem(`FREQ=${freq} is not a frequency; use one of ${FREQUENCIES.join(", ")}`);
+    if (!FREQUENCIES.includes(freq!.toUpperCase()))
+      throw new RRuleProblem(`FREQ=${freq} is not a frequency; use one of ${FREQUENCIES.join(", ")}`);
   }
   const hasDtstart = /^DTSTART[;:]/im.test(text);
   let set: RRuleSetType;
@@ -81,7 +85,11 @@ function checkRule(o: Partial<Options>, line: string): void {
     for (const v of values(o[key])) {
       const ok = Number.isInteger(v) && (signed ? v !== 0 && Math.abs(v) <= max : v >= min && v <= max);
       if (!ok) {
-        const range = signed ? `-${max}..-1 or 1..${max}` : max === Number.MAX_SAFE_INTEGER ? `at least ${min}` : `${min}..${max}`;
+        const range = signed
+          ? `-${max}..-1 or 1..${max}`
+          : max === Number.MAX_SAFE_INTEGER
+            ? `at least ${min}`
+            : `${min}..${max}`;
         throw new RRuleProblem(`${name}=${String(v)} is out of range (expected ${range})`);
       }
     }
@@ -94,8 +102,14 @@ function checkRule(o: Partial<Options>, line: string): void {
   }
   const months = values(o.bymonth);
   const monthDays = values(o.bymonthday);
-  if (months.length && monthDays.length && !months.some((m) => monthDays.some((d) => Math.abs(d) <= DAYS_IN_MONTH[m - 1]!))) {
-    throw new RRuleProblem(`BYMONTHDAY=${monthDays.join(",")} never falls in BYMONTH=${months.join(",")}, so it never fires`);
+  if (
+    months.length &&
+    monthDays.length &&
+    !months.some((m) => monthDays.some((d) => Math.abs(d) <= DAYS_IN_MONTH[m - 1]!))
+  ) {
+    throw new RRuleProblem(
+      `BYMONTHDAY=${monthDays.join(",")} never falls in BYMONTH=${months.join(",")}, so it never fires`,
+    );
   }
   if (line === "RRULE" && o.until && o.dtstart && o.until < o.dtstart) {
     throw new RRuleProblem("its UNTIL is before DTSTART, so it never fires");
@@ -123,10 +137,14 @@ function checkSubDailyReachable(o: Partial<Options>): void {
   const hs = or(hours, 24, 0);
   const ms = or(minutes, freq === Frequency.HOURLY ? 0 : 60, start.getUTCMinutes());
   const ss = or(seconds, freq === Frequency.SECONDLY ? 60 : 0, start.getUTCSeconds());
-  for (const h of hs) for (const m of ms) for (const s of ss) {
-    if ((((h * 3600 + m * 60 + s - startOfDay) % step) + step) % step === 0) return;
-  }
-  throw new RRuleProblem("with this INTERVAL and DTSTART its BYHOUR/BYMINUTE/BYSECOND values are never reached, so it never fires");
+  for (const h of hs)
+    for (const m of ms)
+      for (const s of ss) {
+        if ((((h * 3600 + m * 60 + s - startOfDay) % step) + step) % step === 0) return;
+      }
+  throw new RRuleProblem(
+    "with this INTERVAL and DTSTART its BYHOUR/BYMINUTE/BYSECOND values are never reached, so it never fires",
+  );
 }
 
 function list(v: unknown): unknown[] {

@@ -38,21 +38,36 @@ describe("parseScheduleInput: which kind", () => {
   });
 
   it("names the kinds that were set", () => {
-    expect(inputError({ cron: { cron: "0 9 * * *" }, rrule: { rrule: "FREQ=DAILY" } }).message).toContain("cron and rrule");
+    expect(inputError({ cron: { cron: "0 9 * * *" }, rrule: { rrule: "FREQ=DAILY" } }).message).toContain(
+      "cron and rrule",
+    );
   });
 });
 
 describe("parseScheduleInput: interval", () => {
-  it.each([0, -5, Number.NaN, Number.POSITIVE_INFINITY, 1e-9, 0.999, SCHEDULE_LIMITS.maxIntervalSeconds + 1, 1e12, 1e308])("rejects interval %s", (interval) => {
+  it.each([
+    0,
+    -5,
+    Number.NaN,
+    Number.POSITIVE_INFINITY,
+    1e-9,
+    0.999,
+    SCHEDULE_LIMITS.maxIntervalSeconds + 1,
+    1e12,
+    1e308,
+  ])("rejects interval %s", (interval) => {
     const e = inputError({ interval: { interval } });
     expect(e.field).toBe("interval.interval");
     expect(e.message).toContain(String(interval));
     expect(e.message).toContain("1 second to 100 years (3,155,760,000 seconds)");
   });
 
-  it.each([SCHEDULE_LIMITS.minIntervalSeconds, SCHEDULE_LIMITS.maxIntervalSeconds])("accepts the bound %s", (interval) => {
-    expect(parseScheduleInput({ interval: { interval } })).toMatchObject({ kind: "interval", interval });
-  });
+  it.each([SCHEDULE_LIMITS.minIntervalSeconds, SCHEDULE_LIMITS.maxIntervalSeconds])(
+    "accepts the bound %s",
+    (interval) => {
+      expect(parseScheduleInput({ interval: { interval } })).toMatchObject({ kind: "interval", interval });
+    },
+  );
 
   it("rejects an invalid anchor date", () => {
     expect(inputError({ interval: { interval: 60, anchorDate: new Date("nope") } }).field).toBe("interval.anchorDate");
@@ -60,16 +75,31 @@ describe("parseScheduleInput: interval", () => {
 
   it("fills a stable anchor (2020-01-01 local midnight) and UTC", () => {
     expect(parseScheduleInput({ interval: { interval: 3600 } })).toEqual({
-      kind: "interval", interval: 3600, anchorDate: "2020-01-01T00:00:00.000Z", timezone: "UTC",
+      kind: "interval",
+      interval: 3600,
+      anchorDate: "2020-01-01T00:00:00.000Z",
+      timezone: "UTC",
     });
-    expect(parseScheduleInput({ interval: { interval: 86400, anchorDate: null, timezone: "America/New_York" } })).toEqual({
-      kind: "interval", interval: 86400, anchorDate: "2020-01-01T05:00:00.000Z", timezone: "America/New_York",
+    expect(
+      parseScheduleInput({ interval: { interval: 86400, anchorDate: null, timezone: "America/New_York" } }),
+    ).toEqual({
+      kind: "interval",
+      interval: 86400,
+      anchorDate: "2020-01-01T05:00:00.000Z",
+      timezone: "America/New_York",
     });
   });
 
   it("keeps a given anchor as ISO UTC", () => {
-    const def = parseScheduleInput({ interval: { interval: 90.5, anchorDate: new Date("2024-03-10T07:30:00+02:00"), timezone: "Europe/Paris" } });
-    expect(def).toEqual({ kind: "interval", interval: 90.5, anchorDate: "2024-03-10T05:30:00.000Z", timezone: "Europe/Paris" });
+    const def = parseScheduleInput({
+      interval: { interval: 90.5, anchorDate: new Date("2024-03-10T07:30:00+02:00"), timezone: "Europe/Paris" },
+    });
+    expect(def).toEqual({
+      kind: "interval",
+      interval: 90.5,
+      anchorDate: "2024-03-10T05:30:00.000Z",
+      timezone: "Europe/Paris",
+    });
   });
 });
 
@@ -111,15 +141,23 @@ describe("parseScheduleInput: cron", () => {
 
   it("fills UTC and dayOr=true, and normalises whitespace", () => {
     expect(parseScheduleInput({ cron: { cron: "  0  9 * *\tMON-FRI ", dayOr: null } })).toEqual({
-      kind: "cron", cron: "0 9 * * MON-FRI", timezone: "UTC", dayOr: true,
+      kind: "cron",
+      cron: "0 9 * * MON-FRI",
+      timezone: "UTC",
+      dayOr: true,
     });
   });
 
   it("accepts names that contain H/R letters, aliases and dayOr=false", () => {
-    expect(parseScheduleInput({ cron: { cron: "0 9 * MAR,APR THU,FRI" } })).toMatchObject({ cron: "0 9 * MAR,APR THU,FRI" });
+    expect(parseScheduleInput({ cron: { cron: "0 9 * MAR,APR THU,FRI" } })).toMatchObject({
+      cron: "0 9 * MAR,APR THU,FRI",
+    });
     expect(parseScheduleInput({ cron: { cron: "@hourly" } })).toMatchObject({ cron: "@hourly" });
     expect(parseScheduleInput({ cron: { cron: "0 9 1 * 1", timezone: "Asia/Tokyo", dayOr: false } })).toEqual({
-      kind: "cron", cron: "0 9 1 * 1", timezone: "Asia/Tokyo", dayOr: false,
+      kind: "cron",
+      cron: "0 9 1 * 1",
+      timezone: "Asia/Tokyo",
+      dayOr: false,
     });
   });
 });
@@ -136,9 +174,17 @@ describe("parseScheduleInput: rrule", () => {
     ["February 30th", "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30", /never falls in BYMONTH=2/],
     ["an unreachable BYHOUR (rrule.js loops forever)", "FREQ=HOURLY;INTERVAL=24;BYHOUR=1", /never reached/],
     ["an unreachable BYMINUTE", "FREQ=MINUTELY;INTERVAL=60;BYMINUTE=5", /never reached/],
-    ["UNTIL before DTSTART", "DTSTART:20240101T090000\nRRULE:FREQ=DAILY;UNTIL=20230101T000000", /UNTIL is before DTSTART/],
+    [
+      "UNTIL before DTSTART",
+      "DTSTART:20240101T090000\nRRULE:FREQ=DAILY;UNTIL=20230101T000000",
+      /UNTIL is before DTSTART/,
+    ],
     ["only a DTSTART", "DTSTART:20240101T090000", /no RRULE, RDATE, EXRULE or EXDATE/],
-    ["an unknown DTSTART zone", "DTSTART;TZID=Mars/Base:20240101T090000\nRRULE:FREQ=DAILY", /Unknown timezone "Mars\/Base"/],
+    [
+      "an unknown DTSTART zone",
+      "DTSTART;TZID=Mars/Base:20240101T090000\nRRULE:FREQ=DAILY",
+      /Unknown timezone "Mars\/Base"/,
+    ],
     ["empty", "  ", /is empty/],
   ])("rejects %s", (_, rrule, message) => {
     const e = inputError({ rrule: { rrule } });
@@ -156,7 +202,9 @@ describe("parseScheduleInput: rrule", () => {
   });
 
   it("rejects a timezone that contradicts the DTSTART TZID", () => {
-    const e = inputError({ rrule: { rrule: "DTSTART;TZID=Europe/Paris:20240101T090000\nRRULE:FREQ=DAILY", timezone: "UTC" } });
+    const e = inputError({
+      rrule: { rrule: "DTSTART;TZID=Europe/Paris:20240101T090000\nRRULE:FREQ=DAILY", timezone: "UTC" },
+    });
     expect(e.field).toBe("rrule.timezone");
   });
 
@@ -164,23 +212,45 @@ describe("parseScheduleInput: rrule", () => {
     const def = parseScheduleInput({ rrule: { rrule: " FREQ=DAILY;COUNT=3 " } });
     expect(def).toEqual({ kind: "rrule", rrule: "RRULE:FREQ=DAILY;COUNT=3", timezone: "UTC" });
     expect("dtstart" in def).toBe(false);
-    expect(canonicalScheduleJson(def)).toBe(canonicalScheduleJson(parseScheduleInput({ rrule: { rrule: "RRULE:FREQ=DAILY;COUNT=3" } })));
+    expect(canonicalScheduleJson(def)).toBe(
+      canonicalScheduleJson(parseScheduleInput({ rrule: { rrule: "RRULE:FREQ=DAILY;COUNT=3" } })),
+    );
     expect(rrulestr((def as { rrule: string }).rrule).options.count).toBe(3);
   });
 
   it("validates against the 2020-01-01 origin, so checks do not depend on the day", () => {
-    expect(inputError({ rrule: { rrule: "FREQ=DAILY;UNTIL=20190101T000000" } }).message).toMatch(/UNTIL is before DTSTART/);
-    expect(parseScheduleInput({ rrule: { rrule: "FREQ=DAILY;UNTIL=20210101T000000" } })).toMatchObject({ kind: "rrule" });
+    expect(inputError({ rrule: { rrule: "FREQ=DAILY;UNTIL=20190101T000000" } }).message).toMatch(
+      /UNTIL is before DTSTART/,
+    );
+    expect(parseScheduleInput({ rrule: { rrule: "FREQ=DAILY;UNTIL=20210101T000000" } })).toMatchObject({
+      kind: "rrule",
+    });
     // Reachability is judged from the origin's phase (midnight), which the pin keeps.
-    expect(parseScheduleInput({ rrule: { rrule: "FREQ=HOURLY;INTERVAL=24;BYHOUR=0" } })).toMatchObject({ kind: "rrule" });
+    expect(parseScheduleInput({ rrule: { rrule: "FREQ=HOURLY;INTERVAL=24;BYHOUR=0" } })).toMatchObject({
+      kind: "rrule",
+    });
   });
 
   it("keeps an explicit DTSTART, normalises line endings, takes the zone from TZID", () => {
-    expect(parseScheduleInput({ rrule: { rrule: "DTSTART;TZID=America/New_York:20240101T090000\r\n RRULE:FREQ=HOURLY;INTERVAL=24;BYHOUR=9\r\n" } })).toEqual({
-      kind: "rrule", rrule: "DTSTART;TZID=America/New_York:20240101T090000\nRRULE:FREQ=HOURLY;INTERVAL=24;BYHOUR=9", timezone: "America/New_York",
+    expect(
+      parseScheduleInput({
+        rrule: {
+          rrule: "DTSTART;TZID=America/New_York:20240101T090000\r\n RRULE:FREQ=HOURLY;INTERVAL=24;BYHOUR=9\r\n",
+        },
+      }),
+    ).toEqual({
+      kind: "rrule",
+      rrule: "DTSTART;TZID=America/New_York:20240101T090000\nRRULE:FREQ=HOURLY;INTERVAL=24;BYHOUR=9",
+      timezone: "America/New_York",
     });
-    expect(parseScheduleInput({ rrule: { rrule: "RRULE:FREQ=WEEKLY;BYDAY=MO\nEXDATE:20240108T000000", timezone: "Europe/Paris" } })).toEqual({
-      kind: "rrule", rrule: "RRULE:FREQ=WEEKLY;BYDAY=MO\nEXDATE:20240108T000000", timezone: "Europe/Paris",
+    expect(
+      parseScheduleInput({
+        rrule: { rrule: "RRULE:FREQ=WEEKLY;BYDAY=MO\nEXDATE:20240108T000000", timezone: "Europe/Paris" },
+      }),
+    ).toEqual({
+      kind: "rrule",
+      rrule: "RRULE:FREQ=WEEKLY;BYDAY=MO\nEXDATE:20240108T000000",
+      timezone: "Europe/Paris",
     });
   });
 });
@@ -244,7 +314,12 @@ describe("toScheduleDefinition", () => {
 
   it("keeps an rrule's pin (stored next to the definition, outside its canonical JSON)", () => {
     const def = pinSchedule(parseScheduleInput({ rrule: { rrule: "FREQ=DAILY" } }), new Date("2026-03-04T05:06:07Z"));
-    expect(toScheduleDefinition(JSON.stringify(def))).toEqual({ kind: "rrule", rrule: "RRULE:FREQ=DAILY", timezone: "UTC", dtstart: "2026-03-04T00:00:00.000Z" });
+    expect(toScheduleDefinition(JSON.stringify(def))).toEqual({
+      kind: "rrule",
+      rrule: "RRULE:FREQ=DAILY",
+      timezone: "UTC",
+      dtstart: "2026-03-04T00:00:00.000Z",
+    });
     expect(toScheduleDefinition({ ...def, dtstart: null })).not.toHaveProperty("dtstart");
   });
 

@@ -71,7 +71,10 @@ function parseInterval(input: NonNullable<ScheduleInput["interval"]>): IntervalD
   const { minIntervalSeconds: min, maxIntervalSeconds: max } = SCHEDULE_LIMITS;
   // `!(… && …)` so NaN fails too; Infinity arrives from a literal such as 1e400.
   if (typeof interval !== "number" || !(interval >= min && interval <= max)) {
-    throw new ScheduleInputError("interval.interval", `Interval must be from ${intervalBoundsText()}, got ${String(interval)}`);
+    throw new ScheduleInputError(
+      "interval.interval",
+      `Interval must be from ${intervalBoundsText()}, got ${String(interval)}`,
+    );
   }
   const timezone = checkTimezone(input.timezone, "interval.timezone");
   let anchorDate: string;
@@ -115,7 +118,10 @@ function parseCron(input: NonNullable<ScheduleInput["cron"]>): CronDefinition {
   if (equalBounds) throw fail(equalBounds);
   try {
     // wrap-around ranges (sat-sun, 22-2) are written out first, as date generation does
-    CronExpressionParser.parse(toCronParserSyntax(cron), { tz: timezone, currentDate: new Date(Date.UTC(2020, 0, 1)) }).next();
+    CronExpressionParser.parse(toCronParserSyntax(cron), {
+      tz: timezone,
+      currentDate: new Date(Date.UTC(2020, 0, 1)),
+    }).next();
   } catch (error) {
     throw fail(libraryMessage(error));
   }
@@ -138,7 +144,10 @@ function parseRRule(input: NonNullable<ScheduleInput["rrule"]>): RRuleDefinition
   // The DTSTART's TZID is the natural default; two different zones would leave the wall clock ambiguous.
   const timezone = checkTimezone(input.timezone ?? tzid, "rrule.timezone");
   if (tzid !== null && tzid !== timezone) {
-    throw new ScheduleInputError("rrule.timezone", `Timezone ${quote(timezone)} differs from the rrule's DTSTART TZID ${quote(tzid)}`);
+    throw new ScheduleInputError(
+      "rrule.timezone",
+      `Timezone ${quote(timezone)} differs from the rrule's DTSTART TZID ${quote(tzid)}`,
+    );
   }
   return { kind: "rrule", rrule: normalized.rrule, timezone };
 }
@@ -159,7 +168,12 @@ function checkTimezone(value: string | null | undefined, field: string): string 
 export function canonicalScheduleJson(def: ScheduleDefinition): string {
   switch (def.kind) {
     case "interval":
-      return JSON.stringify({ kind: def.kind, interval: def.interval, anchorDate: def.anchorDate, timezone: def.timezone });
+      return JSON.stringify({
+        kind: def.kind,
+        interval: def.interval,
+        anchorDate: def.anchorDate,
+        timezone: def.timezone,
+      });
     case "cron":
       return JSON.stringify({ kind: def.kind, cron: def.cron, timezone: def.timezone, dayOr: def.dayOr });
     case "rrule":

@@ -68,8 +68,13 @@ export function fromWallClock(floating: number, zone: string): Resolved {
   }
   const f = new Date(floating);
   const fields = {
-    year: f.getUTCFullYear(), month: f.getUTCMonth() + 1, day: f.getUTCDate(),
-    hour: f.getUTCHours(), minute: f.getUTCMinutes(), second: f.getUTCSeconds(), millisecond: f.getUTCMilliseconds(),
+    year: f.getUTCFullYear(),
+    month: f.getUTCMonth() + 1,
+    day: f.getUTCDate(),
+    hour: f.getUTCHours(),
+    minute: f.getUTCMinutes(),
+    second: f.getUTCSeconds(),
+    millisecond: f.getUTCMilliseconds(),
   };
   const dt = DateTime.fromObject(fields, { zone });
   if (!dt.isValid) throw new RangeError(`Cannot resolve ${f.toISOString()} in ${zone}: ${dt.invalidExplanation ?? ""}`);

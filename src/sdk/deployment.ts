@@ -53,15 +53,19 @@ export interface FlowDeployment {
 }
 
 export function toDeployment(flow: Flow<any, any>, options: DeploymentOptions): FlowDeployment {
-  if (typeof flow !== "function" || !(FLOW_MARK in flow)) throw new TypeError("toDeployment(): the first argument must be a flow() from \"ordo\"");
-  if (typeof options?.name !== "string" || options.name.trim() === "") throw new TypeError(`toDeployment(${flow.options.name}): options.name must be a non-empty string`);
+  if (typeof flow !== "function" || !(FLOW_MARK in flow))
+    throw new TypeError('toDeployment(): the first argument must be a flow() from "ordo"');
+  if (typeof options?.name !== "string" || options.name.trim() === "")
+    throw new TypeError(`toDeployment(${flow.options.name}): options.name must be a non-empty string`);
   return Object.freeze({ flow, options: Object.freeze({ ...options }) });
 }
 
 /** The applyDeployment input: code found where it is (no storage, no pull steps), no work pool. */
 export function deploymentInput(d: FlowDeployment): DeploymentInput {
   const o = d.options;
-  const { entrypoint, path: dir } = o.entrypoint ? { entrypoint: o.entrypoint, path: path.resolve(o.path ?? process.cwd()) } : locate(d.flow, o.path);
+  const { entrypoint, path: dir } = o.entrypoint
+    ? { entrypoint: o.entrypoint, path: path.resolve(o.path ?? process.cwd()) }
+    : locate(d.flow, o.path);
   const timezone = o.timezone ? { timezone: o.timezone } : {};
   const schedules: DeploymentScheduleInput[] = [
     ...(o.interval !== undefined ? [{ schedule: { interval: { interval: o.interval, ...timezone } } }] : []),
@@ -102,10 +106,15 @@ function locate(flow: Flow, dir: string | undefined): { entrypoint: string; path
   let name = /export\s+default\s+flow\s*\(/.test(line) ? "default" : null;
   const declared = /(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*=\s*flow\s*\(/.exec(line)?.[1];
   if (!name && declared) {
-    const exported = /\bexport\s+(?:const|let|var)\s/.test(line) || new RegExp(`export\\s*\\{[^}]*\\b${declared.replace(/\$/g, "\\$")}\\b(?!\\s+as)`).test(lines.join("\n"));
+    const exported =
+      /\bexport\s+(?:const|let|var)\s/.test(line) ||
+      new RegExp(`export\\s*\\{[^}]*\\b${declared.replace(/\$/g, "\\$")}\\b(?!\\s+as)`).test(lines.join("\n"));
     if (exported) name = declared;
   }
-  if (!name) throw new Error(`flow "${flow.options.name}" (${source.file}:${source.line}) must be exported as \`export const name = flow(…)\` for the executor to load it, or ${hint}`);
+  if (!name)
+    throw new Error(
+      `flow "${flow.options.name}" (${source.file}:${source.line}) must be exported as \`export const name = flow(…)\` for the executor to load it, or ${hint}`,
+    );
   const base = path.resolve(dir ?? path.dirname(source.file));
   return { entrypoint: `${path.relative(base, source.file).split(path.sep).join("/")}:${name}`, path: base };
 }

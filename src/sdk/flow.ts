@@ -48,8 +48,12 @@ export interface Flow<P = Record<string, any>, R = unknown> {
  */
 export function flow<P = Record<string, any>, R = unknown>(options: FlowOptions, fn: FlowFunction<P, R>): Flow<P, R> {
   checkOptions(options);
-  if (typeof fn !== "function") throw new TypeError(`flow "${options.name}": the second argument must be the flow's function`);
-  const frozen = Object.freeze({ ...options, ...(options.parameters ? { parameters: structuredClone(options.parameters) } : {}) });
+  if (typeof fn !== "function")
+    throw new TypeError(`flow "${options.name}": the second argument must be the flow's function`);
+  const frozen = Object.freeze({
+    ...options,
+    ...(options.parameters ? { parameters: structuredClone(options.parameters) } : {}),
+  });
   const descriptor: FlowDescriptor<P, R> = Object.freeze({ options: frozen, fn, source: callerSite() });
   const callable = async (parameters: P): Promise<Awaited<R>> => await fn(parameters);
   Object.defineProperty(callable, "name", { value: options.name });
@@ -80,16 +84,25 @@ function callerSite(): { file: string; line: number } | null {
 }
 
 function checkOptions(o: FlowOptions): void {
-  if (typeof o !== "object" || o === null) throw new TypeError("flow(): the first argument must be the options object ({ name, … })");
+  if (typeof o !== "object" || o === null)
+    throw new TypeError("flow(): the first argument must be the options object ({ name, … })");
   const bad = (field: string, rule: string) => new TypeError(`flow "${String(o.name)}": ${field} ${rule}`);
-  if (typeof o.name !== "string" || o.name.trim() === "") throw new TypeError("flow(): options.name must be a non-empty string");
+  if (typeof o.name !== "string" || o.name.trim() === "")
+    throw new TypeError("flow(): options.name must be a non-empty string");
   if (o.description !== undefined && typeof o.description !== "string") throw bad("description", "must be a string");
   if (o.version !== undefined && typeof o.version !== "string") throw bad("version", "must be a string");
-  if (o.parameters !== undefined && (typeof o.parameters !== "object" || o.parameters === null || Array.isArray(o.parameters))) {
+  if (
+    o.parameters !== undefined &&
+    (typeof o.parameters !== "object" || o.parameters === null || Array.isArray(o.parameters))
+  ) {
     throw bad("parameters", "must be a JSON Schema object");
   }
-  if (o.retries !== undefined && !(Number.isInteger(o.retries) && o.retries >= 0)) throw bad("retries", "must be a whole number ≥ 0");
-  if (o.retryDelaySeconds !== undefined && !(typeof o.retryDelaySeconds === "number" && Number.isFinite(o.retryDelaySeconds) && o.retryDelaySeconds >= 0)) {
+  if (o.retries !== undefined && !(Number.isInteger(o.retries) && o.retries >= 0))
+    throw bad("retries", "must be a whole number ≥ 0");
+  if (
+    o.retryDelaySeconds !== undefined &&
+    !(typeof o.retryDelaySeconds === "number" && Number.isFinite(o.retryDelaySeconds) && o.retryDelaySeconds >= 0)
+  ) {
     throw bad("retryDelaySeconds", "must be a number ≥ 0");
   }
 }

@@ -9,7 +9,10 @@ import { RUNTIME_KEY } from "./runtime.js";
  * What the executor does before it runs a flow (worker/executor/flow-contract.ts installRuntime):
  * publish the run under RUNTIME_KEY. test/contract/flow-contract.test.ts holds the two sides together.
  */
-function installRuntime(runtime: { context: object; log(level: number, name: string, message: string): void }): () => void {
+function installRuntime(runtime: {
+  context: object;
+  log(level: number, name: string, message: string): void;
+}): () => void {
   const g = globalThis as Record<symbol, unknown>;
   g[RUNTIME_KEY] = runtime;
   return () => {
@@ -20,16 +23,28 @@ function installRuntime(runtime: { context: object; log(level: number, name: str
 afterEach(() => vi.restoreAllMocks());
 
 /** Exported, so a deployment of it can name it as this file's `exportedFlow`. */
-export const exportedFlow = flow({ name: "exported", description: "from the test", parameters: { type: "object" } }, async () => 1);
+export const exportedFlow = flow(
+  { name: "exported", description: "from the test", parameters: { type: "object" } },
+  async () => 1,
+);
 
 describe("flow()", () => {
   it("returns a callable that runs the function once and carries its options", async () => {
     const fn = vi.fn(async ({ name }: { name: string }) => `Hello ${name}`);
-    const hello = flow({ name: "hello", version: "2", retries: 3, retryDelaySeconds: 1.5, parameters: { type: "object" } }, fn);
+    const hello = flow(
+      { name: "hello", version: "2", retries: 3, retryDelaySeconds: 1.5, parameters: { type: "object" } },
+      fn,
+    );
     expect(await hello({ name: "Ada" })).toBe("Hello Ada");
     expect(fn).toHaveBeenCalledTimes(1);
     expect(hello.name).toBe("hello");
-    expect(hello.options).toEqual({ name: "hello", version: "2", retries: 3, retryDelaySeconds: 1.5, parameters: { type: "object" } });
+    expect(hello.options).toEqual({
+      name: "hello",
+      version: "2",
+      retries: 3,
+      retryDelaySeconds: 1.5,
+      parameters: { type: "object" },
+    });
     expect(Object.isFrozen(hello.options)).toBe(true);
     expect(hello.fn).toBe(fn);
     expect(isFlow(hello)).toBe(true);
@@ -62,7 +77,15 @@ describe("getRunLogger()", () => {
   it("sends lines to the executor's runtime when there is one, even from a logger made before it", () => {
     const logger = getRunLogger();
     const lines: unknown[] = [];
-    const context = { flowRunId: "r1", flowRunName: "n", deploymentId: null, deploymentSlug: null, parameters: { a: 1 }, runCount: 1, attempt: 1 };
+    const context = {
+      flowRunId: "r1",
+      flowRunName: "n",
+      deploymentId: null,
+      deploymentSlug: null,
+      parameters: { a: 1 },
+      runCount: 1,
+      attempt: 1,
+    };
     const uninstall = installRuntime({ context, log: (...line) => lines.push(line) });
     try {
       logger.warn("careful");
@@ -81,7 +104,15 @@ describe("getRunLogger()", () => {
 
 describe("toDeployment()", () => {
   it("points the entrypoint at the export that holds the flow, in the file that defined it, with no pool or storage", () => {
-    const input = deploymentInput(toDeployment(exportedFlow, { name: "nightly", cron: "0 3 * * *", interval: 60, timezone: "Europe/Paris", parameters: { a: 1 } }));
+    const input = deploymentInput(
+      toDeployment(exportedFlow, {
+        name: "nightly",
+        cron: "0 3 * * *",
+        interval: 60,
+        timezone: "Europe/Paris",
+        parameters: { a: 1 },
+      }),
+    );
     expect(input).toMatchObject({
       flowName: "exported",
       name: "nightly",
@@ -103,12 +134,22 @@ describe("toDeployment()", () => {
   it("asks for an export (or an explicit entrypoint) when the flow is not exported", () => {
     const hidden = flow({ name: "hidden" }, async () => 1);
     expect(() => deploymentInput(toDeployment(hidden, { name: "d" }))).toThrow(/must be exported/);
-    expect(deploymentInput(toDeployment(hidden, { name: "d", entrypoint: "flows/x.ts:hidden", path: "/srv/app" }))).toMatchObject({ entrypoint: "flows/x.ts:hidden", path: "/srv/app" });
+    expect(
+      deploymentInput(toDeployment(hidden, { name: "d", entrypoint: "flows/x.ts:hidden", path: "/srv/app" })),
+    ).toMatchObject({ entrypoint: "flows/x.ts:hidden", path: "/srv/app" });
     expect(() => toDeployment(hidden, { name: "" })).toThrow(/options.name/);
   });
 
   it("serve() does nothing inside a flow run (the executor importing a file that serves)", async () => {
-    const context = { flowRunId: "r1", flowRunName: "n", deploymentId: null, deploymentSlug: null, parameters: {}, runCount: 1, attempt: 1 };
+    const context = {
+      flowRunId: "r1",
+      flowRunName: "n",
+      deploymentId: null,
+      deploymentSlug: null,
+      parameters: {},
+      runCount: 1,
+      attempt: 1,
+    };
     const uninstall = installRuntime({ context, log: () => {} });
     try {
       await expect(serve(exportedFlow)).resolves.toBeUndefined();

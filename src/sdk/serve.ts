@@ -43,9 +43,16 @@ export async function serve(...items: Array<Flow<any, any> | FlowDeployment>): P
 export async function serve(items: Array<Flow<any, any> | FlowDeployment>, options: ServeOptions): Promise<void>;
 export async function serve(...args: unknown[]): Promise<void> {
   if (currentRuntime()) return;
-  const [items, options] = Array.isArray(args[0]) ? [args[0] as unknown[], (args[1] ?? {}) as ServeOptions] : [args, {} as ServeOptions];
-  const deployments = items.map((item) => (typeof item === "function" && FLOW_MARK in item ? toDeployment(item as Flow, { name: (item as Flow).options.name }) : (item as FlowDeployment)));
-  if (deployments.length === 0 || deployments.some((d) => !d || typeof d.flow !== "function")) throw new TypeError("serve(): give flows or toDeployment(flow, …) results");
+  const [items, options] = Array.isArray(args[0])
+    ? [args[0] as unknown[], (args[1] ?? {}) as ServeOptions]
+    : [args, {} as ServeOptions];
+  const deployments = items.map((item) =>
+    typeof item === "function" && FLOW_MARK in item
+      ? toDeployment(item as Flow, { name: (item as Flow).options.name })
+      : (item as FlowDeployment),
+  );
+  if (deployments.length === 0 || deployments.some((d) => !d || typeof d.flow !== "function"))
+    throw new TypeError("serve(): give flows or toDeployment(flow, …) results");
   await new Runner(deployments, options).run();
 }
 
@@ -65,7 +72,8 @@ class Runner {
   async run(): Promise<void> {
     const ids: string[] = [];
     for (const d of this.deployments) {
-      const { deployment } = (await this.client.request(ServeApplyDeploymentDocument, { input: deploymentInput(d) })).applyDeployment;
+      const { deployment } = (await this.client.request(ServeApplyDeploymentDocument, { input: deploymentInput(d) }))
+        .applyDeployment;
       ids.push(deployment.id);
       this.log(`serving ${deployment.slug}`);
     }
@@ -76,7 +84,9 @@ class Runner {
     const heartbeat = setInterval(() => void this.heartbeat(), 10_000);
     try {
       while (!this.stop.signal.aborted) {
-        await this.poll(ids).catch((e) => this.log(`could not look for runs: ${e instanceof Error ? e.message : String(e)}`));
+        await this.poll(ids).catch((e) =>
+          this.log(`could not look for runs: ${e instanceof Error ? e.message : String(e)}`),
+        );
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, (this.o.pollSeconds ?? 10) * 1000);
           this.wake = () => (clearTimeout(timer), resolve());
@@ -92,15 +102,23 @@ class Runner {
   private async poll(ids: string[]): Promise<void> {
     const before = new Date(Date.now() + (this.o.prefetchSeconds ?? 10) * 1000).toISOString();
     for (const deploymentId of ids) {
-      const runs = (await this.client.request(ServeScheduledRunsDocument, { deploymentId, before })).flowRuns.edges.map((e) => e.node);
+      const runs = (await this.client.request(ServeScheduledRunsDocument, { deploymentId, before })).flowRuns.edges.map(
+        (e) => e.node,
+      );
       runs.sort((a, b) => String(a.nextScheduledStartTime).localeCompare(String(b.nextScheduledStartTime)));
       for (const run of runs) {
         if (this.stop.signal.aborted || (this.o.limit != null && this.running.size >= this.o.limit)) return;
         // an in-process retry belongs to the executor that is still running it
-        if (this.running.has(run.id) || (run.retryPolicy as { retryType?: string } | null)?.retryType === "in_process") continue;
-        const claim = (await this.client.request(ServeProposeStateDocument, { input: { flowRunId: run.id, state: { type: "PENDING" } } })).setFlowRunState;
+        if (this.running.has(run.id) || (run.retryPolicy as { retryType?: string } | null)?.retryType === "in_process")
+          continue;
+        const claim = (
+          await this.client.request(ServeProposeStateDocument, {
+            input: { flowRunId: run.id, state: { type: "PENDING" } },
+          })
+        ).setFlowRunState;
         // ABORT/REJECT: someone else took it, or it changed meanwhile
-        if (claim.status === "ACCEPT") this.launch(run.id, run.name, run.nextScheduledStartTime ? String(run.nextScheduledStartTime) : null);
+        if (claim.status === "ACCEPT")
+          this.launch(run.id, run.name, run.nextScheduledStartTime ? String(run.nextScheduledStartTime) : null);
       }
     }
   }
@@ -108,7 +126,12 @@ class Runner {
   private launch(id: string, name: string, expected: string | null): void {
     this.log(`${name}: starting (run ${id})`);
     const child = spawn(process.execPath, [ORDO_BIN, "flow-run", "execute", id], {
-      env: { ...process.env, ORDO_API_URL: this.client.url, ...(this.client.apiKey ? { ORDO_API_KEY: this.client.apiKey } : {}), ORDO_FLOW_RUN_ID: id },
+      env: {
+        ...process.env,
+        ORDO_API_URL: this.client.url,
+        ...(this.client.apiKey ? { ORDO_API_KEY: this.client.apiKey } : {}),
+        ORDO_FLOW_RUN_ID: id,
+      },
       stdio: ["ignore", "pipe", "pipe"],
     });
     for (const stream of [child.stdout!, child.stderr!]) {
@@ -126,7 +149,13 @@ class Runner {
     this.running.set(id, { name, child, exited });
   }
 
-  private async exited(id: string, name: string, expected: string | null, code: number | null, signal: string | null): Promise<void> {
+  private async exited(
+    id: string,
+    name: string,
+    expected: string | null,
+    code: number | null,
+    signal: string | null,
+  ): Promise<void> {
     this.running.delete(id);
     const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
     this.log(`${name}: process ${how}`);
@@ -135,30 +164,46 @@ class Runner {
       // stopping before its executor started it (pulling, waiting for its time): hand it back, SCHEDULED
       // at its time, so the next serve() or a worker runs it rather than a CRASHED run nobody ran
       if (state === "PENDING" && this.stop.signal.aborted) {
-        const handBack = { type: "SCHEDULED" as const, message: "serve() stopped before the run started; it is scheduled again", ...(expected ? { scheduledTime: expected } : {}) };
-        const r = (await this.client.request(ServeProposeStateDocument, { input: { flowRunId: id, state: handBack } })).setFlowRunState;
+        const handBack = {
+          type: "SCHEDULED" as const,
+          message: "serve() stopped before the run started; it is scheduled again",
+          ...(expected ? { scheduledTime: expected } : {}),
+        };
+        const r = (await this.client.request(ServeProposeStateDocument, { input: { flowRunId: id, state: handBack } }))
+          .setFlowRunState;
         this.log(`${name}: not started; handed back as SCHEDULED (${r.status})`);
         return;
       }
       // the executor reports its own end; a run left PENDING or RUNNING lost its process
       if (state && ACTIVE.includes(state)) {
-        await this.client.request(ServeProposeStateDocument, { input: { flowRunId: id, state: { type: "CRASHED", message: `the flow run process ${how} without reporting a final state` } } });
+        await this.client.request(ServeProposeStateDocument, {
+          input: {
+            flowRunId: id,
+            state: { type: "CRASHED", message: `the flow run process ${how} without reporting a final state` },
+          },
+        });
       }
     } catch (e) {
-      this.log(`${name}: could not check its final state (${e instanceof Error ? e.message : String(e)}); the server's lease will settle it`);
+      this.log(
+        `${name}: could not check its final state (${e instanceof Error ? e.message : String(e)}); the server's lease will settle it`,
+      );
     }
     this.wake();
   }
 
   /** Keeps the leases of runs claimed here until their executor takes over. */
   private async heartbeat(): Promise<void> {
-    for (const id of this.running.keys()) await this.client.request(ServeHeartbeatDocument, { flowRunId: id }).catch(() => {});
+    for (const id of this.running.keys())
+      await this.client.request(ServeHeartbeatDocument, { flowRunId: id }).catch(() => {});
   }
 
   private async shutdown(ids: string[]): Promise<void> {
     this.log(`stopping${this.running.size ? `: interrupting ${this.running.size} run(s)` : ""}`);
     if (this.o.pauseOnShutdown ?? true) {
-      for (const id of ids) await this.client.request(ServePauseDeploymentDocument, { id }).catch((e) => this.log(`could not pause deployment ${id}: ${e instanceof Error ? e.message : String(e)}`));
+      for (const id of ids)
+        await this.client
+          .request(ServePauseDeploymentDocument, { id })
+          .catch((e) => this.log(`could not pause deployment ${id}: ${e instanceof Error ? e.message : String(e)}`));
     }
     // the executors report their runs CRASHED on SIGTERM
     for (const { child } of this.running.values()) child.kill("SIGTERM");

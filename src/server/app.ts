@@ -39,7 +39,10 @@ export interface OrdoApp {
   stop(): Promise<void>;
 }
 
-export async function buildApp(config: OrdoConfig, overrides: { clock?: Clock; logger?: Logger } = {}): Promise<OrdoApp> {
+export async function buildApp(
+  config: OrdoConfig,
+  overrides: { clock?: Clock; logger?: Logger } = {},
+): Promise<OrdoApp> {
   const logger = overrides.logger ?? createLogger(config.logLevel);
   // plugins first: a broken plugin stops the boot before anything else happens
   const registry = await loadPlugins({ packages: config.plugins });
@@ -47,7 +50,11 @@ export async function buildApp(config: OrdoConfig, overrides: { clock?: Clock; l
   const database = await createDatabase(config.databaseUrl);
   await registerBlockTypes(database, registry, overrides.clock);
   // a refused key stops the boot: close the connection it leaves behind
-  const encryptionKey = await resolveEncryptionKey(database, { home: config.home, configured: config.encryptionKey, log: logger }).catch(async (e: unknown) => {
+  const encryptionKey = await resolveEncryptionKey(database, {
+    home: config.home,
+    configured: config.encryptionKey,
+    log: logger,
+  }).catch(async (e: unknown) => {
     await database.client.$disconnect();
     throw e;
   });
@@ -61,7 +68,15 @@ export async function buildApp(config: OrdoConfig, overrides: { clock?: Clock; l
         }
       : null,
   );
-  const container = createContainer({ config, database, events, registry, encryptionKey, logger, clock: overrides.clock });
+  const container = createContainer({
+    config,
+    database,
+    events,
+    registry,
+    encryptionKey,
+    logger,
+    clock: overrides.clock,
+  });
   const services = resolveServices(container);
   const apiKeys = container.resolve(ApiKeyService);
   const access = container.resolve(AccessService);
@@ -98,18 +113,32 @@ export async function buildApp(config: OrdoConfig, overrides: { clock?: Clock; l
     async start() {
       if (!config.auth) {
         if (!isLoopback(config.host)) {
-          throw new ConfigError(`ORDO_AUTH=off is refused when the server binds ${config.host}: anyone who can reach it could run code; bind 127.0.0.1 or turn auth on`);
+          throw new ConfigError(
+            `ORDO_AUTH=off is refused when the server binds ${config.host}: anyone who can reach it could run code; bind 127.0.0.1 or turn auth on`,
+          );
         }
         logger.warn("ORDO_AUTH=off: every local process and every request to this port acts as admin, without a key");
       }
       http = createServer(yoga);
-      ws = attachGraphQLWs(http, yoga, { authenticate, corsOrigins: config.corsOrigins, loopbackHostsOnly: !config.auth, events });
+      ws = attachGraphQLWs(http, yoga, {
+        authenticate,
+        corsOrigins: config.corsOrigins,
+        loopbackHostsOnly: !config.auth,
+        events,
+      });
       await new Promise<void>((resolve, reject) => {
         http!.once("error", reject);
         http!.listen(config.port, config.host, () => resolve());
       });
       if (config.services.enabled) {
-        background = startBackgroundServices({ config, database, scheduling: services.scheduling, leases: services.leases, clock: container.resolve(CLOCK), logger });
+        background = startBackgroundServices({
+          config,
+          database,
+          scheduling: services.scheduling,
+          leases: services.leases,
+          clock: container.resolve(CLOCK),
+          logger,
+        });
       }
       const { port } = http.address() as AddressInfo;
       const host = config.host.includes(":") ? `[${config.host}]` : config.host;

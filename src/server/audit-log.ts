@@ -19,7 +19,13 @@ export function auditLog(logger: Logger): Plugin<GraphQLContext> {
           if (Symbol.asyncIterator in result) return; // mutations are never streamed
           // errors are not masked yet here: a domain error's code is on its original error
           const code = (e: { extensions?: Record<string, unknown>; originalError?: unknown }) =>
-            isUnavailable(e.originalError) ? "SERVICE_UNAVAILABLE" : String(e.extensions?.code ?? (e.originalError as { code?: unknown } | undefined)?.code ?? "INTERNAL_SERVER_ERROR");
+            isUnavailable(e.originalError)
+              ? "SERVICE_UNAVAILABLE"
+              : String(
+                  e.extensions?.code ??
+                    (e.originalError as { code?: unknown } | undefined)?.code ??
+                    "INTERNAL_SERVER_ERROR",
+                );
           const codes = [...new Set((result.errors ?? []).map(code))];
           const outcome = codes.length ? `failed ${codes.join(",")}` : "ok";
           logger.info(`audit: key "${who}" ran mutation ${name} (${fields}): ${outcome}`);

@@ -16,7 +16,8 @@ function unauthenticated(message: string): GraphQLError {
 export function createAuthenticate(enabled: boolean, apiKeys: ApiKeyService): Authenticate {
   if (!enabled) return async () => UNAUTHENTICATED_ADMIN;
   return async (authorization) => {
-    if (!authorization) throw unauthenticated("an API key is required: send `Authorization: Bearer <key>` (see `ordo api-key create`)");
+    if (!authorization)
+      throw unauthenticated("an API key is required: send `Authorization: Bearer <key>` (see `ordo api-key create`)");
     const key = bearerKey(authorization);
     if (!key) throw unauthenticated("the Authorization header must be `Bearer <key>`");
     const principal = await apiKeys.authenticate(key);

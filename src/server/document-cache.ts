@@ -38,6 +38,9 @@ export class TextBoundedCache<T> {
  * For createYoga's parserAndValidationCache: the client operations are 1–4 KB each, so 1 MB of
  * text keeps all of them (and a UI's) while bounding the parsed trees to a few tens of MB.
  */
-export function boundedParserCache(): { documentCache: TextBoundedCache<DocumentNode>; errorCache: TextBoundedCache<unknown> } {
+export function boundedParserCache(): {
+  documentCache: TextBoundedCache<DocumentNode>;
+  errorCache: TextBoundedCache<unknown>;
+} {
   return { documentCache: new TextBoundedCache(1_000_000, 16_000), errorCache: new TextBoundedCache(100_000, 16_000) };
 }

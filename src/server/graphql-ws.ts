@@ -28,12 +28,17 @@ export interface GraphQLWsOptions {
   events: EventBus;
 }
 
-export function attachGraphQLWs(httpServer: Server, yoga: OrdoYoga, opts: GraphQLWsOptions): { dispose(): Promise<void> } {
+export function attachGraphQLWs(
+  httpServer: Server,
+  yoga: OrdoYoga,
+  opts: GraphQLWsOptions,
+): { dispose(): Promise<void> } {
   const wss = new WebSocketServer({
     server: httpServer,
     path: yoga.graphqlEndpoint,
     verifyClient: ({ origin, req }: { origin?: string; req: { headers: { host?: string } } }) =>
-      (!opts.loopbackHostsOnly || isLoopbackHostHeader(req.headers.host)) && isAllowedOrigin(origin, req.headers.host, opts.corsOrigins),
+      (!opts.loopbackHostsOnly || isLoopbackHostHeader(req.headers.host)) &&
+      isAllowedOrigin(origin, req.headers.host, opts.corsOrigins),
   });
   // open sockets per key, so a revocation closes them (4403, like a bad key at connection_init)
   const socketsByKey = new Map<string, Set<WebSocket>>();
@@ -77,7 +82,11 @@ export function attachGraphQLWs(httpServer: Server, yoga: OrdoYoga, opts: GraphQ
         } catch (e) {
           // sent as they are: only GraphQL errors may reach the client
           if (e instanceof Error && e.name === "GraphQLError") return [e as GraphQLError];
-          return [isUnavailable(e) ? serviceUnavailableError({}, false) : new GraphQLError("Unexpected error.", { extensions: { code: "INTERNAL_SERVER_ERROR" } })];
+          return [
+            isUnavailable(e)
+              ? serviceUnavailableError({}, false)
+              : new GraphQLError("Unexpected error.", { extensions: { code: "INTERNAL_SERVER_ERROR" } }),
+          ];
         }
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
           ...ctx,

@@ -3,7 +3,15 @@
 // Type-only graphql imports (Kind is a plain string enum): the schema may come from another copy of
 // graphql than this module's (Pothos's, under vitest), where isListType & co. throw "another realm".
 import { GraphQLError, Kind } from "graphql";
-import type { ASTVisitor, FieldNode, GraphQLField, GraphQLNamedType, GraphQLOutputType, SelectionSetNode, ValidationContext } from "graphql";
+import type {
+  ASTVisitor,
+  FieldNode,
+  GraphQLField,
+  GraphQLNamedType,
+  GraphQLOutputType,
+  SelectionSetNode,
+  ValidationContext,
+} from "graphql";
 
 export interface CostOptions {
   maxCost: number;
@@ -48,7 +56,8 @@ export function costLimitRule(opts: CostOptions) {
     /** first, else last: a literal is clamped to the maximum (a larger one is refused before execution anyway). */
     const pageSize = (node: FieldNode, def: GraphQLField<unknown, unknown>): number | null => {
       if (!def.args.some((a) => a.name === "first" || a.name === "last")) return null;
-      const arg = node.arguments?.find((a) => a.name.value === "first") ?? node.arguments?.find((a) => a.name.value === "last");
+      const arg =
+        node.arguments?.find((a) => a.name.value === "first") ?? node.arguments?.find((a) => a.name.value === "last");
       if (!arg || arg.value.kind === Kind.NULL) return opts.defaultPageSize;
       if (arg.value.kind === Kind.INT) return Math.min(Math.max(Number(arg.value.value), 0), opts.maxPageSize);
       return opts.maxPageSize;
@@ -84,7 +93,9 @@ export function costLimitRule(opts: CostOptions) {
         if (selection.kind === Kind.FIELD) total += fieldCost(selection, type);
         else if (selection.kind === Kind.FRAGMENT_SPREAD) total += fragmentCost(selection.name.value);
         else {
-          const condition = selection.typeCondition ? (schema.getType(selection.typeCondition.name.value) ?? undefined) : type;
+          const condition = selection.typeCondition
+            ? (schema.getType(selection.typeCondition.name.value) ?? undefined)
+            : type;
           total += selectionCost(selection.selectionSet, condition);
         }
       }

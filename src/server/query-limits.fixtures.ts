@@ -18,10 +18,12 @@ export function deepChain(depth: number): string {
 export const manyFlowRunAliases = (n: number): string =>
   `{ ${Array.from({ length: n }, (_, i) => `a${i}: flowRuns(first: 100) { edges { node { id name } } }`).join(" ")} }`;
 
-export const manyWorkPoolAliases = (n: number): string => `{ ${Array.from({ length: n }, (_, i) => `a${i}: workPools { name }`).join(" ")} }`;
+export const manyWorkPoolAliases = (n: number): string =>
+  `{ ${Array.from({ length: n }, (_, i) => `a${i}: workPools { name }`).join(" ")} }`;
 
 /** `n` + 16 tokens, most of them in one list literal (no repeated fields, no aliases). */
-export const manyTokens = (n: number): string => `{ flowRuns(filter: { tags: [${Array(n).fill('"t"').join(" ")}] }) { totalCount } }`;
+export const manyTokens = (n: number): string =>
+  `{ flowRuns(filter: { tags: [${Array(n).fill('"t"').join(" ")}] }) { totalCount } }`;
 
 /** 1,240 times the same field (4,962 tokens): graphql-js would compare every pair (~0.4 s). */
 export const sameFieldRepeated = `{ ${Array(1240).fill("workPools { name }").join(" ")} }`;
@@ -37,5 +39,9 @@ export const ATTACKS: Array<[name: string, query: string, message: RegExp]> = [
   ["50,000 aliases of workPools", manyWorkPoolAliases(50_000), /maximum 5000 tokens/],
   ["100,000 tokens", manyTokens(100_000), /query has more than the maximum 5000 tokens/],
   ["first: 200 nested three levels", nested200, /query cost \d+ exceeds the maximum 50000/],
-  ["1,240 times the same field", sameFieldRepeated, /query selects "workPools" 1240 times in one place, more than the maximum 20/],
+  [
+    "1,240 times the same field",
+    sameFieldRepeated,
+    /query selects "workPools" 1240 times in one place, more than the maximum 20/,
+  ],
 ];

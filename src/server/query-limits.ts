@@ -110,8 +110,17 @@ export function queryLimitPlugins(opts: { dev: boolean }): Plugin[] {
         },
       ],
     },
-    maxDepth: { n: L.maxDepth, flattenFragments: true, ...reporter((e) => tooComplex(`query depth ${found(e)} exceeds the maximum ${L.maxDepth}`, "depth", L.maxDepth)) },
-    maxAliases: { n: L.maxAliases, ...reporter((e) => tooComplex(`query has ${found(e)} aliases, more than the maximum ${L.maxAliases}`, "aliases", L.maxAliases)) },
+    maxDepth: {
+      n: L.maxDepth,
+      flattenFragments: true,
+      ...reporter((e) => tooComplex(`query depth ${found(e)} exceeds the maximum ${L.maxDepth}`, "depth", L.maxDepth)),
+    },
+    maxAliases: {
+      n: L.maxAliases,
+      ...reporter((e) =>
+        tooComplex(`query has ${found(e)} aliases, more than the maximum ${L.maxAliases}`, "aliases", L.maxAliases),
+      ),
+    },
     // Armor's cost limit multiplies only by literal first/last and knows no default page size
     costLimit: { enabled: false },
     // the token limit already bounds how many directives fit in a document
@@ -122,7 +131,12 @@ export function queryLimitPlugins(opts: { dev: boolean }): Plugin[] {
   const { rules: armorRules, plugins: armorPlugins } = splitRules(armor.protect().plugins as Plugin[]);
   const repeatsRule = fieldRepeatsRule({
     max: L.maxFieldRepeats,
-    reject: (name, count) => tooComplex(`query selects "${name}" ${count} times in one place, more than the maximum ${L.maxFieldRepeats}`, "fieldRepeats", L.maxFieldRepeats),
+    reject: (name, count) =>
+      tooComplex(
+        `query selects "${name}" ${count} times in one place, more than the maximum ${L.maxFieldRepeats}`,
+        "fieldRepeats",
+        L.maxFieldRepeats,
+      ),
   });
   const costRule = costLimitRule({
     maxCost: L.maxCost,
@@ -131,5 +145,10 @@ export function queryLimitPlugins(opts: { dev: boolean }): Plugin[] {
     listEstimate: L.listEstimate,
     reject: (cost) => tooComplex(`query cost ${Math.round(cost)} exceeds the maximum ${L.maxCost}`, "cost", L.maxCost),
   });
-  return [limitsFirst([...armorRules, repeatsRule, costRule]), ...armorPlugins, redactLiteralsPlugin(), connectionArgumentsPlugin(L.maxPageSize)];
+  return [
+    limitsFirst([...armorRules, repeatsRule, costRule]),
+    ...armorPlugins,
+    redactLiteralsPlugin(),
+    connectionArgumentsPlugin(L.maxPageSize),
+  ];
 }

@@ -13,7 +13,12 @@ export function requestGuards(corsOrigins: readonly string[], loopbackHostsOnly:
   const origins: Plugin = {
     onRequest({ request, url, endResponse, fetchAPI }) {
       const forbidden = (message: string) =>
-        endResponse(new fetchAPI.Response(JSON.stringify({ errors: [{ message, extensions: { code: "FORBIDDEN" } }] }), { status: 403, headers: { "content-type": "application/json" } }));
+        endResponse(
+          new fetchAPI.Response(JSON.stringify({ errors: [{ message, extensions: { code: "FORBIDDEN" } }] }), {
+            status: 403,
+            headers: { "content-type": "application/json" },
+          }),
+        );
       const host = request.headers.get("host") ?? url.host;
       if (loopbackHostsOnly && !isLoopbackHostHeader(host)) return forbidden(hostRefusal(host));
       const origin = request.headers.get("origin");
@@ -31,7 +36,11 @@ export function requestGuards(corsOrigins: readonly string[], loopbackHostsOnly:
       }
     },
   };
-  return [origins, bodies, useCSRFPrevention({ requestHeaders: ["authorization", "x-ordo-csrf", "x-graphql-yoga-csrf"] })];
+  return [
+    origins,
+    bodies,
+    useCSRFPrevention({ requestHeaders: ["authorization", "x-ordo-csrf", "x-graphql-yoga-csrf"] }),
+  ];
 }
 
 export function hostRefusal(host: string | null | undefined): string {

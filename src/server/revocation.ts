@@ -21,7 +21,11 @@ export function endSubscriptionsOnRevocation(events: EventBus): Plugin<GraphQLCo
 
 const never = new Promise<never>(() => {});
 
-async function* untilRevoked(source: AsyncIterable<ExecutionResult>, keyId: string, events: EventBus): AsyncGenerator<ExecutionResult> {
+async function* untilRevoked(
+  source: AsyncIterable<ExecutionResult>,
+  keyId: string,
+  events: EventBus,
+): AsyncGenerator<ExecutionResult> {
   const revocations = events.subscribe("api-key.revoked");
   const revoked = (async () => {
     for await (const e of revocations) if (e.keyId === keyId) return "revoked" as const;
@@ -32,7 +36,13 @@ async function* untilRevoked(source: AsyncIterable<ExecutionResult>, keyId: stri
     for (;;) {
       const next = await Promise.race([it.next(), revoked]);
       if (next === "revoked") {
-        yield { errors: [new GraphQLError("the API key of this subscription was revoked", { extensions: { code: "UNAUTHENTICATED" } })] };
+        yield {
+          errors: [
+            new GraphQLError("the API key of this subscription was revoked", {
+              extensions: { code: "UNAUTHENTICATED" },
+            }),
+          ],
+        };
         return;
       }
       if (next.done) return;

@@ -34,7 +34,12 @@ export function createOrdoYoga(opts: OrdoYogaOptions): OrdoYoga {
     // the key goes in the header editor and is sent as a header, never as a cookie; SSE carries
     // those headers to subscriptions (a WebSocket from GraphiQL would have no key)
     graphiql: opts.graphiql
-      ? { title: "Ordo", subscriptionsProtocol: "SSE", credentials: "omit", headers: JSON.stringify({ Authorization: "Bearer <paste an API key: cat ~/.ordo/api-key>" }, null, 2) }
+      ? {
+          title: "Ordo",
+          subscriptionsProtocol: "SSE",
+          credentials: "omit",
+          headers: JSON.stringify({ Authorization: "Bearer <paste an API key: cat ~/.ordo/api-key>" }, null, 2),
+        }
       : false,
     landingPage: false,
     logging: false,
@@ -43,17 +48,29 @@ export function createOrdoYoga(opts: OrdoYogaOptions): OrdoYoga {
     cors: (request) => {
       const origin = request.headers.get("origin");
       if (!origin || !opts.corsOrigins.includes(origin)) return false;
-      return { origin: [origin], credentials: false, allowedHeaders: ["authorization", "content-type", "accept"], methods: ["GET", "POST"] };
+      return {
+        origin: [origin],
+        credentials: false,
+        allowedHeaders: ["authorization", "content-type", "accept"],
+        methods: ["GET", "POST"],
+      };
     },
-    plugins: [...requestGuards(opts.corsOrigins, opts.loopbackHostsOnly), ...opts.plugins, ...queryLimitPlugins({ dev: opts.graphqlDev })] as Plugin[],
+    plugins: [
+      ...requestGuards(opts.corsOrigins, opts.loopbackHostsOnly),
+      ...opts.plugins,
+      ...queryLimitPlugins({ dev: opts.graphqlDev }),
+    ] as Plugin[],
     parserAndValidationCache: boundedParserCache(),
     // a fresh object per operation: Pothos caches per context identity
     context: (initial) => opts.context(initial as OrdoInitialContext),
     maskedErrors: {
-      maskError: createMaskError((e, errorId) => opts.logger.error(`internal error ${errorId} in a GraphQL operation`, e), {
-        isUnavailable,
-        logUnavailable: outageLog(opts.logger, "operation(s) answered SERVICE_UNAVAILABLE"),
-      }),
+      maskError: createMaskError(
+        (e, errorId) => opts.logger.error(`internal error ${errorId} in a GraphQL operation`, e),
+        {
+          isUnavailable,
+          logUnavailable: outageLog(opts.logger, "operation(s) answered SERVICE_UNAVAILABLE"),
+        },
+      ),
     },
   });
 }

@@ -48,26 +48,38 @@ export function startBackgroundServices(deps: {
     if (fast && !changedSince) return;
     const r = await scheduling.schedule({ changedSince });
     lastPass = started;
-    for (const k of r.skipped) logger.warn(`scheduler: skipped schedule ${k.scheduleKey} of deployment ${k.deploymentId}: ${k.reason}`);
-    if (r.runsInserted > 0) logger.info(`scheduler: ${r.runsInserted} runs for ${r.deployments} deployments${fast ? " (changed)" : ""}`);
+    for (const k of r.skipped)
+      logger.warn(`scheduler: skipped schedule ${k.scheduleKey} of deployment ${k.deploymentId}: ${k.reason}`);
+    if (r.runsInserted > 0)
+      logger.info(`scheduler: ${r.runsInserted} runs for ${r.deployments} deployments${fast ? " (changed)" : ""}`);
   };
   const loops: Loop[] = [
     startLoop("scheduler", s.scheduler.loopSeconds, () => serialized(false), logger),
     startLoop("scheduler (changed deployments)", s.scheduler.recentLoopSeconds, () => serialized(true), logger),
-    startLoop("late runs", s.lateRuns.loopSeconds, async () => {
-      const n = await scheduling.markLateRuns();
-      if (n > 0) logger.info(`late runs: marked ${n}`);
-    }, logger),
-    startLoop("run leases", s.leases.loopSeconds, async () => {
-      try {
-        const crashed = await leases.crashAbandonedRuns({ listeningSince });
-        const cancelled = await leases.timeOutCancelling();
-        if (crashed + cancelled > 0) logger.warn(`run leases: ${crashed} crashed, ${cancelled} forced cancelled`);
-      } catch (e) {
-        if (isUnavailable(e)) listeningSince = clock.now();
-        throw e;
-      }
-    }, logger),
+    startLoop(
+      "late runs",
+      s.lateRuns.loopSeconds,
+      async () => {
+        const n = await scheduling.markLateRuns();
+        if (n > 0) logger.info(`late runs: marked ${n}`);
+      },
+      logger,
+    ),
+    startLoop(
+      "run leases",
+      s.leases.loopSeconds,
+      async () => {
+        try {
+          const crashed = await leases.crashAbandonedRuns({ listeningSince });
+          const cancelled = await leases.timeOutCancelling();
+          if (crashed + cancelled > 0) logger.warn(`run leases: ${crashed} crashed, ${cancelled} forced cancelled`);
+        } catch (e) {
+          if (isUnavailable(e)) listeningSince = clock.now();
+          throw e;
+        }
+      },
+      logger,
+    ),
   ];
   return {
     async stop() {

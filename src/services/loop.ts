@@ -16,7 +16,11 @@ export function startLoop(name: string, everySeconds: number, task: () => Promis
     running = task()
       .then(() => undefined)
       // an outage is not a bug: one line per pass, no stack
-      .catch((e) => (isUnavailable(e) ? logger.warn(`${name}: the database is unavailable; next pass in ${everySeconds}s`) : logger.error(`${name} failed`, e)))
+      .catch((e) =>
+        isUnavailable(e)
+          ? logger.warn(`${name}: the database is unavailable; next pass in ${everySeconds}s`)
+          : logger.error(`${name} failed`, e),
+      )
       .finally(() => {
         running = null;
         if (!stopped) timer = setTimeout(tick, everySeconds * 1000);

@@ -49,7 +49,12 @@ export function jsonIntakeProblem(value: unknown, field: string, limits: JsonInt
     // depth is bounded by now, so serializing cannot recurse without end
     const bytes = Buffer.byteLength(JSON.stringify(value) ?? "", "utf8");
     if (bytes > limits.maxBytes) {
-      return { kind: "size", path: field, segments: [], message: `${field} is ${n(bytes)} bytes as JSON, more than the maximum ${n(limits.maxBytes)}` };
+      return {
+        kind: "size",
+        path: field,
+        segments: [],
+        message: `${field} is ${n(bytes)} bytes as JSON, more than the maximum ${n(limits.maxBytes)}`,
+      };
     }
   }
   return null;
@@ -57,7 +62,13 @@ export function jsonIntakeProblem(value: unknown, field: string, limits: JsonInt
 
 const n = (x: number) => x.toLocaleString("en-US");
 
-function walk(value: unknown, path: string, segments: Array<string | number>, depth: number, maxDepth: number): JsonIntakeProblem | null {
+function walk(
+  value: unknown,
+  path: string,
+  segments: Array<string | number>,
+  depth: number,
+  maxDepth: number,
+): JsonIntakeProblem | null {
   if (typeof value !== "object" || value === null) return null;
   if (depth > maxDepth) {
     return { kind: "depth", path, segments, message: `${path} nests objects and lists deeper than ${maxDepth} levels` };
@@ -72,7 +83,12 @@ function walk(value: unknown, path: string, segments: Array<string | number>, de
   for (const key of Object.keys(value)) {
     const at = `${path}.${key}`;
     if (hasPrototypeSegment(key)) {
-      return { kind: "prototype-key", path: at, segments: [...segments, key], message: `${at}: the key "${key}" is not allowed (__proto__, constructor and prototype are reserved)` };
+      return {
+        kind: "prototype-key",
+        path: at,
+        segments: [...segments, key],
+        message: `${at}: the key "${key}" is not allowed (__proto__, constructor and prototype are reserved)`,
+      };
     }
     const found = walk((value as Record<string, unknown>)[key], at, [...segments, key], depth + 1, maxDepth);
     if (found) return found;
@@ -116,7 +132,12 @@ export function mergeDeep(earlier: JsonObject, later: JsonObject): JsonObject {
  * Sets `value` at the dotted `path` below `target`, creating plain objects on the way. Returns the
  * segment that blocked it: a prototype key, or one already holding a non-object value.
  */
-export function setPath(target: JsonObject, path: readonly string[], value: unknown, onExisting: "keep" | "replace" | "merge"): { blockedAt: string; reason: "prototype-key" | "not-an-object" } | null {
+export function setPath(
+  target: JsonObject,
+  path: readonly string[],
+  value: unknown,
+  onExisting: "keep" | "replace" | "merge",
+): { blockedAt: string; reason: "prototype-key" | "not-an-object" } | null {
   let node = target;
   for (const segment of path.slice(0, -1)) {
     if (isPrototypeKey(segment)) return { blockedAt: segment, reason: "prototype-key" };
@@ -129,6 +150,10 @@ export function setPath(target: JsonObject, path: readonly string[], value: unkn
   if (isPrototypeKey(last)) return { blockedAt: last, reason: "prototype-key" };
   const existing = ownValue(node, last);
   if (existing !== undefined && onExisting === "keep") return null;
-  setOwn(node, last, onExisting === "merge" && isJsonObject(existing) && isJsonObject(value) ? mergeDeep(existing, value) : value);
+  setOwn(
+    node,
+    last,
+    onExisting === "merge" && isJsonObject(existing) && isJsonObject(value) ? mergeDeep(existing, value) : value,
+  );
   return null;
 }

@@ -7,7 +7,15 @@ import { describeError, type WorkerLog } from "./log.js";
 import { backoffMs, sleep, withTimeout } from "./timing.js";
 
 /** Codes of answers about the request itself: retrying the same request cannot help. */
-const PERMANENT_CODES = new Set(["BAD_USER_INPUT", "VALIDATION_FAILED", "NOT_FOUND", "CONFLICT", "UNAUTHENTICATED", "FORBIDDEN", "GRAPHQL_VALIDATION_FAILED"]);
+const PERMANENT_CODES = new Set([
+  "BAD_USER_INPUT",
+  "VALIDATION_FAILED",
+  "NOT_FOUND",
+  "CONFLICT",
+  "UNAUTHENTICATED",
+  "FORBIDDEN",
+  "GRAPHQL_VALIDATION_FAILED",
+]);
 
 /** Connection refused, a timeout, a proxy's HTML page, SERVICE_UNAVAILABLE, an internal error: worth retrying. */
 export function isTransient(e: unknown): boolean {
@@ -67,7 +75,9 @@ export class WorkerApi {
   private down(e: unknown): void {
     if (this.downSince !== null) return;
     this.downSince = Date.now();
-    const what = isServiceUnavailable(e) ? `the server at ${this.client.url} cannot reach its database` : `server unreachable at ${this.client.url} (${describeError(e)})`;
+    const what = isServiceUnavailable(e)
+      ? `the server at ${this.client.url} cannot reach its database`
+      : `server unreachable at ${this.client.url} (${describeError(e)})`;
     // claimed runs are kept: their reports are retried until the server answers again
     this.log.warn(`${what}; retrying with backoff`);
   }

@@ -21,7 +21,10 @@ export function consoleLog(write: (text: string) => void = (t) => process.stdout
 
 /** One line for any thrown value, with the cause of fetch's "fetch failed" (ECONNREFUSED…), which says what happened. */
 export function describeError(e: unknown): string {
-  if (!(e instanceof Error)) return typeof e === "object" && e !== null && "reason" in e ? `connection closed (${String((e as { reason: unknown }).reason) || "no reason"})` : String(e);
+  if (!(e instanceof Error))
+    return typeof e === "object" && e !== null && "reason" in e
+      ? `connection closed (${String((e as { reason: unknown }).reason) || "no reason"})`
+      : String(e);
   const cause = e.cause as { code?: string; message?: string } | undefined;
   const detail = cause?.code ?? cause?.message;
   return detail && !e.message.includes(detail) ? `${e.message}: ${detail}` : e.message;

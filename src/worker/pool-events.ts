@@ -11,14 +11,22 @@ export interface PoolEvent {
 }
 
 /** Listens until `signal` aborts; reconnects with backoff whenever the subscription ends or fails. */
-export async function watchPoolEvents(url: string, workPoolName: string, onEvent: (e: PoolEvent) => void, signal: AbortSignal): Promise<void> {
+export async function watchPoolEvents(
+  url: string,
+  workPoolName: string,
+  onEvent: (e: PoolEvent) => void,
+  signal: AbortSignal,
+): Promise<void> {
   for (let failures = 0; !signal.aborted; ) {
     // a client per attempt: closing it is what ends a subscription blocked waiting for events
     const client = new OrdoClient(url);
     const close = () => void client.close().catch(() => undefined);
     signal.addEventListener("abort", close, { once: true });
     try {
-      const events = client.subscribe(WorkerPoolEventsDocument, { workPoolName, stateTypes: ["SCHEDULED", "CANCELLING"] });
+      const events = client.subscribe(WorkerPoolEventsDocument, {
+        workPoolName,
+        stateTypes: ["SCHEDULED", "CANCELLING"],
+      });
       for await (const { flowRunStateChanged: e } of events) {
         failures = 0;
         onEvent({ flowRunId: e.flowRun.id, stateType: e.flowRun.stateType });

@@ -2,8 +2,19 @@
 // pool's type with the run's job configuration; an agent's: the deployment's own block), starts the job, records its id, kills it on cancellation or shutdown,
 // and reports CANCELLED or CRASHED when the job ended without the executor reporting.
 import type { DependencyContainer } from "tsyringe";
-import { InfrastructureNotFoundError, type BlockRegistry, type InfrastructureJob, type InfrastructureResult, type RunInfrastructure } from "../blocks/index.js";
-import { WorkerFlowRunStateDocument, WorkerProposeStateDocument, WorkerSetFlowRunInfrastructureDocument, type StateType } from "../client/generated/graphql.js";
+import {
+  InfrastructureNotFoundError,
+  type BlockRegistry,
+  type InfrastructureJob,
+  type InfrastructureResult,
+  type RunInfrastructure,
+} from "../blocks/index.js";
+import {
+  WorkerFlowRunStateDocument,
+  WorkerProposeStateDocument,
+  WorkerSetFlowRunInfrastructureDocument,
+  type StateType,
+} from "../client/generated/graphql.js";
 import type { WorkerApi } from "./api.js";
 import { describeError, type WorkerLog } from "./log.js";
 
@@ -130,7 +141,11 @@ export class RunSupervisor {
     // a cancellation that came in while it was starting
     if (this.ending) this.kill();
     void this.ctx.api
-      .untilDone(() => this.ctx.api.call(WorkerSetFlowRunInfrastructureDocument, { flowRunId: this.run.id, infrastructurePid: id }), () => this.exited || this.ctx.giveUp())
+      .untilDone(
+        () =>
+          this.ctx.api.call(WorkerSetFlowRunInfrastructureDocument, { flowRunId: this.run.id, infrastructurePid: id }),
+        () => this.exited || this.ctx.giveUp(),
+      )
       .catch((e) => this.ctx.log.warn(`${this.run.name}: could not record infrastructure ${id}: ${describeError(e)}`));
   }
 
@@ -143,7 +158,8 @@ export class RunSupervisor {
     }
     const id = this.infrastructureId;
     this.killing = this.block!.kill(id, this.ctx.killGraceSeconds).catch((e) => {
-      if (!(e instanceof InfrastructureNotFoundError)) this.ctx.log.error(`${this.run.name}: could not kill ${id}: ${describeError(e)}`);
+      if (!(e instanceof InfrastructureNotFoundError))
+        this.ctx.log.error(`${this.run.name}: could not kill ${id}: ${describeError(e)}`);
     });
   }
 
@@ -154,10 +170,15 @@ export class RunSupervisor {
     if (this.ending === "cancelled") return;
     let state: StateType | undefined;
     try {
-      const { flowRun } = await this.ctx.api.untilDone(() => this.ctx.api.call(WorkerFlowRunStateDocument, { id: this.run.id }), this.ctx.giveUp);
+      const { flowRun } = await this.ctx.api.untilDone(
+        () => this.ctx.api.call(WorkerFlowRunStateDocument, { id: this.run.id }),
+        this.ctx.giveUp,
+      );
       state = flowRun?.stateType;
     } catch (e) {
-      this.ctx.log.warn(`${this.run.name}: could not read its state after exit (${describeError(e)}); the server's lease will settle it`);
+      this.ctx.log.warn(
+        `${this.run.name}: could not read its state after exit (${describeError(e)}); the server's lease will settle it`,
+      );
       return;
     }
     if (state === "CANCELLING") return this.report("CANCELLED", `cancelled: its infrastructure ${how}`);
@@ -169,13 +190,19 @@ export class RunSupervisor {
   private async report(type: "CRASHED" | "CANCELLED" | "FAILED", message: string): Promise<void> {
     try {
       const { setFlowRunState: r } = await this.ctx.api.untilDone(
-        () => this.ctx.api.call(WorkerProposeStateDocument, { input: { flowRunId: this.run.id, state: { type, message } } }),
+        () =>
+          this.ctx.api.call(WorkerProposeStateDocument, {
+            input: { flowRunId: this.run.id, state: { type, message } },
+          }),
         this.ctx.giveUp,
       );
-      const outcome = r.status === "ACCEPT" ? type : `${r.status} (now ${r.state?.type ?? "?"}${r.reason ? `: ${r.reason}` : ""})`;
+      const outcome =
+        r.status === "ACCEPT" ? type : `${r.status} (now ${r.state?.type ?? "?"}${r.reason ? `: ${r.reason}` : ""})`;
       this.ctx.log.info(`${this.run.name}: ${type} proposed → ${outcome}`);
     } catch (e) {
-      this.ctx.log.warn(`${this.run.name}: could not report ${type} (${describeError(e)}); the server's lease will settle it`);
+      this.ctx.log.warn(
+        `${this.run.name}: could not report ${type} (${describeError(e)}); the server's lease will settle it`,
+      );
     }
   }
 }
@@ -190,5 +217,7 @@ function isStringArray(v: unknown): v is string[] {
 }
 
 function stringMap(v: unknown): Record<string, string> {
-  return isObject(v) ? Object.fromEntries(Object.entries(v).filter((e): e is [string, string] => typeof e[1] === "string")) : {};
+  return isObject(v)
+    ? Object.fromEntries(Object.entries(v).filter((e): e is [string, string] => typeof e[1] === "string"))
+    : {};
 }

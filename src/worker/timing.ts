@@ -61,7 +61,13 @@ export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): P
   let timer: NodeJS.Timeout;
   const timeout = new Promise<never>((_, reject) => {
     // named like fetch's own timeouts: an outage (client/retry.ts isOutage), not an answer
-    timer = setTimeout(() => reject(Object.assign(new Error(`${what}: no answer within ${Math.round(ms / 1000)}s`), { name: "TimeoutError" })), ms);
+    timer = setTimeout(
+      () =>
+        reject(
+          Object.assign(new Error(`${what}: no answer within ${Math.round(ms / 1000)}s`), { name: "TimeoutError" }),
+        ),
+      ms,
+    );
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

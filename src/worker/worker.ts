@@ -5,7 +5,12 @@ import "reflect-metadata";
 import os from "node:os";
 import { container as rootContainer } from "tsyringe";
 import { LOGGER, loadPlugins, parsePluginList, type BlockRegistry } from "../blocks/index.js";
-import { WorkerClaimFlowRunsDocument, WorkerFlowRunHeartbeatDocument, WorkerHeartbeatDocument, WorkerPoolDocument } from "../client/generated/graphql.js";
+import {
+  WorkerClaimFlowRunsDocument,
+  WorkerFlowRunHeartbeatDocument,
+  WorkerHeartbeatDocument,
+  WorkerPoolDocument,
+} from "../client/generated/graphql.js";
 import { OrdoClient } from "../client/ordo-client.js";
 import { ORDO_BIN } from "../installation.js";
 import { isTransient, WorkerApi } from "./api.js";
@@ -122,13 +127,17 @@ export class Worker {
     const queues = this.o.queues.length ? `queues ${this.o.queues.join(", ")}` : "all queues";
     const wake = this.o.events ? "woken by events" : "polling only";
     const what = this.agent ? "agent" : "worker";
-    this.log.info(`${what} ${this.name} started: pool ${this.o.pool} (${poolType}), ${queues}, ${limit}, ${wake}, server ${this.api.url}`);
+    this.log.info(
+      `${what} ${this.name} started: pool ${this.o.pool} (${poolType}), ${queues}, ${limit}, ${wake}, server ${this.api.url}`,
+    );
 
     const timers = [
       this.every(this.o.heartbeatSeconds, () => this.heartbeat()),
       this.every(this.o.runHeartbeatSeconds, () => this.heartbeatRuns()),
     ];
-    const events = this.o.events ? watchPoolEvents(this.api.url, this.o.pool, (e) => this.onEvent(e), this.stopped.signal) : null;
+    const events = this.o.events
+      ? watchPoolEvents(this.api.url, this.o.pool, (e) => this.onEvent(e), this.stopped.signal)
+      : null;
     try {
       await this.claimLoop((run) => new RunSupervisor(run, ctx));
       await this.drain();
@@ -145,21 +154,33 @@ export class Worker {
       try {
         const { workPool } = await this.api.call(WorkerPoolDocument, { name: this.o.pool });
         if (!workPool) {
-          const hint = this.agent && this.o.pool === DEFAULT_AGENT_POOL ? ` (it is created by the first deployment given a work queue and no pool: \`ordo deployment build … -q QUEUE\`)` : "";
+          const hint =
+            this.agent && this.o.pool === DEFAULT_AGENT_POOL
+              ? ` (it is created by the first deployment given a work queue and no pool: \`ordo deployment build … -q QUEUE\`)`
+              : "";
           throw new WorkerSetupError(`no work pool named "${this.o.pool}"${hint}`);
         }
         if (this.agent) {
           if (workPool.type !== AGENT_POOL_TYPE) {
-            throw new WorkerSetupError(`work pool "${this.o.pool}" has type "${workPool.type}": its runs use the pool's ${workPool.type} job template; start a worker for it (\`ordo worker start --pool ${this.o.pool}\`), agents take runs from pools of type ${AGENT_POOL_TYPE}`);
+            throw new WorkerSetupError(
+              `work pool "${this.o.pool}" has type "${workPool.type}": its runs use the pool's ${workPool.type} job template; start a worker for it (\`ordo worker start --pool ${this.o.pool}\`), agents take runs from pools of type ${AGENT_POOL_TYPE}`,
+            );
           }
           return workPool.type;
         }
         if (workPool.type === AGENT_POOL_TYPE) {
-          throw new WorkerSetupError(`work pool "${this.o.pool}" has type ${AGENT_POOL_TYPE}: its runs use their deployments' own infrastructure blocks; start an agent for it (\`ordo agent start --pool ${this.o.pool} -q QUEUE\`)`);
+          throw new WorkerSetupError(
+            `work pool "${this.o.pool}" has type ${AGENT_POOL_TYPE}: its runs use their deployments' own infrastructure blocks; start an agent for it (\`ordo agent start --pool ${this.o.pool} -q QUEUE\`)`,
+          );
         }
         if (!registry.infrastructureFor(workPool.type)) {
-          const known = [...registry.workPoolTypes().map((t) => t.type), ...registry.byCapability("run-infrastructure").map((t) => t.slug)];
-          throw new WorkerSetupError(`work pool "${this.o.pool}" has type "${workPool.type}", which no loaded plugin runs (work-pool and infrastructure block types here: ${known.join(", ") || "none"})`);
+          const known = [
+            ...registry.workPoolTypes().map((t) => t.type),
+            ...registry.byCapability("run-infrastructure").map((t) => t.slug),
+          ];
+          throw new WorkerSetupError(
+            `work pool "${this.o.pool}" has type "${workPool.type}", which no loaded plugin runs (work-pool and infrastructure block types here: ${known.join(", ") || "none"})`,
+          );
         }
         return workPool.type;
       } catch (e) {
@@ -196,7 +217,12 @@ export class Worker {
     // a full worker still polls with limit 0, so its queues stay READY (last polled) on the server
     const free = this.o.limit === null ? UNLIMITED_BATCH : Math.max(0, Math.min(this.o.limit - this.runs.size, 200));
     const { claimFlowRuns } = await this.api.call(WorkerClaimFlowRunsDocument, {
-      input: { workPoolName: this.o.pool, workQueueNames: this.o.queues.length ? this.o.queues : undefined, workerName: this.name, limit: free },
+      input: {
+        workPoolName: this.o.pool,
+        workQueueNames: this.o.queues.length ? this.o.queues : undefined,
+        workerName: this.name,
+        limit: free,
+      },
     });
     for (const run of claimFlowRuns) {
       if (this.runs.has(run.id)) continue;
@@ -217,7 +243,11 @@ export class Worker {
 
   private async heartbeat(): Promise<void> {
     await this.api
-      .call(WorkerHeartbeatDocument, { workPoolName: this.o.pool, workerName: this.name, heartbeatIntervalSeconds: this.o.heartbeatSeconds })
+      .call(WorkerHeartbeatDocument, {
+        workPoolName: this.o.pool,
+        workerName: this.name,
+        heartbeatIntervalSeconds: this.o.heartbeatSeconds,
+      })
       .catch(() => undefined); // outages are logged by the API wrapper; the next beat retries
   }
 
@@ -243,20 +273,35 @@ export class Worker {
   /** After stop(): wait for the runs up to the grace, then kill the rest and report them CRASHED. */
   private async drain(): Promise<void> {
     if (this.runs.size > 0) {
-      this.log.info(`stopping: no new claims; waiting up to ${this.o.shutdownGraceSeconds}s for ${this.runs.size} run(s) (signal again to stop at once)`);
+      this.log.info(
+        `stopping: no new claims; waiting up to ${this.o.shutdownGraceSeconds}s for ${this.runs.size} run(s) (signal again to stop at once)`,
+      );
       const graceEnd = Date.now() + this.o.shutdownGraceSeconds * 1000;
-      await waitFor(() => this.runs.size === 0, () => (this.hurried ? 0 : graceEnd));
+      await waitFor(
+        () => this.runs.size === 0,
+        () => (this.hurried ? 0 : graceEnd),
+      );
     }
     if (this.runs.size === 0) return;
     this.log.warn(`stopping: killing ${this.runs.size} unfinished run(s)`);
     for (const s of this.runs.values()) s.shutdown();
     // killing takes up to the kill grace; reports get a little longer, then the lease takes over
     const reportEnd = Date.now() + (this.o.killGraceSeconds + 10) * 1000;
-    if (!(await waitFor(() => this.runs.size === 0, () => reportEnd))) {
+    if (
+      !(await waitFor(
+        () => this.runs.size === 0,
+        () => reportEnd,
+      ))
+    ) {
       this.givingUp = true;
       const last = Date.now() + 2_000;
-      await waitFor(() => this.runs.size === 0, () => last);
-      this.log.warn(`stopping: ${this.runs.size} run(s) not reported; the server will mark them CRASHED when their lease runs out`);
+      await waitFor(
+        () => this.runs.size === 0,
+        () => last,
+      );
+      this.log.warn(
+        `stopping: ${this.runs.size} run(s) not reported; the server will mark them CRASHED when their lease runs out`,
+      );
     }
   }
 

@@ -19,12 +19,23 @@ afterAll(async () => {
 
 describe("ordo api-key", () => {
   it("creates a worker key shown once, lists it without the key, and revokes it for the next command", async () => {
-    const created = await ordoJson<{ name: string; key: string }>(url, ["api-key", "create", "ci-worker", "--scope", "worker", "--expires", "30d"]);
+    const created = await ordoJson<{ name: string; key: string }>(url, [
+      "api-key",
+      "create",
+      "ci-worker",
+      "--scope",
+      "worker",
+      "--expires",
+      "30d",
+    ]);
     expect(created.key).toMatch(/^ordo_/);
     const asWorker = { ORDO_API_KEY: created.key };
     const [whoami, list, refused] = await Promise.all([
       ordo(url, ["api-key", "whoami"], { env: asWorker }),
-      ordoJson<Array<{ name: string; scopes: string[]; expires: string | null; prefix: string }>>(url, ["api-key", "ls"]),
+      ordoJson<Array<{ name: string; scopes: string[]; expires: string | null; prefix: string }>>(url, [
+        "api-key",
+        "ls",
+      ]),
       ordo(url, ["api-key", "ls"], { env: asWorker }),
     ]);
     expect(expectOk(whoami)).toMatch(/key\s+ci-worker\nscopes\s+worker/);
@@ -39,7 +50,10 @@ describe("ordo api-key", () => {
   });
 
   it("refuses a bad scope or expiry before asking the server", async () => {
-    expectFailure(await ordo(url, ["api-key", "create", "x", "--scope", "root"]), /--scope must be one of read, run, worker, write, admin/);
+    expectFailure(
+      await ordo(url, ["api-key", "create", "x", "--scope", "root"]),
+      /--scope must be one of read, run, worker, write, admin/,
+    );
     expect(() => parseExpiry("soon")).toThrow(/--expires takes a duration/);
     expect(parseExpiry("12h", new Date("2026-01-01T00:00:00Z")).toISOString()).toBe("2026-01-01T12:00:00.000Z");
   });

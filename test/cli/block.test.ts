@@ -31,14 +31,19 @@ describe("ordo block types", () => {
   it("lists the plugins' block types with their capabilities, optionally by capability", async () => {
     const [table, json, infra, help] = await Promise.all([
       ordo(url, ["block", "types"]),
-      ordoJson<Array<{ slug: string; plugin: string; latestSchema: { capabilities: string[]; secretFields: string[] } }>>(url, ["block", "types"]),
+      ordoJson<
+        Array<{ slug: string; plugin: string; latestSchema: { capabilities: string[]; secretFields: string[] } }>
+      >(url, ["block", "types"]),
       ordoJson<Array<{ slug: string }>>(url, ["block", "types", "--capability", "run-infrastructure"]),
       ordo(url, ["block", "--help"]),
     ]);
     expect(expectOk(table)).toMatch(/slug.*capabilities.*plugin.*description/);
     expect(table.stdout).toMatch(/hello-greeting.*read-path.*ordo-plugin-hello.*Greets/);
     expect(table.stdout).toMatch(/local-file-system.*read-path, write-path, get-directory, put-directory/);
-    expect(json.find((b) => b.slug === "hello-greeting")).toMatchObject({ plugin: "ordo-plugin-hello", latestSchema: { capabilities: ["read-path"], secretFields: ["apiToken", "headers.*"] } });
+    expect(json.find((b) => b.slug === "hello-greeting")).toMatchObject({
+      plugin: "ordo-plugin-hello",
+      latestSchema: { capabilities: ["read-path"], secretFields: ["apiToken", "headers.*"] },
+    });
     expect(infra.map((b) => b.slug)).toEqual(["docker-container", "kubernetes-job", "process"]);
     expectHelp(help, "ls", "types", "inspect", "create", "delete", "register");
   });
@@ -46,15 +51,35 @@ describe("ordo block types", () => {
 
 describe("ordo block create / ls / inspect / delete", () => {
   it("creates blocks from --data, a YAML file or a JSON file; lists them; inspects them with secrets masked", async () => {
-    await writeFile(path.join(dir, "greet.yaml"), "greeting: hello\naudience: team\napiToken: yaml-secret\nheaders:\n  x-auth: header-secret\n");
+    await writeFile(
+      path.join(dir, "greet.yaml"),
+      "greeting: hello\naudience: team\napiToken: yaml-secret\nheaders:\n  x-auth: header-secret\n",
+    );
     await writeFile(path.join(dir, "greet.json"), JSON.stringify({ greeting: "hi", apiToken: "json-secret" }));
     const [fromData, fromYaml, fromJson] = await Promise.all([
-      ordo(url, ["block", "create", "hello-greeting", "from-data", "--data", '{"greeting":"hey","apiToken":"data-secret"}']),
-      ordoJson<{ slug: string; data: Record<string, unknown> }>(url, ["block", "create", "hello-greeting", "from-yaml", "-f", path.join(dir, "greet.yaml")]),
+      ordo(url, [
+        "block",
+        "create",
+        "hello-greeting",
+        "from-data",
+        "--data",
+        '{"greeting":"hey","apiToken":"data-secret"}',
+      ]),
+      ordoJson<{ slug: string; data: Record<string, unknown> }>(url, [
+        "block",
+        "create",
+        "hello-greeting",
+        "from-yaml",
+        "-f",
+        path.join(dir, "greet.yaml"),
+      ]),
       ordo(url, ["block", "create", "hello-greeting", "from-json", "--file", path.join(dir, "greet.json")]),
     ]);
     expect(expectOk(fromData)).toMatch(/^Created block hello-greeting\/from-data \([0-9a-f-]+\)\n$/);
-    expect(fromYaml).toMatchObject({ slug: "hello-greeting/from-yaml", data: { greeting: "hello", audience: "team", apiToken: "********", headers: { "x-auth": "********" } } });
+    expect(fromYaml).toMatchObject({
+      slug: "hello-greeting/from-yaml",
+      data: { greeting: "hello", audience: "team", apiToken: "********", headers: { "x-auth": "********" } },
+    });
     expectOk(fromJson);
 
     const [table, listed, byType, inspected, json, help] = await Promise.all([
@@ -62,12 +87,20 @@ describe("ordo block create / ls / inspect / delete", () => {
       ordoJson<Array<{ slug: string; blockType: { slug: string } }>>(url, ["block", "ls"]),
       ordoJson<Array<{ slug: string }>>(url, ["block", "ls", "--type", "local-file-system"]),
       ordo(url, ["block", "inspect", "hello-greeting/from-yaml"]),
-      ordoJson<{ id: string; data: Record<string, unknown>; blockSchema: { secretFields: string[] } }>(url, ["block", "inspect", "hello-greeting/from-data"]),
+      ordoJson<{ id: string; data: Record<string, unknown>; blockSchema: { secretFields: string[] } }>(url, [
+        "block",
+        "inspect",
+        "hello-greeting/from-data",
+      ]),
       ordo(url, ["block", "create", "--help"]),
     ]);
     expect(expectOk(table)).toMatch(/id.*type.*name.*updated/);
     expect(table.stdout).toMatch(/hello-greeting.*from-data/);
-    expect(listed.map((b) => b.slug).sort()).toEqual(["hello-greeting/from-data", "hello-greeting/from-json", "hello-greeting/from-yaml"]);
+    expect(listed.map((b) => b.slug).sort()).toEqual([
+      "hello-greeting/from-data",
+      "hello-greeting/from-json",
+      "hello-greeting/from-yaml",
+    ]);
     expect(byType).toEqual([]);
     expect(expectOk(inspected)).toMatch(/slug\s+hello-greeting\/from-yaml/);
     expect(inspected.stdout).toMatch(/secret fields\s+apiToken, headers\.\*/);
@@ -82,19 +115,39 @@ describe("ordo block create / ls / inspect / delete", () => {
   });
 
   it("--overwrite replaces an existing block's data; a masked secret written back keeps the stored one", async () => {
-    await t.ok(`mutation { createBlockDocument(input: { blockTypeSlug: "hello-greeting", name: "rotate", data: { greeting: "one", apiToken: "keep-me" } }) { id } }`);
-    const r = await ordo(url, ["block", "create", "hello-greeting", "rotate", "--overwrite", "--data", '{"greeting":"two","apiToken":"********"}']);
+    await t.ok(
+      `mutation { createBlockDocument(input: { blockTypeSlug: "hello-greeting", name: "rotate", data: { greeting: "one", apiToken: "keep-me" } }) { id } }`,
+    );
+    const r = await ordo(url, [
+      "block",
+      "create",
+      "hello-greeting",
+      "rotate",
+      "--overwrite",
+      "--data",
+      '{"greeting":"two","apiToken":"********"}',
+    ]);
     expect(expectOk(r)).toMatch(/^Updated block hello-greeting\/rotate/);
     const stored = await t.ok(`{ blockDocument(slug: "hello-greeting/rotate", includeSecrets: true) { data } }`);
     expect(stored.blockDocument.data).toEqual({ greeting: "two", apiToken: "keep-me" });
   });
 
   it("deletes a block, but not one a deployment uses: the refusal names the deployment", async () => {
-    await t.ok(`mutation($basePath: JSON!) { createBlockDocument(input: { blockTypeSlug: "local-file-system", name: "code", data: $basePath }) { id } }`, { basePath: { basePath: dir } });
-    await t.ok(`mutation { createBlockDocument(input: { blockTypeSlug: "hello-greeting", name: "doomed", data: { greeting: "bye", apiToken: "x" } }) { id } }`);
-    await t.ok(`mutation { applyDeployment(input: { flowName: "etl", name: "uses-code", storageBlock: "local-file-system/code" }) { created } }`);
+    await t.ok(
+      `mutation($basePath: JSON!) { createBlockDocument(input: { blockTypeSlug: "local-file-system", name: "code", data: $basePath }) { id } }`,
+      { basePath: { basePath: dir } },
+    );
+    await t.ok(
+      `mutation { createBlockDocument(input: { blockTypeSlug: "hello-greeting", name: "doomed", data: { greeting: "bye", apiToken: "x" } }) { id } }`,
+    );
+    await t.ok(
+      `mutation { applyDeployment(input: { flowName: "etl", name: "uses-code", storageBlock: "local-file-system/code" }) { created } }`,
+    );
 
-    const [inUse, deleted] = await Promise.all([ordo(url, ["block", "delete", "local-file-system/code"]), ordoJson(url, ["block", "delete", "hello-greeting/doomed"])]);
+    const [inUse, deleted] = await Promise.all([
+      ordo(url, ["block", "delete", "local-file-system/code"]),
+      ordoJson(url, ["block", "delete", "hello-greeting/doomed"]),
+    ]);
     expectFailure(inUse, /used by deployment etl\/uses-code.*CONFLICT/);
     expect(deleted).toMatchObject({ slug: "hello-greeting/doomed", deleted: true });
     const gone = await ordo(url, ["block", "inspect", "hello-greeting/doomed"]);
@@ -111,9 +164,15 @@ describe("ordo block create / ls / inspect / delete", () => {
       [["block", "create", "hello-greeting", "x"], /give the block's data with either --data JSON or -f FILE/],
       [["block", "create", "no-such-type", "x", "--data", "{}"], /No block type "no-such-type".*NOT_FOUND/],
       [["block", "create", "hello-greeting", "x", "--data", '{"greeting":""}'], /apiToken.*VALIDATION_FAILED/],
-      [["block", "create", "hello-greeting", "x", "-f", path.join(dir, "missing.yaml")], /cannot read .*missing\.yaml: no such file/],
+      [
+        ["block", "create", "hello-greeting", "x", "-f", path.join(dir, "missing.yaml")],
+        /cannot read .*missing\.yaml: no such file/,
+      ],
       [["block", "create", "hello-greeting", "x", "-f", path.join(dir, "broken.yaml")], /broken\.yaml:\d+:\d+: /],
-      [["block", "create", "hello-greeting", "x", "-f", path.join(dir, "broken.json")], /broken\.json is not valid JSON/],
+      [
+        ["block", "create", "hello-greeting", "x", "-f", path.join(dir, "broken.json")],
+        /broken\.json is not valid JSON/,
+      ],
       [["block", "create", "hello-greeting", "x", "-f", path.join(dir, "list.json")], /must hold a JSON object/],
       [["block", "inspect", "hello-greeting/nope"], /no block named "hello-greeting\/nope"/],
       [["block", "delete", "hello-greeting/nope"], /no block named "hello-greeting\/nope"/],
@@ -135,24 +194,38 @@ describe("ordo block register", () => {
       plugin: "ordo-plugin-hello",
       version: "1.2.3",
       // the secrets the schema marks (writeOnly / format "password")
-      blockTypes: [{ slug: "hello-greeting", capabilities: ["read-path"], secretFields: ["apiToken", "headers.*"], server: "registered" }],
+      blockTypes: [
+        {
+          slug: "hello-greeting",
+          capabilities: ["read-path"],
+          secretFields: ["apiToken", "headers.*"],
+          server: "registered",
+        },
+      ],
     });
     // the checksum is the one the server stored for the schema
     const stored = await t.ok(`{ blockType(slug: "hello-greeting") { latestSchema { checksum secretFields } } }`);
     expect(hello.blockTypes[0].checksum).toMatch(/^sha256:[0-9a-f]{64}$/);
-    expect(stored.blockType.latestSchema).toEqual({ checksum: hello.blockTypes[0].checksum, secretFields: ["apiToken", "headers.*"] });
+    expect(stored.blockType.latestSchema).toEqual({
+      checksum: hello.blockTypes[0].checksum,
+      secretFields: ["apiToken", "headers.*"],
+    });
 
     expect(expectOk(marked)).toContain("Plugin @acme/ordo-plugin-marked 2.0.0");
     expect(marked.stdout).toMatch(/slug.*capabilities.*secret fields.*checksum.*on the server/);
     expect(marked.stdout).toMatch(/acme-webhook.*secret.*sha256:[0-9a-f]+.*not registered/);
-    expect(marked.stdout).toContain("install @acme/ordo-plugin-marked where the server runs (or add it to the server's ORDO_PLUGINS)");
+    expect(marked.stdout).toContain(
+      "install @acme/ordo-plugin-marked where the server runs (or add it to the server's ORDO_PLUGINS)",
+    );
     expectHelp(help, "ORDO_PLUGINS", "<package-or-path>", "checksum");
   });
 
   it("checks a package with no server to compare with: the check stands, the comparison is reported on stderr", async () => {
     const r = await ordo("http://127.0.0.1:1/graphql", ["block", "register", path.join(FIXTURES, "ordo-plugin-hello")]);
     expect(expectOk(r)).toMatch(/hello-greeting.*apiToken, headers\.\*.*sha256:[0-9a-f]+.*unknown/);
-    expect(r.stderr).toMatch(/could not compare with the server: cannot reach the Ordo server at http:\/\/127\.0\.0\.1:1\/graphql/);
+    expect(r.stderr).toMatch(
+      /could not compare with the server: cannot reach the Ordo server at http:\/\/127\.0\.0\.1:1\/graphql/,
+    );
   });
 
   it("a plugin that does not load exits non-zero with the loader's reason", async () => {
@@ -162,8 +235,14 @@ describe("ordo block register", () => {
       ordo(url, ["block", "register", "no-such-ordo-plugin"], { cwd: dir }),
       ordo(url, ["block", "register", dir]),
     ]);
-    expectFailure(broken, /the plugin does not load: Plugin "ordo-plugin-broken-schema" block type "broken-thing": schema \/properties\/x\/type/);
-    expectFailure(duplicate, /the plugin does not load: .*block type "local-file-system": slug is already declared by plugin "@ordo\/plugin-local-file-system"/);
+    expectFailure(
+      broken,
+      /the plugin does not load: Plugin "ordo-plugin-broken-schema" block type "broken-thing": schema \/properties\/x\/type/,
+    );
+    expectFailure(
+      duplicate,
+      /the plugin does not load: .*block type "local-file-system": slug is already declared by plugin "@ordo\/plugin-local-file-system"/,
+    );
     expectFailure(missing, /no package "no-such-ordo-plugin" found from /);
     expectFailure(notPackage, /is not a package folder \(no package\.json\)/);
   });
@@ -174,19 +253,41 @@ describe("ordo block register", () => {
     const plugin = async (name: string, body: string) => {
       const pkg = path.join(dir, name);
       await mkdir(pkg, { recursive: true });
-      await writeFile(path.join(pkg, "package.json"), JSON.stringify({ name, version: "0.0.1", type: "module", ordo: { plugin: "./index.js" } }));
-      await writeFile(path.join(pkg, "index.js"), `import { LOGGER, defineBlockType, definePlugin, defineToken } from ${JSON.stringify(sdk)};\nclass Thing {}\n${body}\n`);
+      await writeFile(
+        path.join(pkg, "package.json"),
+        JSON.stringify({ name, version: "0.0.1", type: "module", ordo: { plugin: "./index.js" } }),
+      );
+      await writeFile(
+        path.join(pkg, "index.js"),
+        `import { LOGGER, defineBlockType, definePlugin, defineToken } from ${JSON.stringify(sdk)};\nclass Thing {}\n${body}\n`,
+      );
       return pkg;
     };
-    const type = (inject: string) => `defineBlockType({ slug: "thing", name: "Thing", schema: { type: "object" }, capabilities: [], inject: ${inject}, implementation: Thing })`;
+    const type = (inject: string) =>
+      `defineBlockType({ slug: "thing", name: "Thing", schema: { type: "object" }, capabilities: [], inject: ${inject}, implementation: Thing })`;
     const [listed, unbound, renamed] = await Promise.all([
       plugin("ordo-plugin-listed-inject", `export default definePlugin({ blockTypes: [${type("[LOGGER]")}] });`),
-      plugin("ordo-plugin-unbound", `export default definePlugin({ blockTypes: [${type('{ logger: LOGGER, db: defineToken("acme.Db") }')}] });`),
-      plugin("ordo-plugin-renamed", `export default definePlugin({ name: "ordo-plugin-other", blockTypes: [${type("{}")}] });`),
+      plugin(
+        "ordo-plugin-unbound",
+        `export default definePlugin({ blockTypes: [${type('{ logger: LOGGER, db: defineToken("acme.Db") }')}] });`,
+      ),
+      plugin(
+        "ordo-plugin-renamed",
+        `export default definePlugin({ name: "ordo-plugin-other", blockTypes: [${type("{}")}] });`,
+      ),
     ]);
     const results = await Promise.all([listed, unbound, renamed].map((p) => ordo(url, ["block", "register", p])));
-    expectFailure(results[0]!, /the plugin does not load: Plugin "ordo-plugin-listed-inject" block type "thing": inject must name each dependency, e\.g\. \{ logger: LOGGER \}/);
-    expectFailure(results[1]!, /the plugin does not load: Plugin "ordo-plugin-unbound" block type "thing": inject\/db Symbol\(ordo\.blocks\.acme\.Db\) is not registered in the container/);
-    expectFailure(results[2]!, /the plugin does not load: Plugin "ordo-plugin-renamed": name is "ordo-plugin-other" in definePlugin\(\) but "ordo-plugin-renamed" in package\.json/);
+    expectFailure(
+      results[0]!,
+      /the plugin does not load: Plugin "ordo-plugin-listed-inject" block type "thing": inject must name each dependency, e\.g\. \{ logger: LOGGER \}/,
+    );
+    expectFailure(
+      results[1]!,
+      /the plugin does not load: Plugin "ordo-plugin-unbound" block type "thing": inject\/db Symbol\(ordo\.blocks\.acme\.Db\) is not registered in the container/,
+    );
+    expectFailure(
+      results[2]!,
+      /the plugin does not load: Plugin "ordo-plugin-renamed": name is "ordo-plugin-other" in definePlugin\(\) but "ordo-plugin-renamed" in package\.json/,
+    );
   });
 });

@@ -43,21 +43,39 @@ const CASES: Record<string, [string, string[], RegExp]> = {
     /^ordo: unknown-reference-in-pull\.yaml:5:\d+: deployments\[0\]\.pull\[0\] git_clone: \{\{ build\.repo \}\} is not an output of an earlier step/,
   ],
   "missing-block": [
-    deployment('    pull:\n      - pull_from_storage: { block: "{{ ordo.blocks.local-file-system.nope.basePath }}" }\n'),
+    deployment(
+      '    pull:\n      - pull_from_storage: { block: "{{ ordo.blocks.local-file-system.nope.basePath }}" }\n',
+    ),
     [],
     /^ordo: missing-block\.yaml:5:\d+: .*no block document local-file-system\/nope on the server/,
   ],
-  "unknown-name": [deployment(), ["-n", "b"], /^ordo: no deployment named "b" in unknown-name\.yaml \(it defines: a\)$/],
-  "two-without-name": [`${deployment()}  - name: b\n    entrypoint: flows/greet.ts:greet\n`, [], /^ordo: two-without-name\.yaml defines 2 deployments \(a, b\): name one with -n NAME, or deploy them all with --all$/],
-  "bad-export": [deployment().replace(":greet", ":nothere"), [], /^ordo: bad-export\.yaml:3:17: deployments\[0\]\.entrypoint: flows\/greet\.ts has no export "nothere" \(it exports: greet\)$/],
+  "unknown-name": [
+    deployment(),
+    ["-n", "b"],
+    /^ordo: no deployment named "b" in unknown-name\.yaml \(it defines: a\)$/,
+  ],
+  "two-without-name": [
+    `${deployment()}  - name: b\n    entrypoint: flows/greet.ts:greet\n`,
+    [],
+    /^ordo: two-without-name\.yaml defines 2 deployments \(a, b\): name one with -n NAME, or deploy them all with --all$/,
+  ],
+  "bad-export": [
+    deployment().replace(":greet", ":nothere"),
+    [],
+    /^ordo: bad-export\.yaml:3:17: deployments\[0\]\.entrypoint: flows\/greet\.ts has no export "nothere" \(it exports: greet\)$/,
+  ],
 };
 
 beforeAll(async () => {
   t = await createTestApp();
   url = (await t.app.start()).url;
   dir = await mkdtemp(path.join(os.tmpdir(), "ordo-deploy-bad-"));
-  await cp(path.resolve(import.meta.dirname, "../fixtures/cli/project-storage/flows"), path.join(dir, "flows"), { recursive: true });
-  await Promise.all(Object.entries(CASES).map(([name, [content]]) => writeFile(path.join(dir, `${name}.yaml`), content)));
+  await cp(path.resolve(import.meta.dirname, "../fixtures/cli/project-storage/flows"), path.join(dir, "flows"), {
+    recursive: true,
+  });
+  await Promise.all(
+    Object.entries(CASES).map(([name, [content]]) => writeFile(path.join(dir, `${name}.yaml`), content)),
+  );
 });
 
 afterAll(async () => {
@@ -91,7 +109,10 @@ describe("ordo deploy with bad input", () => {
   });
 
   it("names the file it cannot read, and a flag it cannot combine", async () => {
-    const [missing, both] = await Promise.all([ordo(url, ["deploy"], { cwd: dir }), ordo(url, ["deploy", "-f", "unknown-name.yaml", "--all", "-n", "a"], { cwd: dir })]);
+    const [missing, both] = await Promise.all([
+      ordo(url, ["deploy"], { cwd: dir }),
+      ordo(url, ["deploy", "-f", "unknown-name.yaml", "--all", "-n", "a"], { cwd: dir }),
+    ]);
     expect(missing).toMatchObject({ code: 1, stderr: "ordo: cannot read ordo.yaml: no such file\n" });
     expect(both).toMatchObject({ code: 1, stderr: "ordo: give --all or -n NAME, not both\n" });
   });

@@ -44,8 +44,12 @@ beforeAll(async () => {
   git("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "flows");
   await mkdir(path.join(tmp, "store"));
   const block = `mutation($input: CreateBlockDocumentInput!) { createBlockDocument(input: $input) { id } }`;
-  await t.ok(block, { input: { blockTypeSlug: "local-file-system", name: "deploy-store", data: { basePath: path.join(tmp, "store") } } });
-  await t.ok(block, { input: { blockTypeSlug: "local-file-system", name: "repos", data: { basePath: path.join(tmp, "repos") } } });
+  await t.ok(block, {
+    input: { blockTypeSlug: "local-file-system", name: "deploy-store", data: { basePath: path.join(tmp, "store") } },
+  });
+  await t.ok(block, {
+    input: { blockTypeSlug: "local-file-system", name: "repos", data: { basePath: path.join(tmp, "repos") } },
+  });
   // the pool exists before the worker starts; the deployments name it
   await t.ok(`mutation { createWorkPool(input: { name: "${POOL}", type: "process" }) { id } }`);
   new WorkerProcess(url, ["--pool", POOL, "--poll-seconds", "1"]);
@@ -66,10 +70,16 @@ async function deploy(cwd: string, args: string[] = [], extraEnv: Record<string,
 }
 
 async function runToCompletion(slug: string): Promise<{ data: unknown; types: string[] }> {
-  const { createFlowRun } = await t.ok(`mutation($slug: String!) { createFlowRun(input: { deploymentSlug: $slug }) { id } }`, { slug });
+  const { createFlowRun } = await t.ok(
+    `mutation($slug: String!) { createFlowRun(input: { deploymentSlug: $slug }) { id } }`,
+    { slug },
+  );
   const run = await eventually(
     async () => {
-      const r = await t.ok(`query($id: ID!) { flowRun(id: $id) { stateType state { message data } states { type } } }`, { id: createFlowRun.id });
+      const r = await t.ok(
+        `query($id: ID!) { flowRun(id: $id) { stateType state { message data } states { type } } }`,
+        { id: createFlowRun.id },
+      );
       return ["COMPLETED", "FAILED", "CRASHED"].includes(r.flowRun.stateType) && r.flowRun;
     },
     { timeoutMs: 30_000, what: `run of ${slug} to finish` },
@@ -87,13 +97,18 @@ describe("a project pushed to a storage block and pulled from it", () => {
     const [d] = await deploy(storageProject);
     expect(d).toMatchObject({ slug: "greet/hello", status: "created", version: "v-1.2", workPool: POOL });
     // the push step's outputs filled the pull step; nothing is left to resolve
-    expect(d!.pullSteps).toEqual([{ pull_from_storage: { block: "local-file-system/deploy-store", path: "greetings" } }]);
+    expect(d!.pullSteps).toEqual([
+      { pull_from_storage: { block: "local-file-system/deploy-store", path: "greetings" } },
+    ]);
     const { deployment } = await t.ok(deploymentQuery, { slug: "greet/hello" });
     expect(deployment).toMatchObject({
       description: "Greets from a deployed project",
       tags: ["deploy-test"],
       parameters: { greeting: "Hello", store: path.join(tmp, "store") },
-      parameterOpenapiSchema: { type: "object", properties: { greeting: { type: "string" }, store: { type: "string" } } },
+      parameterOpenapiSchema: {
+        type: "object",
+        properties: { greeting: { type: "string" }, store: { type: "string" } },
+      },
       enforceParameterSchema: true,
       entrypoint: "flows/greet.ts:greet",
       jobVariables: { env: { GREETING_SUFFIX: "!" } },
@@ -105,7 +120,11 @@ describe("a project pushed to a storage block and pulled from it", () => {
 
     const { data, types } = await runToCompletion("greet/hello");
     expect(types).toEqual(["SCHEDULED", "PENDING", "RUNNING", "COMPLETED"]);
-    expect(data).toEqual({ greeting: "Hello!", store: path.join(tmp, "store"), files: [".ordoignore", "flows", "ordo.yaml"] });
+    expect(data).toEqual({
+      greeting: "Hello!",
+      store: path.join(tmp, "store"),
+      files: [".ordoignore", "flows", "ordo.yaml"],
+    });
   });
 
   it("changes nothing when re-run unchanged (same version and schedule ids, no new runs), and updates in place when an input changes", async () => {
@@ -113,7 +132,11 @@ describe("a project pushed to a storage block and pulled from it", () => {
     const { runsInserted } = await t.app.services.scheduling.schedule();
     expect(runsInserted).toBeGreaterThan(0);
     const runIds = async () =>
-      (await t.ok(`query { flowRuns(first: 200, filter: { stateTypes: [SCHEDULED] }) { edges { node { id } } } }`)).flowRuns.edges.map((e: { node: { id: string } }) => e.node.id).sort();
+      (
+        await t.ok(`query { flowRuns(first: 200, filter: { stateTypes: [SCHEDULED] }) { edges { node { id } } } }`)
+      ).flowRuns.edges
+        .map((e: { node: { id: string } }) => e.node.id)
+        .sort();
     const scheduled = await runIds();
 
     const [again] = await deploy(storageProject);
@@ -135,7 +158,13 @@ describe("a project in a git repository", () => {
     const [d] = await deploy(gitProject);
     expect(d).toMatchObject({ slug: "count/from-git", status: "created", version: "git-1" });
     expect(d!.pullSteps).toEqual([
-      { git_clone: { id: "clone", repository: "{{ ordo.blocks.local-file-system.repos.basePath }}/project", commit_sha: sha } },
+      {
+        git_clone: {
+          id: "clone",
+          repository: "{{ ordo.blocks.local-file-system.repos.basePath }}/project",
+          commit_sha: sha,
+        },
+      },
       { set_working_directory: { directory: "{{ clone.directory }}" } },
     ]);
     const { data } = await runToCompletion("count/from-git");
@@ -150,7 +179,18 @@ describe("defaults", () => {
     await writeFile(
       path.join(dir, "ordo.yaml"),
       // the build step appends a line outside the project: it must run once for both deployments
-      ["build:", "  - run_shell_script: { script: echo built >> ../built.txt }", "deployments:", "  - name: local", "    entrypoint: flows/greet.ts:greet", "    work_pool: { name: deploy-pool }", "  - name: nothing-to-pull", "    entrypoint: flows/greet.ts:greet", "    pull: []", ""].join("\n"),
+      [
+        "build:",
+        "  - run_shell_script: { script: echo built >> ../built.txt }",
+        "deployments:",
+        "  - name: local",
+        "    entrypoint: flows/greet.ts:greet",
+        "    work_pool: { name: deploy-pool }",
+        "  - name: nothing-to-pull",
+        "    entrypoint: flows/greet.ts:greet",
+        "    pull: []",
+        "",
+      ].join("\n"),
     );
     const deployed = await deploy(dir, ["--all"]);
     expect(deployed.map((d) => [d.slug, d.status, d.pullSteps])).toEqual([

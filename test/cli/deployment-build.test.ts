@@ -20,7 +20,28 @@ afterAll(async () => {
   await w?.close();
 });
 
-const BUILD = ["deployment", "build", "flows/hello.ts:hello", "-n", "dev", "-sb", "local-file-system/code/hello", "-p", "cli-pool", "--override", "env.GREETING=howdy", "--cron", "0 9 * * *", "--timezone", "Europe/Berlin", "-t", "cli", "--param", "name=Ada", "--apply"];
+const BUILD = [
+  "deployment",
+  "build",
+  "flows/hello.ts:hello",
+  "-n",
+  "dev",
+  "-sb",
+  "local-file-system/code/hello",
+  "-p",
+  "cli-pool",
+  "--override",
+  "env.GREETING=howdy",
+  "--cron",
+  "0 9 * * *",
+  "--timezone",
+  "Europe/Berlin",
+  "-t",
+  "cli",
+  "--param",
+  "name=Ada",
+  "--apply",
+];
 
 async function deploymentView(slug: string) {
   const r = await w.t.ok(
@@ -52,7 +73,14 @@ describe("ordo deployment build", () => {
     expect(fixed).toMatch(/^entrypoint: flows\/hello.ts:hello$/m);
     const yaml = parse(text);
     expect(yaml.version).toMatch(/^[0-9a-f]{32}$/);
-    expect(yaml).toMatchObject({ description: "Says hello", tags: ["cli"], parameters: { name: "Ada" }, job_variables: { env: { GREETING: "howdy" } }, storage: "local-file-system/code/hello", path: null });
+    expect(yaml).toMatchObject({
+      description: "Says hello",
+      tags: ["cli"],
+      parameters: { name: "Ada" },
+      job_variables: { env: { GREETING: "howdy" } },
+      storage: "local-file-system/code/hello",
+      path: null,
+    });
 
     const d = await deploymentView("hello-world/dev");
     expect(d).toMatchObject({
@@ -73,7 +101,10 @@ describe("ordo deployment build", () => {
   it("changes nothing when re-run with nothing changed: same version, same schedule ids, no new runs", async () => {
     await w.t.app.services.scheduling.schedule();
     const before = await deploymentView("hello-world/dev");
-    const again = await w.json<{ version: string; applied: Array<{ status: string; schedules: Array<{ id: string }> }> }>(BUILD);
+    const again = await w.json<{
+      version: string;
+      applied: Array<{ status: string; schedules: Array<{ id: string }> }>;
+    }>(BUILD);
     expect(again.version).toBe(before.version);
     expect(again.applied[0]!.status).toBe("unchanged");
     expect(again.applied[0]!.schedules.map((s) => s.id)).toEqual(before.schedules.map((s: { id: string }) => s.id));
@@ -130,11 +161,27 @@ describe.concurrent("bad input to build: a one-line reason, a non-zero exit, not
     ["a missing export", ["flows/hello.ts:nope"], /flows\/hello.ts has no export "nope" \(it exports: hello\)/],
     ["an export that is no flow", ["flows/hello.ts:notAFlow"], /"notAFlow" is a number, not a flow/],
     ["a missing file", ["flows/gone.ts:hello"], /flows\/gone.ts: no such file/],
-    ["an unknown block slug", ["flows/hello.ts:hello", "-sb", "local-file-system/nope"], /no storage block "local-file-system\/nope"/],
+    [
+      "an unknown block slug",
+      ["flows/hello.ts:hello", "-sb", "local-file-system/nope"],
+      /no storage block "local-file-system\/nope"/,
+    ],
     ["a malformed block slug", ["flows/hello.ts:hello", "-sb", "nope"], /-sb takes block-type\/block-name/],
-    ["a bad cron", ["flows/hello.ts:hello", "--cron", "61 * * * *"], /--cron: Invalid cron expression "61 \* \* \* \*"/],
-    ["two schedules at once", ["flows/hello.ts:hello", "--cron", "* * * * *", "--interval", "60"], /give one of --cron, --interval and --rrule/],
-    ["bad override syntax", ["flows/hello.ts:hello", "--override", "envGREETING"], /--override takes a dotted key=value such as env.KEY=value/],
+    [
+      "a bad cron",
+      ["flows/hello.ts:hello", "--cron", "61 * * * *"],
+      /--cron: Invalid cron expression "61 \* \* \* \*"/,
+    ],
+    [
+      "two schedules at once",
+      ["flows/hello.ts:hello", "--cron", "* * * * *", "--interval", "60"],
+      /give one of --cron, --interval and --rrule/,
+    ],
+    [
+      "bad override syntax",
+      ["flows/hello.ts:hello", "--override", "envGREETING"],
+      /--override takes a dotted key=value such as env.KEY=value/,
+    ],
     ["bad --params", ["flows/hello.ts:hello", "--params", "[1]"], /--params takes a JSON object/],
     ["a flow outside the folder", ["../elsewhere.ts:flow"], /outside this folder/],
   ];

@@ -61,7 +61,9 @@ export function oneLineFailure(r: CliResult): string {
   if (r.code === 0) throw new Error(`expected a failure, got exit 0\nstdout:\n${r.stdout}\nstderr:\n${r.stderr}`);
   const lines = r.stderr.trim().split("\n");
   if (lines.length !== 1 || !lines[0]!.startsWith("ordo: ")) {
-    throw new Error(`expected one "ordo: …" line on stderr, got (exit ${r.code}${r.signal ? `, ${r.signal}` : ""}):\n${r.stderr}\nstdout:\n${r.stdout}`);
+    throw new Error(
+      `expected one "ordo: …" line on stderr, got (exit ${r.code}${r.signal ? `, ${r.signal}` : ""}):\n${r.stderr}\nstdout:\n${r.stdout}`,
+    );
   }
   return lines[0]!.slice("ordo: ".length);
 }

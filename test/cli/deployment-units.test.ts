@@ -7,13 +7,21 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseYaml, documentProblems } from "../../src/cli/common/yaml-file.js";
 import { expandDotKeys, overridesToJobVariables } from "../../src/cli/deployment/job-variables.js";
 import { scheduleFromFlags, scheduleInput } from "../../src/cli/deployment/schedules.js";
-import { deploymentFileSchema, renderDeploymentFile, DO_NOT_EDIT, type DeploymentFile } from "../../src/cli/deployment/spec-files.js";
+import {
+  deploymentFileSchema,
+  renderDeploymentFile,
+  DO_NOT_EDIT,
+  type DeploymentFile,
+} from "../../src/cli/deployment/spec-files.js";
 import { hashFiles, listUploadFiles, parseStorageRef, withSubPath } from "../../src/cli/deployment/upload.js";
 import { inlineSlug } from "../../src/cli/deployment/blocks.js";
 
 describe("--override", () => {
   it("nests dotted keys and keeps values as strings", () => {
-    expect(overridesToJobVariables(["env.KEY=a=b", "env.OTHER=1", "command=run"])).toEqual({ env: { KEY: "a=b", OTHER: "1" }, command: "run" });
+    expect(overridesToJobVariables(["env.KEY=a=b", "env.OTHER=1", "command=run"])).toEqual({
+      env: { KEY: "a=b", OTHER: "1" },
+      command: "run",
+    });
     expect(expandDotKeys({ "env.A": "1", env: { B: "2" } }, "x")).toEqual({ env: { A: "1", B: "2" } });
   });
 
@@ -28,8 +36,16 @@ describe("--override", () => {
 
 describe("storage slugs", () => {
   it("splits type/name from the path inside the block", () => {
-    expect(parseStorageRef("local-file-system/code")).toEqual({ block: "local-file-system/code", path: null, slug: "local-file-system/code" });
-    expect(withSubPath(parseStorageRef("s3/bucket/team/"), "/etl")).toEqual({ block: "s3/bucket", path: "team/etl", slug: "s3/bucket/team/etl" });
+    expect(parseStorageRef("local-file-system/code")).toEqual({
+      block: "local-file-system/code",
+      path: null,
+      slug: "local-file-system/code",
+    });
+    expect(withSubPath(parseStorageRef("s3/bucket/team/"), "/etl")).toEqual({
+      block: "s3/bucket",
+      path: "team/etl",
+      slug: "s3/bucket/team/etl",
+    });
   });
 
   it.each(["code", "a//b", "a/../b", "/a/b"])("refuses %s", (raw) => {
@@ -37,7 +53,9 @@ describe("storage slugs", () => {
   });
 
   it("names an inline block after its content, whatever the key order", () => {
-    expect(inlineSlug({ type: "process", env: { A: "1" }, command: ["x"] })).toBe(inlineSlug({ command: ["x"], env: { A: "1" }, type: "process" }));
+    expect(inlineSlug({ type: "process", env: { A: "1" }, command: ["x"] })).toBe(
+      inlineSlug({ command: ["x"], env: { A: "1" }, type: "process" }),
+    );
     expect(inlineSlug({ type: "process", env: { A: "2" } })).not.toBe(inlineSlug({ type: "process", env: { A: "1" } }));
   });
 });
@@ -45,19 +63,31 @@ describe("storage slugs", () => {
 describe("schedule flags", () => {
   it("make one file entry", () => {
     expect(scheduleFromFlags({})).toBeNull();
-    expect(scheduleFromFlags({ cron: "0 9 * * *", timezone: "Europe/Berlin" })).toEqual({ cron: "0 9 * * *", timezone: "Europe/Berlin" });
-    expect(scheduleFromFlags({ interval: "1h", anchorDate: "2024-01-01T09:00", timezone: "Europe/Berlin" })).toEqual({ interval: 3600, anchor_date: "2024-01-01T08:00:00.000Z", timezone: "Europe/Berlin" });
+    expect(scheduleFromFlags({ cron: "0 9 * * *", timezone: "Europe/Berlin" })).toEqual({
+      cron: "0 9 * * *",
+      timezone: "Europe/Berlin",
+    });
+    expect(scheduleFromFlags({ interval: "1h", anchorDate: "2024-01-01T09:00", timezone: "Europe/Berlin" })).toEqual({
+      interval: 3600,
+      anchor_date: "2024-01-01T08:00:00.000Z",
+      timezone: "Europe/Berlin",
+    });
   });
 
   it("refuse combinations that mean nothing", () => {
-    expect(() => scheduleFromFlags({ cron: "* * * * *", rrule: "FREQ=DAILY" })).toThrow(/give one of --cron, --interval and --rrule/);
+    expect(() => scheduleFromFlags({ cron: "* * * * *", rrule: "FREQ=DAILY" })).toThrow(
+      /give one of --cron, --interval and --rrule/,
+    );
     expect(() => scheduleFromFlags({ timezone: "UTC" })).toThrow(/go with --cron, --interval or --rrule/);
-    expect(() => scheduleFromFlags({ cron: "* * * * *", anchorDate: "2024-01-01" })).toThrow(/--anchor-date goes with --interval only/);
+    expect(() => scheduleFromFlags({ cron: "* * * * *", anchorDate: "2024-01-01" })).toThrow(
+      /--anchor-date goes with --interval only/,
+    );
     expect(() => scheduleFromFlags({ interval: "soon" })).toThrow(/--interval must be a positive number/);
   });
 
   it("read intervals as seconds, ISO durations or 12h", () => {
-    const seconds = (interval: number | string) => (scheduleInput({ interval }, "x").schedule.interval as { interval: number }).interval;
+    const seconds = (interval: number | string) =>
+      (scheduleInput({ interval }, "x").schedule.interval as { interval: number }).interval;
     expect([seconds(90), seconds("PT12H"), seconds("P1W"), seconds("12h")]).toEqual([90, 43_200, 604_800, 43_200]);
   });
 });
@@ -84,7 +114,13 @@ describe("the uploaded file set", () => {
   it("follows .ordoignore when there is one, and hashes paths and contents", async () => {
     await writeFile(path.join(dir, ".ordoignore"), "*.txt\n");
     const files = await listUploadFiles(dir);
-    expect(files).toEqual([".ordoignore", "flow.ts", "hello-deployment.yaml", "node_modules/dep/index.js", "src/node_modules/x/index.js"]);
+    expect(files).toEqual([
+      ".ordoignore",
+      "flow.ts",
+      "hello-deployment.yaml",
+      "node_modules/dep/index.js",
+      "src/node_modules/x/index.js",
+    ]);
     const hash = await hashFiles(dir, files);
     expect(hash).toMatch(/^[0-9a-f]{32}$/);
     expect(await hashFiles(dir, files)).toBe(hash);

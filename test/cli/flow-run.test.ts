@@ -15,25 +15,40 @@ let url: string;
 beforeAll(async () => {
   t = await createTestApp();
   ({ url } = await t.app.start());
-  for (const [flowName, name] of [["etl", "nightly"], ["etl", "hourly"], ["report", "weekly"]]) {
-    await t.ok(`mutation($input: DeploymentInput!) { applyDeployment(input: $input) { created } }`, { input: { flowName, name } });
+  for (const [flowName, name] of [
+    ["etl", "nightly"],
+    ["etl", "hourly"],
+    ["report", "weekly"],
+  ]) {
+    await t.ok(`mutation($input: DeploymentInput!) { applyDeployment(input: $input) { created } }`, {
+      input: { flowName, name },
+    });
   }
 });
 
 afterAll(() => t?.close());
 
-async function createRun(deploymentSlug: string, extra: Record<string, unknown> = {}): Promise<{ id: string; name: string }> {
-  const d = await t.ok(`mutation($input: CreateFlowRunInput!) { createFlowRun(input: $input) { id name } }`, { input: { deploymentSlug, ...extra } });
+async function createRun(
+  deploymentSlug: string,
+  extra: Record<string, unknown> = {},
+): Promise<{ id: string; name: string }> {
+  const d = await t.ok(`mutation($input: CreateFlowRunInput!) { createFlowRun(input: $input) { id name } }`, {
+    input: { deploymentSlug, ...extra },
+  });
   return d.createFlowRun;
 }
 
 async function propose(flowRunId: string, type: string): Promise<string> {
-  const d = await t.ok(`mutation($input: SetFlowRunStateInput!) { setFlowRunState(input: $input) { status } }`, { input: { flowRunId, state: { type } } });
+  const d = await t.ok(`mutation($input: SetFlowRunStateInput!) { setFlowRunState(input: $input) { status } }`, {
+    input: { flowRunId, state: { type } },
+  });
   return d.setFlowRunState.status;
 }
 
 async function postLog(flowRunId: string, message: string, level = 20): Promise<void> {
-  await t.ok(`mutation($logs: [LogInput!]!) { createLogs(logs: $logs) }`, { logs: [{ flowRunId, level, message, name: "test" }] });
+  await t.ok(`mutation($logs: [LogInput!]!) { createLogs(logs: $logs) }`, {
+    logs: [{ flowRunId, level, message, name: "test" }],
+  });
 }
 
 interface Row {
@@ -75,12 +90,22 @@ describe("ordo flow-run ls / inspect", () => {
   it("inspects a run: its state history as a table, everything as JSON", async () => {
     const run = await createRun("etl/nightly", { parameters: { day: "monday" }, tags: ["cli"] });
     await propose(run.id, "PENDING");
-    const [text, json] = await Promise.all([ordo(url, ["flow-run", "inspect", run.id]), ordoJson<any>(url, ["flow-run", "inspect", run.id])]);
+    const [text, json] = await Promise.all([
+      ordo(url, ["flow-run", "inspect", run.id]),
+      ordoJson<any>(url, ["flow-run", "inspect", run.id]),
+    ]);
     expect(expectOk(text)).toContain(run.name);
     expect(text.stdout).toMatch(/deployment\s+etl\/nightly/);
     expect(text.stdout).toMatch(/state\s+Pending since/);
     expect(text.stdout).toMatch(/Scheduled.*SCHEDULED[\s\S]*Pending.*PENDING/);
-    expect(json).toMatchObject({ id: run.id, name: run.name, stateType: "PENDING", parameters: { day: "monday" }, tags: ["cli"], deployment: { slug: "etl/nightly" } });
+    expect(json).toMatchObject({
+      id: run.id,
+      name: run.name,
+      stateType: "PENDING",
+      parameters: { day: "monday" },
+      tags: ["cli"],
+      deployment: { slug: "etl/nightly" },
+    });
     expect(json.states.map((s: { type: string }) => s.type)).toEqual(["SCHEDULED", "PENDING"]);
   });
 
@@ -132,7 +157,10 @@ describe("ordo flow-run cancel", () => {
 
     const again = await ordo(url, ["flow-run", "cancel", running.id]);
     expect(expectOk(again)).toContain("is already being cancelled");
-    const states = await t.ok(`query($a: ID!, $b: ID!) { a: flowRun(id: $a) { stateType } b: flowRun(id: $b) { stateType } }`, { a: scheduled.id, b: running.id });
+    const states = await t.ok(
+      `query($a: ID!, $b: ID!) { a: flowRun(id: $a) { stateType } b: flowRun(id: $b) { stateType } }`,
+      { a: scheduled.id, b: running.id },
+    );
     expect(states).toEqual({ a: { stateType: "CANCELLED" }, b: { stateType: "CANCELLING" } });
   });
 });
@@ -141,7 +169,12 @@ describe("ordo flow-run logs", () => {
   it("prints a run's logs oldest first, as text or JSON lines, across pages", async () => {
     const run = await createRun("etl/nightly");
     // more than one page (200) of lines, in one batch
-    const logs = Array.from({ length: 205 }, (_, i) => ({ flowRunId: run.id, level: i === 1 ? 40 : 20, message: `line ${i}`, timestamp: new Date(Date.UTC(2030, 0, 1, 0, 0, i)).toISOString() }));
+    const logs = Array.from({ length: 205 }, (_, i) => ({
+      flowRunId: run.id,
+      level: i === 1 ? 40 : 20,
+      message: `line ${i}`,
+      timestamp: new Date(Date.UTC(2030, 0, 1, 0, 0, i)).toISOString(),
+    }));
     await t.ok(`mutation($logs: [LogInput!]!) { createLogs(logs: $logs) }`, { logs });
     const empty = await createRun("etl/nightly");
 
@@ -156,7 +189,10 @@ describe("ordo flow-run logs", () => {
     expect(lines[0]).toBe("2030-01-01 00:00:00Z | INFO     | ordo.flow_runs - line 0");
     expect(lines[1]).toMatch(/\| ERROR +\| .* - line 1$/);
     expect(lines[204]).toMatch(/line 204$/);
-    const parsed = expectOk(json).trim().split("\n").map((l) => JSON.parse(l) as { id: string; message: string; level: number });
+    const parsed = expectOk(json)
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { id: string; message: string; level: number });
     expect(parsed.map((l) => l.message)).toEqual(logs.map((l) => l.message));
     expect(new Set(parsed.map((l) => l.id)).size).toBe(205);
     expect(expectOk(none)).toBe("");
@@ -182,12 +218,17 @@ describe("ordo flow-run logs", () => {
       }
     })();
     const posted = (what: string, holds: () => boolean) =>
-      eventually(holds, { timeoutMs: 15_000, what: () => `${what} (${stored} lines stored; follower printed:\n${stdout}\nstderr:\n${stderr})` });
+      eventually(holds, {
+        timeoutMs: 15_000,
+        what: () => `${what} (${stored} lines stored; follower printed:\n${stdout}\nstderr:\n${stderr})`,
+      });
     try {
       // stored lines for the follower to print first
       await posted("a few stored lines", () => stored >= 5);
 
-      const child = spawn(process.execPath, [ORDO_BIN, "flow-run", "logs", run.id, "--follow"], { env: { ...process.env, ORDO_API_URL: url, ...homeEnv(url) } });
+      const child = spawn(process.execPath, [ORDO_BIN, "flow-run", "logs", run.id, "--follow"], {
+        env: { ...process.env, ORDO_API_URL: url, ...homeEnv(url) },
+      });
       child.stdout.on("data", (d) => (stdout += d));
       child.stderr.on("data", (d) => (stderr += d));
       const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
@@ -206,7 +247,10 @@ describe("ordo flow-run logs", () => {
       await poster;
 
       expect(await exited, stderr).toBe(0);
-      const printed = stdout.trim().split("\n").map((l) => l.split(" - ").pop());
+      const printed = stdout
+        .trim()
+        .split("\n")
+        .map((l) => l.split(" - ").pop());
       expect(printed).toEqual(Array.from({ length: next }, (_, i) => `n${i}`));
     } finally {
       posting = false; // the poster stops with the test, passed or failed

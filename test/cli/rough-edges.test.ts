@@ -15,7 +15,9 @@ let w: CliWorld;
 
 beforeAll(async () => {
   w = await cliWorld("deployment-hello");
-  await w.t.ok(`mutation($input: DeploymentInput!) { applyDeployment(input: $input) { created } }`, { input: { flowName: "edges", name: "no-pool" } });
+  await w.t.ok(`mutation($input: DeploymentInput!) { applyDeployment(input: $input) { created } }`, {
+    input: { flowName: "edges", name: "no-pool" },
+  });
 });
 
 afterAll(() => w?.close());
@@ -25,11 +27,20 @@ const BUILD = ["deployment", "build", "flows/hello.ts:hello", "-n", "edge"];
 describe("CLI rough edges (issue 14)", () => {
   it("exits quietly when the reader closes the pipe (| head)", async () => {
     const big = "x".repeat(300_000);
-    const d = await w.t.ok(`mutation($input: CreateFlowRunInput!) { createFlowRun(input: $input) { id } }`, { input: { deploymentSlug: "edges/no-pool", parameters: { big } } });
+    const d = await w.t.ok(`mutation($input: CreateFlowRunInput!) { createFlowRun(input: $input) { id } }`, {
+      input: { deploymentSlug: "edges/no-pool", parameters: { big } },
+    });
     const r = await new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
-      const sh = spawn("bash", ["-c", `"${process.execPath}" "${ORDO_BIN}" flow-run inspect ${d.createFlowRun.id} | head -c 20; echo " ordo=\${PIPESTATUS[0]}"`], {
-        env: { ...process.env, ORDO_API_URL: w.url, ...homeEnv(w.url) },
-      });
+      const sh = spawn(
+        "bash",
+        [
+          "-c",
+          `"${process.execPath}" "${ORDO_BIN}" flow-run inspect ${d.createFlowRun.id} | head -c 20; echo " ordo=\${PIPESTATUS[0]}"`,
+        ],
+        {
+          env: { ...process.env, ORDO_API_URL: w.url, ...homeEnv(w.url) },
+        },
+      );
       let out = "";
       let err = "";
       sh.stdout.on("data", (c) => (out += c));
@@ -73,7 +84,18 @@ describe("CLI rough edges (issue 14)", () => {
 
   it("--param types values by the flow's / deployment's parameter schema", async () => {
     // hello's `name` is a string: 5 stays "5"; a key the schema does not type is read as JSON
-    const built = await w.json(["deployment", "build", "flows/hello.ts:hello", "-n", "typed", "--param", "name=5", "--param", "extra=5", "--apply"]);
+    const built = await w.json([
+      "deployment",
+      "build",
+      "flows/hello.ts:hello",
+      "-n",
+      "typed",
+      "--param",
+      "name=5",
+      "--param",
+      "extra=5",
+      "--apply",
+    ]);
     expect(built.applied[0].status).toBe("created");
     const run = await w.json(["deployment", "run", "hello-world/typed", "--param", "name=007", "--param", "other=[1]"]);
     const noSchema = await w.json(["deployment", "run", "edges/no-pool", "--param", "name=5"]);
@@ -85,7 +107,9 @@ describe("CLI rough edges (issue 14)", () => {
   });
 
   it("ordo flow ls / inspect; flow-run inspect prints words; table headers share one style", async () => {
-    const d = await w.t.ok(`mutation($input: CreateFlowRunInput!) { createFlowRun(input: $input) { id } }`, { input: { deploymentSlug: "edges/no-pool" } });
+    const d = await w.t.ok(`mutation($input: CreateFlowRunInput!) { createFlowRun(input: $input) { id } }`, {
+      input: { deploymentSlug: "edges/no-pool" },
+    });
     const [ls, lsJson, inspect, inspectJson, missing, runInspect, deployments] = await Promise.all([
       w.run(["flow", "ls"]),
       w.json(["flow", "ls"]),
@@ -107,16 +131,25 @@ describe("CLI rough edges (issue 14)", () => {
   });
 
   it("logs stamped in the same millisecond come back in the order they were written", async () => {
-    const d = await w.t.ok(`mutation($input: CreateFlowRunInput!) { createFlowRun(input: $input) { id } }`, { input: { deploymentSlug: "edges/no-pool" } });
+    const d = await w.t.ok(`mutation($input: CreateFlowRunInput!) { createFlowRun(input: $input) { id } }`, {
+      input: { deploymentSlug: "edges/no-pool" },
+    });
     const id = d.createFlowRun.id;
     const timestamp = "2030-01-01T00:00:00.000Z";
     const lines = Array.from({ length: 60 }, (_, i) => `line ${String(i).padStart(2, "0")}`);
     // two batches, as an executor ships them, all in one millisecond
     for (const batch of [lines.slice(0, 30), lines.slice(30)]) {
-      await w.t.ok(`mutation($logs: [LogInput!]!) { createLogs(logs: $logs) }`, { logs: batch.map((message) => ({ flowRunId: id, level: 20, message, name: "t", timestamp })) });
+      await w.t.ok(`mutation($logs: [LogInput!]!) { createLogs(logs: $logs) }`, {
+        logs: batch.map((message) => ({ flowRunId: id, level: 20, message, name: "t", timestamp })),
+      });
     }
     const r = await w.run(["flow-run", "logs", id]);
-    expect(r.stdout.trim().split("\n").map((l) => l.split(" - ")[1])).toEqual(lines);
+    expect(
+      r.stdout
+        .trim()
+        .split("\n")
+        .map((l) => l.split(" - ")[1]),
+    ).toEqual(lines);
   });
 
   it("serve() shutting down hands a not-yet-started run back as SCHEDULED", async () => {
@@ -126,20 +159,33 @@ describe("CLI rough edges (issue 14)", () => {
       script,
       `import { flow, serve } from ${JSON.stringify(sdk)};\nexport const later = flow({ name: "serve-edge" }, async () => "done");\nawait serve([later], { pollSeconds: 0.2, prefetchSeconds: 600 });\n`,
     );
-    const child = spawn(process.execPath, [script], { env: { ...process.env, ORDO_API_URL: w.url, ...homeEnv(w.url) }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [script], {
+      env: { ...process.env, ORDO_API_URL: w.url, ...homeEnv(w.url) },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let out = "";
     child.stdout.on("data", (c) => (out += c));
     child.stderr.on("data", (c) => (out += c));
     const exited = new Promise((resolve) => child.on("exit", resolve));
     try {
-      await eventually(() => out.includes("serving serve-edge/serve-edge"), { timeoutMs: 30_000, what: () => `the serve() line; output so far:\n${out}` });
+      await eventually(() => out.includes("serving serve-edge/serve-edge"), {
+        timeoutMs: 30_000,
+        what: () => `the serve() line; output so far:\n${out}`,
+      });
       const at = new Date(Date.now() + 300_000).toISOString();
-      const d = await w.t.ok(`mutation($input: CreateFlowRunInput!) { createFlowRun(input: $input) { id } }`, { input: { deploymentSlug: "serve-edge/serve-edge", scheduledStartTime: at } });
+      const d = await w.t.ok(`mutation($input: CreateFlowRunInput!) { createFlowRun(input: $input) { id } }`, {
+        input: { deploymentSlug: "serve-edge/serve-edge", scheduledStartTime: at },
+      });
       const id = d.createFlowRun.id;
-      await eventually(() => out.includes(`starting (run ${id})`) && out.includes("Waiting"), { timeoutMs: 30_000, what: () => `the run to be started and waiting; output so far:\n${out}` });
+      await eventually(() => out.includes(`starting (run ${id})`) && out.includes("Waiting"), {
+        timeoutMs: 30_000,
+        what: () => `the run to be started and waiting; output so far:\n${out}`,
+      });
       child.kill("SIGTERM");
       await exited;
-      const r = await w.t.ok(`query($id: ID!) { flowRun(id: $id) { stateType state { message scheduledTime } } }`, { id });
+      const r = await w.t.ok(`query($id: ID!) { flowRun(id: $id) { stateType state { message scheduledTime } } }`, {
+        id,
+      });
       expect(r.flowRun.stateType, out).toBe("SCHEDULED");
       expect(new Date(r.flowRun.state.scheduledTime).toISOString()).toBe(at);
       expect(out).toMatch(/handed back as SCHEDULED \(ACCEPT\)/);

@@ -30,7 +30,10 @@ function start(args: string[], env: Record<string, string>) {
 
 describe("ordo server start", () => {
   it("serves the API on the --port given, and stops on SIGTERM with exit 0", async () => {
-    const server = start(["--host", "127.0.0.1", "--port", "0"], { ORDO_DATABASE_URL: await freshDatabaseUrl(), ORDO_SERVICES: "false" });
+    const server = start(["--host", "127.0.0.1", "--port", "0"], {
+      ORDO_DATABASE_URL: await freshDatabaseUrl(),
+      ORDO_SERVICES: "false",
+    });
     let url: string | undefined;
     try {
       url = await eventually(
@@ -40,7 +43,11 @@ describe("ordo server start", () => {
         },
         { timeoutMs: 60_000, what: () => `the "ready at" line:\n${server.output()}` },
       );
-      const res = await fetch(url!, { method: "POST", headers: { "content-type": "application/json", ...adminHeaders(home) }, body: JSON.stringify({ query: "{ workPools { name } }" }) });
+      const res = await fetch(url!, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...adminHeaders(home) },
+        body: JSON.stringify({ query: "{ workPools { name } }" }),
+      });
       expect(await res.json()).toEqual({ data: { workPools: [] } });
     } finally {
       server.child.kill("SIGTERM");

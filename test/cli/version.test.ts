@@ -10,7 +10,9 @@ import { ordo, ordoJson } from "../harness/cli.js";
 import { createTestApp, type TestApp } from "../harness/test-app.js";
 import { expectHelp, expectOk } from "./expect-cli.js";
 
-const { version } = JSON.parse(readFileSync(path.resolve(import.meta.dirname, "../../package.json"), "utf8")) as { version: string };
+const { version } = JSON.parse(readFileSync(path.resolve(import.meta.dirname, "../../package.json"), "utf8")) as {
+  version: string;
+};
 
 let t: TestApp;
 let url: string;
@@ -21,7 +23,9 @@ let otherUrl: string;
 let deadUrl: string;
 
 function listen(server: Server): Promise<string> {
-  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`)));
+  return new Promise((resolve) =>
+    server.listen(0, "127.0.0.1", () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`)),
+  );
 }
 
 beforeAll(async () => {
@@ -29,7 +33,11 @@ beforeAll(async () => {
   ({ url } = await t.app.start());
   other = createServer((_req, res) => {
     res.setHeader("content-type", "application/json");
-    res.end(JSON.stringify({ data: { serverInfo: { version: "99.0.0", schemaChecksum: "0".repeat(64), database: "POSTGRESQL" } } }));
+    res.end(
+      JSON.stringify({
+        data: { serverInfo: { version: "99.0.0", schemaChecksum: "0".repeat(64), database: "POSTGRESQL" } },
+      }),
+    );
   });
   otherUrl = await listen(other);
   const closed = createServer();
@@ -61,7 +69,11 @@ describe("ordo --version", () => {
 
 describe("ordo version", () => {
   it("prints the CLI's and the live server's versions and schemas, equal, without a warning", async () => {
-    const [r, json, help] = await Promise.all([ordo(url, ["version"]), ordoJson<VersionJson>(url, ["version"]), ordo(url, ["version", "--help"])]);
+    const [r, json, help] = await Promise.all([
+      ordo(url, ["version"]),
+      ordoJson<VersionJson>(url, ["version"]),
+      ordo(url, ["version", "--help"]),
+    ]);
     const out = expectOk(r);
     expect(out).toMatch(new RegExp(`^client version\\s+${version}$`, "m"));
     expect(out).toMatch(new RegExp(`^api url\\s+${url}$`, "m"));
@@ -73,7 +85,13 @@ describe("ordo version", () => {
     expect(r.stderr).toBe("");
     expect(out).not.toMatch(/warning|unavailable/);
 
-    expect(json).toMatchObject({ client: { version }, apiUrl: url, server: { version }, serverUnavailable: null, schemaMatches: true });
+    expect(json).toMatchObject({
+      client: { version },
+      apiUrl: url,
+      server: { version },
+      serverUnavailable: null,
+      schemaMatches: true,
+    });
     expect(json.server!.schemaChecksum).toBe(json.client.schemaChecksum);
     expectHelp(help, "exits 0", "--json");
   });
@@ -83,7 +101,13 @@ describe("ordo version", () => {
     const out = expectOk(r);
     expect(out).toMatch(/^server version\s+99\.0\.0$/m);
     expect(out).toMatch(/^server schema\s+sha256:000000000000$/m);
-    expect(r.stderr.trim().split("\n")).toEqual([expect.stringMatching(new RegExp(`^warning: this CLI \\(${version}\\) and the server \\(99\\.0\\.0\\) have different GraphQL schemas`))]);
+    expect(r.stderr.trim().split("\n")).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^warning: this CLI \\(${version}\\) and the server \\(99\\.0\\.0\\) have different GraphQL schemas`,
+        ),
+      ),
+    ]);
     expect((await ordoJson<VersionJson>(otherUrl, ["version"])).schemaMatches).toBe(false);
   });
 

@@ -55,7 +55,8 @@ function differences(expected: GraphQLNamedType, actual: GraphQLNamedType | unde
       for (const arg of f.args ?? []) {
         const got = a.args?.find((x: any) => x.name === arg.name);
         if (!got) out.push(`${key}(${arg.name}) is missing`);
-        else if (String(got.type) !== String(arg.type)) out.push(`${key}(${arg.name}) is ${got.type}, contract says ${arg.type}`);
+        else if (String(got.type) !== String(arg.type))
+          out.push(`${key}(${arg.name}) is ${got.type}, contract says ${arg.type}`);
       }
     }
   }

@@ -53,16 +53,29 @@ afterAll(async () => {
 
 /** A process pool, a deployment of the gated flow on it, and a worker renewing leases every second. */
 async function gatedDeployment(pool: string): Promise<{ deploymentId: string; worker: WorkerProcess }> {
-  await server.ok(`mutation($input: WorkPoolInput!) { createWorkPool(input: $input) { id } }`, { input: { name: pool, type: "process" } });
-  const d = await server.ok(`mutation($input: DeploymentInput!) { applyDeployment(input: $input) { deployment { id } } }`, {
-    input: { flowName: "gated", name: pool, workPoolName: pool, storageBlock: "local-file-system/crash-code/flows", entrypoint: "lifecycle.ts:gated" },
+  await server.ok(`mutation($input: WorkPoolInput!) { createWorkPool(input: $input) { id } }`, {
+    input: { name: pool, type: "process" },
   });
+  const d = await server.ok(
+    `mutation($input: DeploymentInput!) { applyDeployment(input: $input) { deployment { id } } }`,
+    {
+      input: {
+        flowName: "gated",
+        name: pool,
+        workPoolName: pool,
+        storageBlock: "local-file-system/crash-code/flows",
+        entrypoint: "lifecycle.ts:gated",
+      },
+    },
+  );
   const worker = new WorkerProcess(server.url, ["--pool", pool, "--poll-seconds", "1", "--run-heartbeat-seconds", "1"]);
   return { deploymentId: d.applyDeployment.deployment.id, worker };
 }
 
 async function createRun(deploymentId: string, gate: string): Promise<{ id: string; name: string }> {
-  const r = await server.ok(`mutation($input: CreateFlowRunInput!) { createFlowRun(input: $input) { id name } }`, { input: { deploymentId, parameters: { gate } } });
+  const r = await server.ok(`mutation($input: CreateFlowRunInput!) { createFlowRun(input: $input) { id name } }`, {
+    input: { deploymentId, parameters: { gate } },
+  });
   runIds.push(r.createFlowRun.id);
   return r.createFlowRun;
 }
@@ -78,10 +91,13 @@ async function view(id: string): Promise<RunView> {
 /** Running the flow's code: RUNNING, its job recorded, and the flow's first line printed. */
 async function runningFlow(run: { id: string; name: string }, worker: WorkerProcess): Promise<RunView> {
   await worker.waitForLine(new RegExp(`^\\[${run.name}\\] .*waiting for the gate`), TIMEOUT_MS);
-  return eventually(async () => {
-    const v = await view(run.id);
-    return v.stateType === "RUNNING" && v.infrastructurePid !== null && v.lastHeartbeat !== null && v;
-  }, { timeoutMs: TIMEOUT_MS, what: `run ${run.name} RUNNING with its job recorded` });
+  return eventually(
+    async () => {
+      const v = await view(run.id);
+      return v.stateType === "RUNNING" && v.infrastructurePid !== null && v.lastHeartbeat !== null && v;
+    },
+    { timeoutMs: TIMEOUT_MS, what: `run ${run.name} RUNNING with its job recorded` },
+  );
 }
 
 const typesOf = (v: RunView) => v.states.map((s) => s.type);
@@ -96,11 +112,15 @@ describe("crash recovery", () => {
     // while the worker lives the loop leaves the run alone: it is still RUNNING with heartbeats
     // spanning two leases (a loop crashing live runs would end it here)
     const since = Date.parse(running.states.at(-1)!.timestamp);
-    await eventually(async () => {
-      const v = await view(run.id);
-      if (v.stateType !== "RUNNING") throw new Error(`the run left RUNNING while its worker lived: ${JSON.stringify(v.states)}`);
-      return Date.parse(v.lastHeartbeat!) - since > 2 * LEASE_SECONDS * 1000;
-    }, { timeoutMs: TIMEOUT_MS, what: "heartbeats spanning two leases" });
+    await eventually(
+      async () => {
+        const v = await view(run.id);
+        if (v.stateType !== "RUNNING")
+          throw new Error(`the run left RUNNING while its worker lived: ${JSON.stringify(v.states)}`);
+        return Date.parse(v.lastHeartbeat!) - since > 2 * LEASE_SECONDS * 1000;
+      },
+      { timeoutMs: TIMEOUT_MS, what: "heartbeats spanning two leases" },
+    );
 
     // the machine dies: the worker and the job's process group, with no word to the server
     worker.signal("SIGKILL");
@@ -108,16 +128,26 @@ describe("crash recovery", () => {
     expect((await worker.exited).signal).toBe("SIGKILL");
     await eventually(async () => !(await processAlive(pidOf(running))), { timeoutMs: 10_000, what: "the job gone" });
 
-    const crashed = await eventually(async () => {
-      const v = await view(run.id);
-      return v.stateType !== "RUNNING" && v;
-    }, { timeoutMs: TIMEOUT_MS, what: "the run to leave RUNNING" });
+    const crashed = await eventually(
+      async () => {
+        const v = await view(run.id);
+        return v.stateType !== "RUNNING" && v;
+      },
+      { timeoutMs: TIMEOUT_MS, what: "the run to leave RUNNING" },
+    );
     expect(typesOf(crashed)).toEqual(["SCHEDULED", "PENDING", "RUNNING", "CRASHED"]);
     // the lease loop's verdict (the dead worker could not have reported it), and not before the lease ran out
-    expect(crashed.state.message).toBe(`No heartbeat from the run's worker or executor for ${LEASE_SECONDS} s: its infrastructure is presumed gone.`);
-    expect(Date.parse(crashed.states.at(-1)!.timestamp) - Date.parse(crashed.lastHeartbeat!)).toBeGreaterThanOrEqual(LEASE_SECONDS * 1000);
+    expect(crashed.state.message).toBe(
+      `No heartbeat from the run's worker or executor for ${LEASE_SECONDS} s: its infrastructure is presumed gone.`,
+    );
+    expect(Date.parse(crashed.states.at(-1)!.timestamp) - Date.parse(crashed.lastHeartbeat!)).toBeGreaterThanOrEqual(
+      LEASE_SECONDS * 1000,
+    );
     // logged once the loop's pass is over, which may be just after the state is visible
-    await eventually(async () => /run leases: 1 crashed/.test(server.process.output()), { timeoutMs: 10_000, what: "the lease loop's log line" });
+    await eventually(async () => /run leases: 1 crashed/.test(server.process.output()), {
+      timeoutMs: 10_000,
+      what: "the lease loop's log line",
+    });
   }, 240_000);
 
   it("a server killed with SIGKILL mid-run restarts on the same database and port, and the run completes with nothing lost", async () => {
@@ -137,15 +167,22 @@ describe("crash recovery", () => {
     // not blame the run for its own absence. The server is another process on the real clock: real
     // time has to pass, but only until the lease is out (counted from the kill), not a fixed pause.
     const staleAt = down + (LEASE_SECONDS + 2) * 1000;
-    await eventually(() => Date.now() >= staleAt, { timeoutMs: (LEASE_SECONDS + 5) * 1000, what: "the run's last heartbeat to be older than a lease", intervalMs: 250 });
+    await eventually(() => Date.now() >= staleAt, {
+      timeoutMs: (LEASE_SECONDS + 5) * 1000,
+      what: "the run's last heartbeat to be older than a lease",
+      intervalMs: 250,
+    });
     await server.restart();
     expect(new URL(server.url).port).toBe(String(portBefore));
 
     await writeFile(gate, "open");
-    const done = await eventually(async () => {
-      const v = await view(run.id);
-      return !["PENDING", "RUNNING"].includes(v.stateType) && v;
-    }, { timeoutMs: TIMEOUT_MS, what: "the run to finish" });
+    const done = await eventually(
+      async () => {
+        const v = await view(run.id);
+        return !["PENDING", "RUNNING"].includes(v.stateType) && v;
+      },
+      { timeoutMs: TIMEOUT_MS, what: "the run to finish" },
+    );
     expect(typesOf(done)).toEqual(["SCHEDULED", "PENDING", "RUNNING", "COMPLETED"]);
     const stamps = done.states.map((s) => Date.parse(s.timestamp));
     expect(stamps).toEqual([...stamps].sort((a, b) => a - b));
@@ -155,9 +192,11 @@ describe("crash recovery", () => {
 
     // logs shipped before the kill and after the restart, once the executor has exited
     await worker.waitForLine(new RegExp(`${run.name}: infrastructure exited with code 0$`), TIMEOUT_MS);
-    const logs = (await server.ok(`query($id: ID!) { logs(flowRunId: $id, first: 200) { edges { node { name message } } } }`, { id: run.id })).logs.edges.map(
-      (e: { node: { name: string; message: string } }) => e.node,
-    );
+    const logs = (
+      await server.ok(`query($id: ID!) { logs(flowRunId: $id, first: 200) { edges { node { name message } } } }`, {
+        id: run.id,
+      })
+    ).logs.edges.map((e: { node: { name: string; message: string } }) => e.node);
     expect(logs).toContainEqual({ name: "ordo.flow_runs", message: `waiting for the gate ${gate}` });
     expect(logs).toContainEqual({ name: "ordo.flow_runs", message: "the gate is open" });
   }, 240_000);

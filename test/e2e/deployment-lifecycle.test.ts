@@ -5,7 +5,10 @@ import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FlowRunStateChangedDocument, type FlowRunStateChangedSubscription } from "../../src/client/generated/graphql.js";
+import {
+  FlowRunStateChangedDocument,
+  type FlowRunStateChangedSubscription,
+} from "../../src/client/generated/graphql.js";
 import { OrdoClient } from "../../src/client/ordo-client.js";
 import { flowStorageBlock, killRunJobs, startLiveServer, type LiveServer } from "../harness/live-server.js";
 import { collect, type Collected } from "../harness/streams.js";
@@ -34,9 +37,18 @@ beforeAll(async () => {
   // a process pool with no base job template: the worker runs `ordo flow-run execute <id>`
   await server.ok(`mutation { createWorkPool(input: { name: "${POOL}", type: "process" }) { id baseJobTemplate } }`);
   // the worker runs as on another machine: its own empty ORDO_HOME, and a key of scope worker only
-  const key = await server.ok(`mutation { createApiKey(input: { name: "lifecycle-worker", scopes: [WORKER] }) { key } }`);
-  workerEnv = { ORDO_HOME: await mkdtemp(path.join(os.tmpdir(), "ordo-remote-worker-")), ORDO_API_KEY: key.createApiKey.key };
-  worker = new WorkerProcess(server.url, ["--pool", POOL, "--poll-seconds", "1", "--run-heartbeat-seconds", "2"], workerEnv);
+  const key = await server.ok(
+    `mutation { createApiKey(input: { name: "lifecycle-worker", scopes: [WORKER] }) { key } }`,
+  );
+  workerEnv = {
+    ORDO_HOME: await mkdtemp(path.join(os.tmpdir(), "ordo-remote-worker-")),
+    ORDO_API_KEY: key.createApiKey.key,
+  };
+  worker = new WorkerProcess(
+    server.url,
+    ["--pool", POOL, "--poll-seconds", "1", "--run-heartbeat-seconds", "2"],
+    workerEnv,
+  );
   await worker.waitForLine(/worker .* started: pool lifecycle-pool/, 60_000);
 }, 120_000);
 
@@ -57,10 +69,22 @@ it("the worker's key (scope worker, another ORDO_HOME) may not change deployment
 });
 
 async function deploy(name: string, input: Record<string, unknown>): Promise<string> {
-  const r = await server.ok(`mutation($input: DeploymentInput!) { applyDeployment(input: $input) { deployment { id storageDocument { name } entrypoint } } }`, {
-    input: { flowName: name, name, workPoolName: POOL, storageBlock: "local-file-system/lifecycle-code/flows", ...input },
+  const r = await server.ok(
+    `mutation($input: DeploymentInput!) { applyDeployment(input: $input) { deployment { id storageDocument { name } entrypoint } } }`,
+    {
+      input: {
+        flowName: name,
+        name,
+        workPoolName: POOL,
+        storageBlock: "local-file-system/lifecycle-code/flows",
+        ...input,
+      },
+    },
+  );
+  expect(r.applyDeployment.deployment).toMatchObject({
+    storageDocument: { name: "lifecycle-code" },
+    entrypoint: input.entrypoint,
   });
-  expect(r.applyDeployment.deployment).toMatchObject({ storageDocument: { name: "lifecycle-code" }, entrypoint: input.entrypoint });
   return r.applyDeployment.deployment.id;
 }
 
@@ -70,21 +94,38 @@ async function deploy(name: string, input: Record<string, unknown>): Promise<str
  * until one's event arrives; then they are cancelled.
  */
 async function watch(deploymentId: string): Promise<Collected<StateEvent>> {
-  const events = collect((async function* () {
-    for await (const e of client.subscribe(FlowRunStateChangedDocument, { deploymentId })) yield e.flowRunStateChanged;
-  })());
+  const events = collect(
+    (async function* () {
+      for await (const e of client.subscribe(FlowRunStateChangedDocument, { deploymentId }))
+        yield e.flowRunStateChanged;
+    })(),
+  );
   const tomorrow = new Date(Date.now() + 86_400_000).toISOString();
   const warmUps: string[] = [];
-  await events.waitUntil(async () => {
-    const r = await server.ok(`mutation($id: ID!, $at: DateTime) { createFlowRun(input: { deploymentId: $id, scheduledStartTime: $at }) { id } }`, { id: deploymentId, at: tomorrow });
-    warmUps.push(r.createFlowRun.id);
-  }, (all) => all.length > 0, 30_000);
-  for (const id of warmUps) await server.ok(`mutation($id: ID!) { setFlowRunState(input: { flowRunId: $id, state: { type: CANCELLED } }) { status } }`, { id });
+  await events.waitUntil(
+    async () => {
+      const r = await server.ok(
+        `mutation($id: ID!, $at: DateTime) { createFlowRun(input: { deploymentId: $id, scheduledStartTime: $at }) { id } }`,
+        { id: deploymentId, at: tomorrow },
+      );
+      warmUps.push(r.createFlowRun.id);
+    },
+    (all) => all.length > 0,
+    30_000,
+  );
+  for (const id of warmUps)
+    await server.ok(
+      `mutation($id: ID!) { setFlowRunState(input: { flowRunId: $id, state: { type: CANCELLED } }) { status } }`,
+      { id },
+    );
   return events;
 }
 
 async function createRun(deploymentId: string, input: Record<string, unknown>): Promise<{ id: string; name: string }> {
-  const r = await server.ok(`mutation($input: CreateFlowRunInput!) { createFlowRun(input: $input) { id name parameters } }`, { input: { deploymentId, ...input } });
+  const r = await server.ok(
+    `mutation($input: CreateFlowRunInput!) { createFlowRun(input: $input) { id name parameters } }`,
+    { input: { deploymentId, ...input } },
+  );
   runIds.push(r.createFlowRun.id);
   return r.createFlowRun;
 }
@@ -94,16 +135,21 @@ const TERMINAL = ["COMPLETED", "FAILED", "CRASHED", "CANCELLED"];
 /** This run's events until its terminal state, as [previous type, type, name]. */
 async function eventsUntilTerminal(events: Collected<StateEvent>, runId: string) {
   const ofRun = () => events.items.filter((e) => e.flowRun.id === runId);
-  await events.waitFor(() => ofRun().some((e) => TERMINAL.includes(e.state.type)), RUN_TIMEOUT_MS).catch((e) => {
-    throw new Error(`${e.message}\nevents: ${JSON.stringify(ofRun())}\nworker:\n${worker.output}`);
-  });
+  await events
+    .waitFor(() => ofRun().some((e) => TERMINAL.includes(e.state.type)), RUN_TIMEOUT_MS)
+    .catch((e) => {
+      throw new Error(`${e.message}\nevents: ${JSON.stringify(ofRun())}\nworker:\n${worker.output}`);
+    });
   return ofRun().map((e) => [e.previousStateType, e.state.type, e.state.name]);
 }
 
 /** The run's logs; complete once the worker saw the executor exit (it flushes its logs before exiting). */
 async function logsOf(run: { id: string; name: string }) {
   await worker.waitForLine(new RegExp(`^.*${run.name}: infrastructure exited with code \\d+$`), RUN_TIMEOUT_MS);
-  const r = await server.ok(`query($id: ID!) { logs(flowRunId: $id, first: 200) { edges { node { level name message } } } }`, { id: run.id });
+  const r = await server.ok(
+    `query($id: ID!) { logs(flowRunId: $id, first: 200) { edges { node { level name message } } } }`,
+    { id: run.id },
+  );
   return r.logs.edges.map((e: { node: { level: number; name: string; message: string } }) => e.node);
 }
 
@@ -119,7 +165,10 @@ describe("a deployment run by a real worker", () => {
       },
     });
     // the schema is enforced on the run's parameters (merged over the deployment's)
-    const bad = await server.gql(`mutation($id: ID!) { createFlowRun(input: { deploymentId: $id, parameters: { times: "twice" } }) { id } }`, { id: deploymentId });
+    const bad = await server.gql(
+      `mutation($id: ID!) { createFlowRun(input: { deploymentId: $id, parameters: { times: "twice" } }) { id } }`,
+      { id: deploymentId },
+    );
     expect(bad.errors?.[0]?.extensions).toMatchObject({ code: "VALIDATION_FAILED" });
 
     const events = await watch(deploymentId);
@@ -132,8 +181,17 @@ describe("a deployment run by a real worker", () => {
     ]);
     events.stop();
 
-    const view = (await server.ok(`query($id: ID!) { flowRun(id: $id) { parameters runCount infrastructurePid state { data } states { type } } }`, { id: run.id })).flowRun;
-    expect(view).toMatchObject({ parameters: { name: "Ada", times: 2 }, runCount: 1, state: { data: { greeted: "Ada", times: 2 } } });
+    const view = (
+      await server.ok(
+        `query($id: ID!) { flowRun(id: $id) { parameters runCount infrastructurePid state { data } states { type } } }`,
+        { id: run.id },
+      )
+    ).flowRun;
+    expect(view).toMatchObject({
+      parameters: { name: "Ada", times: 2 },
+      runCount: 1,
+      state: { data: { greeted: "Ada", times: 2 } },
+    });
     expect(view.states.map((s: { type: string }) => s.type)).toEqual(["SCHEDULED", "PENDING", "RUNNING", "COMPLETED"]);
     expect(view.infrastructurePid).toMatch(/^.+:\d+$/);
 
@@ -166,13 +224,28 @@ describe("a deployment run by a real worker", () => {
     ]);
     events.stop();
 
-    const view = (await server.ok(`query($id: ID!) { flowRun(id: $id) { runCount stateType state { message } states { name } } }`, { id: run.id })).flowRun;
+    const view = (
+      await server.ok(`query($id: ID!) { flowRun(id: $id) { runCount stateType state { message } states { name } } }`, {
+        id: run.id,
+      })
+    ).flowRun;
     expect(view.runCount).toBe(3);
     expect(view.state.message).toContain("boom: the flow failed on purpose");
-    expect(view.states.map((s: { name: string }) => s.name)).toEqual(["Scheduled", "Pending", "Running", "AwaitingRetry", "Retrying", "AwaitingRetry", "Retrying", "Failed"]);
+    expect(view.states.map((s: { name: string }) => s.name)).toEqual([
+      "Scheduled",
+      "Pending",
+      "Running",
+      "AwaitingRetry",
+      "Retrying",
+      "AwaitingRetry",
+      "Retrying",
+      "Failed",
+    ]);
     const logs = await logsOf(run);
     // one line per attempt, from the flow's own console.error
-    expect(logs.filter((l: { name: string; message: string }) => l.name === "ordo.console" && l.message === "about to fail")).toHaveLength(3);
+    expect(
+      logs.filter((l: { name: string; message: string }) => l.name === "ordo.console" && l.message === "about to fail"),
+    ).toHaveLength(3);
     // the worker did not report anything on top: the executor's FAILED stands
     expect(worker.output).not.toMatch(new RegExp(`${run.name}: .*CRASHED`));
   }, 180_000);

@@ -6,7 +6,12 @@ import { cp, mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ApplyDeploymentDocument, CreateFlowRunDocument, SetFlowRunStateDocument, WorkerClaimFlowRunsDocument } from "../../src/client/generated/graphql.js";
+import {
+  ApplyDeploymentDocument,
+  CreateFlowRunDocument,
+  SetFlowRunStateDocument,
+  WorkerClaimFlowRunsDocument,
+} from "../../src/client/generated/graphql.js";
 import { OrdoClient } from "../../src/client/ordo-client.js";
 import { eventually } from "../harness/eventually.js";
 import { createTestApp, type TestApp } from "../harness/test-app.js";
@@ -47,7 +52,10 @@ interface Execution {
 }
 
 /** Runs `ordo flow-run execute <id>` to its end (killed after 60 s), from a scratch working directory. */
-function spawnExecutor(runId: string, args: string[] = []): { child: ChildProcess; done: Promise<Execution>; output: () => string } {
+function spawnExecutor(
+  runId: string,
+  args: string[] = [],
+): { child: ChildProcess; done: Promise<Execution>; output: () => string } {
   const started = Date.now();
   const child = spawn(process.execPath, [path.join(root, "bin/ordo.mjs"), "flow-run", "execute", runId, ...args], {
     cwd: tmp,
@@ -73,7 +81,9 @@ const execute = (runId: string) => spawnExecutor(runId).done;
 
 /** A deployment `flowName/name` whose code is, unless `input` says otherwise, in the block's flows/ folder. */
 async function deploy(flowName: string, name: string, input: Record<string, unknown>): Promise<string> {
-  const r = await client.request(ApplyDeploymentDocument, { input: { flowName, name, storageBlock: "local-file-system/code/flows", ...input } });
+  const r = await client.request(ApplyDeploymentDocument, {
+    input: { flowName, name, storageBlock: "local-file-system/code/flows", ...input },
+  });
   return r.applyDeployment.deployment.id;
 }
 
@@ -89,7 +99,9 @@ interface RunView {
   states: Array<{ type: string; name: string }>;
 }
 
-async function inspect(runId: string): Promise<{ run: RunView; logs: Array<{ level: number; name: string; message: string }> }> {
+async function inspect(
+  runId: string,
+): Promise<{ run: RunView; logs: Array<{ level: number; name: string; message: string }> }> {
   const r = await t.ok(
     `query($id: ID!) {
       flowRun(id: $id) { stateType stateName runCount state { message data } states { type name } }
@@ -119,9 +131,14 @@ describe("a flow from a local-file-system block", () => {
   });
 
   it("goes through PENDING when a worker claimed it first", async () => {
-    const deploymentId = await deploy("hello", "hello-claimed", { entrypoint: "hello.ts:hello", workPoolName: "executor-pool" });
+    const deploymentId = await deploy("hello", "hello-claimed", {
+      entrypoint: "hello.ts:hello",
+      workPoolName: "executor-pool",
+    });
     const runId = await createRun(deploymentId, { parameters: { name: "Bob" } });
-    const claimed = await client.request(WorkerClaimFlowRunsDocument, { input: { workPoolName: "executor-pool", workerName: "test" } });
+    const claimed = await client.request(WorkerClaimFlowRunsDocument, {
+      input: { workPoolName: "executor-pool", workerName: "test" },
+    });
     expect(claimed.claimFlowRuns.map((r) => r.id)).toContain(runId);
     expect((await execute(runId)).code).toBe(0);
     expect(typesOf((await inspect(runId)).run)).toEqual(["SCHEDULED", "PENDING", "RUNNING", "COMPLETED"]);
@@ -161,7 +178,11 @@ describe("a flow from a local-file-system block", () => {
 describe("retries and waiting", () => {
   it("re-runs in process under the run's retry policy: AwaitingRetry, then COMPLETED with run count 2", async () => {
     const deploymentId = await deploy("flaky", "flaky", { entrypoint: "flaky.ts:flaky" });
-    const runId = await createRun(deploymentId, { parameters: { marker: path.join(tmp, "flaky-marker") }, retries: 1, retryDelaySeconds: 1 });
+    const runId = await createRun(deploymentId, {
+      parameters: { marker: path.join(tmp, "flaky-marker") },
+      retries: 1,
+      retryDelaySeconds: 1,
+    });
     const { code, output, ms } = await execute(runId);
     expect(code, output).toBe(0);
     const { run } = await inspect(runId);
@@ -185,7 +206,10 @@ describe("retries and waiting", () => {
     const deploymentId = await deploy("hello", "later", { entrypoint: "hello.ts:hello" });
     // far enough ahead that a slow start on a loaded machine (the spawn alone can take 3 s) still
     // reaches the server before the run is due, so the executor must wait
-    const runId = await createRun(deploymentId, { parameters: { name: "later" }, scheduledStartTime: new Date(Date.now() + 6000).toISOString() });
+    const runId = await createRun(deploymentId, {
+      parameters: { name: "later" },
+      scheduledStartTime: new Date(Date.now() + 6000).toISOString(),
+    });
     const { code, ms } = await execute(runId);
     expect(code).toBe(0);
     const { run, logs } = await inspect(runId);
@@ -212,7 +236,17 @@ describe("pull steps", () => {
     // a real repository with the flows under flows/, cloned by path like any URL
     repo = path.join(tmp, "repo");
     await cp(fixtures, path.join(repo, "flows"), { recursive: true });
-    const git = (...args: string[]) => execFileSync("git", args, { cwd: repo, env: { ...process.env, GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@t", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@t" } });
+    const git = (...args: string[]) =>
+      execFileSync("git", args, {
+        cwd: repo,
+        env: {
+          ...process.env,
+          GIT_AUTHOR_NAME: "t",
+          GIT_AUTHOR_EMAIL: "t@t",
+          GIT_COMMITTER_NAME: "t",
+          GIT_COMMITTER_EMAIL: "t@t",
+        },
+      });
     git("init", "-q", "-b", "main");
     git("add", ".");
     git("commit", "-q", "-m", "flows");
@@ -277,7 +311,10 @@ describe("stopping a running flow", () => {
     const deploymentId = await deploy("sleepy", name, { entrypoint: "sleepy.ts:sleepy" });
     const runId = await createRun(deploymentId);
     const exec = spawnExecutor(runId, ["--heartbeat-seconds", "0.5"]);
-    await eventually(() => exec.output().includes("sleeping"), { timeoutMs: 30_000, what: () => `the flow to start:\n${exec.output()}` });
+    await eventually(() => exec.output().includes("sleeping"), {
+      timeoutMs: 30_000,
+      what: () => `the flow to start:\n${exec.output()}`,
+    });
     return { runId, exec };
   }
 

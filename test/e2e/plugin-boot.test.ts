@@ -21,7 +21,6 @@ function tempHome(): string {
   return home;
 }
 
-
 /** Boots with ORDO_PLUGINS and expects it to stop: exit code 1, one line, no stack, no database. */
 async function expectBootStopped(plugins: string): Promise<string> {
   const home = tempHome();
@@ -68,29 +67,51 @@ describe("ORDO_PLUGINS at boot", () => {
 
   it("a valid third-party plugin is loaded, and its block type served and usable", async () => {
     const home = tempHome();
-    const server = startServer({ ORDO_HOME: home, ORDO_DATABASE_URL: await freshDatabaseUrl(), ORDO_PLUGINS: fixture("ordo-plugin-hello") });
+    const server = startServer({
+      ORDO_HOME: home,
+      ORDO_DATABASE_URL: await freshDatabaseUrl(),
+      ORDO_PLUGINS: fixture("ordo-plugin-hello"),
+    });
     try {
       const url = await waitForUrl(server);
       const gql = async (query: string, variables?: Record<string, unknown>) => {
-        const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...adminHeaders(home) }, body: JSON.stringify({ query, variables }) });
+        const res = await fetch(url, {
+          method: "POST",
+          headers: { "content-type": "application/json", ...adminHeaders(home) },
+          body: JSON.stringify({ query, variables }),
+        });
         return (await res.json()) as { data?: any; errors?: unknown[] };
       };
       const types = await gql(`{ blockTypes { slug plugin latestSchema { version secretFields } } }`);
       expect(types.errors).toBeUndefined();
       expect(types.data.blockTypes).toEqual(
         expect.arrayContaining([
-          { slug: "hello-greeting", plugin: "ordo-plugin-hello", latestSchema: { version: "1.2.3", secretFields: ["apiToken", "headers.*"] } },
+          {
+            slug: "hello-greeting",
+            plugin: "ordo-plugin-hello",
+            latestSchema: { version: "1.2.3", secretFields: ["apiToken", "headers.*"] },
+          },
           expect.objectContaining({ slug: "local-file-system" }),
           expect.objectContaining({ slug: "process" }),
         ]),
       );
       const created = await gql(
         `mutation($input: CreateBlockDocumentInput!) { createBlockDocument(input: $input) { slug data } }`,
-        { input: { blockTypeSlug: "hello-greeting", name: "e2e", data: { greeting: "Hey", apiToken: "tok-e2e-secret-9" } } },
+        {
+          input: {
+            blockTypeSlug: "hello-greeting",
+            name: "e2e",
+            data: { greeting: "Hey", apiToken: "tok-e2e-secret-9" },
+          },
+        },
       );
-      expect(created).toEqual({ data: { createBlockDocument: { slug: "hello-greeting/e2e", data: { greeting: "Hey", apiToken: "********" } } } });
+      expect(created).toEqual({
+        data: { createBlockDocument: { slug: "hello-greeting/e2e", data: { greeting: "Hey", apiToken: "********" } } },
+      });
       const revealed = await gql(`{ blockDocument(slug: "hello-greeting/e2e", includeSecrets: true) { data } }`);
-      expect(revealed).toEqual({ data: { blockDocument: { data: { greeting: "Hey", apiToken: "tok-e2e-secret-9" } } } });
+      expect(revealed).toEqual({
+        data: { blockDocument: { data: { greeting: "Hey", apiToken: "tok-e2e-secret-9" } } },
+      });
     } finally {
       server.child.kill("SIGTERM");
     }

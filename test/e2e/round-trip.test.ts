@@ -44,10 +44,14 @@ describe("round trip over a real server", () => {
   it("applies twice, creates a run, and streams its states in order over graphql-ws", async () => {
     const first = await client.request(ApplyDeploymentDocument, { input: deploymentInput });
     expect(first.applyDeployment.created).toBe(true);
-    const second = await client.request(ApplyDeploymentDocument, { input: { ...deploymentInput, description: "again" } });
+    const second = await client.request(ApplyDeploymentDocument, {
+      input: { ...deploymentInput, description: "again" },
+    });
     expect(second.applyDeployment.created).toBe(false);
     expect(second.applyDeployment.deployment.id).toBe(first.applyDeployment.deployment.id);
-    expect(second.applyDeployment.deployment.schedules.map((s) => s.id)).toEqual(first.applyDeployment.deployment.schedules.map((s) => s.id));
+    expect(second.applyDeployment.deployment.schedules.map((s) => s.id)).toEqual(
+      first.applyDeployment.deployment.schedules.map((s) => s.id),
+    );
 
     const bySlug = await t.ok(`{ deployment(slug: "hello-world/daily") { id description } }`);
     expect(bySlug.deployment).toEqual({ id: first.applyDeployment.deployment.id, description: "again" });
@@ -56,9 +60,12 @@ describe("round trip over a real server", () => {
     const events = client.subscribe(FlowRunStateChangedDocument, { deploymentId });
     // the subscription is live once it delivers a warm-up run's first event (no fixed sleep)
     const received = collect<FlowRunStateChangedSubscription>(events);
-    await received.waitUntil(async () => {
-      await client.request(CreateFlowRunDocument, { input: { deploymentId, name: "warm-up" } });
-    }, (all) => all.length > 0);
+    await received.waitUntil(
+      async () => {
+        await client.request(CreateFlowRunDocument, { input: { deploymentId, name: "warm-up" } });
+      },
+      (all) => all.length > 0,
+    );
 
     const run = (
       await client.request(CreateFlowRunDocument, {
@@ -74,7 +81,9 @@ describe("round trip over a real server", () => {
       expect(r.setFlowRunState.status).toBe("ACCEPT");
     }
 
-    const ofRun = await received.waitFor((all) => all.filter((e) => e.flowRunStateChanged.flowRun.id === run.id).length >= 4);
+    const ofRun = await received.waitFor(
+      (all) => all.filter((e) => e.flowRunStateChanged.flowRun.id === run.id).length >= 4,
+    );
     const sequence = ofRun.filter((e) => e.flowRunStateChanged.flowRun.id === run.id).map((e) => e.flowRunStateChanged);
     expect(sequence.map((e) => [e.previousStateType, e.state.type])).toEqual([
       [null, "SCHEDULED"],
@@ -88,11 +97,16 @@ describe("round trip over a real server", () => {
   });
 
   it("streams state changes over SSE on the same endpoint", async () => {
-    const { deployment } = (await client.request(ApplyDeploymentDocument, { input: { flowName: "sse", name: "d" } })).applyDeployment;
+    const { deployment } = (await client.request(ApplyDeploymentDocument, { input: { flowName: "sse", name: "d" } }))
+      .applyDeployment;
     const controller = new AbortController();
     const res = await fetch(url, {
       method: "POST",
-      headers: { "content-type": "application/json", accept: "text/event-stream", authorization: `Bearer ${t.adminKey}` },
+      headers: {
+        "content-type": "application/json",
+        accept: "text/event-stream",
+        authorization: `Bearer ${t.adminKey}`,
+      },
       body: JSON.stringify({
         query: `subscription($d: ID) { flowRunStateChanged(deploymentId: $d, stateTypes: [RUNNING]) { state { type } flowRun { name } } }`,
         variables: { d: deployment.id },
@@ -105,14 +119,16 @@ describe("round trip over a real server", () => {
     const decoder = new TextDecoder();
     let text = "";
     void (async () => {
-      for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) text += decoder.decode(chunk.value, { stream: true });
+      for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read())
+        text += decoder.decode(chunk.value, { stream: true });
     })().catch(() => undefined);
     const complete = () => text.slice(0, text.lastIndexOf("\n\n") + 1);
     const runs: string[] = [];
     // keep creating RUNNING runs until one arrives: the subscription may register after the first
     await eventually(
       async () => {
-        const run = (await client.request(CreateFlowRunDocument, { input: { deploymentId: deployment.id } })).createFlowRun;
+        const run = (await client.request(CreateFlowRunDocument, { input: { deploymentId: deployment.id } }))
+          .createFlowRun;
         runs.push(run.name);
         await client.request(SetFlowRunStateDocument, { input: { flowRunId: run.id, state: { type: "RUNNING" } } });
         return complete().includes('"RUNNING"');
@@ -121,7 +137,10 @@ describe("round trip over a real server", () => {
     );
     const received = complete();
     controller.abort();
-    const data = received.split("\n").filter((l) => l.startsWith("data:")).map((l) => JSON.parse(l.slice(5)));
+    const data = received
+      .split("\n")
+      .filter((l) => l.startsWith("data:"))
+      .map((l) => JSON.parse(l.slice(5)));
     expect(data.length).toBeGreaterThan(0);
     expect(data[0].data.flowRunStateChanged.state.type).toBe("RUNNING");
     expect(runs).toContain(data[0].data.flowRunStateChanged.flowRun.name);

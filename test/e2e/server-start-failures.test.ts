@@ -69,7 +69,8 @@ describe.runIf(inject("provider") === "sqlite").concurrent("start-up failures wi
     const home = tempDir();
     const locked = path.join(home, "locked");
     mkdirSync(locked, { mode: 0o700 });
-    if (process.getuid?.() === 0) chownSync(home, 65534, 65534); // nobody's home; "locked" stays root's
+    if (process.getuid?.() === 0)
+      chownSync(home, 65534, 65534); // nobody's home; "locked" stays root's
     else chmodSync(locked, 0o500);
     const db = path.join(locked, "ordo.db");
     const out = await failure(startUnprivileged({ ORDO_HOME: home, ORDO_DATABASE_URL: `file:${db}` }));
@@ -78,7 +79,9 @@ describe.runIf(inject("provider") === "sqlite").concurrent("start-up failures wi
 
   it("a PostgreSQL server nobody answers at", async () => {
     const port = await freePort();
-    const out = await failure(startServer({ ORDO_HOME: tempDir(), ORDO_DATABASE_URL: `postgresql://ordo@127.0.0.1:${port}/ordo` }));
+    const out = await failure(
+      startServer({ ORDO_HOME: tempDir(), ORDO_DATABASE_URL: `postgresql://ordo@127.0.0.1:${port}/ordo` }),
+    );
     expect(out).toContain(`PostgreSQL at 127.0.0.1:${port} unreachable (ECONNREFUSED)`);
   });
 });
@@ -88,6 +91,8 @@ describe.runIf(inject("provider") === "postgresql")("start-up failures on a real
     const url = new URL(inject("templateDatabaseUrl"));
     url.pathname = "/ordo_no_such_database";
     const out = await failure(startServer({ ORDO_HOME: tempDir(), ORDO_DATABASE_URL: url.toString() }));
-    expect(out).toContain(`database "ordo_no_such_database" does not exist on PostgreSQL at ${url.hostname}:${url.port || 5432}`);
+    expect(out).toContain(
+      `database "ordo_no_such_database" does not exist on PostgreSQL at ${url.hostname}:${url.port || 5432}`,
+    );
   });
 });

@@ -12,7 +12,6 @@ import { freshDatabaseUrl } from "../harness/test-database.js";
 const homes: string[] = [];
 afterAll(() => homes.forEach((h) => rmSync(h, { recursive: true, force: true })));
 
-
 describe("npm start", () => {
   it("starts on an embedded SQLite file under ORDO_HOME, applying migrations, writes a 0600 admin key there, and serves GraphiQL", async () => {
     const home = mkdtempSync(path.join(os.tmpdir(), "ordo-home-"));
@@ -30,7 +29,9 @@ describe("npm start", () => {
         fetch(url, {
           method: "POST",
           headers: { "content-type": "application/json", ...headers },
-          body: JSON.stringify({ query: "mutation { applyDeployment(input: { flowName: \"f\", name: \"d\" }) { created deployment { slug } } }" }),
+          body: JSON.stringify({
+            query: 'mutation { applyDeployment(input: { flowName: "f", name: "d" }) { created deployment { slug } } }',
+          }),
         });
       // without the key: refused, nothing written
       const refused = await apply({});

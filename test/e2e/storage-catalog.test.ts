@@ -49,15 +49,46 @@ beforeAll(async () => {
 
   // the same flow in a git repository, served over file:// and smart HTTP with a token
   const repos = path.join(tmp, "repos");
-  const repo = await createRepository(path.join(repos, "greetings"), { "flows/greet.ts": await readFile(GREET, "utf8"), "secret.txt": "in the repo" });
+  const repo = await createRepository(path.join(repos, "greetings"), {
+    "flows/greet.ts": await readFile(GREET, "utf8"),
+    "secret.txt": "in the repo",
+  });
   repoUrl = repo.url;
   gitHttp = await startGitHttpServer({ projectRoot: repos, token: TOKEN });
 
   const blocks: Array<[string, string, Record<string, unknown>]> = [
-    ["s3", "dev", { bucket_path: `${s3.bucket}/team`, aws_access_key_id: s3.accessKeyId, aws_secret_access_key: s3.secretAccessKey, endpoint_url: s3.endpoint }],
-    ["aws-credentials", "dev", { aws_access_key_id: s3.accessKeyId, aws_secret_access_key: s3.secretAccessKey, aws_client_parameters: { endpoint_url: s3.endpoint } }],
-    ["azure", "dev", { bucket_path: `${azure.container}/team`, azure_storage_connection_string: azure.connectionString }],
-    ["remote-file-system", "dev", { basepath: `s3://${s3.bucket}/remote`, settings: { key: s3.accessKeyId, secret: s3.secretAccessKey, client_kwargs: { endpoint_url: s3.endpoint } } }],
+    [
+      "s3",
+      "dev",
+      {
+        bucket_path: `${s3.bucket}/team`,
+        aws_access_key_id: s3.accessKeyId,
+        aws_secret_access_key: s3.secretAccessKey,
+        endpoint_url: s3.endpoint,
+      },
+    ],
+    [
+      "aws-credentials",
+      "dev",
+      {
+        aws_access_key_id: s3.accessKeyId,
+        aws_secret_access_key: s3.secretAccessKey,
+        aws_client_parameters: { endpoint_url: s3.endpoint },
+      },
+    ],
+    [
+      "azure",
+      "dev",
+      { bucket_path: `${azure.container}/team`, azure_storage_connection_string: azure.connectionString },
+    ],
+    [
+      "remote-file-system",
+      "dev",
+      {
+        basepath: `s3://${s3.bucket}/remote`,
+        settings: { key: s3.accessKeyId, secret: s3.secretAccessKey, client_kwargs: { endpoint_url: s3.endpoint } },
+      },
+    ],
     ["github", "repo", { repository: repo.url, reference: "main" }],
     ["github-credentials", "token", { token: TOKEN }],
     ["github-credentials", "wrong", { token: "ghp_wrongTokenWrongToken000" }],
@@ -97,10 +128,15 @@ interface Finished {
 }
 
 async function run(slug: string): Promise<Finished> {
-  const { createFlowRun } = await t.ok(`mutation($slug: String!) { createFlowRun(input: { deploymentSlug: $slug }) { id } }`, { slug });
+  const { createFlowRun } = await t.ok(
+    `mutation($slug: String!) { createFlowRun(input: { deploymentSlug: $slug }) { id } }`,
+    { slug },
+  );
   const r = await eventually(
     async () => {
-      const { flowRun } = await t.ok(`query($id: ID!) { flowRun(id: $id) { stateType state { message data } } }`, { id: createFlowRun.id });
+      const { flowRun } = await t.ok(`query($id: ID!) { flowRun(id: $id) { stateType state { message data } } }`, {
+        id: createFlowRun.id,
+      });
       return ["COMPLETED", "FAILED", "CRASHED"].includes(flowRun.stateType) && flowRun;
     },
     { timeoutMs: 45_000, what: `run of ${slug} to finish` },
@@ -124,14 +160,23 @@ pull:
 
 async function setBlockData(slug: string, data: Record<string, unknown>) {
   const { blockDocument } = await t.ok(`query($slug: String!) { blockDocument(slug: $slug) { id } }`, { slug });
-  await t.ok(`mutation($id: ID!, $data: JSON!) { updateBlockDocument(id: $id, data: $data, merge: true) { id } }`, { id: blockDocument.id, data });
+  await t.ok(`mutation($id: ID!, $data: JSON!) { updateBlockDocument(id: $id, data: $data, merge: true) { id } }`, {
+    id: blockDocument.id,
+    data,
+  });
 }
 
 describe("the catalog's blocks", () => {
   it("mask every secret field in responses, whatever the plugin", async () => {
     const { blockDocuments } = await t.ok(`{ blockDocuments(first: 50) { edges { node { slug data } } } }`);
-    const data = Object.fromEntries(blockDocuments.edges.map((e: { node: { slug: string; data: unknown } }) => [e.node.slug, e.node.data]));
-    expect(data["s3/dev"]).toMatchObject({ aws_access_key_id: "********", aws_secret_access_key: "********", endpoint_url: s3.endpoint });
+    const data = Object.fromEntries(
+      blockDocuments.edges.map((e: { node: { slug: string; data: unknown } }) => [e.node.slug, e.node.data]),
+    );
+    expect(data["s3/dev"]).toMatchObject({
+      aws_access_key_id: "********",
+      aws_secret_access_key: "********",
+      endpoint_url: s3.endpoint,
+    });
     expect(data["aws-credentials/dev"]).toMatchObject({ aws_secret_access_key: "********" });
     expect(data["azure/dev"]).toMatchObject({ azure_storage_connection_string: "********" });
     expect(data["remote-file-system/dev"]).toMatchObject({ settings: "********" });
@@ -143,7 +188,11 @@ describe("the catalog's blocks", () => {
 
 describe("object stores: push the project with `ordo deploy`, the worker pulls it", () => {
   it("s3 on s3rver, azure on Azurite and remote-file-system over s3://, each through its storage block", async () => {
-    const slugs = await Promise.all([deploy("s3", storageRoute("s3/dev")), deploy("azure", storageRoute("azure/dev")), deploy("remote", storageRoute("remote-file-system/dev"))]);
+    const slugs = await Promise.all([
+      deploy("s3", storageRoute("s3/dev")),
+      deploy("azure", storageRoute("azure/dev")),
+      deploy("remote", storageRoute("remote-file-system/dev")),
+    ]);
     const results = await Promise.all(slugs.map(run));
     expectCompletedWithProjectFiles(results[0]!, "s3");
     expectCompletedWithProjectFiles(results[1]!, "azure");
@@ -196,7 +245,9 @@ flow_storage:
   it("wrong credentials fail the run naming the block, and the message never holds the secret", async () => {
     // s3rver checks the key id, not the signature: both wrong, as a mistyped pair would be
     await setBlockData("s3/dev", { aws_access_key_id: "AKIAWRONGKEYID000000", aws_secret_access_key: S3_WRONG_SECRET });
-    await setBlockData("azure/dev", { azure_storage_connection_string: azure.connectionString.replace(azure.accountKey, AZURE_WRONG_KEY) });
+    await setBlockData("azure/dev", {
+      azure_storage_connection_string: azure.connectionString.replace(azure.accountKey, AZURE_WRONG_KEY),
+    });
     const [s3Run, azureRun] = await Promise.all([run("greet/s3"), run("greet/azure")]);
     for (const [r, block, secret] of [
       [s3Run, "s3/dev", S3_WRONG_SECRET],

@@ -51,19 +51,33 @@ afterAll(async () => {
 });
 
 /** A process pool running the stand-in job with `env` as the default env variables, and a deployment on it. */
-async function poolWithDeployment(name: string, env: Record<string, string>, jobConfiguration: Record<string, unknown> = {}) {
+async function poolWithDeployment(
+  name: string,
+  env: Record<string, string>,
+  jobConfiguration: Record<string, unknown> = {},
+) {
   const baseJobTemplate = {
     job_configuration: { command: [process.execPath, JOB], env: "{{ env }}", ...jobConfiguration },
-    variables: { type: "object", properties: { env: { type: "object", additionalProperties: { type: "string" }, default: { JOB_PIDS_DIR: pids, ...env } } } },
+    variables: {
+      type: "object",
+      properties: {
+        env: { type: "object", additionalProperties: { type: "string" }, default: { JOB_PIDS_DIR: pids, ...env } },
+      },
+    },
   };
-  await t.ok(`mutation($input: WorkPoolInput!) { createWorkPool(input: $input) { id } }`, { input: { name, type: "process", baseJobTemplate } });
+  await t.ok(`mutation($input: WorkPoolInput!) { createWorkPool(input: $input) { id } }`, {
+    input: { name, type: "process", baseJobTemplate },
+  });
   const d = await t.ok(`mutation($input: DeploymentInput!) { applyDeployment(input: $input) { deployment { id } } }`, {
     input: { flowName: "worker-test", name, workPoolName: name },
   });
   return d.applyDeployment.deployment.id as string;
 }
 
-async function createRun(deploymentId: string, env: Record<string, string> = {}): Promise<{ id: string; name: string }> {
+async function createRun(
+  deploymentId: string,
+  env: Record<string, string> = {},
+): Promise<{ id: string; name: string }> {
   const r = await t.ok(`mutation($input: CreateFlowRunInput!) { createFlowRun(input: $input) { id name } }`, {
     input: { deploymentId, jobVariables: { env } },
   });
@@ -72,20 +86,29 @@ async function createRun(deploymentId: string, env: Record<string, string> = {})
 }
 
 async function view(id: string): Promise<RunView> {
-  const r = await t.ok(`query($id: ID!) { flowRun(id: $id) { id name stateType infrastructurePid lastHeartbeat states { type message timestamp } } }`, { id });
+  const r = await t.ok(
+    `query($id: ID!) { flowRun(id: $id) { id name stateType infrastructurePid lastHeartbeat states { type message timestamp } } }`,
+    { id },
+  );
   return r.flowRun;
 }
 
 const reaches = (id: string, types: string[], timeoutMs = 20_000) =>
-  eventually(async () => {
-    const r = await view(id);
-    return types.includes(r.stateType) && r;
-  }, { timeoutMs, what: `run ${id} in ${types.join("/")}` });
+  eventually(
+    async () => {
+      const r = await view(id);
+      return types.includes(r.stateType) && r;
+    },
+    { timeoutMs, what: `run ${id} in ${types.join("/")}` },
+  );
 
 const propose = (flowRunId: string, type: string) =>
-  t.ok(`mutation($input: SetFlowRunStateInput!) { setFlowRunState(input: $input) { status } }`, { input: { flowRunId, state: { type } } });
+  t.ok(`mutation($input: SetFlowRunStateInput!) { setFlowRunState(input: $input) { status } }`, {
+    input: { flowRunId, state: { type } },
+  });
 
-const startWorker = (pool: string, ...args: string[]) => new WorkerProcess(url, ["--pool", pool, "--poll-seconds", "1", "--run-heartbeat-seconds", "1", ...args]);
+const startWorker = (pool: string, ...args: string[]) =>
+  new WorkerProcess(url, ["--pool", pool, "--poll-seconds", "1", "--run-heartbeat-seconds", "1", ...args]);
 
 const pidOf = (run: RunView) => Number(run.infrastructurePid!.split(":")[1]);
 
@@ -94,13 +117,19 @@ describe("ordo worker start", () => {
     const deploymentId = await poolWithDeployment("w-happy", { JOB_MODE: "complete", JOB_SECONDS: "0.3" });
     // polls only every 60 s: after its first claim, only the subscription can wake it in time
     const worker = startWorker("w-happy", "--poll-seconds", "60");
-    await eventually(async () => (await t.ok(`{ workPool(name: "w-happy") { queues { lastPolled } } }`)).workPool.queues[0].lastPolled, { timeoutMs: 20_000, what: "first claim" });
+    await eventually(
+      async () => (await t.ok(`{ workPool(name: "w-happy") { queues { lastPolled } } }`)).workPool.queues[0].lastPolled,
+      { timeoutMs: 20_000, what: "first claim" },
+    );
     let run: { id: string; name: string } | undefined;
     // the subscription registers asynchronously: a run created before it did waits for the next poll, so create another
-    await eventually(async () => {
-      run = await createRun(deploymentId);
-      return (await reaches(run.id, ["COMPLETED"], 3_000).catch(() => null)) !== null;
-    }, { timeoutMs: 20_000, what: "a run claimed through the subscription" });
+    await eventually(
+      async () => {
+        run = await createRun(deploymentId);
+        return (await reaches(run.id, ["COMPLETED"], 3_000).catch(() => null)) !== null;
+      },
+      { timeoutMs: 20_000, what: "a run claimed through the subscription" },
+    );
     const done = await view(run!.id);
     expect(done.states.map((s) => s.type)).toEqual(["SCHEDULED", "PENDING", "RUNNING", "COMPLETED"]);
     expect(done.infrastructurePid).toMatch(new RegExp(`^${os.hostname()}:\\d+$`));
@@ -132,7 +161,9 @@ describe("ordo worker start", () => {
     for (const r of runs) {
       const v = await reaches(r.id, TERMINAL);
       expect(v.stateType).toBe("CRASHED");
-      expect(v.states.at(-1)!.message).toBe("flow run infrastructure exited with code 3 without reporting a final state");
+      expect(v.states.at(-1)!.message).toBe(
+        "flow run infrastructure exited with code 3 without reporting a final state",
+      );
     }
     for (const r of unstartable) {
       const v = await reaches(r.id, TERMINAL);
@@ -145,8 +176,12 @@ describe("ordo worker start", () => {
     const deploymentId = await poolWithDeployment("w-cancel", { JOB_MODE: "family" });
     const worker = startWorker("w-cancel", "--kill-grace", "1");
     const run = await createRun(deploymentId);
-    await eventually(async () => (await view(run.id)).infrastructurePid !== null && (await reaches(run.id, ["RUNNING"])));
-    const family = JSON.parse(await eventually(() => readFile(path.join(pids, `${run.id}.json`), "utf8").catch(() => null))) as { child: number; grandchild: number };
+    await eventually(
+      async () => (await view(run.id)).infrastructurePid !== null && (await reaches(run.id, ["RUNNING"])),
+    );
+    const family = JSON.parse(
+      await eventually(() => readFile(path.join(pids, `${run.id}.json`), "utf8").catch(() => null)),
+    ) as { child: number; grandchild: number };
     expect(await processAlive(family.grandchild)).toBe(true);
     expect(pidOf(await view(run.id))).toBe(family.child);
 
@@ -165,7 +200,9 @@ describe("ordo worker start", () => {
     const worker = startWorker("w-poll", "--no-events", "--kill-grace", "1");
     await worker.waitForLine(/polling only/);
     const run = await createRun(deploymentId);
-    const running = await eventually(async () => (await view(run.id)).infrastructurePid !== null && (await reaches(run.id, ["RUNNING"])));
+    const running = await eventually(
+      async () => (await view(run.id)).infrastructurePid !== null && (await reaches(run.id, ["RUNNING"])),
+    );
     expect((await propose(run.id, "CANCELLING")).setFlowRunState.status).toBe("ACCEPT");
     await reaches(run.id, ["CANCELLED"]);
     expect(await processAlive(pidOf(running))).toBe(false);
@@ -227,7 +264,10 @@ describe("a worker killed with SIGKILL", () => {
     await reaches(control.id, ["RUNNING"]);
     // the worker renews the lease while it lives
     const first = await eventually(async () => (await view(run.id)).lastHeartbeat);
-    await eventually(async () => (await view(run.id)).lastHeartbeat !== first, { timeoutMs: 10_000, what: "a second heartbeat" });
+    await eventually(async () => (await view(run.id)).lastHeartbeat !== first, {
+      timeoutMs: 10_000,
+      what: "a second heartbeat",
+    });
 
     worker.signal("SIGKILL");
     await worker.exited;
@@ -235,7 +275,10 @@ describe("a worker killed with SIGKILL", () => {
     // silence is measured against a living worker, not a fixed pause: by the time the control run
     // has been heartbeated twice more, the killed worker's run would have been too, were anything renewing it
     const beats = new Set([(await view(control.id)).lastHeartbeat]);
-    await eventually(async () => beats.add((await view(control.id)).lastHeartbeat).size > 2, { timeoutMs: 10_000, what: "two heartbeats of the living worker's run" });
+    await eventually(async () => beats.add((await view(control.id)).lastHeartbeat).size > 2, {
+      timeoutMs: 10_000,
+      what: "two heartbeats of the living worker's run",
+    });
     const after = await view(run.id);
     expect(after.stateType).toBe("RUNNING");
     expect(after.lastHeartbeat).toBe(silent);

@@ -34,7 +34,11 @@ export function ordo(apiUrl: string, args: string[], opts: CliOptions = {}): Pro
     child.stderr.on("data", (d) => (stderr += d));
     const timer = setTimeout(() => {
       child.kill("SIGKILL");
-      reject(new Error(`ordo ${args.join(" ")} did not exit within ${opts.timeoutMs ?? 60_000} ms\nstdout:\n${stdout}\nstderr:\n${stderr}`));
+      reject(
+        new Error(
+          `ordo ${args.join(" ")} did not exit within ${opts.timeoutMs ?? 60_000} ms\nstdout:\n${stdout}\nstderr:\n${stderr}`,
+        ),
+      );
     }, opts.timeoutMs ?? 60_000);
     child.on("error", reject);
     // "close", not "exit": the output pipes are drained by then

@@ -22,13 +22,16 @@ export async function eventually<T>(
   { timeoutMs = 20_000, what = "a condition", intervalMs = 100 }: EventuallyOptions = {},
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
-  const timedOut = () => new Error(`timed out after ${timeoutMs} ms waiting for ${typeof what === "function" ? what() : what}`);
+  const timedOut = () =>
+    new Error(`timed out after ${timeoutMs} ms waiting for ${typeof what === "function" ? what() : what}`);
   for (;;) {
     // a probe that never settles (a request to a hung server) cannot outlast the deadline by much
     const attempt = new Promise<T | undefined | null | false>((resolve) => resolve(probe()));
     attempt.catch(() => undefined); // one that fails after the deadline has nobody left to tell
     let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<typeof LATE>((resolve) => (timer = setTimeout(() => resolve(LATE), Math.max(deadline - Date.now(), intervalMs))));
+    const late = new Promise<typeof LATE>(
+      (resolve) => (timer = setTimeout(() => resolve(LATE), Math.max(deadline - Date.now(), intervalMs))),
+    );
     const value = await Promise.race([attempt, late]).finally(() => clearTimeout(timer));
     if (value === LATE) throw timedOut();
     if (value) return value as T;

@@ -7,17 +7,18 @@ import type { GraphQLResponse, TestApp } from "./test-app.js";
 /** Row counts of the tables a bad input could write to. */
 export async function tableCounts(t: TestApp) {
   const db = t.app.database.client;
-  const [flow, deployment, deploymentSchedule, flowRun, flowRunState, workPool, workQueue, log, blockDocument] = await Promise.all([
-    db.flow.count(),
-    db.deployment.count(),
-    db.deploymentSchedule.count(),
-    db.flowRun.count(),
-    db.flowRunState.count(),
-    db.workPool.count(),
-    db.workQueue.count(),
-    db.log.count(),
-    db.blockDocument.count(),
-  ]);
+  const [flow, deployment, deploymentSchedule, flowRun, flowRunState, workPool, workQueue, log, blockDocument] =
+    await Promise.all([
+      db.flow.count(),
+      db.deployment.count(),
+      db.deploymentSchedule.count(),
+      db.flowRun.count(),
+      db.flowRunState.count(),
+      db.workPool.count(),
+      db.workQueue.count(),
+      db.log.count(),
+      db.blockDocument.count(),
+    ]);
   return { flow, deployment, deploymentSchedule, flowRun, flowRunState, workPool, workQueue, log, blockDocument };
 }
 
@@ -33,7 +34,9 @@ export interface Expected {
 export function expectNoLeak(error: GraphQLErrorBody): void {
   const text = JSON.stringify(error);
   expect(text).not.toMatch(/\n\s+at |\bat .*\.[jt]s:\d+|node_modules|\/src\/|stacktrace|exception/i);
-  expect(text).not.toMatch(/\b(SELECT\s.+\sFROM|INSERT\s+INTO|UPDATE\s+\S+\s+SET|DELETE\s+FROM)\b|prisma|sqlite|postgres/i);
+  expect(text).not.toMatch(
+    /\b(SELECT\s.+\sFROM|INSERT\s+INTO|UPDATE\s+\S+\s+SET|DELETE\s+FROM)\b|prisma|sqlite|postgres/i,
+  );
 }
 
 /**
@@ -41,7 +44,11 @@ export function expectNoLeak(error: GraphQLErrorBody): void {
  * not change; `secret`, when given, must appear neither in the response nor in the server's log.
  */
 export function rejectionChecker(t: () => TestApp, snapshot: () => Promise<unknown>, opts: { secret?: string } = {}) {
-  return async function expectRejected(query: string, variables: Record<string, unknown> | undefined, expected: Expected): Promise<GraphQLErrorBody> {
+  return async function expectRejected(
+    query: string,
+    variables: Record<string, unknown> | undefined,
+    expected: Expected,
+  ): Promise<GraphQLErrorBody> {
     const before = await snapshot();
     const logged: string[] = [];
     const stderr = vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
@@ -69,7 +76,8 @@ export function rejectionChecker(t: () => TestApp, snapshot: () => Promise<unkno
       expectNoLeak(e);
     }
     const error = res.errors![0]!;
-    if (expected.field !== undefined) expect(error.extensions?.field ?? null, JSON.stringify(error)).toBe(expected.field);
+    if (expected.field !== undefined)
+      expect(error.extensions?.field ?? null, JSON.stringify(error)).toBe(expected.field);
     // a failed mutation returns no data for its field
     if (res.data) for (const v of Object.values(res.data)) expect(v).toBeNull();
     expect(await snapshot()).toEqual(before);

@@ -52,11 +52,20 @@ export async function startReplica(of: Pick<TestApp, "app" | "databaseUrl">): Pr
     await app.stop();
     process.exit(0);
   `;
-  const child = spawn(process.execPath, ["--conditions=ordo-source", "--import", "tsx", "--input-type=module", "-e", script], {
-    cwd: fileURLToPath(new URL("../..", import.meta.url)),
-    env: { ...process.env, REPLICA_DATABASE_URL: of.databaseUrl, REPLICA_HOME: home, REPLICA_ENCRYPTION_KEY: encryptionKey },
-    stdio: ["pipe", "pipe", "pipe"],
-  });
+  const child = spawn(
+    process.execPath,
+    ["--conditions=ordo-source", "--import", "tsx", "--input-type=module", "-e", script],
+    {
+      cwd: fileURLToPath(new URL("../..", import.meta.url)),
+      env: {
+        ...process.env,
+        REPLICA_DATABASE_URL: of.databaseUrl,
+        REPLICA_HOME: home,
+        REPLICA_ENCRYPTION_KEY: encryptionKey,
+      },
+      stdio: ["pipe", "pipe", "pipe"],
+    },
+  );
   let stderr = "";
   child.stderr.on("data", (d) => (stderr += d));
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));

@@ -23,6 +23,9 @@ export default class SlowFilesFirst extends BaseSequencer {
       return i === -1 ? SLOW_FILES.length : i;
     };
     // a stable sort: the base order stays among files of the same rank
-    return sorted.map((spec, i) => ({ spec, i })).sort((a, b) => rank(a.spec) - rank(b.spec) || a.i - b.i).map(({ spec }) => spec);
+    return sorted
+      .map((spec, i) => ({ spec, i }))
+      .sort((a, b) => rank(a.spec) - rank(b.spec) || a.i - b.i)
+      .map(({ spec }) => spec);
   }
 }

@@ -29,7 +29,11 @@ export function collect<T>(source: AsyncIterableIterator<T>): Collected<T> {
         if (error) throw error;
         return false;
       },
-      { timeoutMs, intervalMs: 10, what: () => `the stream's items to satisfy the condition (${items.length} items so far)` },
+      {
+        timeoutMs,
+        intervalMs: 10,
+        what: () => `the stream's items to satisfy the condition (${items.length} items so far)`,
+      },
     );
   return {
     items,
@@ -40,7 +44,11 @@ export function collect<T>(source: AsyncIterableIterator<T>): Collected<T> {
           await poke();
           return await waitFor(done, 300).catch(() => false as const);
         },
-        { timeoutMs, intervalMs: 0, what: () => `the stream's items to satisfy the condition after pokes (${items.length} items so far)` },
+        {
+          timeoutMs,
+          intervalMs: 0,
+          what: () => `the stream's items to satisfy the condition after pokes (${items.length} items so far)`,
+        },
       ),
     stop: () => void source.return?.(),
   };

@@ -48,7 +48,11 @@ export interface TestApp {
   /** runs an operation in-process through yoga.fetch, as the local admin */
   gql<T = any>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
   /** the same with the caller's own headers (another key, none, an Origin …) */
-  gqlWith<T = any>(headers: Record<string, string>, query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
+  gqlWith<T = any>(
+    headers: Record<string, string>,
+    query: string,
+    variables?: Record<string, unknown>,
+  ): Promise<GraphQLResponse<T>>;
   /** like gql, but fails the test when the response has errors */
   ok<T = any>(query: string, variables?: Record<string, unknown>): Promise<T>;
   close(): Promise<void>;
@@ -61,7 +65,13 @@ export async function createTestApp(overrides: Partial<OrdoConfig> = {}): Promis
   // the real settings loader with a test environment: services off (tests run passes by hand)
   // its own home: generated files (API key, secret key) never touch the user's ~/.ordo
   const home = mkdtempSync(path.join(os.tmpdir(), "ordo-app-"));
-  const base = loadConfig({ ORDO_HOME: home, ORDO_PORT: "0", ORDO_LOG_LEVEL: "error", ORDO_GRAPHIQL: "false", ORDO_MIGRATE: "false" });
+  const base = loadConfig({
+    ORDO_HOME: home,
+    ORDO_PORT: "0",
+    ORDO_LOG_LEVEL: "error",
+    ORDO_GRAPHIQL: "false",
+    ORDO_MIGRATE: "false",
+  });
   const config: OrdoConfig = {
     ...base,
     databaseUrl,
@@ -78,7 +88,11 @@ export async function createTestApp(overrides: Partial<OrdoConfig> = {}): Promis
     return started;
   };
   // a loopback name, as ORDO_AUTH=off test apps answer no other Host (DNS rebinding)
-  const gqlWith = async <T>(headers: Record<string, string>, query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>> => {
+  const gqlWith = async <T>(
+    headers: Record<string, string>,
+    query: string,
+    variables?: Record<string, unknown>,
+  ): Promise<GraphQLResponse<T>> => {
     const res = await app.yoga.fetch("http://localhost/graphql", {
       method: "POST",
       headers: { "content-type": "application/json", ...headers },

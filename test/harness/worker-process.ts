@@ -16,7 +16,12 @@ export class WorkerProcess {
   private readonly child: ChildProcess;
 
   /** `command`: ["agent", "start"] for an agent */
-  constructor(apiUrl: string, args: string[], env: Record<string, string> = homeEnv(apiUrl), command: string[] = ["worker", "start"]) {
+  constructor(
+    apiUrl: string,
+    args: string[],
+    env: Record<string, string> = homeEnv(apiUrl),
+    command: string[] = ["worker", "start"],
+  ) {
     this.child = spawn(process.execPath, [ORDO_BIN, ...command, ...args], {
       cwd: REPO,
       env: { ...process.env, ORDO_API_URL: apiUrl, ...env },
@@ -27,7 +32,8 @@ export class WorkerProcess {
       const parts = (partial + chunk.toString("utf8")).split("\n");
       partial = parts.pop()!;
       this.lines.push(...parts);
-      if (process.env.ORDO_TEST_WORKER_LOG) parts.forEach((l) => process.stderr.write(`  worker ${this.child.pid}| ${l}\n`));
+      if (process.env.ORDO_TEST_WORKER_LOG)
+        parts.forEach((l) => process.stderr.write(`  worker ${this.child.pid}| ${l}\n`));
     };
     this.child.stdout!.on("data", onData);
     this.child.stderr!.on("data", onData);
@@ -45,7 +51,10 @@ export class WorkerProcess {
 
   /** Resolves with the first output line matching, once it is printed. */
   async waitForLine(pattern: RegExp, timeoutMs = 20_000): Promise<string> {
-    return eventually(() => this.lines.find((l) => pattern.test(l)), { timeoutMs, what: () => `worker output matching ${pattern}\n${this.output}` });
+    return eventually(() => this.lines.find((l) => pattern.test(l)), {
+      timeoutMs,
+      what: () => `worker output matching ${pattern}\n${this.output}`,
+    });
   }
 
   signal(signal: NodeJS.Signals): void {

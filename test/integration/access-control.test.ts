@@ -14,7 +14,9 @@ const keys: Record<string, string> = {};
 const SCOPES = ["read", "run", "worker", "write", "admin"] as const;
 
 async function createKey(name: string, scopes: string[]): Promise<{ key: string; id: string }> {
-  const r = await t.ok(`mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { key id } }`, { input: { name, scopes } });
+  const r = await t.ok(`mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { key id } }`, {
+    input: { name, scopes },
+  });
   return r.createApiKey;
 }
 
@@ -22,8 +24,12 @@ beforeAll(async () => {
   t = await createTestApp();
   url = (await t.app.start()).url;
   for (const s of SCOPES) keys[s] = (await createKey(`key-${s}`, [s.toUpperCase()])).key;
-  await t.ok(`mutation { applyDeployment(input: { flowName: "acl", name: "d", workPoolName: "acl-pool" }) { created } }`);
-  await t.ok(`mutation { createBlockDocument(input: { blockTypeSlug: "process", name: "acl-secretless", data: {} }) { id } }`);
+  await t.ok(
+    `mutation { applyDeployment(input: { flowName: "acl", name: "d", workPoolName: "acl-pool" }) { created } }`,
+  );
+  await t.ok(
+    `mutation { createBlockDocument(input: { blockTypeSlug: "process", name: "acl-secretless", data: {} }) { id } }`,
+  );
 });
 afterAll(async () => {
   await t?.close();
@@ -61,7 +67,13 @@ const OPERATIONS: Record<string, { needs: string[]; query: string; variables?: (
 
 async function rowCounts() {
   const db = t.app.database.client;
-  return [await db.deployment.count(), await db.flowRun.count(), await db.blockDocument.count(), await db.worker.count(), await db.apiKey.count()];
+  return [
+    await db.deployment.count(),
+    await db.flowRun.count(),
+    await db.blockDocument.count(),
+    await db.worker.count(),
+    await db.apiKey.count(),
+  ];
 }
 
 describe("scopes × operations over HTTP", () => {
@@ -78,7 +90,9 @@ describe("scopes × operations over HTTP", () => {
           expect(await rowCounts(), `${scope}: a refused operation wrote nothing`).toEqual(before);
         }
       }
-      for (const header of [{}, { authorization: "Bearer ordo_not-a-key" }, { authorization: "Basic abc" }] as Array<Record<string, string>>) {
+      for (const header of [{}, { authorization: "Bearer ordo_not-a-key" }, { authorization: "Basic abc" }] as Array<
+        Record<string, string>
+      >) {
         const before = await rowCounts();
         const r = await t.gqlWith(header, op.query, op.variables?.());
         expect(r.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
@@ -91,11 +105,15 @@ describe("scopes × operations over HTTP", () => {
   it("a run key may cancel a run but not propose other states; force needs admin", async () => {
     const run = (await t.ok(`mutation { createFlowRun(input: { deploymentSlug: "acl/d" }) { id } }`)).createFlowRun.id;
     const propose = (key: string, type: string, force = false) =>
-      t.gqlWith(as(key), `mutation($id: ID!, $type: StateType!, $force: Boolean) { setFlowRunState(input: { flowRunId: $id, state: { type: $type }, force: $force }) { status } }`, {
-        id: run,
-        type,
-        force,
-      });
+      t.gqlWith(
+        as(key),
+        `mutation($id: ID!, $type: StateType!, $force: Boolean) { setFlowRunState(input: { flowRunId: $id, state: { type: $type }, force: $force }) { status } }`,
+        {
+          id: run,
+          type,
+          force,
+        },
+      );
     expect((await propose(keys.run!, "PENDING")).errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
     expect((await propose(keys.worker!, "CANCELLING", true)).errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
     expect((await propose(keys.run!, "CANCELLING")).errors).toBeUndefined();
@@ -108,10 +126,15 @@ describe("scopes × operations over HTTP", () => {
 
   it("an expired key is refused; bad key inputs are BAD_USER_INPUT naming the field and create nothing", async () => {
     const soon = new Date(t.clock.now().getTime() + 60_000).toISOString();
-    const r = await t.ok(`mutation($at: DateTime) { createApiKey(input: { name: "expiring", scopes: [READ], expiresAt: $at }) { key } }`, { at: soon });
+    const r = await t.ok(
+      `mutation($at: DateTime) { createApiKey(input: { name: "expiring", scopes: [READ], expiresAt: $at }) { key } }`,
+      { at: soon },
+    );
     expect((await t.gqlWith(as(r.createApiKey.key), `{ flows { totalCount } }`)).errors).toBeUndefined();
     t.clock.advance(61);
-    expect((await t.gqlWith(as(r.createApiKey.key), `{ flows { totalCount } }`)).errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
+    expect((await t.gqlWith(as(r.createApiKey.key), `{ flows { totalCount } }`)).errors?.[0]?.extensions?.code).toBe(
+      "UNAUTHENTICATED",
+    );
     const before = await rowCounts();
     const bad = async (input: string, field: string, code = "BAD_USER_INPUT") => {
       const e = (await t.gql(`mutation { createApiKey(input: ${input}) { key } }`)).errors?.[0];
@@ -139,7 +162,10 @@ function wsClient(key: string | null, onClose?: (code: number) => void): Client 
 async function wsOnce(client: Client, query: string): Promise<GraphQLResponse> {
   return new Promise((resolve, reject) => {
     let result: GraphQLResponse = {};
-    client.subscribe({ query }, { next: (r) => (result = r as GraphQLResponse), error: reject, complete: () => resolve(result) });
+    client.subscribe(
+      { query },
+      { next: (r) => (result = r as GraphQLResponse), error: reject, complete: () => resolve(result) },
+    );
   });
 }
 
@@ -154,7 +180,10 @@ describe("graphql-ws and SSE", () => {
     }
     const reader = wsClient(keys.read!);
     expect((await wsOnce(reader, `{ workPools { name } }`)).data).toEqual({ workPools: [{ name: "acl-pool" }] });
-    const refused = await wsOnce(reader, `mutation { applyDeployment(input: { flowName: "acl", name: "ws" }) { created } }`);
+    const refused = await wsOnce(
+      reader,
+      `mutation { applyDeployment(input: { flowName: "acl", name: "ws" }) { created } }`,
+    );
     expect(refused.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
     expect(await t.app.database.client.deployment.count({ where: { name: "ws" } })).toBe(0);
     await reader.dispose();
@@ -176,7 +205,10 @@ describe("graphql-ws and SSE", () => {
     const { key, id } = await createKey("to-revoke", ["READ"]);
     let closed = 0;
     const ws = wsClient(key, (code) => (closed = code));
-    ws.subscribe({ query: `subscription { flowRunStateChanged { state { type } } }` }, { next: () => {}, error: () => {}, complete: () => {} });
+    ws.subscribe(
+      { query: `subscription { flowRunStateChanged { state { type } } }` },
+      { next: () => {}, error: () => {}, complete: () => {} },
+    );
     const controller = new AbortController();
     const sse = await fetch(url, {
       method: "POST",
@@ -191,7 +223,8 @@ describe("graphql-ws and SSE", () => {
     let sseText = "";
     let sseEnded = false;
     void (async () => {
-      for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) sseText += decoder.decode(chunk.value, { stream: true });
+      for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read())
+        sseText += decoder.decode(chunk.value, { stream: true });
       sseEnded = true;
     })().catch(() => undefined);
     // both subscriptions live: an event reaches them (a run created per try: the subscription may register after the first)
@@ -205,8 +238,13 @@ describe("graphql-ws and SSE", () => {
 
     const beforeRevocation = sseText.length;
     await t.ok(`mutation($id: String!) { revokeApiKey(id: $id) { revoked } }`, { id });
-    expect((await t.gqlWith(as(key), `{ flows { totalCount } }`)).errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
-    await eventually(() => sseEnded, { timeoutMs: 10_000, what: () => `the SSE stream to end after revocation: ${sseText.slice(beforeRevocation)}` });
+    expect((await t.gqlWith(as(key), `{ flows { totalCount } }`)).errors?.[0]?.extensions?.code).toBe(
+      "UNAUTHENTICATED",
+    );
+    await eventually(() => sseEnded, {
+      timeoutMs: 10_000,
+      what: () => `the SSE stream to end after revocation: ${sseText.slice(beforeRevocation)}`,
+    });
     expect(sseText.slice(beforeRevocation)).toContain("UNAUTHENTICATED");
     await eventually(() => closed !== 0, { timeoutMs: 10_000, what: "the graphql-ws socket to close" });
     expect(closed).toBe(4403);
@@ -230,11 +268,17 @@ describe("browser-facing protections", () => {
     for (const [what, body, headers] of bodies) {
       for (const origin of [{ origin: "https://evil.example" }, {}] as Array<Record<string, string>>) {
         // even with a valid key: a page cannot have one, but the refusal must not depend on that
-        const res = await fetch(url, { method: "POST", body, headers: { ...headers, ...origin, authorization: `Bearer ${t.adminKey}` } });
+        const res = await fetch(url, {
+          method: "POST",
+          body,
+          headers: { ...headers, ...origin, authorization: `Bearer ${t.adminKey}` },
+        });
         expect([403, 415], `${what} ${JSON.stringify(origin)}`).toContain(res.status);
       }
     }
-    const res = await fetch(`${url}?query=${encodeURIComponent("{ flows { totalCount } }")}`, { headers: { origin: "https://evil.example" } });
+    const res = await fetch(`${url}?query=${encodeURIComponent("{ flows { totalCount } }")}`, {
+      headers: { origin: "https://evil.example" },
+    });
     expect(res.status).toBe(403);
     expect(await t.app.database.client.flow.count({ where: { name: "csrf" } })).toBe(0);
   });
@@ -248,7 +292,11 @@ describe("browser-facing protections", () => {
   it("sends no CORS headers by default, and refuses a cross-origin WebSocket", async () => {
     const preflight = await fetch(url, {
       method: "OPTIONS",
-      headers: { origin: "https://evil.example", "access-control-request-method": "POST", "access-control-request-headers": "authorization,content-type" },
+      headers: {
+        origin: "https://evil.example",
+        "access-control-request-method": "POST",
+        "access-control-request-headers": "authorization,content-type",
+      },
     });
     expect(preflight.headers.get("access-control-allow-origin")).toBeNull();
     const answer = await fetch(url, {
@@ -282,13 +330,20 @@ describe("origins listed in ORDO_CORS_ORIGINS", () => {
       const preflight = (origin: string) =>
         cors.app.yoga.fetch("http://ordo.test/graphql", {
           method: "OPTIONS",
-          headers: { origin, "access-control-request-method": "POST", "access-control-request-headers": "authorization,content-type" },
+          headers: {
+            origin,
+            "access-control-request-method": "POST",
+            "access-control-request-headers": "authorization,content-type",
+          },
         });
       const ok = await preflight("https://ui.example.com");
       expect(ok.headers.get("access-control-allow-origin")).toBe("https://ui.example.com");
       expect(ok.headers.get("access-control-allow-credentials")).toBeNull();
       expect((await preflight("https://evil.example")).headers.get("access-control-allow-origin")).toBeNull();
-      const res = await cors.gqlWith({ origin: "https://ui.example.com", authorization: `Bearer ${cors.adminKey}` }, `{ flows { totalCount } }`);
+      const res = await cors.gqlWith(
+        { origin: "https://ui.example.com", authorization: `Bearer ${cors.adminKey}` },
+        `{ flows { totalCount } }`,
+      );
       expect(res.errors).toBeUndefined();
     } finally {
       await cors.close();
@@ -309,14 +364,18 @@ describe("ORDO_AUTH=off", () => {
       // server as far as the browser knows; only the Host header gives it away
       const { url } = await open.app.start();
       const port = new URL(url).port;
-      const post = (host: string) => rawPost(url, host, { origin: `http://${host}` }, `{"query":"{ viewer { name } }"}`);
+      const post = (host: string) =>
+        rawPost(url, host, { origin: `http://${host}` }, `{"query":"{ viewer { name } }"}`);
       const rebound = await post(`evil.example:${port}`);
       expect(rebound.status).toBe(403);
       expect(rebound.body).toContain("ORDO_AUTH=off the server answers only loopback names");
-      for (const host of [`localhost:${port}`, `127.0.0.1:${port}`, "localhost"]) expect((await post(host)).status, host).toBe(200);
+      for (const host of [`localhost:${port}`, `127.0.0.1:${port}`, "localhost"])
+        expect((await post(host)).status, host).toBe(200);
       const socket = (host: string) =>
         new Promise<number>((resolve) => {
-          const ws = new WebSocket(url.replace("http", "ws"), "graphql-transport-ws", { headers: { host, origin: `http://${host}` } });
+          const ws = new WebSocket(url.replace("http", "ws"), "graphql-transport-ws", {
+            headers: { host, origin: `http://${host}` },
+          });
           ws.on("open", () => (ws.close(), resolve(101)));
           ws.on("unexpected-response", (_req, res) => resolve(res.statusCode ?? 0));
           ws.on("error", () => resolve(-1));
@@ -336,13 +395,22 @@ describe("ORDO_AUTH=off", () => {
 });
 
 /** A POST with a Host header of our choosing (fetch does not let a caller set Host). */
-function rawPost(url: string, host: string, headers: Record<string, string>, body: string): Promise<{ status: number; body: string }> {
+function rawPost(
+  url: string,
+  host: string,
+  headers: Record<string, string>,
+  body: string,
+): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: "POST", headers: { ...headers, host, "content-type": "application/json" } }, (res) => {
-      let text = "";
-      res.on("data", (c: Buffer) => (text += c.toString()));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text }));
-    });
+    const req = http.request(
+      url,
+      { method: "POST", headers: { ...headers, host, "content-type": "application/json" } },
+      (res) => {
+        let text = "";
+        res.on("data", (c: Buffer) => (text += c.toString()));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text }));
+      },
+    );
     req.on("error", reject);
     req.end(body);
   });

@@ -11,7 +11,12 @@ let t: TestApp;
 beforeAll(async () => {
   const d = defaultServiceSettings();
   t = await createTestApp({
-    services: { ...d, enabled: true, scheduler: { ...d.scheduler, loopSeconds: 1, recentLoopSeconds: 1 }, lateRuns: { loopSeconds: 1, afterSeconds: 15 } },
+    services: {
+      ...d,
+      enabled: true,
+      scheduler: { ...d.scheduler, loopSeconds: 1, recentLoopSeconds: 1 },
+      lateRuns: { loopSeconds: 1, afterSeconds: 15 },
+    },
   });
   await t.app.start();
 });
@@ -32,7 +37,9 @@ async function waitForRuns(deploymentId: string, count: number): Promise<number>
 
 describe("background services", () => {
   it("schedule a new deployment's runs, and refill them after pause and resume", async () => {
-    const r = await t.ok(`mutation { applyDeployment(input: { flowName: "bg", name: "hourly", schedules: [{ schedule: { interval: { interval: 3600 } } }] }) { deployment { id } } }`);
+    const r = await t.ok(
+      `mutation { applyDeployment(input: { flowName: "bg", name: "hourly", schedules: [{ schedule: { interval: { interval: 3600 } } }] }) { deployment { id } } }`,
+    );
     const id = r.applyDeployment.deployment.id;
     expect(await waitForRuns(id, 3)).toBe(3);
     await t.ok(`mutation($id: ID!) { pauseDeployment(id: $id) { paused } }`, { id });

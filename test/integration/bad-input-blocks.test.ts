@@ -37,7 +37,10 @@ async function snapshot() {
     db.deployment.count(),
     db.flow.count(),
     db.configuration.count(),
-    db.blockDocument.findMany({ orderBy: { id: "asc" }, select: { id: true, name: true, data: true, blockSchemaId: true, updated: true } }),
+    db.blockDocument.findMany({
+      orderBy: { id: "asc" },
+      select: { id: true, name: true, data: true, blockSchemaId: true, updated: true },
+    }),
   ]);
   return {
     counts: { blockDocument, blockSchema, blockType, deployment, flow, configuration },
@@ -54,10 +57,16 @@ function hello(data: Record<string, unknown>, extra: Record<string, unknown> = {
 beforeAll(async () => {
   t = await createTestApp({ plugins: [HELLO] });
   const created = await t.ok(CREATE, {
-    input: { blockTypeSlug: "hello-greeting", name: "taken", data: { greeting: "Hi", apiToken: "tok-stored-1", headers: { Authorization: "hdr-stored-2" } } },
+    input: {
+      blockTypeSlug: "hello-greeting",
+      name: "taken",
+      data: { greeting: "Hi", apiToken: "tok-stored-1", headers: { Authorization: "hdr-stored-2" } },
+    },
   });
   helloId = created.createBlockDocument.id;
-  storageId = (await t.ok(CREATE, { input: { blockTypeSlug: "local-file-system", name: "code", data: { basePath: "/srv" } } })).createBlockDocument.id;
+  storageId = (
+    await t.ok(CREATE, { input: { blockTypeSlug: "local-file-system", name: "code", data: { basePath: "/srv" } } })
+  ).createBlockDocument.id;
   await t.ok(APPLY, { input: { flowName: "base", name: "existing", storageBlock: "local-file-system/code" } });
 });
 afterAll(async () => {
@@ -66,24 +75,43 @@ afterAll(async () => {
 
 describe("createBlockDocument", () => {
   it("an unknown block type slug: NOT_FOUND input.blockTypeSlug", async () => {
-    const error = await expectRejected(CREATE, { input: { blockTypeSlug: "no-such-type", name: "x", data: { apiToken: SECRET } } }, {
-      code: "NOT_FOUND",
-      field: "input.blockTypeSlug",
-    });
+    const error = await expectRejected(
+      CREATE,
+      { input: { blockTypeSlug: "no-such-type", name: "x", data: { apiToken: SECRET } } },
+      {
+        code: "NOT_FOUND",
+        field: "input.blockTypeSlug",
+      },
+    );
     expect(error.message).toContain("no-such-type");
   });
 
-  it.each([["Bad_Slug"], ["UPPER"], ["has space"], [""], ["a/b"]])("a block type slug of bad syntax %j: BAD_USER_INPUT", async (slug) => {
-    await expectRejected(CREATE, { input: { blockTypeSlug: slug, name: "x", data: { apiToken: SECRET } } }, { code: "BAD_USER_INPUT", field: "input.blockTypeSlug" });
-  });
+  it.each([["Bad_Slug"], ["UPPER"], ["has space"], [""], ["a/b"]])(
+    "a block type slug of bad syntax %j: BAD_USER_INPUT",
+    async (slug) => {
+      await expectRejected(
+        CREATE,
+        { input: { blockTypeSlug: slug, name: "x", data: { apiToken: SECRET } } },
+        { code: "BAD_USER_INPUT", field: "input.blockTypeSlug" },
+      );
+    },
+  );
 
   it("a missing required field: VALIDATION_FAILED with its JSON pointer", async () => {
-    const error = await expectRejected(CREATE, hello({ apiToken: SECRET }), { code: "VALIDATION_FAILED", field: "input.data" });
+    const error = await expectRejected(CREATE, hello({ apiToken: SECRET }), {
+      code: "VALIDATION_FAILED",
+      field: "input.data",
+    });
     expect(error.extensions!.errors).toEqual([{ path: "/greeting", message: expect.stringContaining("greeting") }]);
   });
 
   it("every failing field is listed: missing, wrong types, a constraint, a property the schema forbids", async () => {
-    const data = { apiToken: SECRET, retries: "three", colour: "blue", headers: { Authorization: SECRET, "X-Count": 5 } };
+    const data = {
+      apiToken: SECRET,
+      retries: "three",
+      colour: "blue",
+      headers: { Authorization: SECRET, "X-Count": 5 },
+    };
     const error = await expectRejected(CREATE, hello(data), { code: "VALIDATION_FAILED", field: "input.data" });
     const issues = error.extensions!.errors as Array<{ path: string; message: string }>;
     expect(issues.map((i) => i.path).sort()).toEqual(["/colour", "/greeting", "/headers/X-Count", "/retries"]);
@@ -98,7 +126,11 @@ describe("createBlockDocument", () => {
       code: "VALIDATION_FAILED",
       field: "input.data",
     });
-    expect((error.extensions!.errors as Array<{ path: string }>).map((i) => i.path).sort()).toEqual(["/apiToken", "/greeting", "/retries"]);
+    expect((error.extensions!.errors as Array<{ path: string }>).map((i) => i.path).sort()).toEqual([
+      "/apiToken",
+      "/greeting",
+      "/retries",
+    ]);
   });
 
   it.each([
@@ -110,17 +142,30 @@ describe("createBlockDocument", () => {
   });
 
   it("data null: BAD_USER_INPUT input.data", async () => {
-    await expectRejected(CREATE, { input: { blockTypeSlug: "hello-greeting", name: "x", data: null } }, { code: "BAD_USER_INPUT", field: "input.data" });
+    await expectRejected(
+      CREATE,
+      { input: { blockTypeSlug: "hello-greeting", name: "x", data: null } },
+      { code: "BAD_USER_INPUT", field: "input.data" },
+    );
   });
 
   it("a name already taken for the type: CONFLICT input.name", async () => {
-    const error = await expectRejected(CREATE, hello({ greeting: "Hi", apiToken: SECRET }, { name: "taken" }), { code: "CONFLICT", field: "input.name" });
+    const error = await expectRejected(CREATE, hello({ greeting: "Hi", apiToken: SECRET }, { name: "taken" }), {
+      code: "CONFLICT",
+      field: "input.name",
+    });
     expect(error.message).toContain("taken");
   });
 
-  it.each([["Bad Name"], ["UPPER"], ["a/b"], ["under_score"], ["dot.ted"]])("a name of bad syntax %j: BAD_USER_INPUT input.name", async (name) => {
-    await expectRejected(CREATE, hello({ greeting: "Hi", apiToken: SECRET }, { name }), { code: "BAD_USER_INPUT", field: "input.name" });
-  });
+  it.each([["Bad Name"], ["UPPER"], ["a/b"], ["under_score"], ["dot.ted"]])(
+    "a name of bad syntax %j: BAD_USER_INPUT input.name",
+    async (name) => {
+      await expectRejected(CREATE, hello({ greeting: "Hi", apiToken: SECRET }, { name }), {
+        code: "BAD_USER_INPUT",
+        field: "input.name",
+      });
+    },
+  );
 
   it.each([
     ["no name", {}],
@@ -133,31 +178,61 @@ describe("createBlockDocument", () => {
   });
 
   it('"********" for a secret on create (nothing stored to keep): BAD_USER_INPUT naming the secret field', async () => {
-    const error = await expectRejected(CREATE, hello({ greeting: "Hi", apiToken: MASK }), { code: "BAD_USER_INPUT", field: "input.data" });
-    expect(error.message).toContain("apiToken");
-    const wildcard = await expectRejected(CREATE, hello({ greeting: "Hi", apiToken: SECRET, headers: { Authorization: MASK } }), {
+    const error = await expectRejected(CREATE, hello({ greeting: "Hi", apiToken: MASK }), {
       code: "BAD_USER_INPUT",
       field: "input.data",
     });
+    expect(error.message).toContain("apiToken");
+    const wildcard = await expectRejected(
+      CREATE,
+      hello({ greeting: "Hi", apiToken: SECRET, headers: { Authorization: MASK } }),
+      {
+        code: "BAD_USER_INPUT",
+        field: "input.data",
+      },
+    );
     expect(wildcard.message).toContain("headers.Authorization");
   });
 
   it("the first bad thing is reported even when later ones would be too (slug before data)", async () => {
-    await expectRejected(CREATE, { input: { blockTypeSlug: "no-such-type", name: "Bad Name", data: SECRET } }, { code: "NOT_FOUND", field: "input.blockTypeSlug" });
+    await expectRejected(
+      CREATE,
+      { input: { blockTypeSlug: "no-such-type", name: "Bad Name", data: SECRET } },
+      { code: "NOT_FOUND", field: "input.blockTypeSlug" },
+    );
   });
 });
 
 describe("updateBlockDocument", () => {
   it("an unknown id: NOT_FOUND id", async () => {
-    await expectRejected(UPDATE, { id: "00000000-0000-4000-8000-000000000000", data: { greeting: "Hi", apiToken: SECRET } }, { code: "NOT_FOUND", field: "id" });
-    await expectRejected(UPDATE, { id: "not-a-uuid", data: { apiToken: SECRET }, merge: true }, { code: "NOT_FOUND", field: "id" });
+    await expectRejected(
+      UPDATE,
+      { id: "00000000-0000-4000-8000-000000000000", data: { greeting: "Hi", apiToken: SECRET } },
+      { code: "NOT_FOUND", field: "id" },
+    );
+    await expectRejected(
+      UPDATE,
+      { id: "not-a-uuid", data: { apiToken: SECRET }, merge: true },
+      { code: "NOT_FOUND", field: "id" },
+    );
   });
 
   it("data failing the schema: VALIDATION_FAILED data, the stored document untouched", async () => {
-    const error = await expectRejected(UPDATE, { id: helloId, data: { apiToken: SECRET, retries: "x" } }, { code: "VALIDATION_FAILED", field: "data" });
-    expect((error.extensions!.errors as Array<{ path: string }>).map((i) => i.path).sort()).toEqual(["/greeting", "/retries"]);
+    const error = await expectRejected(
+      UPDATE,
+      { id: helloId, data: { apiToken: SECRET, retries: "x" } },
+      { code: "VALIDATION_FAILED", field: "data" },
+    );
+    expect((error.extensions!.errors as Array<{ path: string }>).map((i) => i.path).sort()).toEqual([
+      "/greeting",
+      "/retries",
+    ]);
     // a merge is validated as merged: the stored greeting counts, the bad value does not pass
-    const merged = await expectRejected(UPDATE, { id: helloId, data: { apiToken: SECRET, extra: 1 }, merge: true }, { code: "VALIDATION_FAILED", field: "data" });
+    const merged = await expectRejected(
+      UPDATE,
+      { id: helloId, data: { apiToken: SECRET, extra: 1 }, merge: true },
+      { code: "VALIDATION_FAILED", field: "data" },
+    );
     expect(merged.extensions!.errors).toEqual([{ path: "/extra", message: expect.any(String) }]);
   });
 
@@ -167,17 +242,27 @@ describe("updateBlockDocument", () => {
   });
 
   it('"********" where nothing is stored: BAD_USER_INPUT naming the secret field', async () => {
-    const error = await expectRejected(UPDATE, { id: helloId, data: { greeting: "Hi", apiToken: SECRET, headers: { "X-New": MASK } } }, {
-      code: "BAD_USER_INPUT",
-      field: "data",
-    });
+    const error = await expectRejected(
+      UPDATE,
+      { id: helloId, data: { greeting: "Hi", apiToken: SECRET, headers: { "X-New": MASK } } },
+      {
+        code: "BAD_USER_INPUT",
+        field: "data",
+      },
+    );
     expect(error.message).toContain("headers.X-New");
   });
 
   it("the mask written back is accepted (the control case: the document still validates and keeps its secret)", async () => {
     await t.ok(UPDATE, { id: helloId, data: { greeting: "Hi", apiToken: MASK, headers: { Authorization: MASK } } });
-    const { blockDocument } = await t.ok(`query($id: ID!) { blockDocument(id: $id, includeSecrets: true) { data } }`, { id: helloId });
-    expect(blockDocument.data).toEqual({ greeting: "Hi", apiToken: "tok-stored-1", headers: { Authorization: "hdr-stored-2" } });
+    const { blockDocument } = await t.ok(`query($id: ID!) { blockDocument(id: $id, includeSecrets: true) { data } }`, {
+      id: helloId,
+    });
+    expect(blockDocument.data).toEqual({
+      greeting: "Hi",
+      apiToken: "tok-stored-1",
+      headers: { Authorization: "hdr-stored-2" },
+    });
   });
 });
 
@@ -198,7 +283,11 @@ describe("applyDeployment referencing blocks", () => {
     ["infrastructureBlock", "00000000-0000-4000-8000-000000000000"],
   ])("%s naming a missing document %s: NOT_FOUND", async (field, ref) => {
     // a new flow and deployment: even the flow must not be written
-    const error = await expectRejected(APPLY, { input: { flowName: "fresh", name: "dep", [field]: ref } }, { code: "NOT_FOUND", field: `input.${field}` });
+    const error = await expectRejected(
+      APPLY,
+      { input: { flowName: "fresh", name: "dep", [field]: ref } },
+      { code: "NOT_FOUND", field: `input.${field}` },
+    );
     // the document part of the reference (a sub-path is not part of what is missing)
     expect(error.message).toContain(ref.split("/").slice(0, 2).join("/"));
   });
@@ -208,14 +297,22 @@ describe("applyDeployment referencing blocks", () => {
     ["storageBlock", "local-file-system//code"],
     ["infrastructureBlock", "process/x/extra"],
   ])("%s of bad shape %s: BAD_USER_INPUT", async (field, ref) => {
-    await expectRejected(APPLY, { input: { flowName: "fresh", name: "dep", [field]: ref } }, { code: "BAD_USER_INPUT", field: `input.${field}` });
+    await expectRejected(
+      APPLY,
+      { input: { flowName: "fresh", name: "dep", [field]: ref } },
+      { code: "BAD_USER_INPUT", field: `input.${field}` },
+    );
   });
 
   it("re-applying an existing deployment with a missing block leaves it as it was", async () => {
-    await expectRejected(APPLY, { input: { flowName: "base", name: "existing", storageBlock: "local-file-system/gone" } }, {
-      code: "NOT_FOUND",
-      field: "input.storageBlock",
-    });
+    await expectRejected(
+      APPLY,
+      { input: { flowName: "base", name: "existing", storageBlock: "local-file-system/gone" } },
+      {
+        code: "NOT_FOUND",
+        field: "input.storageBlock",
+      },
+    );
     const { deployment } = await t.ok(`{ deployment(slug: "base/existing") { storageDocument { id } } }`);
     expect(deployment.storageDocument.id).toBe(storageId);
   });
@@ -223,7 +320,10 @@ describe("applyDeployment referencing blocks", () => {
 
 describe("block queries", () => {
   it('blockTypes(capability: "fly"): BAD_USER_INPUT capability', async () => {
-    const error = await expectRejected(`{ blockTypes(capability: "fly") { slug } }`, undefined, { code: "BAD_USER_INPUT", field: "capability" });
+    const error = await expectRejected(`{ blockTypes(capability: "fly") { slug } }`, undefined, {
+      code: "BAD_USER_INPUT",
+      field: "capability",
+    });
     expect(error.message).toContain("run-infrastructure");
   });
 });
@@ -233,17 +333,29 @@ describe("secrets never echoed by GraphQL's own input errors", () => {
   // (`Variable "$input" got invalid value { …, data: { apiToken: "…" } }`); the error mask
   // (src/graphql/errors.ts) drops the quoted value and keeps the path and the reason.
   it("a create missing blockTypeSlug, and one with an unknown input field", async () => {
-    await expectRejected(CREATE, { input: { name: "x", data: { greeting: "Hi", apiToken: SECRET } } }, { code: "BAD_USER_INPUT", field: "input" });
-    await expectRejected(CREATE, { input: { blockTypeSlug: "hello-greeting", name: "x", data: { apiToken: SECRET }, extra: 1 } }, {
-      code: "BAD_USER_INPUT",
-      field: "input",
-    });
+    await expectRejected(
+      CREATE,
+      { input: { name: "x", data: { greeting: "Hi", apiToken: SECRET } } },
+      { code: "BAD_USER_INPUT", field: "input" },
+    );
+    await expectRejected(
+      CREATE,
+      { input: { blockTypeSlug: "hello-greeting", name: "x", data: { apiToken: SECRET }, extra: 1 } },
+      {
+        code: "BAD_USER_INPUT",
+        field: "input",
+      },
+    );
   });
 
   it("a wrongly typed scalar next to a secret names only that scalar", async () => {
-    await expectRejected(CREATE, { input: { blockTypeSlug: 5, name: "x", data: { greeting: "Hi", apiToken: SECRET } } }, {
-      code: "BAD_USER_INPUT",
-      field: "input.blockTypeSlug",
-    });
+    await expectRejected(
+      CREATE,
+      { input: { blockTypeSlug: 5, name: "x", data: { greeting: "Hi", apiToken: SECRET } } },
+      {
+        code: "BAD_USER_INPUT",
+        field: "input.blockTypeSlug",
+      },
+    );
   });
 });

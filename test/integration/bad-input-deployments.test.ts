@@ -40,7 +40,11 @@ async function snapshot() {
   const counts = await tableCounts(t);
   const d = await db.deployment.findUniqueOrThrow({
     where: { id: existingId },
-    select: { updated: true, scheduleChangedAt: true, schedules: { select: { id: true, updated: true }, orderBy: { position: "asc" } } },
+    select: {
+      updated: true,
+      scheduleChangedAt: true,
+      schedules: { select: { id: true, updated: true }, orderBy: { position: "asc" } },
+    },
   });
   return {
     counts,
@@ -99,9 +103,21 @@ describe("applyDeployment: bad schedules get BAD_USER_INPUT naming the field", (
     ["cron 'not a cron'", oneSchedule({ cron: { cron: "not a cron" } }), `${s}.schedule.cron.cron`],
     ["rrule FREQ=NOPE", oneSchedule({ rrule: { rrule: "FREQ=NOPE" } }), `${s}.schedule.rrule.rrule`],
     ["rrule over 6,500 characters", oneSchedule({ rrule: { rrule: LONG_RRULE } }), `${s}.schedule.rrule.rrule`],
-    ["interval timezone Mars/Phobos", oneSchedule({ interval: { interval: 60, timezone: "Mars/Phobos" } }), `${s}.schedule.interval.timezone`],
-    ["cron timezone Mars/Phobos", oneSchedule({ cron: { cron: "0 * * * *", timezone: "Mars/Phobos" } }), `${s}.schedule.cron.timezone`],
-    ["rrule timezone Mars/Phobos", oneSchedule({ rrule: { rrule: "FREQ=DAILY", timezone: "Mars/Phobos" } }), `${s}.schedule.rrule.timezone`],
+    [
+      "interval timezone Mars/Phobos",
+      oneSchedule({ interval: { interval: 60, timezone: "Mars/Phobos" } }),
+      `${s}.schedule.interval.timezone`,
+    ],
+    [
+      "cron timezone Mars/Phobos",
+      oneSchedule({ cron: { cron: "0 * * * *", timezone: "Mars/Phobos" } }),
+      `${s}.schedule.cron.timezone`,
+    ],
+    [
+      "rrule timezone Mars/Phobos",
+      oneSchedule({ rrule: { rrule: "FREQ=DAILY", timezone: "Mars/Phobos" } }),
+      `${s}.schedule.rrule.timezone`,
+    ],
     ["slug 'Bad Slug!'", oneSchedule({ interval: { interval: 60 } }, { slug: "Bad Slug!" }), `${s}.slug`],
   ];
   it.each(cases)("%s", async (_name, variables, field) => {
@@ -111,7 +127,9 @@ describe("applyDeployment: bad schedules get BAD_USER_INPUT naming the field", (
 
   it("names the rrule's length without echoing all of it", async () => {
     expect(LONG_RRULE.length).toBeGreaterThan(6500);
-    const error = await expectRejected(APPLY, oneSchedule({ rrule: { rrule: LONG_RRULE } }), { code: "BAD_USER_INPUT" });
+    const error = await expectRejected(APPLY, oneSchedule({ rrule: { rrule: LONG_RRULE } }), {
+      code: "BAD_USER_INPUT",
+    });
     expect(error.message).toMatch(/6500/);
   });
 
@@ -134,7 +152,9 @@ describe("applyDeployment: bad schedules get BAD_USER_INPUT naming the field", (
 
   it("a missing required input field", async () => {
     await expectRejected(APPLY, { input: { flowName: "bad" } }, { code: "BAD_USER_INPUT", field: "input" });
-    await expectRejected(`mutation { applyDeployment(input: { flowName: "bad" }) { created } }`, undefined, { code: "GRAPHQL_VALIDATION_FAILED" });
+    await expectRejected(`mutation { applyDeployment(input: { flowName: "bad" }) { created } }`, undefined, {
+      code: "GRAPHQL_VALIDATION_FAILED",
+    });
   });
 
   it("the same definition twice without slug", async () => {
@@ -144,7 +164,9 @@ describe("applyDeployment: bad schedules get BAD_USER_INPUT naming the field", (
   });
 
   it("the same definition twice, spelled with different whitespace", async () => {
-    const variables = fresh({ schedules: [{ schedule: { cron: { cron: "0 9 * * *" } } }, { schedule: { cron: { cron: " 0  9 * * * " } } }] });
+    const variables = fresh({
+      schedules: [{ schedule: { cron: { cron: "0 9 * * *" } } }, { schedule: { cron: { cron: " 0  9 * * * " } } }],
+    });
     await expectRejected(APPLY, variables, { code: "BAD_USER_INPUT", field: "input.schedules[1].schedule" });
   });
 
@@ -180,13 +202,19 @@ describe("applyDeployment: other bad fields", () => {
     [{ properties: 5 }, "/properties"],
     [{ type: "object", properties: { n: { type: "integer", minimum: "zero" } } }, "/properties/n/minimum"],
   ])("parameterOpenapiSchema %j is VALIDATION_FAILED at %s", async (schema, path) => {
-    const error = await expectRejected(APPLY, fresh({ parameterOpenapiSchema: schema }), { code: "VALIDATION_FAILED", field: "input.parameterOpenapiSchema" });
+    const error = await expectRejected(APPLY, fresh({ parameterOpenapiSchema: schema }), {
+      code: "VALIDATION_FAILED",
+      field: "input.parameterOpenapiSchema",
+    });
     expect((error.extensions!.errors as Array<{ path: string }>).map((i) => i.path)).toContain(path);
   });
 
-  it.each([[[1, 2]], ["x"], [5]])("parameters %j (not an object): BAD_USER_INPUT input.parameters", async (parameters) => {
-    await expectRejected(APPLY, fresh({ parameters }), { code: "BAD_USER_INPUT", field: "input.parameters" });
-  });
+  it.each([[[1, 2]], ["x"], [5]])(
+    "parameters %j (not an object): BAD_USER_INPUT input.parameters",
+    async (parameters) => {
+      await expectRejected(APPLY, fresh({ parameters }), { code: "BAD_USER_INPUT", field: "input.parameters" });
+    },
+  );
 
   it("schedule parameters that are not an object", async () => {
     await expectRejected(APPLY, oneSchedule({ interval: { interval: 60 } }, { parameters: [1] }), {
@@ -237,7 +265,10 @@ describe("applyDeployment: other bad fields", () => {
   });
 
   it("a concurrencyLimit that is not an Int (variables): BAD_USER_INPUT", async () => {
-    await expectRejected(APPLY, fresh({ concurrencyLimit: 1.5 }), { code: "BAD_USER_INPUT", field: "input.concurrencyLimit" });
+    await expectRejected(APPLY, fresh({ concurrencyLimit: 1.5 }), {
+      code: "BAD_USER_INPUT",
+      field: "input.concurrencyLimit",
+    });
   });
 });
 
@@ -256,15 +287,34 @@ describe("applyDeployment: a bad re-apply leaves the existing deployment untouch
       "BAD_USER_INPUT",
       "input.schedules[0].schedule.interval.timezone",
     ],
-    ["a missing storage block", { schedules: [], storageBlock: "no-such-type/none" }, "NOT_FOUND", "input.storageBlock"],
-    ["a broken parameter schema", { schedules: [], parameterOpenapiSchema: { type: "nope" } }, "VALIDATION_FAILED", "input.parameterOpenapiSchema"],
+    [
+      "a missing storage block",
+      { schedules: [], storageBlock: "no-such-type/none" },
+      "NOT_FOUND",
+      "input.storageBlock",
+    ],
+    [
+      "a broken parameter schema",
+      { schedules: [], parameterOpenapiSchema: { type: "nope" } },
+      "VALIDATION_FAILED",
+      "input.parameterOpenapiSchema",
+    ],
     ["an empty work queue name", { schedules: [], workQueueName: " " }, "BAD_USER_INPUT", "input.workQueueName"],
   ];
   it.each(changes)("%s", async (_name, change, code, field) => {
     const before = await read();
     expect(before.schedules).toHaveLength(3);
     // everything else changes too, so any partial write would show
-    const input = { ...EXISTING, version: "2", description: "changed", tags: ["x"], parameters: { n: 9 }, paused: true, concurrencyLimit: 7, ...change };
+    const input = {
+      ...EXISTING,
+      version: "2",
+      description: "changed",
+      tags: ["x"],
+      parameters: { n: 9 },
+      paused: true,
+      concurrencyLimit: 7,
+      ...change,
+    };
     await expectRejected(APPLY, { input }, { code, field });
     expect(await read()).toEqual(before);
   });
@@ -276,7 +326,9 @@ describe("malformed GraphQL gets a code too", () => {
   });
 
   it("an unknown field: GRAPHQL_VALIDATION_FAILED", async () => {
-    await expectRejected("query { deployment(slug: \"base/existing\") { id noSuchField } }", undefined, { code: "GRAPHQL_VALIDATION_FAILED" });
+    await expectRejected('query { deployment(slug: "base/existing") { id noSuchField } }', undefined, {
+      code: "GRAPHQL_VALIDATION_FAILED",
+    });
   });
 
   it("an unknown argument: GRAPHQL_VALIDATION_FAILED", async () => {
@@ -298,6 +350,9 @@ describe("the unchanged-database check is not vacuous", () => {
     expect(afterUpdate.existing.updated).not.toBe(before.existing.updated);
     await t.ok(APPLY, fresh({ schedules: [{ schedule: { interval: { interval: 60 } } }] }));
     const afterCreate = await snapshot();
-    expect(afterCreate.counts).toMatchObject({ flow: before.counts.flow + 1, deployment: before.counts.deployment + 1 });
+    expect(afterCreate.counts).toMatchObject({
+      flow: before.counts.flow + 1,
+      deployment: before.counts.deployment + 1,
+    });
   });
 });

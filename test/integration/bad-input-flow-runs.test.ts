@@ -37,8 +37,14 @@ let runId: string;
 async function snapshot() {
   const db = t.app.database.client;
   const counts = await tableCounts(t);
-  const d = await db.deployment.findUniqueOrThrow({ where: { id: deploymentId }, select: { updated: true, scheduleChangedAt: true } });
-  const r = await db.flowRun.findUniqueOrThrow({ where: { id: runId }, select: { updated: true, stateId: true, stateType: true, runCount: true } });
+  const d = await db.deployment.findUniqueOrThrow({
+    where: { id: deploymentId },
+    select: { updated: true, scheduleChangedAt: true },
+  });
+  const r = await db.flowRun.findUniqueOrThrow({
+    where: { id: runId },
+    select: { updated: true, stateId: true, stateType: true, runCount: true },
+  });
   return {
     counts,
     existing: {
@@ -78,8 +84,18 @@ afterAll(async () => {
 describe("createFlowRun", () => {
   it.each([
     ["neither deploymentId nor deploymentSlug", {}, "BAD_USER_INPUT", "input.deploymentId"],
-    ["both deploymentId and deploymentSlug", { deploymentId: "x", deploymentSlug: "runs/enforced" }, "BAD_USER_INPUT", "input.deploymentSlug"],
-    ["an unknown deploymentId", { deploymentId: "00000000-0000-4000-8000-000000000000" }, "NOT_FOUND", "input.deploymentId"],
+    [
+      "both deploymentId and deploymentSlug",
+      { deploymentId: "x", deploymentSlug: "runs/enforced" },
+      "BAD_USER_INPUT",
+      "input.deploymentSlug",
+    ],
+    [
+      "an unknown deploymentId",
+      { deploymentId: "00000000-0000-4000-8000-000000000000" },
+      "NOT_FOUND",
+      "input.deploymentId",
+    ],
     ["a deploymentId that is no uuid", { deploymentId: "nope" }, "NOT_FOUND", "input.deploymentId"],
     ["slug 'noslash'", { deploymentSlug: "noslash" }, "BAD_USER_INPUT", "input.deploymentSlug"],
     ["slug '/x'", { deploymentSlug: "/x" }, "BAD_USER_INPUT", "input.deploymentSlug"],
@@ -102,7 +118,10 @@ describe("createFlowRun", () => {
   });
 
   it("a missing required parameter is named at its own pointer", async () => {
-    const error = await expectRejected(CREATE, bySlug({ parameters: { s: "x" } }), { code: "VALIDATION_FAILED", field: "input.parameters" });
+    const error = await expectRejected(CREATE, bySlug({ parameters: { s: "x" } }), {
+      code: "VALIDATION_FAILED",
+      field: "input.parameters",
+    });
     expect(error.extensions!.errors).toEqual([{ path: "/n", message: expect.stringMatching(/required/) }]);
   });
 
@@ -120,9 +139,24 @@ describe("createFlowRun", () => {
     ["retryDelaySeconds -1", { retryDelaySeconds: -1 }, "input.retryDelaySeconds"],
     ["an empty tag", { tags: ["ok", " "] }, "input.tags[1]"],
     ["a first state that is RUNNING", { state: { type: "RUNNING" } }, "input.state.type"],
-    ["a PENDING first state with a scheduledStartTime", { state: { type: "PENDING" }, scheduledStartTime: "2030-01-01T00:00:00Z" }, "input.scheduledStartTime"],
-    ["a PENDING first state with a scheduledTime", { state: { type: "PENDING", scheduledTime: "2030-01-01T00:00:00Z" } }, "input.state.scheduledTime"],
-    ["a SCHEDULED first state whose time disagrees with scheduledStartTime", { state: { type: "SCHEDULED", scheduledTime: "2030-01-01T00:00:00Z" }, scheduledStartTime: "2031-01-01T00:00:00Z" }, "input.state.scheduledTime"],
+    [
+      "a PENDING first state with a scheduledStartTime",
+      { state: { type: "PENDING" }, scheduledStartTime: "2030-01-01T00:00:00Z" },
+      "input.scheduledStartTime",
+    ],
+    [
+      "a PENDING first state with a scheduledTime",
+      { state: { type: "PENDING", scheduledTime: "2030-01-01T00:00:00Z" } },
+      "input.state.scheduledTime",
+    ],
+    [
+      "a SCHEDULED first state whose time disagrees with scheduledStartTime",
+      {
+        state: { type: "SCHEDULED", scheduledTime: "2030-01-01T00:00:00Z" },
+        scheduledStartTime: "2031-01-01T00:00:00Z",
+      },
+      "input.state.scheduledTime",
+    ],
   ])("%s: BAD_USER_INPUT", async (_name, extra, field) => {
     await expectRejected(CREATE, bySlug({ parameters: { n: 1 }, ...extra }), { code: "BAD_USER_INPUT", field });
   });
@@ -134,15 +168,21 @@ describe("createFlowRun", () => {
     });
   });
 
-  it.each([["not a date"], ["2024-13-45T00:00:00Z"], [12]])("scheduledStartTime %j (variables): BAD_USER_INPUT", async (when) => {
-    await expectRejected(CREATE, bySlug({ parameters: { n: 1 }, scheduledStartTime: when }), {
-      code: "BAD_USER_INPUT",
-      field: "input.scheduledStartTime",
-    });
-  });
+  it.each([["not a date"], ["2024-13-45T00:00:00Z"], [12]])(
+    "scheduledStartTime %j (variables): BAD_USER_INPUT",
+    async (when) => {
+      await expectRejected(CREATE, bySlug({ parameters: { n: 1 }, scheduledStartTime: when }), {
+        code: "BAD_USER_INPUT",
+        field: "input.scheduledStartTime",
+      });
+    },
+  );
 
   it("retries that is not an Int (variables): BAD_USER_INPUT", async () => {
-    await expectRejected(CREATE, bySlug({ parameters: { n: 1 }, retries: "many" }), { code: "BAD_USER_INPUT", field: "input.retries" });
+    await expectRejected(CREATE, bySlug({ parameters: { n: 1 }, retries: "many" }), {
+      code: "BAD_USER_INPUT",
+      field: "input.retries",
+    });
   });
 });
 
@@ -152,9 +192,29 @@ describe("NUL characters (PostgreSQL cannot store them): BAD_USER_INPUT on both 
     ["createFlowRun name", CREATE, bySlug({ parameters: { n: 1 }, name: "r\u0000" }), "input.name"],
     ["createFlowRun deploymentSlug", CREATE, create({ deploymentSlug: "runs/enf\u0000orced" }), "input.deploymentSlug"],
     ["createFlowRun deploymentId", CREATE, create({ deploymentId: "\u0000" }), "input.deploymentId"],
-    ["setFlowRunState flowRunId", SET_STATE, { input: { flowRunId: "run\u0000", state: { type: "PENDING" } } }, "input.flowRunId"],
-    ["setFlowRunState message", SET_STATE, { input: { flowRunId: "RUN", state: { type: "PENDING", message: "m\u0000" } } }, "input.state.message"],
-    ["createLogs message", LOGS, { logs: [{ flowRunId: "RUN", level: 20, message: "ok" }, { flowRunId: "RUN", level: 20, message: "a\u0000b" }] }, "logs[1].message"],
+    [
+      "setFlowRunState flowRunId",
+      SET_STATE,
+      { input: { flowRunId: "run\u0000", state: { type: "PENDING" } } },
+      "input.flowRunId",
+    ],
+    [
+      "setFlowRunState message",
+      SET_STATE,
+      { input: { flowRunId: "RUN", state: { type: "PENDING", message: "m\u0000" } } },
+      "input.state.message",
+    ],
+    [
+      "createLogs message",
+      LOGS,
+      {
+        logs: [
+          { flowRunId: "RUN", level: 20, message: "ok" },
+          { flowRunId: "RUN", level: 20, message: "a\u0000b" },
+        ],
+      },
+      "logs[1].message",
+    ],
   ])("%s", async (_name, query, variables, field) => {
     // "RUN" stands for the existing run, whose id is only known once beforeAll has run
     const filled = JSON.parse(JSON.stringify(variables).replaceAll('"flowRunId":"RUN"', `"flowRunId":"${runId}"`));
@@ -162,20 +222,32 @@ describe("NUL characters (PostgreSQL cannot store them): BAD_USER_INPUT on both 
   });
 
   it("a NUL character in a query argument", async () => {
-    await expectRejected("query Run($id: ID!) { flowRun(id: $id) { id } }", { id: "\u0000" }, { code: "BAD_USER_INPUT", field: "id" });
+    await expectRejected(
+      "query Run($id: ID!) { flowRun(id: $id) { id } }",
+      { id: "\u0000" },
+      { code: "BAD_USER_INPUT", field: "id" },
+    );
   });
 });
 
 describe("setFlowRunState", () => {
   it("an unknown flowRunId: NOT_FOUND", async () => {
-    await expectRejected(SET_STATE, { input: { flowRunId: "00000000-0000-4000-8000-000000000000", state: { type: "PENDING" } } }, {
-      code: "NOT_FOUND",
-      field: "input.flowRunId",
-    });
+    await expectRejected(
+      SET_STATE,
+      { input: { flowRunId: "00000000-0000-4000-8000-000000000000", state: { type: "PENDING" } } },
+      {
+        code: "NOT_FOUND",
+        field: "input.flowRunId",
+      },
+    );
   });
 
   it("state type NOPE (variables): BAD_USER_INPUT", async () => {
-    await expectRejected(SET_STATE, { input: { flowRunId: runId, state: { type: "NOPE" } } }, { code: "BAD_USER_INPUT", field: "input.state.type" });
+    await expectRejected(
+      SET_STATE,
+      { input: { flowRunId: runId, state: { type: "NOPE" } } },
+      { code: "BAD_USER_INPUT", field: "input.state.type" },
+    );
   });
 
   it("state type NOPE inline: GRAPHQL_VALIDATION_FAILED (a literal, rejected by validation)", async () => {
@@ -184,17 +256,25 @@ describe("setFlowRunState", () => {
   });
 
   it("scheduledTime on a RUNNING proposal: BAD_USER_INPUT", async () => {
-    await expectRejected(SET_STATE, { input: { flowRunId: runId, state: { type: "RUNNING", scheduledTime: "2030-01-01T00:00:00Z" } } }, {
-      code: "BAD_USER_INPUT",
-      field: "input.state.scheduledTime",
-    });
+    await expectRejected(
+      SET_STATE,
+      { input: { flowRunId: runId, state: { type: "RUNNING", scheduledTime: "2030-01-01T00:00:00Z" } } },
+      {
+        code: "BAD_USER_INPUT",
+        field: "input.state.scheduledTime",
+      },
+    );
   });
 
   it("a pauseTimeout that is not a DateTime: BAD_USER_INPUT", async () => {
-    await expectRejected(SET_STATE, { input: { flowRunId: runId, state: { type: "PAUSED", details: { pauseTimeout: "soon" } } } }, {
-      code: "BAD_USER_INPUT",
-      field: "input.state.details.pauseTimeout",
-    });
+    await expectRejected(
+      SET_STATE,
+      { input: { flowRunId: runId, state: { type: "PAUSED", details: { pauseTimeout: "soon" } } } },
+      {
+        code: "BAD_USER_INPUT",
+        field: "input.state.details.pauseTimeout",
+      },
+    );
   });
 });
 
@@ -216,7 +296,11 @@ describe("createLogs", () => {
   });
 
   it("a timestamp that is not a DateTime: BAD_USER_INPUT", async () => {
-    await expectRejected(LOGS, { logs: [line({ timestamp: "noon" })] }, { code: "BAD_USER_INPUT", field: "logs[0].timestamp" });
+    await expectRejected(
+      LOGS,
+      { logs: [line({ timestamp: "noon" })] },
+      { code: "BAD_USER_INPUT", field: "logs[0].timestamp" },
+    );
   });
 
   it("exactly 1,000 lines are accepted (the limit is not off by one)", async () => {

@@ -56,7 +56,9 @@ const BAD_LITERALS = ["1e400", "-1e400", "1e-400"];
 
 describe("applyDeployment refuses intervals outside 1 second to 100 years", () => {
   const field = "input.schedules[0].schedule.interval.interval";
-  const input = (interval: unknown) => ({ input: { flowName: "bad-interval", name: "d", schedules: [{ schedule: { interval: { interval } } }] } });
+  const input = (interval: unknown) => ({
+    input: { flowName: "bad-interval", name: "d", schedules: [{ schedule: { interval: { interval } } }] },
+  });
 
   it.each(BAD_INTERVALS)("%s", async (_name, interval) => {
     const error = await expectRejected(APPLY, input(interval), { code: "BAD_USER_INPUT", field });
@@ -77,7 +79,10 @@ describe("applyDeployment refuses intervals outside 1 second to 100 years", () =
       input: {
         flowName: "bounds",
         name: "d",
-        schedules: [{ schedule: { interval: { interval: 1 } } }, { schedule: { interval: { interval: SCHEDULE_LIMITS.maxIntervalSeconds } } }],
+        schedules: [
+          { schedule: { interval: { interval: 1 } } },
+          { schedule: { interval: { interval: SCHEDULE_LIMITS.maxIntervalSeconds } } },
+        ],
       },
     });
     expect(r.applyDeployment.created).toBe(true);
@@ -92,11 +97,18 @@ describe("previewSchedule refuses the same intervals and more than 1,000 dates",
   });
 
   it.each(BAD_LITERALS)("the literal %s", async (literal) => {
-    await expectRejected(`{ previewSchedule(schedule: { interval: { interval: ${literal} } }) }`, undefined, { code: "BAD_USER_INPUT", field });
+    await expectRejected(`{ previewSchedule(schedule: { interval: { interval: ${literal} } }) }`, undefined, {
+      code: "BAD_USER_INPUT",
+      field,
+    });
   });
 
   it.each([1001, 0, -1, 2 ** 31 - 1])("count %d", async (count) => {
-    const error = await expectRejected(PREVIEW, { schedule: { interval: { interval: 60 } }, count }, { code: "BAD_USER_INPUT", field: "count" });
+    const error = await expectRejected(
+      PREVIEW,
+      { schedule: { interval: { interval: 60 } }, count },
+      { code: "BAD_USER_INPUT", field: "count" },
+    );
     expect(error.message).toMatch(/1 to 1000/);
   });
 
@@ -124,11 +136,15 @@ describe("a bad schedule already in the database (written before these checks)",
 
   beforeAll(async () => {
     const db = t.app.database.client;
-    good = (await t.ok(APPLY, { input: { flowName: "stored", name: "good", schedules: [{ schedule: { interval: { interval: 3600 } } }] } }))
-      .applyDeployment.deployment.id;
+    good = (
+      await t.ok(APPLY, {
+        input: { flowName: "stored", name: "good", schedules: [{ schedule: { interval: { interval: 3600 } } }] },
+      })
+    ).applyDeployment.deployment.id;
     for (const [i, [label, schedule]] of STORED_BAD.entries()) {
       const schedules = [{ slug: `bad${i}`, schedule: { interval: { interval: 60 } } }];
-      const id = (await t.ok(APPLY, { input: { flowName: "stored", name: `bad-${label}`, schedules } })).applyDeployment.deployment.id;
+      const id = (await t.ok(APPLY, { input: { flowName: "stored", name: `bad-${label}`, schedules } })).applyDeployment
+        .deployment.id;
       const row = await db.deploymentSchedule.findFirstOrThrow({ where: { deploymentId: id } });
       await db.deploymentSchedule.update({ where: { id: row.id }, data: { schedule: schedule as object } });
       bad.set(row.scheduleKey, label);
@@ -143,7 +159,8 @@ describe("a bad schedule already in the database (written before these checks)",
       expect(performance.now() - started, "pass time (ms)").toBeLessThan(2000);
       const skipped = new Map(result.skipped.map((s) => [s.scheduleKey, s.reason]));
       expect([...skipped.keys()].sort()).toEqual([...bad.keys()].sort());
-      for (const [key, label] of bad) expect(skipped.get(key), label).toMatch(label === "corrupt" ? /unknown kind/ : /outside 1 second to 100 years/);
+      for (const [key, label] of bad)
+        expect(skipped.get(key), label).toMatch(label === "corrupt" ? /unknown kind/ : /outside 1 second to 100 years/);
     }
     const db = t.app.database.client;
     expect(await db.flowRun.count({ where: { deploymentId: good, autoScheduled: true } })).toBeGreaterThanOrEqual(3);
@@ -151,48 +168,60 @@ describe("a bad schedule already in the database (written before these checks)",
   });
 
   it("and reading the deployment still shows it, so it can be fixed", async () => {
-    const r = await t.ok(`{ deployment(slug: "stored/bad-1e-9") { schedules { schedule { ... on IntervalSchedule { interval } } } } }`);
+    const r = await t.ok(
+      `{ deployment(slug: "stored/bad-1e-9") { schedules { schedule { ... on IntervalSchedule { interval } } } } }`,
+    );
     expect(r.deployment.schedules).toEqual([{ schedule: { interval: 1e-9 } }]);
   });
 
   // a spinning loop is in JavaScript, not in the database: one server process (on SQLite) proves it
-  it.skipIf(inject("provider") === "postgresql")("a server restarted on that database keeps answering and scheduling, and stops cleanly", async () => {
-    // the real entry point with its background loops, on this database and home (same secrets key)
-    const server = startServer({
-      ORDO_DATABASE_URL: t.databaseUrl,
-      ORDO_HOME: t.home,
-      ORDO_MIGRATE: "false",
-      ORDO_GRAPHIQL: "false",
-      ORDO_LOG_LEVEL: "info", // waitForUrl reads the "ready at" line
-      ORDO_SCHEDULER_LOOP_SECONDS: "1",
-      ORDO_SCHEDULER_RECENT_LOOP_SECONDS: "1",
-    });
-    try {
-      const url = await waitForUrl(server);
-      const warned = () => [...bad.keys()].every((key) => server.output().includes(`skipped schedule ${key}`));
-      await eventually(warned, { timeoutMs: 15_000, what: () => `a warning for each bad schedule:\n${server.output()}` });
-      for (const key of bad.keys()) expect(server.output()).toContain(`skipped schedule ${key}`);
-      // each scheduler pass warns again: the count tells that a pass ran
-      const passes = () => server.output().split("skipped schedule ").length;
-      for (let i = 0; i < 3; i++) {
-        const started = performance.now();
-        const res = await fetch(url, {
-          method: "POST",
-          headers: { "content-type": "application/json", ...adminHeaders(t.home) },
-          body: JSON.stringify({ query: `{ deployments(filter: { flowName: "stored" }) { totalCount } }` }),
-          signal: AbortSignal.timeout(2000),
+  it.skipIf(inject("provider") === "postgresql")(
+    "a server restarted on that database keeps answering and scheduling, and stops cleanly",
+    async () => {
+      // the real entry point with its background loops, on this database and home (same secrets key)
+      const server = startServer({
+        ORDO_DATABASE_URL: t.databaseUrl,
+        ORDO_HOME: t.home,
+        ORDO_MIGRATE: "false",
+        ORDO_GRAPHIQL: "false",
+        ORDO_LOG_LEVEL: "info", // waitForUrl reads the "ready at" line
+        ORDO_SCHEDULER_LOOP_SECONDS: "1",
+        ORDO_SCHEDULER_RECENT_LOOP_SECONDS: "1",
+      });
+      try {
+        const url = await waitForUrl(server);
+        const warned = () => [...bad.keys()].every((key) => server.output().includes(`skipped schedule ${key}`));
+        await eventually(warned, {
+          timeoutMs: 15_000,
+          what: () => `a warning for each bad schedule:\n${server.output()}`,
         });
-        expect(await res.json()).toEqual({ data: { deployments: { totalCount: 1 + STORED_BAD.length } } });
-        expect(performance.now() - started).toBeLessThan(CALL_MS);
-        // across scheduler passes: the next call only once another pass has run (and warned)
-        const seen = passes();
-        await eventually(() => passes() > seen, { timeoutMs: 15_000, what: () => `another scheduler pass:\n${server.output()}` });
+        for (const key of bad.keys()) expect(server.output()).toContain(`skipped schedule ${key}`);
+        // each scheduler pass warns again: the count tells that a pass ran
+        const passes = () => server.output().split("skipped schedule ").length;
+        for (let i = 0; i < 3; i++) {
+          const started = performance.now();
+          const res = await fetch(url, {
+            method: "POST",
+            headers: { "content-type": "application/json", ...adminHeaders(t.home) },
+            body: JSON.stringify({ query: `{ deployments(filter: { flowName: "stored" }) { totalCount } }` }),
+            signal: AbortSignal.timeout(2000),
+          });
+          expect(await res.json()).toEqual({ data: { deployments: { totalCount: 1 + STORED_BAD.length } } });
+          expect(performance.now() - started).toBeLessThan(CALL_MS);
+          // across scheduler passes: the next call only once another pass has run (and warned)
+          const seen = passes();
+          await eventually(() => passes() > seen, {
+            timeoutMs: 15_000,
+            what: () => `another scheduler pass:\n${server.output()}`,
+          });
+        }
+      } finally {
+        server.child.kill("SIGTERM");
       }
-    } finally {
-      server.child.kill("SIGTERM");
-    }
-    expect(await server.exited).toBe(0);
-  }, 60_000);
+      expect(await server.exited).toBe(0);
+    },
+    60_000,
+  );
 });
 
 describe("read filters match text literally and case-sensitively on both databases", () => {
@@ -212,7 +241,9 @@ describe("read filters match text literally and case-sensitively on both databas
   beforeAll(async () => {
     for (const [name, tags] of APPLIED) {
       await t.ok(APPLY, { input: { flowName: "filters", name, tags } });
-      await t.ok(`mutation($slug: String!) { createFlowRun(input: { deploymentSlug: $slug }) { id } }`, { slug: `filters/${name}` });
+      await t.ok(`mutation($slug: String!) { createFlowRun(input: { deploymentSlug: $slug }) { id } }`, {
+        slug: `filters/${name}`,
+      });
     }
     const db = t.app.database.client;
     const flow = await db.flow.findUniqueOrThrow({ where: { name: "filters" } });
@@ -227,7 +258,9 @@ describe("read filters match text literally and case-sensitively on both databas
   };
   const runsOf = async (tags: string[]) => {
     const r = await t.ok(RUNS, { filter: { tags } });
-    const names = r.flowRuns.edges.map((e: { node: { deployment: { name: string } } }) => e.node.deployment.name).sort();
+    const names = r.flowRuns.edges
+      .map((e: { node: { deployment: { name: string } } }) => e.node.deployment.name)
+      .sort();
     expect(r.flowRuns.totalCount).toBe(names.length);
     return names;
   };

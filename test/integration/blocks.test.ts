@@ -7,7 +7,14 @@ import { randomBytes } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BlockRegistry, defineBlockType, definePlugin, encryptValue, loadPlugins, schemaChecksum } from "../../src/blocks/index.js";
+import {
+  BlockRegistry,
+  defineBlockType,
+  definePlugin,
+  encryptValue,
+  loadPlugins,
+  schemaChecksum,
+} from "../../src/blocks/index.js";
 import { registerBlockTypes } from "../../src/domain/blocks/block-type-registration.js";
 import { CONFIG } from "../../src/tokens.js";
 import { sameKeyAs } from "../harness/same-key.js";
@@ -61,7 +68,9 @@ let t: TestApp;
 
 /** The stored data column exactly as the database holds it, read with raw SQL (no Prisma model mapping). */
 async function rawData(id: string): Promise<{ text: string; data: Record<string, any> }> {
-  const rows = await t.app.database.client.$queryRaw<Array<{ data: unknown }>>`SELECT "data" FROM "BlockDocument" WHERE "id" = ${id}`;
+  const rows = await t.app.database.client.$queryRaw<
+    Array<{ data: unknown }>
+  >`SELECT "data" FROM "BlockDocument" WHERE "id" = ${id}`;
   expect(rows).toHaveLength(1);
   const value = rows[0]!.data;
   // SQLite keeps JSON as text, PostgreSQL's jsonb comes back parsed
@@ -109,7 +118,11 @@ describe("block types", () => {
     expect(lfs.latestSchema.checksum).toBe(registry.checksum("local-file-system"));
     // fields is the type's JSON Schema, as the plugin declares it
     expect(lfs.latestSchema.fields).toEqual(registry.get("local-file-system").schema);
-    expect(lfs.latestSchema.fields).toMatchObject({ type: "object", required: ["basePath"], additionalProperties: false });
+    expect(lfs.latestSchema.fields).toMatchObject({
+      type: "object",
+      required: ["basePath"],
+      additionalProperties: false,
+    });
 
     const proc = blockTypes.find((b: any) => b.slug === "process");
     expect(proc).toMatchObject({
@@ -129,14 +142,29 @@ describe("block types", () => {
     for (const b of infra.blockTypes) expect(b.latestSchema.capabilities).toContain("run-infrastructure");
 
     const readers = await t.ok(`{ blockTypes(capability: "read-path") { slug } }`);
-    expect(readers.blockTypes.map((b: any) => b.slug)).toEqual(["azure", "gcs", "hello-greeting", "local-file-system", "remote-file-system", "s3"]);
+    expect(readers.blockTypes.map((b: any) => b.slug)).toEqual([
+      "azure",
+      "gcs",
+      "hello-greeting",
+      "local-file-system",
+      "remote-file-system",
+      "s3",
+    ]);
 
     const putters = await t.ok(`{ blockTypes(capability: "put-directory") { slug } }`);
-    expect(putters.blockTypes.map((b: any) => b.slug)).toEqual(["azure", "gcs", "local-file-system", "remote-file-system", "s3"]);
+    expect(putters.blockTypes.map((b: any) => b.slug)).toEqual([
+      "azure",
+      "gcs",
+      "local-file-system",
+      "remote-file-system",
+      "s3",
+    ]);
   });
 
   it("looks one type up by slug, and answers null for an unknown slug", async () => {
-    const { blockType } = await t.ok(`query($s: String!) { blockType(slug: $s) { ${BLOCK_TYPE_FIELDS} } }`, { s: "process" });
+    const { blockType } = await t.ok(`query($s: String!) { blockType(slug: $s) { ${BLOCK_TYPE_FIELDS} } }`, {
+      s: "process",
+    });
     expect(blockType).toMatchObject({ slug: "process", plugin: "@ordo/plugin-process" });
     const missing = await t.ok(`{ blockType(slug: "no-such-type") { slug } }`);
     expect(missing.blockType).toBeNull();
@@ -158,20 +186,29 @@ describe("a third-party plugin package outside plugins/", () => {
     });
     expect(blockType.latestSchema.fields.required).toEqual(["greeting", "apiToken"]);
     const registry = t.app.container.resolve<BlockRegistry>(Symbol.for("ordo.blocks.Registry"));
-    expect(registry.plugins().find((p) => p.name === "ordo-plugin-hello")).toMatchObject({ origin: "listed", directory: HELLO_DIR });
+    expect(registry.plugins().find((p) => p.name === "ordo-plugin-hello")).toMatchObject({
+      origin: "listed",
+      directory: HELLO_DIR,
+    });
     expect(registry.frozen).toBe(true);
   });
 
   it("resolves a listed package name through node_modules, as ORDO_PLUGINS=name does", async () => {
     // Not installed in this repository: the name alone is not found, and the message names it.
-    await expect(loadPlugins({ packages: ["ordo-plugin-hello"], nodeModulesDir: null })).rejects.toThrow(/Plugin "ordo-plugin-hello".*not found/);
+    await expect(loadPlugins({ packages: ["ordo-plugin-hello"], nodeModulesDir: null })).rejects.toThrow(
+      /Plugin "ordo-plugin-hello".*not found/,
+    );
     // The same folder by absolute path is the same plugin.
     const registry = await loadPlugins({ packages: [HELLO_DIR], builtinDir: null, nodeModulesDir: null });
     expect(registry.list().map((b) => b.slug)).toEqual(["hello-greeting"]);
   });
 
   it("its block type is usable through GraphQL: create, read back by id, by slug and in the listing", async () => {
-    const doc = await create({ blockTypeSlug: "hello-greeting", name: "greeter", data: { greeting: "Hi", apiToken: "tok-greeter-1" } });
+    const doc = await create({
+      blockTypeSlug: "hello-greeting",
+      name: "greeter",
+      data: { greeting: "Hi", apiToken: "tok-greeter-1" },
+    });
     expect(doc).toMatchObject({
       name: "greeter",
       slug: "hello-greeting/greeter",
@@ -190,14 +227,20 @@ describe("a third-party plugin package outside plugins/", () => {
     // and the registry builds a working implementation from the stored (decrypted) configuration
     const registry = t.app.container.resolve<BlockRegistry>(Symbol.for("ordo.blocks.Registry"));
     const data = (await reveal(doc.id)).data;
-    const impl = registry.createInstance<{ readPath(p: string): Promise<Buffer> }>("hello-greeting", data, t.app.container);
+    const impl = registry.createInstance<{ readPath(p: string): Promise<Buffer> }>(
+      "hello-greeting",
+      data,
+      t.app.container,
+    );
     expect((await impl.readPath("x")).toString()).toBe("Hi, world! (x)");
   });
 
   it("names are unique per block type only", async () => {
     const other = await create({ blockTypeSlug: "process", name: "greeter", data: {} });
     expect(other.slug).toBe("process/greeter");
-    expect((await t.ok(BY_SLUG, { slug: "hello-greeting/greeter" })).blockDocument.blockType.slug).toBe("hello-greeting");
+    expect((await t.ok(BY_SLUG, { slug: "hello-greeting/greeter" })).blockDocument.blockType.slug).toBe(
+      "hello-greeting",
+    );
     expect((await t.ok(BY_SLUG, { slug: "process/greeter" })).blockDocument.id).toBe(other.id);
     expect((await t.ok(DELETE, { id: other.id })).deleteBlockDocument).toBe(true);
   });
@@ -219,7 +262,12 @@ describe("secrets", () => {
     const doc = await create({
       blockTypeSlug: "hello-greeting",
       name: "secretive",
-      data: { greeting: "Hello", apiToken: SECRET, headers: { Authorization: "Bearer hdr-secret-1", "X-Trace": "trace-secret-2" }, retries: 2 },
+      data: {
+        greeting: "Hello",
+        apiToken: SECRET,
+        headers: { Authorization: "Bearer hdr-secret-1", "X-Trace": "trace-secret-2" },
+        retries: 2,
+      },
     });
     id = doc.id;
     const raw = await rawData(id);
@@ -244,7 +292,12 @@ describe("secrets", () => {
     const list = (await t.ok(LIST, { type: "hello-greeting" })).blockDocuments;
     expect(list.edges.find((e: any) => e.node.id === id).node.data).toEqual(masked);
 
-    const clear = { greeting: "Hello", apiToken: SECRET, headers: { Authorization: "Bearer hdr-secret-1", "X-Trace": "trace-secret-2" }, retries: 2 };
+    const clear = {
+      greeting: "Hello",
+      apiToken: SECRET,
+      headers: { Authorization: "Bearer hdr-secret-1", "X-Trace": "trace-secret-2" },
+      retries: 2,
+    };
     expect((await reveal(id)).data).toEqual(clear);
     expect((await t.ok(BY_SLUG, { slug: "hello-greeting/secretive", reveal: true })).blockDocument.data).toEqual(clear);
     // revealing one document does not unmask the others
@@ -272,10 +325,17 @@ describe("secrets", () => {
   it("writing the mask back keeps the stored secret", async () => {
     const before = await rawData(id);
     const updated = (
-      await t.ok(UPDATE, { id, data: { greeting: "Hello again", apiToken: MASK, headers: { Authorization: MASK, "X-Trace": "trace-new-3" } } })
+      await t.ok(UPDATE, {
+        id,
+        data: { greeting: "Hello again", apiToken: MASK, headers: { Authorization: MASK, "X-Trace": "trace-new-3" } },
+      })
     ).updateBlockDocument;
     // without merge the data is replaced: retries is gone
-    expect(updated.data).toEqual({ greeting: "Hello again", apiToken: MASK, headers: { Authorization: MASK, "X-Trace": MASK } });
+    expect(updated.data).toEqual({
+      greeting: "Hello again",
+      apiToken: MASK,
+      headers: { Authorization: MASK, "X-Trace": MASK },
+    });
     expect((await reveal(id)).data).toEqual({
       greeting: "Hello again",
       apiToken: SECRET,
@@ -299,7 +359,12 @@ describe("secrets", () => {
     });
     // shallow: a nested object given is taken whole, not merged key by key
     await t.ok(UPDATE, { id, data: { headers: { "X-Only": "only-secret-4" } }, merge: true });
-    expect((await reveal(id)).data).toEqual({ greeting: "Hello again", apiToken: SECRET, headers: { "X-Only": "only-secret-4" }, retries: 5 });
+    expect((await reveal(id)).data).toEqual({
+      greeting: "Hello again",
+      apiToken: SECRET,
+      headers: { "X-Only": "only-secret-4" },
+      retries: 5,
+    });
     // the mask in a merge keeps the stored value too
     await t.ok(UPDATE, { id, data: { apiToken: MASK, greeting: "Merged" }, merge: true });
     expect((await reveal(id)).data).toMatchObject({ greeting: "Merged", apiToken: SECRET });
@@ -331,7 +396,8 @@ describe("anonymous documents", () => {
     const hidden = (await t.ok(LIST, { type: "process" })).blockDocuments;
     expect(hidden.edges.map((e: any) => e.node.id)).toEqual([named.id]);
     expect(hidden.totalCount).toBe(1);
-    const all = (await t.ok(`{ blockDocuments(first: 100) { totalCount edges { node { id isAnonymous } } } }`)).blockDocuments;
+    const all = (await t.ok(`{ blockDocuments(first: 100) { totalCount edges { node { id isAnonymous } } } }`))
+      .blockDocuments;
     expect(all.edges.some((e: any) => e.node.isAnonymous)).toBe(false);
 
     const shown = (await t.ok(LIST, { type: "process", anon: true })).blockDocuments;
@@ -352,16 +418,34 @@ describe("anonymous documents", () => {
 
 describe("schema versions", () => {
   const schema = (extra: Record<string, unknown>) =>
-    ({ type: "object", properties: { url: { type: "string" }, ...extra }, required: ["url"], additionalProperties: false }) as const;
+    ({
+      type: "object",
+      properties: { url: { type: "string" }, ...extra },
+      required: ["url"],
+      additionalProperties: false,
+    }) as const;
 
-  function registryWith(properties: Record<string, unknown>, version: string, secretFields: string[] = []): BlockRegistry {
+  function registryWith(
+    properties: Record<string, unknown>,
+    version: string,
+    secretFields: string[] = [],
+  ): BlockRegistry {
     class Versioned {}
     const registry = new BlockRegistry();
     registry.register(
       definePlugin({
         name: "ordo-plugin-versioned",
         version,
-        blockTypes: [defineBlockType({ slug: "versioned-thing", name: "Versioned", schema: schema(properties), secretFields, capabilities: [], implementation: Versioned })],
+        blockTypes: [
+          defineBlockType({
+            slug: "versioned-thing",
+            name: "Versioned",
+            schema: schema(properties),
+            secretFields,
+            capabilities: [],
+            implementation: Versioned,
+          }),
+        ],
       }),
     );
     registry.freeze();
@@ -409,8 +493,13 @@ describe("schema versions", () => {
     expect(await db.blockType.count({ where: { slug: "versioned-thing" } })).toBe(1);
     expect((await db.blockDocument.findUniqueOrThrow({ where: { id: doc.id } })).blockSchemaId).toBe(rows[0]!.id);
 
-    const { blockType } = await t.ok(`{ blockType(slug: "versioned-thing") { plugin latestSchema { version checksum } } }`);
-    expect(blockType).toEqual({ plugin: "ordo-plugin-versioned", latestSchema: { version: "1.1.0", checksum: v2.checksum("versioned-thing") } });
+    const { blockType } = await t.ok(
+      `{ blockType(slug: "versioned-thing") { plugin latestSchema { version checksum } } }`,
+    );
+    expect(blockType).toEqual({
+      plugin: "ordo-plugin-versioned",
+      latestSchema: { version: "1.1.0", checksum: v2.checksum("versioned-thing") },
+    });
 
     // only starting to treat a field as secret is a new version as well
     t.clock.advance(1);
@@ -419,15 +508,27 @@ describe("schema versions", () => {
     rows = await schemaRows("versioned-thing");
     expect(rows).toHaveLength(3);
     expect(rows[2]!.secretFields).toEqual(["url"]);
-    expect(rows[2]!.checksum).toBe(schemaChecksum({ schema: schema({ timeout: { type: "integer" } }), secretFields: ["url"], capabilities: [] }));
+    expect(rows[2]!.checksum).toBe(
+      schemaChecksum({ schema: schema({ timeout: { type: "integer" } }), secretFields: ["url"], capabilities: [] }),
+    );
     // marking the field in the schema instead (writeOnly) stores the same secret fields, under the new schema
     t.clock.advance(1);
     const v4 = registryWith({ url: { type: "string", writeOnly: true }, timeout: { type: "integer" } }, "1.2.0");
     await registerBlockTypes(t.app.database, v4, t.clock);
     rows = await schemaRows("versioned-thing");
     expect(rows).toHaveLength(4);
-    expect(rows[3]).toMatchObject({ version: "1.2.0", secretFields: ["url"], checksum: v4.checksum("versioned-thing") });
-    expect(rows[3]!.checksum).toBe(schemaChecksum({ schema: schema({ url: { type: "string", writeOnly: true }, timeout: { type: "integer" } }), secretFields: ["url"], capabilities: [] }));
+    expect(rows[3]).toMatchObject({
+      version: "1.2.0",
+      secretFields: ["url"],
+      checksum: v4.checksum("versioned-thing"),
+    });
+    expect(rows[3]!.checksum).toBe(
+      schemaChecksum({
+        schema: schema({ url: { type: "string", writeOnly: true }, timeout: { type: "integer" } }),
+        secretFields: ["url"],
+        capabilities: [],
+      }),
+    );
     // a type no loaded plugin declares is not in blockTypes
     const { blockTypes } = await t.ok(`{ blockTypes { slug } }`);
     expect(blockTypes.map((b: any) => b.slug)).not.toContain("versioned-thing");
@@ -445,7 +546,14 @@ describe("deployments reference blocks", () => {
 
   it("by type/name, by id and by type/name/sub/path", async () => {
     const a = (
-      await t.ok(APPLY, { input: { flowName: "etl", name: "by-slug", storageBlock: "local-file-system/code", infrastructureBlock: "process/runner" } })
+      await t.ok(APPLY, {
+        input: {
+          flowName: "etl",
+          name: "by-slug",
+          storageBlock: "local-file-system/code",
+          infrastructureBlock: "process/runner",
+        },
+      })
     ).applyDeployment.deployment;
     expect(a).toMatchObject({
       slug: "etl/by-slug",
@@ -454,16 +562,32 @@ describe("deployments reference blocks", () => {
       infrastructureDocument: { id: infra.id, slug: "process/runner" },
     });
 
-    const b = (await t.ok(APPLY, { input: { flowName: "etl", name: "by-id", storageBlock: storage.id, infrastructureBlock: infra.id } }))
-      .applyDeployment.deployment;
-    expect(b).toMatchObject({ storagePath: null, storageDocument: { id: storage.id }, infrastructureDocument: { id: infra.id } });
+    const b = (
+      await t.ok(APPLY, {
+        input: { flowName: "etl", name: "by-id", storageBlock: storage.id, infrastructureBlock: infra.id },
+      })
+    ).applyDeployment.deployment;
+    expect(b).toMatchObject({
+      storagePath: null,
+      storageDocument: { id: storage.id },
+      infrastructureDocument: { id: infra.id },
+    });
 
-    const c = (await t.ok(APPLY, { input: { flowName: "etl", name: "sub-path", storageBlock: "local-file-system/code/sub/dir" } })).applyDeployment
-      .deployment;
-    expect(c).toMatchObject({ storagePath: "sub/dir", storageDocument: { id: storage.id }, infrastructureDocument: null });
+    const c = (
+      await t.ok(APPLY, {
+        input: { flowName: "etl", name: "sub-path", storageBlock: "local-file-system/code/sub/dir" },
+      })
+    ).applyDeployment.deployment;
+    expect(c).toMatchObject({
+      storagePath: "sub/dir",
+      storageDocument: { id: storage.id },
+      infrastructureDocument: null,
+    });
 
     // re-applying without the sub-path clears it
-    const c2 = (await t.ok(APPLY, { input: { flowName: "etl", name: "sub-path", storageBlock: "local-file-system/code" } })).applyDeployment;
+    const c2 = (
+      await t.ok(APPLY, { input: { flowName: "etl", name: "sub-path", storageBlock: "local-file-system/code" } })
+    ).applyDeployment;
     expect(c2).toMatchObject({ created: false, deployment: { id: c.id, storagePath: null } });
   });
 
@@ -490,7 +614,10 @@ describe("deployments reference blocks", () => {
 
     const { deployments } = await t.ok(`{ deployments(first: 100) { edges { node { id slug } } } }`);
     for (const { node } of deployments.edges as Array<{ node: { id: string; slug: string } }>) {
-      if (node.slug.startsWith("etl/")) expect((await t.ok(`mutation($id: ID!) { deleteDeployment(id: $id) }`, { id: node.id })).deleteDeployment).toBe(true);
+      if (node.slug.startsWith("etl/"))
+        expect((await t.ok(`mutation($id: ID!) { deleteDeployment(id: $id) }`, { id: node.id })).deleteDeployment).toBe(
+          true,
+        );
     }
     expect((await t.ok(DELETE, { id: storage.id })).deleteBlockDocument).toBe(true);
     expect((await t.ok(DELETE, { id: storage.id })).deleteBlockDocument).toBe(false);
@@ -519,7 +646,9 @@ describe("the encryption key across boots", () => {
     const rows = await db.configuration.findMany();
     expect(rows.map((r) => r.key)).toContain("block-encryption-key-check");
     expect(JSON.stringify(rows)).not.toContain(key.encryptionKey);
-    id = (await create({ blockTypeSlug: "hello-greeting", name: "durable", data: { greeting: "Yo", apiToken: SECRET } })).id;
+    id = (
+      await create({ blockTypeSlug: "hello-greeting", name: "durable", data: { greeting: "Yo", apiToken: SECRET } })
+    ).id;
     const schemaRowsBefore = await db.blockSchema.count();
     const typeRowsBefore = await db.blockType.count();
 
@@ -543,7 +672,9 @@ describe("the encryption key across boots", () => {
       () => null,
       (e: Error) => e,
     );
-    expect(refused?.message).toMatch(/^Block secrets: ORDO_ENCRYPTION_KEY is not the key this database's secrets were encrypted with/);
+    expect(refused?.message).toMatch(
+      /^Block secrets: ORDO_ENCRYPTION_KEY is not the key this database's secrets were encrypted with/,
+    );
     expect(refused?.message).not.toContain(SECRET);
     expect(refused?.message).not.toContain(wrong);
     t = await createTestApp({ databaseUrl, plugins: [HELLO], ...key });
@@ -562,7 +693,10 @@ describe("the encryption key across boots", () => {
     const revealed = await t.gql(BY_ID, { id, reveal: true });
     const updated = await t.gql(UPDATE, { id, data: { greeting: "Changed", apiToken: MASK } });
     for (const res of [revealed, updated]) {
-      expect(res.errors?.[0]?.extensions, JSON.stringify(res)).toMatchObject({ code: "CONFLICT", field: "data.apiToken" });
+      expect(res.errors?.[0]?.extensions, JSON.stringify(res)).toMatchObject({
+        code: "CONFLICT",
+        field: "data.apiToken",
+      });
       expect(res.errors![0]!.message).toContain("ORDO_ENCRYPTION_KEY");
       expect(JSON.stringify(res)).not.toContain(SECRET);
     }

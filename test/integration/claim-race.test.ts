@@ -20,7 +20,9 @@ let deploymentId: string;
 
 beforeAll(async () => {
   t = await createTestApp();
-  const r = await t.ok(`mutation { applyDeployment(input: { flowName: "race", name: "d", workPoolName: "race-pool" }) { deployment { id } } }`);
+  const r = await t.ok(
+    `mutation { applyDeployment(input: { flowName: "race", name: "d", workPoolName: "race-pool" }) { deployment { id } } }`,
+  );
   deploymentId = r.applyDeployment.deployment.id;
 });
 afterAll(async () => {
@@ -30,7 +32,9 @@ afterAll(async () => {
 async function newRuns(n: number): Promise<string[]> {
   const ids: string[] = [];
   for (let i = 0; i < n; i++) {
-    const r = await t.ok(`mutation($input: CreateFlowRunInput!) { createFlowRun(input: $input) { id } }`, { input: { deploymentId } });
+    const r = await t.ok(`mutation($input: CreateFlowRunInput!) { createFlowRun(input: $input) { id } }`, {
+      input: { deploymentId },
+    });
     ids.push(r.createFlowRun.id);
   }
   return ids;
@@ -41,7 +45,9 @@ function claim(flowRunId: string): Promise<GraphQLResponse> {
 }
 
 /** A second server process on the same database; claims do not depend on time. */
-async function startClaimingReplica(of: TestApp): Promise<{ claim(id: string): Promise<GraphQLResponse>; stop(): Promise<void> }> {
+async function startClaimingReplica(
+  of: TestApp,
+): Promise<{ claim(id: string): Promise<GraphQLResponse>; stop(): Promise<void> }> {
   const replica = await startReplica(of);
   return {
     claim: (flowRunId) => replica.gql(CLAIM, { input: { flowRunId, state: { type: "PENDING" } } }),

@@ -46,7 +46,9 @@ afterAll(async () => {
 
 /** The pool, its queues and deployments over the API; returns deployment name → id. */
 async function setUp(): Promise<Map<string, string>> {
-  await t.ok(`mutation($i: WorkPoolInput!) { createWorkPool(input: $i) { id } }`, { i: { name: POOL, type: "process", concurrencyLimit: POOL_LIMIT } });
+  await t.ok(`mutation($i: WorkPoolInput!) { createWorkPool(input: $i) { id } }`, {
+    i: { name: POOL, type: "process", concurrencyLimit: POOL_LIMIT },
+  });
   for (const q of QUEUES) {
     await t.ok(`mutation($i: WorkQueueInput!) { createWorkQueue(input: $i) { id } }`, {
       i: { workPoolName: POOL, name: q.name, priority: q.priority, concurrencyLimit: q.limit },
@@ -55,7 +57,14 @@ async function setUp(): Promise<Map<string, string>> {
   const ids = new Map<string, string>();
   for (const d of DEPLOYMENTS) {
     const r = await t.ok(`mutation($i: DeploymentInput!) { applyDeployment(input: $i) { deployment { id } } }`, {
-      i: { flowName: "acceptance", name: d.name, workPoolName: POOL, workQueueName: d.queue, concurrencyLimit: d.limit, collisionStrategy: "ENQUEUE" },
+      i: {
+        flowName: "acceptance",
+        name: d.name,
+        workPoolName: POOL,
+        workQueueName: d.queue,
+        concurrencyLimit: d.limit,
+        collisionStrategy: "ENQUEUE",
+      },
     });
     ids.set(d.name, r.applyDeployment.deployment.id);
   }
@@ -138,7 +147,8 @@ async function claimAll(total: number): Promise<Claimed> {
   let lastProgress = Date.now();
   const claimer = async (worker: string, limit: number) => {
     while (completedAt.size < total) {
-      if (Date.now() - lastProgress > STALL_MS) throw new Error(`no progress for ${STALL_MS} ms with ${completedAt.size}/${total} runs completed`);
+      if (Date.now() - lastProgress > STALL_MS)
+        throw new Error(`no progress for ${STALL_MS} ms with ${completedAt.size}/${total} runs completed`);
       const sentAt = performance.now();
       const r = await t.gql(CLAIM, { input: { workPoolName: POOL, workerName: worker, limit } });
       if (r.errors) throw new Error(`${worker}: ${JSON.stringify(r.errors)}`);
@@ -203,7 +213,11 @@ function priorityViolations(
   };
   const byQueue = groupBy((r) => r.workQueueName!);
   const byDeployment = groupBy((r) => r.deploymentId!);
-  const sequence = claims.map((c) => ({ ...c, first: Math.min(...c.ids.map((id) => from.get(id)!)), last: Math.max(...c.ids.map((id) => from.get(id)!)) }));
+  const sequence = claims.map((c) => ({
+    ...c,
+    first: Math.min(...c.ids.map((id) => from.get(id)!)),
+    last: Math.max(...c.ids.map((id) => from.get(id)!)),
+  }));
   /** each run's claim, and its place in it */
   const claimOf = new Map<string, { claim: (typeof sequence)[number]; position: number }>();
   for (const c of sequence) c.ids.forEach((id, position) => claimOf.set(id, { claim: c, position }));
@@ -227,7 +241,14 @@ function priorityViolations(
           const limit = deploymentLimit.get(x.deploymentId!) ?? null;
           return limit === null || byDeployment.get(x.deploymentId!)!.filter(holds).length < limit;
         });
-        if (claimable.length > 0) violations.push({ run: id, queue: queue.name, passedOver: higher.name, claimablePassedOver: claimable.length, active });
+        if (claimable.length > 0)
+          violations.push({
+            run: id,
+            queue: queue.name,
+            passedOver: higher.name,
+            claimablePassedOver: claimable.length,
+            active,
+          });
       }
     });
   }
@@ -255,7 +276,9 @@ describe(`claimFlowRuns at scale: ${CLAIMERS} claimers, ${TOTAL} runs`, () => {
 
     // claims are serialized by the pool lock: one claim's runs never interleave with another's
     const claimedAt = new Map(runs.map((r) => [r.id, slotSpan(r)!.from]));
-    const spans = claims.map((c) => c.ids.map((id) => claimedAt.get(id)!)).map((ts) => [Math.min(...ts), Math.max(...ts)] as const);
+    const spans = claims
+      .map((c) => c.ids.map((id) => claimedAt.get(id)!))
+      .map((ts) => [Math.min(...ts), Math.max(...ts)] as const);
     spans.sort((a, b) => a[0] - b[0]);
     for (let i = 1; i < spans.length; i++) expect(spans[i]![0]).toBeGreaterThanOrEqual(spans[i - 1]![1]);
 
@@ -265,14 +288,21 @@ describe(`claimFlowRuns at scale: ${CLAIMERS} claimers, ${TOTAL} runs`, () => {
     const perQueue = peakConcurrency(runs, (r) => r.workQueueName);
     for (const q of QUEUES) if (q.limit !== null) expect(perQueue.get(q.name), `queue ${q.name}`).toBe(q.limit);
     const perDeployment = peakConcurrency(runs, (r) => deploymentNames.get(r.deploymentId!) ?? null);
-    for (const d of DEPLOYMENTS) if (d.limit !== null) expect(perDeployment.get(d.name), `deployment ${d.name}`).toBe(d.limit);
+    for (const d of DEPLOYMENTS)
+      if (d.limit !== null) expect(perDeployment.get(d.name), `deployment ${d.name}`).toBe(d.limit);
 
     // within a queue, claims follow start time (low's held-back runs are all of one deployment)
     for (const { name: queue } of QUEUES) {
       const ofQueue = runs.filter((r) => r.workQueueName === queue);
-      const byClaim = [...ofQueue].sort((a, b) => slotSpan(a)!.from - slotSpan(b)!.from || a.expectedStartTime!.getTime() - b.expectedStartTime!.getTime());
+      const byClaim = [...ofQueue].sort(
+        (a, b) =>
+          slotSpan(a)!.from - slotSpan(b)!.from || a.expectedStartTime!.getTime() - b.expectedStartTime!.getTime(),
+      );
       const byStart = [...ofQueue].sort((a, b) => a.expectedStartTime!.getTime() - b.expectedStartTime!.getTime());
-      expect(byClaim.map((r) => r.id), `claim order of ${queue}`).toEqual(byStart.map((r) => r.id));
+      expect(
+        byClaim.map((r) => r.id),
+        `claim order of ${queue}`,
+      ).toEqual(byStart.map((r) => r.id));
     }
 
     expect(priorityViolations(runs, claimed, QUEUES, deploymentLimit).slice(0, 10)).toEqual([]);
@@ -285,21 +315,36 @@ describe("claimFlowRuns with a deployment at its limit ahead in the queue", () =
   // serving a lower-priority queue instead.
   it("serves a free deployment's run queued behind held-back runs before a lower-priority queue", async () => {
     await t.ok(`mutation { createWorkPool(input: { name: "hol", type: "process" }) { id } }`);
-    for (const [name, priority] of [["first", 1], ["second", 2]] as const) {
-      await t.ok(`mutation($i: WorkQueueInput!) { createWorkQueue(input: $i) { id } }`, { i: { workPoolName: "hol", name, priority } });
+    for (const [name, priority] of [
+      ["first", 1],
+      ["second", 2],
+    ] as const) {
+      await t.ok(`mutation($i: WorkQueueInput!) { createWorkQueue(input: $i) { id } }`, {
+        i: { workPoolName: "hol", name, priority },
+      });
     }
     const deployment = async (name: string, queue: string, limit: number | null) =>
       (
         await t.ok(`mutation($i: DeploymentInput!) { applyDeployment(input: $i) { deployment { id } } }`, {
-          i: { flowName: "hol", name, workPoolName: "hol", workQueueName: queue, concurrencyLimit: limit, collisionStrategy: "ENQUEUE" },
+          i: {
+            flowName: "hol",
+            name,
+            workPoolName: "hol",
+            workQueueName: queue,
+            concurrencyLimit: limit,
+            collisionStrategy: "ENQUEUE",
+          },
         })
       ).applyDeployment.deployment.id as string;
     const run = async (deploymentId: string, secondsAgo: number) =>
       (
-        await t.ok(`mutation($id: ID!, $at: DateTime) { createFlowRun(input: { deploymentId: $id, scheduledStartTime: $at }) { id } }`, {
-          id: deploymentId,
-          at: new Date(t.clock.now().getTime() - secondsAgo * 1000).toISOString(),
-        })
+        await t.ok(
+          `mutation($id: ID!, $at: DateTime) { createFlowRun(input: { deploymentId: $id, scheduledStartTime: $at }) { id } }`,
+          {
+            id: deploymentId,
+            at: new Date(t.clock.now().getTime() - secondsAgo * 1000).toISOString(),
+          },
+        )
       ).createFlowRun.id as string;
     const limited = await deployment("limited", "first", 1);
     const free = await deployment("free", "first", null);

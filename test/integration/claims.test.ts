@@ -16,8 +16,14 @@ afterAll(async () => {
 const CLAIM = `mutation($input: ClaimFlowRunsInput!) { claimFlowRuns(input: $input) { id workQueueName stateType } }`;
 const SET = `mutation($id: ID!, $type: StateType!) { setFlowRunState(input: { flowRunId: $id, state: { type: $type } }) { status } }`;
 
-async function setupPool(pool: string, queues: Array<{ name: string; priority: number; limit: number | null }>, poolLimit: number | null) {
-  await t.ok(`mutation($i: WorkPoolInput!) { createWorkPool(input: $i) { name } }`, { i: { name: pool, type: "process", concurrencyLimit: poolLimit } });
+async function setupPool(
+  pool: string,
+  queues: Array<{ name: string; priority: number; limit: number | null }>,
+  poolLimit: number | null,
+) {
+  await t.ok(`mutation($i: WorkPoolInput!) { createWorkPool(input: $i) { name } }`, {
+    i: { name: pool, type: "process", concurrencyLimit: poolLimit },
+  });
   for (const q of queues) {
     await t.ok(`mutation($i: WorkQueueInput!) { createWorkQueue(input: $i) { id } }`, {
       i: { workPoolName: pool, name: q.name, priority: q.priority, concurrencyLimit: q.limit },
@@ -33,10 +39,13 @@ async function createRuns(pool: string, queue: string, n: number): Promise<strin
   for (let i = 0; i < n; i++) {
     // one second apart, so start-time order is creation order
     const past = new Date(t.clock.now().getTime() - (n - i) * 1000).toISOString();
-    const r = await t.ok(`mutation($id: ID!, $at: DateTime) { createFlowRun(input: { deploymentId: $id, scheduledStartTime: $at }) { id } }`, {
-      id: d.applyDeployment.deployment.id,
-      at: past,
-    });
+    const r = await t.ok(
+      `mutation($id: ID!, $at: DateTime) { createFlowRun(input: { deploymentId: $id, scheduledStartTime: $at }) { id } }`,
+      {
+        id: d.applyDeployment.deployment.id,
+        at: past,
+      },
+    );
     ids.push(r.createFlowRun.id);
   }
   return ids;
@@ -44,15 +53,26 @@ async function createRuns(pool: string, queue: string, n: number): Promise<strin
 
 describe("claimFlowRuns", () => {
   it("takes queues by priority, then start time, within the queue limits", async () => {
-    await setupPool("prio", [{ name: "high", priority: 1, limit: 2 }, { name: "low", priority: 5, limit: null }], null);
+    await setupPool(
+      "prio",
+      [
+        { name: "high", priority: 1, limit: 2 },
+        { name: "low", priority: 5, limit: null },
+      ],
+      null,
+    );
     const high = await createRuns("prio", "high", 3);
     const low = await createRuns("prio", "low", 3);
     const r = await t.ok(CLAIM, { input: { workPoolName: "prio", workerName: "w1", limit: 4 } });
     expect(r.claimFlowRuns.map((x: { id: string }) => x.id)).toEqual([high[0], high[1], low[0], low[1]]);
     expect(r.claimFlowRuns.every((x: { stateType: string }) => x.stateType === "PENDING")).toBe(true);
-    const again = await t.ok(CLAIM, { input: { workPoolName: "prio", workQueueNames: ["high"], workerName: "w1", limit: 4 } });
+    const again = await t.ok(CLAIM, {
+      input: { workPoolName: "prio", workQueueNames: ["high"], workerName: "w1", limit: 4 },
+    });
     expect(again.claimFlowRuns).toEqual([]); // high is at its limit of 2
-    const pool = await t.ok(`{ workPool(name: "prio") { status queues { name status lastPolled } workers { name status } } }`);
+    const pool = await t.ok(
+      `{ workPool(name: "prio") { status queues { name status lastPolled } workers { name status } } }`,
+    );
     expect(pool.workPool.workers).toEqual([{ name: "w1", status: "ONLINE" }]);
     expect(pool.workPool.status).toBe("READY");
     expect(pool.workPool.queues.find((q: { name: string }) => q.name === "high").status).toBe("READY");
@@ -65,7 +85,11 @@ describe("claimFlowRuns", () => {
       { name: "q3", priority: 3, limit: 2 },
     ];
     await setupPool("busy", queues, 6);
-    const all = [...(await createRuns("busy", "q1", 40)), ...(await createRuns("busy", "q2", 40)), ...(await createRuns("busy", "q3", 40))];
+    const all = [
+      ...(await createRuns("busy", "q1", 40)),
+      ...(await createRuns("busy", "q2", 40)),
+      ...(await createRuns("busy", "q3", 40)),
+    ];
     const seen = new Map<string, string>();
     const worker = async (name: string) => {
       for (let idle = 0; idle < 40; ) {
@@ -73,7 +97,9 @@ describe("claimFlowRuns", () => {
         expect(r.errors).toBeUndefined();
         const got: string[] = r.data.claimFlowRuns.map((x: { id: string }) => x.id);
         if (got.length === 0) {
-          const left = await t.app.database.client.flowRun.count({ where: { id: { in: all }, stateType: { not: "COMPLETED" } } });
+          const left = await t.app.database.client.flowRun.count({
+            where: { id: { in: all }, stateType: { not: "COMPLETED" } },
+          });
           if (left === 0) return;
           idle++;
           // a racing worker's back-off between empty claims (the load, not a wait; idle caps the loop)
@@ -83,13 +109,18 @@ describe("claimFlowRuns", () => {
         for (const id of got) {
           expect(seen.has(id), `run ${id} claimed by ${seen.get(id)} and ${name}`).toBe(false);
           seen.set(id, name);
-          for (const type of ["RUNNING", "COMPLETED"]) expect((await t.ok(SET, { id, type })).setFlowRunState.status).toBe("ACCEPT");
+          for (const type of ["RUNNING", "COMPLETED"])
+            expect((await t.ok(SET, { id, type })).setFlowRunState.status).toBe("ACCEPT");
         }
       }
     };
     await Promise.all(Array.from({ length: 16 }, (_, i) => worker(`worker-${i}`)));
     expect(new Set(seen.keys())).toEqual(new Set(all));
-    const pending = await t.app.database.client.flowRunState.groupBy({ by: ["flowRunId"], where: { flowRunId: { in: all }, type: "PENDING" }, _count: { _all: true } });
+    const pending = await t.app.database.client.flowRunState.groupBy({
+      by: ["flowRunId"],
+      where: { flowRunId: { in: all }, type: "PENDING" },
+      _count: { _all: true },
+    });
     expect(pending.every((p) => p._count._all === 1)).toBe(true);
     const histories = await runHistories(t.app.database, all);
     const perQueue = peakConcurrency(histories, (r) => r.workQueueName);
@@ -103,28 +134,53 @@ describe("claimFlowRuns", () => {
 
   it("does not claim from a paused pool or queue, or runs not yet due", async () => {
     await setupPool("quiet", [{ name: "later", priority: 1, limit: null }], null);
-    const d = await t.ok(`mutation { applyDeployment(input: { flowName: "claims-quiet", name: "d", workPoolName: "quiet", workQueueName: "later" }) { deployment { id } } }`);
+    const d = await t.ok(
+      `mutation { applyDeployment(input: { flowName: "claims-quiet", name: "d", workPoolName: "quiet", workQueueName: "later" }) { deployment { id } } }`,
+    );
     const future = new Date(t.clock.now().getTime() + 3600_000).toISOString();
-    await t.ok(`mutation($id: ID!, $at: DateTime) { createFlowRun(input: { deploymentId: $id, scheduledStartTime: $at }) { id } }`, { id: d.applyDeployment.deployment.id, at: future });
+    await t.ok(
+      `mutation($id: ID!, $at: DateTime) { createFlowRun(input: { deploymentId: $id, scheduledStartTime: $at }) { id } }`,
+      { id: d.applyDeployment.deployment.id, at: future },
+    );
     expect((await t.ok(CLAIM, { input: { workPoolName: "quiet", workerName: "w" } })).claimFlowRuns).toEqual([]);
     const ahead = new Date(t.clock.now().getTime() + 7200_000).toISOString();
     await t.ok(`mutation { updateWorkPool(name: "quiet", input: { isPaused: true }) { isPaused status } }`);
-    expect((await t.ok(CLAIM, { input: { workPoolName: "quiet", workerName: "w", scheduledBefore: ahead } })).claimFlowRuns).toEqual([]);
+    expect(
+      (await t.ok(CLAIM, { input: { workPoolName: "quiet", workerName: "w", scheduledBefore: ahead } })).claimFlowRuns,
+    ).toEqual([]);
     await t.ok(`mutation { updateWorkPool(name: "quiet", input: { isPaused: false }) { isPaused } }`);
-    expect((await t.ok(CLAIM, { input: { workPoolName: "quiet", workerName: "w", scheduledBefore: ahead } })).claimFlowRuns).toHaveLength(1);
+    expect(
+      (await t.ok(CLAIM, { input: { workPoolName: "quiet", workerName: "w", scheduledBefore: ahead } })).claimFlowRuns,
+    ).toHaveLength(1);
   });
 
   it("holds back (ENQUEUE) or cancels (CANCEL_NEW) a deployment's runs beyond its concurrency limit", async () => {
     await setupPool("dep-limits", [], null);
     const runIdsFor = async (name: string, strategy: string) => {
-      const d = await t.ok(`mutation($i: DeploymentInput!) { applyDeployment(input: $i) { deployment { id collisionStrategy } } }`, {
-        i: { flowName: "claims-dep-limits", name, workPoolName: "dep-limits", concurrencyLimit: 1, collisionStrategy: strategy },
-      });
+      const d = await t.ok(
+        `mutation($i: DeploymentInput!) { applyDeployment(input: $i) { deployment { id collisionStrategy } } }`,
+        {
+          i: {
+            flowName: "claims-dep-limits",
+            name,
+            workPoolName: "dep-limits",
+            concurrencyLimit: 1,
+            collisionStrategy: strategy,
+          },
+        },
+      );
       expect(d.applyDeployment.deployment.collisionStrategy).toBe(strategy);
       const ids: string[] = [];
       for (let i = 0; i < 2; i++) {
         const at = new Date(t.clock.now().getTime() - (2 - i) * 1000).toISOString();
-        ids.push((await t.ok(`mutation($id: ID!, $at: DateTime) { createFlowRun(input: { deploymentId: $id, scheduledStartTime: $at }) { id } }`, { id: d.applyDeployment.deployment.id, at })).createFlowRun.id);
+        ids.push(
+          (
+            await t.ok(
+              `mutation($id: ID!, $at: DateTime) { createFlowRun(input: { deploymentId: $id, scheduledStartTime: $at }) { id } }`,
+              { id: d.applyDeployment.deployment.id, at },
+            )
+          ).createFlowRun.id,
+        );
       }
       return ids;
     };
@@ -132,9 +188,13 @@ describe("claimFlowRuns", () => {
     const [c1, c2] = await runIdsFor("cancel-new", "CANCEL_NEW");
     const r = await t.ok(CLAIM, { input: { workPoolName: "dep-limits", workerName: "w", limit: 10 } });
     expect(r.claimFlowRuns.map((x: { id: string }) => x.id).sort()).toEqual([q1, c1].sort());
-    const state = async (id: string) => (await t.ok(`query($id: ID!) { flowRun(id: $id) { stateType state { message } } }`, { id })).flowRun;
+    const state = async (id: string) =>
+      (await t.ok(`query($id: ID!) { flowRun(id: $id) { stateType state { message } } }`, { id })).flowRun;
     expect((await state(q2!)).stateType).toBe("SCHEDULED");
-    expect(await state(c2!)).toEqual({ stateType: "CANCELLED", state: { message: "Deployment concurrency limit reached." } });
+    expect(await state(c2!)).toEqual({
+      stateType: "CANCELLED",
+      state: { message: "Deployment concurrency limit reached." },
+    });
     // once the enqueued deployment's running run finishes, its waiting run is claimed
     for (const type of ["RUNNING", "COMPLETED"]) await t.ok(SET, { id: q1, type });
     const next = await t.ok(CLAIM, { input: { workPoolName: "dep-limits", workerName: "w", limit: 10 } });
@@ -160,7 +220,9 @@ describe("claimFlowRuns", () => {
     await createRuns("fresh-workers", "default", 4);
     const calls = Array.from({ length: 24 }, (_, i) => [
       t.gql(CLAIM, { input: { workPoolName: "fresh-workers", workerName: `new-${i}`, limit: 1 } }),
-      t.gql(`mutation($w: String!) { workerHeartbeat(workPoolName: "fresh-workers", workerName: $w) { id } }`, { w: `new-${i}` }),
+      t.gql(`mutation($w: String!) { workerHeartbeat(workPoolName: "fresh-workers", workerName: $w) { id } }`, {
+        w: `new-${i}`,
+      }),
     ]).flat();
     const results = await Promise.all(calls);
     expect(results.flatMap((r) => r.errors ?? [])).toEqual([]);
@@ -171,7 +233,9 @@ describe("claimFlowRuns", () => {
   it("answers an unknown pool or queue with NOT_FOUND naming the field", async () => {
     const r = await t.gql(CLAIM, { input: { workPoolName: "nope", workerName: "w" } });
     expect(r.errors?.[0]?.extensions).toMatchObject({ code: "NOT_FOUND", field: "input.workPoolName" });
-    const q = await t.gql(CLAIM, { input: { workPoolName: "prio", workQueueNames: ["high", "nope"], workerName: "w" } });
+    const q = await t.gql(CLAIM, {
+      input: { workPoolName: "prio", workQueueNames: ["high", "nope"], workerName: "w" },
+    });
     expect(q.errors?.[0]?.extensions).toMatchObject({ code: "NOT_FOUND", field: "input.workQueueNames[1]" });
   });
 });

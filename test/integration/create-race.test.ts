@@ -13,12 +13,16 @@ afterAll(async () => {
 
 describe("createFlowRun races", () => {
   it("returns one run to 12 simultaneous creates with the same idempotency key", async () => {
-    const d = await t.ok(`mutation { applyDeployment(input: { flowName: "race", name: "create", workPoolName: "create-race" }) { deployment { id } } }`);
+    const d = await t.ok(
+      `mutation { applyDeployment(input: { flowName: "race", name: "create", workPoolName: "create-race" }) { deployment { id } } }`,
+    );
     const deploymentId = d.applyDeployment.deployment.id;
     for (let round = 0; round < 5; round++) {
       const answers = await Promise.all(
         Array.from({ length: 12 }, () =>
-          t.gql(`mutation($i: CreateFlowRunInput!) { createFlowRun(input: $i) { id stateType } }`, { i: { deploymentId, idempotencyKey: `key-${round}` } }),
+          t.gql(`mutation($i: CreateFlowRunInput!) { createFlowRun(input: $i) { id stateType } }`, {
+            i: { deploymentId, idempotencyKey: `key-${round}` },
+          }),
         ),
       );
       for (const a of answers) expect(a.errors, JSON.stringify(a.errors)).toBeUndefined();

@@ -19,7 +19,10 @@ beforeAll(async () => {
       paused: true,
       tags: ["a", "b"],
       parameters: { name: "x", n: 3, nested: { list: [1, "two", null], on: false } },
-      parameterOpenapiSchema: { type: "object", properties: { name: { type: "string" }, n: { type: "integer" }, nested: { type: "object" } } },
+      parameterOpenapiSchema: {
+        type: "object",
+        properties: { name: { type: "string" }, n: { type: "integer" }, nested: { type: "object" } },
+      },
       path: "/srv/flows",
       entrypoint: "flows/etl.ts:main",
       pullSteps: [{ set_working_directory: { directory: "/srv" } }],
@@ -29,7 +32,12 @@ beforeAll(async () => {
       concurrencyLimit: 2,
       collisionStrategy: "CANCEL_NEW",
       schedules: [
-        { slug: "nightly", active: false, schedule: { cron: { cron: "0 2 * * *", timezone: "Europe/Berlin" } }, parameters: { n: 4 } },
+        {
+          slug: "nightly",
+          active: false,
+          schedule: { cron: { cron: "0 2 * * *", timezone: "Europe/Berlin" } },
+          parameters: { n: 4 },
+        },
         { slug: "hourly", schedule: { interval: { interval: 3600 } } },
         { schedule: { rrule: { rrule: "FREQ=DAILY;COUNT=3" } } },
       ],
@@ -44,7 +52,10 @@ afterAll(async () => {
 });
 
 const viaPrisma = (flowName: string, name: string) =>
-  t.app.database.client.deployment.findFirst({ where: { name, flow: { name: flowName } }, include: { schedules: { orderBy: { position: "asc" } } } });
+  t.app.database.client.deployment.findFirst({
+    where: { name, flow: { name: flowName } },
+    include: { schedules: { orderBy: { position: "asc" } } },
+  });
 
 describe("findDeploymentWithSchedules", () => {
   it.each([
@@ -93,8 +104,15 @@ describe("deployment(slug)", () => {
 
   it("selections the raw read does not cover still load through Prisma", async () => {
     const spy = rawReads();
-    const { deployment } = await t.ok(`{ deployment(slug: "etl/full") { slug flow { name } workPool { name } workQueue { name } schedules { id } } }`);
-    expect(deployment).toMatchObject({ slug: "etl/full", flow: { name: "etl" }, workPool: { name: "pool" }, workQueue: { name: "q" } });
+    const { deployment } = await t.ok(
+      `{ deployment(slug: "etl/full") { slug flow { name } workPool { name } workQueue { name } schedules { id } } }`,
+    );
+    expect(deployment).toMatchObject({
+      slug: "etl/full",
+      flow: { name: "etl" },
+      workPool: { name: "pool" },
+      workQueue: { name: "q" },
+    });
     expect(deployment.schedules).toHaveLength(3);
     expect(spy).not.toHaveBeenCalled();
   });

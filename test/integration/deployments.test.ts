@@ -74,7 +74,12 @@ describe("applyDeployment", () => {
       flow: { name: "etl" },
     });
     expect(d1.schedules).toHaveLength(2);
-    expect(d1.schedules[0].schedule).toEqual({ __typename: "CronSchedule", cron: "0 3 * * *", timezone: "Europe/Berlin", dayOr: true });
+    expect(d1.schedules[0].schedule).toEqual({
+      __typename: "CronSchedule",
+      cron: "0 3 * * *",
+      timezone: "Europe/Berlin",
+      dayOr: true,
+    });
     expect(d1.schedules[1]).toMatchObject({ slug: "hourly", active: true, parameters: { limit: 1 } });
     expect(d1.schedules[1].schedule).toMatchObject({ __typename: "IntervalSchedule", interval: 3600, timezone: "UTC" });
 
@@ -106,17 +111,35 @@ describe("applyDeployment", () => {
     const before = (await t.ok(q, { slug: "same/again" })).deployment;
     // a write would move `updated` past this: once the clock Prisma stamps `updated` with (@updatedAt,
     // the real one) has ticked past it (and the app's, should the stamp come from it)
-    await eventually(() => Math.min(Date.now(), t.clock.now().getTime()) > Date.parse(before.updated), { timeoutMs: 5_000, what: "the clocks to pass the deployment's `updated`", intervalMs: 1 });
+    await eventually(() => Math.min(Date.now(), t.clock.now().getTime()) > Date.parse(before.updated), {
+      timeoutMs: 5_000,
+      what: "the clocks to pass the deployment's `updated`",
+      intervalMs: 1,
+    });
     // the same input, object keys in another order: nothing to write
     const reordered = { ...input, parameters: { y: { z: 2 }, x: 1 } };
-    expect((await t.ok(preview, { input: reordered })).deploymentApplyPreview).toEqual({ created: false, changedFields: [] });
+    expect((await t.ok(preview, { input: reordered })).deploymentApplyPreview).toEqual({
+      created: false,
+      changedFields: [],
+    });
     expect((await t.ok(changed, { input: reordered })).applyDeployment).toEqual({ created: false, changedFields: [] });
     expect((await t.ok(q, { slug: "same/again" })).deployment).toEqual(before);
 
-    const edited = { ...input, version: "2", workQueueName: "other", schedules: [{ schedule: { cron: { cron: "0 4 * * *" } } }] };
-    expect((await t.ok(preview, { input: edited })).deploymentApplyPreview).toEqual({ created: false, changedFields: ["schedules", "version", "workQueueName"] });
+    const edited = {
+      ...input,
+      version: "2",
+      workQueueName: "other",
+      schedules: [{ schedule: { cron: { cron: "0 4 * * *" } } }],
+    };
+    expect((await t.ok(preview, { input: edited })).deploymentApplyPreview).toEqual({
+      created: false,
+      changedFields: ["schedules", "version", "workQueueName"],
+    });
     expect((await t.ok(q, { slug: "same/again" })).deployment).toEqual(before); // still nothing written
-    expect((await t.ok(changed, { input: edited })).applyDeployment).toEqual({ created: false, changedFields: ["schedules", "version", "workQueueName"] });
+    expect((await t.ok(changed, { input: edited })).applyDeployment).toEqual({
+      created: false,
+      changedFields: ["schedules", "version", "workQueueName"],
+    });
     const after = (await t.ok(q, { slug: "same/again" })).deployment;
     expect(after.version).toBe("2");
     expect(Date.parse(after.updated)).toBeGreaterThan(Date.parse(before.updated));
@@ -126,7 +149,15 @@ describe("applyDeployment", () => {
   });
 
   it("leaves fields out of the input unchanged, and resets explicit nulls", async () => {
-    await t.ok(APPLY, { input: { flowName: "keep", name: "d", description: "x", tags: ["a"], schedules: [{ schedule: { interval: { interval: 60 } } }] } });
+    await t.ok(APPLY, {
+      input: {
+        flowName: "keep",
+        name: "d",
+        description: "x",
+        tags: ["a"],
+        schedules: [{ schedule: { interval: { interval: 60 } } }],
+      },
+    });
     const again = await t.ok(APPLY, { input: { flowName: "keep", name: "d", version: "v2" } });
     expect(again.applyDeployment.deployment).toMatchObject({ description: "x", tags: ["a"], version: "v2" });
     expect(again.applyDeployment.deployment.schedules).toHaveLength(1);
@@ -150,18 +181,29 @@ describe("applyDeployment", () => {
     expect(byId.deployment.slug).toBe("lookup/one");
     const missing = await t.ok(`{ deployment(slug: "lookup/none") { id } }`);
     expect(missing.deployment).toBeNull();
-    const list = await t.ok(`{ deployments(filter: { flowName: "lookup", tags: ["red"] }) { totalCount edges { node { name } } } }`);
+    const list = await t.ok(
+      `{ deployments(filter: { flowName: "lookup", tags: ["red"] }) { totalCount edges { node { name } } } }`,
+    );
     expect(list.deployments.totalCount).toBe(2);
-    const blue = await t.ok(`{ deployments(filter: { flowName: "lookup", tags: ["red", "blue"] }) { totalCount edges { node { name } } } }`);
+    const blue = await t.ok(
+      `{ deployments(filter: { flowName: "lookup", tags: ["red", "blue"] }) { totalCount edges { node { name } } } }`,
+    );
     expect(blue.deployments.edges.map((e: any) => e.node.name)).toEqual(["one"]);
-    const paused = await t.ok(`{ deployments(filter: { flowName: "lookup", paused: true }) { edges { node { name paused } } } }`);
+    const paused = await t.ok(
+      `{ deployments(filter: { flowName: "lookup", paused: true }) { edges { node { name paused } } } }`,
+    );
     expect(paused.deployments.edges).toEqual([{ node: { name: "two", paused: true } }]);
-    const page = await t.ok(`{ deployments(filter: { flowName: "lookup" }, first: 1) { edges { cursor node { name } } pageInfo { hasNextPage endCursor } } }`);
+    const page = await t.ok(
+      `{ deployments(filter: { flowName: "lookup" }, first: 1) { edges { cursor node { name } } pageInfo { hasNextPage endCursor } } }`,
+    );
     expect(page.deployments.edges).toHaveLength(1);
     expect(page.deployments.pageInfo.hasNextPage).toBe(true);
-    const next = await t.ok(`query($after: String) { deployments(filter: { flowName: "lookup" }, first: 1, after: $after) { edges { node { name } } pageInfo { hasNextPage } } }`, {
-      after: page.deployments.pageInfo.endCursor,
-    });
+    const next = await t.ok(
+      `query($after: String) { deployments(filter: { flowName: "lookup" }, first: 1, after: $after) { edges { node { name } } pageInfo { hasNextPage } } }`,
+      {
+        after: page.deployments.pageInfo.endCursor,
+      },
+    );
     expect(next.deployments.edges[0].node.name).toBe("two");
     expect(next.deployments.pageInfo.hasNextPage).toBe(false);
   });
@@ -169,8 +211,12 @@ describe("applyDeployment", () => {
   it("pauses, resumes and deletes", async () => {
     const r = await t.ok(APPLY, { input: { flowName: "life", name: "cycle" } });
     const id = r.applyDeployment.deployment.id;
-    expect((await t.ok(`mutation($id: ID!) { pauseDeployment(id: $id) { paused } }`, { id })).pauseDeployment.paused).toBe(true);
-    expect((await t.ok(`mutation($id: ID!) { resumeDeployment(id: $id) { paused } }`, { id })).resumeDeployment.paused).toBe(false);
+    expect(
+      (await t.ok(`mutation($id: ID!) { pauseDeployment(id: $id) { paused } }`, { id })).pauseDeployment.paused,
+    ).toBe(true);
+    expect(
+      (await t.ok(`mutation($id: ID!) { resumeDeployment(id: $id) { paused } }`, { id })).resumeDeployment.paused,
+    ).toBe(false);
     expect((await t.ok(`mutation($id: ID!) { deleteDeployment(id: $id) }`, { id })).deleteDeployment).toBe(true);
     expect((await t.ok(`mutation($id: ID!) { deleteDeployment(id: $id) }`, { id })).deleteDeployment).toBe(false);
     expect((await t.ok(`{ deployment(slug: "life/cycle") { id } }`)).deployment).toBeNull();

@@ -19,23 +19,45 @@ beforeAll(async () => {
 });
 afterAll(async () => t?.close());
 
-const expectRejected = rejectionChecker(() => t, () => tableCounts(t));
+const expectRejected = rejectionChecker(
+  () => t,
+  () => tableCounts(t),
+);
 
 describe("a lone UTF-16 surrogate: BAD_USER_INPUT naming the field, nothing written", () => {
   it.each([
     ["a flow name", APPLY, { input: { flowName: "f\uD800", name: "d" } }, "input.flowName"],
     ["a deployment name", APPLY, { input: { flowName: "f", name: "\uDC00d" } }, "input.name"],
     ["a tag", APPLY, { input: { flowName: "f", name: "d", tags: ["ok", "t\uD83D"] } }, "input.tags[1]"],
-    ["a parameter value", APPLY, { input: { flowName: "f", name: "d", parameters: { p: ["\uD800"] } } }, "input.parameters.p[0]"],
-    ["a parameter key", APPLY, { input: { flowName: "f", name: "d", parameters: { "k\uDFFF": 1 } } }, "input.parameters.k\\uDFFF"],
-    ["a run's parameter", CREATE_RUN, { input: { deploymentSlug: "codes/d", parameters: { x: "\uD800" } } }, "input.parameters.x"],
+    [
+      "a parameter value",
+      APPLY,
+      { input: { flowName: "f", name: "d", parameters: { p: ["\uD800"] } } },
+      "input.parameters.p[0]",
+    ],
+    [
+      "a parameter key",
+      APPLY,
+      { input: { flowName: "f", name: "d", parameters: { "k\uDFFF": 1 } } },
+      "input.parameters.k\\uDFFF",
+    ],
+    [
+      "a run's parameter",
+      CREATE_RUN,
+      { input: { deploymentSlug: "codes/d", parameters: { x: "\uD800" } } },
+      "input.parameters.x",
+    ],
   ])("%s", async (_what, query, variables, field) => {
     const error = await expectRejected(query, variables, { code: "BAD_USER_INPUT", field });
     expect(error.message).toMatch(/valid UTF-16/);
   });
 
   it("in a lookup argument", async () => {
-    await expectRejected(`query($slug: String!) { deployment(slug: $slug) { id } }`, { slug: "codes/\uD800" }, { code: "BAD_USER_INPUT", field: "slug" });
+    await expectRejected(
+      `query($slug: String!) { deployment(slug: $slug) { id } }`,
+      { slug: "codes/\uD800" },
+      { code: "BAD_USER_INPUT", field: "slug" },
+    );
   });
 
   it("well-formed astral characters (surrogate pairs) are stored and read back", async () => {
@@ -58,11 +80,31 @@ describe("paging arguments out of range: BAD_USER_INPUT naming the argument", ()
 
 describe("a literal that fails coercion: GRAPHQL_VALIDATION_FAILED with its argument path", () => {
   it.each([
-    ["a bad date", `mutation { createFlowRun(input: { deploymentSlug: "codes/d", scheduledStartTime: "tomorrow-ish" }) { id } }`, "input.scheduledStartTime"],
-    ["a date that is not a string", `{ previewSchedule(after: 12, schedule: { cron: { cron: "* * * * *" } }) }`, "after"],
-    ["an unknown enum value", `{ flowRuns(filter: { stateTypes: [RUNNING, NOPE] }) { totalCount } }`, "filter.stateTypes[1]"],
-    ["a variable's default", `query($a: DateTime = "soon") { previewSchedule(after: $a, schedule: { cron: { cron: "* * * * *" } }) }`, "$a"],
-    ["an unknown input field", `{ previewSchedule(schedule: { cron: { cron: "* * * * *", timezon: "UTC" } }) }`, "schedule.cron.timezon"],
+    [
+      "a bad date",
+      `mutation { createFlowRun(input: { deploymentSlug: "codes/d", scheduledStartTime: "tomorrow-ish" }) { id } }`,
+      "input.scheduledStartTime",
+    ],
+    [
+      "a date that is not a string",
+      `{ previewSchedule(after: 12, schedule: { cron: { cron: "* * * * *" } }) }`,
+      "after",
+    ],
+    [
+      "an unknown enum value",
+      `{ flowRuns(filter: { stateTypes: [RUNNING, NOPE] }) { totalCount } }`,
+      "filter.stateTypes[1]",
+    ],
+    [
+      "a variable's default",
+      `query($a: DateTime = "soon") { previewSchedule(after: $a, schedule: { cron: { cron: "* * * * *" } }) }`,
+      "$a",
+    ],
+    [
+      "an unknown input field",
+      `{ previewSchedule(schedule: { cron: { cron: "* * * * *", timezon: "UTC" } }) }`,
+      "schedule.cron.timezon",
+    ],
     ["an unknown argument", `{ flowRuns(frist: 5) { totalCount } }`, "frist"],
   ])("%s", async (_what, query, field) => {
     const error = await expectRejected(query, undefined, { code: "GRAPHQL_VALIDATION_FAILED", field });
@@ -77,7 +119,14 @@ async function request(query: string, variables?: Record<string, unknown>) {
     headers: { "content-type": "application/json", authorization: `Bearer ${t.adminKey}` },
     body: JSON.stringify({ query, variables }),
   });
-  return { status: res.status, retryAfter: res.headers.get("retry-after"), body: (await res.json()) as { data?: any; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> } };
+  return {
+    status: res.status,
+    retryAfter: res.headers.get("retry-after"),
+    body: (await res.json()) as {
+      data?: any;
+      errors?: Array<{ message: string; extensions?: Record<string, unknown> }>;
+    },
+  };
 }
 
 function expectServiceUnavailable(r: Awaited<ReturnType<typeof request>>) {
@@ -96,7 +145,10 @@ describe("a database that cannot serve: SERVICE_UNAVAILABLE (HTTP 503), then rec
     await admin.connect();
     try {
       await admin.query(`ALTER DATABASE "${name}" ALLOW_CONNECTIONS false`);
-      await admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()", [name]);
+      await admin.query(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()",
+        [name],
+      );
       expectServiceUnavailable(await request(`{ deployments { totalCount } }`));
       expectServiceUnavailable(await request(APPLY, { input: { flowName: "outage", name: "d" } }));
     } finally {
@@ -108,16 +160,20 @@ describe("a database that cannot serve: SERVICE_UNAVAILABLE (HTTP 503), then rec
     expect(after.body).toEqual({ data: { deployment: null } });
   });
 
-  it.runIf(inject("provider") === "sqlite")("SQLite locked by another process beyond the busy timeout", async () => {
-    await t.ok(`{ flows { totalCount } }`); // the key's last-used stamp is fresh: only the mutation writes
-    const other = new Database(t.databaseUrl.slice("file:".length));
-    other.exec("BEGIN EXCLUSIVE");
-    try {
-      expectServiceUnavailable(await request(APPLY, { input: { flowName: "outage", name: "d" } }));
-    } finally {
-      other.exec("ROLLBACK");
-      other.close();
-    }
-    expect((await request(APPLY, { input: { flowName: "outage", name: "d" } })).body.errors).toBeUndefined();
-  }, 40_000);
+  it.runIf(inject("provider") === "sqlite")(
+    "SQLite locked by another process beyond the busy timeout",
+    async () => {
+      await t.ok(`{ flows { totalCount } }`); // the key's last-used stamp is fresh: only the mutation writes
+      const other = new Database(t.databaseUrl.slice("file:".length));
+      other.exec("BEGIN EXCLUSIVE");
+      try {
+        expectServiceUnavailable(await request(APPLY, { input: { flowName: "outage", name: "d" } }));
+      } finally {
+        other.exec("ROLLBACK");
+        other.close();
+      }
+      expect((await request(APPLY, { input: { flowName: "outage", name: "d" } })).body.errors).toBeUndefined();
+    },
+    40_000,
+  );
 });

@@ -3,7 +3,10 @@
 // of another database on the same Redis sees none of them, and malformed messages are dropped.
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FlowRunStateChangedDocument, type FlowRunStateChangedSubscription } from "../../src/client/generated/graphql.js";
+import {
+  FlowRunStateChangedDocument,
+  type FlowRunStateChangedSubscription,
+} from "../../src/client/generated/graphql.js";
 import { OrdoClient } from "../../src/client/ordo-client.js";
 import { collect } from "../harness/streams.js";
 import { sameKeyAs } from "../harness/same-key.js";
@@ -30,19 +33,30 @@ describe("fan-out through Redis", () => {
   it("delivers a state change made on replica B to a subscriber of replica A", async () => {
     const d = await b.ok(`mutation { applyDeployment(input: { flowName: "fan", name: "out" }) { deployment { id } } }`);
     const deploymentId = d.applyDeployment.deployment.id as string;
-    const events = collect<FlowRunStateChangedSubscription>(clientOfA.subscribe(FlowRunStateChangedDocument, { deploymentId }));
+    const events = collect<FlowRunStateChangedSubscription>(
+      clientOfA.subscribe(FlowRunStateChangedDocument, { deploymentId }),
+    );
     const created: string[] = [];
-    await events.waitUntil(async () => {
-      const r = await b.ok(`mutation($id: ID!) { createFlowRun(input: { deploymentId: $id }) { id } }`, { id: deploymentId });
-      created.push(r.createFlowRun.id);
-    }, (all) => all.length > 0);
+    await events.waitUntil(
+      async () => {
+        const r = await b.ok(`mutation($id: ID!) { createFlowRun(input: { deploymentId: $id }) { id } }`, {
+          id: deploymentId,
+        });
+        created.push(r.createFlowRun.id);
+      },
+      (all) => all.length > 0,
+    );
     const last = created.at(-1)!;
-    await b.ok(`mutation($id: ID!) { setFlowRunState(input: { flowRunId: $id, state: { type: PENDING } }) { status } }`, { id: last });
-    const all = await events.waitFor((items) => items.some((e) => e.flowRunStateChanged.flowRun.id === last && e.flowRunStateChanged.state.type === "PENDING"));
+    await b.ok(
+      `mutation($id: ID!) { setFlowRunState(input: { flowRunId: $id, state: { type: PENDING } }) { status } }`,
+      { id: last },
+    );
+    const all = await events.waitFor((items) =>
+      items.some((e) => e.flowRunStateChanged.flowRun.id === last && e.flowRunStateChanged.state.type === "PENDING"),
+    );
     expect(all.every((e) => created.includes(e.flowRunStateChanged.flowRun.id))).toBe(true);
     events.stop();
   });
-
 
   it("keeps a server of another database on the same Redis deaf to these events, and drops malformed messages", async () => {
     const other = await createTestApp({ redisUrl });
@@ -51,7 +65,9 @@ describe("fan-out through Redis", () => {
     try {
       const foreign = collect<FlowRunStateChangedSubscription>(otherClient.subscribe(FlowRunStateChangedDocument, {}));
       const mine = collect<FlowRunStateChangedSubscription>(clientOfA.subscribe(FlowRunStateChangedDocument, {}));
-      const d = await b.ok(`mutation { applyDeployment(input: { flowName: "fan", name: "deaf" }) { deployment { id } } }`);
+      const d = await b.ok(
+        `mutation { applyDeployment(input: { flowName: "fan", name: "deaf" }) { deployment { id } } }`,
+      );
       const id = d.applyDeployment.deployment.id as string;
       // garbage on this database's own channel (and on the bare topic name) reaches no subscriber
       const channels = (await raw.pubsub("CHANNELS", "*flow-run.state-changed*")) as string[];
@@ -61,15 +77,27 @@ describe("fan-out through Redis", () => {
         await raw.publish(channel, JSON.stringify({ flowRunId: 42 }));
       }
       const created: string[] = [];
-      await mine.waitUntil(async () => {
-        created.push((await b.ok(`mutation($id: ID!) { createFlowRun(input: { deploymentId: $id }) { id } }`, { id })).createFlowRun.id);
-      }, (all) => all.some((e) => e.flowRunStateChanged.flowRun.id === created.at(-1)));
+      await mine.waitUntil(
+        async () => {
+          created.push(
+            (await b.ok(`mutation($id: ID!) { createFlowRun(input: { deploymentId: $id }) { id } }`, { id }))
+              .createFlowRun.id,
+          );
+        },
+        (all) => all.some((e) => e.flowRunStateChanged.flowRun.id === created.at(-1)),
+      );
       // the other server's own change arrives to its subscriber: it is listening, just not to us
       await other.ok(`mutation { applyDeployment(input: { flowName: "other", name: "d" }) { created } }`);
       const theirs: string[] = [];
-      const seen = await foreign.waitUntil(async () => {
-        theirs.push((await other.ok(`mutation { createFlowRun(input: { deploymentSlug: "other/d" }) { id } }`)).createFlowRun.id);
-      }, (all) => all.length > 0);
+      const seen = await foreign.waitUntil(
+        async () => {
+          theirs.push(
+            (await other.ok(`mutation { createFlowRun(input: { deploymentSlug: "other/d" }) { id } }`)).createFlowRun
+              .id,
+          );
+        },
+        (all) => all.length > 0,
+      );
       expect(seen.every((e) => theirs.includes(e.flowRunStateChanged.flowRun.id))).toBe(true);
       expect(mine.items.every((e) => created.includes(e.flowRunStateChanged.flowRun.id))).toBe(true);
       foreign.stop();
@@ -102,6 +130,9 @@ describe("fan-out through Redis", () => {
     target.removeEventListener("log.created", listener);
     await expect.poll(() => failed.length).toBe(2);
     // the two connections fail in either order
-    expect([...failed].sort()).toEqual([expect.stringMatching(/^PUBLISH: Connection is closed/), expect.stringMatching(/^UNSUBSCRIBE: Connection is closed/)]);
+    expect([...failed].sort()).toEqual([
+      expect.stringMatching(/^PUBLISH: Connection is closed/),
+      expect.stringMatching(/^UNSUBSCRIBE: Connection is closed/),
+    ]);
   });
 });

@@ -47,7 +47,10 @@ async function create(input: Record<string, unknown>): Promise<any> {
   return (await t.ok(CREATE, { input })).createFlowRun;
 }
 
-async function runsOf(deploymentId: string, extra: Record<string, unknown> = {}): Promise<{ totalCount: number; ids: string[] }> {
+async function runsOf(
+  deploymentId: string,
+  extra: Record<string, unknown> = {},
+): Promise<{ totalCount: number; ids: string[] }> {
   const r = await t.ok(COUNT, { filter: { deploymentId, ...extra } });
   return { totalCount: r.flowRuns.totalCount, ids: r.flowRuns.edges.map((e: any) => e.node.id) };
 }
@@ -143,7 +146,9 @@ describe("createFlowRun", () => {
     expect(run.states).toEqual([{ type: "PENDING", name: "Pending", scheduledTime: null }]);
     expect(ms(run.expectedStartTime)).toBeGreaterThanOrEqual(before);
     expect(ms(run.expectedStartTime)).toBeLessThanOrEqual(t.clock.now().getTime());
-    const claimed = await t.ok(`mutation { claimFlowRuns(input: { workPoolName: "pending-pool", workerName: "w", limit: 5 }) { id } }`);
+    const claimed = await t.ok(
+      `mutation { claimFlowRuns(input: { workPoolName: "pending-pool", workerName: "w", limit: 5 }) { id } }`,
+    );
     expect(claimed.claimFlowRuns).toEqual([]);
     const running = await t.ok(SET_STATE, { input: { flowRunId: run.id, state: { type: "RUNNING" } } });
     expect(running.setFlowRunState.status).toBe("ACCEPT");
@@ -153,7 +158,12 @@ describe("createFlowRun", () => {
     const d = await apply({ flowName: "idem", name: "d" });
     const first = await create({ deploymentId: d.id, idempotencyKey: "key-1", name: "first" });
     expect(first.idempotencyKey).toBe("key-1");
-    const again = await create({ deploymentId: d.id, idempotencyKey: "key-1", name: "second", parameters: { changed: true } });
+    const again = await create({
+      deploymentId: d.id,
+      idempotencyKey: "key-1",
+      name: "second",
+      parameters: { changed: true },
+    });
     expect(again.id).toBe(first.id);
     expect(again.name).toBe("first");
     expect(again.states).toHaveLength(1);
@@ -192,7 +202,12 @@ describe("createFlowRun", () => {
 
   it("stores retries and job variables of the run", async () => {
     const d = await apply({ flowName: "policy", name: "d" });
-    const run = await create({ deploymentId: d.id, retries: 2, retryDelaySeconds: 5, jobVariables: { env: { A: "1" } } });
+    const run = await create({
+      deploymentId: d.id,
+      retries: 2,
+      retryDelaySeconds: 5,
+      jobVariables: { env: { A: "1" } },
+    });
     expect(run.retryPolicy).toMatchObject({ retries: 2, retryDelaySeconds: 5 });
     expect(run.jobVariables).toEqual({ env: { A: "1" } });
   });
@@ -210,7 +225,12 @@ describe("createFlowRun parameter schema", () => {
   };
 
   it("accepts valid parameters and rejects invalid ones naming every failing field, writing nothing", async () => {
-    const d = await apply({ flowName: "schema", name: "enforced", parameterOpenapiSchema: schema, parameters: { count: 2 } });
+    const d = await apply({
+      flowName: "schema",
+      name: "enforced",
+      parameterOpenapiSchema: schema,
+      parameters: { count: 2 },
+    });
     const ok = await create({ deploymentId: d.id, parameters: { name: "x" } });
     expect(ok.parameters).toEqual({ count: 2, name: "x" });
 
@@ -233,7 +253,12 @@ describe("createFlowRun parameter schema", () => {
   });
 
   it("accepts the same parameters when enforceParameterSchema is false", async () => {
-    const d = await apply({ flowName: "schema", name: "lenient", parameterOpenapiSchema: schema, enforceParameterSchema: false });
+    const d = await apply({
+      flowName: "schema",
+      name: "lenient",
+      parameterOpenapiSchema: schema,
+      enforceParameterSchema: false,
+    });
     const run = await create({ deploymentId: d.id, parameters: { count: 0 } });
     expect(run.parameters).toEqual({ count: 0 });
     expect((await runsOf(d.id)).totalCount).toBe(1);
@@ -246,7 +271,9 @@ describe("flowRun and flowRuns", () => {
     const run = await create({ deploymentId: d.id, name: "readable" });
     const r = await t.ok(`query($id: ID!) { flowRun(id: $id) { id name stateType } }`, { id: run.id });
     expect(r.flowRun).toEqual({ id: run.id, name: "readable", stateType: "SCHEDULED" });
-    const none = await t.ok(`query($id: ID!) { flowRun(id: $id) { id } }`, { id: "00000000-0000-0000-0000-000000000000" });
+    const none = await t.ok(`query($id: ID!) { flowRun(id: $id) { id } }`, {
+      id: "00000000-0000-0000-0000-000000000000",
+    });
     expect(none.flowRun).toBeNull();
   });
 
@@ -263,7 +290,9 @@ describe("flowRun and flowRuns", () => {
     expect(byA.ids.sort()).toEqual([a1.id, a2.id, a3.id].sort());
     expect((await runsOf(b.id)).ids).toEqual([b1.id]);
 
-    expect((await t.ok(SET_STATE, { input: { flowRunId: a2.id, state: { type: "PENDING" } } })).setFlowRunState.status).toBe("ACCEPT");
+    expect(
+      (await t.ok(SET_STATE, { input: { flowRunId: a2.id, state: { type: "PENDING" } } })).setFlowRunState.status,
+    ).toBe("ACCEPT");
     const pending = await runsOf(a.id, { stateTypes: ["PENDING"] });
     expect(pending).toEqual({ totalCount: 1, ids: [a2.id] });
     const either = await runsOf(a.id, { stateTypes: ["PENDING", "SCHEDULED"] });
@@ -275,7 +304,9 @@ describe("flowRun and flowRuns", () => {
     expect((await runsOf(a.id, { tags: ["red", "blue"] })).ids).toEqual([a2.id]);
     expect((await runsOf(a.id, { tags: ["team-a"] })).totalCount).toBe(3);
     const redEverywhere = await t.ok(COUNT, { filter: { tags: ["red"] } });
-    expect(redEverywhere.flowRuns.edges.map((e: any) => e.node.id)).toEqual(expect.arrayContaining([a1.id, a2.id, b1.id]));
+    expect(redEverywhere.flowRuns.edges.map((e: any) => e.node.id)).toEqual(
+      expect.arrayContaining([a1.id, a2.id, b1.id]),
+    );
 
     // the scheduler does not exist yet: mark one run auto-scheduled the way its bulk insert would
     await t.app.database.client.flowRun.update({ where: { id: a3.id }, data: { autoScheduled: true } });

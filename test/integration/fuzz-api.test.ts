@@ -24,7 +24,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../harness/test-app.js";
 
 const schema = buildSchema(readFileSync(path.resolve(import.meta.dirname, "../../schema.graphql"), "utf8"));
-const DOCUMENTED = new Set(["BAD_USER_INPUT", "VALIDATION_FAILED", "NOT_FOUND", "CONFLICT", "FORBIDDEN", "QUERY_TOO_COMPLEX"]);
+const DOCUMENTED = new Set([
+  "BAD_USER_INPUT",
+  "VALIDATION_FAILED",
+  "NOT_FOUND",
+  "CONFLICT",
+  "FORBIDDEN",
+  "QUERY_TOO_COMPLEX",
+]);
 /** a hang detector, not a speed requirement (the issue's bound) */
 const ANSWER_MS = 2000;
 const RUNS = Number(process.env.ORDO_FUZZ_RUNS ?? 120);
@@ -41,9 +48,27 @@ const deep = (n: number): unknown => (n === 0 ? 1 : { a: deep(n - 1) });
 
 const strings = fc.oneof(
   fc.string({ maxLength: 20 }),
-  fc.constantFrom("%", "_", "a%b_", "\\", "\uD800", "x\uDFFFy", "__proto__", "a/b", "fz/d", "fz-pool", "", " ", "a".repeat(300), "local-file-system/fz-block"),
+  fc.constantFrom(
+    "%",
+    "_",
+    "a%b_",
+    "\\",
+    "\uD800",
+    "x\uDFFFy",
+    "__proto__",
+    "a/b",
+    "fz/d",
+    "fz-pool",
+    "",
+    " ",
+    "a".repeat(300),
+    "local-file-system/fz-block",
+  ),
 );
-const json = fc.oneof(fc.jsonValue({ maxDepth: 3 }), fc.constantFrom(...poison, deep(40), { big: "x".repeat(2_000_000) }));
+const json = fc.oneof(
+  fc.jsonValue({ maxDepth: 3 }),
+  fc.constantFrom(...poison, deep(40), { big: "x".repeat(2_000_000) }),
+);
 
 /** An arbitrary for a value of `type` (null allowed where the schema allows it). */
 function valueOf(type: GraphQLInputType, depth = 0): fc.Arbitrary<unknown> {
@@ -53,13 +78,20 @@ function valueOf(type: GraphQLInputType, depth = 0): fc.Arbitrary<unknown> {
 }
 
 function nonNull(type: GraphQLInputType, depth: number): fc.Arbitrary<unknown> {
-  if (isListType(type)) return fc.array(valueOf(type.ofType as GraphQLInputType, depth + 1), { maxLength: depth > 2 ? 0 : 3 });
+  if (isListType(type))
+    return fc.array(valueOf(type.ofType as GraphQLInputType, depth + 1), { maxLength: depth > 2 ? 0 : 3 });
   if (isEnumType(type)) return fc.constantFrom(...type.getValues().map((v) => v.name));
   if (isInputObjectType(type)) {
     const fields = Object.values(type.getFields());
-    if (type.isOneOf) return fc.constantFrom(...fields).chain((f) => valueOf(f.type, depth + 1).filter((v) => v !== null).map((v) => ({ [f.name]: v })));
+    if (type.isOneOf)
+      return fc.constantFrom(...fields).chain((f) =>
+        valueOf(f.type, depth + 1)
+          .filter((v) => v !== null)
+          .map((v) => ({ [f.name]: v })),
+      );
     const entries: Record<string, fc.Arbitrary<unknown>> = {};
-    for (const f of fields) entries[f.name] = depth > 3 && !isNonNullType(f.type) ? fc.constant(undefined) : valueOf(f.type, depth + 1);
+    for (const f of fields)
+      entries[f.name] = depth > 3 && !isNonNullType(f.type) ? fc.constant(undefined) : valueOf(f.type, depth + 1);
     const required = fields.filter((f) => isNonNullType(f.type)).map((f) => f.name);
     return fc.record(entries, { requiredKeys: required }).map((o) => JSON.parse(JSON.stringify(o)) as unknown);
   }
@@ -67,13 +99,21 @@ function nonNull(type: GraphQLInputType, depth: number): fc.Arbitrary<unknown> {
     case "Int":
       return fc.oneof(fc.integer(), fc.constantFrom(-5, 0, 1, 200, 201, 2 ** 31 - 1));
     case "Float":
-      return fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.constantFrom(1e-9, 0.5, 1, 60, 1e12, 1e308, -1));
+      return fc.oneof(
+        fc.double({ noNaN: true, noDefaultInfinity: true }),
+        fc.constantFrom(1e-9, 0.5, 1, 60, 1e12, 1e308, -1),
+      );
     case "Boolean":
       return fc.boolean();
     case "ID":
       return fc.oneof(fc.uuid(), strings);
     case "DateTime":
-      return fc.oneof(fc.date({ min: new Date("1970-01-01"), max: new Date("2200-01-01"), noInvalidDate: true }).map((d) => d.toISOString()), fc.constantFrom("not a date", "2026-13-45T00:00:00Z"));
+      return fc.oneof(
+        fc
+          .date({ min: new Date("1970-01-01"), max: new Date("2200-01-01"), noInvalidDate: true })
+          .map((d) => d.toISOString()),
+        fc.constantFrom("not a date", "2026-13-45T00:00:00Z"),
+      );
     case "JSON":
       return json;
     default:
@@ -95,12 +135,27 @@ const calls = [
   ...Object.values(schema.getQueryType()!.getFields()).map((f) => ({ kind: "query" as const, field: f })),
   ...Object.values(schema.getMutationType()!.getFields()).map((f) => ({ kind: "mutation" as const, field: f })),
 ];
-const call = fc.constantFrom(...calls).chain(({ kind, field }) =>
-  fc.record(Object.fromEntries(field.args.map((a) => [a.name, valueOf(a.type)]))).map((variables) => ({ kind, field: field.name, query: operation(kind, field), variables })),
-);
+const call = fc
+  .constantFrom(...calls)
+  .chain(({ kind, field }) =>
+    fc
+      .record(Object.fromEntries(field.args.map((a) => [a.name, valueOf(a.type)])))
+      .map((variables) => ({ kind, field: field.name, query: operation(kind, field), variables })),
+  );
 
 let t: TestApp;
-const MODELS = ["flow", "deployment", "deploymentSchedule", "flowRun", "flowRunState", "log", "workPool", "workQueue", "worker", "blockDocument"] as const;
+const MODELS = [
+  "flow",
+  "deployment",
+  "deploymentSchedule",
+  "flowRun",
+  "flowRunState",
+  "log",
+  "workPool",
+  "workQueue",
+  "worker",
+  "blockDocument",
+] as const;
 
 /** Row counts and a hash of every row of the tables a mutation can touch (API keys' lastUsed aside). */
 async function snapshot(): Promise<string> {
@@ -112,8 +167,12 @@ async function snapshot(): Promise<string> {
 
 beforeAll(async () => {
   t = await createTestApp();
-  await t.ok(`mutation { applyDeployment(input: { flowName: "fz", name: "d", workPoolName: "fz-pool", parameters: { a: 1 } }) { created } }`);
-  await t.ok(`mutation { createBlockDocument(input: { blockTypeSlug: "local-file-system", name: "fz-block", data: { basePath: "/tmp" } }) { id } }`);
+  await t.ok(
+    `mutation { applyDeployment(input: { flowName: "fz", name: "d", workPoolName: "fz-pool", parameters: { a: 1 } }) { created } }`,
+  );
+  await t.ok(
+    `mutation { createBlockDocument(input: { blockTypeSlug: "local-file-system", name: "fz-block", data: { basePath: "/tmp" } }) { id } }`,
+  );
 });
 afterAll(async () => {
   await t?.close();

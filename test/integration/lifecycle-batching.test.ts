@@ -20,10 +20,18 @@ const SET_MANY = `mutation($p: [SetFlowRunStateInput!]!) {
   setFlowRunStates(input: { proposals: $p }) { flowRunId result { status reason state { type } flowRun { stateType } } error { code message field } }
 }`;
 
-async function pool(name: string, concurrencyLimit: number | null = null, queues: Array<{ name: string; limit: number | null }> = []) {
-  await t.ok(`mutation($i: WorkPoolInput!) { createWorkPool(input: $i) { name } }`, { i: { name, type: "process", concurrencyLimit } });
+async function pool(
+  name: string,
+  concurrencyLimit: number | null = null,
+  queues: Array<{ name: string; limit: number | null }> = [],
+) {
+  await t.ok(`mutation($i: WorkPoolInput!) { createWorkPool(input: $i) { name } }`, {
+    i: { name, type: "process", concurrencyLimit },
+  });
   for (const [i, q] of queues.entries()) {
-    await t.ok(`mutation($i: WorkQueueInput!) { createWorkQueue(input: $i) { id } }`, { i: { workPoolName: name, name: q.name, priority: i + 1, concurrencyLimit: q.limit } });
+    await t.ok(`mutation($i: WorkQueueInput!) { createWorkQueue(input: $i) { id } }`, {
+      i: { workPoolName: name, name: q.name, priority: i + 1, concurrencyLimit: q.limit },
+    });
   }
 }
 
@@ -34,13 +42,22 @@ async function runs(poolName: string, queue: string, n: number, startInMs = -60_
   const ids: string[] = [];
   for (let i = 0; i < n; i++) {
     const at = new Date(t.clock.now().getTime() + startInMs + i).toISOString();
-    ids.push((await t.ok(`mutation($id: ID!, $at: DateTime) { createFlowRun(input: { deploymentId: $id, scheduledStartTime: $at }) { id } }`, { id: d.applyDeployment.deployment.id, at })).createFlowRun.id);
+    ids.push(
+      (
+        await t.ok(
+          `mutation($id: ID!, $at: DateTime) { createFlowRun(input: { deploymentId: $id, scheduledStartTime: $at }) { id } }`,
+          { id: d.applyDeployment.deployment.id, at },
+        )
+      ).createFlowRun.id,
+    );
   }
   return ids;
 }
 
 const history = async (id: string) =>
-  (await t.app.database.client.flowRunState.findMany({ where: { flowRunId: id }, orderBy: { timestamp: "asc" } })).map((s) => ({ type: s.type, timestamp: s.timestamp.getTime() }));
+  (await t.app.database.client.flowRunState.findMany({ where: { flowRunId: id }, orderBy: { timestamp: "asc" } })).map(
+    (s) => ({ type: s.type, timestamp: s.timestamp.getTime() }),
+  );
 
 describe("claimFlowRuns with startRunning", () => {
   it("claims and starts each run in one call: PENDING then RUNNING, as two proposals would, each announced", async () => {
@@ -57,7 +74,9 @@ describe("claimFlowRuns with startRunning", () => {
         expect(h.map((s) => s.type)).toEqual(["SCHEDULED", "PENDING", "RUNNING"]);
         expect(h[2]!.timestamp).toBeGreaterThan(h[1]!.timestamp);
       }
-      const events = publish.mock.calls.filter(([topic]) => topic === "flow-run.state-changed").map(([, e]) => [(e as any).flowRunId, (e as any).previousStateType, (e as any).stateType]);
+      const events = publish.mock.calls
+        .filter(([topic]) => topic === "flow-run.state-changed")
+        .map(([, e]) => [(e as any).flowRunId, (e as any).previousStateType, (e as any).stateType]);
       expect(events).toEqual([
         [ids[0], "SCHEDULED", "PENDING"],
         [ids[0], "PENDING", "RUNNING"],
@@ -69,7 +88,9 @@ describe("claimFlowRuns with startRunning", () => {
     }
     // the run left behind is claimable as usual, and a started run is not claimed again
     const plain = await t.ok(CLAIM, { input: { workPoolName: "start", workerName: "w", limit: 5 } });
-    expect(plain.claimFlowRuns.map((x: { id: string; stateType: string }) => [x.id, x.stateType])).toEqual([[ids[2], "PENDING"]]);
+    expect(plain.claimFlowRuns.map((x: { id: string; stateType: string }) => [x.id, x.stateType])).toEqual([
+      [ids[2], "PENDING"],
+    ]);
     // a started run finishes as any other
     expect((await t.ok(SET, { id: ids[0], type: "COMPLETED" })).setFlowRunState.status).toBe("ACCEPT");
   });
@@ -78,8 +99,12 @@ describe("claimFlowRuns with startRunning", () => {
     await pool("early");
     const [early] = await runs("early", "default", 1, 3600_000);
     const ahead = new Date(t.clock.now().getTime() + 7200_000).toISOString();
-    const r = await t.ok(CLAIM, { input: { workPoolName: "early", workerName: "w", scheduledBefore: ahead, startRunning: true } });
-    expect(r.claimFlowRuns).toEqual([expect.objectContaining({ id: early, stateType: "PENDING", startTime: null, runCount: 0 })]);
+    const r = await t.ok(CLAIM, {
+      input: { workPoolName: "early", workerName: "w", scheduledBefore: ahead, startRunning: true },
+    });
+    expect(r.claimFlowRuns).toEqual([
+      expect.objectContaining({ id: early, stateType: "PENDING", startTime: null, runCount: 0 }),
+    ]);
     expect((await history(early!)).map((s) => s.type)).toEqual(["SCHEDULED", "PENDING"]);
     // the separate proposal answers the same, until the scheduled time
     const wait = (await t.ok(SET, { id: early, type: "RUNNING" })).setFlowRunState;
@@ -90,16 +115,23 @@ describe("claimFlowRuns with startRunning", () => {
   });
 
   it("keeps the pool's and queues' limits with 8 racing workers, every run claimed and started once", async () => {
-    await pool("race", 4, [{ name: "a", limit: 2 }, { name: "b", limit: null }]);
+    await pool("race", 4, [
+      { name: "a", limit: 2 },
+      { name: "b", limit: null },
+    ]);
     const all = [...(await runs("race", "a", 20)), ...(await runs("race", "b", 20))];
     const seen = new Map<string, string>();
     const worker = async (name: string) => {
       for (let idle = 0; idle < 40; ) {
-        const r = await t.gql(CLAIM, { input: { workPoolName: "race", workerName: name, limit: 3, startRunning: true } });
+        const r = await t.gql(CLAIM, {
+          input: { workPoolName: "race", workerName: name, limit: 3, startRunning: true },
+        });
         expect(r.errors).toBeUndefined();
         const got: Array<{ id: string; stateType: string }> = r.data.claimFlowRuns;
         if (got.length === 0) {
-          const left = await t.app.database.client.flowRun.count({ where: { id: { in: all }, stateType: { not: "COMPLETED" } } });
+          const left = await t.app.database.client.flowRun.count({
+            where: { id: { in: all }, stateType: { not: "COMPLETED" } },
+          });
           if (left === 0) return;
           idle++;
           // a racing worker's back-off between empty claims (the load, not a wait; idle caps the loop)
@@ -112,7 +144,9 @@ describe("claimFlowRuns with startRunning", () => {
           expect(run.stateType).toBe("RUNNING");
         }
         const done = await t.ok(SET_MANY, { p: got.map((x) => ({ flowRunId: x.id, state: { type: "COMPLETED" } })) });
-        expect(done.setFlowRunStates.map((o: any) => [o.flowRunId, o.result?.status])).toEqual(got.map((x) => [x.id, "ACCEPT"]));
+        expect(done.setFlowRunStates.map((o: any) => [o.flowRunId, o.result?.status])).toEqual(
+          got.map((x) => [x.id, "ACCEPT"]),
+        );
       }
     };
     await Promise.all(Array.from({ length: 8 }, (_, i) => worker(`w${i}`)));
@@ -122,21 +156,39 @@ describe("claimFlowRuns with startRunning", () => {
     const peak = peakConcurrency(histories, () => "pool").get("pool")!;
     expect(peak).toBeLessThanOrEqual(4);
     expect(peak).toBeGreaterThan(1);
-    for (const id of all) expect((await history(id)).map((s) => s.type)).toEqual(["SCHEDULED", "PENDING", "RUNNING", "COMPLETED"]);
+    for (const id of all)
+      expect((await history(id)).map((s) => s.type)).toEqual(["SCHEDULED", "PENDING", "RUNNING", "COMPLETED"]);
   }, 90_000);
 
   it("cancels (CANCEL_NEW) runs over a deployment's limit without starting them", async () => {
     await pool("dep-limit");
     const d = await t.ok(`mutation($i: DeploymentInput!) { applyDeployment(input: $i) { deployment { id } } }`, {
-      i: { flowName: "life-dep", name: "one", workPoolName: "dep-limit", concurrencyLimit: 1, collisionStrategy: "CANCEL_NEW" },
+      i: {
+        flowName: "life-dep",
+        name: "one",
+        workPoolName: "dep-limit",
+        concurrencyLimit: 1,
+        collisionStrategy: "CANCEL_NEW",
+      },
     });
     const ids: string[] = [];
     for (let i = 0; i < 2; i++) {
       const at = new Date(t.clock.now().getTime() - (2 - i) * 1000).toISOString();
-      ids.push((await t.ok(`mutation($id: ID!, $at: DateTime) { createFlowRun(input: { deploymentId: $id, scheduledStartTime: $at }) { id } }`, { id: d.applyDeployment.deployment.id, at })).createFlowRun.id);
+      ids.push(
+        (
+          await t.ok(
+            `mutation($id: ID!, $at: DateTime) { createFlowRun(input: { deploymentId: $id, scheduledStartTime: $at }) { id } }`,
+            { id: d.applyDeployment.deployment.id, at },
+          )
+        ).createFlowRun.id,
+      );
     }
-    const r = await t.ok(CLAIM, { input: { workPoolName: "dep-limit", workerName: "w", limit: 10, startRunning: true } });
-    expect(r.claimFlowRuns.map((x: { id: string; stateType: string }) => [x.id, x.stateType])).toEqual([[ids[0], "RUNNING"]]);
+    const r = await t.ok(CLAIM, {
+      input: { workPoolName: "dep-limit", workerName: "w", limit: 10, startRunning: true },
+    });
+    expect(r.claimFlowRuns.map((x: { id: string; stateType: string }) => [x.id, x.stateType])).toEqual([
+      [ids[0], "RUNNING"],
+    ]);
     expect((await history(ids[1]!)).map((s) => s.type)).toEqual(["SCHEDULED", "CANCELLED"]);
   });
 });
@@ -145,7 +197,8 @@ describe("setFlowRunStates", () => {
   it("orchestrates each proposal on its own: a missing run, bad input or a repeated run fails only its entry", async () => {
     await pool("batch");
     const [a, b, c, d] = await runs("batch", "default", 4);
-    for (const id of [a, b, c]) expect((await t.ok(SET, { id, type: "PENDING" })).setFlowRunState.status).toBe("ACCEPT");
+    for (const id of [a, b, c])
+      expect((await t.ok(SET, { id, type: "PENDING" })).setFlowRunState.status).toBe("ACCEPT");
     expect((await t.ok(SET, { id: c, type: "RUNNING" })).setFlowRunState.status).toBe("ACCEPT");
     expect((await t.ok(SET, { id: c, type: "COMPLETED" })).setFlowRunState.status).toBe("ACCEPT");
     const before = await history(d!);
@@ -162,14 +215,26 @@ describe("setFlowRunStates", () => {
     });
     const out = r.setFlowRunStates;
     expect(out.map((o: any) => o.flowRunId)).toEqual([a, "no-such-run", d, b, a, c]);
-    expect(out[0]).toMatchObject({ error: null, result: { status: "ACCEPT", state: { type: "RUNNING" }, flowRun: { stateType: "RUNNING" } } });
+    expect(out[0]).toMatchObject({
+      error: null,
+      result: { status: "ACCEPT", state: { type: "RUNNING" }, flowRun: { stateType: "RUNNING" } },
+    });
     expect(out[1]).toMatchObject({ result: null, error: { code: "NOT_FOUND", field: "input.proposals[1].flowRunId" } });
     expect(out[1].error.message).toContain("no-such-run");
-    expect(out[2]).toMatchObject({ result: null, error: { code: "BAD_USER_INPUT", field: "input.proposals[2].state.scheduledTime" } });
+    expect(out[2]).toMatchObject({
+      result: null,
+      error: { code: "BAD_USER_INPUT", field: "input.proposals[2].state.scheduledTime" },
+    });
     expect(out[3]).toMatchObject({ error: null, result: { status: "ACCEPT", state: { type: "RUNNING" } } });
-    expect(out[4]).toMatchObject({ result: null, error: { code: "BAD_USER_INPUT", field: "input.proposals[4].flowRunId" } });
+    expect(out[4]).toMatchObject({
+      result: null,
+      error: { code: "BAD_USER_INPUT", field: "input.proposals[4].flowRunId" },
+    });
     expect(out[4].error.message).toContain("index 0");
-    expect(out[5]).toMatchObject({ error: null, result: { status: "REJECT", state: { type: "COMPLETED" }, flowRun: { stateType: "COMPLETED" } } });
+    expect(out[5]).toMatchObject({
+      error: null,
+      result: { status: "REJECT", state: { type: "COMPLETED" }, flowRun: { stateType: "COMPLETED" } },
+    });
     expect(await history(d!)).toEqual(before);
     expect((await history(a!)).map((s) => s.type)).toEqual(["SCHEDULED", "PENDING", "RUNNING"]);
     expect((await history(c!)).map((s) => s.type)).toEqual(["SCHEDULED", "PENDING", "RUNNING", "COMPLETED"]);
@@ -181,7 +246,12 @@ describe("setFlowRunStates", () => {
     const [later] = await runs("rules", "default", 1, 3600_000);
     await t.ok(CLAIM, { input: { workPoolName: "rules", workerName: "w" } });
     expect((await t.ok(SET, { id: later, type: "PENDING" })).setFlowRunState.status).toBe("ACCEPT");
-    const r = await t.ok(SET_MANY, { p: [{ flowRunId: claimed, state: { type: "PENDING" } }, { flowRunId: later, state: { type: "RUNNING" } }] });
+    const r = await t.ok(SET_MANY, {
+      p: [
+        { flowRunId: claimed, state: { type: "PENDING" } },
+        { flowRunId: later, state: { type: "RUNNING" } },
+      ],
+    });
     expect(r.setFlowRunStates.map((o: any) => o.result.status)).toEqual(["ABORT", "WAIT"]);
     expect((await history(claimed!)).map((s) => s.type)).toEqual(["SCHEDULED", "PENDING"]);
     expect((await history(later!)).map((s) => s.type)).toEqual(["SCHEDULED", "PENDING"]);
@@ -196,18 +266,31 @@ describe("setFlowRunStates", () => {
 
   it("needs the scope each proposal would need alone: worker for states, run for cancelling, admin to force", async () => {
     const key = async (scope: string) =>
-      (await t.ok(`mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { key } }`, { input: { name: `life-${scope}`, scopes: [scope] } })).createApiKey.key as string;
+      (
+        await t.ok(`mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { key } }`, {
+          input: { name: `life-${scope}`, scopes: [scope] },
+        })
+      ).createApiKey.key as string;
     const worker = { authorization: `Bearer ${await key("WORKER")}` };
     const run = { authorization: `Bearer ${await key("RUN")}` };
     await pool("scopes");
     const [x, y] = await runs("scopes", "default", 2);
     const states = (p: unknown[]) => ({ p });
     const code = (r: { errors?: Array<{ extensions?: Record<string, any> }> }) => r.errors?.[0]?.extensions?.code;
-    expect(code(await t.gqlWith(run, SET_MANY, states([{ flowRunId: x, state: { type: "PENDING" } }])))).toBe("FORBIDDEN");
-    expect(code(await t.gqlWith(worker, SET_MANY, states([{ flowRunId: x, state: { type: "CANCELLING" } }])))).toBe("FORBIDDEN");
-    expect(code(await t.gqlWith(worker, SET_MANY, states([{ flowRunId: x, state: { type: "PENDING" }, force: true }])))).toBe("FORBIDDEN");
+    expect(code(await t.gqlWith(run, SET_MANY, states([{ flowRunId: x, state: { type: "PENDING" } }])))).toBe(
+      "FORBIDDEN",
+    );
+    expect(code(await t.gqlWith(worker, SET_MANY, states([{ flowRunId: x, state: { type: "CANCELLING" } }])))).toBe(
+      "FORBIDDEN",
+    );
+    expect(
+      code(await t.gqlWith(worker, SET_MANY, states([{ flowRunId: x, state: { type: "PENDING" }, force: true }]))),
+    ).toBe("FORBIDDEN");
     // mixed: each key has only half of what the batch needs
-    const mixed = states([{ flowRunId: x, state: { type: "PENDING" } }, { flowRunId: y, state: { type: "CANCELLING" } }]);
+    const mixed = states([
+      { flowRunId: x, state: { type: "PENDING" } },
+      { flowRunId: y, state: { type: "CANCELLING" } },
+    ]);
     expect(code(await t.gqlWith(worker, SET_MANY, mixed))).toBe("FORBIDDEN");
     expect(code(await t.gqlWith(run, SET_MANY, mixed))).toBe("FORBIDDEN");
     expect((await history(x!)).map((s) => s.type)).toEqual(["SCHEDULED"]);
@@ -217,6 +300,8 @@ describe("setFlowRunStates", () => {
     // a scheduled run with nothing running is cancelled at once (BypassCancellingFlowRunsWithNoInfra)
     expect(cancel.data?.setFlowRunStates[0].result).toMatchObject({ status: "REJECT", state: { type: "CANCELLED" } });
     // startRunning is part of a claim: worker scope, as claimFlowRuns
-    expect(code(await t.gqlWith(run, CLAIM, { input: { workPoolName: "scopes", workerName: "w", startRunning: true } }))).toBe("FORBIDDEN");
+    expect(
+      code(await t.gqlWith(run, CLAIM, { input: { workPoolName: "scopes", workerName: "w", startRunning: true } })),
+    ).toBe("FORBIDDEN");
   });
 });

@@ -22,7 +22,16 @@ const CREATE = /* GraphQL */ `
   mutation Create($input: CreateFlowRunInput!) { createFlowRun(input: $input) { ${RUN_FIELDS} } }
 `;
 
-type StateType = "SCHEDULED" | "PENDING" | "RUNNING" | "COMPLETED" | "FAILED" | "CANCELLED" | "CANCELLING" | "CRASHED" | "PAUSED";
+type StateType =
+  | "SCHEDULED"
+  | "PENDING"
+  | "RUNNING"
+  | "COMPLETED"
+  | "FAILED"
+  | "CANCELLED"
+  | "CANCELLING"
+  | "CRASHED"
+  | "PAUSED";
 
 interface Proposal {
   type: StateType;
@@ -37,7 +46,9 @@ let deploymentId: string;
 
 beforeAll(async () => {
   t = await createTestApp();
-  const r = await t.ok(`mutation { applyDeployment(input: { flowName: "orch", name: "d", workPoolName: "orch-pool" }) { deployment { id } } }`);
+  const r = await t.ok(
+    `mutation { applyDeployment(input: { flowName: "orch", name: "d", workPoolName: "orch-pool" }) { deployment { id } } }`,
+  );
   deploymentId = r.applyDeployment.deployment.id;
 });
 afterAll(async () => {
@@ -49,7 +60,8 @@ async function newRun(input: Record<string, unknown> = {}): Promise<any> {
 }
 
 async function propose(flowRunId: string, state: Proposal, force?: boolean): Promise<any> {
-  return (await t.ok(SET_STATE, { input: { flowRunId, state, ...(force === undefined ? {} : { force }) } })).setFlowRunState;
+  return (await t.ok(SET_STATE, { input: { flowRunId, state, ...(force === undefined ? {} : { force }) } }))
+    .setFlowRunState;
 }
 
 /** Proposes each state in turn, expecting every one to be accepted. */
@@ -102,7 +114,13 @@ describe("HandleFlowTerminalStateTransitions", () => {
     expect(r.status).toBe("ACCEPT");
     expect(r.reason).toBeNull();
     expect(r.state).toMatchObject({ type: "SCHEDULED", name: "Scheduled", scheduledTime: at });
-    expect(r.flowRun).toMatchObject({ stateType: "SCHEDULED", stateName: "Scheduled", endTime: null, nextScheduledStartTime: at, runCount: 1 });
+    expect(r.flowRun).toMatchObject({
+      stateType: "SCHEDULED",
+      stateName: "Scheduled",
+      endTime: null,
+      nextScheduledStartTime: at,
+      runCount: 1,
+    });
     expect(r.flowRun.retryPolicy).toMatchObject({ retryType: "reschedule", pauseKeys: [], resuming: false });
     expect(r.flowRun.states).toHaveLength(5);
   });
@@ -122,7 +140,13 @@ describe("EnforceCancellingToCancelledTransition", () => {
     expect(done.status).toBe("ACCEPT");
     expect(done.flowRun).toMatchObject({ stateType: "CANCELLED", stateName: "Cancelled" });
     expect(done.flowRun.endTime).not.toBeNull();
-    expect(done.flowRun.states.map((s: any) => s.type)).toEqual(["SCHEDULED", "PENDING", "RUNNING", "CANCELLING", "CANCELLED"]);
+    expect(done.flowRun.states.map((s: any) => s.type)).toEqual([
+      "SCHEDULED",
+      "PENDING",
+      "RUNNING",
+      "CANCELLING",
+      "CANCELLED",
+    ]);
   });
 });
 
@@ -370,7 +394,13 @@ describe("bookkeeping", () => {
     expect(run.nextScheduledStartTime).toBe(expected);
 
     const pending = await walk(run.id, "PENDING");
-    expect(pending.flowRun).toMatchObject({ stateType: "PENDING", nextScheduledStartTime: null, startTime: null, runCount: 0, expectedStartTime: expected });
+    expect(pending.flowRun).toMatchObject({
+      stateType: "PENDING",
+      nextScheduledStartTime: null,
+      startTime: null,
+      runCount: 0,
+      expectedStartTime: expected,
+    });
 
     const running = await walk(run.id, "RUNNING");
     expect(running.flowRun).toMatchObject({ stateType: "RUNNING", runCount: 1, endTime: null, totalRunTime: 0 });
@@ -379,7 +409,13 @@ describe("bookkeeping", () => {
 
     t.clock.advance(5);
     const done = await walk(run.id, "COMPLETED");
-    expect(done.flowRun).toMatchObject({ stateType: "COMPLETED", stateName: "Completed", runCount: 1, nextScheduledStartTime: null, expectedStartTime: expected });
+    expect(done.flowRun).toMatchObject({
+      stateType: "COMPLETED",
+      stateName: "Completed",
+      runCount: 1,
+      nextScheduledStartTime: null,
+      expectedStartTime: expected,
+    });
     expect(done.flowRun.totalRunTime).toBeGreaterThanOrEqual(5);
     expect(done.flowRun.totalRunTime).toBeLessThan(6);
     expect(ms(done.flowRun.startTime)).toBe(started);
@@ -391,14 +427,18 @@ describe("bookkeeping", () => {
 
 describe("input errors", () => {
   it("names input.flowRunId for an unknown run", async () => {
-    const r = await t.gql(SET_STATE, { input: { flowRunId: "00000000-0000-0000-0000-000000000000", state: { type: "RUNNING" } } });
+    const r = await t.gql(SET_STATE, {
+      input: { flowRunId: "00000000-0000-0000-0000-000000000000", state: { type: "RUNNING" } },
+    });
     expect(r.data).toBeNull();
     expect(r.errors?.[0]?.extensions).toMatchObject({ code: "NOT_FOUND", field: "input.flowRunId" });
   });
 
   it("refuses a scheduledTime on a state that is not SCHEDULED or PAUSED, writing nothing", async () => {
     const run = await runAt("PENDING");
-    const r = await t.gql(SET_STATE, { input: { flowRunId: run.id, state: { type: "RUNNING", scheduledTime: new Date().toISOString() } } });
+    const r = await t.gql(SET_STATE, {
+      input: { flowRunId: run.id, state: { type: "RUNNING", scheduledTime: new Date().toISOString() } },
+    });
     expect(r.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "input.state.scheduledTime" });
     const after = await t.ok(`query($id: ID!) { flowRun(id: $id) { stateType states { id } } }`, { id: run.id });
     expect(after.flowRun).toMatchObject({ stateType: "PENDING" });

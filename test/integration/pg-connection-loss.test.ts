@@ -31,13 +31,23 @@ describe.runIf(inject("provider") === "postgresql")("connections lost inside tra
       const error = await db.client
         .$transaction(async (tx) => {
           await tx.flow.count();
-          const killed = await admin.query<{ pid: number }>("SELECT pid, pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()", [name]);
+          const killed = await admin.query<{ pid: number }>(
+            "SELECT pid, pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()",
+            [name],
+          );
           // terminating only signals the backends: the next statement once they are gone
           const pids = killed.rows.map((r) => r.pid);
-          await eventually(async () => (await admin.query("SELECT 1 FROM pg_stat_activity WHERE pid = ANY($1)", [pids])).rowCount === 0, { timeoutMs: 5_000, what: `backends ${pids.join(", ")} to exit`, intervalMs: 5 });
+          await eventually(
+            async () =>
+              (await admin.query("SELECT 1 FROM pg_stat_activity WHERE pid = ANY($1)", [pids])).rowCount === 0,
+            { timeoutMs: 5_000, what: `backends ${pids.join(", ")} to exit`, intervalMs: 5 },
+          );
           await tx.flow.count();
         })
-        .then(() => null, (e: unknown) => e);
+        .then(
+          () => null,
+          (e: unknown) => e,
+        );
       expect(isUnavailable(error), String(error)).toBe(true);
     }
     const started = Date.now();

@@ -24,8 +24,11 @@ let deploymentId: string;
 beforeAll(async () => {
   t = await createTestApp();
   t.clock.freeze(new Date("2026-03-01T12:34:56Z"));
-  deploymentId = (await t.ok(`mutation { applyDeployment(input: { flowName: "parity", name: "d", workPoolName: "parity-pool" }) { deployment { id } } }`))
-    .applyDeployment.deployment.id;
+  deploymentId = (
+    await t.ok(
+      `mutation { applyDeployment(input: { flowName: "parity", name: "d", workPoolName: "parity-pool" }) { deployment { id } } }`,
+    )
+  ).applyDeployment.deployment.id;
 });
 afterAll(async () => {
   await t.close();
@@ -33,13 +36,21 @@ afterAll(async () => {
 
 const apply = (name: string, schedules: unknown[]) => t.gql(APPLY, { input: { flowName: "parity", name, schedules } });
 const preview = async (schedule: unknown, count = 4) =>
-  (await t.ok(`query P($s: ScheduleInput!, $a: DateTime) { previewSchedule(schedule: $s, after: $a, count: ${count}) }`, { s: schedule, a: "2026-01-01T00:00:00Z" })).previewSchedule;
+  (
+    await t.ok(
+      `query P($s: ScheduleInput!, $a: DateTime) { previewSchedule(schedule: $s, after: $a, count: ${count}) }`,
+      { s: schedule, a: "2026-01-01T00:00:00Z" },
+    )
+  ).previewSchedule;
 
 describe("schedules through the API", () => {
   it("test_cron_schedule_wraparound_dow: 30 8 * * sat-sun is accepted and fires on weekends", async () => {
     const r = await apply("weekend", [{ schedule: { cron: { cron: "30 8 * * sat-sun" } } }]);
     expect(r.errors).toBeUndefined();
-    expect(r.data.applyDeployment.deployment.schedules[0].schedule).toEqual({ __typename: "CronSchedule", cron: "30 8 * * sat-sun" });
+    expect(r.data.applyDeployment.deployment.schedules[0].schedule).toEqual({
+      __typename: "CronSchedule",
+      cron: "30 8 * * sat-sun",
+    });
     expect(await preview({ cron: { cron: "30 8 * * sat-sun" } })).toEqual(
       ["2026-01-03", "2026-01-04", "2026-01-10", "2026-01-11"].map((d) => `${d}T08:30:00.000Z`),
     );
@@ -47,7 +58,10 @@ describe("schedules through the API", () => {
 
   it("a six-field cron is refused with BAD_USER_INPUT naming the field and the extra value", async () => {
     const r = await apply("six", [{ schedule: { cron: { cron: "0 9 * * * MON" } } }]);
-    expect(r.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "input.schedules[0].schedule.cron.cron" });
+    expect(r.errors?.[0]?.extensions).toMatchObject({
+      code: "BAD_USER_INPUT",
+      field: "input.schedules[0].schedule.cron.cron",
+    });
     expect(r.errors?.[0]?.message).toMatch(/6 fields.*sixth field "MON"/);
   });
 
@@ -56,17 +70,26 @@ describe("schedules through the API", () => {
     const r = await apply("never", [{ schedule: { rrule: { rrule } } }]);
     expect(r.errors).toBeUndefined();
     expect(await preview({ rrule: { rrule } }, 10)).toEqual([]);
-    const runs = await t.ok(`query { deployment(id: "${r.data.applyDeployment.deployment.id}") { flowRuns(first: 5) { totalCount } } }`);
+    const runs = await t.ok(
+      `query { deployment(id: "${r.data.applyDeployment.deployment.id}") { flowRuns(first: 5) { totalCount } } }`,
+    );
     expect(runs.deployment.flowRuns.totalCount).toBe(0);
   });
 
   it("RRuleSchedule.dtstart shows the DTSTART pinned on write (and the text's own one when written)", async () => {
-    const pinned = await apply("pinned", [{ schedule: { rrule: { rrule: "FREQ=DAILY;BYHOUR=9", timezone: "Europe/Berlin" } } }]);
+    const pinned = await apply("pinned", [
+      { schedule: { rrule: { rrule: "FREQ=DAILY;BYHOUR=9", timezone: "Europe/Berlin" } } },
+    ]);
     // the pin is the last grid point (daily, from 2020-01-01 00:00 Berlin) at or before now
     expect(pinned.data.applyDeployment.deployment.schedules[0].schedule).toEqual({
-      __typename: "RRuleSchedule", rrule: "RRULE:FREQ=DAILY;BYHOUR=9", timezone: "Europe/Berlin", dtstart: "2026-02-28T23:00:00.000Z",
+      __typename: "RRuleSchedule",
+      rrule: "RRULE:FREQ=DAILY;BYHOUR=9",
+      timezone: "Europe/Berlin",
+      dtstart: "2026-02-28T23:00:00.000Z",
     });
-    const written = await apply("written", [{ schedule: { rrule: { rrule: "DTSTART;TZID=America/New_York:20260110T090000\nRRULE:FREQ=WEEKLY" } } }]);
+    const written = await apply("written", [
+      { schedule: { rrule: { rrule: "DTSTART;TZID=America/New_York:20260110T090000\nRRULE:FREQ=WEEKLY" } } },
+    ]);
     expect(written.data.applyDeployment.deployment.schedules[0].schedule.dtstart).toBe("2026-01-10T14:00:00.000Z");
   });
 });
@@ -75,7 +98,8 @@ async function newRun(): Promise<string> {
   return (await t.ok(`mutation { createFlowRun(input: { deploymentId: "${deploymentId}" }) { id } }`)).createFlowRun.id;
 }
 async function propose(flowRunId: string, state: Record<string, unknown>, force?: boolean): Promise<any> {
-  return (await t.ok(SET_STATE, { input: { flowRunId, state, ...(force === undefined ? {} : { force }) } })).setFlowRunState;
+  return (await t.ok(SET_STATE, { input: { flowRunId, state, ...(force === undefined ? {} : { force }) } }))
+    .setFlowRunState;
 }
 async function walk(id: string, ...states: Array<Record<string, unknown>>): Promise<void> {
   for (const state of states) expect((await propose(id, state)).status, JSON.stringify(state)).toBe("ACCEPT");
@@ -116,13 +140,25 @@ describe("pausing and resuming", () => {
   });
 
   it("a suspended run whose deployment is gone may not go to RUNNING (HandleResumingPausedFlows), but can be stopped", async () => {
-    const own = (await t.ok(`mutation { applyDeployment(input: { flowName: "parity", name: "doomed", workPoolName: "parity-pool" }) { deployment { id } } }`))
-      .applyDeployment.deployment.id;
+    const own = (
+      await t.ok(
+        `mutation { applyDeployment(input: { flowName: "parity", name: "doomed", workPoolName: "parity-pool" }) { deployment { id } } }`,
+      )
+    ).applyDeployment.deployment.id;
     const id = (await t.ok(`mutation { createFlowRun(input: { deploymentId: "${own}" }) { id } }`)).createFlowRun.id;
-    await walk(id, { type: "PENDING" }, { type: "RUNNING" }, { type: "PAUSED", name: "Suspended", details: { pauseReschedule: true } });
+    await walk(
+      id,
+      { type: "PENDING" },
+      { type: "RUNNING" },
+      { type: "PAUSED", name: "Suspended", details: { pauseReschedule: true } },
+    );
     expect((await t.ok(`mutation { deleteDeployment(id: "${own}") }`)).deleteDeployment).toBe(true);
     const resume = await propose(id, { type: "RUNNING" });
-    expect(resume).toMatchObject({ status: "REJECT", state: { type: "PAUSED" }, reason: "Cannot resume a suspended run that has no deployment." });
+    expect(resume).toMatchObject({
+      status: "REJECT",
+      state: { type: "PAUSED" },
+      reason: "Cannot resume a suspended run that has no deployment.",
+    });
     expect((await propose(id, { type: "SCHEDULED" })).status).not.toBe("ACCEPT");
     expect((await propose(id, { type: "CANCELLED" })).status).toBe("ACCEPT");
   });

@@ -16,12 +16,18 @@ beforeAll(async () => {
         variables: {
           type: "object",
           required: ["tier"],
-          properties: { command: { type: "array", items: { type: "string" } }, env: { type: "object", default: { POOL: "1" } }, tier: { type: "string", enum: ["gold", "silver"] } },
+          properties: {
+            command: { type: "array", items: { type: "string" } },
+            env: { type: "object", default: { POOL: "1" } },
+            tier: { type: "string", enum: ["gold", "silver"] },
+          },
         },
       },
     },
   });
-  const d = await t.ok(`mutation { applyDeployment(input: { flowName: "lease", name: "d", workPoolName: "leases", jobVariables: { tier: "gold", env: { DEP: "1" } } }) { deployment { id } } }`);
+  const d = await t.ok(
+    `mutation { applyDeployment(input: { flowName: "lease", name: "d", workPoolName: "leases", jobVariables: { tier: "gold", env: { DEP: "1" } } }) { deployment { id } } }`,
+  );
   deploymentId = d.applyDeployment.deployment.id;
 });
 afterAll(async () => {
@@ -37,9 +43,14 @@ describe("run leases", () => {
     const silent = (await t.ok(RUN, { id: deploymentId })).createFlowRun.id;
     const alive = (await t.ok(RUN, { id: deploymentId })).createFlowRun.id;
     for (const id of [silent, alive]) for (const type of ["PENDING", "RUNNING"]) await t.ok(SET, { id, type });
-    await t.ok(`mutation($id: ID!) { setFlowRunInfrastructure(flowRunId: $id, infrastructurePid: "host:4242") { infrastructurePid } }`, { id: alive });
+    await t.ok(
+      `mutation($id: ID!) { setFlowRunInfrastructure(flowRunId: $id, infrastructurePid: "host:4242") { infrastructurePid } }`,
+      { id: alive },
+    );
     t.clock.advance(60);
-    const beat = await t.ok(`mutation($id: ID!) { flowRunHeartbeat(flowRunId: $id) { stateType lastHeartbeat } }`, { id: alive });
+    const beat = await t.ok(`mutation($id: ID!) { flowRunHeartbeat(flowRunId: $id) { stateType lastHeartbeat } }`, {
+      id: alive,
+    });
     expect(beat.flowRunHeartbeat.stateType).toBe("RUNNING");
     expect(await t.app.services.leases.crashAbandonedRuns()).toBe(0); // 60 s < 90 s lease
     t.clock.advance(60);
@@ -83,14 +94,21 @@ describe("run leases", () => {
 describe("job variables", () => {
   it("layers pool defaults ← deployment ← run (env merged, dot keys) into the job configuration", async () => {
     const r = await t.ok(RUN, { id: deploymentId, jv: { command: ["echo", "hi"], "env.RUN": "1", tier: "silver" } });
-    expect(r.createFlowRun.jobConfiguration).toEqual({ command: ["echo", "hi"], env: { POOL: "1", DEP: "1", RUN: "1" }, labels: { tier: "silver" } });
+    expect(r.createFlowRun.jobConfiguration).toEqual({
+      command: ["echo", "hi"],
+      env: { POOL: "1", DEP: "1", RUN: "1" },
+      labels: { tier: "silver" },
+    });
   });
 
   it("rejects run job variables failing the pool's schema with VALIDATION_FAILED, writing nothing", async () => {
     const before = await t.app.database.client.flowRun.count();
     const r = await t.gql(RUN, { id: deploymentId, jv: { tier: "bronze", command: "not-a-list" } });
     expect(r.errors?.[0]?.extensions).toMatchObject({ code: "VALIDATION_FAILED", field: "input.jobVariables" });
-    expect(r.errors?.[0]?.extensions?.errors.map((e: { path: string }) => e.path).sort()).toEqual(["/command", "/tier"]);
+    expect(r.errors?.[0]?.extensions?.errors.map((e: { path: string }) => e.path).sort()).toEqual([
+      "/command",
+      "/tier",
+    ]);
     expect(await t.app.database.client.flowRun.count()).toBe(before);
   });
 
@@ -98,7 +116,10 @@ describe("job variables", () => {
     const id = "00000000-0000-4000-8000-000000000000";
     const a = await t.gql(`mutation($id: ID!) { flowRunHeartbeat(flowRunId: $id) { id } }`, { id });
     expect(a.errors?.[0]?.extensions).toMatchObject({ code: "NOT_FOUND", field: "flowRunId" });
-    const b = await t.gql(`mutation($id: ID!) { setFlowRunInfrastructure(flowRunId: $id, infrastructurePid: "1") { id } }`, { id });
+    const b = await t.gql(
+      `mutation($id: ID!) { setFlowRunInfrastructure(flowRunId: $id, infrastructurePid: "1") { id } }`,
+      { id },
+    );
     expect(b.errors?.[0]?.extensions).toMatchObject({ code: "NOT_FOUND", field: "flowRunId" });
   });
 });

@@ -4,7 +4,12 @@
 // once, and values that need quoting are stored as given.
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { insertLimits, insertScheduledRuns, type InsertLimits, type ScheduledRunRow } from "../../src/db/insert-scheduled-runs.js";
+import {
+  insertLimits,
+  insertScheduledRuns,
+  type InsertLimits,
+  type ScheduledRunRow,
+} from "../../src/db/insert-scheduled-runs.js";
 import { inTransaction } from "../../src/db/transaction.js";
 import { tagsKey } from "../../src/domain/json.js";
 import { createTestApp, type TestApp } from "../harness/test-app.js";
@@ -30,7 +35,10 @@ let seq = 0;
 function rows(count: number, schedules: number, extra: Partial<ScheduledRunRow> = {}): ScheduledRunRow[] {
   const batch = ++seq;
   const base = Date.UTC(2030, 0, 1);
-  const shared = Array.from({ length: schedules }, (_, s) => ({ parameters: { batch, s }, tags: ["auto-scheduled", `s${s}`] }));
+  const shared = Array.from({ length: schedules }, (_, s) => ({
+    parameters: { batch, s },
+    tags: ["auto-scheduled", `s${s}`],
+  }));
   return Array.from({ length: count }, (_, i) => {
     const s = i % schedules;
     const start = new Date(base + i * 60_000);
@@ -55,14 +63,22 @@ function rows(count: number, schedules: number, extra: Partial<ScheduledRunRow> 
 }
 
 const insert = (batch: ScheduledRunRow[], limits?: InsertLimits) =>
-  inTransaction(t.app.database, (tx) => insertScheduledRuns(t.app.database, tx, batch, new Date(Date.UTC(2029, 11, 31)), limits));
+  inTransaction(t.app.database, (tx) =>
+    insertScheduledRuns(t.app.database, tx, batch, new Date(Date.UTC(2029, 11, 31)), limits),
+  );
 
 /** every row stored once, pointing at its one SCHEDULED state */
 async function expectStoredOnce(batch: ScheduledRunRow[]): Promise<void> {
   const keys = batch.map((r) => r.idempotencyKey);
   const stored = await t.app.database.client.flowRun.findMany({
     where: { idempotencyKey: { in: keys } },
-    select: { idempotencyKey: true, stateId: true, stateType: true, nextScheduledStartTime: true, states: { select: { id: true, type: true, scheduledTime: true } } },
+    select: {
+      idempotencyKey: true,
+      stateId: true,
+      stateType: true,
+      nextScheduledStartTime: true,
+      states: { select: { id: true, type: true, scheduledTime: true } },
+    },
   });
   expect(stored.length).toBe(batch.length);
   expect(new Set(stored.map((r) => r.idempotencyKey)).size).toBe(batch.length);

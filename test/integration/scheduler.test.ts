@@ -79,7 +79,10 @@ describe("how far ahead each schedule is kept", () => {
       expect(run.nextScheduledStartTime).toEqual(run.expectedStartTime);
       expect(run.state?.scheduledTime).toEqual(run.expectedStartTime);
     }
-    const gql = await t.ok(`query($id: ID!) { flowRuns(filter: { deploymentId: $id, autoScheduled: true }) { totalCount edges { node { workPool { name } states { type } } } } }`, { id });
+    const gql = await t.ok(
+      `query($id: ID!) { flowRuns(filter: { deploymentId: $id, autoScheduled: true }) { totalCount edges { node { workPool { name } states { type } } } } }`,
+      { id },
+    );
     expect(gql.flowRuns.totalCount).toBe(3);
     expect(gql.flowRuns.edges[0].node).toEqual({ workPool: { name: "pool-s" }, states: [{ type: "SCHEDULED" }] });
   });
@@ -87,7 +90,10 @@ describe("how far ahead each schedule is kept", () => {
 
 describe("idempotence", () => {
   it("creates no duplicates on a second pass, after re-applying, or after a restart", async () => {
-    const input = { name: `idem${++seq}`, schedules: [{ schedule: { cron: { cron: "0 9 * * *", timezone: "Europe/Paris" } } }] };
+    const input = {
+      name: `idem${++seq}`,
+      schedules: [{ schedule: { cron: { cron: "0 9 * * *", timezone: "Europe/Paris" } } }],
+    };
     const id = await apply(input);
     await pass();
     const before = (await runsOf(id)).map((r) => r.id);
@@ -108,7 +114,8 @@ describe("idempotence", () => {
 
   it("never duplicates a run when two schedulers run at the same time", async () => {
     const ids: string[] = [];
-    for (let i = 0; i < 5; i++) ids.push(await apply({ name: `race${++seq}`, schedules: [{ schedule: { cron: { cron: "* * * * *" } } }] }));
+    for (let i = 0; i < 5; i++)
+      ids.push(await apply({ name: `race${++seq}`, schedules: [{ schedule: { cron: { cron: "* * * * *" } } }] }));
     const replica = await startReplica(t);
     try {
       const [a, b] = await Promise.all([pass(), replica.schedule(t.clock.now())]);
@@ -117,7 +124,12 @@ describe("idempotence", () => {
       // both passes together inserted exactly the rows that exist: nothing twice
       expect(a.runsInserted + b.runsInserted).toBe(total);
       for (const c of counts) expect(c).toBeGreaterThanOrEqual(60);
-      const keys = (await t.app.database.client.flowRun.findMany({ where: { deploymentId: { in: ids } }, select: { idempotencyKey: true } })).map((r) => r.idempotencyKey);
+      const keys = (
+        await t.app.database.client.flowRun.findMany({
+          where: { deploymentId: { in: ids } },
+          select: { idempotencyKey: true },
+        })
+      ).map((r) => r.idempotencyKey);
       expect(new Set(keys).size).toBe(keys.length);
     } finally {
       await replica.stop();
@@ -132,9 +144,18 @@ describe("what changes delete", () => {
     const runs = await runsOf(id);
     expect(runs.length).toBeGreaterThanOrEqual(6);
     // one auto run already claimed, one manual run, one late auto run (start in the past)
-    await t.ok(`mutation($id: ID!) { setFlowRunState(input: { flowRunId: $id, state: { type: PENDING } }) { status } }`, { id: runs[0]!.id });
-    const manual = await t.ok(`mutation($id: ID!) { createFlowRun(input: { deploymentId: $id, scheduledStartTime: "2099-01-01T00:00:00Z" }) { id } }`, { id });
-    await t.app.database.client.flowRun.update({ where: { id: runs[1]!.id }, data: { nextScheduledStartTime: new Date(t.clock.now().getTime() - 60_000) } });
+    await t.ok(
+      `mutation($id: ID!) { setFlowRunState(input: { flowRunId: $id, state: { type: PENDING } }) { status } }`,
+      { id: runs[0]!.id },
+    );
+    const manual = await t.ok(
+      `mutation($id: ID!) { createFlowRun(input: { deploymentId: $id, scheduledStartTime: "2099-01-01T00:00:00Z" }) { id } }`,
+      { id },
+    );
+    await t.app.database.client.flowRun.update({
+      where: { id: runs[1]!.id },
+      data: { nextScheduledStartTime: new Date(t.clock.now().getTime() - 60_000) },
+    });
 
     t.clock.advance(1); // the frozen clock: the resume below is the only change after `since`
     const since = t.clock.now();
@@ -151,12 +172,18 @@ describe("what changes delete", () => {
 
   it("re-applying with one schedule changed deletes only that schedule's future runs", async () => {
     const keep = { slug: "keep", schedule: { interval: { interval: 3600 } } };
-    const id = await apply({ name: `change${++seq}`, schedules: [keep, { slug: "moves", schedule: { cron: { cron: "0 * * * *" } } }] });
+    const id = await apply({
+      name: `change${++seq}`,
+      schedules: [keep, { slug: "moves", schedule: { cron: { cron: "0 * * * *" } } }],
+    });
     await pass();
     const before = await runsOf(id);
     const kept = before.filter((r) => r.scheduleKey === "keep").map((r) => r.id);
     expect(kept.length).toBe(3);
-    await apply({ name: `change${seq}`, schedules: [keep, { slug: "moves", schedule: { cron: { cron: "30 * * * *" } } }] });
+    await apply({
+      name: `change${seq}`,
+      schedules: [keep, { slug: "moves", schedule: { cron: { cron: "30 * * * *" } } }],
+    });
     const after = await runsOf(id);
     expect(after.filter((r) => r.scheduleKey === "keep").map((r) => r.id)).toEqual(kept);
     expect(after.filter((r) => r.scheduleKey === "moves")).toEqual([]);
@@ -171,7 +198,9 @@ describe("what changes delete", () => {
     await pass();
     expect((await runsOf(id)).length).toBe(3);
     await t.ok(`mutation($id: ID!) { deleteDeployment(id: $id) }`, { id });
-    expect(await t.app.database.client.flowRun.count({ where: { idempotencyKey: { startsWith: `scheduled:${id}:` } } })).toBe(0);
+    expect(
+      await t.app.database.client.flowRun.count({ where: { idempotencyKey: { startsWith: `scheduled:${id}:` } } }),
+    ).toBe(0);
   });
 });
 
@@ -181,7 +210,12 @@ describe("late runs", () => {
     const create = `mutation($id: ID!, $at: DateTime) { createFlowRun(input: { deploymentId: $id, scheduledStartTime: $at }) { id } }`;
     const at = new Date(t.clock.now().getTime() + 10_000).toISOString();
     const run = (await t.ok(create, { id, at })).createFlowRun.id;
-    const retrying = (await t.ok(`mutation($id: ID!, $at: DateTime) { createFlowRun(input: { deploymentId: $id, scheduledStartTime: $at, retries: 1 }) { id } }`, { id, at })).createFlowRun.id;
+    const retrying = (
+      await t.ok(
+        `mutation($id: ID!, $at: DateTime) { createFlowRun(input: { deploymentId: $id, scheduledStartTime: $at, retries: 1 }) { id } }`,
+        { id, at },
+      )
+    ).createFlowRun.id;
     await t.app.database.client.flowRun.update({ where: { id: retrying }, data: { stateName: "AwaitingRetry" } });
 
     t.clock.advance(20); // 10 s past the start: not late yet
@@ -203,8 +237,14 @@ describe("late runs", () => {
 
 describe("previewSchedule", () => {
   it("shows the next dates of a schedule input before it is applied", async () => {
-    const r = await t.ok(`{ previewSchedule(schedule: { cron: { cron: "0 9 * * *", timezone: "America/New_York" } }, count: 3, after: "2026-03-07T00:00:00Z") }`);
-    expect(r.previewSchedule).toEqual(["2026-03-07T14:00:00.000Z", "2026-03-08T13:00:00.000Z", "2026-03-09T13:00:00.000Z"]);
+    const r = await t.ok(
+      `{ previewSchedule(schedule: { cron: { cron: "0 9 * * *", timezone: "America/New_York" } }, count: 3, after: "2026-03-07T00:00:00Z") }`,
+    );
+    expect(r.previewSchedule).toEqual([
+      "2026-03-07T14:00:00.000Z",
+      "2026-03-08T13:00:00.000Z",
+      "2026-03-09T13:00:00.000Z",
+    ]);
   });
 
   it("rejects a bad schedule or count with BAD_USER_INPUT naming the field", async () => {

@@ -3,7 +3,16 @@
 // a server without the key refuses it; old databases with the key in a Configuration row are
 // migrated; the SQLite file, its folder and the key file are owner-only.
 import { randomBytes } from "node:crypto";
-import { chmodSync, copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, inject, it } from "vitest";
@@ -44,7 +53,9 @@ function app(overrides: Parameters<typeof createTestApp>[0] = {}): Promise<TestA
 }
 
 async function createSecret(t: TestApp, name: string): Promise<string> {
-  const { createBlockDocument } = await t.ok(CREATE, { input: { blockTypeSlug: "hello-greeting", name, data: { greeting: "Hi", apiToken: SECRET } } });
+  const { createBlockDocument } = await t.ok(CREATE, {
+    input: { blockTypeSlug: "hello-greeting", name, data: { greeting: "Hi", apiToken: SECRET } },
+  });
   return createBlockDocument.id as string;
 }
 
@@ -53,7 +64,9 @@ async function revealed(t: TestApp, id: string): Promise<unknown> {
 }
 
 async function rawData(t: TestApp, id: string): Promise<string> {
-  const rows = await t.app.database.client.$queryRaw<Array<{ data: unknown }>>`SELECT "data" FROM "BlockDocument" WHERE "id" = ${id}`;
+  const rows = await t.app.database.client.$queryRaw<
+    Array<{ data: unknown }>
+  >`SELECT "data" FROM "BlockDocument" WHERE "id" = ${id}`;
   const value = rows[0]!.data;
   return typeof value === "string" ? value : JSON.stringify(value);
 }
@@ -132,7 +145,9 @@ describe("a database from before secret.key (key in the Configuration row)", () 
         expect(readFileSync(path.join(home, "secret.key"), "utf8")).toBe(`${oldKey}\n`);
         expect(modeOf(path.join(home, "secret.key"))).toBe(0o600);
         expect(modeOf(home)).toBe(0o700);
-        expect(await t.app.database.client.configuration.findUnique({ where: { key: "block-encryption-key" } })).toBeNull();
+        expect(
+          await t.app.database.client.configuration.findUnique({ where: { key: "block-encryption-key" } }),
+        ).toBeNull();
         expect(await revealed(t, id)).toBe(SECRET);
       } finally {
         await t.app.stop();
@@ -148,7 +163,9 @@ describe("a database from before secret.key (key in the Configuration row)", () 
     const t = await app({ databaseUrl, home, encryptionKey: newKey });
     try {
       expect(await revealed(t, id)).toBe(SECRET);
-      expect(await t.app.database.client.configuration.findUnique({ where: { key: "block-encryption-key" } })).toBeNull();
+      expect(
+        await t.app.database.client.configuration.findUnique({ where: { key: "block-encryption-key" } }),
+      ).toBeNull();
       expect(existsSync(path.join(home, "secret.key"))).toBe(false);
     } finally {
       await t.app.stop();
@@ -158,7 +175,9 @@ describe("a database from before secret.key (key in the Configuration row)", () 
       () => null,
       (e: Error) => e,
     );
-    expect(refused?.message).toMatch(/^Block secrets: ORDO_ENCRYPTION_KEY is not the key this database's secrets were encrypted with/);
+    expect(refused?.message).toMatch(
+      /^Block secrets: ORDO_ENCRYPTION_KEY is not the key this database's secrets were encrypted with/,
+    );
   });
 });
 
@@ -198,13 +217,21 @@ describe("file modes", () => {
   // the default database path under a home Ordo creates; SQLite only (and one real migration)
   it.skipIf(!sqlite)("a fresh home is 0700, and ordo.db, its -wal/-shm and secret.key are 0600", async () => {
     const home = path.join(tempDir(), "new-home");
-    const config = loadConfig({ ORDO_HOME: home, ORDO_PORT: "0", ORDO_LOG_LEVEL: "error", ORDO_GRAPHIQL: "false", ORDO_SERVICES: "false", ORDO_AUTH: "off" });
+    const config = loadConfig({
+      ORDO_HOME: home,
+      ORDO_PORT: "0",
+      ORDO_LOG_LEVEL: "error",
+      ORDO_GRAPHIQL: "false",
+      ORDO_SERVICES: "false",
+      ORDO_AUTH: "off",
+    });
     expect(config.databaseUrl).toBe(`file:${path.join(home, "ordo.db")}`);
     const server = await buildApp(config, { logger: createLogger("error") });
     try {
       expect(modeOf(home)).toBe(0o700);
       expect(modeOf(path.join(home, "secret.key"))).toBe(0o600);
-      for (const f of ["ordo.db", "ordo.db-wal", "ordo.db-shm"]) expect([f, modeOf(path.join(home, f))]).toEqual([f, 0o600]);
+      for (const f of ["ordo.db", "ordo.db-wal", "ordo.db-shm"])
+        expect([f, modeOf(path.join(home, f))]).toEqual([f, 0o600]);
     } finally {
       await server.stop();
     }

@@ -23,7 +23,9 @@ describe("serverInfo", () => {
     const r = await t.gqlWith({ authorization: `Bearer ${createApiKey.key}` }, QUERY);
     expect(r.errors).toBeUndefined();
     const pkg = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as { version: string };
-    const schemaFile = createHash("sha256").update(readFileSync(path.join(root, "schema.graphql"))).digest("hex");
+    const schemaFile = createHash("sha256")
+      .update(readFileSync(path.join(root, "schema.graphql")))
+      .digest("hex");
     expect(r.data.serverInfo).toEqual({
       version: pkg.version,
       schemaChecksum: schemaFile,

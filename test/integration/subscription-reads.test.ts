@@ -21,7 +21,17 @@ beforeAll(async () => {
   const database = t.app.database as { client: any };
   database.client = database.client.$extends({
     query: {
-      $allOperations({ model, operation, args, query }: { model?: string; operation: string; args: unknown; query: (a: unknown) => Promise<unknown> }) {
+      $allOperations({
+        model,
+        operation,
+        args,
+        query,
+      }: {
+        model?: string;
+        operation: string;
+        args: unknown;
+        query: (a: unknown) => Promise<unknown>;
+      }) {
         if (operation === "findUniqueOrThrow" && (model === "FlowRun" || model === "FlowRunState")) {
           reads.set(`${model}.${operation}`, (reads.get(`${model}.${operation}`) ?? 0) + 1);
         }
@@ -40,12 +50,20 @@ interface Event {
 }
 
 function subscribe(key: string, query: string, variables: Record<string, unknown>): Collected<Event> {
-  const client = createClient({ url: wsUrl, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${key}` }, retryAttempts: 0, lazy: true });
+  const client = createClient({
+    url: wsUrl,
+    webSocketImpl: WebSocket,
+    connectionParams: { authorization: `Bearer ${key}` },
+    retryAttempts: 0,
+    lazy: true,
+  });
   clients.push(client);
   return collect(dataOf(client.iterate<Event>({ query, variables })));
 }
 
-async function* dataOf(results: AsyncIterable<{ data?: Event | null; errors?: unknown }>): AsyncIterableIterator<Event> {
+async function* dataOf(
+  results: AsyncIterable<{ data?: Event | null; errors?: unknown }>,
+): AsyncIterableIterator<Event> {
   for await (const r of results) {
     if (r.errors || !r.data) throw new Error(`subscription error: ${JSON.stringify(r.errors)}`);
     yield r.data;
@@ -56,16 +74,27 @@ const SET_STATE = `mutation($id: ID!, $t: StateType!) { setFlowRunState(input: {
 
 describe("subscription reads", () => {
   it("reads an event once per distinct query for many subscribers, and delivers every event to each in order", async () => {
-    const d = await t.ok(`mutation { applyDeployment(input: { flowName: "reads", name: "shared" }) { deployment { id } } }`);
-    const run = async () => (await t.ok(`mutation($id: ID!) { createFlowRun(input: { deploymentId: $id }) { id } }`, { id: d.applyDeployment.deployment.id })).createFlowRun.id as string;
+    const d = await t.ok(
+      `mutation { applyDeployment(input: { flowName: "reads", name: "shared" }) { deployment { id } } }`,
+    );
+    const run = async () =>
+      (
+        await t.ok(`mutation($id: ID!) { createFlowRun(input: { deploymentId: $id }) { id } }`, {
+          id: d.applyDeployment.deployment.id,
+        })
+      ).createFlowRun.id as string;
     const [watched, other] = [await run(), await run()];
-    const reader = (await t.ok(`mutation { createApiKey(input: { name: "reads-reader", scopes: [READ] }) { key } }`)).createApiKey.key as string;
+    const reader = (await t.ok(`mutation { createApiKey(input: { name: "reads-reader", scopes: [READ] }) { key } }`))
+      .createApiKey.key as string;
 
     const SAME = `subscription($id: ID!) { flowRunStateChanged(flowRunId: $id) { flowRun { id stateType } state { id type } } }`;
     // Prisma reads all scalar columns whatever scalars are asked: only a relation changes the query
     const DIFFERENT = `subscription($id: ID!) { flowRunStateChanged(flowRunId: $id) { flowRun { id name deployment { name } } state { id type name timestamp } } }`;
     // 8 admins and 4 READ-only keys ask the same; one asks something else; one follows another run
-    const same = [...Array.from({ length: 8 }, () => subscribe(t.adminKey!, SAME, { id: watched })), ...Array.from({ length: 4 }, () => subscribe(reader, SAME, { id: watched }))];
+    const same = [
+      ...Array.from({ length: 8 }, () => subscribe(t.adminKey!, SAME, { id: watched })),
+      ...Array.from({ length: 4 }, () => subscribe(reader, SAME, { id: watched })),
+    ];
     const different = subscribe(t.adminKey!, DIFFERENT, { id: watched });
     const elsewhere = subscribe(t.adminKey!, DIFFERENT, { id: other });
     const all = [...same, different];
@@ -89,7 +118,9 @@ describe("subscription reads", () => {
       expect(r.setFlowRunState.status).toBe("ACCEPT");
       changes.push(r.setFlowRunState.state.id);
     }
-    const received = await Promise.all(all.map((s, i) => s.waitFor((items) => items.length >= before[i]! + changes.length)));
+    const received = await Promise.all(
+      all.map((s, i) => s.waitFor((items) => items.length >= before[i]! + changes.length)),
+    );
     for (const [i, items] of received.entries()) {
       const got = items.slice(before[i]!).map((e) => e.flowRunStateChanged);
       expect(got.map((e) => e.state.id)).toEqual(changes);
@@ -98,31 +129,53 @@ describe("subscription reads", () => {
     }
     // two run queries (with and without the deployment), one state query: per event, however many
     // subscribers share each
-    expect(Object.fromEntries(reads)).toEqual({ "FlowRun.findUniqueOrThrow": 2 * changes.length, "FlowRunState.findUniqueOrThrow": changes.length });
+    expect(Object.fromEntries(reads)).toEqual({
+      "FlowRun.findUniqueOrThrow": 2 * changes.length,
+      "FlowRunState.findUniqueOrThrow": changes.length,
+    });
     // the subscriber of another run read nothing and got nothing of this one
     expect(elsewhere.items.filter((e) => e.flowRunStateChanged.flowRun.id === watched)).toEqual([]);
     for (const s of [...all, elsewhere]) s.stop();
   });
 
   it("keeps the others of a shared subscription going when the first one leaves, and lets a newcomer join", async () => {
-    const d = await t.ok(`mutation { applyDeployment(input: { flowName: "reads", name: "leave" }) { deployment { id } } }`);
-    const id = (await t.ok(`mutation($id: ID!) { createFlowRun(input: { deploymentId: $id }) { id } }`, { id: d.applyDeployment.deployment.id })).createFlowRun.id as string;
+    const d = await t.ok(
+      `mutation { applyDeployment(input: { flowName: "reads", name: "leave" }) { deployment { id } } }`,
+    );
+    const id = (
+      await t.ok(`mutation($id: ID!) { createFlowRun(input: { deploymentId: $id }) { id } }`, {
+        id: d.applyDeployment.deployment.id,
+      })
+    ).createFlowRun.id as string;
     const QUERY = `subscription($id: ID!) { flowRunStateChanged(flowRunId: $id) { flowRun { id } state { id type } } }`;
     let flip = 0;
-    const change = async () => (await t.ok(SET_STATE, { id, t: flip++ % 2 ? "PENDING" : "RUNNING" })).setFlowRunState.state.id as string;
-    const got = (s: Collected<Event>, stateId: string) => s.items.some((e) => e.flowRunStateChanged.state.id === stateId);
+    const change = async () =>
+      (await t.ok(SET_STATE, { id, t: flip++ % 2 ? "PENDING" : "RUNNING" })).setFlowRunState.state.id as string;
+    const got = (s: Collected<Event>, stateId: string) =>
+      s.items.some((e) => e.flowRunStateChanged.state.id === stateId);
     const first = subscribe(t.adminKey!, QUERY, { id });
-    await first.waitUntil(async () => void (await change()), (items) => items.length > 0);
+    await first.waitUntil(
+      async () => void (await change()),
+      (items) => items.length > 0,
+    );
     const second = subscribe(t.adminKey!, QUERY, { id });
     let last = "";
-    await second.waitUntil(async () => void (last = await change()), (items) => items.length > 0 && got(first, last));
+    await second.waitUntil(
+      async () => void (last = await change()),
+      (items) => items.length > 0 && got(first, last),
+    );
     first.stop();
     const afterLeaving = await change();
     await second.waitFor((items) => items.some((e) => e.flowRunStateChanged.state.id === afterLeaving));
     const third = subscribe(t.adminKey!, QUERY, { id });
-    await third.waitUntil(async () => void (last = await change()), (items) => items.length > 0 && got(second, last));
+    await third.waitUntil(
+      async () => void (last = await change()),
+      (items) => items.length > 0 && got(second, last),
+    );
     const both = await change();
-    await Promise.all([second, third].map((s) => s.waitFor((items) => items.some((e) => e.flowRunStateChanged.state.id === both))));
+    await Promise.all(
+      [second, third].map((s) => s.waitFor((items) => items.some((e) => e.flowRunStateChanged.state.id === both))),
+    );
     second.stop();
     third.stop();
   });

@@ -22,10 +22,16 @@ const UPDATE_QUEUE = `mutation($id: ID!, $i: WorkQueueUpdateInput!) { updateWork
 let secondsAgo = 10_000;
 
 async function pool(name: string, limit: number | null = null): Promise<void> {
-  await t.ok(`mutation($i: WorkPoolInput!) { createWorkPool(input: $i) { id } }`, { i: { name, type: "process", concurrencyLimit: limit } });
+  await t.ok(`mutation($i: WorkPoolInput!) { createWorkPool(input: $i) { id } }`, {
+    i: { name, type: "process", concurrencyLimit: limit },
+  });
 }
 
-async function queue(workPoolName: string, name: string, opts: { filterTags?: string[]; priority?: number; concurrencyLimit?: number } = {}): Promise<string> {
+async function queue(
+  workPoolName: string,
+  name: string,
+  opts: { filterTags?: string[]; priority?: number; concurrencyLimit?: number } = {},
+): Promise<string> {
   return (await t.ok(CREATE_QUEUE, { i: { workPoolName, name, ...opts } })).createWorkQueue.id;
 }
 
@@ -46,25 +52,41 @@ async function run(deploymentId: string, tags: string[] = []): Promise<string> {
   return r.createFlowRun.id;
 }
 
-const claim = async (workPoolName: string, limit = 10, workerName = "agent"): Promise<Array<{ id: string; stateType: string; workQueueName: string | null; workPool: { name: string } | null }>> =>
+const claim = async (
+  workPoolName: string,
+  limit = 10,
+  workerName = "agent",
+): Promise<Array<{ id: string; stateType: string; workQueueName: string | null; workPool: { name: string } | null }>> =>
   (await t.ok(CLAIM, { input: { workPoolName, workerName, limit } })).claimFlowRuns;
 
 const finish = async (id: string) => {
-  for (const type of ["RUNNING", "COMPLETED"]) expect((await t.ok(SET, { id, type })).setFlowRunState.status).toBe("ACCEPT");
+  for (const type of ["RUNNING", "COMPLETED"])
+    expect((await t.ok(SET, { id, type })).setFlowRunState.status).toBe("ACCEPT");
 };
 
-const stateOf = async (id: string) => (await t.ok(`query($id: ID!) { flowRun(id: $id) { stateType workQueueName } }`, { id })).flowRun;
+const stateOf = async (id: string) =>
+  (await t.ok(`query($id: ID!) { flowRun(id: $id) { stateType workQueueName } }`, { id })).flowRun;
 
 describe("tag-filtered work queues", () => {
   it("are created, shown, changed and turned back into normal queues", async () => {
     await pool("manage");
-    const created = (await t.ok(CREATE_QUEUE, { i: { workPoolName: "manage", name: "legacy", filterTags: ["prod", "etl"] } })).createWorkQueue;
+    const created = (
+      await t.ok(CREATE_QUEUE, { i: { workPoolName: "manage", name: "legacy", filterTags: ["prod", "etl"] } })
+    ).createWorkQueue;
     expect(created).toMatchObject({ name: "legacy", filterTags: ["prod", "etl"] });
-    expect((await t.ok(CREATE_QUEUE, { i: { workPoolName: "manage", name: "plain" } })).createWorkQueue.filterTags).toBeNull();
-    expect((await t.ok(UPDATE_QUEUE, { id: created.id, i: { filterTags: ["Prod"] } })).updateWorkQueue.filterTags).toEqual(["Prod"]);
+    expect(
+      (await t.ok(CREATE_QUEUE, { i: { workPoolName: "manage", name: "plain" } })).createWorkQueue.filterTags,
+    ).toBeNull();
+    expect(
+      (await t.ok(UPDATE_QUEUE, { id: created.id, i: { filterTags: ["Prod"] } })).updateWorkQueue.filterTags,
+    ).toEqual(["Prod"]);
     // absent keeps the tags, null removes them
-    expect((await t.ok(UPDATE_QUEUE, { id: created.id, i: { priority: 3 } })).updateWorkQueue.filterTags).toEqual(["Prod"]);
-    expect((await t.ok(UPDATE_QUEUE, { id: created.id, i: { filterTags: null } })).updateWorkQueue.filterTags).toBeNull();
+    expect((await t.ok(UPDATE_QUEUE, { id: created.id, i: { priority: 3 } })).updateWorkQueue.filterTags).toEqual([
+      "Prod",
+    ]);
+    expect(
+      (await t.ok(UPDATE_QUEUE, { id: created.id, i: { filterTags: null } })).updateWorkQueue.filterTags,
+    ).toBeNull();
     const read = await t.ok(`{ workPool(name: "manage") { queues { name filterTags } } }`);
     expect(read.workPool.queues).toEqual([
       { name: "default", filterTags: null },
@@ -84,17 +106,23 @@ describe("tag-filtered work queues", () => {
     const longer = await deployment("longer", ["prod", "e_lx", "production"]);
     const matching = [await run(all), await run(fromRun, ["e_l", "prod"])];
     const others = [await run(partial), await run(upper), await run(wildcard), await run(longer)];
-    const future = await t.ok(`mutation($id: ID!, $at: DateTime) { createFlowRun(input: { deploymentId: $id, scheduledStartTime: $at }) { id } }`, {
-      id: all,
-      at: new Date(t.clock.now().getTime() + 3600_000).toISOString(),
-    });
+    const future = await t.ok(
+      `mutation($id: ID!, $at: DateTime) { createFlowRun(input: { deploymentId: $id, scheduledStartTime: $at }) { id } }`,
+      {
+        id: all,
+        at: new Date(t.clock.now().getTime() + 3600_000).toISOString(),
+      },
+    );
 
     const got = await claim("agents");
     expect(got.map((r) => r.id)).toEqual(matching);
     // claiming binds the run to the queue: its limits and its pool's job template apply from now on
-    expect(got.every((r) => r.stateType === "PENDING" && r.workQueueName === "legacy" && r.workPool?.name === "agents")).toBe(true);
+    expect(
+      got.every((r) => r.stateType === "PENDING" && r.workQueueName === "legacy" && r.workPool?.name === "agents"),
+    ).toBe(true);
     expect(await claim("agents")).toEqual([]);
-    for (const id of [...others, future.createFlowRun.id]) expect(await stateOf(id)).toEqual({ stateType: "SCHEDULED", workQueueName: null });
+    for (const id of [...others, future.createFlowRun.id])
+      expect(await stateOf(id)).toEqual({ stateType: "SCHEDULED", workQueueName: null });
   });
 
   it("never take a run bound to another queue, in this pool or another, but always take their own", async () => {
@@ -110,7 +138,9 @@ describe("tag-filtered work queues", () => {
     const otherRun = await run(inOtherPool);
     const ownRun = await run(own);
 
-    const legacyOnly = await t.ok(CLAIM, { input: { workPoolName: "mixed", workQueueNames: ["legacy"], workerName: "agent", limit: 10 } });
+    const legacyOnly = await t.ok(CLAIM, {
+      input: { workPoolName: "mixed", workQueueNames: ["legacy"], workerName: "agent", limit: 10 },
+    });
     expect(legacyOnly.claimFlowRuns.map((r: { id: string }) => r.id)).toEqual([ownRun]);
     expect(await stateOf(namedRun)).toEqual({ stateType: "SCHEDULED", workQueueName: "named" });
     expect(await stateOf(otherRun)).toEqual({ stateType: "SCHEDULED", workQueueName: "default" });
@@ -191,14 +221,19 @@ describe("tag-filtered work queues", () => {
     const events = histories.flatMap((h) => {
       const start = h.states.find((s) => s.type === "PENDING")!.timestamp.getTime();
       const end = h.states.find((s) => s.type === "COMPLETED")!.timestamp.getTime();
-      return [{ at: start, delta: 1 }, { at: end, delta: -1 }];
+      return [
+        { at: start, delta: 1 },
+        { at: end, delta: -1 },
+      ];
     });
     events.sort((a, b) => a.at - b.at || a.delta - b.delta);
     let active = 0;
     let peak = 0;
     for (const e of events) peak = Math.max(peak, (active += e.delta));
     expect(peak).toBe(1);
-    const pending = await t.app.database.client.flowRunState.count({ where: { flowRunId: { in: ids }, type: "PENDING" } });
+    const pending = await t.app.database.client.flowRunState.count({
+      where: { flowRunId: { in: ids }, type: "PENDING" },
+    });
     expect(pending).toBe(ids.length);
   });
 
@@ -235,7 +270,10 @@ describe("tag-filtered work queues", () => {
     let queueId: string;
     const snapshot = async () => ({
       counts: await tableCounts(t),
-      queue: await t.app.database.client.workQueue.findUnique({ where: { id: queueId }, select: { filterTags: true, priority: true, updated: true } }),
+      queue: await t.app.database.client.workQueue.findUnique({
+        where: { id: queueId },
+        select: { filterTags: true, priority: true, updated: true },
+      }),
     });
     const expectRejected = rejectionChecker(() => t, snapshot);
     beforeAll(async () => {
@@ -252,10 +290,18 @@ describe("tag-filtered work queues", () => {
     ];
     for (const [what, filterTags, field] of cases) {
       it(`on create: ${what}`, async () => {
-        await expectRejected(CREATE_QUEUE, { i: { workPoolName: "bad-tags", name: "new", priority: 1, filterTags } }, { code: "BAD_USER_INPUT", field });
+        await expectRejected(
+          CREATE_QUEUE,
+          { i: { workPoolName: "bad-tags", name: "new", priority: 1, filterTags } },
+          { code: "BAD_USER_INPUT", field },
+        );
       });
       it(`on update: ${what}`, async () => {
-        await expectRejected(UPDATE_QUEUE, { id: queueId, i: { priority: 1, filterTags } }, { code: "BAD_USER_INPUT", field });
+        await expectRejected(
+          UPDATE_QUEUE,
+          { id: queueId, i: { priority: 1, filterTags } },
+          { code: "BAD_USER_INPUT", field },
+        );
       });
     }
   });

@@ -15,7 +15,10 @@ afterAll(async () => {
 const CREATE = `mutation($i: WorkPoolInput!) { createWorkPool(input: $i) { name type isPaused concurrencyLimit baseJobTemplate status defaultQueue { name priority } queues { name } } }`;
 const TEMPLATE = {
   job_configuration: { command: "{{ command }}", env: "{{ env }}", labels: { team: "{{ team }}" } },
-  variables: { type: "object", properties: { command: { type: "string" }, env: { type: "object" }, team: { type: "string", default: "data" } } },
+  variables: {
+    type: "object",
+    properties: { command: { type: "string" }, env: { type: "object" }, team: { type: "string", default: "data" } },
+  },
 };
 
 const counts = async () => ({
@@ -25,7 +28,9 @@ const counts = async () => ({
 
 describe("work pools", () => {
   it("creates a pool with its default queue and a base job template", async () => {
-    const r = await t.ok(CREATE, { i: { name: "local", type: "process", concurrencyLimit: 4, baseJobTemplate: TEMPLATE } });
+    const r = await t.ok(CREATE, {
+      i: { name: "local", type: "process", concurrencyLimit: 4, baseJobTemplate: TEMPLATE },
+    });
     expect(r.createWorkPool).toMatchObject({
       name: "local",
       type: "process",
@@ -36,7 +41,9 @@ describe("work pools", () => {
       defaultQueue: { name: "default", priority: 1 },
       queues: [{ name: "default" }],
     });
-    const paused = await t.ok(`mutation { updateWorkPool(name: "local", input: { isPaused: true }) { isPaused status } }`);
+    const paused = await t.ok(
+      `mutation { updateWorkPool(name: "local", input: { isPaused: true }) { isPaused status } }`,
+    );
     expect(paused.updateWorkPool).toEqual({ isPaused: true, status: "PAUSED" });
     await t.ok(`mutation { updateWorkPool(name: "local", input: { isPaused: false }) { isPaused } }`);
   });
@@ -57,15 +64,22 @@ describe("work pools", () => {
   it("marks a worker ONLINE on heartbeat and the pool READY", async () => {
     const w = await t.ok(`mutation { workerHeartbeat(workPoolName: "local", workerName: "w-1") { name status } }`);
     expect(w.workerHeartbeat).toEqual({ name: "w-1", status: "ONLINE" });
-    expect((await t.ok(`{ workPool(name: "local") { status workers { name } } }`)).workPool).toEqual({ status: "READY", workers: [{ name: "w-1" }] });
+    expect((await t.ok(`{ workPool(name: "local") { status workers { name } } }`)).workPool).toEqual({
+      status: "READY",
+      workers: [{ name: "w-1" }],
+    });
   });
 
   it("deletes a pool; its deployments stay, without a queue", async () => {
     await t.ok(CREATE, { i: { name: "gone", type: "process" } });
-    const d = await t.ok(`mutation { applyDeployment(input: { flowName: "wp", name: "d", workPoolName: "gone" }) { deployment { id } } }`);
+    const d = await t.ok(
+      `mutation { applyDeployment(input: { flowName: "wp", name: "d", workPoolName: "gone" }) { deployment { id } } }`,
+    );
     expect((await t.ok(`mutation { deleteWorkPool(name: "gone") }`)).deleteWorkPool).toBe(true);
     expect((await t.ok(`mutation { deleteWorkPool(name: "gone") }`)).deleteWorkPool).toBe(false);
-    const after = await t.ok(`query($id: ID!) { deployment(id: $id) { workPool { name } workQueue { name } } }`, { id: d.applyDeployment.deployment.id });
+    const after = await t.ok(`query($id: ID!) { deployment(id: $id) { workPool { name } workQueue { name } } }`, {
+      id: d.applyDeployment.deployment.id,
+    });
     expect(after.deployment).toEqual({ workPool: null, workQueue: null });
   });
 });
@@ -74,36 +88,76 @@ describe("deleting a work queue", () => {
   const DELETE = `mutation($id: ID!) { deleteWorkQueue(id: $id) { id name workPoolName defaultQueue { name } deploymentsMoved flowRunsMoved } }`;
   const RUN = `mutation($i: CreateFlowRunInput!) { createFlowRun(input: $i) { id workQueueName } }`;
   const SET = `mutation($id: ID!, $type: StateType!) { setFlowRunState(input: { flowRunId: $id, state: { type: $type } }) { status } }`;
-  const runQueue = async (id: string) => (await t.ok(`query($id: ID!) { flowRun(id: $id) { stateType workQueueName workQueue { name } } }`, { id })).flowRun;
+  const runQueue = async (id: string) =>
+    (await t.ok(`query($id: ID!) { flowRun(id: $id) { stateType workQueueName workQueue { name } } }`, { id })).flowRun;
   const everything = async () => {
     const c = t.app.database.client;
-    return { ...(await counts()), deployments: await c.deployment.count(), runs: await c.flowRun.count(), onQueues: await c.flowRun.groupBy({ by: ["workQueueId"], _count: { _all: true }, orderBy: { workQueueId: "asc" } }) };
+    return {
+      ...(await counts()),
+      deployments: await c.deployment.count(),
+      runs: await c.flowRun.count(),
+      onQueues: await c.flowRun.groupBy({
+        by: ["workQueueId"],
+        _count: { _all: true },
+        orderBy: { workQueueId: "asc" },
+      }),
+    };
   };
 
   it("moves its deployment and unfinished runs to the default queue; finished runs keep its name", async () => {
     await t.ok(CREATE, { i: { name: "del-pool", type: "process" } });
-    const etl = (await t.ok(`mutation { createWorkQueue(input: { workPoolName: "del-pool", name: "etl" }) { id } }`)).createWorkQueue.id;
-    const d = (await t.ok(`mutation { applyDeployment(input: { flowName: "wq", name: "d", workPoolName: "del-pool", workQueueName: "etl" }) { deployment { id } } }`)).applyDeployment.deployment.id;
+    const etl = (await t.ok(`mutation { createWorkQueue(input: { workPoolName: "del-pool", name: "etl" }) { id } }`))
+      .createWorkQueue.id;
+    const d = (
+      await t.ok(
+        `mutation { applyDeployment(input: { flowName: "wq", name: "d", workPoolName: "del-pool", workQueueName: "etl" }) { deployment { id } } }`,
+      )
+    ).applyDeployment.deployment.id;
     // a run that finishes on the queue, then one still scheduled on it
     const past = new Date(t.clock.now().getTime() - 60_000).toISOString();
     const done = (await t.ok(RUN, { i: { deploymentId: d, scheduledStartTime: past } })).createFlowRun.id;
-    const claimed = await t.ok(`mutation { claimFlowRuns(input: { workPoolName: "del-pool", workerName: "w" }) { id } }`);
+    const claimed = await t.ok(
+      `mutation { claimFlowRuns(input: { workPoolName: "del-pool", workerName: "w" }) { id } }`,
+    );
     expect(claimed.claimFlowRuns).toEqual([{ id: done }]);
-    for (const type of ["RUNNING", "COMPLETED"]) expect((await t.ok(SET, { id: done, type })).setFlowRunState.status).toBe("ACCEPT");
+    for (const type of ["RUNNING", "COMPLETED"])
+      expect((await t.ok(SET, { id: done, type })).setFlowRunState.status).toBe("ACCEPT");
     const future = new Date(t.clock.now().getTime() + 3_600_000).toISOString();
     const scheduled = await t.ok(RUN, { i: { deploymentId: d, scheduledStartTime: future } });
     expect(scheduled.createFlowRun.workQueueName).toBe("etl");
 
     const r = await t.ok(DELETE, { id: etl });
-    expect(r.deleteWorkQueue).toEqual({ id: etl, name: "etl", workPoolName: "del-pool", defaultQueue: { name: "default" }, deploymentsMoved: 1, flowRunsMoved: 1 });
-    const after = await t.ok(`query($id: ID!) { deployment(id: $id) { workPool { name } workQueue { name } workQueueName } }`, { id: d });
-    expect(after.deployment).toEqual({ workPool: { name: "del-pool" }, workQueue: { name: "default" }, workQueueName: "default" });
-    expect(await runQueue(scheduled.createFlowRun.id)).toEqual({ stateType: "SCHEDULED", workQueueName: "default", workQueue: { name: "default" } });
+    expect(r.deleteWorkQueue).toEqual({
+      id: etl,
+      name: "etl",
+      workPoolName: "del-pool",
+      defaultQueue: { name: "default" },
+      deploymentsMoved: 1,
+      flowRunsMoved: 1,
+    });
+    const after = await t.ok(
+      `query($id: ID!) { deployment(id: $id) { workPool { name } workQueue { name } workQueueName } }`,
+      { id: d },
+    );
+    expect(after.deployment).toEqual({
+      workPool: { name: "del-pool" },
+      workQueue: { name: "default" },
+      workQueueName: "default",
+    });
+    expect(await runQueue(scheduled.createFlowRun.id)).toEqual({
+      stateType: "SCHEDULED",
+      workQueueName: "default",
+      workQueue: { name: "default" },
+    });
     expect(await runQueue(done)).toEqual({ stateType: "COMPLETED", workQueueName: "etl", workQueue: null });
-    expect((await t.ok(`{ workPool(name: "del-pool") { queues { name } } }`)).workPool.queues).toEqual([{ name: "default" }]);
+    expect((await t.ok(`{ workPool(name: "del-pool") { queues { name } } }`)).workPool.queues).toEqual([
+      { name: "default" },
+    ]);
     // the moved run is claimable from the default queue
     t.clock.advance(7200);
-    const next = await t.ok(`mutation { claimFlowRuns(input: { workPoolName: "del-pool", workerName: "w", workQueueNames: ["default"] }) { id } }`);
+    const next = await t.ok(
+      `mutation { claimFlowRuns(input: { workPoolName: "del-pool", workerName: "w", workQueueNames: ["default"] }) { id } }`,
+    );
     expect(next.claimFlowRuns).toEqual([{ id: scheduled.createFlowRun.id }]);
   });
 
@@ -129,11 +183,26 @@ describe("bad input", () => {
     ["an unknown type", CREATE, { i: { name: "x1", type: "nomad-job" } }, "BAD_USER_INPUT", "input.type"],
     ["a duplicate name", CREATE, { i: { name: "local", type: "process" } }, "CONFLICT", "input.name"],
     ["a name with /", CREATE, { i: { name: "a/b", type: "process" } }, "BAD_USER_INPUT", "input.name"],
-    ["a negative limit", CREATE, { i: { name: "x2", type: "process", concurrencyLimit: -1 } }, "BAD_USER_INPUT", "input.concurrencyLimit"],
+    [
+      "a negative limit",
+      CREATE,
+      { i: { name: "x2", type: "process", concurrencyLimit: -1 } },
+      "BAD_USER_INPUT",
+      "input.concurrencyLimit",
+    ],
     [
       "an undeclared placeholder",
       CREATE,
-      { i: { name: "x3", type: "process", baseJobTemplate: { job_configuration: { image: "{{ image }}" }, variables: { type: "object", properties: {} } } } },
+      {
+        i: {
+          name: "x3",
+          type: "process",
+          baseJobTemplate: {
+            job_configuration: { image: "{{ image }}" },
+            variables: { type: "object", properties: {} },
+          },
+        },
+      },
       "BAD_USER_INPUT",
       "input.baseJobTemplate.job_configuration",
     ],
@@ -144,15 +213,42 @@ describe("bad input", () => {
       "VALIDATION_FAILED",
       "input.baseJobTemplate.variables",
     ],
-    ["a queue in an unknown pool", `mutation($i: WorkQueueInput!) { createWorkQueue(input: $i) { id } }`, { i: { workPoolName: "nope", name: "q" } }, "NOT_FOUND", "input.workPoolName"],
-    ["a duplicate queue", `mutation($i: WorkQueueInput!) { createWorkQueue(input: $i) { id } }`, { i: { workPoolName: "local", name: "default" } }, "CONFLICT", "input.name"],
-    ["a heartbeat to an unknown pool", `mutation($p: String!) { workerHeartbeat(workPoolName: $p, workerName: "w") { id } }`, { p: "nope" }, "NOT_FOUND", "workPoolName"],
-    ["an update of an unknown pool", `mutation { updateWorkPool(name: "nope", input: { isPaused: true }) { id } }`, {}, "NOT_FOUND", "name"],
+    [
+      "a queue in an unknown pool",
+      `mutation($i: WorkQueueInput!) { createWorkQueue(input: $i) { id } }`,
+      { i: { workPoolName: "nope", name: "q" } },
+      "NOT_FOUND",
+      "input.workPoolName",
+    ],
+    [
+      "a duplicate queue",
+      `mutation($i: WorkQueueInput!) { createWorkQueue(input: $i) { id } }`,
+      { i: { workPoolName: "local", name: "default" } },
+      "CONFLICT",
+      "input.name",
+    ],
+    [
+      "a heartbeat to an unknown pool",
+      `mutation($p: String!) { workerHeartbeat(workPoolName: $p, workerName: "w") { id } }`,
+      { p: "nope" },
+      "NOT_FOUND",
+      "workPoolName",
+    ],
+    [
+      "an update of an unknown pool",
+      `mutation { updateWorkPool(name: "nope", input: { isPaused: true }) { id } }`,
+      {},
+      "NOT_FOUND",
+      "name",
+    ],
   ];
-  it.each(cases)("rejects %s with its code, naming the field, writing nothing", async (_what, query, variables, code, field) => {
-    const before = await counts();
-    const r = await t.gql(query, variables);
-    expect(r.errors?.[0]?.extensions).toMatchObject({ code, field });
-    expect(await counts()).toEqual(before);
-  });
+  it.each(cases)(
+    "rejects %s with its code, naming the field, writing nothing",
+    async (_what, query, variables, code, field) => {
+      const before = await counts();
+      const r = await t.gql(query, variables);
+      expect(r.errors?.[0]?.extensions).toMatchObject({ code, field });
+      expect(await counts()).toEqual(before);
+    },
+  );
 });

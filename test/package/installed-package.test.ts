@@ -7,7 +7,17 @@
 // repository's own install: compiling it again takes over a minute on these machines, and the
 // addon is the only install script the package needs (Ordo's own package has none).
 import { execFile, spawn, type ChildProcess } from "node:child_process";
-import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -29,32 +39,54 @@ let tarball = "";
 
 /** The environment of the user's shell: nothing of the test runner's (no tsx, no vitest, no ORDO_*). */
 function userEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  return { PATH: process.env.PATH, HOME: process.env.HOME, npm_config_nodedir: process.env.npm_config_nodedir ?? "/usr", ORDO_HOME: home, NO_COLOR: "1", ...(apiUrl ? { ORDO_API_URL: apiUrl } : {}), ...extra };
+  return {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    npm_config_nodedir: process.env.npm_config_nodedir ?? "/usr",
+    ORDO_HOME: home,
+    NO_COLOR: "1",
+    ...(apiUrl ? { ORDO_API_URL: apiUrl } : {}),
+    ...extra,
+  };
 }
 
 /** A command in a folder, as typed in a shell; fails with its output unless it exits 0. */
 async function sh(cwd: string, command: string, args: string[], timeoutMs = 120_000): Promise<string> {
   try {
-    const { stdout } = await run(command, args, { cwd, env: userEnv(), timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 });
+    const { stdout } = await run(command, args, {
+      cwd,
+      env: userEnv(),
+      timeout: timeoutMs,
+      maxBuffer: 16 * 1024 * 1024,
+    });
     return stdout;
   } catch (e) {
     const err = e as { stdout?: string; stderr?: string; message: string };
-    throw new Error(`${command} ${args.join(" ")} (in ${cwd}) failed: ${err.message}\n${err.stdout ?? ""}\n${err.stderr ?? ""}`);
+    throw new Error(
+      `${command} ${args.join(" ")} (in ${cwd}) failed: ${err.message}\n${err.stdout ?? ""}\n${err.stderr ?? ""}`,
+    );
   }
 }
 
 /** npm install from the cache where it can (the repository's install filled it), scripts off (see the header). */
-const npmInstall = (cwd: string, ...args: string[]) => sh(cwd, "npm", ["install", "--prefer-offline", "--ignore-scripts", "--no-audit", "--no-fund", ...args], 240_000);
+const npmInstall = (cwd: string, ...args: string[]) =>
+  sh(cwd, "npm", ["install", "--prefer-offline", "--ignore-scripts", "--no-audit", "--no-fund", ...args], 240_000);
 
 /** A long-running command (server, worker, serve script): its output collected, killed after the suite. */
-function background(cwd: string, command: string, args: string[]): { output: () => string; exited: Promise<number | null>; child: ChildProcess } {
+function background(
+  cwd: string,
+  command: string,
+  args: string[],
+): { output: () => string; exited: Promise<number | null>; child: ChildProcess } {
   // a process group of its own, as a terminal's job: Ctrl-C is a SIGINT to the whole group
   const child = spawn(command, args, { cwd, env: userEnv(), stdio: ["ignore", "pipe", "pipe"], detached: true });
   children.add(child);
   let out = "";
   child.stdout!.on("data", (d) => (out += d));
   child.stderr!.on("data", (d) => (out += d));
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => (children.delete(child), resolve(code))));
+  const exited = new Promise<number | null>((resolve) =>
+    child.on("exit", (code) => (children.delete(child), resolve(code))),
+  );
   return { child, output: () => out, exited };
 }
 
@@ -68,10 +100,20 @@ function copyAddon(into: string): void {
 
 beforeAll(async () => {
   // `npm pack` in the repository (dist/ is built by `pretest`; prepare would rebuild it)
-  const packed = JSON.parse(await sh(REPO, "npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", root])) as Array<{ filename: string; files: Array<{ path: string }> }>;
+  const packed = JSON.parse(
+    await sh(REPO, "npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", root]),
+  ) as Array<{ filename: string; files: Array<{ path: string }> }>;
   tarball = path.join(root, packed[0]!.filename);
   const files = packed[0]!.files.map((f) => f.path);
-  expect(files).toEqual(expect.arrayContaining(["bin/ordo.mjs", "dist/src/sdk/index.js", "dist/src/sdk/index.d.ts", "dist/src/blocks/sdk.d.ts", "dist/plugins/process/index.js"]));
+  expect(files).toEqual(
+    expect.arrayContaining([
+      "bin/ordo.mjs",
+      "dist/src/sdk/index.js",
+      "dist/src/sdk/index.d.ts",
+      "dist/src/blocks/sdk.d.ts",
+      "dist/plugins/process/index.js",
+    ]),
+  );
   expect(files.some((f) => f.includes(".test."))).toBe(false);
 
   // a third-party plugin in a folder of its own, built with tsc against Ordo's SDK types (the same
@@ -80,7 +122,9 @@ beforeAll(async () => {
   cpSync(path.join(FIXTURES, "ordo-plugin-vault-folder"), pluginDir, { recursive: true });
   symlinkSync(path.join(REPO, "node_modules"), path.join(pluginDir, "node_modules"), "dir");
   await sh(pluginDir, "npm", ["run", "build"]);
-  const plugin = JSON.parse(await sh(pluginDir, "npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", root])) as Array<{ filename: string }>;
+  const plugin = JSON.parse(
+    await sh(pluginDir, "npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", root]),
+  ) as Array<{ filename: string }>;
 
   // the user's project: `npm init -y`, then in one install ordo and the plugin from their
   // tarballs, and TypeScript for the project's own checks
@@ -120,23 +164,49 @@ describe("ordo installed from its tarball in a user's project", () => {
 
   it("builds a TypeScript flow of the project, and a worker started there runs it to COMPLETED", async () => {
     await ordo("work-pool", "create", "local", "--type", "process");
-    await ordo("block", "create", "local-file-system", "my-code", "--data", JSON.stringify({ basePath: path.join(project, ".ordo-storage") }));
-    await ordo("deployment", "build", "flow.ts:hello", "-n", "first", "-p", "local", "-sb", "local-file-system/my-code/hello", "--apply");
+    await ordo(
+      "block",
+      "create",
+      "local-file-system",
+      "my-code",
+      "--data",
+      JSON.stringify({ basePath: path.join(project, ".ordo-storage") }),
+    );
+    await ordo(
+      "deployment",
+      "build",
+      "flow.ts:hello",
+      "-n",
+      "first",
+      "-p",
+      "local",
+      "-sb",
+      "local-file-system/my-code/hello",
+      "--apply",
+    );
     const worker = background(project, "npx", ["ordo", "worker", "start", "--pool", "local"]);
     const watched = await ordo("deployment", "run", "hello/first", "--param", "name=Ada", "--watch");
     expect(watched).toMatch(/COMPLETED/);
-    await eventually(() => worker.output().includes("Hello Ada!"), { timeoutMs: 10_000, what: "the flow's log line in the worker's output", intervalMs: 250 });
+    await eventually(() => worker.output().includes("Hello Ada!"), {
+      timeoutMs: 10_000,
+      what: "the flow's log line in the worker's output",
+      intervalMs: 250,
+    });
     // the upload skipped node_modules (the default .ordoignore)
     expect(readdirSync(path.join(project, ".ordo-storage/hello"))).not.toContain("node_modules");
   }, 90_000);
 
   it("says what to do when a flow file of the project does not load: a missing package, a syntax error", async () => {
-    writeFileSync(path.join(project, "needs-lib.ts"), `import pad from "left-pad-not-installed";\nexport const f = () => pad;\n`);
-    writeFileSync(path.join(project, "broken.ts"), `export const f = () => {\n  return 1 +;\n};\n`);
-    const failure = (args: string[]) => sh(project, "npx", ["ordo", ...args]).then(
-      () => Promise.reject(new Error(`ordo ${args.join(" ")} succeeded`)),
-      (e: Error) => e.message,
+    writeFileSync(
+      path.join(project, "needs-lib.ts"),
+      `import pad from "left-pad-not-installed";\nexport const f = () => pad;\n`,
     );
+    writeFileSync(path.join(project, "broken.ts"), `export const f = () => {\n  return 1 +;\n};\n`);
+    const failure = (args: string[]) =>
+      sh(project, "npx", ["ordo", ...args]).then(
+        () => Promise.reject(new Error(`ordo ${args.join(" ")} succeeded`)),
+        (e: Error) => e.message,
+      );
     const missing = await failure(["deployment", "build", "needs-lib.ts:f", "-n", "x", "-p", "local"]);
     expect(missing).toContain(`the package "left-pad-not-installed"`);
     expect(missing).toContain("npm install left-pad-not-installed");
@@ -171,15 +241,37 @@ describe("ordo installed from its tarball in a user's project", () => {
   it("discovers the installed plugin package with no configuration, masks its secret, and a worker pulls code through it", async () => {
     const types = await ordo("block", "types");
     expect(types).toContain("vault-folder");
-    await ordo("block", "create", "vault-folder", "vault", "--data", JSON.stringify({ folder: path.join(root, "vault"), token: "s3cret-t0ken" }));
+    await ordo(
+      "block",
+      "create",
+      "vault-folder",
+      "vault",
+      "--data",
+      JSON.stringify({ folder: path.join(root, "vault"), token: "s3cret-t0ken" }),
+    );
     const shown = await ordo("block", "inspect", "vault-folder/vault");
     expect(shown).toContain("********");
     expect(shown).not.toContain("s3cret-t0ken");
-    await ordo("deployment", "build", "flow.ts:hello", "-n", "vaulted", "-p", "vault-pool", "-sb", "vault-folder/vault/hello", "--apply");
+    await ordo(
+      "deployment",
+      "build",
+      "flow.ts:hello",
+      "-n",
+      "vaulted",
+      "-p",
+      "vault-pool",
+      "-sb",
+      "vault-folder/vault/hello",
+      "--apply",
+    );
     expect(readdirSync(path.join(root, "vault/hello"))).toContain("flow.ts");
     const worker = background(project, "npx", ["ordo", "worker", "start", "--pool", "vault-pool"]);
     expect(await ordo("deployment", "run", "hello/vaulted", "--param", "name=Vault", "--watch")).toMatch(/COMPLETED/);
-    await eventually(() => worker.output().includes("Hello Vault!"), { timeoutMs: 10_000, what: "the flow's log line", intervalMs: 250 });
+    await eventually(() => worker.output().includes("Hello Vault!"), {
+      timeoutMs: 10_000,
+      what: "the flow's log line",
+      intervalMs: 250,
+    });
     expect(worker.output()).toContain("vault-folder: opened with a 12-character token");
     expect(worker.output()).not.toContain("s3cret-t0ken");
   }, 90_000);
@@ -189,18 +281,32 @@ describe("ordo installed from its tarball in a user's project", () => {
     const ran = await eventually(
       async () => {
         if (served.child.exitCode !== null) throw new Error(`serve.ts exited:\n${served.output()}`);
-        const listed = await sh(project, "npx", ["ordo", "flow-run", "ls", "--deployment", "tick/every-5s", "--state", "COMPLETED", "--json"]).catch(() => "[]");
+        const listed = await sh(project, "npx", [
+          "ordo",
+          "flow-run",
+          "ls",
+          "--deployment",
+          "tick/every-5s",
+          "--state",
+          "COMPLETED",
+          "--json",
+        ]).catch(() => "[]");
         const runs = JSON.parse(listed) as Array<{ id: string }>;
         return runs.length > 0 && runs;
       },
       { timeoutMs: 90_000, what: "a scheduled run of the served flow to complete", intervalMs: 250 },
     ).catch((e: Error) => Promise.reject(new Error(`${e.message}; serve.ts printed:\n${served.output()}`)));
     expect(ran).toBeTruthy();
-    const deployment = JSON.parse(await ordo("deployment", "inspect", "tick/every-5s", "--json")) as { workPool: unknown; paused: boolean };
+    const deployment = JSON.parse(await ordo("deployment", "inspect", "tick/every-5s", "--json")) as {
+      workPool: unknown;
+      paused: boolean;
+    };
     expect(deployment.workPool ?? null).toBeNull();
     process.kill(-served.child.pid!, "SIGINT");
     await served.exited;
     expect(served.output()).toContain("ordo serve: stopping");
-    expect((JSON.parse(await ordo("deployment", "inspect", "tick/every-5s", "--json")) as { paused: boolean }).paused).toBe(true);
+    expect(
+      (JSON.parse(await ordo("deployment", "inspect", "tick/every-5s", "--json")) as { paused: boolean }).paused,
+    ).toBe(true);
   }, 120_000);
 });

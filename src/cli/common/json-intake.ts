@@ -8,7 +8,11 @@ import { CliError } from "./errors.js";
  * dotted key) or nesting deeper than the server accepts. `locate` turns the key path into
  * `file:line:column`; without it the message starts with `label` (e.g. "--params").
  */
-export function checkJsonIntake(value: unknown, label: string, locate?: (segments: Array<string | number>) => string): void {
+export function checkJsonIntake(
+  value: unknown,
+  label: string,
+  locate?: (segments: Array<string | number>) => string,
+): void {
   // no byte limit here: the server names the field that is too large
   const problem = jsonIntakeProblem(value, "", { maxDepth: JSON_INTAKE_LIMITS.maxDepth });
   if (!problem) return;

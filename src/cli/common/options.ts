@@ -18,7 +18,8 @@ export function positive(flag: string, integer = false) {
 export function nonNegativeInteger(flag: string) {
   return (value: string): number => {
     const n = Number(value);
-    if (value.trim() === "" || !Number.isInteger(n) || n < 0) throw new CliError(`${flag} must be a whole number ≥ 0, not "${value}"`);
+    if (value.trim() === "" || !Number.isInteger(n) || n < 0)
+      throw new CliError(`${flag} must be a whole number ≥ 0, not "${value}"`);
     return n;
   };
 }

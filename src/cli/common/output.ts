@@ -19,7 +19,10 @@ export type Column<T> = [header: string, cell: (row: T) => unknown];
 
 /** A table of rows for people, or the rows themselves as JSON with `--json`. */
 export function printRows<T>(rows: T[], columns: Column<T>[], opts: OutputOptions, empty = "nothing to show"): void {
-  if (opts.json) return printJson(rows);
+  if (opts.json) {
+    printJson(rows);
+    return;
+  }
   if (rows.length === 0) {
     process.stdout.write(`${empty}\n`);
     return;
@@ -32,10 +35,16 @@ export function printRows<T>(rows: T[], columns: Column<T>[], opts: OutputOption
 
 /** One object as "key: value" lines for people, or as JSON with `--json`. */
 export function printObject(value: Record<string, unknown>, opts: OutputOptions): void {
-  if (opts.json) return printJson(value);
+  if (opts.json) {
+    printJson(value);
+    return;
+  }
   const width = Math.max(...Object.keys(value).map((k) => k.length));
   for (const [k, v] of Object.entries(value)) {
-    const text = v !== null && typeof v === "object" ? JSON.stringify(v, null, 2).replace(/\n/g, `\n${" ".repeat(width + 2)}`) : formatCell(v);
+    const text =
+      v !== null && typeof v === "object"
+        ? JSON.stringify(v, null, 2).replace(/\n/g, `\n${" ".repeat(width + 2)}`)
+        : formatCell(v);
     process.stdout.write(`${k.padEnd(width)}  ${text}\n`);
   }
 }

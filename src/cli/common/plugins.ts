@@ -10,7 +10,8 @@ export function pluginPackages(): string[] {
 
 /** Block plugins' log lines go to stderr with the CLI's progress. */
 export function cliBlockLogger(): BlockLogger {
-  const line = (level: string) => (msg: string, detail?: unknown) => progress(`${level} ${msg}${detail === undefined ? "" : ` ${JSON.stringify(detail)}`}`);
+  const line = (level: string) => (msg: string, detail?: unknown) =>
+    progress(`${level} ${msg}${detail === undefined ? "" : ` ${JSON.stringify(detail)}`}`);
   return { debug: () => {}, info: line("INFO "), warn: line("WARN "), error: line("ERROR") };
 }
 

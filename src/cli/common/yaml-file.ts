@@ -25,7 +25,9 @@ export async function readYamlFile(file: string): Promise<YamlDocument[]> {
   try {
     text = await readFile(file, "utf8");
   } catch (e) {
-    throw new CliError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message}`);
+    throw new CliError(
+      `cannot read ${file}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message}`,
+    );
   }
   return parseYaml(file, text);
 }

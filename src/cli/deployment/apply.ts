@@ -18,7 +18,10 @@ export function registerApply(deployment: Command): void {
         "create or update the deployments defined in YAML files (build's deployment.yaml, or the older spec shape: flow_location, flow_name, schedule, tags, parameters, flow_storage, infrastructure or flow_runner, infra_overrides; several per file with ---) or in .ts/.js files exporting toDeployment(…) results; `create` is the beta name",
       )
       .argument("<files...>", "deployment definition files (.yaml/.yml, or .ts/.js)")
-      .option("--upload", "first upload the current folder (minus .ordoignore matches) to each deployment's storage block"),
+      .option(
+        "--upload",
+        "first upload the current folder (minus .ordoignore matches) to each deployment's storage block",
+      ),
   ).action(async (files: string[], opts: OutputOptions & { upload?: boolean }) => {
     const plans = await loadPlans(files, { upload: opts.upload ?? false, cwd: process.cwd() });
     const applied = await withClient((client) => applyPlans(client, plans));
@@ -65,7 +68,9 @@ export function printApplied(applied: AppliedDeployment[], opts: OutputOptions):
   if (opts.json) return;
   const poolless = rows.filter((x) => !x.workPool).map((x) => x.slug);
   if (poolless.length) {
-    progress(`note: no work pool for ${poolless.join(", ")}: ${poolless.length === 1 ? "its" : "their"} runs wait for a \`serve()\` process or a tag-filtered work queue (set work_pool_name, or build -p, for a worker); \`ordo deployment execute\` runs one here`);
+    progress(
+      `note: no work pool for ${poolless.join(", ")}: ${poolless.length === 1 ? "its" : "their"} runs wait for a \`serve()\` process or a tag-filtered work queue (set work_pool_name, or build -p, for a worker); \`ordo deployment execute\` runs one here`,
+    );
   }
   if (rows.length === 1) progress(`Run it with: ordo deployment run '${rows[0]!.slug}'`);
 }

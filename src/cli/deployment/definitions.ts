@@ -33,7 +33,9 @@ export async function loadPlans(files: string[], options: LoadOptions): Promise<
 
 async function planFromDocument(doc: YamlDocument, options: LoadOptions): Promise<DeploymentPlan> {
   if (typeof doc.value !== "object" || doc.value === null || Array.isArray(doc.value)) {
-    throw new CliError(`${doc.locate([])}: a deployment definition is a mapping of fields (name: …, flow_name: …), not ${Array.isArray(doc.value) ? "a list" : `a ${typeof doc.value}`}`);
+    throw new CliError(
+      `${doc.locate([])}: a deployment definition is a mapping of fields (name: …, flow_name: …), not ${Array.isArray(doc.value) ? "a list" : `a ${typeof doc.value}`}`,
+    );
   }
   if (isOldSpec(doc.value)) {
     validate(doc, oldSpecSchema);
@@ -44,7 +46,9 @@ async function planFromDocument(doc: YamlDocument, options: LoadOptions): Promis
   return planFromDeploymentFile(doc.value as DeploymentFile, {
     where: (field) => doc.locate(field),
     baseDir: path.dirname(path.resolve(doc.file)),
-    upload: options.upload ? { dir: options.cwd, exclude: ownFile.startsWith("..") ? [] : [ownFile.split(path.sep).join("/")] } : null,
+    upload: options.upload
+      ? { dir: options.cwd, exclude: ownFile.startsWith("..") ? [] : [ownFile.split(path.sep).join("/")] }
+      : null,
   });
 }
 

@@ -42,12 +42,21 @@ export function planFromDeploymentFile(file: DeploymentFile, ctx: FileContext): 
   const local = file.storage === undefined || file.storage === null;
   set("path", typeof file.path === "string" && local ? path.resolve(ctx.baseDir, file.path) : file.path);
   if (file.job_variables !== undefined || file.infra_overrides !== undefined) {
-    input.jobVariables = mergeDeep(expandDotKeys(file.job_variables ?? {}, ctx.where(["job_variables"])), expandDotKeys(file.infra_overrides ?? {}, ctx.where(["infra_overrides"])));
+    input.jobVariables = mergeDeep(
+      expandDotKeys(file.job_variables ?? {}, ctx.where(["job_variables"])),
+      expandDotKeys(file.infra_overrides ?? {}, ctx.where(["infra_overrides"])),
+    );
   }
 
   const schedules = scheduleList(file, ctx);
   if (schedules) input.schedules = schedules.map((s) => s.input);
-  const plan: DeploymentPlan = { where: ctx.where([]), slug: `${file.flow_name}/${file.name}`, input, schedules: schedules ?? [], upload: null };
+  const plan: DeploymentPlan = {
+    where: ctx.where([]),
+    slug: `${file.flow_name}/${file.name}`,
+    input,
+    schedules: schedules ?? [],
+    upload: null,
+  };
   if (file.storage !== undefined) plan.storage = { spec: file.storage, where: ctx.where(["storage"]) };
   const infrastructure = infrastructureSpec(file.infrastructure, file.flow_runner, (field) => ctx.where([field]));
   if (infrastructure) plan.infrastructure = infrastructure;
@@ -57,11 +66,20 @@ export function planFromDeploymentFile(file: DeploymentFile, ctx: FileContext): 
 
 /** `schedules: [...]`, or Prefect 2's single `schedule`; undefined when the file has neither. */
 function scheduleList(file: DeploymentFile, ctx: FileContext) {
-  if (file.schedule !== undefined && file.schedules !== undefined) throw new CliError(`${ctx.where(["schedule"])}: give schedule or schedules, not both`);
+  if (file.schedule !== undefined && file.schedules !== undefined)
+    throw new CliError(`${ctx.where(["schedule"])}: give schedule or schedules, not both`);
   const active = file.is_schedule_active ?? true;
-  if (file.schedules !== undefined) return file.schedules.map((entry, i) => ({ input: scheduleInput(entry, ctx.where(["schedules", i]), active), where: ctx.where(["schedules", i]) }));
-  if (file.schedule !== undefined) return file.schedule === null ? [] : [{ input: scheduleInput(file.schedule, ctx.where(["schedule"]), active), where: ctx.where(["schedule"]) }];
-  if (file.is_schedule_active !== undefined) throw new CliError(`${ctx.where(["is_schedule_active"])}: is_schedule_active goes with schedule or schedules`);
+  if (file.schedules !== undefined)
+    return file.schedules.map((entry, i) => ({
+      input: scheduleInput(entry, ctx.where(["schedules", i]), active),
+      where: ctx.where(["schedules", i]),
+    }));
+  if (file.schedule !== undefined)
+    return file.schedule === null
+      ? []
+      : [{ input: scheduleInput(file.schedule, ctx.where(["schedule"]), active), where: ctx.where(["schedule"]) }];
+  if (file.is_schedule_active !== undefined)
+    throw new CliError(`${ctx.where(["is_schedule_active"])}: is_schedule_active goes with schedule or schedules`);
   return undefined;
 }
 

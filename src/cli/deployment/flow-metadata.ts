@@ -26,7 +26,6 @@ export interface ExportedFlow extends FlowMetadata {
   sdkFlow: boolean;
 }
 
-
 /** What a plain function (no flow() descriptor) accepts: any parameters object. */
 const ANY_PARAMETERS = { type: "object", properties: {} };
 
@@ -45,7 +44,9 @@ export async function readFlowMetadata(entrypoint: string, cwd: string): Promise
   const mod = await importFlowModule(file, cwd);
   if (!(exportName in mod)) {
     const flows = exportedFlows(mod).map((f) => f.exportName);
-    throw new CliError(`${file} has no export "${exportName}"${flows.length ? ` (it exports: ${flows.join(", ")})` : ""}`);
+    throw new CliError(
+      `${file} has no export "${exportName}"${flows.length ? ` (it exports: ${flows.join(", ")})` : ""}`,
+    );
   }
   const found = describeExport(mod[exportName], exportName);
   if (typeof found === "string") throw new CliError(`${file}: ${found}`);
@@ -60,7 +61,10 @@ export async function listFlows(file: string, cwd: string): Promise<ExportedFlow
 
 export async function importFlowModule(file: string, cwd: string): Promise<Record<string, unknown>> {
   const absolute = path.resolve(cwd, file);
-  const isFile = await stat(absolute).then((s) => s.isFile(), () => false);
+  const isFile = await stat(absolute).then(
+    (s) => s.isFile(),
+    () => false,
+  );
   if (!isFile) throw new CliError(`${file}: no such file (looked in ${cwd})`);
   // flow files import "ordo" and may sit in a folder without node_modules or "type": "module"
   // tsx first: the hooks registered after it run before it; the installation the CLI runs from
@@ -85,7 +89,15 @@ function exportedFlows(mod: Record<string, unknown>): ExportedFlow[] {
 function describeExport(value: unknown, exportName: string): ExportedFlow | string {
   const loaded = toLoadedFlow(value, exportName);
   if (typeof loaded === "string") return loaded;
-  if (!loaded.isSdkFlow) return { exportName, flowName: exportName, description: null, version: null, parameterSchema: ANY_PARAMETERS, sdkFlow: false };
+  if (!loaded.isSdkFlow)
+    return {
+      exportName,
+      flowName: exportName,
+      description: null,
+      version: null,
+      parameterSchema: ANY_PARAMETERS,
+      sdkFlow: false,
+    };
   const options = (value as unknown as Record<symbol, { options: Record<string, unknown> }>)[FLOW_MARK]!.options;
   const schema = options.parameters;
   return {

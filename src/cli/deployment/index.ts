@@ -10,7 +10,9 @@ import { registerRun } from "./run.js";
 export function registerDeploymentCommands(program: Command): void {
   const deployment = program
     .command("deployment")
-    .description("deployments: build (upload a flow's folder and write deployment.yaml), apply, preview, run, execute, inspect, ls, pause, resume, delete");
+    .description(
+      "deployments: build (upload a flow's folder and write deployment.yaml), apply, preview, run, execute, inspect, ls, pause, resume, delete",
+    );
   registerBuild(deployment);
   registerApply(deployment);
   registerPreview(deployment);

@@ -32,7 +32,9 @@ export function expandDotKeys(values: Json, where: string): Json {
 }
 
 function setIn(target: Json, key: string, value: unknown, what: string): void {
-  if (hasPrototypeSegment(key)) throw new CliError(`${what}: the key "${key}" is not allowed (__proto__, constructor and prototype are reserved)`);
+  if (hasPrototypeSegment(key))
+    throw new CliError(`${what}: the key "${key}" is not allowed (__proto__, constructor and prototype are reserved)`);
   const blocked = setPath(target, key.split("."), value, "merge");
-  if (blocked) throw new CliError(`${what}: "${blocked.blockedAt}" is already set to a value, it cannot also hold keys`);
+  if (blocked)
+    throw new CliError(`${what}: "${blocked.blockedAt}" is already set to a value, it cannot also hold keys`);
 }

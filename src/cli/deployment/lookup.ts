@@ -10,6 +10,9 @@ export async function findDeployment(client: OrdoClient, ref: string): Promise<C
   // the server owns the slug rule (a malformed slug finds nothing): the CLI may not import the
   // domain's parser, and a second copy here had already drifted from it
   const found = (await client.request(CliDeploymentGetDocument, isId(ref) ? { id: ref } : { slug: ref })).deployment;
-  if (!found) throw new CliError(`no deployment "${ref}" (name the deployment as FLOW/NAME, e.g. hello-world/daily, or by its id; \`ordo deployment ls\` lists them)`);
+  if (!found)
+    throw new CliError(
+      `no deployment "${ref}" (name the deployment as FLOW/NAME, e.g. hello-world/daily, or by its id; \`ordo deployment ls\` lists them)`,
+    );
   return found;
 }

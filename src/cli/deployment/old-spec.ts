@@ -24,8 +24,11 @@ export async function planFromOldSpec(spec: OldSpecFile, doc: YamlDocument): Pro
   // the deployment file itself may sit in the uploaded folder; it is not the flow's code
   const ownFile = path.relative(codeDir, path.resolve(doc.file));
   const exclude = ownFile.startsWith("..") ? [] : [ownFile.split(path.sep).join("/")];
-  const version = spec.version ?? flow.version ?? (await hashFiles(codeDir, await listUploadFiles(codeDir, { exclude })));
-  const schedules = spec.schedule ? [{ input: scheduleInput(spec.schedule, doc.locate(["schedule"])), where: doc.locate(["schedule"]) }] : [];
+  const version =
+    spec.version ?? flow.version ?? (await hashFiles(codeDir, await listUploadFiles(codeDir, { exclude })));
+  const schedules = spec.schedule
+    ? [{ input: scheduleInput(spec.schedule, doc.locate(["schedule"])), where: doc.locate(["schedule"]) }]
+    : [];
   return {
     where: doc.locate([]),
     slug: `${flow.flowName}/${spec.name}`,
@@ -42,7 +45,12 @@ export async function planFromOldSpec(spec: OldSpecFile, doc: YamlDocument): Pro
       path: storage ? null : codeDir,
       schedules: schedules.map((s) => s.input),
       ...(spec.job_variables !== undefined || spec.infra_overrides !== undefined
-        ? { jobVariables: mergeDeep(expandDotKeys(spec.job_variables ?? {}, doc.locate(["job_variables"])), expandDotKeys(spec.infra_overrides ?? {}, doc.locate(["infra_overrides"]))) }
+        ? {
+            jobVariables: mergeDeep(
+              expandDotKeys(spec.job_variables ?? {}, doc.locate(["job_variables"])),
+              expandDotKeys(spec.infra_overrides ?? {}, doc.locate(["infra_overrides"])),
+            ),
+          }
         : {}),
       ...(spec.work_pool_name !== undefined ? { workPoolName: spec.work_pool_name } : {}),
       ...(spec.work_queue_name !== undefined ? { workQueueName: spec.work_queue_name } : {}),
@@ -56,17 +64,29 @@ export async function planFromOldSpec(spec: OldSpecFile, doc: YamlDocument): Pro
 
 /** flow_name picks among the file's flows (by flow name, or export name); without it the file must define one. */
 function pickFlow(flows: ExportedFlow[], spec: OldSpecFile, doc: YamlDocument): ExportedFlow {
-  const names = flows.map((f) => (f.flowName === f.exportName ? f.flowName : `${f.flowName} (export ${f.exportName})`)).join(", ");
+  const names = flows
+    .map((f) => (f.flowName === f.exportName ? f.flowName : `${f.flowName} (export ${f.exportName})`))
+    .join(", ");
   if (spec.flow_name !== undefined) {
-    const found = flows.find((f) => f.sdkFlow && f.flowName === spec.flow_name) ?? flows.find((f) => f.exportName === spec.flow_name);
-    if (!found) throw new CliError(`${doc.locate(["flow_name"])}: ${spec.flow_location} defines no flow named "${spec.flow_name}"${names ? ` (it defines: ${names})` : ""}`);
+    const found =
+      flows.find((f) => f.sdkFlow && f.flowName === spec.flow_name) ??
+      flows.find((f) => f.exportName === spec.flow_name);
+    if (!found)
+      throw new CliError(
+        `${doc.locate(["flow_name"])}: ${spec.flow_location} defines no flow named "${spec.flow_name}"${names ? ` (it defines: ${names})` : ""}`,
+      );
     return found;
   }
   const sdkFlows = flows.filter((f) => f.sdkFlow);
   const candidates = sdkFlows.length > 0 ? sdkFlows : flows;
   if (candidates.length === 1) return candidates[0]!;
-  if (candidates.length === 0) throw new CliError(`${doc.locate(["flow_location"])}: ${spec.flow_location} exports no flow (flow() from "ordo") or function`);
-  throw new CliError(`${doc.locate(["flow_location"])}: ${spec.flow_location} defines several flows (${names}): say which with flow_name`);
+  if (candidates.length === 0)
+    throw new CliError(
+      `${doc.locate(["flow_location"])}: ${spec.flow_location} exports no flow (flow() from "ordo") or function`,
+    );
+  throw new CliError(
+    `${doc.locate(["flow_location"])}: ${spec.flow_location} defines several flows (${names}): say which with flow_name`,
+  );
 }
 
 async function inPlace<T>(where: string, fn: () => Promise<T>): Promise<T> {

@@ -10,20 +10,29 @@ import { keyValue, parseJson } from "../common/options.js";
  * property keeps the text as it is (`bucket=5` stays "5"); number, integer, boolean, object and
  * array properties are read as JSON; a property the schema does not type, or no schema, as before.
  */
-export function parametersFromFlags(params: string | undefined, param: string[] | undefined, schema?: unknown): Record<string, unknown> | undefined {
+export function parametersFromFlags(
+  params: string | undefined,
+  param: string[] | undefined,
+  schema?: unknown,
+): Record<string, unknown> | undefined {
   if (params === undefined && !param?.length) return undefined;
   const out: Record<string, unknown> = {};
   if (params !== undefined) {
     const parsed = parseJson("--params", params);
-    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new CliError(`--params takes a JSON object like '{"name": "Marvin"}', not ${params}`);
+    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))
+      throw new CliError(`--params takes a JSON object like '{"name": "Marvin"}', not ${params}`);
     for (const [k, v] of Object.entries(parsed)) setOwn(out, k, v);
   }
   for (const raw of param ?? []) {
     const [key, value] = keyValue("--param", raw);
-    if (isPrototypeKey(key)) throw new CliError(`--param ${key}: the name "${key}" is not allowed (__proto__, constructor and prototype are reserved)`);
+    if (isPrototypeKey(key))
+      throw new CliError(
+        `--param ${key}: the name "${key}" is not allowed (__proto__, constructor and prototype are reserved)`,
+      );
     const types = propertyTypes(schema, key);
     // only a property typed as text (or text or null) keeps the text: "5" stays "5"
-    const parsed = types.includes("string") && types.every((t) => t === "string" || t === "null") ? value : jsonOrString(value);
+    const parsed =
+      types.includes("string") && types.every((t) => t === "string" || t === "null") ? value : jsonOrString(value);
     checkJsonIntake(parsed, `--param ${key}`);
     setOwn(out, key, parsed);
   }
@@ -44,5 +53,9 @@ function propertyTypes(schema: unknown, key: string): string[] {
   const properties = (schema as { properties?: unknown }).properties;
   if (typeof properties !== "object" || properties === null || !Object.hasOwn(properties, key)) return [];
   const type = (properties as Record<string, { type?: unknown }>)[key]?.type;
-  return typeof type === "string" ? [type] : Array.isArray(type) ? type.filter((t): t is string => typeof t === "string") : [];
+  return typeof type === "string"
+    ? [type]
+    : Array.isArray(type)
+      ? type.filter((t): t is string => typeof t === "string")
+      : [];
 }

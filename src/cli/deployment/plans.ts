@@ -48,7 +48,11 @@ export interface AppliedDeployment {
 }
 
 /** Everything that can be checked without writing: duplicates, schedules (with next dates), blocks. */
-export async function checkPlans(client: OrdoClient, plans: DeploymentPlan[], scheduleDates = 1): Promise<string[][][]> {
+export async function checkPlans(
+  client: OrdoClient,
+  plans: DeploymentPlan[],
+  scheduleDates = 1,
+): Promise<string[][][]> {
   const seen = new Map<string, string>();
   for (const plan of plans) {
     const before = seen.get(plan.slug);
@@ -60,7 +64,8 @@ export async function checkPlans(client: OrdoClient, plans: DeploymentPlan[], sc
     dates.push(await checkSchedules(client, plan.schedules, scheduleDates));
     await checkBlock(client, plan.storage, "storage", plan.upload !== null);
     await checkBlock(client, plan.infrastructure, "infrastructure", false);
-    if (plan.upload && !plan.storage?.spec) throw new CliError(`${plan.where}: nothing to upload to: the deployment has no storage block`);
+    if (plan.upload && !plan.storage?.spec)
+      throw new CliError(`${plan.where}: nothing to upload to: the deployment has no storage block`);
   }
   return dates;
 }
@@ -71,11 +76,15 @@ export async function applyPlans(client: OrdoClient, plans: DeploymentPlan[]): P
   const uploaded = new Set<string>();
   for (const plan of plans) {
     if (plan.storage !== undefined) plan.input.storageBlock = await materialize(client, plan.storage);
-    if (plan.infrastructure !== undefined) plan.input.infrastructureBlock = await materialize(client, plan.infrastructure);
+    if (plan.infrastructure !== undefined)
+      plan.input.infrastructureBlock = await materialize(client, plan.infrastructure);
     if (plan.upload && plan.input.storageBlock) {
       const slug = await slugOf(client, plan.input.storageBlock);
       const key = JSON.stringify([slug, plan.upload.dir, plan.upload.exclude]);
-      if (!uploaded.has(key)) await uploadFolder(client, storageRef(slug, plan.storage!.where), plan.upload.dir, { exclude: plan.upload.exclude });
+      if (!uploaded.has(key))
+        await uploadFolder(client, storageRef(slug, plan.storage!.where), plan.upload.dir, {
+          exclude: plan.upload.exclude,
+        });
       uploaded.add(key);
     }
   }
@@ -85,14 +94,20 @@ export async function applyPlans(client: OrdoClient, plans: DeploymentPlan[]): P
       const r = (await client.request(CliDeploymentApplyDocument, { input: plan.input })).applyDeployment;
       results.push({ plan, status: applyStatus(r), changedFields: r.changedFields, deployment: r.deployment });
     } catch (e) {
-      if (e instanceof OrdoApiError) throw new CliError(`${plan.where}: deployment ${plan.slug}: ${describeError(e, apiUrl())}`);
+      if (e instanceof OrdoApiError)
+        throw new CliError(`${plan.where}: deployment ${plan.slug}: ${describeError(e, apiUrl())}`);
       throw e;
     }
   }
   return results;
 }
 
-async function checkBlock(client: OrdoClient, block: PlannedBlock | undefined, role: BlockRole, needsUpload: boolean): Promise<void> {
+async function checkBlock(
+  client: OrdoClient,
+  block: PlannedBlock | undefined,
+  role: BlockRole,
+  needsUpload: boolean,
+): Promise<void> {
   if (!block?.spec) return;
   if (typeof block.spec === "string") await checkBlockRef(client, block.spec, role, block.where, needsUpload);
   else await checkInlineBlock(client, block.spec, role, block.where);

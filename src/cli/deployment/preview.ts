@@ -14,7 +14,9 @@ export function registerPreview(deployment: Command): void {
   withJsonOption(
     deployment
       .command("preview")
-      .description("show what `apply` would create or update from deployment files, with each schedule's next dates (nothing is written)")
+      .description(
+        "show what `apply` would create or update from deployment files, with each schedule's next dates (nothing is written)",
+      )
       .argument("<files...>", "deployment definition files")
       .option("--count <n>", "how many next dates per schedule", positive("--count", true), 3),
   ).action(async (files: string[], opts: OutputOptions & { count: number }) => {
@@ -23,7 +25,8 @@ export function registerPreview(deployment: Command): void {
       const dates = await checkPlans(client, plans, opts.count);
       const out: Preview[] = [];
       // one at a time, in file order: each is a rolled-back apply on the server
-      for (const [i, plan] of plans.entries()) out.push({ plan, next: dates[i]!, ...(await previewApply(client, plan)) });
+      for (const [i, plan] of plans.entries())
+        out.push({ plan, next: dates[i]!, ...(await previewApply(client, plan)) });
       return out;
     });
     if (opts.json) {
@@ -33,7 +36,11 @@ export function registerPreview(deployment: Command): void {
           action,
           changedFields,
           source: plan.where,
-          input: { ...plan.input, storageBlock: blockText(plan.storage?.spec), infrastructureBlock: blockText(plan.infrastructure?.spec) },
+          input: {
+            ...plan.input,
+            storageBlock: blockText(plan.storage?.spec),
+            infrastructureBlock: blockText(plan.infrastructure?.spec),
+          },
           upload: plan.upload,
           schedules: plan.schedules.map((s, j) => ({ ...s.input, next: next[j] })),
         })),
@@ -54,10 +61,16 @@ interface Preview {
  * The server's dry run of this plan's apply. An inline block that does not exist yet would be
  * created by apply: the preview counts the deployment's block as changed instead of sending it.
  */
-async function previewApply(client: OrdoClient, plan: DeploymentPlan): Promise<Pick<Preview, "action" | "changedFields">> {
+async function previewApply(
+  client: OrdoClient,
+  plan: DeploymentPlan,
+): Promise<Pick<Preview, "action" | "changedFields">> {
   const input = { ...plan.input };
   const newBlocks: string[] = [];
-  for (const [field, block] of [["storageBlock", plan.storage], ["infrastructureBlock", plan.infrastructure]] as const) {
+  for (const [field, block] of [
+    ["storageBlock", plan.storage],
+    ["infrastructureBlock", plan.infrastructure],
+  ] as const) {
     if (block === undefined) continue;
     const spec = block.spec;
     if (spec === null || typeof spec === "string") {
@@ -75,14 +88,26 @@ async function previewApply(client: OrdoClient, plan: DeploymentPlan): Promise<P
 
 function describe({ plan, next, action, changedFields }: Preview): string {
   const i = plan.input;
-  const what = action === "create" ? "would be created" : action === "update" ? `would be updated: ${changedFields.join(", ")}` : "unchanged: applying would write nothing";
+  const what =
+    action === "create"
+      ? "would be created"
+      : action === "update"
+        ? `would be updated: ${changedFields.join(", ")}`
+        : "unchanged: applying would write nothing";
   const lines = [`${plan.slug}  (${what}; ${plan.where})`];
   const field = (name: string, value: unknown) => {
     if (value === undefined) return;
-    lines.push(`  ${name.padEnd(12)}${value === null ? "—" : typeof value === "object" ? JSON.stringify(value) : String(value)}`);
+    lines.push(
+      `  ${name.padEnd(12)}${value === null ? "—" : typeof value === "object" ? JSON.stringify(value) : String(value)}`,
+    );
   };
   field("entrypoint", i.entrypoint);
-  field("storage", plan.storage === undefined ? undefined : (blockText(plan.storage.spec) ?? `none (code read in place${i.path ? ` at ${i.path}` : ""})`));
+  field(
+    "storage",
+    plan.storage === undefined
+      ? undefined
+      : (blockText(plan.storage.spec) ?? `none (code read in place${i.path ? ` at ${i.path}` : ""})`),
+  );
   if (plan.upload) field("upload", `${plan.upload.dir} → the storage block`);
   field("version", i.version);
   field("work pool", i.workPoolName);

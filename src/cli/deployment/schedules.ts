@@ -24,12 +24,15 @@ export interface ScheduleFlags {
 /** build's schedule flags as the entry written to deployment.yaml, or null for none. */
 export function scheduleFromFlags(o: ScheduleFlags): ScheduleEntry | null {
   const given = (["cron", "interval", "rrule"] as const).filter((k) => o[k] !== undefined);
-  if (given.length > 1) throw new CliError(`give one of --cron, --interval and --rrule, not ${given.map((k) => `--${k}`).join(" and ")}`);
+  if (given.length > 1)
+    throw new CliError(`give one of --cron, --interval and --rrule, not ${given.map((k) => `--${k}`).join(" and ")}`);
   if (given.length === 0) {
-    if (o.timezone !== undefined || o.anchorDate !== undefined) throw new CliError(`--timezone and --anchor-date go with --cron, --interval or --rrule`);
+    if (o.timezone !== undefined || o.anchorDate !== undefined)
+      throw new CliError(`--timezone and --anchor-date go with --cron, --interval or --rrule`);
     return null;
   }
-  if (o.anchorDate !== undefined && o.interval === undefined) throw new CliError("--anchor-date goes with --interval only");
+  if (o.anchorDate !== undefined && o.interval === undefined)
+    throw new CliError("--anchor-date goes with --interval only");
   const timezone = o.timezone !== undefined ? { timezone: o.timezone } : {};
   if (o.cron !== undefined) return { cron: o.cron, ...timezone };
   if (o.rrule !== undefined) return { rrule: o.rrule, ...timezone };
@@ -41,16 +44,26 @@ export function scheduleFromFlags(o: ScheduleFlags): ScheduleEntry | null {
 /** One file entry as applyDeployment takes it; `where` names it in errors (file:line, or a flag). */
 export function scheduleInput(entry: ScheduleEntry, where: string, activeDefault = true): DeploymentScheduleInput {
   const kinds = (["interval", "cron", "rrule"] as const).filter((k) => entry[k] !== undefined);
-  if (kinds.length !== 1) throw new CliError(`${where}: a schedule has exactly one of interval, cron and rrule${kinds.length ? ` (this one has ${kinds.join(" and ")})` : ""}`);
-  if (entry.anchor_date != null && entry.interval === undefined) throw new CliError(`${where}: anchor_date goes with an interval schedule only`);
-  if (entry.day_or !== undefined && entry.cron === undefined) throw new CliError(`${where}: day_or goes with a cron schedule only`);
+  if (kinds.length !== 1)
+    throw new CliError(
+      `${where}: a schedule has exactly one of interval, cron and rrule${kinds.length ? ` (this one has ${kinds.join(" and ")})` : ""}`,
+    );
+  if (entry.anchor_date != null && entry.interval === undefined)
+    throw new CliError(`${where}: anchor_date goes with an interval schedule only`);
+  if (entry.day_or !== undefined && entry.cron === undefined)
+    throw new CliError(`${where}: day_or goes with a cron schedule only`);
   const timezone = entry.timezone ? { timezone: entry.timezone } : {};
   let schedule: ScheduleInput;
-  if (entry.cron !== undefined) schedule = { cron: { cron: entry.cron, ...timezone, ...(entry.day_or !== undefined ? { dayOr: entry.day_or } : {}) } };
+  if (entry.cron !== undefined)
+    schedule = {
+      cron: { cron: entry.cron, ...timezone, ...(entry.day_or !== undefined ? { dayOr: entry.day_or } : {}) },
+    };
   else if (entry.rrule !== undefined) schedule = { rrule: { rrule: entry.rrule, ...timezone } };
   else {
     const interval = intervalSeconds(entry.interval!, `${where}: interval`);
-    const anchor = entry.anchor_date ? { anchorDate: anchorDate(entry.anchor_date, entry.timezone ?? undefined, `${where}: anchor_date`) } : {};
+    const anchor = entry.anchor_date
+      ? { anchorDate: anchorDate(entry.anchor_date, entry.timezone ?? undefined, `${where}: anchor_date`) }
+      : {};
     schedule = { interval: { interval, ...anchor, ...timezone } };
   }
   return {
@@ -73,14 +86,20 @@ function intervalSeconds(raw: number | string, what: string): number {
       seconds = NaN;
     }
   }
-  if (!Number.isFinite(seconds) || seconds <= 0) throw new CliError(`${what} must be a positive number of seconds, an ISO 8601 duration (P1D) or 30s/10m/2h/1d, not "${raw}"`);
+  if (!Number.isFinite(seconds) || seconds <= 0)
+    throw new CliError(
+      `${what} must be a positive number of seconds, an ISO 8601 duration (P1D) or 30s/10m/2h/1d, not "${raw}"`,
+    );
   return seconds;
 }
 
 /** An ISO date-time; without an offset it is read in the schedule's timezone, as Prefect reads it. */
 function anchorDate(raw: string, timezone: string | undefined, what: string): string {
   const parsed = DateTime.fromISO(raw.trim(), { zone: timezone || "UTC", setZone: true });
-  if (!parsed.isValid) throw new CliError(`${what} must be an ISO 8601 date-time like 2024-01-01T09:00:00, not "${raw}" (${parsed.invalidExplanation ?? parsed.invalidReason})`);
+  if (!parsed.isValid)
+    throw new CliError(
+      `${what} must be an ISO 8601 date-time like 2024-01-01T09:00:00, not "${raw}" (${parsed.invalidExplanation ?? parsed.invalidReason})`,
+    );
   return parsed.toUTC().toISO()!;
 }
 
@@ -88,13 +107,21 @@ function anchorDate(raw: string, timezone: string | undefined, what: string): st
  * Asks the server (previewSchedule validates exactly as applyDeployment does) whether each
  * schedule is usable, before anything is uploaded; returns each one's next `count` dates.
  */
-export async function checkSchedules(client: OrdoClient, schedules: Array<{ input: DeploymentScheduleInput; where: string }>, count = 1): Promise<string[][]> {
+export async function checkSchedules(
+  client: OrdoClient,
+  schedules: Array<{ input: DeploymentScheduleInput; where: string }>,
+  count = 1,
+): Promise<string[][]> {
   const out: string[][] = [];
   for (const { input, where } of schedules) {
     try {
-      out.push((await client.request(CliDeploymentPreviewScheduleDocument, { schedule: input.schedule, count })).previewSchedule);
+      out.push(
+        (await client.request(CliDeploymentPreviewScheduleDocument, { schedule: input.schedule, count }))
+          .previewSchedule,
+      );
     } catch (e) {
-      if (e instanceof OrdoApiError && e.code !== undefined) throw new CliError(`${flagFor(where, e.field)}: ${e.message.replace(/^schedule(\.\w+)*: /, "")}`);
+      if (e instanceof OrdoApiError && e.code !== undefined)
+        throw new CliError(`${flagFor(where, e.field)}: ${e.message.replace(/^schedule(\.\w+)*: /, "")}`);
       throw e;
     }
   }

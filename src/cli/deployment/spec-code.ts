@@ -20,10 +20,14 @@ export async function plansFromCode(file: string, cwd: string): Promise<Deployme
   for (const [name, value] of Object.entries(mod)) {
     const list = Array.isArray(value) ? value : [value];
     list.forEach((v, i) => {
-      if (isFlowDeployment(v)) found.push({ where: `${file} (export ${name}${Array.isArray(value) ? `[${i}]` : ""})`, d: v });
+      if (isFlowDeployment(v))
+        found.push({ where: `${file} (export ${name}${Array.isArray(value) ? `[${i}]` : ""})`, d: v });
     });
   }
-  if (found.length === 0) throw new CliError(`${file}: exports no deployments (export toDeployment(flow, { name }) results from "ordo", or a list of them)`);
+  if (found.length === 0)
+    throw new CliError(
+      `${file}: exports no deployments (export toDeployment(flow, { name }) results from "ordo", or a list of them)`,
+    );
   return found.map(({ where, d }) => planFromFlowDeployment(d, where, path.resolve(cwd, file)));
 }
 
@@ -32,7 +36,9 @@ function planFromFlowDeployment(d: FlowDeployment, where: string, file: string):
   let input;
   try {
     // entrypoint and path are found from where flow() was called, as serve() does
-    input = deploymentInput(d.options.path ? d : { flow: d.flow, options: { ...o, path: o.entrypoint ? path.dirname(file) : undefined } });
+    input = deploymentInput(
+      d.options.path ? d : { flow: d.flow, options: { ...o, path: o.entrypoint ? path.dirname(file) : undefined } },
+    );
   } catch (e) {
     throw new CliError(`${where}: ${e instanceof Error ? e.message : String(e)}`);
   }
@@ -51,7 +57,11 @@ function planFromFlowDeployment(d: FlowDeployment, where: string, file: string):
     schedules: (input.schedules ?? []).map((s, i) => ({ input: s, where: `${where} schedules[${i}]` })),
     upload: null,
   };
-  const infrastructure = infrastructureSpec(o.infrastructure as BlockSpec | undefined, o.flowRunner as FlowRunnerSpec | undefined, (field) => `${where} ${field === "flow_runner" ? "flowRunner" : field}`);
+  const infrastructure = infrastructureSpec(
+    o.infrastructure as BlockSpec | undefined,
+    o.flowRunner as FlowRunnerSpec | undefined,
+    (field) => `${where} ${field === "flow_runner" ? "flowRunner" : field}`,
+  );
   if (infrastructure) plan.infrastructure = infrastructure;
   return plan;
 }

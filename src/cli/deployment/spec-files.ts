@@ -165,7 +165,10 @@ const EDITABLE: Array<[keyof DeploymentFile, string?]> = [
   ["work_queue_name"],
   ["tags"],
   ["parameters", "Defaults for every run's parameters"],
-  ["schedules", "Each one interval (seconds), cron or rrule, with timezone, anchor_date (interval), day_or (cron), active, parameters, slug"],
+  [
+    "schedules",
+    "Each one interval (seconds), cron or rrule, with timezone, anchor_date (interval), day_or (cron), active, parameters, slug",
+  ],
   ["paused"],
   ["concurrency_limit"],
   ["job_variables", "Overrides of the work pool's job variables, e.g. env: { KEY: value }"],

@@ -44,7 +44,9 @@ export interface StorageRef {
 export function parseStorageRef(raw: string, flag = "--storage-block"): StorageRef {
   const parts = raw.trim().replace(/\/+$/, "").split("/");
   if (parts.length < 2 || parts.some((p) => p === "" || p === "." || p === "..")) {
-    throw new CliError(`${flag} takes block-type/block-name or block-type/block-name/path (e.g. local-file-system/code), not "${raw}"`);
+    throw new CliError(
+      `${flag} takes block-type/block-name or block-type/block-name/path (e.g. local-file-system/code), not "${raw}"`,
+    );
   }
   const block = `${parts[0]}/${parts[1]}`;
   const sub = parts.slice(2).join("/");
@@ -60,11 +62,19 @@ export function withSubPath(ref: StorageRef, sub: string | null | undefined): St
 /** Checks the block exists and can take uploads, with reasons a person can act on. */
 export async function checkStorageBlock(client: OrdoClient, ref: StorageRef, needsUpload: boolean): Promise<void> {
   const doc = (await client.request(CliDeploymentBlockDocument, { slug: ref.block })).blockDocument;
-  if (!doc) throw new CliError(`no storage block "${ref.block}" on the server (\`ordo block ls\` lists them; the slug is block-type/block-name)`);
+  if (!doc)
+    throw new CliError(
+      `no storage block "${ref.block}" on the server (\`ordo block ls\` lists them; the slug is block-type/block-name)`,
+    );
   const capabilities = doc.blockSchema.capabilities;
-  if (!capabilities.includes("get-directory")) throw new CliError(`block "${ref.block}" is not a storage block: its type cannot give a worker the flow's files (no get-directory capability)`);
+  if (!capabilities.includes("get-directory"))
+    throw new CliError(
+      `block "${ref.block}" is not a storage block: its type cannot give a worker the flow's files (no get-directory capability)`,
+    );
   if (needsUpload && !capabilities.includes("put-directory")) {
-    throw new CliError(`block "${ref.block}" cannot take uploads (its type has no put-directory capability): put the files there another way`);
+    throw new CliError(
+      `block "${ref.block}" cannot take uploads (its type has no put-directory capability): put the files there another way`,
+    );
   }
 }
 
@@ -87,7 +97,11 @@ export async function hashFiles(dir: string, files: string[]): Promise<string> {
   const hash = createHash("sha256");
   for (const file of files) {
     hash.update(`${file}\0`);
-    hash.update(createHash("sha256").update(await readFile(path.join(dir, file))).digest("hex"));
+    hash.update(
+      createHash("sha256")
+        .update(await readFile(path.join(dir, file)))
+        .digest("hex"),
+    );
     hash.update("\n");
   }
   return hash.digest("hex").slice(0, 32);
@@ -108,14 +122,23 @@ export async function ensureIgnoreFile(dir: string): Promise<boolean> {
  * Uploads `dir` (minus .ordoignore matches and `exclude`) into the storage block, reporting
  * progress on stderr. The block is built here from its plugin, as a worker builds it to download.
  */
-export async function uploadFolder(client: OrdoClient, ref: StorageRef, dir: string, options: FileSetOptions = {}): Promise<{ files: number }> {
+export async function uploadFolder(
+  client: OrdoClient,
+  ref: StorageRef,
+  dir: string,
+  options: FileSetOptions = {},
+): Promise<{ files: number }> {
   progress(`Uploading ${dir} to ${ref.slug} …`);
   // the block honours one ignore file: .ordoignore plus the exclusions, written to a temp file
   const temp = await mkdtemp(path.join(os.tmpdir(), "ordo-upload-"));
   try {
     const ignoreFile = path.join(temp, IGNORE_FILE);
     await writeFile(ignoreFile, await ignoreRules(dir, options));
-    const storage = new StorageBlocks(new ExecutorApi(client, { retryForMs: 10_000 }), cliBlockLogger(), pluginPackages());
+    const storage = new StorageBlocks(
+      new ExecutorApi(client, { retryForMs: 10_000 }),
+      cliBlockLogger(),
+      pluginPackages(),
+    );
     const { files } = await storage.putDirectory(ref.block, dir, ref.path, ignoreFile).catch((e: unknown) => {
       throw new CliError(`upload to ${ref.slug} failed: ${e instanceof Error ? e.message : String(e)}`);
     });

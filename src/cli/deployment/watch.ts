@@ -1,7 +1,11 @@
 // Following a flow run to its end: the flowRunStateChanged subscription wakes the watcher, and the
 // run's state history (read on each event, and every few seconds in case the socket misses one)
 // is printed in order, each state once. Resolves with the final state.
-import { CliDeploymentRunStatesDocument, CliDeploymentWatchRunDocument, type CliDeploymentRunStateFragment } from "../../client/generated/graphql.js";
+import {
+  CliDeploymentRunStatesDocument,
+  CliDeploymentWatchRunDocument,
+  type CliDeploymentRunStateFragment,
+} from "../../client/generated/graphql.js";
 import type { OrdoClient } from "../../client/ordo-client.js";
 import { CliError } from "../common/errors.js";
 
@@ -16,7 +20,11 @@ export interface WatchOptions {
   pollSeconds?: number;
 }
 
-export async function watchRun(client: OrdoClient, flowRunId: string, o: WatchOptions): Promise<{ name: string; state: CliDeploymentRunStateFragment }> {
+export async function watchRun(
+  client: OrdoClient,
+  flowRunId: string,
+  o: WatchOptions,
+): Promise<{ name: string; state: CliDeploymentRunStateFragment }> {
   const printed = new Set<string>();
   let wake: () => void = () => {};
   const events = client.subscribe(CliDeploymentWatchRunDocument, { flowRunId });
@@ -35,7 +43,10 @@ export async function watchRun(client: OrdoClient, flowRunId: string, o: WatchOp
         o.print(stateLine(s));
       }
       if (FINAL_STATES.has(run.state.type)) return { name: run.name, state: run.state };
-      if (Date.now() >= deadline) throw new CliError(`flow run ${run.name} is still ${run.state.name} (${run.state.type}); stopped watching, the run goes on`);
+      if (Date.now() >= deadline)
+        throw new CliError(
+          `flow run ${run.name} is still ${run.state.name} (${run.state.type}); stopped watching, the run goes on`,
+        );
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, Math.min((o.pollSeconds ?? 3) * 1000, Math.max(0, deadline - Date.now())));
         wake = () => {
@@ -51,7 +62,10 @@ export async function watchRun(client: OrdoClient, flowRunId: string, o: WatchOp
 }
 
 function stateLine(s: CliDeploymentRunStateFragment): string {
-  const time = new Date(s.timestamp).toISOString().replace("T", " ").replace(/\.\d+Z$/, "Z");
+  const time = new Date(s.timestamp)
+    .toISOString()
+    .replace("T", " ")
+    .replace(/\.\d+Z$/, "Z");
   const name = s.name.toUpperCase() === s.type ? "" : ` (${s.name})`;
   return `${time}  ${s.type}${name}${s.message ? `  ${s.message}` : ""}`;
 }

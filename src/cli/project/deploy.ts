@@ -56,7 +56,9 @@ export async function deploy(options: DeployOptions): Promise<DeployResult[]> {
     const results: DeployResult[] = [];
     for (const p of plans) {
       progress(`Deploying ${p.entry.name} (${flows.get(p)!.flowName}/${p.entry.name}) …`);
-      const outputs = await shared.run(p, (sites, into) => runSteps(sites, into, (value) => templates.renderNow(value, into), ctx));
+      const outputs = await shared.run(p, (sites, into) =>
+        runSteps(sites, into, (value) => templates.renderNow(value, into), ctx),
+      );
       results.push(await apply(client, project, p, flows.get(p)!, outputs, templates));
     }
     return results;
@@ -69,7 +71,9 @@ function select(project: Project, { names, all }: DeployOptions): number[] {
   if (all) return defined.map((_, i) => i);
   if (names.length === 0) {
     if (defined.length === 1) return [0];
-    throw new CliError(`${project.file} defines ${defined.length} deployments (${defined.join(", ")}): name one with -n NAME, or deploy them all with --all`);
+    throw new CliError(
+      `${project.file} defines ${defined.length} deployments (${defined.join(", ")}): name one with -n NAME, or deploy them all with --all`,
+    );
   }
   return names.map((n) => {
     const i = defined.indexOf(n);
@@ -83,11 +87,18 @@ const NONE: StepSite[] = [];
 
 /** A deployment's own build/push/pull replace the file's (an absent or null one inherits it). */
 export function planDeployments(project: Project, indexes: number[], steps: StepCatalog = OWN_STEPS): Plan[] {
-  const section = (at: Array<string | number>, name: "build" | "push" | "pull") => parseSection(project, [...at, name], name, steps);
+  const section = (at: Array<string | number>, name: "build" | "push" | "pull") =>
+    parseSection(project, [...at, name], name, steps);
   const global = { build: section([], "build"), push: section([], "push"), pull: section([], "pull") };
   return indexes.map((index) => {
     const own = (name: "build" | "push" | "pull") => section(["deployments", index], name);
-    return { index, entry: project.value.deployments[index]!, build: own("build") ?? global.build ?? NONE, push: own("push") ?? global.push ?? NONE, pull: own("pull") ?? global.pull };
+    return {
+      index,
+      entry: project.value.deployments[index]!,
+      build: own("build") ?? global.build ?? NONE,
+      push: own("push") ?? global.push ?? NONE,
+      pull: own("pull") ?? global.pull,
+    };
   });
 }
 
@@ -95,7 +106,15 @@ export function planDeployments(project: Project, indexes: number[], steps: Step
 export function checkPlan(project: Project, p: Plan, blocks: Map<string, string>): void {
   const known = new KnownOutputs();
   for (const site of [...p.build, ...p.push]) {
-    checkReferences(project, site.step.args, site.at, `${site.label} ${site.step.name}`, known, { kind: "now" }, blocks);
+    checkReferences(
+      project,
+      site.step.args,
+      site.at,
+      `${site.label} ${site.step.name}`,
+      known,
+      { kind: "now" },
+      blocks,
+    );
     known.add(site);
   }
   for (const field of TEMPLATED_FIELDS) {
@@ -104,7 +123,15 @@ export function checkPlan(project: Project, p: Plan, blocks: Map<string, string>
   }
   const pulled = new KnownOutputs();
   for (const site of p.pull ?? []) {
-    checkReferences(project, site.step.args, site.at, `${site.label} ${site.step.name}`, known, { kind: "pull", pull: pulled }, blocks);
+    checkReferences(
+      project,
+      site.step.args,
+      site.at,
+      `${site.label} ${site.step.name}`,
+      known,
+      { kind: "pull", pull: pulled },
+      blocks,
+    );
     pulled.add(site);
   }
 }
@@ -128,10 +155,14 @@ class SharedOutputs {
   private readonly built = new Map<StepSite[], Record<string, unknown>>();
   private readonly pushed = new Map<StepSite[], Map<StepSite[], Record<string, unknown>>>();
 
-  async run(p: Plan, runner: (sites: StepSite[], into: Record<string, unknown>) => Promise<void>): Promise<Record<string, unknown>> {
+  async run(
+    p: Plan,
+    runner: (sites: StepSite[], into: Record<string, unknown>) => Promise<void>,
+  ): Promise<Record<string, unknown>> {
     const done = this.pushed.get(p.build)?.get(p.push);
     if (done) {
-      if (p.build.length + p.push.length) progress("build and push: done already for an earlier deployment of this file");
+      if (p.build.length + p.push.length)
+        progress("build and push: done already for an earlier deployment of this file");
       return structuredClone(done);
     }
     let outputs = this.built.get(p.build);
@@ -150,7 +181,14 @@ class SharedOutputs {
   }
 }
 
-async function apply(client: OrdoClient, project: Project, p: Plan, flow: FlowMetadata, outputs: Record<string, unknown>, templates: DeployTemplates): Promise<DeployResult> {
+async function apply(
+  client: OrdoClient,
+  project: Project,
+  p: Plan,
+  flow: FlowMetadata,
+  outputs: Record<string, unknown>,
+  templates: DeployTemplates,
+): Promise<DeployResult> {
   const label = `deployments[${p.index}]`;
   const fields: Record<string, unknown> = {};
   for (const field of TEMPLATED_FIELDS) {
@@ -158,12 +196,20 @@ async function apply(client: OrdoClient, project: Project, p: Plan, flow: FlowMe
     try {
       fields[field] = await templates.renderNow(p.entry[field], outputs);
     } catch (e) {
-      if (e instanceof TemplateError) throw new CliError(`${project.doc.locate(["deployments", p.index, field])}: ${label}.${field}: ${e.message}`);
+      if (e instanceof TemplateError)
+        throw new CliError(`${project.doc.locate(["deployments", p.index, field])}: ${label}.${field}: ${e.message}`);
       throw e;
     }
   }
   const entry = { ...p.entry, ...fields } as DeploymentEntry;
-  const input = toDeploymentInput({ project, index: p.index, entry, flow, fileHash: await fileHash(project, p), pullSteps: await pullSteps(project, p, outputs, templates) });
+  const input = toDeploymentInput({
+    project,
+    index: p.index,
+    entry,
+    flow,
+    fileHash: await fileHash(project, p),
+    pullSteps: await pullSteps(project, p, outputs, templates),
+  });
   const slug = `${flow.flowName}/${p.entry.name}`;
   const applied = (await client.request(DeployApplyDeploymentDocument, { input })).applyDeployment;
   const status: DeployStatus = applyStatus(applied);
@@ -172,7 +218,12 @@ async function apply(client: OrdoClient, project: Project, p: Plan, flow: FlowMe
 }
 
 /** The pull steps to store: rendered as far as deploy time allows, or the default. */
-async function pullSteps(project: Project, p: Plan, outputs: Record<string, unknown>, templates: DeployTemplates): Promise<unknown[]> {
+async function pullSteps(
+  project: Project,
+  p: Plan,
+  outputs: Record<string, unknown>,
+  templates: DeployTemplates,
+): Promise<unknown[]> {
   // Prefect's default: run where the project is (the worker shares this machine's folders)
   if (!p.pull) return [{ set_working_directory: { directory: project.dir } }];
   const steps: unknown[] = [];

@@ -38,15 +38,22 @@ export function toDeploymentInput({ project, index, entry, flow, fileHash, pullS
   const at = (...p: Array<string | number>) => project.doc.locate(["deployments", index, ...p]);
   const label = `deployments[${index}]`;
   if (entry.flow_name && entry.flow_name !== flow.flowName) {
-    throw new CliError(`${at("flow_name")}: ${label}.flow_name is "${entry.flow_name}" but ${entry.entrypoint} is flow "${flow.flowName}"`);
+    throw new CliError(
+      `${at("flow_name")}: ${label}.flow_name is "${entry.flow_name}" but ${entry.entrypoint} is flow "${flow.flowName}"`,
+    );
   }
   const schedules = entrySchedules(entry);
   const tags = entry.tags ?? [];
-  if (!Array.isArray(tags) || tags.some((t) => typeof t !== "string")) throw new CliError(`${at("tags")}: ${label}.tags must be a list of strings (after templating)`);
+  if (!Array.isArray(tags) || tags.some((t) => typeof t !== "string"))
+    throw new CliError(`${at("tags")}: ${label}.tags must be a list of strings (after templating)`);
   const parameters = entry.parameters ?? {};
-  if (!isObject(parameters)) throw new CliError(`${at("parameters")}: ${label}.parameters must be a mapping (after templating)`);
+  if (!isObject(parameters))
+    throw new CliError(`${at("parameters")}: ${label}.parameters must be a mapping (after templating)`);
   const jobVariables = entry.work_pool?.job_variables ?? {};
-  if (!isObject(jobVariables)) throw new CliError(`${at("work_pool", "job_variables")}: ${label}.work_pool.job_variables must be a mapping (after templating)`);
+  if (!isObject(jobVariables))
+    throw new CliError(
+      `${at("work_pool", "job_variables")}: ${label}.work_pool.job_variables must be a mapping (after templating)`,
+    );
   const limit = entry.concurrency_limit;
   const version = entry.version === undefined || entry.version === null ? (flow.version ?? fileHash) : entry.version;
   return {

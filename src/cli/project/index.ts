@@ -51,12 +51,16 @@ function printResults(results: DeployResult[], opts: OutputOptions): void {
     schedules: d.schedules.map((s) => ({ id: s.id, slug: s.slug, active: s.active })),
     pullSteps: d.pullSteps,
   }));
-  printRows(rows, [
-    ["DEPLOYMENT", (r) => r.slug],
-    ["STATUS", (r) => r.status],
-    ["VERSION", (r) => r.version],
-    ["WORK POOL", (r) => (r.workPool ? `${r.workPool}${r.workQueue ? ` / ${r.workQueue}` : ""}` : "")],
-    ["SCHEDULES", (r) => r.schedules.length],
-    ["PULL STEPS", (r) => (Array.isArray(r.pullSteps) ? r.pullSteps.map((s) => Object.keys(s as object)[0]) : [])],
-  ], opts);
+  printRows(
+    rows,
+    [
+      ["DEPLOYMENT", (r) => r.slug],
+      ["STATUS", (r) => r.status],
+      ["VERSION", (r) => r.version],
+      ["WORK POOL", (r) => (r.workPool ? `${r.workPool}${r.workQueue ? ` / ${r.workQueue}` : ""}` : "")],
+      ["SCHEDULES", (r) => r.schedules.length],
+      ["PULL STEPS", (r) => (Array.isArray(r.pullSteps) ? r.pullSteps.map((s) => Object.keys(s as object)[0]) : [])],
+    ],
+    opts,
+  );
 }

@@ -33,7 +33,11 @@ export interface DeploymentEntry {
   schedules?: ScheduleEntry[] | null;
   /** one schedule, as Prefect 2.1x projects write it: the same shapes as an entry of `schedules` */
   schedule?: ScheduleEntry | null;
-  work_pool?: { name?: string | null; work_queue_name?: string | null; job_variables?: Record<string, unknown> | null } | null;
+  work_pool?: {
+    name?: string | null;
+    work_queue_name?: string | null;
+    job_variables?: Record<string, unknown> | null;
+  } | null;
   build?: RawStep[] | null;
   push?: RawStep[] | null;
   pull?: RawStep[] | null;
@@ -92,7 +96,10 @@ const deployment = {
       minimum: 0,
       additionalProperties: false,
       required: ["limit"],
-      properties: { limit: { type: ["integer", "null"], minimum: 0 }, collision_strategy: { enum: ["ENQUEUE", "CANCEL_NEW"] } },
+      properties: {
+        limit: { type: ["integer", "null"], minimum: 0 },
+        collision_strategy: { enum: ["ENQUEUE", "CANCEL_NEW"] },
+      },
     },
     schedules: { type: ["array", "null"], items: schedule },
     schedule: { ...schedule, type: ["object", "null"] },
@@ -144,7 +151,10 @@ export function parseProjectFile(file: string, text: string): Project {
 }
 
 function toProject(file: string, docs: YamlDocument[]): Project {
-  if (docs.length !== 1) throw new CliError(`${file}: ${docs.length === 0 ? "is empty" : "holds several YAML documents; a project file is one"}`);
+  if (docs.length !== 1)
+    throw new CliError(
+      `${file}: ${docs.length === 0 ? "is empty" : "holds several YAML documents; a project file is one"}`,
+    );
   const doc = docs[0]!;
   const problems = documentProblems(doc, projectFileSchema);
   if (problems.length) throw new CliError(problems.join("; "));
@@ -152,7 +162,8 @@ function toProject(file: string, docs: YamlDocument[]): Project {
   checkSchedules(doc, value);
   const seen = new Set<string>();
   value.deployments.forEach((d, i) => {
-    if (seen.has(d.name)) throw new CliError(`${doc.locate(["deployments", i, "name"])}: a second deployment named "${d.name}"`);
+    if (seen.has(d.name))
+      throw new CliError(`${doc.locate(["deployments", i, "name"])}: a second deployment named "${d.name}"`);
     seen.add(d.name);
   });
   return { file, dir: path.dirname(path.resolve(file)), doc, value };
@@ -161,16 +172,23 @@ function toProject(file: string, docs: YamlDocument[]): Project {
 function checkSchedules(doc: YamlDocument, value: ProjectFile): void {
   value.deployments.forEach((d, i) => {
     if (d.schedule !== undefined && d.schedules !== undefined) {
-      throw new CliError(`${doc.locate(["deployments", i, "schedule"])}: deployments[${i}] has both schedule and schedules; give one (schedule is a single schedule, schedules a list)`);
+      throw new CliError(
+        `${doc.locate(["deployments", i, "schedule"])}: deployments[${i}] has both schedule and schedules; give one (schedule is a single schedule, schedules a list)`,
+      );
     }
     const entries: Array<[ScheduleEntry, Array<string | number>]> = d.schedule
       ? [[d.schedule, ["deployments", i, "schedule"]]]
       : (d.schedules ?? []).map((s, j) => [s, ["deployments", i, "schedules", j]]);
     entries.forEach(([s, at]) => {
       const kinds = (["cron", "interval", "rrule"] as const).filter((k) => s[k] !== undefined);
-      if (kinds.length !== 1) throw new CliError(`${doc.locate(at)}: a schedule has exactly one of cron, interval or rrule${kinds.length ? ` (this one has ${kinds.join(" and ")})` : ""}`);
-      if (s.day_or !== undefined && !s.cron) throw new CliError(`${doc.locate([...at, "day_or"])}: day_or goes with cron`);
-      if (s.anchor_date !== undefined && s.interval === undefined) throw new CliError(`${doc.locate([...at, "anchor_date"])}: anchor_date goes with interval`);
+      if (kinds.length !== 1)
+        throw new CliError(
+          `${doc.locate(at)}: a schedule has exactly one of cron, interval or rrule${kinds.length ? ` (this one has ${kinds.join(" and ")})` : ""}`,
+        );
+      if (s.day_or !== undefined && !s.cron)
+        throw new CliError(`${doc.locate([...at, "day_or"])}: day_or goes with cron`);
+      if (s.anchor_date !== undefined && s.interval === undefined)
+        throw new CliError(`${doc.locate([...at, "anchor_date"])}: anchor_date goes with interval`);
     });
   });
 }

@@ -30,7 +30,8 @@ async function run(args: StepArgs, ctx: DeployStepContext): Promise<StepOutputs>
   const env = { ...process.env, ...stringMap(args.env, "env") };
   const stream = args.stream_output !== false;
   // -e: a failing line stops the script, as Prefect stops at the first failing command
-  const [command, argv] = process.platform === "win32" ? ["cmd.exe", ["/d", "/s", "/c", script]] : ["/bin/sh", ["-e", "-c", script]];
+  const [command, argv] =
+    process.platform === "win32" ? ["cmd.exe", ["/d", "/s", "/c", script]] : ["/bin/sh", ["-e", "-c", script]];
   const child = spawn(command, argv, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "";
   let stderr = "";
@@ -53,7 +54,10 @@ async function run(args: StepArgs, ctx: DeployStepContext): Promise<StepOutputs>
     // the output was not shown as it came: show it now, it is what explains the failure
     if (!stream && both.trim()) process.stderr.write(both.endsWith("\n") ? both : `${both}\n`);
     const last = (stderr.trim() || stdout.trim()).split("\n").pop()?.trim();
-    throw new StepFailedError(`${typeof code === "number" ? `exited with code ${code}` : `killed by ${code}`}${last ? `: ${last}` : ""}`, both);
+    throw new StepFailedError(
+      `${typeof code === "number" ? `exited with code ${code}` : `killed by ${code}`}${last ? `: ${last}` : ""}`,
+      both,
+    );
   }
   return { stdout: stdout.trim(), stderr: stderr.trim() };
 }

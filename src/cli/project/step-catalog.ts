@@ -34,7 +34,8 @@ export async function stepCatalog(project: Project): Promise<StepCatalog> {
 
 export function withPlugins(registry: BlockRegistry): StepCatalog {
   const deploy: StepCatalog["deploy"] = { ...DEPLOY_STEPS };
-  for (const name of [...registry.stepNames("build"), ...registry.stepNames("push")]) deploy[name] = deployStep(registry.step(name)!.definition, registry);
+  for (const name of [...registry.stepNames("build"), ...registry.stepNames("push")])
+    deploy[name] = deployStep(registry.step(name)!.definition, registry);
   const pull: StepCatalog["pull"] = { ...PULL_STEPS };
   for (const name of registry.stepNames("pull")) pull[name] = registry.step(name)!.definition;
   return { deploy, pull };
@@ -45,19 +46,28 @@ function deployStep(step: StepDefinition, registry: BlockRegistry): StepSpec<Dep
     args: step.args,
     required: step.required,
     outputs: step.outputs,
-    run: (args, ctx) => step.run(args, { directory: ctx.dir, log: progress, createBlock: (slug, config) => registry.createInstance(slug, config, cliBlockContainer()) }),
+    run: (args, ctx) =>
+      step.run(args, {
+        directory: ctx.dir,
+        log: progress,
+        createBlock: (slug, config) => registry.createInstance(slug, config, cliBlockContainer()),
+      }),
   };
 }
 
 /** The step keys of the file's build, push and pull sections and of each deployment's. */
 function stepNames(value: Project["value"]): string[] {
-  const sections = [value as unknown as Record<string, unknown>, ...((value.deployments ?? []) as unknown as Record<string, unknown>[])];
+  const sections = [
+    value as unknown as Record<string, unknown>,
+    ...((value.deployments ?? []) as unknown as Record<string, unknown>[]),
+  ];
   const names: string[] = [];
   for (const holder of sections) {
     for (const section of ["build", "push", "pull"]) {
       const steps = holder?.[section];
       if (!Array.isArray(steps)) continue;
-      for (const step of steps) if (step !== null && typeof step === "object" && !Array.isArray(step)) names.push(...Object.keys(step));
+      for (const step of steps)
+        if (step !== null && typeof step === "object" && !Array.isArray(step)) names.push(...Object.keys(step));
     }
   }
   return names;

@@ -1,7 +1,14 @@
 // Build/push/pull sections of ordo.yaml parsed into steps that know their place in the file; build and push steps run in order.
 import type { OrdoClient } from "../../client/ordo-client.js";
 import { PULL_STEP_ALIASES } from "../../worker/executor/pull-steps.js";
-import { checkArgs, parseStep, StepError, type ParsedStep, type StepOutputs, type StepSpec } from "../../worker/steps/step-spec.js";
+import {
+  checkArgs,
+  parseStep,
+  StepError,
+  type ParsedStep,
+  type StepOutputs,
+  type StepSpec,
+} from "../../worker/steps/step-spec.js";
 import { TemplateError } from "../../worker/steps/templating.js";
 import { CliError } from "../common/errors.js";
 import { progress } from "../common/output.js";
@@ -34,7 +41,12 @@ export interface StepSite {
  * The steps of a section at `at` (["build"] or ["deployments", 1, "build"]), checked for a known
  * name and known arguments before anything runs; null when the section is absent or null.
  */
-export function parseSection(project: Project, at: Array<string | number>, section: Section, steps: StepCatalog = OWN_STEPS): StepSite[] | null {
+export function parseSection(
+  project: Project,
+  at: Array<string | number>,
+  section: Section,
+  steps: StepCatalog = OWN_STEPS,
+): StepSite[] | null {
   let node: unknown = project.value;
   for (const key of at) node = (node as Record<string | number, unknown> | undefined)?.[key];
   if (node === undefined || node === null) return null;
@@ -47,7 +59,15 @@ export function parseSection(project: Project, at: Array<string | number>, secti
       const step = parseStep(raw, where, known, section === "pull" ? PULL_STEP_ALIASES : {});
       const spec = known[step.name]!;
       checkArgs(step.args, { args: spec.args, required: [], extraArgs: spec.extraArgs }, `${where}.${step.given}`);
-      return { section, at: [...stepAt, step.given], label, where, step, spec, run: section === "pull" ? undefined : steps.deploy[step.name]!.run };
+      return {
+        section,
+        at: [...stepAt, step.given],
+        label,
+        where,
+        step,
+        spec,
+        run: section === "pull" ? undefined : steps.deploy[step.name]!.run,
+      };
     } catch (e) {
       if (e instanceof StepError) throw new CliError(hint(e.message, section, steps));
       throw e;
@@ -59,15 +79,22 @@ export function parseSection(project: Project, at: Array<string | number>, secti
 function hint(message: string, section: Section, steps: StepCatalog): string {
   const m = /unknown step "(?:[\w.]+\.)?(\w+)"/.exec(message);
   if (!m) return message;
-  if (section === "pull" && m[1]! in steps.deploy) return `${message}; ${m[1]} runs at deploy time (build or push), not on the worker`;
-  if (section !== "pull" && (m[1]! in steps.pull || m[1]! in PULL_STEP_ALIASES)) return `${message}; ${m[1]} is a pull step (runs on the worker)`;
+  if (section === "pull" && m[1]! in steps.deploy)
+    return `${message}; ${m[1]} runs at deploy time (build or push), not on the worker`;
+  if (section !== "pull" && (m[1]! in steps.pull || m[1]! in PULL_STEP_ALIASES))
+    return `${message}; ${m[1]} is a pull step (runs on the worker)`;
   return message;
 }
 
 export type Render = (value: unknown, site: StepSite) => Promise<unknown>;
 
 /** Runs build or push steps in order, each rendered just before it runs; outputs gather in `outputs`. */
-export async function runSteps(sites: StepSite[], outputs: Record<string, unknown>, render: Render, ctx: DeployStepContext): Promise<void> {
+export async function runSteps(
+  sites: StepSite[],
+  outputs: Record<string, unknown>,
+  render: Render,
+  ctx: DeployStepContext,
+): Promise<void> {
   for (const site of sites) {
     const { step } = site;
     progress(`${site.label} ${step.name}${step.id ? ` (id ${step.id})` : ""} …`);

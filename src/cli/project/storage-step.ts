@@ -12,7 +12,10 @@ export const pushToStorage: StepSpec<DeployStepContext> = {
 };
 
 async function push(args: StepArgs, ctx: DeployStepContext): Promise<StepOutputs> {
-  const ref = withSubPath(parseStorageRef(String(args.block), "block"), typeof args.path === "string" ? args.path : null);
+  const ref = withSubPath(
+    parseStorageRef(String(args.block), "block"),
+    typeof args.path === "string" ? args.path : null,
+  );
   const dir = path.resolve(ctx.dir, typeof args.directory === "string" ? args.directory : ".");
   await checkStorageBlock(ctx.client, ref, true);
   await uploadFolder(ctx.client, ref, dir);

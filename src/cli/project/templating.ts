@@ -1,7 +1,15 @@
 // Placeholders at deploy time: all checked before any step runs, then rendered fully (build/push, fields) or partly (pull: blocks left for the worker).
 import { DeployBlockDocumentDocument } from "../../client/generated/graphql.js";
 import type { OrdoClient } from "../../client/ordo-client.js";
-import { blockValue, findReferences, KEEP, lookup, renderTemplates, TemplateError, type Reference } from "../../worker/steps/templating.js";
+import {
+  blockValue,
+  findReferences,
+  KEEP,
+  lookup,
+  renderTemplates,
+  TemplateError,
+  type Reference,
+} from "../../worker/steps/templating.js";
 import { CliError } from "../common/errors.js";
 import type { Project } from "./project-file.js";
 import type { StepSite } from "./steps.js";
@@ -20,7 +28,10 @@ export class KnownOutputs {
   problem(ref: Extract<Reference, { kind: "output" }>): string | null {
     const [first, second] = ref.path;
     const outputs = this.ids.get(first!);
-    if (outputs) return second === undefined || outputs.includes(second) ? null : `{{ ${ref.raw} }}: step "${first}" outputs ${outputs.join(", ")}, not ${second}`;
+    if (outputs)
+      return second === undefined || outputs.includes(second)
+        ? null
+        : `{{ ${ref.raw} }}: step "${first}" outputs ${outputs.join(", ")}, not ${second}`;
     if (this.keys.has(first!)) return null;
     const ids = [...this.ids.keys()];
     return `{{ ${ref.raw} }} is not an output of an earlier step (${ids.length ? `step ids so far: ${ids.join(", ")}` : "no earlier step has an id"})`;
@@ -33,7 +44,15 @@ export type Mode = { kind: "now" } | { kind: "pull"; pull: KnownOutputs };
  * Checks every placeholder of `value`, which sits at `at` in the document; `label` names it in
  * messages. Block references are collected in `blocks` (slug → where first seen) for one lookup.
  */
-export function checkReferences(project: Project, value: unknown, at: Array<string | number>, label: string, known: KnownOutputs, mode: Mode, blocks: Map<string, string>): void {
+export function checkReferences(
+  project: Project,
+  value: unknown,
+  at: Array<string | number>,
+  label: string,
+  known: KnownOutputs,
+  mode: Mode,
+  blocks: Map<string, string>,
+): void {
   let found;
   try {
     found = findReferences(value, at);
@@ -48,7 +67,8 @@ export function checkReferences(project: Project, value: unknown, at: Array<stri
     switch (ref.kind) {
       case "env":
         // in pull steps an unset variable is left for the worker's environment
-        if (mode.kind === "now" && process.env[ref.name] === undefined) fail(`{{ ${ref.raw} }}: environment variable ${ref.name} is not set`);
+        if (mode.kind === "now" && process.env[ref.name] === undefined)
+          fail(`{{ ${ref.raw} }}: environment variable ${ref.name} is not set`);
         break;
       case "variable":
         fail(`{{ ${ref.raw} }}: Ordo has no variables; use an environment variable or a block`);
@@ -75,7 +95,8 @@ export class DeployTemplates {
   /** Fails, naming where it is used, on the first referenced block the server does not have. */
   async checkBlocks(blocks: Map<string, string>): Promise<void> {
     for (const [slug, where] of blocks) {
-      if (!(await this.block(slug))) throw new CliError(`${where}: no block document ${slug} on the server (\`ordo block ls\` lists them)`);
+      if (!(await this.block(slug)))
+        throw new CliError(`${where}: no block document ${slug} on the server (\`ordo block ls\` lists them)`);
     }
   }
 
@@ -119,7 +140,9 @@ export class DeployTemplates {
   private block(slug: string): Promise<Record<string, unknown> | null> {
     let found = this.blocks.get(slug);
     if (!found) {
-      found = this.client.request(DeployBlockDocumentDocument, { slug }).then((r) => (r.blockDocument?.data as Record<string, unknown> | undefined) ?? null);
+      found = this.client
+        .request(DeployBlockDocumentDocument, { slug })
+        .then((r) => (r.blockDocument?.data as Record<string, unknown> | undefined) ?? null);
       this.blocks.set(slug, found);
     }
     return found;

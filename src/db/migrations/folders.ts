@@ -18,7 +18,9 @@ export interface LocalMigration {
 
 /** Where the migrations of a provider live in this installation. */
 export function migrationsFolder(provider: "sqlite" | "postgresql", root: string = PACKAGE_ROOT): string {
-  return provider === "postgresql" ? path.join(root, "prisma", "postgres", "migrations") : path.join(root, "prisma", "migrations");
+  return provider === "postgresql"
+    ? path.join(root, "prisma", "postgres", "migrations")
+    : path.join(root, "prisma", "migrations");
 }
 
 /** Every sub-folder of `folder` is a migration (as for Prisma: files such as migration_lock.toml are not), in name order. */
@@ -36,7 +38,9 @@ export function readMigrations(folder: string): LocalMigration[] {
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
       // Prisma's words for the same case
-      throw new Error(`Could not find the migration file at ${file}. Please delete the directory or restore the migration file.`);
+      throw new Error(
+        `Could not find the migration file at ${file}. Please delete the directory or restore the migration file.`,
+      );
     }
     return { name, script: bytes.toString("utf8"), checksum: sha256Hex(bytes), file };
   });

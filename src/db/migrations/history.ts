@@ -88,7 +88,13 @@ export function pendingMigrations(local: LocalMigration[], rows: HistoryRow[], f
         "The database was migrated by a newer version of Ordo: run that version (or a later one) against it.",
     );
   }
-  const modified = [...new Set(applied.filter((r) => !matchesChecksum(byName.get(r.migration_name)!.script, r.checksum)).map((r) => r.migration_name))];
+  const modified = [
+    ...new Set(
+      applied
+        .filter((r) => !matchesChecksum(byName.get(r.migration_name)!.script, r.checksum))
+        .map((r) => r.migration_name),
+    ),
+  ];
   if (modified.length > 0) {
     throw new MigrationHistoryError(
       modified.map((name) => `The migration \`${name}\` was modified after it was applied.`).join("\n") +

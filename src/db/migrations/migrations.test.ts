@@ -29,7 +29,12 @@ function prismaMigrateDeploy(url: string): Promise<void> {
       [cli, "migrate", "deploy", "--config", "prisma/prisma.config.ts"],
       {
         cwd: PACKAGE_ROOT,
-        env: { ...process.env, DATABASE_URL: url, CHECKPOINT_DISABLE: "1", NODE_OPTIONS: "--require ./prisma/scripts/unref-long-timers.cjs" },
+        env: {
+          ...process.env,
+          DATABASE_URL: url,
+          CHECKPOINT_DISABLE: "1",
+          NODE_OPTIONS: "--require ./prisma/scripts/unref-long-timers.cjs",
+        },
         timeout: 60_000,
       },
       (error, stdout, stderr) => (error ? reject(new Error(`${error.message}\n${stdout}\n${stderr}`)) : resolve()),
@@ -91,7 +96,11 @@ async function createDatabases(...suffixes: string[]): Promise<string[]> {
   return suffixes.map((s) => urlOf(`${prefix}_${s}`));
 }
 
-async function pgQuery<T extends pg.QueryResultRow = Record<string, unknown>>(url: string, sql: string, values: unknown[] = []): Promise<T[]> {
+async function pgQuery<T extends pg.QueryResultRow = Record<string, unknown>>(
+  url: string,
+  sql: string,
+  values: unknown[] = [],
+): Promise<T[]> {
   const c = new pg.Client({ connectionString: url });
   await c.connect();
   try {
@@ -166,7 +175,12 @@ describe("on SQLite", () => {
     const rows = history(file);
     expect(rows.map((r) => r.migration_name)).toEqual(names);
     for (const [i, row] of rows.entries()) {
-      expect(row).toMatchObject({ checksum: migrations[i]!.checksum, logs: null, rolled_back_at: null, applied_steps_count: 1 });
+      expect(row).toMatchObject({
+        checksum: migrations[i]!.checksum,
+        logs: null,
+        rolled_back_at: null,
+        applied_steps_count: 1,
+      });
       expect(row.id).toMatch(/^[0-9a-f-]{36}$/);
       expect(row.started_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+00:00$/);
       expect(row.finished_at! >= row.started_at!).toBe(true);
@@ -196,17 +210,28 @@ describe("on SQLite", () => {
     migrateSqliteFile(file, migrations, folder);
     const modified = edited(migrations, names[1]!, (s) => `${s}\n-- a later edit\n`);
     expect(() => migrateSqliteFile(file, modified, folder)).toThrow(MigrationHistoryError);
-    expect(() => migrateSqliteFile(file, modified, folder)).toThrow(`The migration \`${names[1]}\` was modified after it was applied.`);
-    expect(migrateSqliteFile(file, edited(migrations, names[1]!, (s) => s.replaceAll("\n", "\r\n")), folder)).toEqual([]);
+    expect(() => migrateSqliteFile(file, modified, folder)).toThrow(
+      `The migration \`${names[1]}\` was modified after it was applied.`,
+    );
+    expect(
+      migrateSqliteFile(
+        file,
+        edited(migrations, names[1]!, (s) => s.replaceAll("\n", "\r\n")),
+        folder,
+      ),
+    ).toEqual([]);
   });
 
   it("refuses a failed migration with Prisma's P3009 words; a failed one marked rolled back is no obstacle", async () => {
     const file = fileIn("failed.db");
     migrateSqliteFile(file, migrations, folder);
     const last = names.at(-1)!;
-    execute(file, `DELETE FROM _prisma_migrations WHERE migration_name = '${last}';
+    execute(
+      file,
+      `DELETE FROM _prisma_migrations WHERE migration_name = '${last}';
       INSERT INTO _prisma_migrations (id, checksum, migration_name, logs, started_at, applied_steps_count)
-      VALUES ('${randomUUID()}', '${migrations.at(-1)!.checksum}', '${last}', 'boom: no such column', '2026-12-01T10:00:00.000+00:00', 0)`);
+      VALUES ('${randomUUID()}', '${migrations.at(-1)!.checksum}', '${last}', 'boom: no such column', '2026-12-01T10:00:00.000+00:00', 0)`,
+    );
     const refusal = migrateDatabase(`file:${file}`);
     await expect(refusal).rejects.toThrow(MigrationHistoryError);
     await expect(refusal).rejects.toThrow(
@@ -215,7 +240,10 @@ describe("on SQLite", () => {
         `The \`${last}\` migration started at 2026-12-01T10:00:00.000+00:00 failed with the following logs:\nboom: no such column`,
     );
     // what `prisma migrate resolve --rolled-back` writes: the migration is then applied again
-    execute(file, `UPDATE _prisma_migrations SET rolled_back_at = '2026-12-01T11:00:00.000+00:00' WHERE finished_at IS NULL`);
+    execute(
+      file,
+      `UPDATE _prisma_migrations SET rolled_back_at = '2026-12-01T11:00:00.000+00:00' WHERE finished_at IS NULL`,
+    );
     execute(file, 'DROP TABLE "ApiKey"');
     expect(migrateSqliteFile(file, migrations, folder)).toEqual([last]);
   });
@@ -240,7 +268,12 @@ describe("on SQLite", () => {
 
   it("redefines a parent table as Prisma's scripts do without losing its children's rows, and refuses dangling foreign keys", () => {
     const file = fileIn("redefine.db");
-    const m = (name: string, script: string): LocalMigration => ({ name, script, checksum: sha256(script), file: name });
+    const m = (name: string, script: string): LocalMigration => ({
+      name,
+      script,
+      checksum: sha256(script),
+      file: name,
+    });
     const setup = m(
       "1_setup",
       `CREATE TABLE "P" ("id" TEXT NOT NULL PRIMARY KEY);
@@ -262,7 +295,9 @@ describe("on SQLite", () => {
     expect(migrateSqliteFile(file, [setup, redefine], folder)).toEqual(["1_setup", "2_redefine"]);
     expect(query(file, 'SELECT "id", "pId" FROM "C"')).toEqual([{ id: "c", pId: "p" }]);
     const orphan = m("3_orphan", `DELETE FROM "P";`);
-    expect(() => migrateSqliteFile(file, [setup, redefine, orphan], folder)).toThrow(/`3_orphan` would leave rows whose foreign keys point nowhere/);
+    expect(() => migrateSqliteFile(file, [setup, redefine, orphan], folder)).toThrow(
+      /`3_orphan` would leave rows whose foreign keys point nowhere/,
+    );
     expect(query(file, 'SELECT "id" FROM "P"')).toEqual([{ id: "p" }]);
   });
 
@@ -312,26 +347,37 @@ describe.runIf(pgBase)("on PostgreSQL", () => {
     const rows = await history(url!);
     expect(rows.map((r) => r.migration_name)).toEqual(names);
     for (const [i, row] of rows.entries()) {
-      expect(row).toMatchObject({ checksum: migrations[i]!.checksum, logs: null, rolled_back_at: null, applied_steps_count: 1 });
+      expect(row).toMatchObject({
+        checksum: migrations[i]!.checksum,
+        logs: null,
+        rolled_back_at: null,
+        applied_steps_count: 1,
+      });
       expect(row.finished_at).toBeInstanceOf(Date);
     }
     expect(await migratePostgres(url!, migrations, folder)).toEqual([]);
     expect(await history(url!)).toEqual(rows);
 
-    await expect(migratePostgres(url!, edited(migrations, names[0]!, (s) => `${s}\n`), folder)).rejects.toThrow(
-      `The migration \`${names[0]}\` was modified after it was applied.`,
-    );
+    await expect(
+      migratePostgres(
+        url!,
+        edited(migrations, names[0]!, (s) => `${s}\n`),
+        folder,
+      ),
+    ).rejects.toThrow(`The migration \`${names[0]}\` was modified after it was applied.`);
     await expect(migratePostgres(url!, migrations.slice(0, -1), folder)).rejects.toThrow(
       `are applied to the database but missing from the local migrations directory (${folder}): ${names.at(-1)}`,
     );
-    await pgQuery(url!, "INSERT INTO _prisma_migrations (id, checksum, migration_name, logs, applied_steps_count) VALUES ($1, $2, $3, 'boom', 0)", [
-      randomUUID(),
-      broken.checksum,
-      broken.name,
-    ]);
+    await pgQuery(
+      url!,
+      "INSERT INTO _prisma_migrations (id, checksum, migration_name, logs, applied_steps_count) VALUES ($1, $2, $3, 'boom', 0)",
+      [randomUUID(), broken.checksum, broken.name],
+    );
     const refusal = migrateDatabase(url!);
     await expect(refusal).rejects.toThrow(MigrationHistoryError);
-    await expect(refusal).rejects.toThrow(/^migrate found failed migrations in the target database, new migrations will not be applied\..*\nThe `29990101000000_broken` migration started at .* failed with the following logs:\nboom\n/s);
+    await expect(refusal).rejects.toThrow(
+      /^migrate found failed migrations in the target database, new migrations will not be applied\..*\nThe `29990101000000_broken` migration started at .* failed with the following logs:\nboom\n/s,
+    );
   });
 
   it("accepts a database the Prisma CLI migrated as it is, and creates the very table Prisma creates", async () => {
@@ -350,7 +396,10 @@ describe.runIf(pgBase)("on PostgreSQL", () => {
            FROM information_schema.columns WHERE table_name = '_prisma_migrations' ORDER BY ordinal_position`,
       ),
       await pgQuery(url, "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = '_prisma_migrations'"),
-      await pgQuery(url, "SELECT conname, contype FROM pg_constraint WHERE conrelid = '_prisma_migrations'::regclass ORDER BY conname"),
+      await pgQuery(
+        url,
+        "SELECT conname, contype FROM pg_constraint WHERE conrelid = '_prisma_migrations'::regclass ORDER BY conname",
+      ),
     ];
     const [ours, prismas] = [await shape(fresh), await shape(cli)];
     expect(ours[0]).toHaveLength(8);
@@ -359,7 +408,10 @@ describe.runIf(pgBase)("on PostgreSQL", () => {
 
   it("two servers starting at once apply each migration once", async () => {
     const [url] = await createDatabases("race");
-    const results = await Promise.all([migratePostgres(url!, migrations, folder), migratePostgres(url!, migrations, folder)]);
+    const results = await Promise.all([
+      migratePostgres(url!, migrations, folder),
+      migratePostgres(url!, migrations, folder),
+    ]);
     expect(results.flat().sort()).toEqual(names);
     expect((await history(url!)).map((r) => r.migration_name)).toEqual(names);
   });
@@ -376,7 +428,9 @@ describe.runIf(pgBase)("on PostgreSQL", () => {
     } finally {
       await holder.end();
     }
-    expect(await pgQuery(url!, "SELECT to_regclass('_prisma_migrations') IS NULL AS absent")).toEqual([{ absent: true }]);
+    expect(await pgQuery(url!, "SELECT to_regclass('_prisma_migrations') IS NULL AS absent")).toEqual([
+      { absent: true },
+    ]);
   });
 
   it("rolls a failing migration back whole: no table of it, no row", async () => {

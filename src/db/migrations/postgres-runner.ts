@@ -5,7 +5,13 @@ import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { pgConfigFromUrl } from "../pg-config.js";
 import type { LocalMigration } from "./folders.js";
-import { pendingMigrations, POSTGRES_CREATE_TABLE, POSTGRES_INSERT_APPLIED, SELECT_HISTORY, type HistoryRow } from "./history.js";
+import {
+  pendingMigrations,
+  POSTGRES_CREATE_TABLE,
+  POSTGRES_INSERT_APPLIED,
+  SELECT_HISTORY,
+  type HistoryRow,
+} from "./history.js";
 
 /** The key `prisma migrate` locks (schema engine, PostgreSQL connector). */
 export const PRISMA_MIGRATE_LOCK_KEY = 72707369;
@@ -16,7 +22,12 @@ export interface PostgresMigrateOptions {
 }
 
 /** Applies `migrations` not yet recorded in the database at `url`, in order; returns the names it applied. */
-export async function migratePostgres(url: string, migrations: LocalMigration[], folder: string, options: PostgresMigrateOptions = {}): Promise<string[]> {
+export async function migratePostgres(
+  url: string,
+  migrations: LocalMigration[],
+  folder: string,
+  options: PostgresMigrateOptions = {},
+): Promise<string[]> {
   const lockTimeoutMs = options.lockTimeoutMs ?? 60_000;
   // the server's connection settings (pg-adapter.ts), so the tables land where its queries look:
   // its default search_path (a `?schema=` in the URL is ignored there, so here too) and its TLS
@@ -27,7 +38,9 @@ export async function migratePostgres(url: string, migrations: LocalMigration[],
     await lock(client, lockTimeoutMs);
     try {
       // looked up first: a role that may not create tables (the schema migrated by someone else) still starts
-      const { rows: found } = await client.query<{ missing: boolean }>("SELECT to_regclass('_prisma_migrations') IS NULL AS missing");
+      const { rows: found } = await client.query<{ missing: boolean }>(
+        "SELECT to_regclass('_prisma_migrations') IS NULL AS missing",
+      );
       if (found[0]?.missing) await client.query(POSTGRES_CREATE_TABLE);
       const { rows } = await client.query<HistoryRow>(SELECT_HISTORY);
       const applied: string[] = [];
@@ -69,9 +82,18 @@ async function applyOne(client: pg.Client, migration: LocalMigration): Promise<v
       // no parameters: the simple query protocol runs the whole multi-statement script as sent
       await client.query(migration.script);
     } catch (e) {
-      throw new Error(`Migration \`${migration.name}\` failed, nothing of it was applied: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+      throw new Error(
+        `Migration \`${migration.name}\` failed, nothing of it was applied: ${e instanceof Error ? e.message : String(e)}`,
+        { cause: e },
+      );
     }
-    await client.query(POSTGRES_INSERT_APPLIED, [randomUUID(), migration.checksum, new Date(), migration.name, startedAt]);
+    await client.query(POSTGRES_INSERT_APPLIED, [
+      randomUUID(),
+      migration.checksum,
+      new Date(),
+      migration.name,
+      startedAt,
+    ]);
     await client.query("COMMIT");
   } catch (e) {
     await client.query("ROLLBACK").catch(() => undefined);

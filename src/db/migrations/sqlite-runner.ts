@@ -4,7 +4,13 @@
 import { randomUUID } from "node:crypto";
 import Database from "better-sqlite3";
 import type { LocalMigration } from "./folders.js";
-import { pendingMigrations, SELECT_HISTORY, SQLITE_CREATE_TABLE, SQLITE_INSERT_APPLIED, type HistoryRow } from "./history.js";
+import {
+  pendingMigrations,
+  SELECT_HISTORY,
+  SQLITE_CREATE_TABLE,
+  SQLITE_INSERT_APPLIED,
+  type HistoryRow,
+} from "./history.js";
 
 export interface SqliteMigrateOptions {
   /** how long to wait for another process's write lock (one migrating the same file), ms */
@@ -15,7 +21,12 @@ export interface SqliteMigrateOptions {
 const timestamp = () => new Date().toISOString().replace(/Z$/, "+00:00");
 
 /** Applies `migrations` not yet recorded in `file` (which must exist), in order; returns the names it applied. */
-export function migrateSqliteFile(file: string, migrations: LocalMigration[], folder: string, options: SqliteMigrateOptions = {}): string[] {
+export function migrateSqliteFile(
+  file: string,
+  migrations: LocalMigration[],
+  folder: string,
+  options: SqliteMigrateOptions = {},
+): string[] {
   const busyTimeoutMs = options.busyTimeoutMs ?? 60_000;
   const db = new Database(file, { fileMustExist: true, timeout: busyTimeoutMs });
   try {
@@ -35,11 +46,16 @@ export function migrateSqliteFile(file: string, migrations: LocalMigration[], fo
         try {
           db.exec(migration.script);
         } catch (e) {
-          throw new Error(`Migration \`${migration.name}\` failed, nothing of it was applied: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+          throw new Error(
+            `Migration \`${migration.name}\` failed, nothing of it was applied: ${e instanceof Error ? e.message : String(e)}`,
+            { cause: e },
+          );
         }
         const after = foreignKeyViolations(db);
         if (after > before) {
-          throw new Error(`Migration \`${migration.name}\` would leave rows whose foreign keys point nowhere (PRAGMA foreign_key_check); nothing of it was applied.`);
+          throw new Error(
+            `Migration \`${migration.name}\` would leave rows whose foreign keys point nowhere (PRAGMA foreign_key_check); nothing of it was applied.`,
+          );
         }
         db.prepare(SQLITE_INSERT_APPLIED).run(randomUUID(), migration.checksum, timestamp(), migration.name, startedAt);
         return migration.name;
@@ -62,7 +78,10 @@ function inWriteTransaction<T>(db: Database.Database, file: string, busyTimeoutM
     db.exec("BEGIN IMMEDIATE");
   } catch (e) {
     if ((e as { code?: string }).code !== "SQLITE_BUSY") throw e;
-    throw new Error(`SQLite database ${file} stayed locked by another process for ${busyTimeoutMs / 1000} s while Ordo waited to migrate it`, { cause: e });
+    throw new Error(
+      `SQLite database ${file} stayed locked by another process for ${busyTimeoutMs / 1000} s while Ordo waited to migrate it`,
+      { cause: e },
+    );
   }
   try {
     const result = work();

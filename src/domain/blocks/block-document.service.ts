@@ -47,11 +47,16 @@ export class BlockDocumentService {
     if (!name) throw new BadUserInputError("input.name is required unless isAnonymous is true", "input.name");
     checkLength(name, LIMITS.nameLength, "input.name");
     if (!new RegExp(SLUG_PATTERN).test(name)) {
-      throw new BadUserInputError(`input.name must be lowercase letters, digits and "-", got ${quoteName(name)}`, "input.name");
+      throw new BadUserInputError(
+        `input.name must be lowercase letters, digits and "-", got ${quoteName(name)}`,
+        "input.name",
+      );
     }
     const data = this.checkData(type.slug, input.data, {}, type.secretFields, "input.data");
     const rows = await this.rowsFor(type.slug, type.checksum);
-    const existing = await this.db.client.blockDocument.findUnique({ where: { blockTypeId_name: { blockTypeId: rows.typeId, name } } });
+    const existing = await this.db.client.blockDocument.findUnique({
+      where: { blockTypeId_name: { blockTypeId: rows.typeId, name } },
+    });
     if (existing) throw new ConflictError(`A ${type.slug} block named ${quoteName(name)} already exists`, "input.name");
     try {
       return await this.db.client.blockDocument.create({
@@ -65,14 +70,18 @@ export class BlockDocumentService {
         select: { id: true },
       });
     } catch (e) {
-      if (isUniqueViolation(e)) throw new ConflictError(`A ${type.slug} block named ${quoteName(name)} already exists`, "input.name");
+      if (isUniqueViolation(e))
+        throw new ConflictError(`A ${type.slug} block named ${quoteName(name)} already exists`, "input.name");
       throw e;
     }
   }
 
   /** Replaces (or with merge, shallow-merges into) the data; "********" keeps a stored secret. */
   async update(id: string, data: unknown, merge: boolean): Promise<void> {
-    const doc = await this.db.client.blockDocument.findUnique({ where: { id }, include: { blockType: true, blockSchema: true } });
+    const doc = await this.db.client.blockDocument.findUnique({
+      where: { id },
+      include: { blockType: true, blockSchema: true },
+    });
     if (!doc) throw new NotFoundError(`No block document with id ${id}`, "id");
     const type = this.blockType(doc.blockType.slug, "id");
     acceptJson(data, "data");
@@ -102,7 +111,9 @@ export class BlockDocumentService {
           },
         });
         if (!doc) return false;
-        const users = [...new Set([...doc.storageFor, ...doc.infrastructureFor].map((d) => `${d.flow.name}/${d.name}`))].sort();
+        const users = [
+          ...new Set([...doc.storageFor, ...doc.infrastructureFor].map((d) => `${d.flow.name}/${d.name}`)),
+        ].sort();
         if (users.length) throw inUse(users);
         await tx.blockDocument.delete({ where: { id } });
         return true;
@@ -148,12 +159,20 @@ export class BlockDocumentService {
   }
 
   private blockType(slug: string, field: string) {
-    if (!new RegExp(SLUG_PATTERN).test(slug)) throw new BadUserInputError(`${field} must match ${SLUG_PATTERN}, got ${quoteName(slug)}`, field);
-    if (!this.registry.has(slug)) throw new NotFoundError(`No block type ${quoteName(slug)} (is its plugin loaded?)`, field);
+    if (!new RegExp(SLUG_PATTERN).test(slug))
+      throw new BadUserInputError(`${field} must match ${SLUG_PATTERN}, got ${quoteName(slug)}`, field);
+    if (!this.registry.has(slug))
+      throw new NotFoundError(`No block type ${quoteName(slug)} (is its plugin loaded?)`, field);
     return this.registry.get(slug);
   }
 
-  private checkData(slug: string, data: unknown, stored: unknown, secretFields: readonly string[], field: string): JsonObject {
+  private checkData(
+    slug: string,
+    data: unknown,
+    stored: unknown,
+    secretFields: readonly string[],
+    field: string,
+  ): JsonObject {
     acceptJson(data, field);
     if (!isPlainObject(data)) throw new BadUserInputError(`${field} must be a JSON object`, field);
     let merged: JsonObject;
@@ -162,7 +181,10 @@ export class BlockDocumentService {
     } catch (e) {
       if (e instanceof MaskedSecretWithoutValueError) {
         // names the secret field (a key path, never its value), e.g. "input.data.apiToken"
-        throw new BadUserInputError(`${field}.${e.path}: "********" can only keep a secret that is already stored`, field);
+        throw new BadUserInputError(
+          `${field}.${e.path}: "********" can only keep a secret that is already stored`,
+          field,
+        );
       }
       throw e;
     }

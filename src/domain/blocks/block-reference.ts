@@ -19,14 +19,25 @@ export interface BlockReferenceRules {
   role: string;
 }
 
-export async function resolveBlockReference(tx: Tx, ref: string, field: string, opts: BlockReferenceRules): Promise<BlockRef> {
+export async function resolveBlockReference(
+  tx: Tx,
+  ref: string,
+  field: string,
+  opts: BlockReferenceRules,
+): Promise<BlockRef> {
   const checkType = (slug: string) => {
     if (!opts.allowedTypes.includes(slug)) {
-      throw new BadUserInputError(`${field}: a ${slug} block cannot be used as ${opts.role} (one of: ${opts.allowedTypes.join(", ") || "none loaded"})`, field);
+      throw new BadUserInputError(
+        `${field}: a ${slug} block cannot be used as ${opts.role} (one of: ${opts.allowedTypes.join(", ") || "none loaded"})`,
+        field,
+      );
     }
   };
   if (UUID.test(ref)) {
-    const doc = await tx.blockDocument.findUnique({ where: { id: ref }, select: { id: true, blockType: { select: { slug: true } } } });
+    const doc = await tx.blockDocument.findUnique({
+      where: { id: ref },
+      select: { id: true, blockType: { select: { slug: true } } },
+    });
     if (!doc) throw new NotFoundError(`${field}: no block document with id ${ref}`, field);
     checkType(doc.blockType.slug);
     return { id: doc.id, subPath: null };

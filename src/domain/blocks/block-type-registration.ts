@@ -7,7 +7,11 @@ import { json } from "../../db/json-columns.js";
 import type { Clock } from "../../tokens.js";
 
 /** `clock` stamps a new schema row's `created` (the latest schema is the newest row), so tests can move time. */
-export async function registerBlockTypes(db: Database, registry: BlockRegistry, clock: Clock = { now: () => new Date() }): Promise<void> {
+export async function registerBlockTypes(
+  db: Database,
+  registry: BlockRegistry,
+  clock: Clock = { now: () => new Date() },
+): Promise<void> {
   for (const t of registry.list()) {
     const meta = {
       name: t.name,
@@ -17,7 +21,11 @@ export async function registerBlockTypes(db: Database, registry: BlockRegistry, 
       isProtected: t.isProtected,
       plugin: t.plugin,
     };
-    const type = await db.client.blockType.upsert({ where: { slug: t.slug }, create: { slug: t.slug, ...meta }, update: meta });
+    const type = await db.client.blockType.upsert({
+      where: { slug: t.slug },
+      create: { slug: t.slug, ...meta },
+      update: meta,
+    });
     await db.client.blockSchema.upsert({
       where: { blockTypeId_checksum: { blockTypeId: type.id, checksum: t.checksum } },
       create: {

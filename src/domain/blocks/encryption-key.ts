@@ -61,7 +61,8 @@ export async function resolveEncryptionKey(db: Database, settings: EncryptionKey
   const legacy = legacyRow ? legacyKey(legacyRow.value) : null;
   const resolved = await configuredKey(settings, file, log, legacy, checkRow !== null);
   try {
-    if (checkRow && !keyMatchesCheck(resolved.key, checkRow.value)) throw wrongKey(resolved.source, file, CHECK_MISMATCH);
+    if (checkRow && !keyMatchesCheck(resolved.key, checkRow.value))
+      throw wrongKey(resolved.source, file, CHECK_MISMATCH);
     if (legacy) await retireLegacyKey(db, legacy, resolved, log);
     if (!checkRow) await recordKeyCheck(db, resolved, file, log);
     return resolved.key;
@@ -99,7 +100,12 @@ async function configuredKey(
     );
   }
   const { key, created } = await createKeyFile(file, legacy ?? generateEncryptionKey());
-  if (created) log.info(legacy ? `Block secrets: the encryption key moved from the database to ${file}` : `Block secrets: generated an encryption key in ${file}`);
+  if (created)
+    log.info(
+      legacy
+        ? `Block secrets: the encryption key moved from the database to ${file}`
+        : `Block secrets: generated an encryption key in ${file}`,
+    );
   return { key, source, generated: created && !legacy };
 }
 
@@ -107,7 +113,10 @@ function legacyKey(value: string): Buffer {
   try {
     return parseEncryptionKey(value);
   } catch (e) {
-    if (e instanceof InvalidEncryptionKeyError) throw new EncryptionKeyError(`Block secrets: the Configuration row "${LEGACY_KEY_ROW}" is damaged (${e.message})`);
+    if (e instanceof InvalidEncryptionKeyError)
+      throw new EncryptionKeyError(
+        `Block secrets: the Configuration row "${LEGACY_KEY_ROW}" is damaged (${e.message})`,
+      );
     throw e;
   }
 }
@@ -115,7 +124,10 @@ function legacyKey(value: string): Buffer {
 const CHECK_MISMATCH = "the key check stored in the database does not match";
 
 function wrongKey(source: string, file: string, why: string): EncryptionKeyError {
-  const what = source === "ORDO_ENCRYPTION_KEY" ? "ORDO_ENCRYPTION_KEY is" : `the key in ${file} (ORDO_ENCRYPTION_KEY is not set) is`;
+  const what =
+    source === "ORDO_ENCRYPTION_KEY"
+      ? "ORDO_ENCRYPTION_KEY is"
+      : `the key in ${file} (ORDO_ENCRYPTION_KEY is not set) is`;
   return new EncryptionKeyError(
     `Block secrets: ${what} not the key this database's secrets were encrypted with (${why}). ` +
       `Start with the key used before: set ORDO_ENCRYPTION_KEY to it, or restore that secret.key at ${file}.`,
@@ -138,9 +150,14 @@ async function retireLegacyKey(db: Database, legacy: Buffer, resolved: Resolved,
 async function recordKeyCheck(db: Database, resolved: Resolved, file: string, log: KeyLogger): Promise<void> {
   const { readable, unreadable } = await auditStoredSecrets(db, resolved.key);
   if (unreadable.length && readable === 0) {
-    throw wrongKey(resolved.source, file, `it decrypts none of the stored secrets, e.g. those of ${unreadable.slice(0, 5).join(", ")}`);
+    throw wrongKey(
+      resolved.source,
+      file,
+      `it decrypts none of the stored secrets, e.g. those of ${unreadable.slice(0, 5).join(", ")}`,
+    );
   }
-  if (unreadable.length) log.warn(`Block secrets: ${unreadable.join(", ")} hold secrets ${resolved.source} does not decrypt`);
+  if (unreadable.length)
+    log.warn(`Block secrets: ${unreadable.join(", ")} hold secrets ${resolved.source} does not decrypt`);
   const value = keyCheckValue(resolved.key);
   try {
     await db.client.configuration.create({ data: { key: CHECK_ROW, value } });

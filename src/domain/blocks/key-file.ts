@@ -37,7 +37,9 @@ export async function readKeyFile(file: string): Promise<KeyFile | null> {
   try {
     return { key: parseEncryptionKey(text), loose: ((await stat(file)).mode & 0o077) !== 0 };
   } catch (e) {
-    throw new EncryptionKeyError(`${file} does not hold a valid key (${(e as Error).message}); restore it from a backup or set ORDO_ENCRYPTION_KEY`);
+    throw new EncryptionKeyError(
+      `${file} does not hold a valid key (${(e as Error).message}); restore it from a backup or set ORDO_ENCRYPTION_KEY`,
+    );
   }
 }
 
@@ -75,7 +77,8 @@ export async function createKeyFile(file: string, key: Buffer): Promise<{ key: B
 
 async function winnersKey(file: string): Promise<Buffer> {
   const winner = await readKeyFile(file);
-  if (!winner) throw new EncryptionKeyError(`${file} was created and removed again while this server started; start it again`);
+  if (!winner)
+    throw new EncryptionKeyError(`${file} was created and removed again while this server started; start it again`);
   return winner.key;
 }
 

@@ -8,7 +8,13 @@ import { asStringArray } from "../json.js";
 
 type Client = Database["client"] | Tx;
 
-const SELECT = { id: true, name: true, data: true, blockType: { select: { slug: true } }, blockSchema: { select: { secretFields: true } } } as const;
+const SELECT = {
+  id: true,
+  name: true,
+  data: true,
+  blockType: { select: { slug: true } },
+  blockSchema: { select: { secretFields: true } },
+} as const;
 type StoredDocument = Awaited<ReturnType<typeof storedDocuments>>[number];
 
 function storedDocuments(client: Client) {
@@ -56,7 +62,11 @@ export async function auditStoredSecrets(db: Database, key: Buffer): Promise<Sec
  * in one transaction. Idempotent: a document already readable under `to` is left alone.
  * Returns how many moved, and the documents neither key decrypts (left as they are).
  */
-export async function moveSecretsToKey(db: Database, from: Buffer, to: Buffer): Promise<{ moved: number; unreadable: string[] }> {
+export async function moveSecretsToKey(
+  db: Database,
+  from: Buffer,
+  to: Buffer,
+): Promise<{ moved: number; unreadable: string[] }> {
   return inTransaction(db, async (tx) => {
     let moved = 0;
     const unreadable: string[] = [];

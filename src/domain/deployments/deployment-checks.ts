@@ -21,7 +21,10 @@ export function checkEntrypoint(value: string | null | undefined, field: string)
   checkLength(value, LIMITS.entrypointLength, field);
   const i = value.lastIndexOf(":");
   if (i <= 0 || value.slice(0, i).trim() === "" || !EXPORT_NAME.test(value.slice(i + 1).trim())) {
-    throw new BadUserInputError(`${field} must be path/to/file.ts:exportName (an export name after the last ":")`, field);
+    throw new BadUserInputError(
+      `${field} must be path/to/file.ts:exportName (an export name after the last ":")`,
+      field,
+    );
   }
   return value;
 }
@@ -32,7 +35,11 @@ const OWN = [...PULL_STEP_NAMES, ...Object.keys(PULL_STEP_ALIASES)];
  * A list of one-key objects `{ step_name: { …arguments } }` naming steps a worker can run: Ordo's
  * own, or `pluginSteps` (the loaded plugins' pull steps; a worker needs the same plugins).
  */
-export function checkPullSteps(value: unknown, field: string, pluginSteps: readonly string[] = []): JsonObject[] | null {
+export function checkPullSteps(
+  value: unknown,
+  field: string,
+  pluginSteps: readonly string[] = [],
+): JsonObject[] | null {
   if (value === null) return null;
   acceptJson(value, field);
   if (!Array.isArray(value)) throw new BadUserInputError(`${field} must be a list of steps`, field);
@@ -40,10 +47,14 @@ export function checkPullSteps(value: unknown, field: string, pluginSteps: reado
     const at = `${field}[${i}]`;
     const obj = requireObject(step, at);
     const keys = obj ? Object.keys(obj) : [];
-    if (!obj || keys.length !== 1) throw new BadUserInputError(`${at} must be a one-key object { step_name: { …arguments } }`, at);
+    if (!obj || keys.length !== 1)
+      throw new BadUserInputError(`${at} must be a one-key object { step_name: { …arguments } }`, at);
     const given = keys[0]!;
     if (!pullStepName(given) && !pluginSteps.includes(shortStepName(given))) {
-      throw new BadUserInputError(`${at}: unknown pull step "${given.slice(0, 100)}" (known: ${[...OWN, ...pluginSteps].join(", ")})`, at);
+      throw new BadUserInputError(
+        `${at}: unknown pull step "${given.slice(0, 100)}" (known: ${[...OWN, ...pluginSteps].join(", ")})`,
+        at,
+      );
     }
     const args = obj[given];
     if (args !== null && args !== undefined && !isPlainObject(args)) {
@@ -70,17 +81,43 @@ const ANY_PARAMETERS = { type: "object", properties: {} };
  * else never fails on values stored before these checks existed. Required values are not demanded:
  * a run may still supply them (Prefect's ignore_required).
  */
-export async function checkWhatRunsNeed(tx: Tx, schemas: JsonSchemaValidator, plan: DeploymentPlan, existing: StoredDeployment | null, workQueueId: string | null | undefined): Promise<void> {
+export async function checkWhatRunsNeed(
+  tx: Tx,
+  schemas: JsonSchemaValidator,
+  plan: DeploymentPlan,
+  existing: StoredDeployment | null,
+  workQueueId: string | null | undefined,
+): Promise<void> {
   const c = plan.columns;
   if (c.jobVariables !== undefined || plan.queue !== undefined) {
     const queueId = workQueueId !== undefined ? workQueueId : (existing?.workQueueId ?? null);
-    const queue = queueId ? await tx.workQueue.findUnique({ where: { id: queueId }, select: { workPool: { select: { baseJobTemplate: true } } } }) : null;
+    const queue = queueId
+      ? await tx.workQueue.findUnique({
+          where: { id: queueId },
+          select: { workPool: { select: { baseJobTemplate: true } } },
+        })
+      : null;
     const field = c.jobVariables !== undefined ? "input.jobVariables" : "input.workPoolName";
-    checkJobVariables(schemas, queue?.workPool.baseJobTemplate, [c.jobVariables ?? existing?.jobVariables ?? {}], field, true);
+    checkJobVariables(
+      schemas,
+      queue?.workPool.baseJobTemplate,
+      [c.jobVariables ?? existing?.jobVariables ?? {}],
+      field,
+      true,
+    );
   }
-  if (c.parameters === undefined && c.parameterOpenapiSchema === undefined && c.enforceParameterSchema === undefined && !plan.schedules) return;
+  if (
+    c.parameters === undefined &&
+    c.parameterOpenapiSchema === undefined &&
+    c.enforceParameterSchema === undefined &&
+    !plan.schedules
+  )
+    return;
   const enforce = c.enforceParameterSchema ?? existing?.enforceParameterSchema ?? true;
-  const schema = c.parameterOpenapiSchema !== undefined ? (c.parameterOpenapiSchema ?? (existing ? null : ANY_PARAMETERS)) : (existing?.parameterOpenapiSchema ?? ANY_PARAMETERS);
+  const schema =
+    c.parameterOpenapiSchema !== undefined
+      ? (c.parameterOpenapiSchema ?? (existing ? null : ANY_PARAMETERS))
+      : (existing?.parameterOpenapiSchema ?? ANY_PARAMETERS);
   if (!enforce || !isPlainObject(schema)) return;
   const parameters = (c.parameters ?? (isPlainObject(existing?.parameters) ? existing.parameters : {})) as JsonObject;
   const issues = schemas.validate(schema, parameters, { ignoreRequired: true });
@@ -88,6 +125,7 @@ export async function checkWhatRunsNeed(tx: Tx, schemas: JsonSchemaValidator, pl
   for (const s of plan.schedules ?? []) {
     if (Object.keys(s.parameters).length === 0) continue;
     const scheduled = schemas.validate(schema, { ...parameters, ...s.parameters }, { ignoreRequired: true });
-    if (scheduled.length) throw validationFailed(`input.schedules[${s.position}].parameters`, "Schedule parameters", scheduled);
+    if (scheduled.length)
+      throw validationFailed(`input.schedules[${s.position}].parameters`, "Schedule parameters", scheduled);
   }
 }

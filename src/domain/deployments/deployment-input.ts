@@ -80,7 +80,12 @@ export interface DeploymentPlan {
 const SLUG = /^[a-z0-9][a-z0-9._-]*$/;
 
 /** `pluginPullSteps`: the pull steps the loaded plugins add to Ordo's own (pull_from_s3…). */
-export function planDeployment(input: DeploymentInput, schemas: JsonSchemaValidator, now: Date, pluginPullSteps: readonly string[] = []): DeploymentPlan {
+export function planDeployment(
+  input: DeploymentInput,
+  schemas: JsonSchemaValidator,
+  now: Date,
+  pluginPullSteps: readonly string[] = [],
+): DeploymentPlan {
   const plan: DeploymentPlan = {
     flowName: checkName(input.flowName, "input.flowName"),
     name: checkName(input.name, "input.name"),
@@ -88,7 +93,8 @@ export function planDeployment(input: DeploymentInput, schemas: JsonSchemaValida
   };
   const c = plan.columns;
   if (input.version !== undefined) c.version = checkLength(input.version, LIMITS.shortTextLength, "input.version");
-  if (input.description !== undefined) c.description = checkLength(input.description, LIMITS.descriptionLength, "input.description");
+  if (input.description !== undefined)
+    c.description = checkLength(input.description, LIMITS.descriptionLength, "input.description");
   if (input.path !== undefined) c.path = checkLength(input.path, LIMITS.entrypointLength, "input.path");
   if (input.entrypoint !== undefined) c.entrypoint = checkEntrypoint(input.entrypoint, "input.entrypoint");
   if (input.paused !== undefined) c.paused = input.paused ?? false;
@@ -99,14 +105,23 @@ export function planDeployment(input: DeploymentInput, schemas: JsonSchemaValida
     const schema = acceptJson(input.parameterOpenapiSchema, "input.parameterOpenapiSchema");
     if (schema !== null) {
       const issues = schemas.checkSchema(schema);
-      if (issues.length) throw validationFailed("input.parameterOpenapiSchema", "parameterOpenapiSchema is not a valid JSON Schema:", issues);
+      if (issues.length)
+        throw validationFailed(
+          "input.parameterOpenapiSchema",
+          "parameterOpenapiSchema is not a valid JSON Schema:",
+          issues,
+        );
     }
     c.parameterOpenapiSchema = (schema ?? null) as JsonObject | null;
   }
   if (input.pullSteps !== undefined) c.pullSteps = checkPullSteps(input.pullSteps, "input.pullSteps", pluginPullSteps);
   if (input.concurrencyLimit !== undefined) {
     const n = input.concurrencyLimit;
-    if (n !== null && n < 1) throw new BadUserInputError("input.concurrencyLimit must be at least 1 (or null for no limit)", "input.concurrencyLimit");
+    if (n !== null && n < 1)
+      throw new BadUserInputError(
+        "input.concurrencyLimit must be at least 1 (or null for no limit)",
+        "input.concurrencyLimit",
+      );
     c.concurrencyLimit = n;
   }
   if (input.collisionStrategy !== undefined) c.collisionStrategy = input.collisionStrategy ?? "ENQUEUE";
@@ -119,8 +134,14 @@ export function planDeployment(input: DeploymentInput, schemas: JsonSchemaValida
       queueName: checkOptionalName(input.workQueueName, "input.workQueueName") ?? null,
     };
   }
-  if (input.storageBlock !== undefined) plan.storageBlock = checkLength(input.storageBlock, LIMITS.entrypointLength, "input.storageBlock");
-  if (input.infrastructureBlock !== undefined) plan.infrastructureBlock = checkLength(input.infrastructureBlock, LIMITS.entrypointLength, "input.infrastructureBlock");
+  if (input.storageBlock !== undefined)
+    plan.storageBlock = checkLength(input.storageBlock, LIMITS.entrypointLength, "input.storageBlock");
+  if (input.infrastructureBlock !== undefined)
+    plan.infrastructureBlock = checkLength(
+      input.infrastructureBlock,
+      LIMITS.entrypointLength,
+      "input.infrastructureBlock",
+    );
   return plan;
 }
 
@@ -129,14 +150,20 @@ function planSchedules(inputs: DeploymentScheduleInput[], now: Date): PlannedSch
   return inputs.map((s, i) => {
     const field = `input.schedules[${i}]`;
     if (s.slug !== undefined && s.slug !== null && (!SLUG.test(s.slug) || s.slug.length > 100)) {
-      throw new BadUserInputError(`${field}.slug must be lowercase letters, digits, ".", "_" or "-" (at most 100)`, `${field}.slug`);
+      throw new BadUserInputError(
+        `${field}.slug must be lowercase letters, digits, ".", "_" or "-" (at most 100)`,
+        `${field}.slug`,
+      );
     }
     const definition = parseSchedule(s.schedule, `${field}.schedule`, now);
     const key = scheduleKey(s.slug ?? null, definition);
     const twin = byKey.get(key);
     if (twin !== undefined) {
       const what = s.slug ? "slug" : "schedule";
-      throw new BadUserInputError(`${field}.${what} duplicates input.schedules[${twin}] (same ${s.slug ? "slug" : "definition"})`, `${field}.${what}`);
+      throw new BadUserInputError(
+        `${field}.${what} duplicates input.schedules[${twin}] (same ${s.slug ? "slug" : "definition"})`,
+        `${field}.${what}`,
+      );
     }
     byKey.set(key, i);
     return {

@@ -16,6 +16,9 @@ describe("parseDeploymentSlug", () => {
   });
 
   it("keeps spaces and other characters as they are", () => {
-    expect(parseDeploymentSlug(" my flow / my deployment ")).toEqual({ flowName: " my flow ", name: " my deployment " });
+    expect(parseDeploymentSlug(" my flow / my deployment ")).toEqual({
+      flowName: " my flow ",
+      name: " my deployment ",
+    });
   });
 });

@@ -74,7 +74,9 @@ export class DeploymentService {
       if (plan.schedules) await reconcileSchedules(tx, created.id, plan.schedules);
       return { id: created.id, created: true, changedFields: [] };
     }
-    const changed = Object.keys(values).filter((k) => canonicalJson(values[k] ?? null) !== canonicalJson((existing as Record<string, unknown>)[k] ?? null));
+    const changed = Object.keys(values).filter(
+      (k) => canonicalJson(values[k] ?? null) !== canonicalJson((existing as Record<string, unknown>)[k] ?? null),
+    );
     const schedules = plan.schedules ? await reconcileSchedules(tx, existing.id, plan.schedules) : null;
     if (schedules) await deleteFutureAutoScheduledRuns(tx, existing.id, now, schedules.staleKeys);
     if (changed.length === 0 && !schedules?.changed) return { id: existing.id, created: false, changedFields: [] };

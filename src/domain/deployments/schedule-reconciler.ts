@@ -14,7 +14,11 @@ export interface ReconcileResult {
   changed: boolean;
 }
 
-export async function reconcileSchedules(tx: Tx, deploymentId: string, planned: PlannedSchedule[]): Promise<ReconcileResult> {
+export async function reconcileSchedules(
+  tx: Tx,
+  deploymentId: string,
+  planned: PlannedSchedule[],
+): Promise<ReconcileResult> {
   const existing = await tx.deploymentSchedule.findMany({ where: { deploymentId } });
   const byKey = new Map(existing.map((s) => [s.scheduleKey, s]));
   const staleKeys: string[] = [];
@@ -38,8 +42,10 @@ export async function reconcileSchedules(tx: Tx, deploymentId: string, planned: 
       continue;
     }
     // the canonical form leaves out an rrule's pinned DTSTART, so an unchanged rule keeps its pin
-    const sameDefinition = canonicalScheduleJson(toScheduleDefinition(found.schedule)) === canonicalScheduleJson(p.definition);
-    const sameRuns = sameDefinition && found.active === p.active && canonicalJson(found.parameters) === canonicalJson(p.parameters);
+    const sameDefinition =
+      canonicalScheduleJson(toScheduleDefinition(found.schedule)) === canonicalScheduleJson(p.definition);
+    const sameRuns =
+      sameDefinition && found.active === p.active && canonicalJson(found.parameters) === canonicalJson(p.parameters);
     if (sameRuns && found.position === p.position) continue;
     if (!sameRuns) staleKeys.push(p.key);
     changed = true;

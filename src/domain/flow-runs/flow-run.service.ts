@@ -6,7 +6,12 @@ import type { Database, Tx } from "../../db/prisma-client.js";
 import { readDeploymentForRun, type DeploymentForRun } from "../../db/flow-run-inserts.js";
 import { lockAndReadRuns } from "../../db/run-transitions.js";
 import { inTransaction, isUniqueViolation } from "../../db/transaction.js";
-import { FlowRunNotFound, Orchestrator, type Proposal, type TransitionResult } from "../../orchestration/orchestrator.js";
+import {
+  FlowRunNotFound,
+  Orchestrator,
+  type Proposal,
+  type TransitionResult,
+} from "../../orchestration/orchestrator.js";
 import type { RunPolicy } from "../../orchestration/states.js";
 import { CLOCK, DATABASE, JSON_SCHEMAS, type Clock } from "../../tokens.js";
 import type { JsonSchemaValidator } from "../../validation/ajv.js";
@@ -18,7 +23,12 @@ import { checkLength, checkName, quoteName } from "../names.js";
 import { parseDeploymentSlug } from "../deployments/deployment-slug.js";
 import { checkJobVariables } from "../work-pools/job-variables.js";
 import { ensureWorkQueue } from "../work-pools/work-queue.repository.js";
-import { MAX_STATE_PROPOSALS, type CreateFlowRunInput, type ProposalOutcome, type SetFlowRunStateInput } from "./flow-run-input.js";
+import {
+  MAX_STATE_PROPOSALS,
+  type CreateFlowRunInput,
+  type ProposalOutcome,
+  type SetFlowRunStateInput,
+} from "./flow-run-input.js";
 import { RunEvents } from "./run-events.js";
 import { randomRunName } from "./run-names.js";
 import { checkStateInput } from "./state-input.js";
@@ -42,7 +52,9 @@ export class FlowRunService {
     } catch (e) {
       // two callers raced with the same idempotency key: the loser returns the winner's run
       if (!input.idempotencyKey || !isUniqueViolation(e)) throw e;
-      const winner = await this.db.client.flowRun.findFirst({ where: { idempotencyKey: input.idempotencyKey, deployment: deploymentWhere(input) } });
+      const winner = await this.db.client.flowRun.findFirst({
+        where: { idempotencyKey: input.idempotencyKey, deployment: deploymentWhere(input) },
+      });
       if (!winner) throw e;
       return { id: winner.id, created: false };
     }
@@ -72,12 +84,21 @@ export class FlowRunService {
       this.checkParameters(deployment, parameters);
       const tags = [...new Set([...asStringArray(deployment.tags), ...runTags])];
       if (tags.length > LIMITS.tagCount) {
-        throw new BadUserInputError(`input.tags: the run would have ${tags.length} tags with the deployment's, more than the maximum ${LIMITS.tagCount}`, "input.tags");
+        throw new BadUserInputError(
+          `input.tags: the run would have ${tags.length} tags with the deployment's, more than the maximum ${LIMITS.tagCount}`,
+          "input.tags",
+        );
       }
       const queue = await this.resolveQueue(tx, deployment, input.workQueueName);
       const jobVariables = runVariables;
       // at run creation everything must be there: required values are demanded
-      checkJobVariables(this.schemas, deployment.baseJobTemplate, [deployment.jobVariables, jobVariables], "input.jobVariables", false);
+      checkJobVariables(
+        this.schemas,
+        deployment.baseJobTemplate,
+        [deployment.jobVariables, jobVariables],
+        "input.jobVariables",
+        false,
+      );
       const id = randomUUID();
       // the first state goes through the orchestrator too (forced: bookkeeping only)
       const transition = await this.orchestrator.insertRun(
@@ -115,10 +136,16 @@ export class FlowRunService {
     let result: TransitionResult;
     try {
       result = await inTransaction(this.db, (tx) =>
-        this.orchestrator.transition(tx, input.flowRunId, { ...input.state, details: input.state.details ?? {} }, { force: input.force ?? false }),
+        this.orchestrator.transition(
+          tx,
+          input.flowRunId,
+          { ...input.state, details: input.state.details ?? {} },
+          { force: input.force ?? false },
+        ),
       );
     } catch (e) {
-      if (e instanceof FlowRunNotFound) throw new NotFoundError(`No flow run with id ${input.flowRunId}`, "input.flowRunId");
+      if (e instanceof FlowRunNotFound)
+        throw new NotFoundError(`No flow run with id ${input.flowRunId}`, "input.flowRunId");
       throw e;
     }
     this.runEvents.transition(result);
@@ -133,7 +160,10 @@ export class FlowRunService {
    */
   async setStates(inputs: readonly SetFlowRunStateInput[]): Promise<ProposalOutcome[]> {
     if (inputs.length > MAX_STATE_PROPOSALS) {
-      throw new BadUserInputError(`input.proposals may hold at most ${MAX_STATE_PROPOSALS} proposals, got ${inputs.length}`, "input.proposals");
+      throw new BadUserInputError(
+        `input.proposals may hold at most ${MAX_STATE_PROPOSALS} proposals, got ${inputs.length}`,
+        "input.proposals",
+      );
     }
     const outcomes: ProposalOutcome[] = inputs.map(() => ({}));
     const first = new Map<string, number>();
@@ -143,7 +173,11 @@ export class FlowRunService {
         checkProposal(input, field);
         const earlier = first.get(input.flowRunId);
         // one proposal per run: a second would depend on the first's answer
-        if (earlier !== undefined) throw new BadUserInputError(`${field}.flowRunId: run ${input.flowRunId} already has a proposal in this call, at index ${earlier}`, `${field}.flowRunId`);
+        if (earlier !== undefined)
+          throw new BadUserInputError(
+            `${field}.flowRunId: run ${input.flowRunId} already has a proposal in this call, at index ${earlier}`,
+            `${field}.flowRunId`,
+          );
         first.set(input.flowRunId, i);
       } catch (e) {
         if (!(e instanceof OrdoError)) throw e;
@@ -158,14 +192,25 @@ export class FlowRunService {
           tx,
           found.map((i) => {
             const { flowRunId, state, force } = inputs[i]!;
-            return { run: runs.get(flowRunId)!, proposals: [{ ...state, details: state.details ?? {} }], force: force ?? false };
+            return {
+              run: runs.get(flowRunId)!,
+              proposals: [{ ...state, details: state.details ?? {} }],
+              force: force ?? false,
+            };
           }),
         );
         return new Map(found.map((i, k) => [i, done[k]![0]!]));
       });
       for (const i of first.values()) {
         const result = results.get(i);
-        outcomes[i] = result ? { result } : { error: new NotFoundError(`No flow run with id ${inputs[i]!.flowRunId}`, `input.proposals[${i}].flowRunId`) };
+        outcomes[i] = result
+          ? { result }
+          : {
+              error: new NotFoundError(
+                `No flow run with id ${inputs[i]!.flowRunId}`,
+                `input.proposals[${i}].flowRunId`,
+              ),
+            };
       }
       for (const o of outcomes) if (o.result) this.runEvents.transition(o.result);
     }
@@ -174,9 +219,13 @@ export class FlowRunService {
 
   /** Records the process (or container, job…) running the run, so cancellation can find it. */
   async setInfrastructure(flowRunId: string, infrastructurePid: string): Promise<void> {
-    if (infrastructurePid.trim() === "") throw new BadUserInputError("infrastructurePid must not be empty", "infrastructurePid");
+    if (infrastructurePid.trim() === "")
+      throw new BadUserInputError("infrastructurePid must not be empty", "infrastructurePid");
     checkLength(infrastructurePid, LIMITS.shortTextLength, "infrastructurePid");
-    const { count } = await this.db.client.flowRun.updateMany({ where: { id: flowRunId }, data: { infrastructurePid } });
+    const { count } = await this.db.client.flowRun.updateMany({
+      where: { id: flowRunId },
+      data: { infrastructurePid },
+    });
     if (count === 0) throw new NotFoundError(`No flow run with id ${flowRunId}`, "flowRunId");
   }
 
@@ -194,12 +243,14 @@ export class FlowRunService {
     }
   }
 
-
   private async findDeployment(tx: Tx, input: CreateFlowRunInput): Promise<DeploymentForRun> {
     const byId = input.deploymentId != null;
     const bySlug = input.deploymentSlug != null;
     if (byId === bySlug) {
-      throw new BadUserInputError("Give exactly one of input.deploymentId or input.deploymentSlug", byId ? "input.deploymentSlug" : "input.deploymentId");
+      throw new BadUserInputError(
+        "Give exactly one of input.deploymentId or input.deploymentSlug",
+        byId ? "input.deploymentSlug" : "input.deploymentId",
+      );
     }
     if (byId) {
       const d = await readDeploymentForRun(tx, { id: input.deploymentId! });
@@ -208,16 +259,26 @@ export class FlowRunService {
     }
     const slug = input.deploymentSlug!;
     const parsed = parseDeploymentSlug(slug);
-    if (!parsed) throw new BadUserInputError(`input.deploymentSlug must be flowName/deploymentName, got ${quoteName(slug)}`, "input.deploymentSlug");
+    if (!parsed)
+      throw new BadUserInputError(
+        `input.deploymentSlug must be flowName/deploymentName, got ${quoteName(slug)}`,
+        "input.deploymentSlug",
+      );
     const d = await readDeploymentForRun(tx, parsed);
     if (!d) throw new NotFoundError(`No deployment ${quoteName(slug)}`, "input.deploymentSlug");
     return d;
   }
 
-  private checkParameters(deployment: { enforceParameterSchema: boolean; parameterOpenapiSchema: unknown }, parameters: object) {
+  private checkParameters(
+    deployment: { enforceParameterSchema: boolean; parameterOpenapiSchema: unknown },
+    parameters: object,
+  ) {
     if (!deployment.enforceParameterSchema || deployment.parameterOpenapiSchema == null) return;
     if (!isPlainObject(deployment.parameterOpenapiSchema)) {
-      throw new ConflictError("The deployment enforces its parameter schema, but the schema is not a JSON object", "input.parameters");
+      throw new ConflictError(
+        "The deployment enforces its parameter schema, but the schema is not a JSON object",
+        "input.parameters",
+      );
     }
     const issues = this.schemas.validate(deployment.parameterOpenapiSchema, parameters);
     if (issues.length) throw validationFailed("input.parameters", "Parameters", issues);
@@ -225,7 +286,8 @@ export class FlowRunService {
 
   /** Another queue of the deployment's pool (created when missing), or the deployment's queue. */
   private async resolveQueue(tx: Tx, deployment: DeploymentForRun, queueName: string | null | undefined) {
-    if (!queueName) return deployment.workQueueId ? { id: deployment.workQueueId, name: deployment.workQueueName } : null;
+    if (!queueName)
+      return deployment.workQueueId ? { id: deployment.workQueueId, name: deployment.workQueueName } : null;
     if (!deployment.workPoolName) {
       throw new BadUserInputError("input.workQueueName needs a deployment with a work pool", "input.workQueueName");
     }
@@ -243,11 +305,13 @@ function deploymentWhere(input: CreateFlowRunInput) {
 function retryPolicy(input: CreateFlowRunInput): RunPolicy {
   const policy: RunPolicy = {};
   if (input.retries != null) {
-    if (!Number.isInteger(input.retries) || input.retries < 0) throw new BadUserInputError("input.retries must be a whole number ≥ 0", "input.retries");
+    if (!Number.isInteger(input.retries) || input.retries < 0)
+      throw new BadUserInputError("input.retries must be a whole number ≥ 0", "input.retries");
     policy.retries = input.retries;
   }
   if (input.retryDelaySeconds != null) {
-    if (!(input.retryDelaySeconds >= 0)) throw new BadUserInputError("input.retryDelaySeconds must be ≥ 0", "input.retryDelaySeconds");
+    if (!(input.retryDelaySeconds >= 0))
+      throw new BadUserInputError("input.retryDelaySeconds must be ≥ 0", "input.retryDelaySeconds");
     policy.retryDelaySeconds = input.retryDelaySeconds;
   }
   return policy;
@@ -258,7 +322,10 @@ function checkProposal(input: SetFlowRunStateInput, field: string): void {
   const { state } = input;
   if (state.scheduledTime && state.type !== "SCHEDULED" && state.type !== "PAUSED") {
     // harmless for Prefect, but almost always a client mistake worth naming
-    throw new BadUserInputError(`${field}.state.scheduledTime is only meaningful for SCHEDULED or PAUSED states`, `${field}.state.scheduledTime`);
+    throw new BadUserInputError(
+      `${field}.state.scheduledTime is only meaningful for SCHEDULED or PAUSED states`,
+      `${field}.state.scheduledTime`,
+    );
   }
   checkStateInput(state, `${field}.state`);
 }
@@ -271,15 +338,38 @@ function firstState(input: CreateFlowRunInput, now: Date): Proposal {
   const state = input.state;
   checkStateInput(state, "input.state");
   if (!state || state.type === "SCHEDULED") {
-    if (state?.scheduledTime && input.scheduledStartTime && state.scheduledTime.getTime() !== input.scheduledStartTime.getTime()) {
-      throw new BadUserInputError("input.state.scheduledTime and input.scheduledStartTime disagree: give one", "input.state.scheduledTime");
+    if (
+      state?.scheduledTime &&
+      input.scheduledStartTime &&
+      state.scheduledTime.getTime() !== input.scheduledStartTime.getTime()
+    ) {
+      throw new BadUserInputError(
+        "input.state.scheduledTime and input.scheduledStartTime disagree: give one",
+        "input.state.scheduledTime",
+      );
     }
-    return { ...state, type: "SCHEDULED", details: null, scheduledTime: state?.scheduledTime ?? input.scheduledStartTime ?? now };
+    return {
+      ...state,
+      type: "SCHEDULED",
+      details: null,
+      scheduledTime: state?.scheduledTime ?? input.scheduledStartTime ?? now,
+    };
   }
   if (state.type !== "PENDING") {
-    throw new BadUserInputError(`input.state.type must be SCHEDULED or PENDING for a new run, not ${state.type}`, "input.state.type");
+    throw new BadUserInputError(
+      `input.state.type must be SCHEDULED or PENDING for a new run, not ${state.type}`,
+      "input.state.type",
+    );
   }
-  if (state.scheduledTime) throw new BadUserInputError("input.state.scheduledTime is only meaningful for a SCHEDULED run", "input.state.scheduledTime");
-  if (input.scheduledStartTime) throw new BadUserInputError("input.scheduledStartTime is only meaningful for a SCHEDULED run", "input.scheduledStartTime");
+  if (state.scheduledTime)
+    throw new BadUserInputError(
+      "input.state.scheduledTime is only meaningful for a SCHEDULED run",
+      "input.state.scheduledTime",
+    );
+  if (input.scheduledStartTime)
+    throw new BadUserInputError(
+      "input.scheduledStartTime is only meaningful for a SCHEDULED run",
+      "input.scheduledStartTime",
+    );
   return { ...state, details: null };
 }

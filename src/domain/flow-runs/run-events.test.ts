@@ -12,7 +12,17 @@ function recorder() {
 }
 
 function transition(over: Partial<TransitionResult>): TransitionResult {
-  return { status: "ACCEPT", reason: null, delaySeconds: null, stateId: "s2", written: true, previousStateType: "SCHEDULED", stateType: "PENDING", run, ...over };
+  return {
+    status: "ACCEPT",
+    reason: null,
+    delaySeconds: null,
+    stateId: "s2",
+    written: true,
+    previousStateType: "SCHEDULED",
+    stateType: "PENDING",
+    run,
+    ...over,
+  };
 }
 
 describe("RunEvents", () => {
@@ -20,7 +30,18 @@ describe("RunEvents", () => {
     const { published, events } = recorder();
     events.transition(transition({}));
     expect(published).toEqual([
-      ["flow-run.state-changed", { flowRunId: "r1", stateId: "s2", stateType: "PENDING", previousStateType: "SCHEDULED", deploymentId: "d1", flowId: "f1", workPoolName: "pool" }],
+      [
+        "flow-run.state-changed",
+        {
+          flowRunId: "r1",
+          stateId: "s2",
+          stateType: "PENDING",
+          previousStateType: "SCHEDULED",
+          deploymentId: "d1",
+          flowId: "f1",
+          workPoolName: "pool",
+        },
+      ],
     ]);
   });
 
@@ -35,9 +56,17 @@ describe("RunEvents", () => {
     const { published, events } = recorder();
     const ref = { id: "r2", flowId: "f1", deploymentId: "d1", workPoolName: null };
     events.stateChanged(ref, { id: "s1", type: "SCHEDULED", previousType: null });
-    expect(published).toEqual([["flow-run.state-changed", stateChangedEvent(ref, { id: "s1", type: "SCHEDULED", previousType: null })]]);
+    expect(published).toEqual([
+      ["flow-run.state-changed", stateChangedEvent(ref, { id: "s1", type: "SCHEDULED", previousType: null })],
+    ]);
     expect(stateChangedEvent(ref, { id: "s1", type: "SCHEDULED", previousType: null })).toEqual({
-      flowRunId: "r2", stateId: "s1", stateType: "SCHEDULED", previousStateType: null, deploymentId: "d1", flowId: "f1", workPoolName: null,
+      flowRunId: "r2",
+      stateId: "s1",
+      stateType: "SCHEDULED",
+      previousStateType: null,
+      deploymentId: "d1",
+      flowId: "f1",
+      workPoolName: null,
     });
   });
 });

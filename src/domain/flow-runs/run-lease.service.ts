@@ -45,8 +45,15 @@ export class RunLeaseService {
   async timeOutCancelling(): Promise<number> {
     const { cancellingTimeoutSeconds } = this.config.services.leases;
     const cutoff = new Date(this.clock.now().getTime() - cancellingTimeoutSeconds * 1000);
-    const runs = await this.db.client.flowRun.findMany({ where: { stateType: "CANCELLING", stateTimestamp: { lt: cutoff } }, take: BATCH, select: { id: true } });
-    return this.propose(runs, { type: "CANCELLED", message: `Still cancelling after ${cancellingTimeoutSeconds} s: forced to Cancelled.` });
+    const runs = await this.db.client.flowRun.findMany({
+      where: { stateType: "CANCELLING", stateTimestamp: { lt: cutoff } },
+      take: BATCH,
+      select: { id: true },
+    });
+    return this.propose(runs, {
+      type: "CANCELLED",
+      message: `Still cancelling after ${cancellingTimeoutSeconds} s: forced to Cancelled.`,
+    });
   }
 
   private async propose(runs: Array<{ id: string }>, proposal: Proposal): Promise<number> {

@@ -11,7 +11,12 @@ export function autoScheduledKey(deploymentId: string, scheduleKey: string, star
  * Deletes future, auto-scheduled, never-run runs of a deployment — of the given schedules only,
  * when keys are given. Late runs (start in the past) and manual runs stay.
  */
-export async function deleteFutureAutoScheduledRuns(tx: Tx, deploymentId: string, now: Date, scheduleKeys?: string[]): Promise<number> {
+export async function deleteFutureAutoScheduledRuns(
+  tx: Tx,
+  deploymentId: string,
+  now: Date,
+  scheduleKeys?: string[],
+): Promise<number> {
   if (scheduleKeys && scheduleKeys.length === 0) return 0;
   const { count } = await tx.flowRun.deleteMany({
     where: {

@@ -4,7 +4,10 @@ import { LIMITS } from "../limits.js";
 import { checkLength } from "../names.js";
 import type { StateInput } from "./flow-run-input.js";
 
-export function checkStateInput(state: Partial<Pick<StateInput, "name" | "message" | "data">> | null | undefined, field: string): void {
+export function checkStateInput(
+  state: Partial<Pick<StateInput, "name" | "message" | "data">> | null | undefined,
+  field: string,
+): void {
   if (!state) return;
   checkLength(state.name, LIMITS.stateNameLength, `${field}.name`);
   checkLength(state.message, LIMITS.stateMessageLength, `${field}.message`);

@@ -18,6 +18,10 @@ export function nextLogId(now = Date.now()): string {
     counter = 0;
   }
   const random = randomBytes(8);
-  const hex = lastMs.toString(16).padStart(12, "0") + (0x7000 | counter).toString(16) + ((random[0]! & 0x3f) | 0x80).toString(16).padStart(2, "0") + random.subarray(1).toString("hex");
+  const hex =
+    lastMs.toString(16).padStart(12, "0") +
+    (0x7000 | counter).toString(16) +
+    ((random[0]! & 0x3f) | 0x80).toString(16).padStart(2, "0") +
+    random.subarray(1).toString("hex");
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }

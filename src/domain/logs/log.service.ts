@@ -29,7 +29,8 @@ export class LogService {
   ) {}
 
   async create(logs: LogInput[]): Promise<number> {
-    if (logs.length > MAX_LOG_BATCH) throw new BadUserInputError(`logs: at most ${MAX_LOG_BATCH} lines per call`, "logs");
+    if (logs.length > MAX_LOG_BATCH)
+      throw new BadUserInputError(`logs: at most ${MAX_LOG_BATCH} lines per call`, "logs");
     logs.forEach((l, i) => {
       if (!Number.isInteger(l.level) || l.level < 0 || l.level > 100) {
         throw new BadUserInputError(`logs[${i}].level must be a whole number from 0 to 100`, `logs[${i}].level`);
@@ -39,7 +40,8 @@ export class LogService {
     const found = await this.db.client.flowRun.findMany({ where: { id: { in: runIds } }, select: { id: true } });
     const known = new Set(found.map((r) => r.id));
     const missing = logs.findIndex((l) => !known.has(l.flowRunId));
-    if (missing >= 0) throw new NotFoundError(`No flow run with id ${logs[missing]!.flowRunId}`, `logs[${missing}].flowRunId`);
+    if (missing >= 0)
+      throw new NotFoundError(`No flow run with id ${logs[missing]!.flowRunId}`, `logs[${missing}].flowRunId`);
     const now = this.clock.now();
     const rows = logs.map((l) => ({
       // same-millisecond lines keep their order: the reads sort by timestamp, then this id

@@ -1,6 +1,12 @@
 // Schedule inputs as the domain takes them: parsed and validated (errors become BAD_USER_INPUT
 // naming the field under `field`), with an rrule's DTSTART pinned when the user gave none.
-import { parseScheduleInput, pinSchedule, ScheduleInputError, type ScheduleDefinition, type ScheduleInput } from "../../schedules/schedule-definition.js";
+import {
+  parseScheduleInput,
+  pinSchedule,
+  ScheduleInputError,
+  type ScheduleDefinition,
+  type ScheduleInput,
+} from "../../schedules/schedule-definition.js";
 import { BadUserInputError } from "../errors.js";
 
 export function parseSchedule(input: ScheduleInput, field: string, now: Date): ScheduleDefinition {

@@ -10,7 +10,10 @@ export const MAX_PREVIEW = SCHEDULE_LIMITS.maxPreviewCount;
 
 export function previewSchedule(input: ScheduleInput, opts: { count: number; after: Date }, now: Date): Date[] {
   if (!Number.isInteger(opts.count) || opts.count < 1 || opts.count > MAX_PREVIEW) {
-    throw new BadUserInputError(`count must be a whole number from 1 to ${MAX_PREVIEW}, got ${String(opts.count)}`, "count");
+    throw new BadUserInputError(
+      `count must be a whole number from 1 to ${MAX_PREVIEW}, got ${String(opts.count)}`,
+      "count",
+    );
   }
   const definition = parseSchedule(input, "schedule", now);
   try {

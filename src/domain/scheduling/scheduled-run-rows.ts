@@ -107,13 +107,20 @@ export function scheduledRunRows(
   const rows: ScheduledRunRow[] = [];
   for (const s of d.schedules) {
     if (isCovered(coverage.get(s.scheduleKey), w)) continue;
-    const parameters = { ...(isPlainObject(d.parameters) ? d.parameters : {}), ...(isPlainObject(s.parameters) ? s.parameters : {}) };
+    const parameters = {
+      ...(isPlainObject(d.parameters) ? d.parameters : {}),
+      ...(isPlainObject(s.parameters) ? s.parameters : {}),
+    };
     let dates: readonly Date[];
     try {
       dates = cache.get(s.schedule);
     } catch (e) {
       // one bad stored schedule must not stop the pass (nor, on every restart, the scheduler)
-      skipped.push({ deploymentId: d.id, scheduleKey: s.scheduleKey, reason: e instanceof Error ? e.message : String(e) });
+      skipped.push({
+        deploymentId: d.id,
+        scheduleKey: s.scheduleKey,
+        reason: e instanceof Error ? e.message : String(e),
+      });
       continue;
     }
     for (const start of dates) {

@@ -11,7 +11,13 @@ import type { OrdoConfig } from "../../config.js";
 import { RunEvents } from "../flow-runs/run-events.js";
 import type { ScheduleInput } from "../../schedules/schedule-definition.js";
 import { previewSchedule } from "./schedule-preview.js";
-import { ScheduleDatesCache, scheduledRunRows, type ScheduleCoverage, type SchedulingWindow, type SkippedSchedule } from "./scheduled-run-rows.js";
+import {
+  ScheduleDatesCache,
+  scheduledRunRows,
+  type ScheduleCoverage,
+  type SchedulingWindow,
+  type SkippedSchedule,
+} from "./scheduled-run-rows.js";
 
 const DEPLOYMENT_BATCH = 100;
 const LATE_BATCH = 400;
@@ -58,13 +64,22 @@ export class SchedulingService {
         orderBy: { id: "asc" },
         take: DEPLOYMENT_BATCH,
         select: {
-          id: true, flowId: true, version: true, parameters: true, tags: true, workQueueId: true, workQueueName: true,
+          id: true,
+          flowId: true,
+          version: true,
+          parameters: true,
+          tags: true,
+          workQueueId: true,
+          workQueueName: true,
           schedules: { where: { active: true }, select: { scheduleKey: true, schedule: true, parameters: true } },
           workQueue: { select: { workPool: { select: { name: true } } } },
         },
       });
       if (page.length === 0) break;
-      const coverage = await this.coverage(page.map((d) => d.id), w.now);
+      const coverage = await this.coverage(
+        page.map((d) => d.id),
+        w.now,
+      );
       const rows = page.flatMap((d) => scheduledRunRows(d, coverage.get(d.id) ?? new Map(), w, result.skipped, dates));
       const pools = new Map(page.map((d) => [d.id, d.workQueue?.workPool.name ?? null]));
       for (let i = 0; i < rows.length; i += s.insertBatchSize) {
@@ -100,7 +115,11 @@ export class SchedulingService {
     for (const run of runs) {
       // keep the original start: "Late" is a label, the run is still due at the same time
       const t = await inTransaction(this.db, (tx) =>
-        this.orchestrator.transition(tx, run.id, { type: "SCHEDULED", name: "Late", scheduledTime: run.nextScheduledStartTime }),
+        this.orchestrator.transition(tx, run.id, {
+          type: "SCHEDULED",
+          name: "Late",
+          scheduledTime: run.nextScheduledStartTime,
+        }),
       );
       if (t.written) {
         marked++;
@@ -113,7 +132,12 @@ export class SchedulingService {
   private async coverage(deploymentIds: string[], now: Date): Promise<Map<string, Map<string, ScheduleCoverage>>> {
     const groups = await this.db.client.flowRun.groupBy({
       by: ["deploymentId", "scheduleKey"],
-      where: { deploymentId: { in: deploymentIds }, autoScheduled: true, stateType: "SCHEDULED", nextScheduledStartTime: { gte: now } },
+      where: {
+        deploymentId: { in: deploymentIds },
+        autoScheduled: true,
+        stateType: "SCHEDULED",
+        nextScheduledStartTime: { gte: now },
+      },
       _count: { _all: true },
       _max: { nextScheduledStartTime: true },
     });
@@ -136,7 +160,12 @@ export class SchedulingService {
     const inserted = new Set(insertedIds);
     for (const r of batch) {
       if (!inserted.has(r.id)) continue;
-      const run = { id: r.id, flowId: r.flowId, deploymentId: r.deploymentId, workPoolName: pools.get(r.deploymentId) ?? null };
+      const run = {
+        id: r.id,
+        flowId: r.flowId,
+        deploymentId: r.deploymentId,
+        workPoolName: pools.get(r.deploymentId) ?? null,
+      };
       this.runEvents.stateChanged(run, { id: r.stateId, type: "SCHEDULED", previousType: null });
     }
   }

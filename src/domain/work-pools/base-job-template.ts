@@ -16,8 +16,10 @@ export function checkBaseJobTemplate(template: unknown, field: string, schemas: 
   if (!isPlainObject(template)) throw new BadUserInputError(`${field} must be a JSON object`, field);
   if (Object.keys(template).length === 0) return template;
   const { job_configuration: config, variables } = template;
-  if (!isPlainObject(config)) throw new BadUserInputError(`${field}.job_configuration must be a JSON object`, `${field}.job_configuration`);
-  if (!isPlainObject(variables)) throw new BadUserInputError(`${field}.variables must be a JSON Schema object`, `${field}.variables`);
+  if (!isPlainObject(config))
+    throw new BadUserInputError(`${field}.job_configuration must be a JSON object`, `${field}.job_configuration`);
+  if (!isPlainObject(variables))
+    throw new BadUserInputError(`${field}.variables must be a JSON Schema object`, `${field}.variables`);
   const issues = schemas.checkSchema(variables);
   if (issues.length) throw validationFailed(`${field}.variables`, "variables is not a valid JSON Schema:", issues);
   const declared = new Set(Object.keys(isPlainObject(variables.properties) ? variables.properties : {}));

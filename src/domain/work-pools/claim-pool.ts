@@ -14,7 +14,13 @@ export interface ClaimPool {
   isPaused: boolean;
   concurrencyLimit: number | null;
   /** by priority */
-  queues: Array<{ id: string; name: string; isPaused: boolean; concurrencyLimit: number | null; filterTags: string[] | null }>;
+  queues: Array<{
+    id: string;
+    name: string;
+    isPaused: boolean;
+    concurrencyLimit: number | null;
+    filterTags: string[] | null;
+  }>;
 }
 
 interface PoolRow {
@@ -37,12 +43,18 @@ interface PoolRow {
  */
 export async function lockAndReadPool(db: Database, tx: Tx, name: string): Promise<ClaimPool | null> {
   if (db.provider !== "postgresql") {
-    const pool = await tx.workPool.findUnique({ where: { name }, include: { queues: { orderBy: { priority: "asc" } } } });
+    const pool = await tx.workPool.findUnique({
+      where: { name },
+      include: { queues: { orderBy: { priority: "asc" } } },
+    });
     if (!pool) return null;
     await lockWorkPool(db, tx, pool.id);
     return {
       ...pool,
-      queues: pool.queues.map((q) => ({ ...q, filterTags: q.filterTags === null ? null : asStringArray(q.filterTags) })),
+      queues: pool.queues.map((q) => ({
+        ...q,
+        filterTags: q.filterTags === null ? null : asStringArray(q.filterTags),
+      })),
     };
   }
   const rows = await tx.$queryRaw<PoolRow[]>`
@@ -76,13 +88,20 @@ export async function lockAndReadPool(db: Database, tx: Tx, name: string): Promi
  * rewriting the same rows on every claim would make claims queue behind their row locks) and
  * registers the worker as seen now. PostgreSQL: one statement.
  */
-export async function markPolled(db: Database, tx: Tx, poll: { poolId: string; queueIds: string[]; workerName: string; now: Date; markMs: number }): Promise<void> {
+export async function markPolled(
+  db: Database,
+  tx: Tx,
+  poll: { poolId: string; queueIds: string[]; workerName: string; now: Date; markMs: number },
+): Promise<void> {
   const { poolId, queueIds, workerName, now, markMs } = poll;
   const cut = new Date(now.getTime() - markMs);
   // Prisma fills @default(now()) and @updatedAt with the wall clock on its own writes
   const wall = new Date();
   if (db.provider !== "postgresql") {
-    await tx.workQueue.updateMany({ where: { id: { in: queueIds }, OR: [{ lastPolled: null }, { lastPolled: { lt: cut } }] }, data: { lastPolled: now } });
+    await tx.workQueue.updateMany({
+      where: { id: { in: queueIds }, OR: [{ lastPolled: null }, { lastPolled: { lt: cut } }] },
+      data: { lastPolled: now },
+    });
     await tx.worker.upsert({
       where: { workPoolId_name: { workPoolId: poolId, name: workerName } },
       create: { workPoolId: poolId, name: workerName, lastHeartbeatTime: now },

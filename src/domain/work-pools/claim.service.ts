@@ -99,31 +99,54 @@ export class ClaimService {
     if (!pool) throw new NotFoundError(`No work pool named ${quoteName(input.workPoolName)}`, "input.workPoolName");
     const named = input.workQueueNames?.length ? input.workQueueNames : null;
     named?.forEach((n, i) => {
-      if (!pool.queues.some((q) => q.name === n)) throw new NotFoundError(`Work pool ${quoteName(pool.name)} has no queue ${quoteName(n)}`, `input.workQueueNames[${i}]`);
+      if (!pool.queues.some((q) => q.name === n))
+        throw new NotFoundError(
+          `Work pool ${quoteName(pool.name)} has no queue ${quoteName(n)}`,
+          `input.workQueueNames[${i}]`,
+        );
     });
     const polled = pool.queues.filter((q) => !named || named.includes(q.name));
     // read after the lock: a claim that waited must not look older than the one it waited for
     const now = this.clock.now();
     let batch: Batch = { claimed: [], started: [], rejected: [] };
     if (!pool.isPaused && limit > 0) {
-      const queues = polled.filter((q) => !q.isPaused).map(({ id, name, concurrencyLimit, filterTags }) => ({ id, name, concurrencyLimit, filterTags }));
-      const slots = await this.poolAndQueueSlots(tx, pool.concurrencyLimit, pool.queues.map((q) => q.id), queues);
+      const queues = polled
+        .filter((q) => !q.isPaused)
+        .map(({ id, name, concurrencyLimit, filterTags }) => ({ id, name, concurrencyLimit, filterTags }));
+      const slots = await this.poolAndQueueSlots(
+        tx,
+        pool.concurrencyLimit,
+        pool.queues.map((q) => q.id),
+        queues,
+      );
       const picks = await this.pick(tx, queues, slots, limit, input.scheduledBefore ?? now);
       batch = await this.transition(tx, pool.name, picks, input.startRunning ?? false);
     }
     // last, so the hot queue rows stay locked only for the commit: polling marks the queues READY
     // and the worker alive, paused or not
-    await markPolled(this.db, tx, { poolId: pool.id, queueIds: polled.map((q) => q.id), workerName: input.workerName, now, markMs: POLL_MARK_MS });
+    await markPolled(this.db, tx, {
+      poolId: pool.id,
+      queueIds: polled.map((q) => q.id),
+      workerName: input.workerName,
+      now,
+      markMs: POLL_MARK_MS,
+    });
     return batch;
   }
 
   /** Free slots of the pool and of each queue; the counts are skipped when nothing has a limit. */
   private async poolAndQueueSlots(tx: Tx, poolLimit: number | null, poolQueueIds: string[], queues: ClaimQueue[]) {
     const queueSlots = new Map<string, number>(queues.map((q) => [q.id, Infinity]));
-    if (poolLimit === null && queues.every((q) => q.concurrencyLimit === null)) return { pool: Infinity, queues: queueSlots };
-    const groups = await tx.flowRun.groupBy({ by: ["workQueueId"], where: { workQueueId: { in: poolQueueIds }, stateType: { in: ACTIVE } }, _count: { _all: true } });
+    if (poolLimit === null && queues.every((q) => q.concurrencyLimit === null))
+      return { pool: Infinity, queues: queueSlots };
+    const groups = await tx.flowRun.groupBy({
+      by: ["workQueueId"],
+      where: { workQueueId: { in: poolQueueIds }, stateType: { in: ACTIVE } },
+      _count: { _all: true },
+    });
     const active = new Map(groups.map((g) => [g.workQueueId, g._count._all]));
-    for (const q of queues) if (q.concurrencyLimit !== null) queueSlots.set(q.id, q.concurrencyLimit - (active.get(q.id) ?? 0));
+    for (const q of queues)
+      if (q.concurrencyLimit !== null) queueSlots.set(q.id, q.concurrencyLimit - (active.get(q.id) ?? 0));
     const poolActive = groups.reduce((n, g) => n + g._count._all, 0);
     return { pool: poolLimit === null ? Infinity : poolLimit - poolActive, queues: queueSlots };
   }
@@ -134,7 +157,13 @@ export class ClaimService {
    * at its limit holds its runs back (ENQUEUE) or has them cancelled (CANCEL_NEW); held-back
    * deployments are left out of later pages, so they cannot crowd out runs behind them.
    */
-  private async pick(tx: Tx, queues: ClaimQueue[], slots: { pool: number; queues: Map<string, number> }, limit: number, before: Date): Promise<Picks> {
+  private async pick(
+    tx: Tx,
+    queues: ClaimQueue[],
+    slots: { pool: number; queues: Map<string, number> },
+    limit: number,
+    before: Date,
+  ): Promise<Picks> {
     const picks: Picks = { pending: [], cancelled: [] };
     const seen = new Set<string>();
     /** free slots of the limited deployments this claim has locked and counted */
@@ -187,15 +216,31 @@ export class ClaimService {
    * Locks and counts the limited deployments first seen on this page. A deployment another claim
    * is counting right now (a claim of another pool) is held back for this claim.
    */
-  private async countDeploymentSlots(tx: Tx, page: DueRun[], slots: Map<string, number>, heldBack: Set<string>): Promise<void> {
+  private async countDeploymentSlots(
+    tx: Tx,
+    page: DueRun[],
+    slots: Map<string, number>,
+    heldBack: Set<string>,
+  ): Promise<void> {
     const limits = new Map<string, number>();
-    for (const r of page) if (r.deploymentId !== null && r.deploymentLimit !== null && !slots.has(r.deploymentId) && !heldBack.has(r.deploymentId)) limits.set(r.deploymentId, r.deploymentLimit);
+    for (const r of page)
+      if (
+        r.deploymentId !== null &&
+        r.deploymentLimit !== null &&
+        !slots.has(r.deploymentId) &&
+        !heldBack.has(r.deploymentId)
+      )
+        limits.set(r.deploymentId, r.deploymentLimit);
     if (limits.size === 0) return;
     const locked = await tryLockDeployments(this.db, tx, [...limits.keys()]);
     for (const id of limits.keys()) if (!locked.has(id)) heldBack.add(id);
     if (locked.size === 0) return;
     // counted after the lock, in a statement of its own, so it sees every claim that held it before
-    const groups = await tx.flowRun.groupBy({ by: ["deploymentId"], where: { deploymentId: { in: [...locked] }, stateType: { in: ACTIVE } }, _count: { _all: true } });
+    const groups = await tx.flowRun.groupBy({
+      by: ["deploymentId"],
+      where: { deploymentId: { in: [...locked] }, stateType: { in: ACTIVE } },
+      _count: { _all: true },
+    });
     const active = new Map(groups.map((g) => [g.deploymentId, g._count._all]));
     for (const id of locked) slots.set(id, limits.get(id)! - (active.get(id) ?? 0));
   }
@@ -205,13 +250,27 @@ export class ClaimService {
    * to RUNNING) with one write for the whole batch, then binds adopted runs to their tag-filtered queue.
    */
   private async transition(tx: Tx, poolName: string, picks: Picks, startRunning: boolean): Promise<Batch> {
-    const rows = new Map((await readLockedRuns(tx, [...picks.pending.map((p) => p.run.id), ...picks.cancelled.map((r) => r.id)])).map((r) => [r.id, r]));
+    const rows = new Map(
+      (await readLockedRuns(tx, [...picks.pending.map((p) => p.run.id), ...picks.cancelled.map((r) => r.id)])).map(
+        (r) => [r.id, r],
+      ),
+    );
     const claim: Proposal[] = startRunning ? [{ type: "PENDING" }, { type: "RUNNING" }] : [{ type: "PENDING" }];
     const results = await this.orchestrator.transitionLockedEach(tx, [
       ...picks.pending.map((p) => ({ run: rows.get(p.run.id)!, proposals: claim })),
-      ...picks.cancelled.map((r) => ({ run: rows.get(r.id)!, proposals: [{ type: "CANCELLED" as const, message: "Deployment concurrency limit reached." }] })),
+      ...picks.cancelled.map((r) => ({
+        run: rows.get(r.id)!,
+        proposals: [{ type: "CANCELLED" as const, message: "Deployment concurrency limit reached." }],
+      })),
     ]);
-    const batch: Batch = { claimed: [], started: [], rejected: results.slice(picks.pending.length).map((r) => r[0]!).filter((t) => t.written) };
+    const batch: Batch = {
+      claimed: [],
+      started: [],
+      rejected: results
+        .slice(picks.pending.length)
+        .map((r) => r[0]!)
+        .filter((t) => t.written),
+    };
     const adopted = new Map<ClaimQueue, TransitionResult[]>();
     picks.pending.forEach(({ queue }, i) => {
       const [pending, running] = results[i]!;
@@ -219,10 +278,14 @@ export class ClaimService {
       if (pending!.status !== "ACCEPT") return;
       batch.claimed.push(pending!);
       batch.started.push(running ?? null);
-      if (pending!.run.workQueueId === null) adopted.set(queue, [...(adopted.get(queue) ?? []), pending!, ...(running ? [running] : [])]);
+      if (pending!.run.workQueueId === null)
+        adopted.set(queue, [...(adopted.get(queue) ?? []), pending!, ...(running ? [running] : [])]);
     });
     for (const [queue, runs] of adopted) {
-      await tx.flowRun.updateMany({ where: { id: { in: [...new Set(runs.map((t) => t.run.id))] } }, data: { workQueueId: queue.id, workQueueName: queue.name } });
+      await tx.flowRun.updateMany({
+        where: { id: { in: [...new Set(runs.map((t) => t.run.id))] } },
+        data: { workQueueId: queue.id, workQueueName: queue.name },
+      });
       for (const t of runs) t.run = { ...t.run, workQueueId: queue.id, workPoolName: poolName };
     }
     return batch;

@@ -1,12 +1,30 @@
 // Job-variable layering and template rendering, as workers receive them.
 import { describe, expect, it } from "vitest";
-import { expandDotKeys, jobConfigurationFor, mergeJobVariables, renderJobConfiguration, variableDefaults } from "./job-variables.js";
+import {
+  expandDotKeys,
+  jobConfigurationFor,
+  mergeJobVariables,
+  renderJobConfiguration,
+  variableDefaults,
+} from "./job-variables.js";
 
 const template = {
-  job_configuration: { command: "{{ command }}", env: "{{ env }}", image: "repo/{{ image }}:latest", labels: { team: "{{ team }}" }, unset: "{{ nothing }}" },
+  job_configuration: {
+    command: "{{ command }}",
+    env: "{{ env }}",
+    image: "repo/{{ image }}:latest",
+    labels: { team: "{{ team }}" },
+    unset: "{{ nothing }}",
+  },
   variables: {
     type: "object",
-    properties: { command: { type: "array" }, env: { type: "object", default: { A: "pool" } }, image: { type: "string", default: "base" }, team: { type: "string" }, nothing: { type: "string" } },
+    properties: {
+      command: { type: "array" },
+      env: { type: "object", default: { A: "pool" } },
+      image: { type: "string", default: "base" },
+      team: { type: "string" },
+      nothing: { type: "string" },
+    },
   },
 };
 
@@ -17,7 +35,11 @@ describe("job variables", () => {
   });
 
   it("layers pool defaults ← deployment ← run, merging env maps", () => {
-    const merged = mergeJobVariables(variableDefaults(template), { env: { B: "dep" }, image: "dep" }, { "env.C": "run", image: "run" });
+    const merged = mergeJobVariables(
+      variableDefaults(template),
+      { env: { B: "dep" }, image: "dep" },
+      { "env.C": "run", image: "run" },
+    );
     expect(merged).toEqual({ env: { A: "pool", B: "dep", C: "run" }, image: "run" });
   });
 

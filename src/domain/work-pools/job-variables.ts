@@ -33,7 +33,8 @@ export function variableDefaults(template: unknown): JsonObject {
   const props = isPlainObject(vars.properties) ? vars.properties : {};
   const out: JsonObject = {};
   for (const [name, schema] of Object.entries(props)) {
-    if (isPlainObject(schema) && schema.default !== undefined && schema.default !== null) setOwn(out, name, schema.default);
+    if (isPlainObject(schema) && schema.default !== undefined && schema.default !== null)
+      setOwn(out, name, schema.default);
   }
   return out;
 }
@@ -85,7 +86,11 @@ function render(node: unknown, values: JsonObject): unknown {
 }
 
 /** What a run's infrastructure is started with. */
-export function jobConfigurationFor(poolTemplate: unknown, deploymentVariables: unknown, runVariables: unknown): JsonObject {
+export function jobConfigurationFor(
+  poolTemplate: unknown,
+  deploymentVariables: unknown,
+  runVariables: unknown,
+): JsonObject {
   const values = mergeJobVariables(variableDefaults(poolTemplate), deploymentVariables, runVariables);
   // a pool without a template passes the merged variables straight through (e.g. process config)
   if (!isPlainObject(poolTemplate) || !isPlainObject(poolTemplate.job_configuration)) return values;
@@ -100,7 +105,13 @@ export function jobConfigurationFor(poolTemplate: unknown, deploymentVariables: 
  * (everything must be there), and for a deployment at apply time (`ignoreRequired`: a run may still
  * supply a required value). VALIDATION_FAILED at `field`, with a JSON pointer per problem.
  */
-export function checkJobVariables(schemas: JsonSchemaValidator, template: unknown, layers: unknown[], field: string, ignoreRequired: boolean): void {
+export function checkJobVariables(
+  schemas: JsonSchemaValidator,
+  template: unknown,
+  layers: unknown[],
+  field: string,
+  ignoreRequired: boolean,
+): void {
   if (!isPlainObject(template) || !isPlainObject(template.variables)) return;
   const values = mergeJobVariables(variableDefaults(template), ...layers);
   const issues = schemas.validate(template.variables, values, { ignoreRequired });

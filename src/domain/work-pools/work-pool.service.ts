@@ -46,7 +46,9 @@ export interface WorkQueueInput {
   filterTags?: string[] | null;
 }
 /** filterTags: absent keeps the stored value, null makes the queue a normal one again */
-export type WorkQueueUpdate = Partial<Pick<WorkQueueInput, "priority" | "concurrencyLimit" | "isPaused" | "filterTags">>;
+export type WorkQueueUpdate = Partial<
+  Pick<WorkQueueInput, "priority" | "concurrencyLimit" | "isPaused" | "filterTags">
+>;
 /** What deleting a queue did: what pointed at it now points at the pool's default queue. */
 export interface WorkQueueDeletion {
   id: string;
@@ -71,17 +73,42 @@ export class WorkPoolService {
    * job templates), each infrastructure block type standing for itself (process), and agent.
    */
   types(): PoolTypeInfo[] {
-    const declared = this.registry.workPoolTypes().map((t) => ({ type: t.type, blockType: t.blockType, plugin: t.plugin, description: t.description ?? null, baseJobTemplate: t.baseJobTemplate as JsonObject }));
-    const blocks = this.registry.byCapability("run-infrastructure").map((t) => ({ type: t.slug, blockType: t.slug, plugin: t.plugin, description: t.description, baseJobTemplate: {} }));
-    const agent = { type: AGENT_POOL_TYPE, blockType: null, plugin: null, description: "runs use their deployments' own infrastructure blocks (ordo agent start)", baseJobTemplate: {} };
+    const declared = this.registry.workPoolTypes().map((t) => ({
+      type: t.type,
+      blockType: t.blockType,
+      plugin: t.plugin,
+      description: t.description ?? null,
+      baseJobTemplate: t.baseJobTemplate as JsonObject,
+    }));
+    const blocks = this.registry.byCapability("run-infrastructure").map((t) => ({
+      type: t.slug,
+      blockType: t.slug,
+      plugin: t.plugin,
+      description: t.description,
+      baseJobTemplate: {},
+    }));
+    const agent = {
+      type: AGENT_POOL_TYPE,
+      blockType: null,
+      plugin: null,
+      description: "runs use their deployments' own infrastructure blocks (ordo agent start)",
+      baseJobTemplate: {},
+    };
     return [...declared, ...blocks, agent];
   }
 
   async createPool(input: WorkPoolInput): Promise<{ id: string }> {
     checkName(input.name, "input.name");
     if (input.type !== AGENT_POOL_TYPE && !this.registry.infrastructureFor(input.type)) {
-      const known = [AGENT_POOL_TYPE, ...this.registry.workPoolTypes().map((t) => t.type), ...this.registry.byCapability("run-infrastructure").map((t) => t.slug)].join(", ");
-      throw new BadUserInputError(`input.type must be a work-pool type or an infrastructure block type of the loaded plugins (${known}), got "${input.type}"`, "input.type");
+      const known = [
+        AGENT_POOL_TYPE,
+        ...this.registry.workPoolTypes().map((t) => t.type),
+        ...this.registry.byCapability("run-infrastructure").map((t) => t.slug),
+      ].join(", ");
+      throw new BadUserInputError(
+        `input.type must be a work-pool type or an infrastructure block type of the loaded plugins (${known}), got "${input.type}"`,
+        "input.type",
+      );
     }
     checkLength(input.description, LIMITS.descriptionLength, "input.description");
     // a plugin's pool type brings its base job template (Prefect's worker default), unless one is given
@@ -115,7 +142,10 @@ export class WorkPoolService {
    */
   async updatePool(name: string, input: WorkPoolUpdate): Promise<{ id: string }> {
     checkLength(input.description, LIMITS.descriptionLength, "input.description");
-    const template = input.baseJobTemplate !== undefined ? checkBaseJobTemplate(input.baseJobTemplate, "input.baseJobTemplate", this.schemas) : undefined;
+    const template =
+      input.baseJobTemplate !== undefined
+        ? checkBaseJobTemplate(input.baseJobTemplate, "input.baseJobTemplate", this.schemas)
+        : undefined;
     checkLimit(input.concurrencyLimit, "input.concurrencyLimit");
     return inTransaction(this.db, async (tx) => {
       const pool = await this.findPool(tx, name, "name");
@@ -158,7 +188,10 @@ export class WorkPoolService {
       return await inTransaction(this.db, async (tx) => {
         const pool = await this.findPool(tx, input.workPoolName, "input.workPoolName");
         if (await tx.workQueue.findUnique({ where: { workPoolId_name: { workPoolId: pool.id, name: input.name } } })) {
-          throw new ConflictError(`Work pool ${quoteName(pool.name)} already has a queue named ${quoteName(input.name)}`, "input.name");
+          throw new ConflictError(
+            `Work pool ${quoteName(pool.name)} already has a queue named ${quoteName(input.name)}`,
+            "input.name",
+          );
         }
         const last = await tx.workQueue.aggregate({ where: { workPoolId: pool.id }, _max: { priority: true } });
         const priority = input.priority ?? (last._max.priority ?? 0) + 1;
@@ -177,7 +210,8 @@ export class WorkPoolService {
         });
       });
     } catch (e) {
-      if (isUniqueViolation(e)) throw new ConflictError(`That work pool already has a queue named ${quoteName(input.name)}`, "input.name");
+      if (isUniqueViolation(e))
+        throw new ConflictError(`That work pool already has a queue named ${quoteName(input.name)}`, "input.name");
       throw e;
     }
   }
@@ -189,7 +223,8 @@ export class WorkPoolService {
     return inTransaction(this.db, async (tx) => {
       const queue = await tx.workQueue.findUnique({ where: { id } });
       if (!queue) throw new NotFoundError(`No work queue with id ${id}`, "id");
-      if (input.priority != null && input.priority !== queue.priority) await shiftPriorities(tx, queue.workPoolId, input.priority, id);
+      if (input.priority != null && input.priority !== queue.priority)
+        await shiftPriorities(tx, queue.workPoolId, input.priority, id);
       await tx.workQueue.update({
         where: { id },
         data: {
@@ -229,9 +264,19 @@ export class WorkPoolService {
       const target = await tx.workQueue.findUniqueOrThrow({ where: { id: defaultQueueId } });
       const moveTo = { workQueueId: target.id, workQueueName: target.name };
       const deployments = await tx.deployment.updateMany({ where: { workQueueId: id }, data: moveTo });
-      const runs = await tx.flowRun.updateMany({ where: { workQueueId: id, stateType: { notIn: [...TERMINAL_STATES] } }, data: moveTo });
+      const runs = await tx.flowRun.updateMany({
+        where: { workQueueId: id, stateType: { notIn: [...TERMINAL_STATES] } },
+        data: moveTo,
+      });
       await tx.workQueue.delete({ where: { id } });
-      return { id, name: queue.name, workPoolName: pool.name, defaultQueueId: target.id, deploymentsMoved: deployments.count, flowRunsMoved: runs.count };
+      return {
+        id,
+        name: queue.name,
+        workPoolName: pool.name,
+        defaultQueueId: target.id,
+        deploymentsMoved: deployments.count,
+        flowRunsMoved: runs.count,
+      };
     });
   }
 
@@ -242,8 +287,16 @@ export class WorkPoolService {
     const now = this.clock.now();
     return this.db.client.worker.upsert({
       where: { workPoolId_name: { workPoolId: pool.id, name: workerName } },
-      create: { workPoolId: pool.id, name: workerName, lastHeartbeatTime: now, heartbeatIntervalSeconds: intervalSeconds ?? null },
-      update: { lastHeartbeatTime: now, ...(intervalSeconds != null ? { heartbeatIntervalSeconds: intervalSeconds } : {}) },
+      create: {
+        workPoolId: pool.id,
+        name: workerName,
+        lastHeartbeatTime: now,
+        heartbeatIntervalSeconds: intervalSeconds ?? null,
+      },
+      update: {
+        lastHeartbeatTime: now,
+        ...(intervalSeconds != null ? { heartbeatIntervalSeconds: intervalSeconds } : {}),
+      },
       select: { id: true },
     });
   }
@@ -263,7 +316,8 @@ async function shiftPriorities(tx: Tx, workPoolId: string, from: number, except?
 }
 
 function checkLimit(limit: number | null | undefined, field: string): void {
-  if (limit != null && limit < 0) throw new BadUserInputError(`${field} must be ≥ 0 (0 pauses claiming; null = no limit)`, field);
+  if (limit != null && limit < 0)
+    throw new BadUserInputError(`${field} must be ≥ 0 (0 pauses claiming; null = no limit)`, field);
 }
 
 /**
@@ -273,11 +327,13 @@ function checkLimit(limit: number | null | undefined, field: string): void {
  */
 function checkFilterTags(tags: readonly string[] | null | undefined, field: string): void {
   if (tags == null) return;
-  if (tags.length === 0) throw new BadUserInputError(`${field} must name at least one tag (null makes the queue a normal one)`, field);
+  if (tags.length === 0)
+    throw new BadUserInputError(`${field} must name at least one tag (null makes the queue a normal one)`, field);
   // the general tag rules (non-empty, no "|", length and count bounds), then no repeats
   normalizeTags(tags, field);
   tags.forEach((tag, i) => {
-    if (tags.indexOf(tag) !== i) throw new BadUserInputError(`${field}[${i}] repeats the tag ${quoteName(tag)}`, `${field}[${i}]`);
+    if (tags.indexOf(tag) !== i)
+      throw new BadUserInputError(`${field}[${i}] repeats the tag ${quoteName(tag)}`, `${field}[${i}]`);
   });
 }
 

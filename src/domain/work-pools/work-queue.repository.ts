@@ -9,7 +9,11 @@ export interface QueueRef {
   workPoolId: string;
 }
 
-export async function ensureWorkPool(tx: Tx, name: string, type?: string): Promise<{ id: string; defaultQueueId: string }> {
+export async function ensureWorkPool(
+  tx: Tx,
+  name: string,
+  type?: string,
+): Promise<{ id: string; defaultQueueId: string }> {
   // upserts (INSERT … ON CONFLICT) so concurrent first references cannot collide
   const pool = await tx.workPool.upsert({
     where: { name },
@@ -28,7 +32,9 @@ export async function ensureWorkPool(tx: Tx, name: string, type?: string): Promi
 
 export async function ensureWorkQueue(tx: Tx, poolName: string, queueName: string): Promise<QueueRef> {
   const pool = await ensureWorkPool(tx, poolName);
-  const existing = await tx.workQueue.findUnique({ where: { workPoolId_name: { workPoolId: pool.id, name: queueName } } });
+  const existing = await tx.workQueue.findUnique({
+    where: { workPoolId_name: { workPoolId: pool.id, name: queueName } },
+  });
   if (existing) return existing;
   // lower number = higher priority; a new queue goes after the existing ones
   const last = await tx.workQueue.aggregate({ where: { workPoolId: pool.id }, _max: { priority: true } });
@@ -43,7 +49,11 @@ export async function ensureWorkQueue(tx: Tx, poolName: string, queueName: strin
  * Prefect's resolution: pool + queue → that queue; pool only → the pool's default queue;
  * queue only → that queue in the default agent pool; neither → no queue.
  */
-export async function resolveWorkQueue(tx: Tx, poolName: string | null, queueName: string | null): Promise<QueueRef | null> {
+export async function resolveWorkQueue(
+  tx: Tx,
+  poolName: string | null,
+  queueName: string | null,
+): Promise<QueueRef | null> {
   if (!poolName && !queueName) return null;
   const pool = poolName ?? DEFAULT_AGENT_POOL;
   if (!queueName) {

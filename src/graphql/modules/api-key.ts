@@ -4,10 +4,9 @@ import { SCOPES, SCOPE_DESCRIPTIONS, type Scope } from "../../auth/scopes.js";
 import { builder } from "../builder.js";
 
 export const ApiKeyScopeEnum = builder.enumType("ApiKeyScope", {
-  values: Object.fromEntries(SCOPES.map((s) => [s.toUpperCase(), { value: s, description: SCOPE_DESCRIPTIONS[s] }])) as Record<
-    Uppercase<Scope>,
-    { value: Scope; description: string }
-  >,
+  values: Object.fromEntries(
+    SCOPES.map((s) => [s.toUpperCase(), { value: s, description: SCOPE_DESCRIPTIONS[s] }]),
+  ) as Record<Uppercase<Scope>, { value: Scope; description: string }>,
 });
 
 const scopeList = (value: unknown): Scope[] => (Array.isArray(value) ? (value as Scope[]) : []);
@@ -54,7 +53,11 @@ builder.queryFields((t) => ({
   viewer: t.field({
     authScopes: { read: true },
     type: Viewer,
-    resolve: (_root, _args, ctx) => ({ name: ctx.principal.name, scopes: [...ctx.principal.scopes], authEnabled: ctx.principal.keyId !== null }),
+    resolve: (_root, _args, ctx) => ({
+      name: ctx.principal.name,
+      scopes: [...ctx.principal.scopes],
+      authEnabled: ctx.principal.keyId !== null,
+    }),
   }),
   apiKeys: t.prismaField({
     authScopes: { admin: true },
@@ -70,7 +73,11 @@ builder.mutationFields((t) => ({
     type: CreatedApiKey,
     args: { input: t.arg({ type: CreateApiKeyInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
-      const { key, record } = await ctx.apiKeys.create({ name: input.name, scopes: input.scopes, expiresAt: input.expiresAt ?? null });
+      const { key, record } = await ctx.apiKeys.create({
+        name: input.name,
+        scopes: input.scopes,
+        expiresAt: input.expiresAt ?? null,
+      });
       return { key, id: record.id };
     },
   }),

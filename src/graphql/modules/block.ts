@@ -72,8 +72,14 @@ const BlockDocumentConnection = builder.connectionObject({ type: BlockDocument, 
 const CreateBlockDocumentInput = builder.inputType("CreateBlockDocumentInput", {
   fields: (t) => ({
     blockTypeSlug: t.string({ required: true }),
-    name: t.string({ description: `lowercase letters, digits and -; required unless isAnonymous; at most ${LIMITS.nameLength} characters` }),
-    data: t.field({ type: "JSON", required: true, description: `validated against the block type's schema; ${L.json}` }),
+    name: t.string({
+      description: `lowercase letters, digits and -; required unless isAnonymous; at most ${LIMITS.nameLength} characters`,
+    }),
+    data: t.field({
+      type: "JSON",
+      required: true,
+      description: `validated against the block type's schema; ${L.json}`,
+    }),
     isAnonymous: t.boolean({ description: "auto-named, hidden from listings by default: inline configuration" }),
   }),
 });
@@ -82,10 +88,15 @@ builder.queryFields((t) => ({
   blockTypes: t.prismaField({
     authScopes: { read: true },
     type: ["BlockType"],
-    description: "block types of the loaded plugins, optionally only those with a capability (read-path, put-directory, run-infrastructure, …)",
+    description:
+      "block types of the loaded plugins, optionally only those with a capability (read-path, put-directory, run-infrastructure, …)",
     args: { capability: t.arg.string() },
     resolve: (query, _root, args, ctx) =>
-      ctx.db.blockType.findMany({ ...query, where: { slug: { in: ctx.services.blocks.slugs(args.capability) } }, orderBy: { slug: "asc" } }),
+      ctx.db.blockType.findMany({
+        ...query,
+        where: { slug: { in: ctx.services.blocks.slugs(args.capability) } },
+        orderBy: { slug: "asc" },
+      }),
   }),
   blockType: t.prismaField({
     authScopes: { read: true },
@@ -102,7 +113,11 @@ builder.queryFields((t) => ({
       args: { blockTypeSlug: t.arg.string(), includeAnonymous: t.arg.boolean({ description: "default false" }) },
       totalCount: (_parent, args, ctx) => ctx.db.blockDocument.count({ where: blockDocumentWhere(args) }),
       resolve: (query, _root, args, ctx) =>
-        ctx.db.blockDocument.findMany({ ...query, where: blockDocumentWhere(args), orderBy: [{ name: "asc" }, { id: "asc" }] }),
+        ctx.db.blockDocument.findMany({
+          ...query,
+          where: blockDocumentWhere(args),
+          orderBy: [{ name: "asc" }, { id: "asc" }],
+        }),
     },
     BlockDocumentConnection,
   ),
@@ -111,7 +126,11 @@ builder.queryFields((t) => ({
     type: "BlockDocument",
     nullable: true,
     description: "by id, or by slug blockTypeSlug/name",
-    args: { id: t.arg.id(), slug: t.arg.string(), includeSecrets: t.arg.boolean({ description: "show secret fields in clear" }) },
+    args: {
+      id: t.arg.id(),
+      slug: t.arg.string(),
+      includeSecrets: t.arg.boolean({ description: "show secret fields in clear" }),
+    },
     resolve: async (query, _root, args, ctx) => {
       const slug = parsePlainBlockSlug(args.slug);
       // spread up front: a look-up that finds nothing to query must not trip Pothos' unused-query check
@@ -119,7 +138,10 @@ builder.queryFields((t) => ({
       const doc = args.id
         ? await ctx.db.blockDocument.findUnique({ ...select, where: { id: args.id } })
         : slug
-          ? await ctx.db.blockDocument.findFirst({ ...select, where: { name: slug.name, blockType: { slug: slug.type } } })
+          ? await ctx.db.blockDocument.findFirst({
+              ...select,
+              where: { name: slug.name, blockType: { slug: slug.type } },
+            })
           : null;
       if (doc && args.includeSecrets) {
         if (!(await ctx.access.mayRevealSecrets(ctx.principal, { id: args.id ?? null, slug: args.slug ?? null }))) {
@@ -156,7 +178,11 @@ builder.mutationFields((t) => ({
     authScopes: { write: true },
     type: "BlockDocument",
     description: "merge: shallow merge into existing data; masked secret values keep the stored secret",
-    args: { id: t.arg.id({ required: true }), data: t.arg({ type: "JSON", required: true, description: L.json }), merge: t.arg.boolean() },
+    args: {
+      id: t.arg.id({ required: true }),
+      data: t.arg({ type: "JSON", required: true, description: L.json }),
+      merge: t.arg.boolean(),
+    },
     resolve: async (query, _root, args, ctx) => {
       await ctx.services.blocks.update(args.id, args.data, args.merge ?? false);
       return ctx.db.blockDocument.findUniqueOrThrow({ ...query, where: { id: args.id } });

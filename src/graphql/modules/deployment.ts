@@ -48,7 +48,10 @@ export const Deployment = builder.prismaObject("Deployment", {
     workQueue: t.relation("workQueue", { nullable: true }),
     workQueueName: t.exposeString("workQueueName", { nullable: true }),
     storageDocument: t.relation("storageDocument", { nullable: true }),
-    storagePath: t.exposeString("storagePath", { nullable: true, description: "sub-path inside the storage block, from storageBlock type/name/sub/path" }),
+    storagePath: t.exposeString("storagePath", {
+      nullable: true,
+      description: "sub-path inside the storage block, from storageBlock type/name/sub/path",
+    }),
     infrastructureDocument: t.relation("infrastructureDocument", { nullable: true }),
     concurrencyLimit: t.exposeInt("concurrencyLimit", { nullable: true }),
     collisionStrategy: t.field({
@@ -61,7 +64,10 @@ export const Deployment = builder.prismaObject("Deployment", {
       {
         cursor: "id",
         args: { filter: t.arg({ type: FlowRunFilter }) },
-        query: (args) => ({ where: flowRunWhere(args.filter), orderBy: [{ expectedStartTime: "desc" }, { id: "desc" }] }),
+        query: (args) => ({
+          where: flowRunWhere(args.filter),
+          orderBy: [{ expectedStartTime: "desc" }, { id: "desc" }],
+        }),
         totalCount: true,
       },
       FlowRunConnection,
@@ -75,7 +81,10 @@ export const Deployment = builder.prismaObject("Deployment", {
 const SCHEDULES_ONLY = JSON.stringify({ schedules: { orderBy: { position: "asc" } } });
 function servedBySlugRead(query: { include?: unknown; select?: unknown }): boolean {
   const keys = Object.keys(query);
-  return keys.length === 0 || (keys.length === 1 && keys[0] === "include" && JSON.stringify(query.include) === SCHEDULES_ONLY);
+  return (
+    keys.length === 0 ||
+    (keys.length === 1 && keys[0] === "include" && JSON.stringify(query.include) === SCHEDULES_ONLY)
+  );
 }
 
 export const DeploymentConnection = builder.connectionObject({ type: Deployment, name: "DeploymentConnection" });
@@ -108,8 +117,13 @@ const DeploymentInput = builder.inputType("DeploymentInput", {
       type: "JSON",
       description: `validated at apply time against parameterOpenapiSchema when enforced (values a run may still give are not required); ${L.json}`,
     }),
-    parameterOpenapiSchema: t.field({ type: "JSON", description: `a JSON Schema (draft 2020-12) of the parameters; ${L.json}` }),
-    enforceParameterSchema: t.boolean({ description: "default true: the deployment's and runs' parameters are validated against parameterOpenapiSchema" }),
+    parameterOpenapiSchema: t.field({
+      type: "JSON",
+      description: `a JSON Schema (draft 2020-12) of the parameters; ${L.json}`,
+    }),
+    enforceParameterSchema: t.boolean({
+      description: "default true: the deployment's and runs' parameters are validated against parameterOpenapiSchema",
+    }),
     tags: t.stringList({ description: L.tags }),
     path: t.string({ description: L.path }),
     entrypoint: t.string({ description: `path/to/file.ts:exportName (an export name after the last ":"); ${L.path}` }),
@@ -122,15 +136,20 @@ const DeploymentInput = builder.inputType("DeploymentInput", {
       description: `validated at apply time against the work pool's variables schema (values a run may still give are not required); ${L.json}`,
     }),
     workPoolName: t.string({ description: `created (type process) with a default queue when missing; ${L.name}` }),
-    workQueueName: t.string({ description: `created when missing; without workPoolName it lives in default-agent-pool; ${L.name}` }),
-    storageBlock: t.string({ description: `block document id, blockTypeSlug/name, or blockTypeSlug/name/sub/path; ${L.path}` }),
+    workQueueName: t.string({
+      description: `created when missing; without workPoolName it lives in default-agent-pool; ${L.name}`,
+    }),
+    storageBlock: t.string({
+      description: `block document id, blockTypeSlug/name, or blockTypeSlug/name/sub/path; ${L.path}`,
+    }),
     infrastructureBlock: t.string({ description: `block document id or blockTypeSlug/name; ${L.path}` }),
     concurrencyLimit: t.int({ description: "at most this many runs PENDING or RUNNING at once; null = no limit" }),
     collisionStrategy: t.field({ type: CollisionStrategy, description: "default ENQUEUE" }),
   }),
 });
 
-const CHANGED_FIELDS = "the input fields whose stored value changed (schedules: any schedule added, changed or removed); empty when created, or when the deployment already matched the input and nothing was written";
+const CHANGED_FIELDS =
+  "the input fields whose stored value changed (schedules: any schedule added, changed or removed); empty when created, or when the deployment already matched the input and nothing was written";
 
 const ApplyDeploymentPayload = builder.objectRef<ApplyOutcome>("ApplyDeploymentPayload").implement({
   fields: (t) => ({
@@ -144,7 +163,8 @@ const ApplyDeploymentPayload = builder.objectRef<ApplyOutcome>("ApplyDeploymentP
 });
 
 const DeploymentApplyPreview = builder.objectRef<ApplyOutcome>("DeploymentApplyPreview").implement({
-  description: "what applyDeployment would do with this input, worked out by the same code in a transaction that is rolled back",
+  description:
+    "what applyDeployment would do with this input, worked out by the same code in a transaction that is rolled back",
   fields: (t) => ({
     created: t.exposeBoolean("created", { description: "the deployment does not exist yet: applying creates it" }),
     changedFields: t.exposeStringList("changedFields", { description: CHANGED_FIELDS }),
@@ -168,7 +188,11 @@ builder.queryFields((t) => ({
       args: { filter: t.arg({ type: DeploymentFilter }) },
       totalCount: (_parent, args, ctx) => ctx.db.deployment.count({ where: deploymentWhere(args.filter) }),
       resolve: (query, _root, args, ctx) =>
-        ctx.db.deployment.findMany({ ...query, where: deploymentWhere(args.filter), orderBy: [{ name: "asc" }, { id: "asc" }] }),
+        ctx.db.deployment.findMany({
+          ...query,
+          where: deploymentWhere(args.filter),
+          orderBy: [{ name: "asc" }, { id: "asc" }],
+        }),
     },
     DeploymentConnection,
   ),

@@ -1,5 +1,9 @@
 // Creating runs and proposing their states; the OrchestrationResult type.
-import { MAX_STATE_PROPOSALS, type ProposalOutcome, type TransitionResult } from "../../domain/flow-runs/flow-run-input.js";
+import {
+  MAX_STATE_PROPOSALS,
+  type ProposalOutcome,
+  type TransitionResult,
+} from "../../domain/flow-runs/flow-run-input.js";
 import { builder } from "../builder.js";
 import { LIMIT_TEXT as L } from "../limit-descriptions.js";
 import { LIMITS } from "../../domain/limits.js";
@@ -13,7 +17,9 @@ const CreateFlowRunInput = builder.inputType("CreateFlowRunInput", {
     name: t.string({ description: `default: a random two-word name; at most ${LIMITS.nameLength} characters` }),
     parameters: t.field({ type: "JSON", description: `shallow-merged over the deployment's parameters; ${L.json}` }),
     tags: t.stringList({ description: `added to the deployment's tags; ${L.tags}, counting the deployment's` }),
-    idempotencyKey: t.string({ description: `a second create with the same key returns the first run; ${L.shortText}` }),
+    idempotencyKey: t.string({
+      description: `a second create with the same key returns the first run; ${L.shortText}`,
+    }),
     scheduledStartTime: t.field({ type: "DateTime", description: "defaults to now" }),
     workQueueName: t.string({ description: `a queue of the deployment's work pool (created if missing); ${L.name}` }),
     jobVariables: t.field({
@@ -24,7 +30,8 @@ const CreateFlowRunInput = builder.inputType("CreateFlowRunInput", {
     retryDelaySeconds: t.float({ description: "wait before each retry" }),
     state: t.field({
       type: StateInput,
-      description: "the first state: SCHEDULED (default) or PENDING, for a run its creator executes at once without a worker",
+      description:
+        "the first state: SCHEDULED (default) or PENDING, for a run its creator executes at once without a worker",
     }),
   }),
 });
@@ -39,7 +46,11 @@ const SetFlowRunStateInput = builder.inputType("SetFlowRunStateInput", {
 
 const SetFlowRunStatesInput = builder.inputType("SetFlowRunStatesInput", {
   fields: (t) => ({
-    proposals: t.field({ type: [SetFlowRunStateInput], required: true, description: `at most ${MAX_STATE_PROPOSALS}, each for a different run` }),
+    proposals: t.field({
+      type: [SetFlowRunStateInput],
+      required: true,
+      description: `at most ${MAX_STATE_PROPOSALS}, each for a different run`,
+    }),
   }),
 });
 
@@ -51,11 +62,15 @@ interface ProposalErrorShape {
 
 // a plain object: graphql-js would treat an Error returned by a resolver as the field's own error
 const ProposalError = builder.objectRef<ProposalErrorShape>("FlowRunStateProposalError").implement({
-  description: "why one proposal of a batch was refused before orchestration: the error setFlowRunState would have raised",
+  description:
+    "why one proposal of a batch was refused before orchestration: the error setFlowRunState would have raised",
   fields: (t) => ({
     code: t.exposeString("code", { description: "an API error code (BAD_USER_INPUT, NOT_FOUND, …)" }),
     message: t.exposeString("message"),
-    field: t.exposeString("field", { nullable: true, description: "the offending input field, e.g. input.proposals[2].flowRunId" }),
+    field: t.exposeString("field", {
+      nullable: true,
+      description: "the offending input field, e.g. input.proposals[2].flowRunId",
+    }),
   }),
 });
 
@@ -66,7 +81,8 @@ const OrchestrationResult = builder.objectRef<TransitionResult>("OrchestrationRe
       type: "FlowRunState",
       nullable: true,
       description: "the run's state after the call (the new state on ACCEPT, the current or substituted one otherwise)",
-      resolve: (query, r, _args, ctx) => (r.stateId ? ctx.db.flowRunState.findUnique({ ...query, where: { id: r.stateId } }) : null),
+      resolve: (query, r, _args, ctx) =>
+        r.stateId ? ctx.db.flowRunState.findUnique({ ...query, where: { id: r.stateId } }) : null,
     }),
     flowRun: t.prismaField({
       type: "FlowRun",
@@ -77,20 +93,27 @@ const OrchestrationResult = builder.objectRef<TransitionResult>("OrchestrationRe
   }),
 });
 
-const ProposalOutcomeRef = builder.objectRef<ProposalOutcome & { flowRunId: string }>("FlowRunStateProposalOutcome").implement({
-  description: "one proposal's answer in setFlowRunStates: exactly one of result and error is set",
-  fields: (t) => ({
-    flowRunId: t.exposeID("flowRunId"),
-    result: t.field({ type: OrchestrationResult, nullable: true, resolve: (o) => o.result ?? null }),
-    error: t.field({ type: ProposalError, nullable: true, resolve: ({ error: e }) => (e ? { code: e.code, message: e.message, field: e.field ?? null } : null) }),
-  }),
-});
+const ProposalOutcomeRef = builder
+  .objectRef<ProposalOutcome & { flowRunId: string }>("FlowRunStateProposalOutcome")
+  .implement({
+    description: "one proposal's answer in setFlowRunStates: exactly one of result and error is set",
+    fields: (t) => ({
+      flowRunId: t.exposeID("flowRunId"),
+      result: t.field({ type: OrchestrationResult, nullable: true, resolve: (o) => o.result ?? null }),
+      error: t.field({
+        type: ProposalError,
+        nullable: true,
+        resolve: ({ error: e }) => (e ? { code: e.code, message: e.message, field: e.field ?? null } : null),
+      }),
+    }),
+  });
 
 builder.mutationFields((t) => ({
   createFlowRun: t.prismaField({
     authScopes: { run: true },
     type: "FlowRun",
-    description: "a run from a deployment: parameters merged over the deployment's, validated when enforced, tags unioned",
+    description:
+      "a run from a deployment: parameters merged over the deployment's, validated when enforced, tags unioned",
     args: { input: t.arg({ type: CreateFlowRunInput, required: true }) },
     resolve: async (query, _root, args, ctx) => {
       const { id } = await ctx.services.flowRuns.createFromDeployment(args.input);
@@ -101,7 +124,10 @@ builder.mutationFields((t) => ({
     authScopes: { worker: true },
     type: "FlowRun",
     description: "what runs the flow run (a pid, a container or job id): cancellation kills it",
-    args: { flowRunId: t.arg.id({ required: true }), infrastructurePid: t.arg.string({ required: true, description: L.shortText }) },
+    args: {
+      flowRunId: t.arg.id({ required: true }),
+      infrastructurePid: t.arg.string({ required: true, description: L.shortText }),
+    },
     resolve: async (query, _root, args, ctx) => {
       await ctx.services.flowRuns.setInfrastructure(args.flowRunId, args.infrastructurePid);
       return ctx.db.flowRun.findUniqueOrThrow({ ...query, where: { id: args.flowRunId } });
@@ -120,7 +146,8 @@ builder.mutationFields((t) => ({
   }),
   setFlowRunState: t.field({
     // cancelling is what `run` keys may do to runs; forcing past the rules is an admin's repair tool
-    authScopes: (_root, args) => (args.input.force ? { admin: true } : args.input.state.type === "CANCELLING" ? { run: true } : { worker: true }),
+    authScopes: (_root, args) =>
+      args.input.force ? { admin: true } : args.input.state.type === "CANCELLING" ? { run: true } : { worker: true },
     type: OrchestrationResult,
     args: { input: t.arg({ type: SetFlowRunStateInput, required: true }) },
     resolve: (_root, { input }, ctx) => ctx.services.flowRuns.setState(toDomainProposal(input)),
@@ -131,9 +158,10 @@ builder.mutationFields((t) => ({
     type: [ProposalOutcomeRef],
     description: `up to ${MAX_STATE_PROPOSALS} proposals, one per run, in one request and one transaction: each is checked and orchestrated on its own, exactly as setFlowRunState would be, and answered in order, with its result or its own error (a bad or missing run fails only its own entry)`,
     args: { input: t.arg({ type: SetFlowRunStatesInput, required: true }) },
-    resolve: (_root, { input }, ctx) => ctx.services.flowRuns.setStates(input.proposals.map(toDomainProposal)).then((outcomes) =>
-      outcomes.map((o, i) => ({ ...o, flowRunId: input.proposals[i]!.flowRunId })),
-    ),
+    resolve: (_root, { input }, ctx) =>
+      ctx.services.flowRuns
+        .setStates(input.proposals.map(toDomainProposal))
+        .then((outcomes) => outcomes.map((o, i) => ({ ...o, flowRunId: input.proposals[i]!.flowRunId }))),
   }),
 }));
 
@@ -142,7 +170,11 @@ type ProposalArgs = typeof SetFlowRunStateInput.$inferInput;
 /** GraphQL gives null for fields sent as null; the domain's details have only what was set. */
 function toDomainProposal(input: ProposalArgs) {
   const d = input.state.details;
-  const details = d ? Object.fromEntries(Object.entries({ ...d, pauseTimeout: d.pauseTimeout?.toISOString() }).filter(([, v]) => v != null)) : {};
+  const details = d
+    ? Object.fromEntries(
+        Object.entries({ ...d, pauseTimeout: d.pauseTimeout?.toISOString() }).filter(([, v]) => v != null),
+      )
+    : {};
   return { ...input, state: { ...input.state, details } };
 }
 

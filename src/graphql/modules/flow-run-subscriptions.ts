@@ -12,12 +12,16 @@ const FlowRunStateEvent = builder.objectRef<FlowRunStateChangedEvent>("FlowRunSt
     flowRun: t.prismaField({
       type: "FlowRun",
       resolve: (query, e, _args, ctx) =>
-        readOncePerEvent(e, ctx.db, "flowRun", query, () => ctx.db.flowRun.findUniqueOrThrow({ ...query, where: { id: e.flowRunId } })),
+        readOncePerEvent(e, ctx.db, "flowRun", query, () =>
+          ctx.db.flowRun.findUniqueOrThrow({ ...query, where: { id: e.flowRunId } }),
+        ),
     }),
     state: t.prismaField({
       type: "FlowRunState",
       resolve: (query, e, _args, ctx) =>
-        readOncePerEvent(e, ctx.db, "state", query, () => ctx.db.flowRunState.findUniqueOrThrow({ ...query, where: { id: e.stateId } })),
+        readOncePerEvent(e, ctx.db, "state", query, () =>
+          ctx.db.flowRunState.findUniqueOrThrow({ ...query, where: { id: e.stateId } }),
+        ),
     }),
     previousStateType: t.field({ type: StateTypeEnum, nullable: true, resolve: (e) => e.previousStateType }),
   }),

@@ -22,7 +22,10 @@ export const FlowRun = builder.prismaObject("FlowRun", {
     state: t.relation("state", { nullable: false, onNull: "error" }),
     stateType: t.field({ type: StateTypeEnum, resolve: (r) => r.stateType as typeof StateTypeEnum.$inferType }),
     stateName: t.exposeString("stateName"),
-    states: t.relation("states", { description: "full history, oldest first", query: { orderBy: { timestamp: "asc" } } }),
+    states: t.relation("states", {
+      description: "full history, oldest first",
+      query: { orderBy: { timestamp: "asc" } },
+    }),
     expectedStartTime: t.expose("expectedStartTime", { type: "DateTime", nullable: true }),
     nextScheduledStartTime: t.expose("nextScheduledStartTime", { type: "DateTime", nullable: true }),
     startTime: t.expose("startTime", { type: "DateTime", nullable: true }),
@@ -46,13 +49,19 @@ export const FlowRun = builder.prismaObject("FlowRun", {
     lastHeartbeat: t.expose("lastHeartbeat", { type: "DateTime", nullable: true }),
     jobConfiguration: t.field({
       type: "JSON",
-      description: "what the infrastructure runs with: the pool's job template filled with pool defaults ← deployment ← run job variables",
+      description:
+        "what the infrastructure runs with: the pool's job template filled with pool defaults ← deployment ← run job variables",
       select: {
         jobVariables: true,
         deployment: { select: { jobVariables: true } },
         workQueue: { select: { workPool: { select: { baseJobTemplate: true } } } },
       },
-      resolve: (r) => jobConfigurationFor(r.workQueue?.workPool.baseJobTemplate ?? {}, r.deployment?.jobVariables ?? {}, r.jobVariables),
+      resolve: (r) =>
+        jobConfigurationFor(
+          r.workQueue?.workPool.baseJobTemplate ?? {},
+          r.deployment?.jobVariables ?? {},
+          r.jobVariables,
+        ),
     }),
     created: t.expose("created", { type: "DateTime" }),
     updated: t.expose("updated", { type: "DateTime" }),
@@ -84,7 +93,11 @@ builder.queryFields((t) => ({
       args: { filter: t.arg({ type: FlowRunFilter }) },
       totalCount: (_parent, args, ctx) => ctx.db.flowRun.count({ where: flowRunWhere(args.filter) }),
       resolve: (query, _root, args, ctx) =>
-        ctx.db.flowRun.findMany({ ...query, where: flowRunWhere(args.filter), orderBy: [{ expectedStartTime: "desc" }, { id: "desc" }] }),
+        ctx.db.flowRun.findMany({
+          ...query,
+          where: flowRunWhere(args.filter),
+          orderBy: [{ expectedStartTime: "desc" }, { id: "desc" }],
+        }),
     },
     FlowRunConnection,
   ),

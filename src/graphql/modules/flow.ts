@@ -10,7 +10,11 @@ export const Flow = builder.prismaObject("Flow", {
     tags: t.stringList({ resolve: (f) => stringList(f.tags) }),
     created: t.expose("created", { type: "DateTime" }),
     updated: t.expose("updated", { type: "DateTime" }),
-    deployments: t.relatedConnection("deployments", { cursor: "id", query: { orderBy: { name: "asc" } }, totalCount: true }, DeploymentConnection),
+    deployments: t.relatedConnection(
+      "deployments",
+      { cursor: "id", query: { orderBy: { name: "asc" } }, totalCount: true },
+      DeploymentConnection,
+    ),
   }),
 });
 

@@ -9,7 +9,9 @@ export const Log = builder.prismaObject("Log", {
   fields: (t) => ({
     id: t.exposeID("id"),
     flowRunId: t.exposeID("flowRunId"),
-    level: t.exposeInt("level", { description: "Python logging levels: 10 debug, 20 info, 30 warning, 40 error, 50 critical" }),
+    level: t.exposeInt("level", {
+      description: "Python logging levels: 10 debug, 20 info, 30 warning, 40 error, 50 critical",
+    }),
     name: t.exposeString("name"),
     message: t.exposeString("message"),
     timestamp: t.expose("timestamp", { type: "DateTime" }),
@@ -38,7 +40,11 @@ builder.queryFields((t) => ({
       args: { flowRunId: t.arg.id({ required: true }) },
       totalCount: (_parent, args, ctx) => ctx.db.log.count({ where: { flowRunId: args.flowRunId } }),
       resolve: (query, _root, args, ctx) =>
-        ctx.db.log.findMany({ ...query, where: { flowRunId: args.flowRunId }, orderBy: [{ timestamp: "asc" }, { id: "asc" }] }),
+        ctx.db.log.findMany({
+          ...query,
+          where: { flowRunId: args.flowRunId },
+          orderBy: [{ timestamp: "asc" }, { id: "asc" }],
+        }),
     },
     LogConnection,
   ),
@@ -66,7 +72,9 @@ builder.subscriptionFields((t) => ({
     // one read per event and selection, shared by every follower of the run asking the same
     resolve: (query, e, _args, ctx) => {
       const event = e as unknown as LogCreatedEvent;
-      return readOncePerEvent(event, ctx.db, "flowRunLogs", query, () => ctx.db.log.findUniqueOrThrow({ ...query, where: { id: event.logId } }));
+      return readOncePerEvent(event, ctx.db, "flowRunLogs", query, () =>
+        ctx.db.log.findUniqueOrThrow({ ...query, where: { id: event.logId } }),
+      );
     },
   }),
 }));

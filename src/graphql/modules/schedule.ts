@@ -55,14 +55,20 @@ builder.prismaObject("DeploymentSchedule", {
     slug: t.exposeString("slug", { nullable: true }),
     active: t.exposeBoolean("active"),
     schedule: t.field({ type: Schedule, resolve: (s) => toScheduleDefinition(s.schedule) }),
-    parameters: t.expose("parameters", { type: "JSON", description: "overlaid on the deployment's parameters for this schedule's runs" }),
+    parameters: t.expose("parameters", {
+      type: "JSON",
+      description: "overlaid on the deployment's parameters for this schedule's runs",
+    }),
   }),
 });
 
 const IntervalScheduleInput = builder.inputType("IntervalScheduleInput", {
   fields: (t) => ({
     interval: t.float({ required: true, description: `seconds, from ${intervalBoundsText()}` }),
-    anchorDate: t.field({ type: "DateTime", description: "defaults to 2020-01-01T00:00 in the schedule's timezone (stable, so re-applying does not move it)" }),
+    anchorDate: t.field({
+      type: "DateTime",
+      description: "defaults to 2020-01-01T00:00 in the schedule's timezone (stable, so re-applying does not move it)",
+    }),
     timezone: t.string({ description: "IANA zone, default UTC" }),
   }),
 });
@@ -71,7 +77,8 @@ const CronScheduleInput = builder.inputType("CronScheduleInput", {
   fields: (t) => ({
     cron: t.string({
       required: true,
-      description: "5 fields: minute hour day-of-month month day-of-week (6 are refused: croniter and cron-parser disagree on where seconds go); a range may wrap around (sat-sun, 22-2) as in croniter",
+      description:
+        "5 fields: minute hour day-of-month month day-of-week (6 are refused: croniter and cron-parser disagree on where seconds go); a range may wrap around (sat-sun, 22-2) as in croniter",
     }),
     timezone: t.string({ description: "IANA zone, default UTC" }),
     dayOr: t.boolean({ description: "default true" }),
@@ -80,7 +87,10 @@ const CronScheduleInput = builder.inputType("CronScheduleInput", {
 
 const RRuleScheduleInput = builder.inputType("RRuleScheduleInput", {
   fields: (t) => ({
-    rrule: t.string({ required: true, description: `RFC 5545, at most ${count(SCHEDULE_LIMITS.maxRRuleLength)} characters` }),
+    rrule: t.string({
+      required: true,
+      description: `RFC 5545, at most ${count(SCHEDULE_LIMITS.maxRRuleLength)} characters`,
+    }),
     timezone: t.string({ description: "IANA zone, default UTC" }),
   }),
 });
@@ -99,7 +109,10 @@ export const DeploymentScheduleInput = builder.inputType("DeploymentScheduleInpu
     slug: t.string({ description: "stable name; without one the schedule is matched by its definition" }),
     active: t.boolean({ description: "default true" }),
     schedule: t.field({ type: ScheduleInput, required: true }),
-    parameters: t.field({ type: "JSON", description: `overlaid on the deployment's parameters (validated together when enforced); ${LIMIT_TEXT.json}` }),
+    parameters: t.field({
+      type: "JSON",
+      description: `overlaid on the deployment's parameters (validated together when enforced); ${LIMIT_TEXT.json}`,
+    }),
   }),
 });
 
@@ -115,6 +128,7 @@ builder.queryFields((t) => ({
       count: t.arg.int({ defaultValue: 10, description: `1 to ${count(SCHEDULE_LIMITS.maxPreviewCount)}` }),
       after: t.arg({ type: "DateTime", description: "default now (inclusive)" }),
     },
-    resolve: (_root, args, ctx) => ctx.services.scheduling.preview(args.schedule, { count: args.count ?? 10, after: args.after }),
+    resolve: (_root, args, ctx) =>
+      ctx.services.scheduling.preview(args.schedule, { count: args.count ?? 10, after: args.after }),
   }),
 }));

@@ -38,16 +38,24 @@ const DatabaseKindEnum = builder.enumType("DatabaseKind", {
   } as const,
 });
 
-const ServerInfo = builder.objectRef<{ version: string; schemaChecksum: string; database: "sqlite" | "postgresql" | null }>("ServerInfo").implement({
-  description: "the Ordo server answering: its version and the schema it serves",
-  fields: (t) => ({
-    version: t.exposeString("version", { description: "the server's package version (package.json)" }),
-    schemaChecksum: t.exposeString("schemaChecksum", {
-      description: "sha256 (hex) of the schema this server serves, printed as schema.graphql: equal for a CLI and a server built from the same schema",
+const ServerInfo = builder
+  .objectRef<{ version: string; schemaChecksum: string; database: "sqlite" | "postgresql" | null }>("ServerInfo")
+  .implement({
+    description: "the Ordo server answering: its version and the schema it serves",
+    fields: (t) => ({
+      version: t.exposeString("version", { description: "the server's package version (package.json)" }),
+      schemaChecksum: t.exposeString("schemaChecksum", {
+        description:
+          "sha256 (hex) of the schema this server serves, printed as schema.graphql: equal for a CLI and a server built from the same schema",
+      }),
+      database: t.field({
+        type: DatabaseKindEnum,
+        nullable: true,
+        description: "the kind of database the server stores in",
+        resolve: (i) => i.database,
+      }),
     }),
-    database: t.field({ type: DatabaseKindEnum, nullable: true, description: "the kind of database the server stores in", resolve: (i) => i.database }),
-  }),
-});
+  });
 
 /** The Prisma client's provider (a property of every generated client); null when it is neither. */
 function databaseKind(db: unknown): "sqlite" | "postgresql" | null {
@@ -61,6 +69,10 @@ builder.queryFields((t) => ({
   serverInfo: t.field({
     authScopes: { read: true },
     type: ServerInfo,
-    resolve: (_root, _args, ctx, info) => ({ version: packageVersion(), schemaChecksum: schemaChecksum(info.schema), database: databaseKind(ctx.db) }),
+    resolve: (_root, _args, ctx, info) => ({
+      version: packageVersion(),
+      schemaChecksum: schemaChecksum(info.schema),
+      database: databaseKind(ctx.db),
+    }),
   }),
 }));

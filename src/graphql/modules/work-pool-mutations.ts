@@ -11,7 +11,10 @@ const WorkPoolInput = builder.inputType("WorkPoolInput", {
     name: t.string({ required: true, description: L.name }),
     type: t.string({ required: true, description: "an infrastructure block type slug (e.g. process), or agent" }),
     description: t.string({ description: L.description }),
-    baseJobTemplate: t.field({ type: "JSON", description: `{ job_configuration, variables }: every {{ placeholder }} declared in variables; ${L.json}` }),
+    baseJobTemplate: t.field({
+      type: "JSON",
+      description: `{ job_configuration, variables }: every {{ placeholder }} declared in variables; ${L.json}`,
+    }),
     concurrencyLimit: t.int({ description: "PENDING + RUNNING runs across the pool's queues; null = no limit" }),
     isPaused: t.boolean(),
   }),
@@ -45,7 +48,9 @@ const WorkQueueUpdateInput = builder.inputType("WorkQueueUpdateInput", {
     priority: t.int(),
     concurrencyLimit: t.int(),
     isPaused: t.boolean(),
-    filterTags: t.stringList({ description: `${FILTER_TAGS}; null makes it a normal queue again, absent keeps it; ${L.tags}` }),
+    filterTags: t.stringList({
+      description: `${FILTER_TAGS}; null makes it a normal queue again, absent keeps it; ${L.tags}`,
+    }),
   }),
 });
 
@@ -72,10 +77,14 @@ const DeleteWorkQueuePayload = builder.objectRef<WorkQueueDeletion>("DeleteWorkQ
     defaultQueue: t.prismaField({
       type: "WorkQueue",
       description: "the pool's default queue, where its deployments and unfinished runs now are",
-      resolve: (query, p, _args, ctx) => ctx.db.workQueue.findUniqueOrThrow({ ...query, where: { id: p.defaultQueueId } }),
+      resolve: (query, p, _args, ctx) =>
+        ctx.db.workQueue.findUniqueOrThrow({ ...query, where: { id: p.defaultQueueId } }),
     }),
     deploymentsMoved: t.exposeInt("deploymentsMoved"),
-    flowRunsMoved: t.exposeInt("flowRunsMoved", { description: "runs not finished yet (SCHEDULED, PENDING, RUNNING, PAUSED, CANCELLING); finished runs keep its name as history" }),
+    flowRunsMoved: t.exposeInt("flowRunsMoved", {
+      description:
+        "runs not finished yet (SCHEDULED, PENDING, RUNNING, PAUSED, CANCELLING); finished runs keep its name as history",
+    }),
   }),
 });
 
@@ -136,17 +145,24 @@ builder.mutationFields((t) => ({
     args: {
       workPoolName: t.arg.string({ required: true }),
       workerName: t.arg.string({ required: true, description: L.name }),
-      heartbeatIntervalSeconds: t.arg.int({ description: "how often this worker beats (default 30); offline after 3 missed" }),
+      heartbeatIntervalSeconds: t.arg.int({
+        description: "how often this worker beats (default 30); offline after 3 missed",
+      }),
     },
     resolve: async (query, _root, args, ctx) => {
-      const { id } = await ctx.services.workPools.heartbeat(args.workPoolName, args.workerName, args.heartbeatIntervalSeconds);
+      const { id } = await ctx.services.workPools.heartbeat(
+        args.workPoolName,
+        args.workerName,
+        args.heartbeatIntervalSeconds,
+      );
       return ctx.db.worker.findUniqueOrThrow({ ...query, where: { id } });
     },
   }),
   claimFlowRuns: t.prismaField({
     authScopes: { worker: true },
     type: ["FlowRun"],
-    description: "atomically moves up to limit due SCHEDULED runs to PENDING for this worker; a run is never returned twice",
+    description:
+      "atomically moves up to limit due SCHEDULED runs to PENDING for this worker; a run is never returned twice",
     args: { input: t.arg({ type: ClaimFlowRunsInput, required: true }) },
     resolve: async (query, _root, args, ctx) => {
       const ids = await ctx.services.claims.claim(args.input);

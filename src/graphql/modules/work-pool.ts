@@ -9,7 +9,10 @@ const DEFAULT_HEARTBEAT_SECONDS = 30;
 /** A queue not polled for this long is NOT_READY. */
 const QUEUE_READY_SECONDS = 60;
 
-function workerOnline(w: { lastHeartbeatTime: Date; heartbeatIntervalSeconds: number | null }, now = Date.now()): boolean {
+function workerOnline(
+  w: { lastHeartbeatTime: Date; heartbeatIntervalSeconds: number | null },
+  now = Date.now(),
+): boolean {
   const interval = w.heartbeatIntervalSeconds ?? DEFAULT_HEARTBEAT_SECONDS;
   return now - w.lastHeartbeatTime.getTime() <= OFFLINE_AFTER_HEARTBEATS * interval * 1000;
 }
@@ -44,7 +47,8 @@ builder.prismaObject("WorkQueue", {
     isPaused: t.exposeBoolean("isPaused"),
     filterTags: t.stringList({
       nullable: true,
-      description: "set on a legacy tag-filtered queue: it also takes runs bound to no queue whose tags include all of these",
+      description:
+        "set on a legacy tag-filtered queue: it also takes runs bound to no queue whose tags include all of these",
       select: { filterTags: true },
       resolve: (q) => (q.filterTags === null ? null : stringList(q.filterTags)),
     }),
@@ -53,7 +57,11 @@ builder.prismaObject("WorkQueue", {
       description: "PAUSED, READY (polled within 60 s) or NOT_READY",
       select: { isPaused: true, lastPolled: true },
       resolve: (q) =>
-        q.isPaused ? "PAUSED" : q.lastPolled && Date.now() - q.lastPolled.getTime() <= QUEUE_READY_SECONDS * 1000 ? "READY" : "NOT_READY",
+        q.isPaused
+          ? "PAUSED"
+          : q.lastPolled && Date.now() - q.lastPolled.getTime() <= QUEUE_READY_SECONDS * 1000
+            ? "READY"
+            : "NOT_READY",
     }),
   }),
 });
@@ -75,10 +83,16 @@ const WorkPoolType = builder.objectRef<PoolTypeInfo>("WorkPoolType").implement({
   description: "A type a work pool can have: what its workers run flow runs with",
   fields: (t) => ({
     type: t.exposeString("type"),
-    blockType: t.exposeString("blockType", { nullable: true, description: "the infrastructure block type built from each run's job configuration; null for agent pools" }),
+    blockType: t.exposeString("blockType", {
+      nullable: true,
+      description: "the infrastructure block type built from each run's job configuration; null for agent pools",
+    }),
     plugin: t.exposeString("plugin", { nullable: true }),
     description: t.exposeString("description", { nullable: true }),
-    baseJobTemplate: t.expose("baseJobTemplate", { type: "JSON", description: "what createWorkPool stores when given none" }),
+    baseJobTemplate: t.expose("baseJobTemplate", {
+      type: "JSON",
+      description: "what createWorkPool stores when given none",
+    }),
   }),
 });
 
@@ -86,7 +100,8 @@ builder.queryFields((t) => ({
   workPoolTypes: t.field({
     authScopes: { read: true },
     type: [WorkPoolType],
-    description: "The pool types the server's plugins provide (docker, kubernetes…), the infrastructure block types, and agent",
+    description:
+      "The pool types the server's plugins provide (docker, kubernetes…), the infrastructure block types, and agent",
     resolve: (_root, _args, ctx) => ctx.services.workPools.types(),
   }),
   workPools: t.prismaField({

@@ -14,8 +14,7 @@ export const BypassCancellingFlowRunsWithNoInfra: OrchestrationRule = {
     // that never started (or is only waiting to resume) and a suspended run (which gave its
     // infrastructure up) have nothing to kill, so they would hang in CANCELLING until the timeout.
     const noInfra =
-      (current.type === "SCHEDULED" &&
-        (ctx.run.infrastructurePid === null || current.name === "Resuming")) ||
+      (current.type === "SCHEDULED" && (ctx.run.infrastructurePid === null || current.name === "Resuming")) ||
       (current.type === "PAUSED" && current.details.pauseReschedule === true);
     if (!noInfra) return undefined;
     return {

@@ -11,11 +11,7 @@ export const PreventPendingTransitions: OrchestrationRule = {
     const proposed = ctx.proposed;
     // A worker that owns the run walks it through named PENDING sub-states
     // (Submitting → InfrastructurePending); a plain "Pending" again is a second claim.
-    if (
-      current.type === "PENDING" &&
-      proposed.name !== current.name &&
-      proposed.name !== "Pending"
-    ) {
+    if (current.type === "PENDING" && proposed.name !== current.name && proposed.name !== "Pending") {
       // Keep the schedule across sub-states: WaitForScheduledTime reads it on PENDING → RUNNING.
       if (proposed.scheduledTime == null) proposed.scheduledTime = current.scheduledTime ?? null;
       return undefined;

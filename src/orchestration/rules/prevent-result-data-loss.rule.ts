@@ -17,7 +17,11 @@ export const PreventResultDataLoss: OrchestrationRule = {
     // Prefect (PrefectHQ/prefect#21955) runs this in the forced policy too: a late or replayed
     // COMPLETED from a client that lost the result would otherwise erase the one downstream reads.
     if (hasStoredResult(current.data) && !hasStoredResult(ctx.proposed.data)) {
-      return { status: "REJECT", state: null, reason: "This run has already completed with a stored result; a COMPLETED state without one would drop it." };
+      return {
+        status: "REJECT",
+        state: null,
+        reason: "This run has already completed with a stored result; a COMPLETED state without one would drop it.",
+      };
     }
     return undefined;
   },

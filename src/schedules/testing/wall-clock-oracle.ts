@@ -22,7 +22,13 @@ function formatter(zone: string): Intl.DateTimeFormat {
   let f = formatters.get(zone);
   if (!f) {
     f = new Intl.DateTimeFormat("en-US", {
-      timeZone: zone, hourCycle: "h23", year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "numeric",
+      timeZone: zone,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "numeric",
+      day: "numeric",
+      hour: "numeric",
+      minute: "numeric",
     });
     formatters.set(zone, f);
   }
@@ -39,8 +45,13 @@ export function localMs(zone: string, instant: number): number {
 export function fieldsOf(floating: number): LocalTime {
   const d = new Date(floating);
   return {
-    year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), hour: d.getUTCHours(), minute: d.getUTCMinutes(),
-    weekday: d.getUTCDay(), dayNumber: Math.floor(floating / DAY),
+    year: d.getUTCFullYear(),
+    month: d.getUTCMonth() + 1,
+    day: d.getUTCDate(),
+    hour: d.getUTCHours(),
+    minute: d.getUTCMinutes(),
+    weekday: d.getUTCDay(),
+    dayNumber: Math.floor(floating / DAY),
   };
 }
 
@@ -98,7 +109,12 @@ export function cronField(text: string, min: number, max: number): Set<number> {
   const values = new Set<number>();
   for (const item of text.split(",")) {
     const [range = "", step = "1"] = item.split("/");
-    const [a, b] = range === "*" ? [min, max] : range.includes("-") ? range.split("-").map(Number) : [Number(range), step === "1" ? Number(range) : max];
+    const [a, b] =
+      range === "*"
+        ? [min, max]
+        : range.includes("-")
+          ? range.split("-").map(Number)
+          : [Number(range), step === "1" ? Number(range) : max];
     if (a! > b!) {
       for (let v = a!; v <= max; v++) values.add(v);
       for (let v = min; v <= b!; v++) values.add(v);

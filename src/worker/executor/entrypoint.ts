@@ -26,7 +26,10 @@ export async function loadEntrypoint(entrypoint: string | null, directory: strin
   if (!entrypoint) throw new EntrypointError("the deployment has no entrypoint (path/to/file.ts:exportName)");
   const { file, exportName } = parseEntrypoint(entrypoint);
   const absolute = path.resolve(directory, file);
-  const isFile = await stat(absolute).then((s) => s.isFile(), () => false);
+  const isFile = await stat(absolute).then(
+    (s) => s.isFile(),
+    () => false,
+  );
   if (!isFile) throw new EntrypointError(`entrypoint file ${file} not found in ${directory}`);
   let mod: Record<string, unknown>;
   try {
@@ -37,7 +40,9 @@ export async function loadEntrypoint(entrypoint: string | null, directory: strin
   const loaded = toLoadedFlow(mod[exportName], exportName);
   if (typeof loaded === "string") {
     const available = Object.keys(mod).filter((k) => typeof mod[k] === "function");
-    throw new EntrypointError(`${file}: ${loaded}${available.length ? ` (functions exported: ${available.join(", ")})` : ""}`);
+    throw new EntrypointError(
+      `${file}: ${loaded}${available.length ? ` (functions exported: ${available.join(", ")})` : ""}`,
+    );
   }
   return loaded;
 }

@@ -67,15 +67,29 @@ class Execution {
     private readonly run: ExecutorRun,
     private readonly o: ExecuteOptions,
   ) {
-    this.shipper = new LogShipper(api, run.id, { intervalMs: o.logIntervalMs, warn: (m) => process.stderr.write(`ordo executor: ${m}\n`) });
+    this.shipper = new LogShipper(api, run.id, {
+      intervalMs: o.logIntervalMs,
+      warn: (m) => process.stderr.write(`ordo executor: ${m}\n`),
+    });
     const parameters = isObject(run.parameters) ? run.parameters : {};
-    this.context = { flowRunId: run.id, flowRunName: run.name, deploymentId: run.deployment?.id ?? null, deploymentSlug: run.deployment?.slug ?? null, parameters, runCount: run.runCount, attempt: 0 };
+    this.context = {
+      flowRunId: run.id,
+      flowRunName: run.name,
+      deploymentId: run.deployment?.id ?? null,
+      deploymentSlug: run.deployment?.slug ?? null,
+      parameters,
+      runCount: run.runCount,
+      attempt: 0,
+    };
   }
 
   async execute(): Promise<number> {
     this.shipper.start();
     const restoreConsole = captureConsole((level, message) => this.shipper.add(level, "ordo.console", message));
-    const uninstall = installRuntime({ context: this.context, log: (level, name, message) => this.print(level, name, message) });
+    const uninstall = installRuntime({
+      context: this.context,
+      log: (level, name, message) => this.print(level, name, message),
+    });
     const stopHeartbeat = this.heartbeat(this.o.heartbeatSeconds ?? 10);
     const abort = () => this.requestStop({ kind: "signal", name: String(this.o.signal?.reason ?? "SIGTERM") });
     if (this.o.signal?.aborted) abort();
@@ -87,10 +101,17 @@ class Execution {
       try {
         const deployment = this.run.deployment;
         if (!deployment) throw new Error("the run has no deployment, so nothing says where its code is");
-        const storage = new StorageBlocks(this.api, blockLogger((l, m) => this.print(l, "ordo.blocks", m)), this.o.plugins ?? parsePluginList(process.env.ORDO_PLUGINS));
+        const storage = new StorageBlocks(
+          this.api,
+          blockLogger((l, m) => this.print(l, "ordo.blocks", m)),
+          this.o.plugins ?? parsePluginList(process.env.ORDO_PLUGINS),
+        );
         // pull steps may reference blocks (`ordo deploy` leaves those for run time)
-        const blockData = async (slug: string) => ((await this.api.blockDocument({ slug }))?.data as Record<string, unknown> | undefined) ?? null;
-        const workdir = await this.untilStopped(prepareWorkingDirectory(deployment, storage, (m) => this.log(LEVELS.info, m), blockData));
+        const blockData = async (slug: string) =>
+          ((await this.api.blockDocument({ slug }))?.data as Record<string, unknown> | undefined) ?? null;
+        const workdir = await this.untilStopped(
+          prepareWorkingDirectory(deployment, storage, (m) => this.log(LEVELS.info, m), blockData),
+        );
         if (workdir === STOPPED) return await this.stopping();
         cleanup = workdir.cleanup;
         process.chdir(workdir.directory);
@@ -100,7 +121,11 @@ class Execution {
         const loaded = await this.untilStopped(loadEntrypoint(deployment.entrypoint, workdir.directory));
         if (loaded === STOPPED) return await this.stopping();
         flow = loaded;
-        if (flow.isSdkFlow && flow.name !== deployment.flow.name) this.log(LEVELS.warning, `the entrypoint's flow is named "${flow.name}" but the deployment belongs to flow "${deployment.flow.name}"`);
+        if (flow.isSdkFlow && flow.name !== deployment.flow.name)
+          this.log(
+            LEVELS.warning,
+            `the entrypoint's flow is named "${flow.name}" but the deployment belongs to flow "${deployment.flow.name}"`,
+          );
       } catch (e) {
         this.log(LEVELS.error, `Flow could not be retrieved from the deployment: ${describe(e, true)}`);
         return await this.finish("FAILED", `Flow could not be retrieved from the deployment: ${describe(e, false)}`);
@@ -141,7 +166,10 @@ class Execution {
       const message = `Flow run encountered an exception: ${describe(outcome.error, false)}`;
       if (localRetriesLeft > 0) {
         localRetriesLeft--;
-        this.log(LEVELS.info, `Retrying the flow (${flow.retries - localRetriesLeft} of ${flow.retries}) in ${flow.retryDelaySeconds}s`);
+        this.log(
+          LEVELS.info,
+          `Retrying the flow (${flow.retries - localRetriesLeft} of ${flow.retries}) in ${flow.retryDelaySeconds}s`,
+        );
         if ((await this.untilStopped(sleep(flow.retryDelaySeconds * 1000))) === STOPPED) return await this.stopping();
         needsRunning = false;
         continue;
@@ -154,7 +182,10 @@ class Execution {
         needsRunning = true;
         continue;
       }
-      this.log(r.status === "ACCEPT" ? LEVELS.error : LEVELS.warning, `Finished in state Failed(${message})${r.status === "ACCEPT" ? "" : ` — the server answered ${describeAnswer(r)}`}`);
+      this.log(
+        r.status === "ACCEPT" ? LEVELS.error : LEVELS.warning,
+        `Finished in state Failed(${message})${r.status === "ACCEPT" ? "" : ` — the server answered ${describeAnswer(r)}`}`,
+      );
       return EXIT_FAILED;
     }
   }
@@ -162,7 +193,9 @@ class Execution {
   /** true once RUNNING; otherwise the exit code (the server said not to run). */
   private async proposeRunning(retrying: boolean): Promise<true | number> {
     for (;;) {
-      const answer = await this.untilStopped(this.api.propose(this.run.id, { type: "RUNNING", ...(retrying ? { name: "Retrying" } : {}) }));
+      const answer = await this.untilStopped(
+        this.api.propose(this.run.id, { type: "RUNNING", ...(retrying ? { name: "Retrying" } : {}) }),
+      );
       if (answer === STOPPED) return this.stopping();
       if (answer.status === "ACCEPT") {
         this.started = true;
@@ -185,7 +218,8 @@ class Execution {
     // lines first: whoever follows the run stops reading once it is final
     await this.shipper.flush();
     const r = await this.api.propose(this.run.id, { type, message, ...(data !== undefined ? { data } : {}) });
-    if (r.status !== "ACCEPT") this.log(LEVELS.warning, `${type} was not accepted: the server answered ${describeAnswer(r)}`);
+    if (r.status !== "ACCEPT")
+      this.log(LEVELS.warning, `${type} was not accepted: the server answered ${describeAnswer(r)}`);
     return type === "COMPLETED" && r.status === "ACCEPT" ? EXIT_OK : EXIT_FAILED;
   }
 
@@ -193,14 +227,24 @@ class Execution {
   private async stopping(): Promise<number> {
     const stop = this.stop!;
     let cancelling = stop.kind === "cancel";
-    if (!cancelling && this.started) cancelling = (await this.quickApi.flowRun(this.run.id).catch(() => null))?.stateType === "CANCELLING";
-    this.log(LEVELS.warning, cancelling ? "The flow run was cancelled" : `Execution was interrupted by ${stop.kind === "signal" ? stop.name : "a signal"}`);
+    if (!cancelling && this.started)
+      cancelling = (await this.quickApi.flowRun(this.run.id).catch(() => null))?.stateType === "CANCELLING";
+    this.log(
+      LEVELS.warning,
+      cancelling
+        ? "The flow run was cancelled"
+        : `Execution was interrupted by ${stop.kind === "signal" ? stop.name : "a signal"}`,
+    );
     // never started (pulling, waiting for its time): the run stays as it is, for its worker or a later execution;
     // an in-process retry would be left SCHEDULED for no one (claims skip those), so it is reported too
     if (cancelling || this.started) {
       const type = cancelling ? "CANCELLED" : "CRASHED";
-      const message = cancelling ? "The flow run was cancelled." : `Execution was interrupted by ${stop.kind === "signal" ? stop.name : "a signal"}.`;
-      await this.quickApi.propose(this.run.id, { type, message }).catch((e) => this.log(LEVELS.warning, `could not report ${type}: ${describe(e, false)}`));
+      const message = cancelling
+        ? "The flow run was cancelled."
+        : `Execution was interrupted by ${stop.kind === "signal" ? stop.name : "a signal"}.`;
+      await this.quickApi
+        .propose(this.run.id, { type, message })
+        .catch((e) => this.log(LEVELS.warning, `could not report ${type}: ${describe(e, false)}`));
     }
     return stop.kind === "signal" ? 128 + (stop.name === "SIGINT" ? 2 : 15) : EXIT_FAILED;
   }
@@ -245,7 +289,8 @@ class Execution {
 }
 
 function blockLogger(print: (level: number, message: string) => void) {
-  const at = (level: number) => (msg: string, detail?: unknown) => print(level, detail === undefined ? msg : `${msg} ${JSON.stringify(detail)}`);
+  const at = (level: number) => (msg: string, detail?: unknown) =>
+    print(level, detail === undefined ? msg : `${msg} ${JSON.stringify(detail)}`);
   return { debug: at(LEVELS.debug), info: at(LEVELS.info), warn: at(LEVELS.warning), error: at(LEVELS.error) };
 }
 

@@ -35,7 +35,8 @@ export function toLoadedFlow(value: unknown, exportName: string): LoadedFlow | s
   const descriptor = typeof value === "function" ? (value as { [FLOW_MARK]?: unknown })[FLOW_MARK] : undefined;
   if (descriptor !== undefined) {
     const d = descriptor as { options?: Record<string, unknown>; fn?: unknown };
-    if (typeof d.fn !== "function" || typeof d.options !== "object" || d.options === null) return `"${exportName}" carries a malformed flow descriptor`;
+    if (typeof d.fn !== "function" || typeof d.options !== "object" || d.options === null)
+      return `"${exportName}" carries a malformed flow descriptor`;
     const o = d.options;
     return {
       name: typeof o.name === "string" ? o.name : exportName,
@@ -45,7 +46,8 @@ export function toLoadedFlow(value: unknown, exportName: string): LoadedFlow | s
       fn: d.fn as LoadedFlow["fn"],
     };
   }
-  if (typeof value === "function") return { name: exportName, retries: 0, retryDelaySeconds: 0, isSdkFlow: false, fn: value as LoadedFlow["fn"] };
+  if (typeof value === "function")
+    return { name: exportName, retries: 0, retryDelaySeconds: 0, isSdkFlow: false, fn: value as LoadedFlow["fn"] };
   return `"${exportName}" is ${value === undefined ? "not exported" : `a ${typeof value}`}, not a flow (flow() from "ordo") or a function`;
 }
 

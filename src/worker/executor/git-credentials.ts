@@ -28,7 +28,11 @@ export function gitCredentials(repository: string, token: string, username?: str
     throw new Error("a token needs an https:// repository URL");
   }
   if (url.protocol !== "https:" && !(url.protocol === "http:" && LOOPBACK.has(url.hostname))) {
-    throw new Error(url.protocol === "http:" ? `refusing to send a token over plain http to ${url.hostname}; use https://` : "a token needs an https:// repository URL");
+    throw new Error(
+      url.protocol === "http:"
+        ? `refusing to send a token over plain http to ${url.hostname}; use https://`
+        : "a token needs an https:// repository URL",
+    );
   }
   const encoded = Buffer.from(`${username || forgeUsername(url.hostname)}:${token}`).toString("base64");
   return {
@@ -40,7 +44,9 @@ export function gitCredentials(repository: string, token: string, username?: str
       GIT_CONFIG_KEY_1: "credential.helper",
       GIT_CONFIG_VALUE_1: "",
     },
-    secrets: [encoded, token, encodeURIComponent(token), Buffer.from(token).toString("base64")].filter((s) => s.length >= 3),
+    secrets: [encoded, token, encodeURIComponent(token), Buffer.from(token).toString("base64")].filter(
+      (s) => s.length >= 3,
+    ),
   };
 }
 

@@ -38,7 +38,10 @@ export class LogShipper {
   }
 
   add(level: number, name: string, message: string): void {
-    const text = message.length > MAX_MESSAGE ? `${message.slice(0, MAX_MESSAGE)}… [${message.length - MAX_MESSAGE} characters cut]` : message;
+    const text =
+      message.length > MAX_MESSAGE
+        ? `${message.slice(0, MAX_MESSAGE)}… [${message.length - MAX_MESSAGE} characters cut]`
+        : message;
     this.queue.push({ flowRunId: this.flowRunId, level, name, message: text, timestamp: new Date().toISOString() });
     if (this.queue.length > MAX_QUEUED) this.dropped += this.queue.splice(0, this.queue.length - MAX_QUEUED).length;
     if (this.queue.length >= (this.options.batchSize ?? 100)) void this.flush();
@@ -65,7 +68,13 @@ export class LogShipper {
   private async send(): Promise<void> {
     while (this.queue.length > 0) {
       if (this.dropped > 0) {
-        this.queue.unshift({ flowRunId: this.flowRunId, level: LEVELS.warning, name: "ordo.executor", message: `${this.dropped} log lines were dropped while the server was unreachable`, timestamp: new Date().toISOString() });
+        this.queue.unshift({
+          flowRunId: this.flowRunId,
+          level: LEVELS.warning,
+          name: "ordo.executor",
+          message: `${this.dropped} log lines were dropped while the server was unreachable`,
+          timestamp: new Date().toISOString(),
+        });
         this.dropped = 0;
       }
       const batch = this.queue.slice(0, MAX_BATCH);
@@ -92,7 +101,13 @@ export function formatLine(level: number, name: string, message: string): string
   return `${new Date().toISOString().slice(11, 23)} | ${(LABELS[level] ?? String(level)).padEnd(8)} | ${name} - ${message}`;
 }
 
-const CONSOLE_LEVELS = { debug: LEVELS.debug, log: LEVELS.info, info: LEVELS.info, warn: LEVELS.warning, error: LEVELS.error } as const;
+const CONSOLE_LEVELS = {
+  debug: LEVELS.debug,
+  log: LEVELS.info,
+  info: LEVELS.info,
+  warn: LEVELS.warning,
+  error: LEVELS.error,
+} as const;
 
 /**
  * Sends console.debug/log/info/warn/error lines to `ship` as well as to the original console.

@@ -26,26 +26,55 @@ const plugins = new BlockRegistry();
 plugins.register(
   definePlugin({
     name: "fake",
-    blockTypes: [defineBlockType({ slug: "fake", name: "Fake", schema: { type: "object", properties: { bucket: { type: "string" } }, required: ["bucket"] } as const, capabilities: ["get-directory"], implementation: Fake })],
-    steps: storageSteps({ blockType: "fake", pull: { name: "pull_from_fake" }, args: ["bucket", "folder"], required: ["bucket"], locate: (a) => ({ config: { bucket: a.bucket }, folder: (a.folder as string) ?? null, outputs: { bucket: a.bucket } }) }),
+    blockTypes: [
+      defineBlockType({
+        slug: "fake",
+        name: "Fake",
+        schema: { type: "object", properties: { bucket: { type: "string" } }, required: ["bucket"] } as const,
+        capabilities: ["get-directory"],
+        implementation: Fake,
+      }),
+    ],
+    steps: storageSteps({
+      blockType: "fake",
+      pull: { name: "pull_from_fake" },
+      args: ["bucket", "folder"],
+      required: ["bucket"],
+      locate: (a) => ({
+        config: { bucket: a.bucket },
+        folder: (a.folder as string) ?? null,
+        outputs: { bucket: a.bucket },
+      }),
+    }),
   }),
 );
 
 beforeAll(async () => {
   tmp = await mkdtemp(path.join(os.tmpdir(), "ordo-pull-"));
   await mkdir(path.join(tmp, "a/b"), { recursive: true });
-  const storage = { getDirectory, plugins: async () => plugins, blockContainer: () => rootContainer.createChildContainer() };
+  const storage = {
+    getDirectory,
+    plugins: async () => plugins,
+    blockContainer: () => rootContainer.createChildContainer(),
+  };
   ctx = { directory: tmp, storage: storage as unknown as StorageBlocks, log: () => {} };
 });
 afterAll(() => rm(tmp, { recursive: true, force: true }));
 
 describe("runPullSteps", () => {
   it("runs a plugin's pull step under its Prefect-style name, building its block from the arguments", async () => {
-    const steps = [{ "prefect_fake.deployments.steps.pull_from_fake": { id: "got", bucket: "b1", folder: "f" } }, { set_working_directory: { directory: "{{ got.directory }}" } }];
+    const steps = [
+      { "prefect_fake.deployments.steps.pull_from_fake": { id: "got", bucket: "b1", folder: "f" } },
+      { set_working_directory: { directory: "{{ got.directory }}" } },
+    ];
     expect(await runPullSteps(steps, ctx)).toBe(tmp);
     expect(await readFile(path.join(tmp, "pulled.txt"), "utf8")).toBe("b1:f");
-    await expect(runPullSteps([{ pull_from_fake: { folder: "f" } }], ctx)).rejects.toThrow("pullSteps[0].pull_from_fake: bucket must be a non-empty string");
-    await expect(runPullSteps([{ pull_from_fake: { bucket: "b", nope: 1 } }], ctx)).rejects.toThrow("unknown argument nope (accepted: bucket, folder)");
+    await expect(runPullSteps([{ pull_from_fake: { folder: "f" } }], ctx)).rejects.toThrow(
+      "pullSteps[0].pull_from_fake: bucket must be a non-empty string",
+    );
+    await expect(runPullSteps([{ pull_from_fake: { bucket: "b", nope: 1 } }], ctx)).rejects.toThrow(
+      "unknown argument nope (accepted: bucket, folder)",
+    );
   });
 
   it("ends in the last directory a step output; relative directories resolve against the current one", async () => {
@@ -79,17 +108,28 @@ describe("runPullSteps", () => {
     const steps = [{ set_working_directory: { directory: "{{ ordo.blocks.local-file-system.code.basePath }}/a" } }];
     expect(await runPullSteps(steps, { ...ctx, blockData })).toBe(path.join(tmp, "a"));
     const missing = [{ set_working_directory: { directory: "{{ prefect.blocks.local-file-system.gone.basePath }}" } }];
-    await expect(runPullSteps(missing, { ...ctx, blockData })).rejects.toThrow(/pullSteps\[0\]\.set_working_directory: .*no block document local-file-system\/gone/);
+    await expect(runPullSteps(missing, { ...ctx, blockData })).rejects.toThrow(
+      /pullSteps\[0\]\.set_working_directory: .*no block document local-file-system\/gone/,
+    );
   });
 
   it.each([
     [{ steps: "nope" }, /pullSteps must be a list/],
     [[{ a: {}, b: {} }], /pullSteps\[0\]: a step is a one-key object/],
-    [[{ "prefect.deployments.steps.run_shell_script": { script: "x" } }], /unknown step "prefect.deployments.steps.run_shell_script"/],
+    [
+      [{ "prefect.deployments.steps.run_shell_script": { script: "x" } }],
+      /unknown step "prefect.deployments.steps.run_shell_script"/,
+    ],
     [[{ set_working_directory: { directory: "a", oops: 1 } }], /unknown argument oops/],
     [[{ git_clone: {} }], /pullSteps\[0\]\.git_clone: repository must be a non-empty string/],
-    [[{ set_working_directory: { directory: "{{ clone.directory }}" } }], /\{\{ clone.directory \}\} is not an output of an earlier step/],
-    [[{ set_working_directory: { directory: "missing" } }], /pullSteps\[0\] \(set_working_directory\) failed: .*missing is not a directory/],
+    [
+      [{ set_working_directory: { directory: "{{ clone.directory }}" } }],
+      /\{\{ clone.directory \}\} is not an output of an earlier step/,
+    ],
+    [
+      [{ set_working_directory: { directory: "missing" } }],
+      /pullSteps\[0\] \(set_working_directory\) failed: .*missing is not a directory/,
+    ],
   ])("names the mistake: %j", async (steps, message) => {
     await expect(runPullSteps(steps, ctx)).rejects.toThrow(message);
   });

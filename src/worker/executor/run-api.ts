@@ -66,7 +66,11 @@ export class ExecutorApi {
    */
   async propose(flowRunId: string, state: Omit<StateInput, "details">): Promise<Orchestration> {
     const transitionId = randomUUID();
-    const r = (await this.retrying(ExecutorProposeStateDocument, { input: { flowRunId, state: { ...state, details: { transitionId } } } })).setFlowRunState;
+    const r = (
+      await this.retrying(ExecutorProposeStateDocument, {
+        input: { flowRunId, state: { ...state, details: { transitionId } } },
+      })
+    ).setFlowRunState;
     const written = r.state?.details as { transitionId?: string } | undefined;
     if (r.status === "REJECT" && written?.transitionId === transitionId) return { ...r, status: "ACCEPT" };
     return r;
@@ -74,15 +78,20 @@ export class ExecutorApi {
 
   /** One call, no retry: a missed beat is made up by the next. Returns the run's state type. */
   async heartbeat(flowRunId: string): Promise<StateType> {
-    return (await withTimeout(this.client.request(ExecutorHeartbeatDocument, { flowRunId }), this.timeoutMs, this.url)).flowRunHeartbeat.stateType;
+    return (await withTimeout(this.client.request(ExecutorHeartbeatDocument, { flowRunId }), this.timeoutMs, this.url))
+      .flowRunHeartbeat.stateType;
   }
 
   /** One call, no retry: the log shipper keeps the lines and tries again later. */
   async createLogs(logs: LogInput[]): Promise<number> {
-    return (await withTimeout(this.client.request(ExecutorCreateLogsDocument, { logs }), this.timeoutMs, this.url)).createLogs;
+    return (await withTimeout(this.client.request(ExecutorCreateLogsDocument, { logs }), this.timeoutMs, this.url))
+      .createLogs;
   }
 
-  private async retrying<R, V extends Record<string, unknown>>(document: TypedDocumentNode<R, V>, variables: V): Promise<R> {
+  private async retrying<R, V extends Record<string, unknown>>(
+    document: TypedDocumentNode<R, V>,
+    variables: V,
+  ): Promise<R> {
     const started = Date.now();
     for (let failures = 1; ; failures++) {
       try {

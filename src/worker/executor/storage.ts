@@ -2,7 +2,14 @@
 // it) and copies a folder out of it (get-directory) or into it (put-directory) through the plugins;
 // builds blocks from a configuration for the plugins' steps (pull_from_s3…).
 import { container as rootContainer, type DependencyContainer } from "tsyringe";
-import { LOGGER, loadPlugins, type BlockLogger, type BlockRegistry, type GetDirectory, type PutDirectory } from "../../blocks/index.js";
+import {
+  LOGGER,
+  loadPlugins,
+  type BlockLogger,
+  type BlockRegistry,
+  type GetDirectory,
+  type PutDirectory,
+} from "../../blocks/index.js";
 import type { ExecutorApi } from "./run-api.js";
 
 export class StorageBlocks {
@@ -48,13 +55,18 @@ export class StorageBlocks {
     return registry.createInstance<T>(slug, config, this.blockContainer());
   }
 
-  private async instance<T>(ref: string, capability: "get-directory" | "put-directory", verb: string): Promise<{ block: T; slug: string }> {
+  private async instance<T>(
+    ref: string,
+    capability: "get-directory" | "put-directory",
+    verb: string,
+  ): Promise<{ block: T; slug: string }> {
     const doc = await this.api.blockDocument(isSlug(ref) ? { slug: ref } : { id: ref });
     if (!doc) throw new Error(`no block document ${ref}`);
     const registry = await this.plugins();
     const slug = doc.blockType.slug;
     if (!registry.has(slug)) throw new Error(`block ${doc.slug}: no plugin here provides block type "${slug}"`);
-    if (!registry.get(slug).capabilities.includes(capability)) throw new Error(`block ${doc.slug}: type "${slug}" cannot ${verb} directories (no ${capability} capability)`);
+    if (!registry.get(slug).capabilities.includes(capability))
+      throw new Error(`block ${doc.slug}: type "${slug}" cannot ${verb} directories (no ${capability} capability)`);
     return { block: registry.createInstance<T>(slug, doc.data, this.blockContainer()), slug: doc.slug };
   }
 

@@ -33,7 +33,9 @@ export async function prepareWorkingDirectory(
         directory = await runPullSteps(steps, { directory: temp, storage, log, blockData });
       } else {
         const doc = deployment.storageDocument!;
-        log(`pulling ${deployment.storagePath ? `${deployment.storagePath} of ` : ""}storage block ${doc.blockType.slug} (${doc.id}) into ${temp}`);
+        log(
+          `pulling ${deployment.storagePath ? `${deployment.storagePath} of ` : ""}storage block ${doc.blockType.slug} (${doc.id}) into ${temp}`,
+        );
         await storage.getDirectory(doc.id, deployment.storagePath ?? null, temp);
         directory = temp;
       }
@@ -42,7 +44,13 @@ export async function prepareWorkingDirectory(
       directory = process.cwd();
     }
     if (deployment.path) directory = path.resolve(directory, deployment.path);
-    if (!(await stat(directory).then((s) => s.isDirectory(), () => false))) throw new Error(`working directory ${directory} does not exist`);
+    if (
+      !(await stat(directory).then(
+        (s) => s.isDirectory(),
+        () => false,
+      ))
+    )
+      throw new Error(`working directory ${directory} does not exist`);
     return { directory, cleanup };
   } catch (e) {
     await cleanup();

@@ -8,7 +8,10 @@ describe("parseReference", () => {
     ["$HOME", { kind: "env", name: "HOME" }],
     ["build.image", { kind: "output", path: ["build", "image"] }],
     ["build-step.items[1].name", { kind: "output", path: ["build-step", "items", "1", "name"] }],
-    ["ordo.blocks.local-file-system.store", { kind: "block", typeSlug: "local-file-system", name: "store", keyPath: [] }],
+    [
+      "ordo.blocks.local-file-system.store",
+      { kind: "block", typeSlug: "local-file-system", name: "store", keyPath: [] },
+    ],
     ["prefect.blocks.secret.token.value", { kind: "block", typeSlug: "secret", name: "token", keyPath: ["value"] }],
     ["prefect.variables.region", { kind: "variable", name: "region" }],
   ])("%s", (raw, expected) => {
@@ -16,31 +19,55 @@ describe("parseReference", () => {
   });
 
   it("wants a block type and a name", () => {
-    expect(() => parseReference("ordo.blocks.secret")).toThrow(/must name a block as ordo.blocks.<block-type>.<block-name>/);
+    expect(() => parseReference("ordo.blocks.secret")).toThrow(
+      /must name a block as ordo.blocks.<block-type>.<block-name>/,
+    );
   });
 });
 
 describe("renderTemplates", () => {
-  const values: Record<string, unknown> = { "build.image": "acme/app:1", "build.config": { a: 1 }, "$N": "3" };
+  const values: Record<string, unknown> = { "build.image": "acme/app:1", "build.config": { a: 1 }, $N: "3" };
   const resolve = (ref: Reference) => (ref.kind === "block" ? KEEP : values[ref.raw]);
 
   it("keeps the type of a whole-string placeholder, writes text inside longer strings, and walks objects and lists", async () => {
     const rendered = await renderTemplates(
-      { image: "{{ build.image }}", config: " {{build.config}} ", label: "img={{ build.image }} n={{ $N }} c={{ build.config }}", list: ["{{ $N }}", 4], key: true },
+      {
+        image: "{{ build.image }}",
+        config: " {{build.config}} ",
+        label: "img={{ build.image }} n={{ $N }} c={{ build.config }}",
+        list: ["{{ $N }}", 4],
+        key: true,
+      },
       resolve,
     );
-    expect(rendered).toEqual({ image: "acme/app:1", config: { a: 1 }, label: 'img=acme/app:1 n=3 c={"a":1}', list: ["3", 4], key: true });
+    expect(rendered).toEqual({
+      image: "acme/app:1",
+      config: { a: 1 },
+      label: 'img=acme/app:1 n=3 c={"a":1}',
+      list: ["3", 4],
+      key: true,
+    });
   });
 
   it("leaves a placeholder as written when the resolver answers KEEP", async () => {
-    expect(await renderTemplates({ a: "{{ ordo.blocks.s3.bucket }}", b: "x {{ ordo.blocks.s3.bucket.name }} {{ $N }}" }, resolve)).toEqual({
+    expect(
+      await renderTemplates(
+        { a: "{{ ordo.blocks.s3.bucket }}", b: "x {{ ordo.blocks.s3.bucket.name }} {{ $N }}" },
+        resolve,
+      ),
+    ).toEqual({
       a: "{{ ordo.blocks.s3.bucket }}",
       b: "x {{ ordo.blocks.s3.bucket.name }} 3",
     });
   });
 
   it("finds every placeholder with the path of the value holding it", () => {
-    expect(findReferences({ a: ["x", "{{ $A }}-{{ b.c }}"], d: { e: "{{ ordo.blocks.t.n }}" } }).map((r) => [r.ref.raw, r.at])).toEqual([
+    expect(
+      findReferences({ a: ["x", "{{ $A }}-{{ b.c }}"], d: { e: "{{ ordo.blocks.t.n }}" } }).map((r) => [
+        r.ref.raw,
+        r.at,
+      ]),
+    ).toEqual([
       ["$A", ["a", 1]],
       ["b.c", ["a", 1]],
       ["ordo.blocks.t.n", ["d", "e"]],
@@ -56,7 +83,9 @@ describe("blockValue", () => {
     expect(blockValue(ref("ordo.blocks.lfs.store.basePath"), { basePath: "/data" })).toBe("/data");
     expect(blockValue(ref("ordo.blocks.secret.token"), { value: "s3cr3t" })).toBe("s3cr3t");
     expect(blockValue(ref("ordo.blocks.secret.token.value"), { value: "s3cr3t" })).toBe("s3cr3t");
-    expect(() => blockValue(ref("ordo.blocks.lfs.store.nope"), { basePath: "/data" })).toThrow(/block lfs\/store has no field nope/);
+    expect(() => blockValue(ref("ordo.blocks.lfs.store.nope"), { basePath: "/data" })).toThrow(
+      /block lfs\/store has no field nope/,
+    );
   });
 });
 
@@ -64,13 +93,17 @@ describe("parseStep", () => {
   const known = { run_shell_script: {}, git_clone: {} };
 
   it("takes short, Ordo and Prefect names and aliases; splits off id and requires", () => {
-    expect(parseStep({ "prefect.deployments.steps.run_shell_script": { id: "x", requires: "p", script: "ls" } }, "w", known)).toEqual({
+    expect(
+      parseStep({ "prefect.deployments.steps.run_shell_script": { id: "x", requires: "p", script: "ls" } }, "w", known),
+    ).toEqual({
       given: "prefect.deployments.steps.run_shell_script",
       name: "run_shell_script",
       id: "x",
       args: { script: "ls" },
     });
-    expect(parseStep({ "ordo.deployments.steps.git_clone_project": null }, "w", known, { git_clone_project: "git_clone" })).toMatchObject({ name: "git_clone", args: {} });
+    expect(
+      parseStep({ "ordo.deployments.steps.git_clone_project": null }, "w", known, { git_clone_project: "git_clone" }),
+    ).toMatchObject({ name: "git_clone", args: {} });
   });
 
   it.each([

@@ -29,7 +29,8 @@ export function parseReference(raw: string): Reference {
   const blockPrefix = BLOCK_PREFIXES.find((p) => raw.startsWith(p));
   if (blockPrefix) {
     const [typeSlug, name, ...keyPath] = splitPath(raw.slice(blockPrefix.length));
-    if (!typeSlug || !name) throw new TemplateError(`{{ ${raw} }} must name a block as ${blockPrefix}<block-type>.<block-name>`);
+    if (!typeSlug || !name)
+      throw new TemplateError(`{{ ${raw} }} must name a block as ${blockPrefix}<block-type>.<block-name>`);
     return { kind: "block", raw, typeSlug, name, keyPath };
   }
   const variablePrefix = VARIABLE_PREFIXES.find((p) => raw.startsWith(p));
@@ -46,8 +47,12 @@ export function splitPath(dotted: string): string[] {
 }
 
 /** Every placeholder in a value (strings inside objects and arrays too), with where it sits. */
-export function findReferences(value: unknown, at: Array<string | number> = []): Array<{ ref: Reference; at: Array<string | number> }> {
-  if (typeof value === "string") return [...value.matchAll(PLACEHOLDER)].map((m) => ({ ref: parseReference(m[1]!), at }));
+export function findReferences(
+  value: unknown,
+  at: Array<string | number> = [],
+): Array<{ ref: Reference; at: Array<string | number> }> {
+  if (typeof value === "string")
+    return [...value.matchAll(PLACEHOLDER)].map((m) => ({ ref: parseReference(m[1]!), at }));
   if (Array.isArray(value)) return value.flatMap((v, i) => findReferences(v, [...at, i]));
   if (isObject(value)) return Object.entries(value).flatMap(([k, v]) => findReferences(v, [...at, k]));
   return [];
@@ -119,7 +124,10 @@ export function blockValue(ref: Extract<Reference, { kind: "block" }>, data: Rec
   const root = unwrap ? data.value : data;
   if (ref.keyPath.length === 0) return root;
   const v = lookup(root, ref.keyPath);
-  if (v === undefined) throw new TemplateError(`{{ ${ref.raw} }}: block ${ref.typeSlug}/${ref.name} has no field ${ref.keyPath.join(".")}`);
+  if (v === undefined)
+    throw new TemplateError(
+      `{{ ${ref.raw} }}: block ${ref.typeSlug}/${ref.name} has no field ${ref.keyPath.join(".")}`,
+    );
   return v;
 }
 
