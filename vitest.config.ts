@@ -1,7 +1,7 @@
 // Test runner: unit tests beside the code (src/, plugins/), integration and e2e tests in test/.
-// The `unit` project runs the tests beside the code, `sqlite` those in test/ on SQLite files. With
-// ORDO_TEST_DATABASE_URL set, a `postgresql` project runs the suites about the database (integration, two e2e) again on that
-// server IN THE SAME RUN: one scheduler keeps both cores busy to the end, instead of two passes
+// Projects `unit` (beside the code), `integration`, `e2e` and `cli` (test/, on SQLite files). With
+// ORDO_TEST_DATABASE_URL set, a `postgresql` project runs the suites about the database
+// (integration, two e2e) again on that server IN THE SAME RUN: one scheduler keeps both cores busy to the end, instead of two passes
 // each ending on one long file. globalSetup migrates one template database per project.
 import { configDefaults, defineConfig } from "vitest/config";
 import SlowFilesFirst from "./test/harness/slow-files-first.js";
@@ -35,22 +35,33 @@ export default defineConfig({
     maxWorkers: 2,
     sequence: { sequencer: SlowFilesFirst },
     projects: [
-      // crash recovery kills and restarts a server on its database: with PostgreSQL there it runs
-      // there only (its SQLite run repeats the same processes for the same rules)
       // unit tests share no state between files: one worker process runs many (each file in a
       // fresh process spent more on importing the app than on its tests)
       { test: { ...shared, name: "unit", isolate: false, include: ["src/**/*.test.ts", "plugins/**/*.test.ts"] } },
+      // in-process yoga against a real SQLite file; the contract checks (API, layers, SDK)
       {
         test: {
           ...shared,
-          name: "sqlite",
-          include: ["test/**/*.test.ts"],
+          name: "integration",
+          include: ["test/integration/**/*.test.ts", "test/contract/**/*.test.ts"],
+        },
+      },
+      {
+        test: {
+          ...shared,
+          name: "e2e",
+          // real servers, workers and flows; the packed package installed outside the repo
+          include: ["test/e2e/**/*.test.ts", "test/package/**/*.test.ts"],
           exclude: [
             ...configDefaults.exclude,
+            // crash recovery kills and restarts a server on its database: with PostgreSQL there it
+            // runs there only (its SQLite run repeats the same processes for the same rules)
             ...(process.env.ORDO_TEST_DATABASE_URL ? ["test/e2e/crash-recovery.test.ts"] : []),
           ],
         },
       },
+      // the ordo command against a real server
+      { test: { ...shared, name: "cli", include: ["test/cli/**/*.test.ts"] } },
       ...(process.env.ORDO_TEST_DATABASE_URL
         ? [{ test: { ...shared, name: "postgresql", include: ["test/integration/**/*.test.ts", ...POSTGRESQL_E2E] } }]
         : []),
