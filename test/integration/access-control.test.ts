@@ -6,6 +6,7 @@ import { createClient, type Client } from "graphql-ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { eventually } from "../harness/eventually.js";
+import { applyDeployment } from "../harness/factories.js";
 import { createTestApp, type GraphQLResponse, type TestApp } from "../harness/test-app.js";
 
 let t: TestApp;
@@ -24,9 +25,7 @@ beforeAll(async () => {
   t = await createTestApp();
   url = (await t.app.start()).url;
   for (const s of SCOPES) keys[s] = (await createKey(`key-${s}`, [s.toUpperCase()])).key;
-  await t.ok(
-    `mutation { applyDeployment(input: { flowName: "acl", name: "d", workPoolName: "acl-pool" }) { created } }`,
-  );
+  await applyDeployment(t, { flowName: "acl", name: "d", workPoolName: "acl-pool" });
   await t.ok(
     `mutation { createBlockDocument(input: { blockTypeSlug: "process", name: "acl-secretless", data: {} }) { id } }`,
   );

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { defaultServiceSettings } from "../../src/config.js";
 import { createLeaderLock } from "../../src/db/advisory-lock.js";
 import { eventually } from "../harness/eventually.js";
+import { applyDeployment } from "../harness/factories.js";
 import { createTestApp, type TestApp } from "../harness/test-app.js";
 
 let t: TestApp;
@@ -37,10 +38,11 @@ async function waitForRuns(deploymentId: string, count: number): Promise<number>
 
 describe("background services", () => {
   it("schedule a new deployment's runs, and refill them after pause and resume", async () => {
-    const r = await t.ok(
-      `mutation { applyDeployment(input: { flowName: "bg", name: "hourly", schedules: [{ schedule: { interval: { interval: 3600 } } }] }) { deployment { id } } }`,
-    );
-    const id = r.applyDeployment.deployment.id;
+    const { id } = await applyDeployment(t, {
+      flowName: "bg",
+      name: "hourly",
+      schedules: [{ schedule: { interval: { interval: 3600 } } }],
+    });
     expect(await waitForRuns(id, 3)).toBe(3);
     await t.ok(`mutation($id: ID!) { pauseDeployment(id: $id) { paused } }`, { id });
     expect(await t.app.database.client.flowRun.count({ where: { deploymentId: id } })).toBe(0);

@@ -1,6 +1,7 @@
 // Two concurrent PENDING proposals for one SCHEDULED run: exactly one claim wins (DESIGN invariant 2).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startReplica } from "../harness/replica.js";
+import { applyDeployment, createRun } from "../harness/factories.js";
 import { createTestApp, type GraphQLResponse, type TestApp } from "../harness/test-app.js";
 
 const CLAIM = /* GraphQL */ `
@@ -20,10 +21,7 @@ let deploymentId: string;
 
 beforeAll(async () => {
   t = await createTestApp();
-  const r = await t.ok(
-    `mutation { applyDeployment(input: { flowName: "race", name: "d", workPoolName: "race-pool" }) { deployment { id } } }`,
-  );
-  deploymentId = r.applyDeployment.deployment.id;
+  deploymentId = (await applyDeployment(t, { flowName: "race", name: "d", workPoolName: "race-pool" })).id;
 });
 afterAll(async () => {
   await t.close();
@@ -31,12 +29,7 @@ afterAll(async () => {
 
 async function newRuns(n: number): Promise<string[]> {
   const ids: string[] = [];
-  for (let i = 0; i < n; i++) {
-    const r = await t.ok(`mutation($input: CreateFlowRunInput!) { createFlowRun(input: $input) { id } }`, {
-      input: { deploymentId },
-    });
-    ids.push(r.createFlowRun.id);
-  }
+  for (let i = 0; i < n; i++) ids.push(await createRun(t, deploymentId));
   return ids;
 }
 

@@ -7,6 +7,7 @@ import { insertScheduledRuns, type ScheduledRunRow } from "../../src/db/insert-s
 import { inTransaction } from "../../src/db/transaction.js";
 import { tagsKey } from "../../src/domain/json.js";
 import { peakConcurrency, runHistories, slotSpan, type RunHistory } from "../harness/run-histories.js";
+import { applyDeployment, createRun } from "../harness/factories.js";
 import { createTestApp, type TestApp } from "../harness/test-app.js";
 
 const POOL = "acceptance";
@@ -56,17 +57,15 @@ async function setUp(): Promise<Map<string, string>> {
   }
   const ids = new Map<string, string>();
   for (const d of DEPLOYMENTS) {
-    const r = await t.ok(`mutation($i: DeploymentInput!) { applyDeployment(input: $i) { deployment { id } } }`, {
-      i: {
-        flowName: "acceptance",
-        name: d.name,
-        workPoolName: POOL,
-        workQueueName: d.queue,
-        concurrencyLimit: d.limit,
-        collisionStrategy: "ENQUEUE",
-      },
+    const applied = await applyDeployment(t, {
+      flowName: "acceptance",
+      name: d.name,
+      workPoolName: POOL,
+      workQueueName: d.queue,
+      concurrencyLimit: d.limit,
+      collisionStrategy: "ENQUEUE",
     });
-    ids.set(d.name, r.applyDeployment.deployment.id);
+    ids.set(d.name, applied.id);
   }
   return ids;
 }
@@ -325,27 +324,19 @@ describe("claimFlowRuns with a deployment at its limit ahead in the queue", () =
     }
     const deployment = async (name: string, queue: string, limit: number | null) =>
       (
-        await t.ok(`mutation($i: DeploymentInput!) { applyDeployment(input: $i) { deployment { id } } }`, {
-          i: {
-            flowName: "hol",
-            name,
-            workPoolName: "hol",
-            workQueueName: queue,
-            concurrencyLimit: limit,
-            collisionStrategy: "ENQUEUE",
-          },
+        await applyDeployment(t, {
+          flowName: "hol",
+          name,
+          workPoolName: "hol",
+          workQueueName: queue,
+          concurrencyLimit: limit,
+          collisionStrategy: "ENQUEUE",
         })
-      ).applyDeployment.deployment.id as string;
-    const run = async (deploymentId: string, secondsAgo: number) =>
-      (
-        await t.ok(
-          `mutation($id: ID!, $at: DateTime) { createFlowRun(input: { deploymentId: $id, scheduledStartTime: $at }) { id } }`,
-          {
-            id: deploymentId,
-            at: new Date(t.clock.now().getTime() - secondsAgo * 1000).toISOString(),
-          },
-        )
-      ).createFlowRun.id as string;
+      ).id;
+    const run = (deploymentId: string, secondsAgo: number) =>
+      createRun(t, deploymentId, {
+        scheduledStartTime: new Date(t.clock.now().getTime() - secondsAgo * 1000).toISOString(),
+      });
     const limited = await deployment("limited", "first", 1);
     const free = await deployment("free", "first", null);
     const lower = await deployment("lower", "second", null);

@@ -3,6 +3,7 @@
 // any moment (checked from the runs' state histories, not by sampling).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { peakConcurrency, runHistories } from "../harness/run-histories.js";
+import { applyDeployment, createRun } from "../harness/factories.js";
 import { createTestApp, type TestApp } from "../harness/test-app.js";
 
 let t: TestApp;
@@ -32,21 +33,17 @@ async function setupPool(
 }
 
 async function createRuns(pool: string, queue: string, n: number): Promise<string[]> {
-  const d = await t.ok(`mutation($i: DeploymentInput!) { applyDeployment(input: $i) { deployment { id } } }`, {
-    i: { flowName: `claims-${pool}`, name: queue, workPoolName: pool, workQueueName: queue },
+  const d = await applyDeployment(t, {
+    flowName: `claims-${pool}`,
+    name: queue,
+    workPoolName: pool,
+    workQueueName: queue,
   });
   const ids: string[] = [];
   for (let i = 0; i < n; i++) {
     // one second apart, so start-time order is creation order
     const past = new Date(t.clock.now().getTime() - (n - i) * 1000).toISOString();
-    const r = await t.ok(
-      `mutation($id: ID!, $at: DateTime) { createFlowRun(input: { deploymentId: $id, scheduledStartTime: $at }) { id } }`,
-      {
-        id: d.applyDeployment.deployment.id,
-        at: past,
-      },
-    );
-    ids.push(r.createFlowRun.id);
+    ids.push(await createRun(t, d.id, { scheduledStartTime: past }));
   }
   return ids;
 }
@@ -134,14 +131,14 @@ describe("claimFlowRuns", () => {
 
   it("does not claim from a paused pool or queue, or runs not yet due", async () => {
     await setupPool("quiet", [{ name: "later", priority: 1, limit: null }], null);
-    const d = await t.ok(
-      `mutation { applyDeployment(input: { flowName: "claims-quiet", name: "d", workPoolName: "quiet", workQueueName: "later" }) { deployment { id } } }`,
-    );
+    const d = await applyDeployment(t, {
+      flowName: "claims-quiet",
+      name: "d",
+      workPoolName: "quiet",
+      workQueueName: "later",
+    });
     const future = new Date(t.clock.now().getTime() + 3600_000).toISOString();
-    await t.ok(
-      `mutation($id: ID!, $at: DateTime) { createFlowRun(input: { deploymentId: $id, scheduledStartTime: $at }) { id } }`,
-      { id: d.applyDeployment.deployment.id, at: future },
-    );
+    await createRun(t, d.id, { scheduledStartTime: future });
     expect((await t.ok(CLAIM, { input: { workPoolName: "quiet", workerName: "w" } })).claimFlowRuns).toEqual([]);
     const ahead = new Date(t.clock.now().getTime() + 7200_000).toISOString();
     await t.ok(`mutation { updateWorkPool(name: "quiet", input: { isPaused: true }) { isPaused status } }`);
@@ -173,14 +170,7 @@ describe("claimFlowRuns", () => {
       const ids: string[] = [];
       for (let i = 0; i < 2; i++) {
         const at = new Date(t.clock.now().getTime() - (2 - i) * 1000).toISOString();
-        ids.push(
-          (
-            await t.ok(
-              `mutation($id: ID!, $at: DateTime) { createFlowRun(input: { deploymentId: $id, scheduledStartTime: $at }) { id } }`,
-              { id: d.applyDeployment.deployment.id, at },
-            )
-          ).createFlowRun.id,
-        );
+        ids.push(await createRun(t, d.applyDeployment.deployment.id, { scheduledStartTime: at }));
       }
       return ids;
     };

@@ -1,6 +1,7 @@
 // Concurrent createFlowRun calls with one idempotency key: one run is inserted and every caller
 // gets it back (the losers of the insert race read the winner's run instead of failing).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { applyDeployment } from "../harness/factories.js";
 import { createTestApp, type TestApp } from "../harness/test-app.js";
 
 let t: TestApp;
@@ -13,10 +14,8 @@ afterAll(async () => {
 
 describe("createFlowRun races", () => {
   it("returns one run to 12 simultaneous creates with the same idempotency key", async () => {
-    const d = await t.ok(
-      `mutation { applyDeployment(input: { flowName: "race", name: "create", workPoolName: "create-race" }) { deployment { id } } }`,
-    );
-    const deploymentId = d.applyDeployment.deployment.id;
+    const deploymentId = (await applyDeployment(t, { flowName: "race", name: "create", workPoolName: "create-race" }))
+      .id;
     for (let round = 0; round < 5; round++) {
       const answers = await Promise.all(
         Array.from({ length: 12 }, () =>

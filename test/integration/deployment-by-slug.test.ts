@@ -3,49 +3,46 @@
 // and the GraphQL field answers the same through it as through Prisma for other selections.
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { findDeploymentWithSchedules } from "../../src/db/deployment-by-slug.js";
+import { applyDeployment } from "../harness/factories.js";
 import { createTestApp, type TestApp } from "../harness/test-app.js";
-
-const APPLY = `mutation($input: DeploymentInput!) { applyDeployment(input: $input) { deployment { id } } }`;
 
 let t: TestApp;
 beforeAll(async () => {
   t = await createTestApp();
-  await t.ok(APPLY, {
-    input: {
-      flowName: "etl",
-      name: "full",
-      version: "1.2",
-      description: "every column set",
-      paused: true,
-      tags: ["a", "b"],
-      parameters: { name: "x", n: 3, nested: { list: [1, "two", null], on: false } },
-      parameterOpenapiSchema: {
-        type: "object",
-        properties: { name: { type: "string" }, n: { type: "integer" }, nested: { type: "object" } },
-      },
-      path: "/srv/flows",
-      entrypoint: "flows/etl.ts:main",
-      pullSteps: [{ set_working_directory: { directory: "/srv" } }],
-      jobVariables: { env: { A: "1" } },
-      workPoolName: "pool",
-      workQueueName: "q",
-      concurrencyLimit: 2,
-      collisionStrategy: "CANCEL_NEW",
-      schedules: [
-        {
-          slug: "nightly",
-          active: false,
-          schedule: { cron: { cron: "0 2 * * *", timezone: "Europe/Berlin" } },
-          parameters: { n: 4 },
-        },
-        { slug: "hourly", schedule: { interval: { interval: 3600 } } },
-        { schedule: { rrule: { rrule: "FREQ=DAILY;COUNT=3" } } },
-      ],
+  await applyDeployment(t, {
+    flowName: "etl",
+    name: "full",
+    version: "1.2",
+    description: "every column set",
+    paused: true,
+    tags: ["a", "b"],
+    parameters: { name: "x", n: 3, nested: { list: [1, "two", null], on: false } },
+    parameterOpenapiSchema: {
+      type: "object",
+      properties: { name: { type: "string" }, n: { type: "integer" }, nested: { type: "object" } },
     },
+    path: "/srv/flows",
+    entrypoint: "flows/etl.ts:main",
+    pullSteps: [{ set_working_directory: { directory: "/srv" } }],
+    jobVariables: { env: { A: "1" } },
+    workPoolName: "pool",
+    workQueueName: "q",
+    concurrencyLimit: 2,
+    collisionStrategy: "CANCEL_NEW",
+    schedules: [
+      {
+        slug: "nightly",
+        active: false,
+        schedule: { cron: { cron: "0 2 * * *", timezone: "Europe/Berlin" } },
+        parameters: { n: 4 },
+      },
+      { slug: "hourly", schedule: { interval: { interval: 3600 } } },
+      { schedule: { rrule: { rrule: "FREQ=DAILY;COUNT=3" } } },
+    ],
   });
-  await t.ok(APPLY, { input: { flowName: "etl", name: "bare" } });
+  await applyDeployment(t, { flowName: "etl", name: "bare" });
   // the same deployment name under another flow must not be found by the slug etl/…
-  await t.ok(APPLY, { input: { flowName: "other", name: "full" } });
+  await applyDeployment(t, { flowName: "other", name: "full" });
 });
 afterAll(async () => {
   await t.close();

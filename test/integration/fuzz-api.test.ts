@@ -21,6 +21,7 @@ import {
   type GraphQLInputType,
 } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { applyDeployment } from "../harness/factories.js";
 import { createTestApp, type TestApp } from "../harness/test-app.js";
 
 const schema = buildSchema(readFileSync(path.resolve(import.meta.dirname, "../../schema.graphql"), "utf8"));
@@ -167,9 +168,7 @@ async function snapshot(): Promise<string> {
 
 beforeAll(async () => {
   t = await createTestApp();
-  await t.ok(
-    `mutation { applyDeployment(input: { flowName: "fz", name: "d", workPoolName: "fz-pool", parameters: { a: 1 } }) { created } }`,
-  );
+  await applyDeployment(t, { flowName: "fz", name: "d", workPoolName: "fz-pool", parameters: { a: 1 } });
   await t.ok(
     `mutation { createBlockDocument(input: { blockTypeSlug: "local-file-system", name: "fz-block", data: { basePath: "/tmp" } }) { id } }`,
   );

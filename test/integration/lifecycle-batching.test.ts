@@ -4,6 +4,7 @@
 // proposal fails only itself, and each proposal needs the scope setFlowRunState would.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { peakConcurrency, runHistories } from "../harness/run-histories.js";
+import { applyDeployment, createRun } from "../harness/factories.js";
 import { createTestApp, type TestApp } from "../harness/test-app.js";
 
 let t: TestApp;
@@ -36,20 +37,16 @@ async function pool(
 }
 
 async function runs(poolName: string, queue: string, n: number, startInMs = -60_000): Promise<string[]> {
-  const d = await t.ok(`mutation($i: DeploymentInput!) { applyDeployment(input: $i) { deployment { id } } }`, {
-    i: { flowName: `life-${poolName}`, name: queue, workPoolName: poolName, workQueueName: queue },
+  const d = await applyDeployment(t, {
+    flowName: `life-${poolName}`,
+    name: queue,
+    workPoolName: poolName,
+    workQueueName: queue,
   });
   const ids: string[] = [];
   for (let i = 0; i < n; i++) {
     const at = new Date(t.clock.now().getTime() + startInMs + i).toISOString();
-    ids.push(
-      (
-        await t.ok(
-          `mutation($id: ID!, $at: DateTime) { createFlowRun(input: { deploymentId: $id, scheduledStartTime: $at }) { id } }`,
-          { id: d.applyDeployment.deployment.id, at },
-        )
-      ).createFlowRun.id,
-    );
+    ids.push(await createRun(t, d.id, { scheduledStartTime: at }));
   }
   return ids;
 }
@@ -162,26 +159,17 @@ describe("claimFlowRuns with startRunning", () => {
 
   it("cancels (CANCEL_NEW) runs over a deployment's limit without starting them", async () => {
     await pool("dep-limit");
-    const d = await t.ok(`mutation($i: DeploymentInput!) { applyDeployment(input: $i) { deployment { id } } }`, {
-      i: {
-        flowName: "life-dep",
-        name: "one",
-        workPoolName: "dep-limit",
-        concurrencyLimit: 1,
-        collisionStrategy: "CANCEL_NEW",
-      },
+    const d = await applyDeployment(t, {
+      flowName: "life-dep",
+      name: "one",
+      workPoolName: "dep-limit",
+      concurrencyLimit: 1,
+      collisionStrategy: "CANCEL_NEW",
     });
     const ids: string[] = [];
     for (let i = 0; i < 2; i++) {
       const at = new Date(t.clock.now().getTime() - (2 - i) * 1000).toISOString();
-      ids.push(
-        (
-          await t.ok(
-            `mutation($id: ID!, $at: DateTime) { createFlowRun(input: { deploymentId: $id, scheduledStartTime: $at }) { id } }`,
-            { id: d.applyDeployment.deployment.id, at },
-          )
-        ).createFlowRun.id,
-      );
+      ids.push(await createRun(t, d.id, { scheduledStartTime: at }));
     }
     const r = await t.ok(CLAIM, {
       input: { workPoolName: "dep-limit", workerName: "w", limit: 10, startRunning: true },

@@ -1,5 +1,6 @@
 // setFlowRunState end to end: each orchestration rule firing and not firing, force, and the run's bookkeeping.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { applyDeployment } from "../harness/factories.js";
 import { createTestApp, type TestApp } from "../harness/test-app.js";
 
 const RUN_FIELDS = /* GraphQL */ `
@@ -46,10 +47,7 @@ let deploymentId: string;
 
 beforeAll(async () => {
   t = await createTestApp();
-  const r = await t.ok(
-    `mutation { applyDeployment(input: { flowName: "orch", name: "d", workPoolName: "orch-pool" }) { deployment { id } } }`,
-  );
-  deploymentId = r.applyDeployment.deployment.id;
+  deploymentId = (await applyDeployment(t, { flowName: "orch", name: "d", workPoolName: "orch-pool" })).id;
 });
 afterAll(async () => {
   await t.close();

@@ -3,6 +3,7 @@
 // Prefect references: tests/server/schemas/test_schedules.py, tests/server/orchestration/test_core_policy.py
 // (HandlePausingFlows, HandleResumingPausedFlows, MinimalFlowPolicy), PrefectHQ/prefect#21955.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { applyDeployment, createRun } from "../harness/factories.js";
 import { createTestApp, type TestApp } from "../harness/test-app.js";
 
 const APPLY = /* GraphQL */ `
@@ -24,11 +25,7 @@ let deploymentId: string;
 beforeAll(async () => {
   t = await createTestApp();
   t.clock.freeze(new Date("2026-03-01T12:34:56Z"));
-  deploymentId = (
-    await t.ok(
-      `mutation { applyDeployment(input: { flowName: "parity", name: "d", workPoolName: "parity-pool" }) { deployment { id } } }`,
-    )
-  ).applyDeployment.deployment.id;
+  deploymentId = (await applyDeployment(t, { flowName: "parity", name: "d", workPoolName: "parity-pool" })).id;
 });
 afterAll(async () => {
   await t.close();
@@ -95,7 +92,7 @@ describe("schedules through the API", () => {
 });
 
 async function newRun(): Promise<string> {
-  return (await t.ok(`mutation { createFlowRun(input: { deploymentId: "${deploymentId}" }) { id } }`)).createFlowRun.id;
+  return createRun(t, deploymentId);
 }
 async function propose(flowRunId: string, state: Record<string, unknown>, force?: boolean): Promise<any> {
   return (await t.ok(SET_STATE, { input: { flowRunId, state, ...(force === undefined ? {} : { force }) } }))
@@ -140,12 +137,8 @@ describe("pausing and resuming", () => {
   });
 
   it("a suspended run whose deployment is gone may not go to RUNNING (HandleResumingPausedFlows), but can be stopped", async () => {
-    const own = (
-      await t.ok(
-        `mutation { applyDeployment(input: { flowName: "parity", name: "doomed", workPoolName: "parity-pool" }) { deployment { id } } }`,
-      )
-    ).applyDeployment.deployment.id;
-    const id = (await t.ok(`mutation { createFlowRun(input: { deploymentId: "${own}" }) { id } }`)).createFlowRun.id;
+    const own = (await applyDeployment(t, { flowName: "parity", name: "doomed", workPoolName: "parity-pool" })).id;
+    const id = await createRun(t, own);
     await walk(
       id,
       { type: "PENDING" },

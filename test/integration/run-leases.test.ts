@@ -1,6 +1,7 @@
 // Crash detection and the CANCELLING timeout with a movable clock; infrastructure and heartbeat
 // reporting; job variables layered, validated at run creation, and rendered for the worker.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { applyDeployment } from "../harness/factories.js";
 import { createTestApp, type TestApp } from "../harness/test-app.js";
 
 let t: TestApp;
@@ -25,10 +26,14 @@ beforeAll(async () => {
       },
     },
   });
-  const d = await t.ok(
-    `mutation { applyDeployment(input: { flowName: "lease", name: "d", workPoolName: "leases", jobVariables: { tier: "gold", env: { DEP: "1" } } }) { deployment { id } } }`,
-  );
-  deploymentId = d.applyDeployment.deployment.id;
+  deploymentId = (
+    await applyDeployment(t, {
+      flowName: "lease",
+      name: "d",
+      workPoolName: "leases",
+      jobVariables: { tier: "gold", env: { DEP: "1" } },
+    })
+  ).id;
 });
 afterAll(async () => {
   await t.close();

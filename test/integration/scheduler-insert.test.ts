@@ -12,17 +12,16 @@ import {
 } from "../../src/db/insert-scheduled-runs.js";
 import { inTransaction } from "../../src/db/transaction.js";
 import { tagsKey } from "../../src/domain/json.js";
+import { applyDeployment } from "../harness/factories.js";
 import { createTestApp, type TestApp } from "../harness/test-app.js";
 
 let t: TestApp;
 let deployment: { id: string; flowId: string; workQueueId: string | null; workQueueName: string | null };
 beforeAll(async () => {
   t = await createTestApp();
-  const r = await t.ok(`mutation($i: DeploymentInput!) { applyDeployment(input: $i) { deployment { id } } }`, {
-    i: { flowName: "bulk-insert", name: "bulk", workPoolName: "bulk-pool" },
-  });
+  const applied = await applyDeployment(t, { flowName: "bulk-insert", name: "bulk", workPoolName: "bulk-pool" });
   deployment = await t.app.database.client.deployment.findUniqueOrThrow({
-    where: { id: r.applyDeployment.deployment.id },
+    where: { id: applied.id },
     select: { id: true, flowId: true, workQueueId: true, workQueueName: true },
   });
 });

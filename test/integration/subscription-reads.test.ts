@@ -6,6 +6,7 @@ import { createClient, type Client } from "graphql-ws";
 import WebSocket from "ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { collect, type Collected } from "../harness/streams.js";
+import { applyDeployment, createRun } from "../harness/factories.js";
 import { createTestApp, type TestApp } from "../harness/test-app.js";
 
 let t: TestApp;
@@ -74,15 +75,8 @@ const SET_STATE = `mutation($id: ID!, $t: StateType!) { setFlowRunState(input: {
 
 describe("subscription reads", () => {
   it("reads an event once per distinct query for many subscribers, and delivers every event to each in order", async () => {
-    const d = await t.ok(
-      `mutation { applyDeployment(input: { flowName: "reads", name: "shared" }) { deployment { id } } }`,
-    );
-    const run = async () =>
-      (
-        await t.ok(`mutation($id: ID!) { createFlowRun(input: { deploymentId: $id }) { id } }`, {
-          id: d.applyDeployment.deployment.id,
-        })
-      ).createFlowRun.id as string;
+    const d = await applyDeployment(t, { flowName: "reads", name: "shared" });
+    const run = () => createRun(t, d.id);
     const [watched, other] = [await run(), await run()];
     const reader = (await t.ok(`mutation { createApiKey(input: { name: "reads-reader", scopes: [READ] }) { key } }`))
       .createApiKey.key as string;
@@ -139,14 +133,8 @@ describe("subscription reads", () => {
   });
 
   it("keeps the others of a shared subscription going when the first one leaves, and lets a newcomer join", async () => {
-    const d = await t.ok(
-      `mutation { applyDeployment(input: { flowName: "reads", name: "leave" }) { deployment { id } } }`,
-    );
-    const id = (
-      await t.ok(`mutation($id: ID!) { createFlowRun(input: { deploymentId: $id }) { id } }`, {
-        id: d.applyDeployment.deployment.id,
-      })
-    ).createFlowRun.id as string;
+    const d = await applyDeployment(t, { flowName: "reads", name: "leave" });
+    const id = await createRun(t, d.id);
     const QUERY = `subscription($id: ID!) { flowRunStateChanged(flowRunId: $id) { flowRun { id } state { id type } } }`;
     let flip = 0;
     const change = async () =>

@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { inTransaction, tryLockDeployments } from "../../src/db/transaction.js";
 import { rejectionChecker, tableCounts } from "../harness/rejections.js";
+import { applyDeployment, createRun } from "../harness/factories.js";
 import { createTestApp, type TestApp } from "../harness/test-app.js";
 
 let t: TestApp;
@@ -37,19 +38,13 @@ async function queue(
 
 /** A deployment (without a pool unless given: the older seed format) and its id. */
 async function deployment(name: string, tags: string[], extra: Record<string, unknown> = {}): Promise<string> {
-  const r = await t.ok(`mutation($i: DeploymentInput!) { applyDeployment(input: $i) { deployment { id } } }`, {
-    i: { flowName: "tagged", name, tags, ...extra },
-  });
-  return r.applyDeployment.deployment.id;
+  return (await applyDeployment(t, { flowName: "tagged", name, tags, ...extra })).id;
 }
 
 /** A due run; each one starts a second after the previous one, so start order is creation order. */
 async function run(deploymentId: string, tags: string[] = []): Promise<string> {
   const at = new Date(t.clock.now().getTime() - secondsAgo-- * 1000).toISOString();
-  const r = await t.ok(`mutation($i: CreateFlowRunInput!) { createFlowRun(input: $i) { id workQueueName } }`, {
-    i: { deploymentId, tags, scheduledStartTime: at },
-  });
-  return r.createFlowRun.id;
+  return createRun(t, deploymentId, { tags, scheduledStartTime: at });
 }
 
 const claim = async (

@@ -2,6 +2,7 @@
 // template checks, queue priorities, heartbeats, deleting a queue (what pointed at it moves to the
 // default queue), and the bad inputs each get a code and write nothing.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { applyDeployment } from "../harness/factories.js";
 import { createTestApp, type TestApp } from "../harness/test-app.js";
 
 let t: TestApp;
@@ -72,13 +73,11 @@ describe("work pools", () => {
 
   it("deletes a pool; its deployments stay, without a queue", async () => {
     await t.ok(CREATE, { i: { name: "gone", type: "process" } });
-    const d = await t.ok(
-      `mutation { applyDeployment(input: { flowName: "wp", name: "d", workPoolName: "gone" }) { deployment { id } } }`,
-    );
+    const d = await applyDeployment(t, { flowName: "wp", name: "d", workPoolName: "gone" });
     expect((await t.ok(`mutation { deleteWorkPool(name: "gone") }`)).deleteWorkPool).toBe(true);
     expect((await t.ok(`mutation { deleteWorkPool(name: "gone") }`)).deleteWorkPool).toBe(false);
     const after = await t.ok(`query($id: ID!) { deployment(id: $id) { workPool { name } workQueue { name } } }`, {
-      id: d.applyDeployment.deployment.id,
+      id: d.id,
     });
     expect(after.deployment).toEqual({ workPool: null, workQueue: null });
   });
@@ -108,11 +107,8 @@ describe("deleting a work queue", () => {
     await t.ok(CREATE, { i: { name: "del-pool", type: "process" } });
     const etl = (await t.ok(`mutation { createWorkQueue(input: { workPoolName: "del-pool", name: "etl" }) { id } }`))
       .createWorkQueue.id;
-    const d = (
-      await t.ok(
-        `mutation { applyDeployment(input: { flowName: "wq", name: "d", workPoolName: "del-pool", workQueueName: "etl" }) { deployment { id } } }`,
-      )
-    ).applyDeployment.deployment.id;
+    const d = (await applyDeployment(t, { flowName: "wq", name: "d", workPoolName: "del-pool", workQueueName: "etl" }))
+      .id;
     // a run that finishes on the queue, then one still scheduled on it
     const past = new Date(t.clock.now().getTime() - 60_000).toISOString();
     const done = (await t.ok(RUN, { i: { deploymentId: d, scheduledStartTime: past } })).createFlowRun.id;
