@@ -8,7 +8,7 @@ import "reflect-metadata";
 import Sqlite from "better-sqlite3";
 import pg from "pg";
 import { loadConfig } from "../../src/config.js";
-import type { ScheduledRunRow } from "../../src/db/insert-scheduled-runs.js";
+import { SCHEDULED_RUN_COLUMNS, type ScheduledRunRow } from "../../src/db/insert-scheduled-runs.js";
 import { scheduledRunRows, type SchedulingWindow } from "../../src/domain/scheduling/scheduled-run-rows.js";
 import { buildApp } from "../../src/server/app.js";
 import { createLogger } from "../../src/server/logger.js";
@@ -25,33 +25,7 @@ const SCHEDULES = [
   { rrule: { rrule: "FREQ=WEEKLY;BYDAY=MO,WE,FR;BYHOUR=9;BYMINUTE=0", timezone: "America/Santiago" } },
 ];
 
-const RUN_COLUMNS = [
-  "id",
-  "name",
-  "flowId",
-  "deploymentId",
-  "deploymentVersion",
-  "parameters",
-  "jobVariables",
-  "tags",
-  "tagsKey",
-  "idempotencyKey",
-  "autoScheduled",
-  "scheduleKey",
-  "empiricalPolicy",
-  "stateId",
-  "stateType",
-  "stateName",
-  "stateTimestamp",
-  "expectedStartTime",
-  "nextScheduledStartTime",
-  "totalRunTime",
-  "runCount",
-  "workQueueId",
-  "workQueueName",
-  "created",
-  "updated",
-];
+const RUN_COLUMNS = SCHEDULED_RUN_COLUMNS;
 const STATE_COLUMNS = ["id", "flowRunId", "type", "name", "timestamp", "message", "scheduledTime", "data", "details"];
 const quoted = (columns: string[]) => columns.map((c) => `"${c}"`).join(", ");
 

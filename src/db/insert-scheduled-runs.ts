@@ -173,7 +173,8 @@ function literal(value: string, pg: boolean): string {
   return pg && quoted.includes("\\") ? `E'${quoted.replaceAll("\\", "\\\\")}'` : `'${quoted}'`;
 }
 
-const RUN_COLUMNS = [
+/** The FlowRun columns a scheduled run writes (the bench's raw baseline writes the same). */
+export const SCHEDULED_RUN_COLUMNS = [
   "id",
   "name",
   "flowId",
@@ -199,9 +200,8 @@ const RUN_COLUMNS = [
   "workQueueName",
   "created",
   "updated",
-]
-  .map((c) => `"${c}"`)
-  .join(", ");
+];
+const RUN_COLUMNS = SCHEDULED_RUN_COLUMNS.map((c) => `"${c}"`).join(", ");
 
 /** The SELECT list feeding RUN_COLUMNS from one group's columns and its rows' v(id, name, key, start, stateId). */
 function runSelect(pg: boolean, now: string): string {
