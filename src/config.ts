@@ -16,6 +16,8 @@ export interface OrdoConfig {
   redisPrefix: string | null;
   logLevel: "debug" | "info" | "warn" | "error";
   graphiql: boolean;
+  /** the web dashboard at / (ORDO_DASHBOARD) */
+  dashboard: boolean;
   /** apply pending migrations at start */
   migrate: boolean;
   services: ServiceSettings;
@@ -77,6 +79,7 @@ const ENV_SCHEMA = {
     ORDO_REDIS_PREFIX: { type: "string", pattern: "^[A-Za-z0-9._:-]{1,100}$" },
     ORDO_LOG_LEVEL: { enum: ["debug", "info", "warn", "error"] },
     ORDO_GRAPHIQL: { enum: ["true", "false", "1", "0"] },
+    ORDO_DASHBOARD: { enum: ["true", "false", "1", "0"] },
     ORDO_MIGRATE: { enum: ["true", "false", "1", "0"] },
     ORDO_SERVICES: { enum: ["true", "false", "1", "0"] },
     ORDO_PLUGINS: { type: "string", pattern: "^\\s*[@a-zA-Z0-9._/-]+(\\s*,\\s*[@a-zA-Z0-9._/-]+)*\\s*$" },
@@ -140,6 +143,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): OrdoConfig {
     redisPrefix: vars.ORDO_REDIS_PREFIX ?? null,
     logLevel: (vars.ORDO_LOG_LEVEL as OrdoConfig["logLevel"]) ?? "info",
     graphiql: flag(vars.ORDO_GRAPHIQL, true),
+    dashboard: flag(vars.ORDO_DASHBOARD, true),
     migrate: flag(vars.ORDO_MIGRATE, true),
     services,
     plugins: (vars.ORDO_PLUGINS ?? "")

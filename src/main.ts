@@ -8,7 +8,8 @@ async function main(): Promise<void> {
   const app = await buildApp(config);
   const { url } = await app.start();
   const where = config.databaseUrl.startsWith("file:") ? config.databaseUrl.slice(5) : "PostgreSQL";
-  app.logger.info(`Ordo server ready at ${url} (GraphiQL in a browser), database: ${where}`);
+  const dashboard = config.dashboard ? `, dashboard at ${new URL("/", url).href}` : "";
+  app.logger.info(`Ordo server ready at ${url} (GraphiQL in a browser${dashboard}), database: ${where}`);
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;

@@ -7,7 +7,7 @@ import { ConfigError, type OrdoConfig } from "../config.js";
 import { AccessService } from "../auth/access.service.js";
 import { ApiKeyService } from "../auth/api-key.service.js";
 import { ensureLocalAdminKey } from "../auth/local-admin-key.js";
-import { isLoopback } from "../auth/origins.js";
+import { isLoopback, isLoopbackHostHeader } from "../auth/origins.js";
 import { loadPlugins } from "../blocks/index.js";
 import { createContainer, resolveServices } from "../container.js";
 import { registerBlockTypes } from "../domain/blocks/block-type-registration.js";
@@ -23,6 +23,7 @@ import { attachGraphQLWs } from "./graphql-ws.js";
 import { createLogger, type Logger } from "./logger.js";
 import { auditLog } from "./audit-log.js";
 import { createAuthenticate } from "./authenticate.js";
+import { createDashboard, dashboardDirectory } from "./dashboard.js";
 import { endSubscriptionsOnRevocation } from "./revocation.js";
 import { shareSubscriptionExecutions } from "./shared-subscriptions.js";
 import { createOrdoYoga, type OrdoYoga } from "./yoga.js";
@@ -119,7 +120,17 @@ export async function buildApp(
         }
         logger.warn("ORDO_AUTH=off: every local process and every request to this port acts as admin, without a key");
       }
-      http = createServer(yoga);
+      const dashboard = config.dashboard
+        ? createDashboard(dashboardDirectory(), yoga.graphqlEndpoint, config.auth)
+        : null;
+      http = createServer((request, response) => {
+        // the same Host rule as GraphQL's (request-guards): with auth off, loopback names only
+        if (dashboard?.handles(request) && (config.auth || isLoopbackHostHeader(request.headers.host))) {
+          dashboard.serve(request, response);
+        } else {
+          yoga(request, response);
+        }
+      });
       ws = attachGraphQLWs(http, yoga, {
         authenticate,
         corsOrigins: config.corsOrigins,

@@ -41,6 +41,9 @@ export function createOrdoYoga(opts: OrdoYogaOptions): OrdoYoga {
           headers: JSON.stringify({ Authorization: "Bearer <paste an API key: cat ~/.ordo/api-key>" }, null, 2),
         }
       : false,
+    // GraphiQL's scripts and styles inlined in the page (not from a CDN, which this server's users
+    // may not reach); the 9 MB bundle loads on the first GraphiQL request, not at start
+    renderGraphiQL: async (options) => (await import("@graphql-yoga/render-graphiql")).renderGraphiQL(options),
     landingPage: false,
     logging: false,
     // no CORS headers at all unless origins are listed, and then only those, without credentials

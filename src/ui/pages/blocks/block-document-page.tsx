@@ -1,0 +1,4 @@
+// Block document (to be built).
+export function BlockDocumentPage() {
+  return <h1>Block document</h1>;
+}

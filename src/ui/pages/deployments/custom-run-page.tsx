@@ -1,0 +1,4 @@
+// Custom run (to be built).
+export function CustomRunPage() {
+  return <h1>Custom run</h1>;
+}

@@ -1,0 +1,4 @@
+// Work pools (to be built).
+export function WorkPoolsPage() {
+  return <h1>Work pools</h1>;
+}
