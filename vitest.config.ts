@@ -1,5 +1,5 @@
 // Test runner: unit tests beside the code (src/, plugins/), integration and e2e tests in test/.
-// Projects `unit` (beside the code), `integration`, `e2e` and `cli` (test/, on SQLite files). With
+// Projects `unit` (beside the code), `integration`, `e2e`, `cli` and `ui` (test/, on SQLite files). With
 // ORDO_TEST_DATABASE_URL set, a `postgresql` project runs the suites about the database
 // (integration, two e2e) again on that server IN THE SAME RUN: one scheduler keeps both cores busy to the end, instead of two passes
 // each ending on one long file. globalSetup migrates one template database per project.
@@ -62,6 +62,8 @@ export default defineConfig({
       },
       // the ordo command against a real server
       { test: { ...shared, name: "cli", include: ["test/cli/**/*.test.ts"] } },
+      // the dashboard in Debian's Chromium (playwright-core) against a real server and worker
+      { test: { ...shared, name: "ui", include: ["test/ui/**/*.test.ts"], testTimeout: 90_000 } },
       ...(process.env.ORDO_TEST_DATABASE_URL
         ? [{ test: { ...shared, name: "postgresql", include: ["test/integration/**/*.test.ts", ...POSTGRESQL_E2E] } }]
         : []),

@@ -20,6 +20,7 @@ export default defineConfig({
     },
   },
   oxc: { jsx: { runtime: "automatic" } },
-  // `npm run dev:ui`: the page with hot reload on :5173, GraphQL (and its WebSocket) from a server on :4200
-  server: { proxy: { "/graphql": { target: "http://127.0.0.1:4200", ws: true } } },
+  // `npm run dev:ui`: the page with hot reload on :5173, GraphQL (and its WebSocket) from a server on
+  // :4200 (or ORDO_DEV_API_ORIGIN)
+  server: { proxy: { "/graphql": { target: process.env.ORDO_DEV_API_ORIGIN ?? "http://127.0.0.1:4200", ws: true } } },
 });
