@@ -35,8 +35,3 @@ export interface ProposalOutcome {
   result?: TransitionResult;
   error?: OrdoError;
 }
-
-// The state vocabulary belongs to orchestration; the API layer sees it through the domain.
-export { STATE_TYPES } from "../../orchestration/states.js";
-export type { StateType } from "../../orchestration/states.js";
-export type { TransitionResult } from "../../orchestration/orchestrator.js";

@@ -1,5 +1,5 @@
 // Enums shared by several domain modules.
-import { STATE_TYPES } from "../../domain/flow-runs/flow-run-input.js";
+import { STATE_TYPES } from "../../orchestration/states.js";
 import { builder } from "../builder.js";
 
 export const StateTypeEnum = builder.enumType("StateType", { values: STATE_TYPES });

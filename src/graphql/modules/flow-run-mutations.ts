@@ -1,9 +1,6 @@
 // Creating runs and proposing their states; the OrchestrationResult type.
-import {
-  MAX_STATE_PROPOSALS,
-  type ProposalOutcome,
-  type TransitionResult,
-} from "../../domain/flow-runs/flow-run-input.js";
+import { MAX_STATE_PROPOSALS, type ProposalOutcome } from "../../domain/flow-runs/flow-run-input.js";
+import type { TransitionResult } from "../../orchestration/orchestrator.js";
 import { builder } from "../builder.js";
 import { LIMIT_TEXT as L } from "../limit-descriptions.js";
 import { LIMITS } from "../../domain/limits.js";

@@ -2,7 +2,7 @@
 // re-reads its row with the client's selection, once per event for all subscribers asking the same.
 import { filter, pipe } from "graphql-yoga";
 import type { FlowRunStateChangedEvent } from "../../events/topics.js";
-import type { StateType } from "../../domain/flow-runs/flow-run-input.js";
+import type { StateType } from "../../orchestration/states.js";
 import { builder } from "../builder.js";
 import { readOncePerEvent } from "../event-reads.js";
 import { StateTypeEnum } from "./enums.js";

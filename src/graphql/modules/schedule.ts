@@ -1,14 +1,13 @@
 // Schedules as GraphQL sees them: the Schedule union over the stored definitions, the
 // DeploymentSchedule type, and the @oneOf ScheduleInput.
+import { rruleDtstart } from "../../schedules/pin-schedule.js";
 import {
-  intervalBoundsText,
-  rruleDtstart,
-  SCHEDULE_LIMITS,
   toScheduleDefinition,
   type CronDefinition,
   type IntervalDefinition,
   type RRuleDefinition,
-} from "../../domain/deployments/schedule-definitions.js";
+} from "../../schedules/schedule-definition.js";
+import { intervalBoundsText, SCHEDULE_LIMITS } from "../../schedules/schedule-limits.js";
 import { builder } from "../builder.js";
 import { LIMIT_TEXT } from "../limit-descriptions.js";
 
