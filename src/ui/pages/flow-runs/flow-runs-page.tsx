@@ -63,6 +63,14 @@ export function FlowRunsPage() {
         )}
       </form>
       {runs.error && <ErrorNotice error={runs.error} />}
+      {runs.newer > 0 && (
+        <p className="notice" role="status">
+          {runs.newer.toLocaleString()} newer {runs.newer === 1 ? "run" : "runs"} not shown.{" "}
+          <button type="button" className="link" onClick={runs.showNewer}>
+            Show the newest
+          </button>
+        </p>
+      )}
       <div className="table-scroll">
         <table className="runs">
           <thead>
