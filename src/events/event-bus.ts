@@ -1,6 +1,7 @@
 // Publishes domain events to subscribers: in memory for one server, or through Redis pub/sub when
 // several replicas must see each other's events (graphql-yoga's Redis event target).
-import { createPubSub, type PubSub } from "graphql-yoga";
+import type { PubSub } from "graphql-yoga";
+import { createBoundedPubSub } from "./bounded-pub-sub.js";
 import type { Topics } from "./topics.js";
 
 export type EventBus = PubSub<Topics> & { close(): Promise<void> };
@@ -14,7 +15,7 @@ export interface RedisBusOptions {
 
 export async function createEventBus(redis: RedisBusOptions | null): Promise<EventBus> {
   if (!redis) {
-    return Object.assign(createPubSub<Topics>(), { close: async () => {} });
+    return Object.assign(createBoundedPubSub(), { close: async () => {} });
   }
   // loaded only when Redis is configured: a single server never loads ioredis
   const [{ Redis }, { createNamespacedRedisTarget }] = await Promise.all([
@@ -44,8 +45,8 @@ export async function createEventBus(redis: RedisBusOptions | null): Promise<Eve
       reported = false;
     });
   }
-  const pubsub = createPubSub<Topics>({
-    eventTarget: createNamespacedRedisTarget({
+  const pubsub = createBoundedPubSub(
+    createNamespacedRedisTarget({
       publishClient,
       subscribeClient,
       prefix: redis.prefix,
@@ -54,7 +55,7 @@ export async function createEventBus(redis: RedisBusOptions | null): Promise<Eve
         if (!closing) redis.warn(`Redis ${command} failed: ${reason}`);
       },
     }) as never,
-  });
+  );
   return Object.assign(pubsub, {
     close: async () => {
       closing = true;

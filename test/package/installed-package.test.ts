@@ -162,15 +162,6 @@ describe("ordo installed from its tarball in a user's project", () => {
     expect((await ordo("--version")).trim()).toBe(VERSION);
   });
 
-  it("serves the dashboard built into the package at /", async () => {
-    const page = await fetch(new URL("/", apiUrl));
-    expect(page.status).toBe(200);
-    const html = await page.text();
-    const script = /<script[^>]+src="(\/assets\/[^"]+\.js)"/.exec(html)?.[1];
-    expect(script, html).toBeDefined();
-    expect((await fetch(new URL(script!, apiUrl))).status).toBe(200);
-  });
-
   it("builds a TypeScript flow of the project, and a worker started there runs it to COMPLETED", async () => {
     await ordo("work-pool", "create", "local", "--type", "process");
     await ordo(

@@ -7,7 +7,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser, openPage, screenshot, signIn, type WatchedPage } from "../harness/browser.js";
 import { applyDeployment } from "../harness/factories.js";
 import { flowStorageBlock, killRunJobs, type LiveServer, startLiveServer } from "../harness/live-server.js";
@@ -15,6 +15,7 @@ import { localAdminKey } from "../harness/server-homes.js";
 import { WorkerProcess } from "../harness/worker-process.js";
 
 const POOL = "ui-pool";
+const SECRET = "ghp_ui-test-secret-0123456789";
 let server: LiveServer;
 let origin: string;
 let adminKey: string;
@@ -26,7 +27,10 @@ const pages: WatchedPage[] = [];
 
 beforeAll(async () => {
   // GraphiQL on, as a user's server has it; late-run labelling out of the way of slow claims
-  server = await startLiveServer({ ORDO_GRAPHIQL: "true", ORDO_LATE_RUNS_AFTER_SECONDS: "3600" });
+  server = await startLiveServer({
+    ORDO_GRAPHIQL: "true",
+    ORDO_LATE_RUNS_AFTER_SECONDS: "3600",
+  });
   origin = new URL(server.url).origin;
   adminKey = localAdminKey(server.home)!;
   store = await flowStorageBlock(server, "ui-code");
@@ -79,6 +83,39 @@ async function page(viewport?: { width: number; height: number }): Promise<Watch
   return p;
 }
 
+/** A page signed in with `key` (the admin's by default); its console must stay clean (afterEach). */
+async function signedIn(key = adminKey, viewport?: { width: number; height: number }): Promise<WatchedPage> {
+  const w = await page(viewport);
+  await signIn(w.page, origin, key);
+  clean.push(w);
+  return w;
+}
+const clean: WatchedPage[] = [];
+
+// no console error or warning, and no request off the server's origin, on any page a test drove;
+// then the page closes (its live subscriptions with it), as a user moves on
+afterEach(async () => {
+  const done = clean.splice(0);
+  for (const w of done) await w.close();
+  for (const w of done) {
+    expect(w.problems).toEqual([]);
+    expect(w.foreign).toEqual([]);
+  }
+});
+
+/** The run's state type as the API has it */
+async function stateOf(id: string): Promise<string> {
+  return (await server.ok(`query($id: ID!) { flowRun(id: $id) { stateType } }`, { id })).flowRun.stateType;
+}
+
+/** A mark on the window: gone if the page reloads, so a test can prove it saw a change live. */
+async function markWindow(w: WatchedPage): Promise<void> {
+  await w.page.evaluate(() => Object.assign(window, { ordoTestMark: true }));
+}
+async function stillMarked(w: WatchedPage): Promise<boolean> {
+  return w.page.evaluate(() => (window as unknown as { ordoTestMark?: boolean }).ordoTestMark === true);
+}
+
 describe("loading", () => {
   it("asks for a key, refuses a wrong one, and loads with only the server's origin reachable", async () => {
     const w = await page();
@@ -101,5 +138,145 @@ describe("loading", () => {
     await w.page.locator(".graphiql-container").first().waitFor({ timeout: 30_000 });
     await screenshot(w.page, "graphiql");
     expect(w.foreign).toEqual([]);
+  });
+});
+
+describe("deployments and runs", () => {
+  it("a custom run refused on its field, then accepted, reaches COMPLETED with its log line, without a reload", async () => {
+    const w = await signedIn();
+    await w.page.getByRole("heading", { name: /Runs by state/ }).waitFor();
+    await screenshot(w.page, "overview");
+    await w.page.getByRole("navigation", { name: "Sections" }).getByRole("link", { name: "Deployments" }).click();
+    const row = w.page.locator(`[data-deployment-id="${deployments.hello}"]`);
+    await row.getByRole("link", { name: "greeter" }).waitFor();
+    await expect.poll(() => row.textContent()).toMatch(/Monday through Friday/);
+    await screenshot(w.page, "deployments");
+    await row.getByRole("link", { name: "greeter" }).click();
+    await w.page.getByRole("heading", { name: /greeter/ }).waitFor();
+    await screenshot(w.page, "deployment");
+    await w.page.getByRole("link", { name: "Custom run" }).click();
+    const name = w.page.getByRole("textbox", { name: /^Name/ });
+    await name.fill("x");
+    await w.page.getByRole("button", { name: "Create run" }).click();
+    // the server's VALIDATION_FAILED, on the field it names; nothing created
+    await w.page.getByText("must NOT have fewer than 3 characters").waitFor();
+    await screenshot(w.page, "custom-run");
+    expect(w.page.url()).toMatch(/\/deployments\/[^/]+\/run$/);
+    const runs = `query($d: ID!) { flowRuns(filter: { deploymentId: $d }) { totalCount } }`;
+    expect((await server.ok(runs, { d: deployments.hello })).flowRuns.totalCount).toBe(0);
+
+    await name.fill("World");
+    await w.page.getByRole("button", { name: "Create run" }).click();
+    await w.page.waitForURL(/\/runs\/[^/]+$/);
+    const runId = w.page.url().split("/").pop()!;
+    await markWindow(w);
+    await w.page.locator('h1 .state[data-state-type="COMPLETED"]').waitFor({ timeout: 60_000 });
+    await w.page.locator(".logs .line", { hasText: "done" }).waitFor({ timeout: 30_000 });
+    await w.page.locator('.state-timeline li[data-state-type="RUNNING"]').waitFor();
+    expect(await stillMarked(w)).toBe(true);
+    await screenshot(w.page, "flow-run");
+    const run = await server.ok(`query($id: ID!) { flowRun(id: $id) { stateType parameters } }`, { id: runId });
+    expect(run.flowRun).toEqual({ stateType: "COMPLETED", parameters: { name: "World" } });
+  });
+
+  it("cancels a long run from its page", async () => {
+    const w = await signedIn();
+    await w.page.goto(`${origin}/deployments/${deployments.sleepy}`);
+    await w.page.getByRole("button", { name: "Run", exact: true }).click();
+    await w.page.waitForURL(/\/runs\/[^/]+$/);
+    const runId = w.page.url().split("/").pop()!;
+    await w.page.locator('h1 .state[data-state-type="RUNNING"]').waitFor({ timeout: 60_000 });
+    await w.page.locator(".logs .line", { hasText: "sleeping" }).waitFor({ timeout: 30_000 });
+    await w.page.getByRole("button", { name: "Cancel run" }).click();
+    await w.page.getByRole("button", { name: "Yes, cancel run" }).click();
+    await w.page.locator('h1 .state[data-state-type="CANCELLED"]').waitFor({ timeout: 60_000 });
+    expect(await stateOf(runId)).toBe("CANCELLED");
+    await screenshot(w.page, "flow-run-cancelled");
+  });
+
+  it("the runs list shows a new run and its state changes live, also in a narrow window", async () => {
+    const w = await signedIn(adminKey, { width: 375, height: 800 });
+    await w.page.goto(`${origin}/runs`);
+    await w.page.getByRole("heading", { name: "Flow runs" }).waitFor();
+    await w.page.locator("tbody tr").first().waitFor();
+    await markWindow(w);
+    // not due for a day: no worker takes it
+    const created = await server.ok(
+      `mutation($d: ID!, $at: DateTime!) { createFlowRun(input: { deploymentId: $d, scheduledStartTime: $at }) { id } }`,
+      { d: deployments.sleepy, at: new Date(Date.now() + 86_400_000).toISOString() },
+    );
+    const row = w.page.locator(`tr[data-run-id="${created.createFlowRun.id}"]`);
+    await row.locator('.state[data-state-type="SCHEDULED"]').waitFor();
+    await server.ok(
+      `mutation($id: ID!) { setFlowRunState(input: { flowRunId: $id, state: { type: CANCELLING } }) { status } }`,
+      { id: created.createFlowRun.id },
+    );
+    await row.locator('.state[data-state-type="CANCELLED"]').waitFor();
+    expect(await stillMarked(w)).toBe(true);
+    await screenshot(w.page, "flow-runs-narrow");
+    // nothing wider than the window but the table's own scroller
+    const overflow = await w.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+  });
+});
+
+describe("work pools, blocks, scopes and the keyboard", () => {
+  it("shows the pool, its queue and its online worker", async () => {
+    const w = await signedIn();
+    await w.page.goto(`${origin}/work-pools`);
+    await w.page.locator(`[data-pool-name="${POOL}"]`).waitFor();
+    await screenshot(w.page, "work-pools");
+    await w.page.locator(`[data-pool-name="${POOL}"]`).getByRole("link", { name: POOL }).click();
+    await w.page.locator("[data-worker-id]", { hasText: /online/i }).waitFor();
+    await w.page.locator('[data-queue-name="default"]').waitFor();
+    await screenshot(w.page, "work-pool");
+  });
+
+  it("creates a block whose secret is masked on its page and never in the page's HTML", async () => {
+    const w = await signedIn();
+    await w.page.goto(`${origin}/blocks`);
+    await w.page.getByRole("link", { name: /New GitHub Credentials/i }).waitFor();
+    await screenshot(w.page, "blocks");
+    await w.page.goto(`${origin}/blocks/new/github-credentials`);
+    await w.page.getByLabel("Block name").fill("ui-token");
+    await w.page.getByLabel(/token/i).fill(SECRET);
+    await w.page.getByRole("button", { name: "Create", exact: true }).click();
+    await w.page.waitForURL(/\/blocks\/[^/]+$/);
+    await w.page.getByText("********").first().waitFor();
+    expect(await w.page.content()).not.toContain(SECRET);
+    await screenshot(w.page, "block-document");
+    const stored = await server.ok(
+      `{ blockDocument(slug: "github-credentials/ui-token", includeSecrets: true) { data } }`,
+    );
+    expect(stored.blockDocument.data).toMatchObject({ token: SECRET });
+  });
+
+  it("a read-only key sees no Run, Custom run or Cancel", async () => {
+    const key = (await server.ok(`mutation { createApiKey(input: { name: "ui-reader", scopes: [READ] }) { key } }`))
+      .createApiKey.key;
+    const w = await signedIn(key);
+    await w.page.goto(`${origin}/deployments/${deployments.sleepy}`);
+    await w.page.getByRole("heading", { name: /napper/ }).waitFor();
+    expect(await w.page.getByRole("button", { name: "Run", exact: true }).count()).toBe(0);
+    expect(await w.page.getByRole("link", { name: "Custom run" }).count()).toBe(0);
+    const scheduled = await server.ok(
+      `mutation($d: ID!, $at: DateTime!) { createFlowRun(input: { deploymentId: $d, scheduledStartTime: $at }) { id } }`,
+      { d: deployments.sleepy, at: new Date(Date.now() + 86_400_000).toISOString() },
+    );
+    await w.page.goto(`${origin}/runs/${scheduled.createFlowRun.id}`);
+    await w.page.locator('h1 .state[data-state-type="SCHEDULED"]').waitFor();
+    expect(await w.page.getByRole("button", { name: "Cancel run" }).count()).toBe(0);
+  });
+
+  it("is reachable by keyboard: skip link, then the sections", async () => {
+    const w = await signedIn();
+    await w.page.keyboard.press("Tab");
+    expect(await w.page.evaluate(() => document.activeElement?.textContent)).toBe("Skip to content");
+    for (let i = 0; i < 12; i++) {
+      await w.page.keyboard.press("Tab");
+      if ((await w.page.evaluate(() => document.activeElement?.textContent)) === "Work pools") break;
+    }
+    await w.page.keyboard.press("Enter");
+    await w.page.getByRole("heading", { name: "Work pools" }).waitFor();
   });
 });

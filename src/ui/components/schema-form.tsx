@@ -29,6 +29,9 @@ export function SchemaForm(props: SchemaFormProps) {
       formData={props.value}
       validator={validator}
       noValidate
+      // an optional object the user never touched stays absent (filled with its defaults, it
+      // could fail a required field the user never saw)
+      experimental_defaultFormStateBehavior={{ emptyObjectFields: "populateRequiredDefaults" }}
       noHtml5Validate
       showErrorList={false}
       extraErrors={props.fieldErrors}

@@ -1,0 +1,42 @@
+// graphql-yoga's createPubSub with a queue of its own per subscriber: a burst (a scheduler pass
+// announces thousands of new runs in one go) waits in the subscriber's queue, and a subscriber that
+// falls further behind than that ends alone, with an error. yoga's version throws inside the event
+// target's listener once 1,024 events wait, which crashed the whole server.
+import { FixedBuffer, type PubSub, Repeater } from "graphql-yoga";
+import type { Topics } from "./topics.js";
+
+/** Events one subscriber may have waiting (≈ 300 bytes each) before its stream ends. */
+export const SUBSCRIBER_QUEUE = 20_000;
+
+export class SubscriberTooSlowError extends Error {
+  constructor(topic: string) {
+    super(`this subscription fell more than ${SUBSCRIBER_QUEUE} ${topic} events behind and was ended; subscribe again`);
+    this.name = "SubscriberTooSlowError";
+  }
+}
+
+export function createBoundedPubSub(target: EventTarget = new EventTarget(), queue = SUBSCRIBER_QUEUE): PubSub<Topics> {
+  const topicOf = (routingKey: string, id: unknown) => (id === undefined ? routingKey : `${routingKey}:${id}`);
+  return {
+    publish(routingKey: string, ...args: unknown[]) {
+      const payload = args[1] ?? args[0] ?? null;
+      const topic = args[1] === undefined ? routingKey : `${routingKey}:${args[0]}`;
+      target.dispatchEvent(new CustomEvent(topic, { detail: payload }));
+    },
+    subscribe(routingKey: string, id?: unknown) {
+      const topic = topicOf(routingKey, id);
+      return new Repeater((push, stop) => {
+        const listener = (event: Event) => {
+          try {
+            // a push the buffer took resolves at once; only a full queue makes it wait, or throw
+            void push((event as CustomEvent).detail).catch(() => {});
+          } catch {
+            stop(new SubscriberTooSlowError(routingKey));
+          }
+        };
+        target.addEventListener(topic, listener);
+        void stop.then(() => target.removeEventListener(topic, listener));
+      }, new FixedBuffer(queue));
+    },
+  } as PubSub<Topics>;
+}
