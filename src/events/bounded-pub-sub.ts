@@ -3,6 +3,7 @@
 // falls further behind than that ends alone, with an error. yoga's version throws inside the event
 // target's listener once 1,024 events wait, which crashed the whole server.
 import { FixedBuffer, type PubSub, Repeater } from "graphql-yoga";
+import { joinBurst } from "./bursts.js";
 import type { Topics } from "./topics.js";
 
 /** Events one subscriber may have waiting (≈ 300 bytes each) before its stream ends. */
@@ -27,9 +28,11 @@ export function createBoundedPubSub(target: EventTarget = new EventTarget(), que
       const topic = topicOf(routingKey, id);
       return new Repeater((push, stop) => {
         const listener = (event: Event) => {
+          const payload = (event as CustomEvent).detail;
+          if (payload !== null && typeof payload === "object") joinBurst(routingKey, payload);
           try {
             // a push the buffer took resolves at once; only a full queue makes it wait, or throw
-            void push((event as CustomEvent).detail).catch(() => {});
+            void push(payload).catch(() => {});
           } catch {
             stop(new SubscriberTooSlowError(routingKey));
           }

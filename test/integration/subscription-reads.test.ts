@@ -1,7 +1,8 @@
 // Subscription reads are shared: an event is read from the database once per distinct selection,
 // not once per subscriber, and every subscriber still gets every event, in commit order, with its
 // own execution (a READ-only key beside the admin). A subscriber whose filter drops the event costs
-// no read at all. Reads are counted with a Prisma query extension on the client contexts read through.
+// no read at all. A burst of events (a scheduler pass) is read in chunks, not per event. Reads are
+// counted with a Prisma query extension on the client contexts read through.
 import { createClient, type Client } from "graphql-ws";
 import WebSocket from "ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -33,7 +34,8 @@ beforeAll(async () => {
         args: unknown;
         query: (a: unknown) => Promise<unknown>;
       }) {
-        if (operation === "findUniqueOrThrow" && (model === "FlowRun" || model === "FlowRunState")) {
+        const counted = operation === "findUniqueOrThrow" || operation === "findMany";
+        if (counted && (model === "FlowRun" || model === "FlowRunState")) {
           reads.set(`${model}.${operation}`, (reads.get(`${model}.${operation}`) ?? 0) + 1);
         }
         return query(args);
@@ -130,6 +132,54 @@ describe("subscription reads", () => {
     // the subscriber of another run read nothing and got nothing of this one
     expect(elsewhere.items.filter((e) => e.flowRunStateChanged.flowRun.id === watched)).toEqual([]);
     for (const s of [...all, elsewhere]) s.stop();
+  });
+
+  it("reads a scheduler pass's burst of new runs in chunks, and delivers every event to each subscriber", async () => {
+    // every-minute schedules: about an hour of runs each, announced together after the pass commits
+    const deployments = [];
+    for (let i = 0; i < 10; i++) {
+      deployments.push(
+        await applyDeployment(t, {
+          flowName: "burst",
+          name: `every-minute-${i}`,
+          schedules: [{ schedule: { cron: { cron: "* * * * *" } } }],
+        }),
+      );
+    }
+    const QUERY = `subscription($d: ID) { flowRunStateChanged(deploymentId: $d) { previousStateType flowRun { id deployment { name } } state { id type } } }`;
+    const everything = subscribe(t.adminKey!, QUERY, {});
+    const one = subscribe(t.adminKey!, QUERY, { d: deployments[3]!.id });
+    // both registered: a state change of a run of deployment 3 reaches both
+    const probe = await createRun(t, deployments[3]!.id);
+    let flip = 0;
+    await everything.waitUntil(
+      async () => void (await t.ok(SET_STATE, { id: probe, t: flip++ % 2 ? "PENDING" : "RUNNING" })),
+      () => [everything, one].every((s) => s.items.some((e) => e.flowRunStateChanged.flowRun.id === probe)),
+    );
+    const [seenAll, seenOne] = [everything.items.length, one.items.length];
+    reads.clear();
+
+    const { runsInserted } = await t.app.services.scheduling.schedule();
+    expect(runsInserted).toBeGreaterThanOrEqual(600);
+    const fresh = (items: Event[], from: number) =>
+      items
+        .slice(from)
+        .filter((e) => (e.flowRunStateChanged as { previousStateType?: string | null }).previousStateType === null);
+    const all = await everything.waitFor((items) => fresh(items, seenAll).length >= runsInserted, 60_000);
+    const mine = await one.waitFor((items) => fresh(items, seenOne).length >= runsInserted / 10, 60_000);
+    const ids = new Set(fresh(all, seenAll).map((e) => e.flowRunStateChanged.flowRun.id));
+    expect(ids.size).toBe(runsInserted);
+    expect(fresh(mine, seenOne).every((e) => e.flowRunStateChanged.flowRun.deployment?.name === "every-minute-3")).toBe(
+      true,
+    );
+    // per event that would be two reads each (run, state); in chunks of 500 it is a handful
+    const counted = Object.fromEntries(reads);
+    expect(counted["FlowRun.findUniqueOrThrow"] ?? 0).toBe(0);
+    expect(counted["FlowRunState.findUniqueOrThrow"] ?? 0).toBe(0);
+    expect(counted["FlowRun.findMany"]).toBeGreaterThan(0);
+    expect(counted["FlowRun.findMany"]).toBeLessThanOrEqual(2 * Math.ceil(runsInserted / 500) + deployments.length);
+    everything.stop();
+    one.stop();
   });
 
   it("keeps the others of a shared subscription going when the first one leaves, and lets a newcomer join", async () => {

@@ -1,10 +1,11 @@
 // Live run states: `flowRunStateChanged`, over graphql-ws or SSE. Events carry ids; each field
-// re-reads its row with the client's selection, once per event for all subscribers asking the same.
+// re-reads its row with the client's selection, once per event for all subscribers asking the same
+// (and, for a burst of events, once per chunk of the burst).
 import { filter, pipe } from "graphql-yoga";
 import type { FlowRunStateChangedEvent } from "../../events/topics.js";
 import type { StateType } from "../../orchestration/states.js";
 import { builder } from "../builder.js";
-import { readOncePerEvent } from "../event-reads.js";
+import { readInBurst } from "../event-reads.js";
 import { StateTypeEnum } from "./enums.js";
 
 const FlowRunStateEvent = builder.objectRef<FlowRunStateChangedEvent>("FlowRunStateEvent").implement({
@@ -12,15 +13,27 @@ const FlowRunStateEvent = builder.objectRef<FlowRunStateChangedEvent>("FlowRunSt
     flowRun: t.prismaField({
       type: "FlowRun",
       resolve: (query, e, _args, ctx) =>
-        readOncePerEvent(e, ctx.db, "flowRun", query, () =>
-          ctx.db.flowRun.findUniqueOrThrow({ ...query, where: { id: e.flowRunId } }),
+        readInBurst(
+          e,
+          ctx.db,
+          "flowRun",
+          query,
+          (event) => event.flowRunId,
+          (ids) => ctx.db.flowRun.findMany({ ...query, where: { id: { in: ids } } }),
+          () => ctx.db.flowRun.findUniqueOrThrow({ ...query, where: { id: e.flowRunId } }),
         ),
     }),
     state: t.prismaField({
       type: "FlowRunState",
       resolve: (query, e, _args, ctx) =>
-        readOncePerEvent(e, ctx.db, "state", query, () =>
-          ctx.db.flowRunState.findUniqueOrThrow({ ...query, where: { id: e.stateId } }),
+        readInBurst(
+          e,
+          ctx.db,
+          "state",
+          query,
+          (event) => event.stateId,
+          (ids) => ctx.db.flowRunState.findMany({ ...query, where: { id: { in: ids } } }),
+          () => ctx.db.flowRunState.findUniqueOrThrow({ ...query, where: { id: e.stateId } }),
         ),
     }),
     previousStateType: t.field({ type: StateTypeEnum, nullable: true, resolve: (e) => e.previousStateType }),

@@ -2,7 +2,7 @@
 import { filter, pipe } from "graphql-yoga";
 import type { LogCreatedEvent } from "../../events/topics.js";
 import { builder } from "../builder.js";
-import { readOncePerEvent } from "../event-reads.js";
+import { readInBurst } from "../event-reads.js";
 import { LIMIT_TEXT as L } from "../limit-descriptions.js";
 
 export const Log = builder.prismaObject("Log", {
@@ -69,11 +69,17 @@ builder.subscriptionFields((t) => ({
         ctx.events.subscribe("log.created"),
         filter((e: LogCreatedEvent) => e.flowRunId === args.flowRunId),
       ),
-    // one read per event and selection, shared by every follower of the run asking the same
+    // one read per event (or per chunk of a batch of lines) and selection, shared by every follower asking the same
     resolve: (query, e, _args, ctx) => {
       const event = e as unknown as LogCreatedEvent;
-      return readOncePerEvent(event, ctx.db, "flowRunLogs", query, () =>
-        ctx.db.log.findUniqueOrThrow({ ...query, where: { id: event.logId } }),
+      return readInBurst(
+        event,
+        ctx.db,
+        "flowRunLogs",
+        query,
+        (l) => l.logId,
+        (ids) => ctx.db.log.findMany({ ...query, where: { id: { in: ids } } }),
+        () => ctx.db.log.findUniqueOrThrow({ ...query, where: { id: event.logId } }),
       );
     },
   }),

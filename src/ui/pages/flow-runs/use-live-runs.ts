@@ -2,20 +2,19 @@
 // every state change the subscription reports patched in place — or added on top when a new run
 // matches, or dropped when a run leaves the filter — without reloading. New runs are added on top
 // up to a bound; past it the list only counts them ("N newer runs"), so a burst of thousands of
-// runs cannot grow the page without end.
-import { useEffect, useMemo, useRef, useState } from "react";
+// runs cannot grow the page without end, and changes are applied in batches (apply-run-changes).
+import { useEffect, useMemo, useState } from "react";
 import { useClient, useQuery } from "urql";
-import {
-  type FlowRunFilter,
-  type FlowRunRowFragment,
-  FlowRunStateChangesDocument,
-  FlowRunsDocument,
-} from "../../generated/graphql";
-import { matches, type RunFilters, toApiFilter } from "./run-filters";
+import { type FlowRunFilter, FlowRunStateChangesDocument, FlowRunsDocument } from "../../generated/graphql";
+import { applyRunChanges, type LiveListState, type RunChange } from "./apply-run-changes";
+import { type RunFilters, toApiFilter } from "./run-filters";
 
 const PAGE = 50;
 /** new runs shown on top before the list only counts them */
 const MAX_LIVE_ADDED = 100;
+/** live changes are applied together at most this often: one render per burst, not per event */
+const FLUSH_MS = 100;
+const EMPTY: LiveListState = { rows: [], added: 0, created: 0, newer: 0 };
 
 export function useLiveRuns(filters: RunFilters) {
   const filterKey = JSON.stringify(filters);
@@ -23,12 +22,8 @@ export function useLiveRuns(filters: RunFilters) {
   const stable = useMemo(() => filters, [filterKey]);
   const filter: FlowRunFilter = useMemo(() => toApiFilter(stable), [stable]);
   const [cursor, setCursor] = useState<string | null>(null);
-  const [rows, setRows] = useState<FlowRunRowFragment[]>([]);
-  const [newer, setNewer] = useState(0);
-  /** runs created since the first page was read, shown on top */
-  const [created, setCreated] = useState(0);
+  const [live, setLive] = useState<LiveListState>(EMPTY);
   const [generation, setGeneration] = useState(0);
-  const added = useRef(0);
   const [result] = useQuery({
     query: FlowRunsDocument,
     variables: { first: PAGE, after: cursor, filter },
@@ -39,60 +34,49 @@ export function useLiveRuns(filters: RunFilters) {
   // a new filter starts again from the first page
   useEffect(() => {
     setCursor(null);
-    setRows([]);
+    setLive(EMPTY);
   }, [filterKey]);
   useEffect(() => {
     const page = result.data?.flowRuns.edges.map((e) => e.node);
     if (!page) return;
-    if (!cursor) {
-      added.current = 0;
-      setNewer(0);
-      setCreated(0);
-    }
-    setRows((old) => {
-      const seen = new Set(old.map((r) => r.id));
-      return cursor ? [...old, ...page.filter((r) => !seen.has(r.id))] : page;
+    setLive((old) => {
+      // the first page starts the counts again; later pages append what is not shown yet
+      if (!cursor) return { ...EMPTY, rows: page };
+      const seen = new Set(old.rows.map((r) => r.id));
+      return { ...old, rows: [...old.rows, ...page.filter((r) => !seen.has(r.id))] };
     });
   }, [result.data, cursor]);
 
-  // each event applied exactly once, in order; `ids` mirrors the rows shown, for the bound
-  const ids = useRef(new Set<string>());
-  useEffect(() => {
-    ids.current = new Set(rows.map((r) => r.id));
-  }, [rows]);
+  // events are queued and applied together, in order, at most every FLUSH_MS
   const client = useClient();
   useEffect(() => {
+    let queue: RunChange[] = [];
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const flush = () => {
+      timer = undefined;
+      const changes = queue;
+      queue = [];
+      setLive((old) => applyRunChanges(old, changes, stable, MAX_LIVE_ADDED));
+    };
     const variables = { deploymentId: stable.deploymentId ?? undefined, workPoolName: stable.pool ?? undefined };
     const { unsubscribe } = client.subscription(FlowRunStateChangesDocument, variables).subscribe((event) => {
       const change = event.data?.flowRunStateChanged;
       if (!change) return;
-      const run = change.flowRun;
-      const keep = matches(run, stable);
-      const fresh = change.previousStateType === null;
-      if (keep && !ids.current.has(run.id)) {
-        if (added.current >= MAX_LIVE_ADDED) {
-          if (fresh) setNewer((n) => n + 1);
-          return;
-        }
-        added.current += 1;
-        ids.current.add(run.id);
-        if (fresh) setCreated((n) => n + 1);
-      }
-      setRows((old) => {
-        const at = old.findIndex((r) => r.id === run.id);
-        if (at >= 0) return keep ? old.map((r, i) => (i === at ? run : r)) : old.filter((_, i) => i !== at);
-        return keep ? [run, ...old] : old;
-      });
+      queue.push({ run: change.flowRun, fresh: change.previousStateType === null });
+      timer ??= setTimeout(flush, FLUSH_MS);
     });
-    return unsubscribe;
+    return () => {
+      unsubscribe();
+      clearTimeout(timer);
+    };
   }, [client, stable]);
 
   const connection = result.data?.flowRuns;
   return {
-    rows,
-    total: (connection?.totalCount ?? 0) + created + newer,
+    rows: live.rows,
+    total: (connection?.totalCount ?? 0) + live.created + live.newer,
     /** new runs counted but not shown (past the live bound) */
-    newer,
+    newer: live.newer,
     hasMore: connection?.pageInfo.hasNextPage ?? false,
     loading: result.fetching,
     error: result.error,
