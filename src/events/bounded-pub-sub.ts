@@ -2,6 +2,7 @@
 // announces thousands of new runs in one go) waits in the subscriber's queue, and a subscriber that
 // falls further behind than that ends alone, with an error. yoga's version throws inside the event
 // target's listener once 1,024 events wait, which crashed the whole server.
+import { GraphQLError } from "graphql";
 import { FixedBuffer, type PubSub, Repeater } from "graphql-yoga";
 import { joinBurst } from "./bursts.js";
 import type { Topics } from "./topics.js";
@@ -9,10 +10,15 @@ import type { Topics } from "./topics.js";
 /** Events one subscriber may have waiting (≈ 300 bytes each) before its stream ends. */
 export const SUBSCRIBER_QUEUE = 20_000;
 
-export class SubscriberTooSlowError extends Error {
-  constructor(topic: string) {
-    super(`this subscription fell more than ${SUBSCRIBER_QUEUE} ${topic} events behind and was ended; subscribe again`);
-    this.name = "SubscriberTooSlowError";
+/**
+ * Ends a subscriber that fell too far behind. A GraphQLError with its own code, so the client is
+ * told why (and that subscribing again is the remedy) instead of getting a masked internal error.
+ */
+export class SubscriberTooSlowError extends GraphQLError {
+  constructor(what: string) {
+    super(`this subscription fell more than ${SUBSCRIBER_QUEUE} ${what} behind and was ended; subscribe again`, {
+      extensions: { code: "SUBSCRIPTION_TOO_SLOW" },
+    });
   }
 }
 
@@ -34,7 +40,7 @@ export function createBoundedPubSub(target: EventTarget = new EventTarget(), que
             // a push the buffer took resolves at once; only a full queue makes it wait, or throw
             void push(payload).catch(() => {});
           } catch {
-            stop(new SubscriberTooSlowError(routingKey));
+            stop(new SubscriberTooSlowError(`${routingKey} events`));
           }
         };
         target.addEventListener(topic, listener);

@@ -8,7 +8,8 @@
 // input of the execution is in the key: the same principal asking the same thing with the same
 // variables gets the same answer, field-level authorization and secret masking included.
 import { print, type DocumentNode, type ExecutionResult } from "graphql";
-import { Repeater, type Plugin } from "graphql-yoga";
+import { FixedBuffer, Repeater, type Plugin } from "graphql-yoga";
+import { SUBSCRIBER_QUEUE, SubscriberTooSlowError } from "../events/bounded-pub-sub.js";
 import type { GraphQLContext } from "../graphql/context.js";
 
 interface Consumer {
@@ -43,10 +44,11 @@ export function shareSubscriptionExecutions(): Plugin<GraphQLContext> {
         if (next.done) break;
         for (const consumer of group.consumers) {
           try {
-            void consumer.push(next.value);
-          } catch (e) {
+            // taken by the subscriber's queue at once; only a full queue makes it wait, or throw
+            void Promise.resolve(consumer.push(next.value)).catch(() => {});
+          } catch {
             // a subscriber too far behind (its queue is full) ends alone, not the group
-            consumer.stop(e);
+            consumer.stop(new SubscriberTooSlowError("results"));
           }
         }
       }
@@ -81,7 +83,9 @@ export function shareSubscriptionExecutions(): Plugin<GraphQLContext> {
         if (groups.get(key) === group) groups.delete(key);
         await group.source.return?.();
       }
-    });
+      // each subscriber's own queue: the shared stream never waits for its slowest reader, and a
+      // burst (thousands of results at once) waits here instead of overflowing the repeater
+    }, new FixedBuffer(SUBSCRIBER_QUEUE));
 
   return {
     onSubscribe() {
