@@ -112,6 +112,7 @@ beforeAll(async () => {
       "dist/src/sdk/index.d.ts",
       "dist/src/blocks/sdk.d.ts",
       "dist/plugins/process/index.js",
+      "dist/ui/index.html",
     ]),
   );
   expect(files.some((f) => f.includes(".test."))).toBe(false);
@@ -160,6 +161,20 @@ afterAll(async () => {
 describe("ordo installed from its tarball in a user's project", () => {
   it("answers --version with the package's version", async () => {
     expect((await ordo("--version")).trim()).toBe(VERSION);
+  });
+
+  it("serves its built dashboard at / (the app's URLs and its assets) beside /graphql", async () => {
+    const origin = new URL(apiUrl).origin;
+    const page = await fetch(`${origin}/runs`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get("content-type")).toMatch(/^text\/html/);
+    const html = await page.text();
+    const script = /<script[^>]+src="([^"]+\.js)"/.exec(html)?.[1];
+    expect(script).toMatch(/^\/assets\//);
+    const asset = await fetch(`${origin}${script}`);
+    expect(asset.status).toBe(200);
+    expect(asset.headers.get("content-type")).toMatch(/javascript/);
+    expect((await asset.text()).length).toBeGreaterThan(10_000);
   });
 
   it("builds a TypeScript flow of the project, and a worker started there runs it to COMPLETED", async () => {
