@@ -43,6 +43,9 @@ export default defineConfig({
         test: {
           ...shared,
           name: "integration",
+          // files share their worker's imports (the app's modules load once per worker, not per
+          // file: import time was half of this project's run); each file builds its own app
+          isolate: false,
           include: ["test/integration/**/*.test.ts", "test/contract/**/*.test.ts"],
         },
       },
@@ -50,6 +53,7 @@ export default defineConfig({
         test: {
           ...shared,
           name: "e2e",
+          isolate: false,
           // real servers, workers and flows; the packed package installed outside the repo
           include: ["test/e2e/**/*.test.ts", "test/package/**/*.test.ts"],
           exclude: [
@@ -61,11 +65,20 @@ export default defineConfig({
         },
       },
       // the ordo command against a real server
-      { test: { ...shared, name: "cli", include: ["test/cli/**/*.test.ts"] } },
+      { test: { ...shared, name: "cli", isolate: false, include: ["test/cli/**/*.test.ts"] } },
       // the dashboard in Debian's Chromium (playwright-core) against a real server and worker
       { test: { ...shared, name: "ui", include: ["test/ui/**/*.test.ts"], testTimeout: 90_000 } },
       ...(process.env.ORDO_TEST_DATABASE_URL
-        ? [{ test: { ...shared, name: "postgresql", include: ["test/integration/**/*.test.ts", ...POSTGRESQL_E2E] } }]
+        ? [
+            {
+              test: {
+                ...shared,
+                name: "postgresql",
+                isolate: false,
+                include: ["test/integration/**/*.test.ts", ...POSTGRESQL_E2E],
+              },
+            },
+          ]
         : []),
     ],
   },

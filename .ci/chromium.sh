@@ -7,6 +7,9 @@ if [ -x /usr/bin/chromium ]; then
   exit 0
 fi
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
-apt-get install -y -qq chromium
+# .ci/run updates the package lists once for this script and the container engine's
+[ "${ORDO_APT_UPDATED:-}" = "1" ] || apt-get update -qq
+# no recommends: they bring ~200 packages a headless browser does not use (printing, notifications,
+# perl's web stack); Liberation gives pages and screenshots the metric-compatible fonts
+apt-get install -y -qq --no-install-recommends chromium fonts-liberation
 /usr/bin/chromium --version

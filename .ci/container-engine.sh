@@ -46,7 +46,7 @@ command -v curl >/dev/null 2>&1 || missing+=(curl)
 if [ "${#missing[@]}" -gt 0 ]; then
   log "installing ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq >&2
+  [ "${ORDO_APT_UPDATED:-}" = "1" ] || apt-get update -qq >&2
   # runc without recommends: its recommends pull in a second container stack
   apt-get install -y -qq --no-install-recommends runc >&2
   apt-get install -y -qq podman busybox-static curl >&2
