@@ -16,31 +16,22 @@ type Reads = Map<string, Promise<unknown>>;
 /** Rows read by one query for a burst's events (a filtered subscriber reads at most this many it does not need). */
 export const BURST_CHUNK = 500;
 
+/** per event (or burst), then per client: the reads started, by key */
 const byEvent = new WeakMap<object, WeakMap<object, Reads>>();
+const byBurst = new WeakMap<object, WeakMap<object, Reads>>();
 
-/**
- * `read()` once per (event, client, field, query); later calls with the same key get the same
- * promise, whether it is still pending, resolved or rejected (a missing row fails every
- * subscriber alike). A query that cannot be written as JSON is never shared.
- */
-export function readOncePerEvent<T>(
-  event: object,
+/** The promise stored under (owner, client, key), started by `read()` on first use. */
+function once<T>(
+  table: WeakMap<object, WeakMap<object, Reads>>,
+  owner: object,
   client: object,
-  field: string,
-  query: object,
+  key: string,
   read: () => Promise<T>,
 ): Promise<T> {
-  let key: string;
-  try {
-    // reading every key also marks Pothos's `query` as used, as spreading it would
-    key = `${field}\u0000${JSON.stringify(query)}`;
-  } catch {
-    return read();
-  }
-  let byClient = byEvent.get(event);
+  let byClient = table.get(owner);
   if (!byClient) {
     byClient = new WeakMap();
-    byEvent.set(event, byClient);
+    table.set(owner, byClient);
   }
   let reads = byClient.get(client);
   if (!reads) {
@@ -55,14 +46,37 @@ export function readOncePerEvent<T>(
   return pending;
 }
 
-/** per burst, client, field and query: each chunk's rows by id */
-const chunkReads = new WeakMap<object, WeakMap<object, Map<string, Promise<Map<string, unknown>>>>>();
+/** The key of a field's query; undefined for one that cannot be written as JSON (never shared). */
+function queryKey(field: string, query: object): string | undefined {
+  try {
+    // reading every key also marks Pothos's `query` as used, as spreading it would
+    return `${field}\u0000${JSON.stringify(query)}`;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * `read()` once per (event, client, field, query); later calls with the same key get the same
+ * promise, whether it is still pending, resolved or rejected (a missing row fails every
+ * subscriber alike). A query that cannot be written as JSON is never shared.
+ */
+export function readOncePerEvent<T>(
+  event: object,
+  client: object,
+  field: string,
+  query: object,
+  read: () => Promise<T>,
+): Promise<T> {
+  const key = queryKey(field, query);
+  return key === undefined ? read() : once(byEvent, event, client, key, read);
+}
 
 /**
  * As readOncePerEvent, for a row named by an id in the event: when the event came in a burst, the
  * rows of its chunk of the burst (BURST_CHUNK events around it) are read with one `readMany`,
- * shared by every subscriber asking the same query. A row the chunk did not find (deleted since)
- * (or a chunk read that failed) falls back to `read()`, which fails as it would alone.
+ * shared by every subscriber asking the same query. A row the chunk did not find (deleted since),
+ * or a chunk read that failed, falls back to `read()`, which fails as it would alone.
  */
 export function readInBurst<E extends object, T extends { id: string }>(
   event: E,
@@ -74,36 +88,17 @@ export function readInBurst<E extends object, T extends { id: string }>(
   read: () => Promise<T>,
 ): Promise<T> {
   const burst = closedBurstOf(event);
-  let queryKey: string;
-  try {
-    queryKey = `${field}\u0000${JSON.stringify(query)}`;
-  } catch {
-    return read();
-  }
-  if (!burst || burst.events.length < 2) return readOncePerEvent(event, client, field, query, read);
-  const position = burst.position.get(event) ?? 0;
-  const chunk = Math.floor(position / BURST_CHUNK);
-  let byClient = chunkReads.get(burst);
-  if (!byClient) {
-    byClient = new WeakMap();
-    chunkReads.set(burst, byClient);
-  }
-  let reads = byClient.get(client);
-  if (!reads) {
-    reads = new Map();
-    byClient.set(client, reads);
-  }
-  const key = `${chunk}\u0000${queryKey}`;
-  let rows = reads.get(key) as Promise<Map<string, T>> | undefined;
-  if (!rows) {
+  const key = queryKey(field, query);
+  if (key === undefined) return read();
+  if (!burst || burst.events.length < 2) return once(byEvent, event, client, key, read);
+  const chunk = Math.floor((burst.position.get(event) ?? 0) / BURST_CHUNK);
+  const rows = once(byBurst, burst, client, `${chunk}\u0000${key}`, () => {
     const events = burst.events.slice(chunk * BURST_CHUNK, (chunk + 1) * BURST_CHUNK) as E[];
-    const ids = [...new Set(events.map(idOf))];
     // a failed chunk read leaves each event to its own read (and its own error)
-    rows = readMany(ids).then(
+    return readMany([...new Set(events.map(idOf))]).then(
       (found) => new Map(found.map((row) => [row.id, row])),
       () => new Map<string, T>(),
     );
-    reads.set(key, rows);
-  }
-  return rows.then((found) => found.get(idOf(event)) ?? readOncePerEvent(event, client, field, query, read));
+  });
+  return rows.then((found) => found.get(idOf(event)) ?? once(byEvent, event, client, key, read));
 }

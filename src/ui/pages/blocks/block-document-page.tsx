@@ -11,6 +11,7 @@ import { BlockDataView } from "./block-data-view";
 import { BlockDocumentEditor } from "./block-document-editor";
 import { BlockTypeLogo } from "./block-type-logo";
 import { ConfirmDeleteBlock } from "./confirm-delete-block";
+import { Tags } from "../../components/tags";
 
 export function BlockDocumentPage() {
   const { id = "" } = useParams();
@@ -84,15 +85,7 @@ function BlockDocumentView({ doc }: { doc: BlockDocumentDetailFragment }) {
           <dd>{type.plugin}</dd>
           <dt>Capabilities</dt>
           <dd>
-            {doc.blockSchema.capabilities.length ? (
-              doc.blockSchema.capabilities.map((c) => (
-                <span key={c} className="tag">
-                  {c}
-                </span>
-              ))
-            ) : (
-              <span className="muted">none</span>
-            )}
+            <Tags values={doc.blockSchema.capabilities} empty={<span className="muted">none</span>} />
           </dd>
           <dt>Created</dt>
           <dd>

@@ -7,6 +7,8 @@ import { type CombinedError, useMutation, useQuery } from "urql";
 import { fieldErrors } from "../../api/field-errors";
 import { useCan } from "../../api/viewer";
 import { ErrorNotice } from "../../components/error-notice";
+import { Pending } from "../../components/pending";
+import { DeploymentNotFound } from "./deployment-not-found";
 import { SchemaForm } from "../../components/schema-form";
 import { CreateDeploymentRunDocument, DeploymentRunFormDocument } from "../../generated/graphql";
 import { NO_OPTIONS, optionsInput, RunOptions, type RunOptionsValue } from "./run-options";
@@ -44,19 +46,9 @@ export function CustomRunPage() {
   const { id = "" } = useParams();
   const canRun = useCan("RUN");
   const [{ data, error, fetching }] = useQuery({ query: DeploymentRunFormDocument, variables: { id } });
-  if (error && !data) return <ErrorNotice error={error} />;
-  if (!data) return <p className="loading">{fetching ? "Loading…" : ""}</p>;
+  if (!data) return <Pending error={error} fetching={fetching} />;
   const d = data.deployment;
-  if (!d) {
-    return (
-      <>
-        <h1>Deployment not found</h1>
-        <p>
-          No deployment has the id <code>{id}</code>. <Link to="/deployments">All deployments</Link>
-        </p>
-      </>
-    );
-  }
+  if (!d) return <DeploymentNotFound id={id} />;
   return (
     <>
       <p className="breadcrumb">

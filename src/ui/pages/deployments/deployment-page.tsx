@@ -2,7 +2,8 @@
 // pausable, and a form to add one), its recent runs, and buttons to start a run.
 import { Link, useParams } from "react-router";
 import { useQuery } from "urql";
-import { ErrorNotice } from "../../components/error-notice";
+import { Pending } from "../../components/pending";
+import { DeploymentNotFound } from "./deployment-not-found";
 import { JsonView } from "../../components/json-view";
 import { Time } from "../../components/time";
 import { DeploymentDetailDocument } from "../../generated/graphql";
@@ -10,23 +11,14 @@ import { DeploymentSchedules } from "./deployment-schedules";
 import { PausedToggle } from "./paused-toggle";
 import { RecentRuns } from "./recent-runs";
 import { RunActions } from "./run-actions";
+import { Tags } from "../../components/tags";
 
 export function DeploymentPage() {
   const { id = "" } = useParams();
   const [{ data, error, fetching }] = useQuery({ query: DeploymentDetailDocument, variables: { id } });
-  if (error && !data) return <ErrorNotice error={error} />;
-  if (!data) return <p className="loading">{fetching ? "Loading…" : ""}</p>;
+  if (!data) return <Pending error={error} fetching={fetching} />;
   const d = data.deployment;
-  if (!d) {
-    return (
-      <>
-        <h1>Deployment not found</h1>
-        <p>
-          No deployment has the id <code>{id}</code>. <Link to="/deployments">All deployments</Link>
-        </p>
-      </>
-    );
-  }
+  if (!d) return <DeploymentNotFound id={id} />;
   return (
     <>
       <p className="breadcrumb">
@@ -81,15 +73,7 @@ export function DeploymentPage() {
           <dd>{d.workQueueName ?? <span className="muted">—</span>}</dd>
           <dt>Tags</dt>
           <dd>
-            {d.tags.length ? (
-              d.tags.map((t) => (
-                <span key={t} className="tag">
-                  {t}
-                </span>
-              ))
-            ) : (
-              <span className="muted">—</span>
-            )}
+            <Tags values={d.tags} empty={<span className="muted">—</span>} />
           </dd>
           <dt>Concurrency limit</dt>
           <dd>

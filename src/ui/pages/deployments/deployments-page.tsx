@@ -9,6 +9,7 @@ import { type DeploymentFilter, DeploymentsDocument } from "../../generated/grap
 import { type DeploymentSearch, readSearch, toApiFilter, writeSearch } from "./deployment-filters";
 import { PausedToggle } from "./paused-toggle";
 import { ScheduleSummary } from "./schedule-summary";
+import { Tags } from "../../components/tags";
 
 const PAGE = 25;
 /** typing settles this long before the URL (and the query) follows */
@@ -173,11 +174,7 @@ function DeploymentsPageRows({
           </td>
           <td>{d.workPool ? <Link to={`/work-pools/${d.workPool.name}`}>{d.workPool.name}</Link> : "—"}</td>
           <td>
-            {d.tags.map((t) => (
-              <span key={t} className="tag">
-                {t}
-              </span>
-            ))}
+            <Tags values={d.tags} />
           </td>
           <td>
             <PausedToggle id={d.id} slug={d.slug} paused={d.paused} />

@@ -1,10 +1,10 @@
 // Flow runs: the live list (badges change as states do), filtered by state, deployment, pool, tag
 // and expected start time, a page at a time.
-import { Link, useSearchParams } from "react-router";
+import { RunsTable } from "../../components/runs-table";
+import { useSearchParams } from "react-router";
 import { ErrorNotice } from "../../components/error-notice";
 import { LoadMore } from "../../components/load-more";
 import { STATE_TYPES, StateBadge } from "../../components/state-badge";
-import { Time } from "../../components/time";
 import { readFilters, type RunFilters, writeFilters } from "./run-filters";
 import { useLiveRuns } from "./use-live-runs";
 
@@ -71,50 +71,7 @@ export function FlowRunsPage() {
           </button>
         </p>
       )}
-      <div className="table-scroll">
-        <table className="runs">
-          <thead>
-            <tr>
-              <th scope="col">Run</th>
-              <th scope="col">State</th>
-              <th scope="col">Deployment</th>
-              <th scope="col">Work pool</th>
-              <th scope="col">Expected start</th>
-              <th scope="col">Tags</th>
-            </tr>
-          </thead>
-          <tbody>
-            {runs.rows.map((run) => (
-              <tr key={run.id} data-run-id={run.id}>
-                <td>
-                  <Link to={`/runs/${run.id}`}>{run.name}</Link>
-                </td>
-                <td>
-                  <StateBadge type={run.stateType} name={run.stateName} />
-                </td>
-                <td>
-                  {run.deployment ? (
-                    <Link to={`/deployments/${run.deployment.id}`}>{run.deployment.slug}</Link>
-                  ) : (
-                    <span className="muted">{run.flow.name}</span>
-                  )}
-                </td>
-                <td>{run.workPool ? <Link to={`/work-pools/${run.workPool.name}`}>{run.workPool.name}</Link> : "—"}</td>
-                <td>
-                  <Time iso={run.expectedStartTime} />
-                </td>
-                <td>
-                  {run.tags.map((t) => (
-                    <span key={t} className="tag">
-                      {t}
-                    </span>
-                  ))}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <RunsTable rows={runs.rows} where />
       {!runs.loading && runs.rows.length === 0 && <p className="muted">No runs match.</p>}
       <LoadMore
         shown={runs.rows.length}

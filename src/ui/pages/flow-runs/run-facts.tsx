@@ -3,6 +3,7 @@ import { useEffect, useState } from "react";
 import { Link } from "react-router";
 import { duration, Time } from "../../components/time";
 import type { FlowRunDetail } from "./use-live-run";
+import { Tags } from "../../components/tags";
 
 export function RunFacts({ run }: { run: FlowRunDetail }) {
   return (
@@ -30,13 +31,7 @@ export function RunFacts({ run }: { run: FlowRunDetail }) {
       </dd>
       <dt>Tags</dt>
       <dd>
-        {run.tags.length
-          ? run.tags.map((t) => (
-              <span key={t} className="tag">
-                {t}
-              </span>
-            ))
-          : "—"}
+        <Tags values={run.tags} empty="—" />
       </dd>
       <dt>Expected start</dt>
       <dd>
