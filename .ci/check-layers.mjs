@@ -98,6 +98,8 @@ const allows = (allowed, rel, typeOnly) =>
 const SHARED_TEST_FOLDERS = ["harness", "fixtures"];
 
 const isTest = (file) => file.endsWith(".test.ts");
+/** test files and the fixtures files only tests import (*.fixtures.ts, kept out of the build) */
+const isTestSide = (file) => isTest(file) || file.endsWith(".fixtures.ts");
 const posix = (p) => p.split(path.sep).join("/");
 
 const walk = (dir, skip = () => false) =>
@@ -231,7 +233,7 @@ export function checkLayers(root) {
       if (!inside(src, resolved)) {
         if (inside(testDir, resolved)) {
           const folder = posix(path.relative(testDir, resolved)).split("/")[0];
-          if (!isTest(file)) report(file, imp, `src/ code ships: it never imports test/`);
+          if (!isTestSide(file)) report(file, imp, `src/ code ships: it never imports test/`);
           else if (!SHARED_TEST_FOLDERS.includes(folder))
             report(
               file,
@@ -316,7 +318,7 @@ export function checkLayers(root) {
     const devDeps = new Set(Object.keys(pkg.devDependencies ?? {}));
     const pkgJson = posix(path.relative(root, path.join(dir, "package.json")));
     for (const file of walk(dir)) {
-      const testSide = isTest(file) || path.basename(file) === "test-server.ts";
+      const testSide = isTestSide(file) || path.basename(file) === "test-server.ts";
       for (const imp of importsOfFile(file)) {
         const { spec } = imp;
         if (spec.startsWith(".")) {
