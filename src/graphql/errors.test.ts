@@ -3,6 +3,7 @@
 import { GraphQLError } from "graphql";
 import { describe, expect, it } from "vitest";
 import { ConflictError } from "../domain/errors.js";
+import { SubscriberTooSlowError } from "../events/bounded-pub-sub.js";
 import { createMaskError } from "./errors.js";
 
 const outage = Object.assign(new Error("terminating connection due to administrator command"), { code: "57P01" });
@@ -55,6 +56,15 @@ describe("createMaskError", () => {
       { error: bug, errorId: b.extensions.errorId },
     ]);
     expect(JSON.stringify(a)).not.toContain("properties of undefined");
+  });
+
+  it("a subscription ended for falling behind: SUBSCRIPTION_TOO_SLOW with its reason, not a masked bug", () => {
+    const m = mask();
+    // as a subscription's result stream throws it: not wrapped by a resolver
+    const ended = m.fn(new SubscriberTooSlowError("results"), "Unexpected error.") as GraphQLError;
+    expect(ended.extensions.code).toBe("SUBSCRIPTION_TOO_SLOW");
+    expect(ended.message).toMatch(/fell more than 20000 results behind and was ended; subscribe again/);
+    expect(m.internal).toEqual([]);
   });
 
   it("without an outage check (as before) every unexpected error is INTERNAL_SERVER_ERROR", () => {
