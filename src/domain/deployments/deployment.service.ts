@@ -69,6 +69,9 @@ export class DeploymentService {
           // Prefect's default: an object schema that accepts any parameters
           parameterOpenapiSchema: nullableJson(c.parameterOpenapiSchema) ?? { type: "object", properties: {} },
           scheduleChangedAt: now,
+          // stamped by the injected clock, not Prisma's @updatedAt (the wall clock)
+          created: now,
+          updated: now,
         },
       });
       if (plan.schedules) await reconcileSchedules(tx, created.id, plan.schedules);
@@ -82,7 +85,10 @@ export class DeploymentService {
     if (changed.length === 0 && !schedules?.changed) return { id: existing.id, created: false, changedFields: [] };
     // every change may alter the runs the scheduler makes (version, parameters, queue, schedules)
     const update = Object.fromEntries(changed.map((k) => [k, values[k]]));
-    await tx.deployment.update({ where: { id: existing.id }, data: { ...toColumns(update), scheduleChangedAt: now } });
+    await tx.deployment.update({
+      where: { id: existing.id },
+      data: { ...toColumns(update), scheduleChangedAt: now, updated: now },
+    });
     if (!existing.paused && plan.columns.paused === true) await deleteFutureAutoScheduledRuns(tx, existing.id, now);
     return { id: existing.id, created: false, changedFields: fieldNames(changed, schedules?.changed ?? false) };
   }
@@ -105,7 +111,7 @@ export class DeploymentService {
       const found = await tx.deployment.findUnique({ where: { id }, select: { paused: true } });
       if (!found) throw new NotFoundError(`No deployment with id ${id}`, "id");
       if (found.paused === paused) return;
-      await tx.deployment.update({ where: { id }, data: { paused, scheduleChangedAt: now } });
+      await tx.deployment.update({ where: { id }, data: { paused, scheduleChangedAt: now, updated: now } });
       if (paused) await deleteFutureAutoScheduledRuns(tx, id, now);
     });
   }

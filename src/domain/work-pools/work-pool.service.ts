@@ -263,7 +263,10 @@ export class WorkPoolService {
       }
       const target = await tx.workQueue.findUniqueOrThrow({ where: { id: defaultQueueId } });
       const moveTo = { workQueueId: target.id, workQueueName: target.name };
-      const deployments = await tx.deployment.updateMany({ where: { workQueueId: id }, data: moveTo });
+      const deployments = await tx.deployment.updateMany({
+        where: { workQueueId: id },
+        data: { ...moveTo, updated: this.clock.now() },
+      });
       const runs = await tx.flowRun.updateMany({
         where: { workQueueId: id, stateType: { notIn: [...TERMINAL_STATES] } },
         data: moveTo,
