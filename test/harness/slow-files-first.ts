@@ -6,17 +6,12 @@ import { BaseSequencer, type TestSpecification } from "vitest/node";
 /** Longest first, from CI runs (both projects: a path matches its file in each). */
 const SLOW_FILES = [
   "test/package/installed-package.test.ts",
-  "test/ui/dashboard.test.ts",
-  "test/e2e/executor.test.ts",
-  "test/cli/agent.test.ts",
-  "test/e2e/crash-recovery.test.ts",
-  "test/e2e/worker.test.ts",
-  "test/cli/work-pool.test.ts",
-  "test/cli/deployment-apply.test.ts",
-  "test/cli/block.test.ts",
-  "test/e2e/storage-catalog.test.ts",
-  "test/cli/deployment-build.test.ts",
   "test/integration/claims-acceptance.test.ts",
+  "test/e2e/crash-recovery.test.ts",
+  "test/cli/deployment-apply.test.ts",
+  "test/e2e/worker.test.ts",
+  "test/e2e/executor.test.ts",
+  "test/cli/block.test.ts",
   "test/e2e/database-outage.test.ts",
 ];
 
