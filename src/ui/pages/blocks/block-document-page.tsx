@@ -1,5 +1,6 @@
 // Block document: what it is (type, capabilities, dates), its data with secrets masked, and, for keys
 // that may write, editing and deleting it. Secrets are never requested in clear.
+import { DocumentationLink } from "./documentation-link";
 import { useState } from "react";
 import { Link, useParams } from "react-router";
 import { useQuery } from "urql";
@@ -69,15 +70,7 @@ function BlockDocumentView({ doc }: { doc: BlockDocumentDetailFragment }) {
             {type.documentationUrl && (
               <>
                 {" · "}
-                <a
-                  href={type.documentationUrl}
-                  target="_blank"
-                  rel="noreferrer"
-                  className="block-doc-link"
-                  aria-label={`Documentation of ${type.name} (opens a new tab)`}
-                >
-                  Documentation ↗
-                </a>
+                <DocumentationLink name={type.name} url={type.documentationUrl} />
               </>
             )}
           </dd>

@@ -1,5 +1,6 @@
 // One block type of the catalog: what it is, which plugin brought it, what it can do, its
 // documentation, and the way to create a document of it.
+import { DocumentationLink } from "./documentation-link";
 import { Link } from "react-router";
 import { useCan } from "../../api/viewer";
 import type { BlockTypeCardFragment } from "../../generated/graphql";
@@ -35,17 +36,7 @@ export function BlockTypeCard({ type }: { type: BlockTypeCardFragment }) {
             New {type.name}
           </Link>
         )}
-        {type.documentationUrl && (
-          <a
-            href={type.documentationUrl}
-            target="_blank"
-            rel="noreferrer"
-            className="block-doc-link"
-            aria-label={`Documentation of ${type.name} (opens a new tab)`}
-          >
-            Documentation ↗
-          </a>
-        )}
+        {type.documentationUrl && <DocumentationLink name={type.name} url={type.documentationUrl} />}
       </div>
     </article>
   );

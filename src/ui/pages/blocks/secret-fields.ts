@@ -2,46 +2,18 @@
 // a secret path ("token", "credentials.password", "headers.*") and keeps the stored secret when that
 // mask is written back; the dashboard never asks for secrets in clear. So an edit form starts with
 // the masked secrets removed (a password input shows nothing), and on save every secret left empty
-// goes back as the mask.
+// goes back as the mask. Where secrets sit in the data is the server's own code (blocks/secret-paths),
+// so the form takes out exactly what the server masked.
 
+import { getAt, secretLocations } from "../../../blocks/secret-paths";
+
+/** what the server answers for a stored secret (src/blocks/secrets.ts), and keeps it on write-back */
 export const SECRET_MASK = "********";
 
 type Container = Record<string, unknown> | unknown[];
 
 function isContainer(v: unknown): v is Container {
   return typeof v === "object" && v !== null;
-}
-
-/**
- * Every concrete location (list of keys) holding a non-null value at one of the dotted paths (`*` is
- * any key or item). A location inside another is dropped: the server masks the outer value whole.
- */
-export function secretLocations(data: unknown, paths: readonly string[]): string[][] {
-  const found = new Map<string, string[]>();
-  const collect = (node: unknown, segments: string[], at: string[]) => {
-    if (segments.length === 0) {
-      if (node !== undefined && node !== null) found.set(JSON.stringify(at), at);
-      return;
-    }
-    if (!isContainer(node)) return;
-    const [head, ...rest] = segments as [string, ...string[]];
-    const keys = head === "*" ? Object.keys(node) : Object.hasOwn(node, head) ? [head] : [];
-    for (const key of keys) collect((node as Record<string, unknown>)[key], rest, [...at, key]);
-  };
-  for (const p of paths) collect(data, p.split("."), []);
-  const byDepth = [...found.values()].sort((a, b) => a.length - b.length);
-  const kept: string[][] = [];
-  for (const loc of byDepth) if (!kept.some((outer) => outer.every((s, i) => s === loc[i]))) kept.push(loc);
-  return kept;
-}
-
-function getAt(data: unknown, location: readonly string[]): unknown {
-  let node = data;
-  for (const key of location) {
-    if (!isContainer(node) || !Object.hasOwn(node, key)) return undefined;
-    node = (node as Record<string, unknown>)[key];
-  }
-  return node;
 }
 
 /** Sets a value, creating the objects on the way (the form may have dropped an emptied parent). */

@@ -3,9 +3,9 @@
 // kept once (by id).
 import { useCallback, useEffect, useRef, useState } from "react";
 import { type CombinedError, useClient } from "urql";
-import { FlowRunLogStreamDocument, FlowRunLogTailDocument, type FlowRunLogTailQuery } from "../../generated/graphql";
+import { FlowRunLogStreamDocument, FlowRunLogTailDocument, type LogLineFragment } from "../../generated/graphql";
 
-export type LogLine = FlowRunLogTailQuery["logs"]["edges"][number]["node"];
+export type LogLine = LogLineFragment;
 
 const PAGE = 200;
 /** live lines come in bursts (a batch per executor flush): render them together */
