@@ -94,6 +94,15 @@ describe("isUnavailable: outages", () => {
       }),
     ],
     [
+      "Prisma: a COMMIT that failed, reported as its rollback attempt",
+      Object.assign(
+        new Error(
+          "Transaction API error: Transaction already closed: A rollback cannot be executed on a committed transaction.",
+        ),
+        { code: "P2028" },
+      ),
+    ],
+    [
       "better-sqlite3 SQLITE_CANTOPEN",
       Object.assign(new Error("unable to open database file"), { name: "SqliteError", code: "SQLITE_CANTOPEN" }),
     ],

@@ -53,6 +53,15 @@ const MESSAGES = [
   /^Connection is closed\.$/,
 ];
 
+/**
+ * Prisma's P2028 after a COMMIT failed: it then tries to roll back and reports only that attempt
+ * ("A rollback cannot be executed on a committed transaction"), not the COMMIT's error. Ordo uses
+ * neither deferred constraints nor SERIALIZABLE, so a COMMIT fails only when the connection or the
+ * database went away (a session terminated between a statement and its COMMIT). Other P2028s
+ * ("Transaction already closed" alone: a transaction used after it ended) stay bugs.
+ */
+const FAILED_COMMIT = /cannot be executed on a committed transaction/;
+
 /** Where a wrapped error keeps what it wraps: Error.cause, Prisma's meta.driverAdapterError, GraphQL's originalError. */
 function inner(e: Record<string, unknown>): unknown[] {
   const meta = e.meta as { driverAdapterError?: unknown } | undefined;
@@ -64,6 +73,7 @@ function matches(e: Record<string, unknown>): boolean {
     if (typeof code !== "string") continue;
     if (PRISMA_CODES.has(code) || NETWORK_CODES.has(code) || PG_STATE.test(code) || SQLITE_CODE.test(code)) return true;
   }
+  if (e.code === "P2028" && typeof e.message === "string" && FAILED_COMMIT.test(e.message)) return true;
   if (typeof e.kind === "string" && ADAPTER_KINDS.has(e.kind)) return true;
   if (e.name === "MaxRetriesPerRequestError") return true; // ioredis gave up on a command while reconnecting
   const message =

@@ -136,6 +136,7 @@ export async function buildApp(
         corsOrigins: config.corsOrigins,
         loopbackHostsOnly: !config.auth,
         events,
+        logger,
       });
       await new Promise<void>((resolve, reject) => {
         http!.once("error", reject);

@@ -2,6 +2,7 @@
 // WebSocket operations get the same context, plugins and error masking. The upgrade is refused
 // for a foreign Origin; connection_init must carry { authorization: "Bearer <key>" } (else 4403;
 // 1013 "try again later", which clients retry, when the database cannot check the key).
+import { randomUUID } from "node:crypto";
 import type { Server } from "node:http";
 import { GraphQLError } from "graphql";
 import type { WebSocket } from "ws";
@@ -13,6 +14,7 @@ import { serviceUnavailableError } from "../graphql/errors.js";
 import type { Principal } from "../auth/principal.js";
 import type { EventBus } from "../events/event-bus.js";
 import type { Authenticate } from "./authenticate.js";
+import type { Logger } from "./logger.js";
 import type { OrdoYoga } from "./yoga.js";
 
 interface Extra {
@@ -26,6 +28,8 @@ export interface GraphQLWsOptions {
   /** ORDO_AUTH=off: only loopback Host names may open a socket (DNS rebinding) */
   loopbackHostsOnly: boolean;
   events: EventBus;
+  /** a bug met checking a subscription's key is logged under the id its client gets, as over HTTP */
+  logger: Logger;
 }
 
 export function attachGraphQLWs(
@@ -82,11 +86,10 @@ export function attachGraphQLWs(
         } catch (e) {
           // sent as they are: only GraphQL errors may reach the client
           if (e instanceof Error && e.name === "GraphQLError") return [e as GraphQLError];
-          return [
-            isUnavailable(e)
-              ? serviceUnavailableError({}, false)
-              : new GraphQLError("Unexpected error.", { extensions: { code: "INTERNAL_SERVER_ERROR" } }),
-          ];
+          if (isUnavailable(e)) return [serviceUnavailableError({}, false)];
+          const errorId = randomUUID();
+          opts.logger.error(`internal error ${errorId} checking a subscription's API key`, e);
+          return [new GraphQLError("Unexpected error.", { extensions: { code: "INTERNAL_SERVER_ERROR", errorId } })];
         }
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
           ...ctx,

@@ -13,9 +13,10 @@ describe.runIf(inject("provider") === "postgresql")("connections lost inside tra
   let db: Database;
   let admin: pg.Client;
   let name: string;
+  let url: string;
 
   beforeAll(async () => {
-    const url = await freshDatabaseUrl();
+    url = await freshDatabaseUrl();
     name = decodeURIComponent(new URL(url).pathname.slice(1));
     db = await createDatabase(url);
     admin = new pg.Client({ connectionString: adminUrl(url) });
@@ -55,5 +56,31 @@ describe.runIf(inject("provider") === "postgresql")("connections lost inside tra
     expect(Date.now() - started).toBeLessThan(5000);
     // and it can still be closed (a leaked connection made $disconnect wait forever)
     await db.client.$disconnect();
+  });
+
+  it("a connection that dies at COMMIT (a heartbeat's implicit transaction): an outage, not an internal error", async () => {
+    // a deferred constraint trigger runs at COMMIT: this one ends its own session there, as a
+    // pg_terminate_backend landing between a statement and its COMMIT does under load. Prisma then
+    // reports its own rollback attempt (P2028 "cannot be executed on a committed transaction")
+    // instead of the COMMIT's error: the worker's heartbeats got a masked INTERNAL_SERVER_ERROR.
+    const fresh = await createDatabase(url);
+    try {
+      await fresh.client.flow.create({ data: { name: "doomed" } });
+      await fresh.client.$executeRawUnsafe(`CREATE FUNCTION die_at_commit() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN PERFORM pg_terminate_backend(pg_backend_pid()); RETURN NULL; END $$`);
+      await fresh.client.$executeRawUnsafe(`CREATE CONSTRAINT TRIGGER die_at_commit AFTER UPDATE ON "Flow"
+        DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION die_at_commit()`);
+      const error = await fresh.client.flow.updateMany({ where: { name: "doomed" }, data: { tags: ["x"] } }).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(error).not.toBeNull();
+      expect(isUnavailable(error), String(error)).toBe(true);
+      // the pool gave the dead connection back: the next statement answers
+      await fresh.client.$executeRawUnsafe(`DROP TRIGGER die_at_commit ON "Flow"`);
+      expect(await fresh.client.flow.count()).toBe(1);
+    } finally {
+      await fresh.client.$disconnect();
+    }
   });
 });
