@@ -12,7 +12,6 @@ import {
   type CliBlockDocumentRowFragment,
 } from "../client/generated/graphql.js";
 import type { OrdoClient } from "../client/ordo-client.js";
-import { checkPlugin } from "./block-register.js";
 import { withClient } from "./common/api.js";
 import { allNodes } from "./common/connections.js";
 import { CliError } from "./common/errors.js";
@@ -154,6 +153,8 @@ export function registerBlockCommands(program: Command): void {
       ),
   ).action((spec: string, opts: OutputOptions) =>
     withClient(async (client) => {
+      // loaded here: the plugin loader (and Ajv) would cost every other block command's start
+      const { checkPlugin } = await import("./block-register.js");
       const checked = await checkPlugin(spec, client);
       if (opts.json) return printJson(checked);
       process.stdout.write(

@@ -3,7 +3,6 @@
 import { readFile } from "node:fs/promises";
 import { CliError } from "./common/errors.js";
 import { checkJsonIntake } from "./common/json-intake.js";
-import { parseYaml } from "./common/yaml-file.js";
 
 export async function readDataFile(file: string): Promise<unknown> {
   let text: string;
@@ -25,6 +24,8 @@ export async function readDataFile(file: string): Promise<unknown> {
     return value;
   }
   // YAML (a JSON superset) for .yaml, .yml and anything else
+  // loaded here: the YAML parser and its schema checks cost every other command's start
+  const { parseYaml } = await import("./common/yaml-file.js");
   const docs = parseYaml(file, text);
   if (docs.length !== 1) throw new CliError(`${file} must hold one YAML document, not ${docs.length}`);
   return docs[0]!.value;

@@ -12,7 +12,6 @@ import {
   type StateType,
 } from "../client/generated/graphql.js";
 import type { OrdoClient } from "../client/ordo-client.js";
-import { executeFlowRun } from "../worker/executor/execute.js";
 import { apiUrl, DEFAULT_API_URL, withClient } from "./common/api.js";
 import { CliError } from "./common/errors.js";
 import { collect, positive } from "./common/options.js";
@@ -113,6 +112,8 @@ export function registerFlowRunCommands(program: Command): void {
     .action(async (id: string | undefined, opts: { heartbeatSeconds: number }) => {
       const flowRunId = id ?? process.env.ORDO_FLOW_RUN_ID;
       if (!flowRunId) throw new Error("flow-run execute: give the flow run id (or set ORDO_FLOW_RUN_ID)");
+      // loaded here: the executor (blocks, plugins, the flow loader) is the one heavy command
+      const { executeFlowRun } = await import("../worker/executor/execute.js");
       const code = await executeFlowRun({
         flowRunId,
         apiUrl: apiUrl(),

@@ -4,7 +4,8 @@ import { packageVersion } from "../installation.js";
 import { apiUrl } from "./common/api.js";
 import { describeError } from "./common/errors.js";
 
-type Register = (program: Command) => void;
+/** `words`: the command line's words after the program's name, for a group that loads only the command asked for */
+type Register = (program: Command, words: string[]) => void | Promise<void>;
 
 /** Command groups, in help order; each is loaded only when asked for (a spawn costs what it imports). */
 const GROUPS: Record<string, () => Promise<Register>> = {
@@ -43,7 +44,7 @@ async function main(argv: string[]): Promise<void> {
       : first === undefined && args.some((a) => VERSION_FLAGS.includes(a))
         ? []
         : Object.keys(GROUPS);
-  for (const name of wanted) (await GROUPS[name]!())(program);
+  for (const name of wanted) await (await GROUPS[name]!())(program, args);
   await program.parseAsync(argv);
 }
 

@@ -1,9 +1,11 @@
 // The typed GraphQL client every Ordo process uses to talk to the server (CLI, worker, SDK,
 // tests): queries and mutations over HTTP, subscriptions over graphql-ws.
 import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
-import { getOperationAST, print } from "graphql";
-import { createClient, type Client } from "graphql-ws";
-import WebSocket from "ws";
+// the two graphql-js modules a client needs, not its index (which loads all of graphql-js: ~0.1 s of
+// CPU per command); graphql-ws and ws are loaded by the first subscription
+import { print } from "graphql/language/printer.js";
+import { getOperationAST } from "graphql/utilities/getOperationAST.js";
+import type { Client } from "graphql-ws";
 import { resolveApiKey } from "./api-key.js";
 import { backoffWithJitterMs, isBrokenConnection, isServiceUnavailable } from "./retry.js";
 
@@ -40,7 +42,7 @@ async function readBody<R>(res: globalThis.Response, url: string): Promise<Respo
 }
 
 export class OrdoClient {
-  private ws: Client | null = null;
+  private ws: Promise<Client> | null = null;
 
   /** the key sent with every request; read once, from ORDO_API_KEY or $ORDO_HOME/api-key unless given */
   readonly apiKey: string | null;
@@ -103,8 +105,9 @@ export class OrdoClient {
     document: TypedDocumentNode<R, V>,
     variables: V,
   ): AsyncIterableIterator<R> {
-    const source = this.socket().iterate<R>({ query: print(document), variables });
+    const socket = this.socket();
     return (async function* () {
+      const source = (await socket).iterate<R>({ query: print(document), variables });
       for await (const result of source) {
         const first = result.errors?.[0];
         if (first)
@@ -119,13 +122,20 @@ export class OrdoClient {
   }
 
   async close(): Promise<void> {
-    await this.ws?.dispose();
+    const ws = this.ws;
     this.ws = null;
+    await (await ws)?.dispose();
   }
 
-  private socket(): Client {
+  private socket(): Promise<Client> {
+    this.ws ??= this.connect();
+    return this.ws;
+  }
+
+  private async connect(): Promise<Client> {
+    const [{ createClient }, { default: WebSocket }] = await Promise.all([import("graphql-ws"), import("ws")]);
     // Node 20 has no global WebSocket; `ws` is the standard implementation
-    this.ws ??= createClient({
+    return createClient({
       url: this.url.replace(/^http/, "ws"),
       webSocketImpl: WebSocket,
       lazy: true,
@@ -134,6 +144,5 @@ export class OrdoClient {
       // a refused key (4403) will not become valid by retrying
       shouldRetry: (e) => !(e && typeof e === "object" && "code" in e && (e as { code: number }).code === 4403),
     });
-    return this.ws;
   }
 }

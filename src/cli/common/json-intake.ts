@@ -1,6 +1,6 @@
 // The server's JSON intake applied where the CLI reads JSON and YAML (files, --params, --data), so
 // a poisoned document is refused at once, naming where it is, before any merge or request.
-import { JSON_INTAKE_LIMITS, jsonIntakeProblem } from "../../blocks/index.js";
+import { JSON_INTAKE_LIMITS, jsonIntakeProblem } from "../../validation/json-intake.js";
 import { CliError } from "./errors.js";
 
 /**

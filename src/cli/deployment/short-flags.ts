@@ -1,6 +1,6 @@
 // Prefect's two-letter short flags (-sb, -ib), which commander does not allow: the command's own
 // arguments are rewritten to the long flags before commander parses them, and help shows both.
-import { Command, Help, type Option } from "commander";
+import { type Command, Help, type Option } from "commander";
 
 export function twoLetterFlags(command: Command, flags: Record<string, string>): Command {
   const parse = command.parseOptions.bind(command);
