@@ -5,12 +5,11 @@
 // installing the package where the server runs (or listing it in ORDO_PLUGINS) and restarting it.
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { container as rootContainer } from "tsyringe";
 import { CliBlockTypesDocument } from "../client/generated/graphql.js";
 import type { OrdoClient } from "../client/ordo-client.js";
+import { blockHostContainer } from "../blocks/host-container.js";
 import {
   discoverPlugins,
-  LOGGER,
   loadPlugins,
   parsePluginList,
   PluginLoadError,
@@ -84,7 +83,7 @@ const quiet: BlockLogger = { debug() {}, info() {}, warn() {}, error() {} };
 async function loadAsTheServerWould(found: DiscoveredPlugin): Promise<RegisteredBlockType[]> {
   // the listed ones first, as the server lists them; the package where an installed one would come
   const registry = await loadPlugins({ packages: [...parsePluginList(process.env.ORDO_PLUGINS), found.directory] });
-  registerBlockRegistry(rootContainer.createChildContainer().register(LOGGER, { useValue: quiet }), registry);
+  registerBlockRegistry(blockHostContainer(quiet), registry);
   return registry.list().filter((t) => t.plugin === found.name);
 }
 

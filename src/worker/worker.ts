@@ -3,8 +3,8 @@
 // claimed run (RunSupervisor), keeps the runs' leases alive, and shuts down gracefully.
 import "reflect-metadata";
 import os from "node:os";
-import { container as rootContainer } from "tsyringe";
-import { LOGGER, loadPlugins, parsePluginList, type BlockRegistry } from "../blocks/index.js";
+import { blockHostContainer } from "../blocks/host-container.js";
+import { loadPlugins, parsePluginList, type BlockRegistry } from "../blocks/index.js";
 import {
   WorkerClaimFlowRunsDocument,
   WorkerFlowRunHeartbeatDocument,
@@ -114,7 +114,7 @@ export class Worker {
     const ctx: RunContext = {
       api: this.api,
       registry,
-      container: rootContainer.createChildContainer().register(LOGGER, { useValue: blockLogger }),
+      container: blockHostContainer(blockLogger),
       infrastructure: this.agent
         ? (run) => agentInfrastructure(this.api, registry, run, () => this.givingUp || this.stopping)
         : async (run) => ({ type: blockType, config: isObject(run.jobConfiguration) ? run.jobConfiguration : {} }),

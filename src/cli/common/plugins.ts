@@ -1,6 +1,7 @@
 // The block plugins as the CLI loads them: ORDO_PLUGINS plus installed packages, logging to stderr.
-import { container as rootContainer, type DependencyContainer } from "tsyringe";
-import { LOGGER, loadPlugins, parsePluginList, type BlockLogger, type BlockRegistry } from "../../blocks/index.js";
+import type { DependencyContainer } from "tsyringe";
+import { blockHostContainer } from "../../blocks/host-container.js";
+import { loadPlugins, parsePluginList, type BlockLogger, type BlockRegistry } from "../../blocks/index.js";
 import { progress } from "./output.js";
 
 /** Packages named in ORDO_PLUGINS, besides those found installed. */
@@ -24,5 +25,5 @@ export function cliPlugins(): Promise<BlockRegistry> {
 
 /** What blocks the CLI builds are resolved from: the stderr logger, nothing else. */
 export function cliBlockContainer(): DependencyContainer {
-  return rootContainer.createChildContainer().register(LOGGER, { useValue: cliBlockLogger() });
+  return blockHostContainer(cliBlockLogger());
 }

@@ -1,9 +1,9 @@
 // Storage blocks for the executor and the CLI: fetches a block document (secrets included, to build
 // it) and copies a folder out of it (get-directory) or into it (put-directory) through the plugins;
 // builds blocks from a configuration for the plugins' steps (pull_from_s3…).
-import { container as rootContainer, type DependencyContainer } from "tsyringe";
+import type { DependencyContainer } from "tsyringe";
+import { blockHostContainer } from "../../blocks/host-container.js";
 import {
-  LOGGER,
   loadPlugins,
   type BlockLogger,
   type BlockRegistry,
@@ -72,7 +72,7 @@ export class StorageBlocks {
 
   /** What blocks built here are resolved from: plugins may inject the host's logger, nothing else. */
   blockContainer(): DependencyContainer {
-    return rootContainer.createChildContainer().register(LOGGER, { useValue: this.logger });
+    return blockHostContainer(this.logger);
   }
 }
 
