@@ -105,9 +105,10 @@ export class OrdoClient {
     document: TypedDocumentNode<R, V>,
     variables: V,
   ): AsyncIterableIterator<R> {
-    const socket = this.socket();
+    // connected on the first read, so an iterator never read leaves no promise behind
+    const socket = () => this.socket();
     return (async function* () {
-      const source = (await socket).iterate<R>({ query: print(document), variables });
+      const source = (await socket()).iterate<R>({ query: print(document), variables });
       for await (const result of source) {
         const first = result.errors?.[0];
         if (first)
