@@ -9,7 +9,6 @@ import {
   type CliLogsQuery,
   type StateType,
 } from "../client/generated/graphql.js";
-import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import type { OrdoClient } from "../client/ordo-client.js";
 import { CliError } from "./common/errors.js";
 import { FINAL_STATES, formatTime } from "./display.js";
@@ -49,40 +48,20 @@ class LogPrinter {
   }
 }
 
-type Send = <R, V extends Record<string, unknown>>(document: TypedDocumentNode<R, V>, variables: V) => Promise<R>;
-
 /** Prints every stored line (skipping those already printed). */
-async function printStored(send: Send, flowRunId: string, printer: LogPrinter): Promise<void> {
+async function printStored(client: OrdoClient, flowRunId: string, printer: LogPrinter): Promise<void> {
   let after: string | null = null;
   for (;;) {
-    const { logs }: CliLogsQuery = await send(CliLogsDocument, { flowRunId, first: PAGE, after });
+    const { logs }: CliLogsQuery = await client.request(CliLogsDocument, { flowRunId, first: PAGE, after });
     for (const { node } of logs.edges) printer.print(node);
     if (!logs.pageInfo.hasNextPage || !logs.pageInfo.endCursor) return;
     after = logs.pageInfo.endCursor;
   }
 }
 
-/**
- * A query sent over the subscription socket. Sent after the subscriptions, it reaches the server
- * behind them on the same connection, so it reads once they are listening; an HTTP request could
- * overtake them (the socket first waits for its handshake) and leave lines in neither.
- */
-function overSocket(client: OrdoClient): Send {
-  return async (document, variables) => {
-    const answers = client.subscribe(document, variables);
-    try {
-      const first = await answers.next();
-      if (first.done) throw new CliError("the server closed the connection without answering");
-      return first.value;
-    } finally {
-      await answers.return?.();
-    }
-  };
-}
-
 export async function printLogs(client: OrdoClient, flowRunId: string, opts: LogOptions): Promise<void> {
   const printer = new LogPrinter(Boolean(opts.json));
-  await printStored((d, v) => client.request(d, v), flowRunId, printer);
+  await printStored(client, flowRunId, printer);
   if (printer.seen.size === 0 && !opts.json) process.stderr.write("no logs for this flow run\n");
 }
 
@@ -99,16 +78,18 @@ type FollowEvent =
 export async function followLogs(client: OrdoClient, flowRunId: string, opts: LogOptions): Promise<void> {
   const printer = new LogPrinter(Boolean(opts.json));
   const events = new EventQueue();
-  events.pump(client.subscribe(CliFollowLogsDocument, { flowRunId }), (d) => ({ kind: "log", line: d.flowRunLogs }));
-  events.pump(client.subscribe(CliFollowRunStateDocument, { flowRunId }), (d) => ({
-    kind: "state",
-    type: d.flowRunStateChanged.state.type,
-  }));
+  // both listening (the server's "subscribed" marks came) before anything is read: a line stored
+  // from here on is in the pages, or comes as an event, or both
+  const [lines, states] = await Promise.all([
+    client.listen(CliFollowLogsDocument, { flowRunId }),
+    client.listen(CliFollowRunStateDocument, { flowRunId }),
+  ]);
+  events.pump(lines, (d) => ({ kind: "log", line: d.flowRunLogs }));
+  events.pump(states, (d) => ({ kind: "state", type: d.flowRunStateChanged.state.type }));
 
-  const send = overSocket(client);
-  await printStored(send, flowRunId, printer);
+  await printStored(client, flowRunId, printer);
   // read after subscribing: a run that finishes from here on is seen as an event
-  const { flowRun } = await send(CliFlowRunDocument, { id: flowRunId });
+  const { flowRun } = await client.request(CliFlowRunDocument, { id: flowRunId });
   // a run that finished long ago has no lines in flight: the quiet wait below is then skipped
   let finalSince = flowRun && FINAL_STATES.includes(flowRun.stateType) ? Date.parse(flowRun.state.timestamp) : null;
 
@@ -125,8 +106,8 @@ export async function followLogs(client: OrdoClient, flowRunId: string, opts: Lo
   }
   // a safety net should a line have reached neither the pages nor the tail: one count tells, and
   // only then is everything paged again (printing just the missing lines)
-  const { logs } = await send(CliLogsDocument, { flowRunId, first: 1 });
-  if (logs.totalCount > printer.seen.size) await printStored(send, flowRunId, printer);
+  const { logs } = await client.request(CliLogsDocument, { flowRunId, first: 1 });
+  if (logs.totalCount > printer.seen.size) await printStored(client, flowRunId, printer);
 }
 
 /** Several subscriptions merged into one queue the follow loop waits on. */

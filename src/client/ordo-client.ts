@@ -100,15 +100,25 @@ export class OrdoClient {
     return body.data;
   }
 
-  /** Events of a subscription, until the caller stops iterating. */
+  /**
+   * Events of a subscription, until the caller stops iterating. `onListening` is called when the
+   * server says the subscription is listening (its "subscribed" mark; again after a reconnect):
+   * every event from then on is delivered, so state read after it misses nothing.
+   */
   subscribe<R, V extends Record<string, unknown>>(
     document: TypedDocumentNode<R, V>,
     variables: V,
-  ): AsyncIterableIterator<R> {
+    opts: { onListening?: () => void } = {},
+  ): AsyncGenerator<R, void, undefined> {
     // connected on the first read, so an iterator never read leaves no promise behind
     const socket = () => this.socket();
+    const extensions = opts.onListening ? { announceSubscribed: true } : undefined;
     return (async function* () {
-      const source = (await socket()).iterate<R>({ query: print(document), variables });
+      const source = (await socket()).iterate<R, { subscribed?: unknown }>({
+        query: print(document),
+        variables,
+        extensions,
+      });
       for await (const result of source) {
         const first = result.errors?.[0];
         if (first)
@@ -118,8 +128,40 @@ export class OrdoClient {
             first.extensions?.field as string | undefined,
           );
         if (result.data) yield result.data;
+        else if (result.extensions?.subscribed === true) opts.onListening?.();
       }
     })();
+  }
+
+  /**
+   * A subscription that is listening when this resolves (the server's "subscribed" mark): events
+   * are read from the returned iterator. Rejects when the subscription fails before listening.
+   */
+  async listen<R, V extends Record<string, unknown>>(
+    document: TypedDocumentNode<R, V>,
+    variables: V,
+  ): Promise<AsyncIterableIterator<R>> {
+    let marked!: () => void;
+    const ready = new Promise<void>((resolve) => {
+      marked = resolve;
+    });
+    const events = this.subscribe(document, variables, { onListening: () => marked() });
+    // the generator runs only when read: its first read starts it, and is handed back below
+    const first = events.next();
+    // a subscription that ends or fails before its mark answers that at once
+    await Promise.race([ready, first]);
+    let pending: typeof first | null = first;
+    const listening: AsyncIterableIterator<R> = {
+      [Symbol.asyncIterator]: () => listening,
+      next: () => {
+        const answer = pending ?? events.next();
+        pending = null;
+        return answer;
+      },
+      return: () => events.return(),
+      throw: (error?: unknown) => events.throw(error),
+    };
+    return listening;
   }
 
   async close(): Promise<void> {

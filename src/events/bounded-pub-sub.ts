@@ -2,6 +2,7 @@
 // announces thousands of new runs in one go) waits in the subscriber's queue, and a subscriber that
 // falls further behind than that ends alone, with an error. yoga's version throws inside the event
 // target's listener once 1,024 events wait, which crashed the whole server.
+import { setMaxListeners } from "node:events";
 import { GraphQLError } from "graphql";
 import { FixedBuffer, type PubSub, Repeater } from "graphql-yoga";
 import { joinBurst } from "./bursts.js";
@@ -23,6 +24,9 @@ export class SubscriberTooSlowError extends GraphQLError {
 }
 
 export function createBoundedPubSub(target: EventTarget = new EventTarget(), queue = SUBSCRIBER_QUEUE): PubSub<Topics> {
+  // one listener per subscription (and per open socket, for revocations): Node's warning about an
+  // 11th listener of a topic ("possible memory leak") is off, or every busy server would log it
+  if (target instanceof EventTarget) setMaxListeners(0, target);
   const topicOf = (routingKey: string, id: unknown) => (id === undefined ? routingKey : `${routingKey}:${id}`);
   return {
     publish(routingKey: string, ...args: unknown[]) {

@@ -4,7 +4,14 @@ import type { PubSub } from "graphql-yoga";
 import { createBoundedPubSub } from "./bounded-pub-sub.js";
 import type { Topics } from "./topics.js";
 
-export type EventBus = PubSub<Topics> & { close(): Promise<void> };
+export type EventBus = PubSub<Topics> & {
+  close(): Promise<void>;
+  /**
+   * Resolves once every subscription opened so far receives events: at once in memory; through
+   * Redis, when Redis has acknowledged their channels (a subscriber's "subscribed" mark waits for it).
+   */
+  listening(): Promise<void>;
+};
 
 export interface RedisBusOptions {
   url: string;
@@ -15,7 +22,7 @@ export interface RedisBusOptions {
 
 export async function createEventBus(redis: RedisBusOptions | null): Promise<EventBus> {
   if (!redis) {
-    return Object.assign(createBoundedPubSub(), { close: async () => {} });
+    return Object.assign(createBoundedPubSub(), { close: async () => {}, listening: async () => {} });
   }
   // loaded only when Redis is configured: a single server never loads ioredis
   const [{ Redis }, { createNamespacedRedisTarget }] = await Promise.all([
@@ -45,18 +52,18 @@ export async function createEventBus(redis: RedisBusOptions | null): Promise<Eve
       reported = false;
     });
   }
-  const pubsub = createBoundedPubSub(
-    createNamespacedRedisTarget({
-      publishClient,
-      subscribeClient,
-      prefix: redis.prefix,
-      onMalformed: (channel, reason) => redis.warn(`dropped a malformed event on Redis channel ${channel} (${reason})`),
-      onCommandFailed: (command, reason) => {
-        if (!closing) redis.warn(`Redis ${command} failed: ${reason}`);
-      },
-    }) as never,
-  );
+  const target = createNamespacedRedisTarget({
+    publishClient,
+    subscribeClient,
+    prefix: redis.prefix,
+    onMalformed: (channel, reason) => redis.warn(`dropped a malformed event on Redis channel ${channel} (${reason})`),
+    onCommandFailed: (command, reason) => {
+      if (!closing) redis.warn(`Redis ${command} failed: ${reason}`);
+    },
+  });
+  const pubsub = createBoundedPubSub(target as never);
   return Object.assign(pubsub, {
+    listening: () => target.listening(),
     close: async () => {
       closing = true;
       publishClient.disconnect();

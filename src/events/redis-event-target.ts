@@ -42,6 +42,9 @@ function isWellFormed(topic: string, detail: unknown): boolean {
 
 export function createNamespacedRedisTarget(opts: NamespacedTargetOptions) {
   let lastBadChannel = "";
+  // SUBSCRIBE commands Redis has not acknowledged yet: until then, an event published elsewhere
+  // does not reach this server (what `listening()` waits for)
+  const pending = new Set<Promise<unknown>>();
   const reportFailure = (command: string) => (e: unknown) =>
     opts.onCommandFailed?.(command, e instanceof Error ? e.message : String(e));
   // yoga's target calls these three without handling their promises
@@ -52,7 +55,12 @@ export function createNamespacedRedisTarget(opts: NamespacedTargetOptions) {
   const subscribeClient = {
     on: (event: "message", listener: (channel: string, message: string) => void) =>
       opts.subscribeClient.on(event, listener),
-    subscribe: (channel: string) => opts.subscribeClient.subscribe(channel).catch(reportFailure("SUBSCRIBE")),
+    subscribe: (channel: string) => {
+      const done = opts.subscribeClient.subscribe(channel).catch(reportFailure("SUBSCRIBE"));
+      pending.add(done);
+      void done.finally(() => pending.delete(done));
+      return done;
+    },
     unsubscribe: (channel: string) => opts.subscribeClient.unsubscribe(channel).catch(reportFailure("UNSUBSCRIBE")),
   };
   const inner = createRedisEventTarget({
@@ -91,6 +99,10 @@ export function createNamespacedRedisTarget(opts: NamespacedTargetOptions) {
     return w;
   };
   return {
+    /** resolves once every channel asked for so far is subscribed (or its SUBSCRIBE failed) */
+    async listening(): Promise<void> {
+      await Promise.all([...pending]);
+    },
     addEventListener(topic: string, listener: ListenerLike | null) {
       if (listener) inner.addEventListener(opts.prefix + topic, wrap(topic, listener));
     },

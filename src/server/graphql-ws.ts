@@ -1,10 +1,11 @@
 // graphql-ws on the same port and path as HTTP, running through yoga's envelop chain so
 // WebSocket operations get the same context, plugins and error masking. The upgrade is refused
 // for a foreign Origin; connection_init must carry { authorization: "Bearer <key>" } (else 4403;
-// 1013 "try again later", which clients retry, when the database cannot check the key).
+// 1013 "try again later", which clients retry, when the database cannot check the key). A
+// subscriber may ask to be told when its stream is listening (subscribed-mark.ts).
 import { randomUUID } from "node:crypto";
 import type { Server } from "node:http";
-import { GraphQLError } from "graphql";
+import { type ExecutionResult, GraphQLError } from "graphql";
 import type { WebSocket } from "ws";
 import { useServer } from "graphql-ws/use/ws";
 import { WebSocketServer } from "ws";
@@ -15,6 +16,7 @@ import type { Principal } from "../auth/principal.js";
 import type { EventBus } from "../events/event-bus.js";
 import type { Authenticate } from "./authenticate.js";
 import type { Logger } from "./logger.js";
+import { wantsSubscribedMark, withSubscribedMark } from "./subscribed-mark.js";
 import type { OrdoYoga } from "./yoga.js";
 
 interface Extra {
@@ -116,6 +118,10 @@ export function attachGraphQLWs(
         };
         const errors = validate(args.schema, args.document);
         return errors.length ? errors : args;
+      },
+      onOperation: (_ctx, _id, payload, _args, result) => {
+        if (wantsSubscribedMark(payload.extensions) && Symbol.asyncIterator in result)
+          return withSubscribedMark(result as AsyncIterable<ExecutionResult>, () => opts.events.listening());
       },
     },
     wss,

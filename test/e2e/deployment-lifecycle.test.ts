@@ -88,37 +88,14 @@ async function deploy(name: string, input: Record<string, unknown>): Promise<str
   return r.applyDeployment.deployment.id;
 }
 
-/**
- * The deployment's state changes, live: subscribed before its run exists. The subscription
- * registers asynchronously, so warm-up runs (not due for a day: the worker leaves them) are created
- * until one's event arrives; then they are cancelled.
- */
+/** The deployment's state changes, live: listening (the server's mark came) before its run exists. */
 async function watch(deploymentId: string): Promise<Collected<StateEvent>> {
-  const events = collect(
+  const events = await client.listen(FlowRunStateChangedDocument, { deploymentId });
+  return collect(
     (async function* () {
-      for await (const e of client.subscribe(FlowRunStateChangedDocument, { deploymentId }))
-        yield e.flowRunStateChanged;
+      for await (const e of events) yield e.flowRunStateChanged;
     })(),
   );
-  const tomorrow = new Date(Date.now() + 86_400_000).toISOString();
-  const warmUps: string[] = [];
-  await events.waitUntil(
-    async () => {
-      const r = await server.ok(
-        `mutation($id: ID!, $at: DateTime) { createFlowRun(input: { deploymentId: $id, scheduledStartTime: $at }) { id } }`,
-        { id: deploymentId, at: tomorrow },
-      );
-      warmUps.push(r.createFlowRun.id);
-    },
-    (all) => all.length > 0,
-    30_000,
-  );
-  for (const id of warmUps)
-    await server.ok(
-      `mutation($id: ID!) { setFlowRunState(input: { flowRunId: $id, state: { type: CANCELLED } }) { status } }`,
-      { id },
-    );
-  return events;
 }
 
 async function createRun(deploymentId: string, input: Record<string, unknown>): Promise<{ id: string; name: string }> {

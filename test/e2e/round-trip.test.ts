@@ -7,7 +7,6 @@ import {
   CreateFlowRunDocument,
   FlowRunStateChangedDocument,
   SetFlowRunStateDocument,
-  type FlowRunStateChangedSubscription,
 } from "../../src/client/generated/graphql.js";
 import { OrdoClient } from "../../src/client/ordo-client.js";
 import { eventually } from "../harness/eventually.js";
@@ -57,15 +56,8 @@ describe("round trip over a real server", () => {
     expect(bySlug.deployment).toEqual({ id: first.applyDeployment.deployment.id, description: "again" });
     const deploymentId = bySlug.deployment.id as string;
 
-    const events = client.subscribe(FlowRunStateChangedDocument, { deploymentId });
-    // the subscription is live once it delivers a warm-up run's first event (no fixed sleep)
-    const received = collect<FlowRunStateChangedSubscription>(events);
-    await received.waitUntil(
-      async () => {
-        await client.request(CreateFlowRunDocument, { input: { deploymentId, name: "warm-up" } });
-      },
-      (all) => all.length > 0,
-    );
+    // listening once the server's mark came: the run's first event (its creation) is not missed
+    const received = collect(await client.listen(FlowRunStateChangedDocument, { deploymentId }));
 
     const run = (
       await client.request(CreateFlowRunDocument, {

@@ -1,13 +1,12 @@
 // Collects an async stream (a subscription) in the background, so a test can wait for a condition
-// on everything received so far instead of sleeping.
+// on everything received so far instead of sleeping. (A subscription is listening once the server's
+// "subscribed" mark came: OrdoClient.listen.)
 import { eventually } from "./eventually.js";
 
 export interface Collected<T> {
   readonly items: T[];
   /** resolves with all items once `done(items)` holds (or rejects after timeoutMs) */
   waitFor(done: (items: T[]) => boolean, timeoutMs?: number): Promise<T[]>;
-  /** repeats `poke` until `done(items)` holds: for subscriptions that register asynchronously */
-  waitUntil(poke: () => Promise<void>, done: (items: T[]) => boolean, timeoutMs?: number): Promise<T[]>;
   stop(): void;
 }
 
@@ -38,18 +37,6 @@ export function collect<T>(source: AsyncIterableIterator<T>): Collected<T> {
   return {
     items,
     waitFor,
-    waitUntil: (poke, done, timeoutMs = 10_000) =>
-      eventually(
-        async () => {
-          await poke();
-          return await waitFor(done, 300).catch(() => false as const);
-        },
-        {
-          timeoutMs,
-          intervalMs: 0,
-          what: () => `the stream's items to satisfy the condition after pokes (${items.length} items so far)`,
-        },
-      ),
     stop: () => void source.return?.(),
   };
 }

@@ -56,7 +56,8 @@ interface Event {
   };
 }
 
-function subscribe(key: string, query: string, variables: Record<string, unknown>): Collected<Event> {
+/** A subscriber, once the server's "subscribed" mark says its stream is listening. */
+async function subscribe(key: string, query: string, variables: Record<string, unknown>): Promise<Collected<Event>> {
   const client = createClient({
     url: wsUrl,
     webSocketImpl: WebSocket,
@@ -65,14 +66,31 @@ function subscribe(key: string, query: string, variables: Record<string, unknown
     lazy: true,
   });
   clients.push(client);
-  return collect(dataOf(client.iterate<Event>({ query, variables })));
+  let listening!: () => void;
+  const marked = new Promise<void>((resolve) => {
+    listening = resolve;
+  });
+  const events = collect(
+    dataOf(
+      client.iterate<Event, Record<string, unknown>>({ query, variables, extensions: { announceSubscribed: true } }),
+      listening,
+    ),
+  );
+  await Promise.race([marked, events.waitFor(() => false)]);
+  return events;
 }
 
 async function* dataOf(
-  results: AsyncIterable<{ data?: Event | null; errors?: unknown }>,
+  results: AsyncIterable<{ data?: Event | null; errors?: unknown; extensions?: Record<string, unknown> }>,
+  listening: () => void,
 ): AsyncIterableIterator<Event> {
+  let marks = 0;
   for await (const r of results) {
-    if (r.errors || !r.data) throw new Error(`subscription error: ${JSON.stringify(r.errors)}`);
+    if (!r.errors && !r.data && r.extensions?.subscribed === true && marks++ === 0) {
+      listening();
+      continue;
+    }
+    if (r.errors || !r.data) throw new Error(`subscription error: ${JSON.stringify(r)}`);
     yield r.data;
   }
 }
@@ -91,25 +109,15 @@ describe("subscription reads", () => {
     // Prisma reads all scalar columns whatever scalars are asked: only a relation changes the query
     const DIFFERENT = `subscription($id: ID!) { flowRunStateChanged(flowRunId: $id) { flowRun { id name deployment { name } } state { id type name timestamp } } }`;
     // 8 admins and 4 READ-only keys ask the same; one asks something else; one follows another run
-    const same = [
+    const same = await Promise.all([
       ...Array.from({ length: 8 }, () => subscribe(t.adminKey!, SAME, { id: watched })),
       ...Array.from({ length: 4 }, () => subscribe(reader, SAME, { id: watched })),
-    ];
-    const different = subscribe(t.adminKey!, DIFFERENT, { id: watched });
-    const elsewhere = subscribe(t.adminKey!, DIFFERENT, { id: other });
+    ]);
+    const different = await subscribe(t.adminKey!, DIFFERENT, { id: watched });
+    const elsewhere = await subscribe(t.adminKey!, DIFFERENT, { id: other });
     const all = [...same, different];
 
-    // subscriptions register asynchronously: change the run until every subscriber has seen the
-    // latest change, so no read of the warm-up is still to come
-    let flip = 0;
-    let last = "";
-    const poke = async () => {
-      last = (await t.ok(SET_STATE, { id: watched, t: flip++ % 2 ? "PENDING" : "RUNNING" })).setFlowRunState.state.id;
-    };
-    const hasLast = (items: Event[]) => items.some((e) => e.flowRunStateChanged.state.id === last);
-    await all[0]!.waitUntil(poke, () => all.every((s) => hasLast(s.items)));
-    await Promise.all(all.map((s) => s.waitFor(hasLast)));
-    const before = all.map((s) => s.items.length);
+    // every subscriber is listening (their marks came): every change from here reaches each
     reads.clear();
 
     const changes: string[] = [];
@@ -118,11 +126,9 @@ describe("subscription reads", () => {
       expect(r.setFlowRunState.status).toBe("ACCEPT");
       changes.push(r.setFlowRunState.state.id);
     }
-    const received = await Promise.all(
-      all.map((s, i) => s.waitFor((items) => items.length >= before[i]! + changes.length)),
-    );
-    for (const [i, items] of received.entries()) {
-      const got = items.slice(before[i]!).map((e) => e.flowRunStateChanged);
+    const received = await Promise.all(all.map((s) => s.waitFor((items) => items.length >= changes.length)));
+    for (const items of received) {
+      const got = items.map((e) => e.flowRunStateChanged);
       expect(got.map((e) => e.state.id)).toEqual(changes);
       expect(got.every((e) => e.flowRun.id === watched)).toBe(true);
       expect(got.map((e) => e.state.type)).toEqual(changes.map((_, j) => (j % 2 ? "PENDING" : "RUNNING")));
@@ -152,15 +158,9 @@ describe("subscription reads", () => {
       );
     }
     const QUERY = `subscription($d: ID) { flowRunStateChanged(deploymentId: $d) { previousStateType flowRun { id deployment { name } } state { id type } } }`;
-    const everything = subscribe(t.adminKey!, QUERY, {});
-    const one = subscribe(t.adminKey!, QUERY, { d: deployments[3]!.id });
-    // both registered: a state change of a run of deployment 3 reaches both
-    const probe = await createRun(t, deployments[3]!.id);
-    let flip = 0;
-    await everything.waitUntil(
-      async () => void (await t.ok(SET_STATE, { id: probe, t: flip++ % 2 ? "PENDING" : "RUNNING" })),
-      () => [everything, one].every((s) => s.items.some((e) => e.flowRunStateChanged.flowRun.id === probe)),
-    );
+    const everything = await subscribe(t.adminKey!, QUERY, {});
+    const one = await subscribe(t.adminKey!, QUERY, { d: deployments[3]!.id });
+    // both listening (their marks came): every run of the pass reaches them
     const [seenAll, seenOne] = [everything.items.length, one.items.length];
     reads.clear();
 
@@ -194,25 +194,15 @@ describe("subscription reads", () => {
       (await t.ok(SET_STATE, { id, t: flip++ % 2 ? "PENDING" : "RUNNING" })).setFlowRunState.state.id as string;
     const got = (s: Collected<Event>, stateId: string) =>
       s.items.some((e) => e.flowRunStateChanged.state.id === stateId);
-    const first = subscribe(t.adminKey!, QUERY, { id });
-    await first.waitUntil(
-      async () => void (await change()),
-      (items) => items.length > 0,
-    );
-    const second = subscribe(t.adminKey!, QUERY, { id });
-    let last = "";
-    await second.waitUntil(
-      async () => void (last = await change()),
-      (items) => items.length > 0 && got(first, last),
-    );
+    const first = await subscribe(t.adminKey!, QUERY, { id });
+    // the second joins the first's stream (same document, variables and key)
+    const second = await subscribe(t.adminKey!, QUERY, { id });
+    const before = await change();
+    await Promise.all([first, second].map((s) => s.waitFor(() => got(s, before))));
     first.stop();
     const afterLeaving = await change();
     await second.waitFor((items) => items.some((e) => e.flowRunStateChanged.state.id === afterLeaving));
-    const third = subscribe(t.adminKey!, QUERY, { id });
-    await third.waitUntil(
-      async () => void (last = await change()),
-      (items) => items.length > 0 && got(second, last),
-    );
+    const third = await subscribe(t.adminKey!, QUERY, { id });
     const both = await change();
     await Promise.all(
       [second, third].map((s) => s.waitFor((items) => items.some((e) => e.flowRunStateChanged.state.id === both))),

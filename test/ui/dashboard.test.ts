@@ -200,6 +200,20 @@ describe("deployments and runs", () => {
 
   it("the runs list shows a new run and its state changes live, also in a narrow window", async () => {
     const w = await signedIn(adminKey, { width: 375, height: 800 });
+    // what the page sends over its socket is held until the run exists: its subscription starts
+    // listening only after the run's creation (as when it is slow to set up, or reconnects), and
+    // the page must still show the run — it reads its list again once the server says "subscribed"
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    await w.page.routeWebSocket(/\/graphql$/, (socket) => {
+      const toServer = socket.connectToServer();
+      socket.onMessage(async (message) => {
+        await held;
+        toServer.send(message);
+      });
+    });
     await w.page.goto(`${origin}/runs`);
     await w.page.getByRole("heading", { name: "Flow runs" }).waitFor();
     await w.page.locator("tbody tr").first().waitFor();
@@ -209,6 +223,7 @@ describe("deployments and runs", () => {
       `mutation($d: ID!, $at: DateTime!) { createFlowRun(input: { deploymentId: $d, scheduledStartTime: $at }) { id } }`,
       { d: deployments.sleepy, at: new Date(Date.now() + 86_400_000).toISOString() },
     );
+    release();
     const row = w.page.locator(`tr[data-run-id="${created.createFlowRun.id}"]`);
     await row.locator('.state[data-state-type="SCHEDULED"]').waitFor();
     await server.ok(

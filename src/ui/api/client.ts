@@ -1,9 +1,19 @@
 // The GraphQL client: queries and mutations over HTTP to /graphql, subscriptions over graphql-ws on
 // the same path, both carrying the signed-in key. urql's document cache refetches a list when a
-// mutation returns a type it shows.
+// mutation returns a type it shows. Subscriptions can ask to be told when they are listening.
 import { createClient as createWsClient } from "graphql-ws";
 import { cacheExchange, Client, fetchExchange, subscriptionExchange } from "urql";
 import { bearer } from "./session";
+
+/**
+ * A subscription's context may carry `onListening`: called each time the server says the
+ * subscription is listening (first, and after every reconnect). State read from then on misses no
+ * change: a page re-reads what it shows there, since changes made while the subscription was being
+ * set up (or the socket was down) come as no event.
+ */
+export interface ListeningContext {
+  onListening?: () => void;
+}
 
 export function createApiClient(key: string | null): { client: Client; close(): void } {
   const authorization = bearer(key);
@@ -22,8 +32,25 @@ export function createApiClient(key: string | null): { client: Client; close(): 
       cacheExchange,
       fetchExchange,
       subscriptionExchange({
-        forwardSubscription: (request) => ({
-          subscribe: (sink) => ({ unsubscribe: ws.subscribe({ ...request, query: request.query ?? "" }, sink) }),
+        forwardSubscription: (request, operation) => ({
+          subscribe: (sink) => {
+            const onListening = (operation.context as ListeningContext).onListening;
+            // asked for, the server's "subscribed" mark is told to the page, not passed on as a result
+            const extensions = onListening ? { ...request.extensions, announceSubscribed: true } : request.extensions;
+            const unsubscribe = ws.subscribe<Record<string, unknown>, { subscribed?: unknown }>(
+              { ...request, query: request.query ?? "", extensions },
+              {
+                next: (result) => {
+                  if (onListening && !result.data && !result.errors && result.extensions?.subscribed === true)
+                    onListening();
+                  else sink.next(result);
+                },
+                error: (e) => sink.error(e),
+                complete: () => sink.complete(),
+              },
+            );
+            return { unsubscribe };
+          },
         }),
       }),
     ],

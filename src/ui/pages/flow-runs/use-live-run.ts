@@ -3,6 +3,7 @@
 // pid, heartbeat).
 import { useEffect, useMemo, useRef, useState } from "react";
 import { useClient, useQuery } from "urql";
+import type { ListeningContext } from "../../api/client";
 import { TERMINAL_STATE_TYPES } from "../../components/state-badge";
 import {
   FlowRunDetailDocument,
@@ -36,7 +37,10 @@ export function useLiveRun(id: string) {
   }, [reexecute]);
   useEffect(() => {
     let reread: ReturnType<typeof setTimeout> | undefined;
-    const { unsubscribe } = client.subscription(FlowRunStateChangesDocument, { flowRunId: id }).subscribe((answer) => {
+    // listening (first, or again after a reconnect): one re-read covers changes made before
+    const context: ListeningContext = { onListening: () => refresh.current({ requestPolicy: "network-only" }) };
+    const subscription = client.subscription(FlowRunStateChangesDocument, { flowRunId: id }, context);
+    const { unsubscribe } = subscription.subscribe((answer) => {
       const event = answer.data?.flowRunStateChanged;
       if (!event) return;
       setEvents((old) => [...old, { row: event.flowRun, state: event.state }]);

@@ -3,8 +3,10 @@
 // matches, or dropped when a run leaves the filter — without reloading. New runs are added on top
 // up to a bound; past it the list only counts them ("N newer runs"), so a burst of thousands of
 // runs cannot grow the page without end, and changes are applied in batches (apply-run-changes).
-import { useEffect, useMemo, useState } from "react";
+// The page is read again whenever the subscription (re)starts listening: nothing falls between.
+import { useEffect, useMemo, useRef, useState } from "react";
 import { useClient, useQuery } from "urql";
+import type { ListeningContext } from "../../api/client";
 import { type FlowRunFilter, FlowRunStateChangesDocument, FlowRunsDocument } from "../../generated/graphql";
 import { applyRunChanges, type LiveListState, type RunChange } from "./apply-run-changes";
 import { type RunFilters, toApiFilter } from "./run-filters";
@@ -24,7 +26,7 @@ export function useLiveRuns(filters: RunFilters) {
   const [cursor, setCursor] = useState<string | null>(null);
   const [live, setLive] = useState<LiveListState>(EMPTY);
   const [generation, setGeneration] = useState(0);
-  const [result] = useQuery({
+  const [result, reexecute] = useQuery({
     query: FlowRunsDocument,
     variables: { first: PAGE, after: cursor, filter },
     requestPolicy: "network-only",
@@ -49,6 +51,10 @@ export function useLiveRuns(filters: RunFilters) {
 
   // events are queued and applied together, in order, at most every FLUSH_MS
   const client = useClient();
+  const reread = useRef(reexecute);
+  useEffect(() => {
+    reread.current = reexecute;
+  }, [reexecute]);
   useEffect(() => {
     let queue: RunChange[] = [];
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -59,7 +65,11 @@ export function useLiveRuns(filters: RunFilters) {
       setLive((old) => applyRunChanges(old, changes, stable, MAX_LIVE_ADDED));
     };
     const variables = { deploymentId: stable.deploymentId ?? undefined, workPoolName: stable.pool ?? undefined };
-    const { unsubscribe } = client.subscription(FlowRunStateChangesDocument, variables).subscribe((event) => {
+    // listening (first, or again after a reconnect): the page is read again, since changes made
+    // before then came as no event
+    const context: ListeningContext = { onListening: () => reread.current({ requestPolicy: "network-only" }) };
+    const subscription = client.subscription(FlowRunStateChangesDocument, variables, context);
+    const { unsubscribe } = subscription.subscribe((event) => {
       const change = event.data?.flowRunStateChanged;
       if (!change) return;
       queue.push({ run: change.flowRun, fresh: change.previousStateType === null });

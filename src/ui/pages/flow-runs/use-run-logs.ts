@@ -3,6 +3,7 @@
 // kept once (by id).
 import { useCallback, useEffect, useRef, useState } from "react";
 import { type CombinedError, useClient } from "urql";
+import type { ListeningContext } from "../../api/client";
 import { FlowRunLogStreamDocument, FlowRunLogTailDocument, type LogLineFragment } from "../../generated/graphql";
 
 export type LogLine = LogLineFragment;
@@ -78,17 +79,14 @@ export function useRunLogs(flowRunId: string, final: boolean | null) {
     if (!following) return;
     let buffer: LogLine[] = [];
     let flush: ReturnType<typeof setTimeout> | undefined;
-    let listening = false;
-    const { unsubscribe } = client.subscription(FlowRunLogStreamDocument, { flowRunId }).subscribe((answer) => {
+    // listening (first, or again after a reconnect): one more read fills in any line stored
+    // between the first read and the subscription (the two travel separately)
+    const context: ListeningContext = { onListening: () => void read(null) };
+    const subscription = client.subscription(FlowRunLogStreamDocument, { flowRunId }, context);
+    const { unsubscribe } = subscription.subscribe((answer) => {
       if (answer.error) setError(answer.error);
       const line = answer.data?.flowRunLogs;
       if (!line) return;
-      if (!listening) {
-        // the first line proves the stream is listening: one more read fills in any line stored
-        // between the first read and the subscription (the two travel separately)
-        listening = true;
-        void read(null);
-      }
       buffer.push(line);
       flush ??= setTimeout(() => {
         add(buffer, true);
