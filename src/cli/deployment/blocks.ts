@@ -2,7 +2,7 @@
 // an inline spec (`{ type: process, … }`) kept as an anonymous block named by its content, so
 // applying the same file twice reuses the block instead of piling up copies (Prefect did pile them up).
 import { createHash } from "node:crypto";
-import { canonicalJson } from "../../blocks/index.js";
+import { canonicalJson } from "../../blocks/canonical-json.js";
 import {
   CliDeploymentBlockDocument,
   CliDeploymentBlockTypeDocument,

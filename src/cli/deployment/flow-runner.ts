@@ -2,7 +2,7 @@
 // (subprocess / universal / docker / kubernetes, flat or with `config`), mapped to infrastructure
 // block types, and inline blocks written the way Prefect 2 writes them (snake_case, nulls,
 // `command: [python, -m, prefect.engine]`) read in Ordo's words.
-import { isPrototypeKey } from "../../blocks/index.js";
+import { isPrototypeKey } from "../../validation/json-intake.js";
 import { CliError } from "../common/errors.js";
 import type { BlockSpec, InlineBlock } from "./spec-files.js";
 

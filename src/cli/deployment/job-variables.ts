@@ -1,7 +1,7 @@
 // Job variables from build's `--override env.KEY=value` and from files (job_variables, or Prefect
 // 2's infra_overrides with dotted keys): nested objects, as the work pool's job template reads them.
 // Built with the JSON intake's own-property setters: "__proto__.x" or "a.constructor" is refused.
-import { hasPrototypeSegment, mergeDeep, setPath } from "../../blocks/index.js";
+import { hasPrototypeSegment, mergeDeep, setPath } from "../../validation/json-intake.js";
 import { CliError } from "../common/errors.js";
 
 type Json = Record<string, unknown>;

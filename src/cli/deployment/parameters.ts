@@ -1,6 +1,6 @@
 // Flow parameters on the command line: `--params '{"a": 1}'` and `--param k=v` (repeatable, the
 // value read as JSON when it parses — 42, true, [1,2] — and as a string otherwise), the latter winning.
-import { isPrototypeKey, setOwn } from "../../blocks/index.js";
+import { isPrototypeKey, setOwn } from "../../validation/json-intake.js";
 import { CliError } from "../common/errors.js";
 import { checkJsonIntake } from "../common/json-intake.js";
 import { keyValue, parseJson } from "../common/options.js";

@@ -5,14 +5,11 @@ import { createHash } from "node:crypto";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { listLocalFiles } from "../../blocks/index.js";
+import { listLocalFiles } from "../../blocks/sdk-folders.js";
 import { CliDeploymentBlockDocument } from "../../client/generated/graphql.js";
 import type { OrdoClient } from "../../client/ordo-client.js";
-import { ExecutorApi } from "../../worker/executor/run-api.js";
-import { StorageBlocks } from "../../worker/executor/storage.js";
 import { CliError } from "../common/errors.js";
 import { progress } from "../common/output.js";
-import { cliBlockLogger, pluginPackages } from "../common/plugins.js";
 
 export const IGNORE_FILE = ".ordoignore";
 
@@ -134,6 +131,12 @@ export async function uploadFolder(
   try {
     const ignoreFile = path.join(temp, IGNORE_FILE);
     await writeFile(ignoreFile, await ignoreRules(dir, options));
+    // the plugin machinery (loader, Ajv, the container) loads only when a folder is uploaded
+    const [{ ExecutorApi }, { StorageBlocks }, { cliBlockLogger, pluginPackages }] = await Promise.all([
+      import("../../worker/executor/run-api.js"),
+      import("../../worker/executor/storage.js"),
+      import("../common/plugins.js"),
+    ]);
     const storage = new StorageBlocks(
       new ExecutorApi(client, { retryForMs: 10_000 }),
       cliBlockLogger(),

@@ -1,6 +1,7 @@
 // The steps `ordo deploy` knows: Ordo's own (run_shell_script, push_to_storage; the worker's pull
 // steps) and, when ordo.yaml names one that is not, the installed plugins' (build_docker_image…).
-import { PULL_STEP_ALIASES, shortStepName, type BlockRegistry, type StepDefinition } from "../../blocks/index.js";
+import type { BlockRegistry, StepDefinition } from "../../blocks/index.js";
+import { PULL_STEP_ALIASES, shortStepName } from "../../blocks/step-names.js";
 import { PULL_STEPS } from "../../worker/executor/pull-steps.js";
 import type { StepSpec } from "../../worker/steps/step-spec.js";
 import { progress } from "../common/output.js";
