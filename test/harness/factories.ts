@@ -1,9 +1,8 @@
 // Shared setup mutations for tests (apply a deployment, create a run), through a TestApp or a LiveServer alike.
+import type { DeploymentInput } from "./generated/graphql.js";
+import { type GraphQLClient, graphql } from "./documents.js";
 
-/** What both TestApp and LiveServer offer: an operation that throws when the response has errors. */
-export interface GraphQLClient {
-  ok<T = any>(query: string, variables?: Record<string, unknown>): Promise<T>;
-}
+export type { GraphQLClient } from "./documents.js";
 
 export interface AppliedDeployment {
   id: string;
@@ -13,22 +12,23 @@ export interface AppliedDeployment {
   created: boolean;
 }
 
-const APPLY = /* GraphQL */ `
+const APPLY = graphql(`
   mutation FactoryApplyDeployment($input: DeploymentInput!) {
     applyDeployment(input: $input) { created deployment { id name slug } }
   }
-`;
+`);
 
-const CREATE_RUN = /* GraphQL */ `
+const CREATE_RUN = graphql(`
   mutation FactoryCreateRun($input: CreateFlowRunInput!) { createFlowRun(input: $input) { id } }
-`;
+`);
 
 /** Applies `input` (a DeploymentInput) and returns the deployment; tests that read more fields query them. */
 export async function applyDeployment(
   client: GraphQLClient,
   input: { flowName: string; name: string } & Record<string, unknown>,
 ): Promise<AppliedDeployment> {
-  const r = await client.ok(APPLY, { input });
+  // tests pass inputs of their own making, some deliberately loose: the server checks them
+  const r = await client.ok(APPLY, { input: input as DeploymentInput });
   return { ...r.applyDeployment.deployment, created: r.applyDeployment.created };
 }
 

@@ -1,6 +1,8 @@
 // A real `npm start` server process on its own fresh database for e2e tests: GraphQL over HTTP,
 // kill and restart on the same database and port, and a local-file-system block holding copies
 // of the fixture flows for executors to pull.
+import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
+import { type GraphQLClient, operationText, type Variables } from "./documents.js";
 import { cp, mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -20,9 +22,10 @@ export interface LiveServer {
   readonly home: string;
   /** the current server process (a new one after restart()) */
   readonly process: ServerProcess;
-  gql<T = any>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
+  gql<R, V extends Variables>(document: TypedDocumentNode<R, V>, variables?: V): Promise<GraphQLResponse<R>>;
+  gql<T = any>(query: string, variables?: Variables): Promise<GraphQLResponse<T>>;
   /** like gql, but throws on errors */
-  ok<T = any>(query: string, variables?: Record<string, unknown>): Promise<T>;
+  ok: GraphQLClient["ok"];
   /** SIGKILL: no shutdown, no cleanup, as when the machine or the container dies */
   kill(): Promise<void>;
   /** a new server process on the same database and port */
@@ -40,13 +43,16 @@ export async function startLiveServer(env: Record<string, string> = {}): Promise
   let url = await ready(proc);
   const port = Number(new URL(url).port);
   registerServerHome(url, home);
-  const gql = async <T>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>> => {
+  const gql = async (
+    operation: TypedDocumentNode<unknown, any> | string,
+    variables?: Variables,
+  ): Promise<GraphQLResponse<any>> => {
     const res = await fetch(url, {
       method: "POST",
       headers: { "content-type": "application/json", ...adminHeaders(home) },
-      body: JSON.stringify({ query, variables }),
+      body: JSON.stringify({ query: operationText(operation), variables }),
     });
-    return (await res.json()) as GraphQLResponse<T>;
+    return (await res.json()) as GraphQLResponse<any>;
   };
   const alive = () => proc.child.exitCode === null && proc.child.signalCode === null;
   return {
@@ -60,10 +66,10 @@ export async function startLiveServer(env: Record<string, string> = {}): Promise
       return proc;
     },
     gql,
-    async ok<T>(query: string, variables?: Record<string, unknown>) {
-      const r = await gql<T>(query, variables);
+    async ok(operation: TypedDocumentNode<unknown, any> | string, variables?: Variables) {
+      const r = await gql(operation, variables);
       if (r.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(r.errors, null, 2)}`);
-      return r.data as T;
+      return r.data;
     },
     async kill() {
       proc.child.kill("SIGKILL");

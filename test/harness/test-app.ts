@@ -8,6 +8,8 @@ import { loadConfig, type OrdoConfig } from "../../src/config.js";
 import { buildApp, type OrdoApp } from "../../src/server/app.js";
 import { createLogger } from "../../src/server/logger.js";
 import type { Clock } from "../../src/tokens.js";
+import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
+import { type GraphQLClient, operationText, type Variables } from "./documents.js";
 import { localAdminKey, registerServerHome } from "./server-homes.js";
 import { freshDatabaseUrl } from "./test-database.js";
 
@@ -46,15 +48,17 @@ export interface TestApp {
   /** the local admin key gql() and ok() send (undefined when auth is off) */
   adminKey: string | undefined;
   /** runs an operation in-process through yoga.fetch, as the local admin */
-  gql<T = any>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
+  gql<R, V extends Variables>(document: TypedDocumentNode<R, V>, variables?: V): Promise<GraphQLResponse<R>>;
+  gql<T = any>(query: string, variables?: Variables): Promise<GraphQLResponse<T>>;
   /** the same with the caller's own headers (another key, none, an Origin …) */
-  gqlWith<T = any>(
+  gqlWith<R, V extends Variables>(
     headers: Record<string, string>,
-    query: string,
-    variables?: Record<string, unknown>,
-  ): Promise<GraphQLResponse<T>>;
+    document: TypedDocumentNode<R, V>,
+    variables?: V,
+  ): Promise<GraphQLResponse<R>>;
+  gqlWith<T = any>(headers: Record<string, string>, query: string, variables?: Variables): Promise<GraphQLResponse<T>>;
   /** like gql, but fails the test when the response has errors */
-  ok<T = any>(query: string, variables?: Record<string, unknown>): Promise<T>;
+  ok: GraphQLClient["ok"];
   close(): Promise<void>;
 }
 
@@ -88,20 +92,20 @@ export async function createTestApp(overrides: Partial<OrdoConfig> = {}): Promis
     return started;
   };
   // a loopback name, as ORDO_AUTH=off test apps answer no other Host (DNS rebinding)
-  const gqlWith = async <T>(
+  const gqlWith = async (
     headers: Record<string, string>,
-    query: string,
-    variables?: Record<string, unknown>,
-  ): Promise<GraphQLResponse<T>> => {
+    operation: TypedDocumentNode<unknown, any> | string,
+    variables?: Variables,
+  ): Promise<GraphQLResponse<any>> => {
     const res = await app.yoga.fetch("http://localhost/graphql", {
       method: "POST",
       headers: { "content-type": "application/json", ...headers },
-      body: JSON.stringify({ query, variables }),
+      body: JSON.stringify({ query: operationText(operation), variables }),
     });
-    return (await res.json()) as GraphQLResponse<T>;
+    return (await res.json()) as GraphQLResponse<any>;
   };
-  const gql = <T>(query: string, variables?: Record<string, unknown>) =>
-    gqlWith<T>(adminKey ? { authorization: `Bearer ${adminKey}` } : {}, query, variables);
+  const gql = (operation: TypedDocumentNode<unknown, any> | string, variables?: Variables) =>
+    gqlWith(adminKey ? { authorization: `Bearer ${adminKey}` } : {}, operation, variables);
   return {
     app,
     clock,
@@ -110,10 +114,10 @@ export async function createTestApp(overrides: Partial<OrdoConfig> = {}): Promis
     adminKey,
     gql,
     gqlWith,
-    async ok<T>(query: string, variables?: Record<string, unknown>) {
-      const r = await gql<T>(query, variables);
+    async ok(operation: TypedDocumentNode<unknown, any> | string, variables?: Variables) {
+      const r = await gql(operation, variables);
       if (r.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(r.errors, null, 2)}`);
-      return r.data as T;
+      return r.data;
     },
     async close() {
       await app.stop();

@@ -32,12 +32,12 @@ afterAll(async () => {
 /** The app as rejectionChecker sees it, with every request timed. */
 const timedApp = (): TestApp => ({
   ...t,
-  async gql(query, variables) {
+  gql: (async (query: string, variables?: Record<string, unknown>) => {
     const started = performance.now();
     const res = await t.gql(query, variables);
     expect(performance.now() - started, "answer time (ms)").toBeLessThan(CALL_MS);
     return res;
-  },
+  }) as TestApp["gql"],
 });
 const expectRejected = rejectionChecker(timedApp, () => tableCounts(t));
 

@@ -1,38 +1,31 @@
 // setFlowRunState end to end: each orchestration rule firing and not firing, force, and the run's bookkeeping.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { graphql } from "../harness/documents.js";
 import { applyDeployment } from "../harness/factories.js";
+import type { StateType } from "../harness/generated/graphql.js";
 import { createTestApp, type TestApp } from "../harness/test-app.js";
 
-const RUN_FIELDS = /* GraphQL */ `
-  id stateType stateName runCount startTime endTime totalRunTime expectedStartTime nextScheduledStartTime retryPolicy
-  state { id type name timestamp scheduledTime message details }
-  states { id type name scheduledTime }
-`;
+graphql(`
+  fragment OrchestrationRun on FlowRun {
+    id stateType stateName runCount startTime endTime totalRunTime expectedStartTime nextScheduledStartTime retryPolicy
+    state { id type name timestamp scheduledTime message details }
+    states { id type name scheduledTime }
+  }
+`);
 
-const SET_STATE = /* GraphQL */ `
+const SET_STATE = graphql(`
   mutation Set($input: SetFlowRunStateInput!) {
     setFlowRunState(input: $input) {
       status reason delaySeconds
       state { id type name timestamp scheduledTime message details }
-      flowRun { ${RUN_FIELDS} }
+      flowRun { ...OrchestrationRun }
     }
   }
-`;
+`);
 
-const CREATE = /* GraphQL */ `
-  mutation Create($input: CreateFlowRunInput!) { createFlowRun(input: $input) { ${RUN_FIELDS} } }
-`;
-
-type StateType =
-  | "SCHEDULED"
-  | "PENDING"
-  | "RUNNING"
-  | "COMPLETED"
-  | "FAILED"
-  | "CANCELLED"
-  | "CANCELLING"
-  | "CRASHED"
-  | "PAUSED";
+const CREATE = graphql(`
+  mutation Create($input: CreateFlowRunInput!) { createFlowRun(input: $input) { ...OrchestrationRun } }
+`);
 
 interface Proposal {
   type: StateType;
@@ -53,26 +46,27 @@ afterAll(async () => {
   await t.close();
 });
 
-async function newRun(input: Record<string, unknown> = {}): Promise<any> {
+async function newRun(input: Record<string, unknown> = {}) {
   return (await t.ok(CREATE, { input: { deploymentId, ...input } })).createFlowRun;
 }
 
-async function propose(flowRunId: string, state: Proposal, force?: boolean): Promise<any> {
+async function propose(flowRunId: string, state: Proposal, force?: boolean) {
   return (await t.ok(SET_STATE, { input: { flowRunId, state, ...(force === undefined ? {} : { force }) } }))
     .setFlowRunState;
 }
 
 /** Proposes each state in turn, expecting every one to be accepted. */
-async function walk(flowRunId: string, ...types: StateType[]): Promise<any> {
-  let last: any;
+async function walk(flowRunId: string, ...types: StateType[]) {
+  const accepted = [];
   for (const type of types) {
-    last = await propose(flowRunId, { type });
+    const last = await propose(flowRunId, { type });
     expect(last.status, `${type}: ${last.reason}`).toBe("ACCEPT");
+    accepted.push(last);
   }
-  return last;
+  return accepted.at(-1)!;
 }
 
-async function runAt(...types: StateType[]): Promise<any> {
+async function runAt(...types: StateType[]) {
   const run = await newRun();
   if (types.length) await walk(run.id, ...types);
   return run;
