@@ -96,9 +96,18 @@ function testDocuments(dir: string): Array<{ file: string; text: string }> {
     .map((e) => path.join(e.parentPath, e.name))
     .sort();
   for (const file of files) {
-    for (const match of readFileSync(file, "utf8").matchAll(
-      /\bgraphql\(\s*`(\s*(?:query|mutation|subscription|fragment|\{)[^`]*)`\s*\)/g,
-    )) {
+    const source = readFileSync(file, "utf8");
+    // a document this scan cannot read whole (a substitution, an odd layout) is an error, not a
+    // document left untyped that fails only when the test runs
+    const starts = source.match(/\bgraphql\(\s*`\s*(?:query|mutation|subscription|fragment|\{)/g)?.length ?? 0;
+    const whole = [
+      ...source.matchAll(/\bgraphql\(\s*`(\s*(?:query|mutation|subscription|fragment|\{)[^`]*)`\s*,?\s*\)/g),
+    ];
+    if (whole.length !== starts)
+      throw new Error(
+        `${path.relative(root, file)}: a graphql(\`…\`) call codegen cannot read (one template, no \${…})`,
+      );
+    for (const match of whole) {
       const raw = match[1]!;
       if (raw.includes("${")) throw new Error(`${file}: graphql(\`…\`) with a substitution cannot be typed`);
       // the template's value, escapes and all, as the test passes it at run time

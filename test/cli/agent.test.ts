@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventually } from "../harness/eventually.js";
 import { WorkerProcess } from "../harness/worker-process.js";
 import { cliWorld, oneLineFailure, type CliWorld } from "./deployment-setup.js";
+import { graphql } from "../harness/documents.js";
 
 let w: CliWorld;
 
@@ -31,7 +32,9 @@ async function finished(id: string) {
   return eventually(
     async () => {
       const r = await w.t.ok(
-        `query($id: ID!) { flowRun(id: $id) { stateType states { type message } } logs(flowRunId: $id, first: 100) { edges { node { message } } } }`,
+        graphql(
+          `query($id: ID!) { flowRun(id: $id) { stateType states { type message } } logs(flowRunId: $id, first: 100) { edges { node { message } } } }`,
+        ),
         { id },
       );
       const run = r.flowRun as { stateType: string; states: Array<{ type: string; message: string | null }> };

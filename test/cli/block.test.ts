@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ordo, ordoJson } from "../harness/cli.js";
 import { createTestApp, type TestApp } from "../harness/test-app.js";
 import { expectFailure, expectHelp, expectOk } from "./expect-cli.js";
+import { graphql } from "../harness/documents.js";
 
 const REPO_ROOT = path.resolve(import.meta.dirname, "../..");
 const FIXTURES = path.join(REPO_ROOT, "test/fixtures/plugins");
@@ -116,7 +117,9 @@ describe("ordo block create / ls / inspect / delete", () => {
 
   it("--overwrite replaces an existing block's data; a masked secret written back keeps the stored one", async () => {
     await t.ok(
-      `mutation { createBlockDocument(input: { blockTypeSlug: "hello-greeting", name: "rotate", data: { greeting: "one", apiToken: "keep-me" } }) { id } }`,
+      graphql(
+        `mutation { createBlockDocument(input: { blockTypeSlug: "hello-greeting", name: "rotate", data: { greeting: "one", apiToken: "keep-me" } }) { id } }`,
+      ),
     );
     const r = await ordo(url, [
       "block",
@@ -128,20 +131,28 @@ describe("ordo block create / ls / inspect / delete", () => {
       '{"greeting":"two","apiToken":"********"}',
     ]);
     expect(expectOk(r)).toMatch(/^Updated block hello-greeting\/rotate/);
-    const stored = await t.ok(`{ blockDocument(slug: "hello-greeting/rotate", includeSecrets: true) { data } }`);
+    const stored = await t.ok(
+      graphql(`{ blockDocument(slug: "hello-greeting/rotate", includeSecrets: true) { data } }`),
+    );
     expect(stored.blockDocument.data).toEqual({ greeting: "two", apiToken: "keep-me" });
   });
 
   it("deletes a block, but not one a deployment uses: the refusal names the deployment", async () => {
     await t.ok(
-      `mutation($basePath: JSON!) { createBlockDocument(input: { blockTypeSlug: "local-file-system", name: "code", data: $basePath }) { id } }`,
+      graphql(
+        `mutation($basePath: JSON!) { createBlockDocument(input: { blockTypeSlug: "local-file-system", name: "code", data: $basePath }) { id } }`,
+      ),
       { basePath: { basePath: dir } },
     );
     await t.ok(
-      `mutation { createBlockDocument(input: { blockTypeSlug: "hello-greeting", name: "doomed", data: { greeting: "bye", apiToken: "x" } }) { id } }`,
+      graphql(
+        `mutation { createBlockDocument(input: { blockTypeSlug: "hello-greeting", name: "doomed", data: { greeting: "bye", apiToken: "x" } }) { id } }`,
+      ),
     );
     await t.ok(
-      `mutation { applyDeployment(input: { flowName: "etl", name: "uses-code", storageBlock: "local-file-system/code" }) { created } }`,
+      graphql(
+        `mutation { applyDeployment(input: { flowName: "etl", name: "uses-code", storageBlock: "local-file-system/code" }) { created } }`,
+      ),
     );
 
     const [inUse, deleted] = await Promise.all([
@@ -158,7 +169,7 @@ describe("ordo block create / ls / inspect / delete", () => {
     await writeFile(path.join(dir, "broken.yaml"), "greeting: [unclosed\napiToken: x\n");
     await writeFile(path.join(dir, "broken.json"), "{ nope");
     await writeFile(path.join(dir, "list.json"), "[1, 2]");
-    const before = await t.ok(`{ blockDocuments(includeAnonymous: true) { totalCount } }`);
+    const before = await t.ok(graphql(`{ blockDocuments(includeAnonymous: true) { totalCount } }`));
     const cases: Array<[string[], RegExp]> = [
       [["block", "create", "hello-greeting", "x", "--data", "{not json"], /--data is not valid JSON/],
       [["block", "create", "hello-greeting", "x"], /give the block's data with either --data JSON or -f FILE/],
@@ -179,7 +190,7 @@ describe("ordo block create / ls / inspect / delete", () => {
     ];
     const results = await Promise.all(cases.map(([args]) => ordo(url, args, { cwd: dir })));
     results.forEach((r, i) => expectFailure(r, cases[i]![1]));
-    expect(await t.ok(`{ blockDocuments(includeAnonymous: true) { totalCount } }`)).toEqual(before);
+    expect(await t.ok(graphql(`{ blockDocuments(includeAnonymous: true) { totalCount } }`))).toEqual(before);
   });
 });
 
@@ -204,7 +215,9 @@ describe("ordo block register", () => {
       ],
     });
     // the checksum is the one the server stored for the schema
-    const stored = await t.ok(`{ blockType(slug: "hello-greeting") { latestSchema { checksum secretFields } } }`);
+    const stored = await t.ok(
+      graphql(`{ blockType(slug: "hello-greeting") { latestSchema { checksum secretFields } } }`),
+    );
     expect(hello.blockTypes[0].checksum).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(stored.blockType.latestSchema).toEqual({
       checksum: hello.blockTypes[0].checksum,

@@ -7,6 +7,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ordo, type CliResult } from "../harness/cli.js";
 import { createTestApp, type TestApp } from "../harness/test-app.js";
+import { graphql } from "../harness/documents.js";
 
 let t: TestApp;
 let url: string;
@@ -104,7 +105,7 @@ describe("ordo deploy with bad input", () => {
     // the failing step's output is shown, and the steps before it ran
     expect(results["failing-build"]!.stderr).toMatch(/fine\n[\s\S]*compiling\nerror: missing semicolon\n/);
     expect(results["failing-build"]!.stderr).not.toContain("never");
-    const { deployments } = await t.ok(`query { deployments { totalCount } }`);
+    const { deployments } = await t.ok(graphql(`query { deployments { totalCount } }`));
     expect(deployments.totalCount).toBe(0);
   });
 

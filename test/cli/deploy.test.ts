@@ -10,6 +10,7 @@ import { ordo } from "../harness/cli.js";
 import { createTestApp, type TestApp } from "../harness/test-app.js";
 import { eventually } from "../harness/eventually.js";
 import { WorkerProcess } from "../harness/worker-process.js";
+import { graphql } from "../harness/documents.js";
 
 const FIXTURES = path.resolve(import.meta.dirname, "../fixtures/cli");
 const POOL = "deploy-pool";
@@ -51,7 +52,9 @@ beforeAll(async () => {
     input: { blockTypeSlug: "local-file-system", name: "repos", data: { basePath: path.join(tmp, "repos") } },
   });
   // the pool exists before the worker starts; the deployments name it
-  await t.ok(`mutation { createWorkPool(input: { name: "${POOL}", type: "process" }) { id } }`);
+  await t.ok(graphql(`mutation($name: String!) { createWorkPool(input: { name: $name, type: "process" }) { id } }`), {
+    name: POOL,
+  });
   new WorkerProcess(url, ["--pool", POOL, "--poll-seconds", "1"]);
 });
 
@@ -71,13 +74,13 @@ async function deploy(cwd: string, args: string[] = [], extraEnv: Record<string,
 
 async function runToCompletion(slug: string): Promise<{ data: unknown; types: string[] }> {
   const { createFlowRun } = await t.ok(
-    `mutation($slug: String!) { createFlowRun(input: { deploymentSlug: $slug }) { id } }`,
+    graphql(`mutation($slug: String!) { createFlowRun(input: { deploymentSlug: $slug }) { id } }`),
     { slug },
   );
   const run = await eventually(
     async () => {
       const r = await t.ok(
-        `query($id: ID!) { flowRun(id: $id) { stateType state { message data } states { type } } }`,
+        graphql(`query($id: ID!) { flowRun(id: $id) { stateType state { message data } states { type } } }`),
         { id: createFlowRun.id },
       );
       return ["COMPLETED", "FAILED", "CRASHED"].includes(r.flowRun.stateType) && r.flowRun;
@@ -133,7 +136,9 @@ describe("a project pushed to a storage block and pulled from it", () => {
     expect(runsInserted).toBeGreaterThan(0);
     const runIds = async () =>
       (
-        await t.ok(`query { flowRuns(first: 200, filter: { stateTypes: [SCHEDULED] }) { edges { node { id } } } }`)
+        await t.ok(
+          graphql(`query { flowRuns(first: 200, filter: { stateTypes: [SCHEDULED] }) { edges { node { id } } } }`),
+        )
       ).flowRuns.edges
         .map((e: { node: { id: string } }) => e.node.id)
         .sort();

@@ -6,6 +6,7 @@ import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cliWorld, filesUnder, oneLineFailure, type CliWorld } from "./deployment-setup.js";
+import { graphql } from "../harness/documents.js";
 
 let w: CliWorld;
 
@@ -19,8 +20,8 @@ const SEED = ["hello-world/hello-world-unscheduled", "hello-world/hello-world-da
 
 async function view(slug: string) {
   const r = await w.t.ok(
-    `query($slug: String!) { deployment(slug: $slug) { id slug updated version entrypoint path storagePath storageDocument { id slug isAnonymous } parameters tags paused
-      schedules { id active schedule { __typename ... on IntervalSchedule { interval } ... on CronSchedule { cron timezone } } } flowRuns(first: 200) { totalCount } } }`,
+    graphql(`query($slug: String!) { deployment(slug: $slug) { id slug updated version entrypoint path storagePath storageDocument { id slug isAnonymous } parameters tags paused
+      schedules { id active schedule { __typename ... on IntervalSchedule { interval } ... on CronSchedule { cron timezone } } } flowRuns(first: 200) { totalCount } } }`),
     { slug },
   );
   return r.deployment;
@@ -53,8 +54,8 @@ describe("the seed example: one flow, three deployments (unscheduled, daily, wee
       schedules: [{ schedule: { interval: 604800 } }],
     });
     // the version is the hash of the flow's folder, the same for all three
-    expect(daily.version).toMatch(/^[0-9a-f]{32}$/);
-    expect(weekly.version).toBe(daily.version);
+    expect(daily!.version).toMatch(/^[0-9a-f]{32}$/);
+    expect(weekly!.version).toBe(daily!.version);
   });
 
   it("changes nothing when applied again: same ids, same schedule ids, no new runs", async () => {
@@ -174,13 +175,13 @@ describe("storage in definition files", () => {
     expect((await w.run(["deployment", "apply", "inline.yaml"])).code).toBe(0);
     expect((await view("hello-world/stored")).storageDocument.id).toBe(first.storageDocument.id);
     const anonymous = await w.t.ok(
-      `{ blockDocuments(blockTypeSlug: "local-file-system", includeAnonymous: true) { totalCount } }`,
+      graphql(`{ blockDocuments(blockTypeSlug: "local-file-system", includeAnonymous: true) { totalCount } }`),
     );
     expect(anonymous.blockDocuments.totalCount).toBe(2); // code, and the one anonymous block
   });
 
   it("takes flow_storage as a saved block's id or slug (with a folder inside it)", async () => {
-    const code = (await w.t.ok(`{ blockDocument(slug: "local-file-system/code") { id } }`)).blockDocument.id;
+    const code = (await w.t.ok(graphql(`{ blockDocument(slug: "local-file-system/code") { id } }`))).blockDocument.id;
     await write(
       "saved.yaml",
       `name: by-id\nflow_location: ./hello_flow.ts\nflow_storage: ${code}\n---\nname: by-slug\nflow_location: ./hello_flow.ts\nflow_storage: local-file-system/code/by-slug\n`,
@@ -232,7 +233,7 @@ describe("storage in definition files", () => {
         { schedule: { interval: 43200 } },
       ],
     });
-    const jobVariables = (await w.t.ok(`{ deployment(slug: "hello-world/app") { jobVariables } }`)).deployment
+    const jobVariables = (await w.t.ok(graphql(`{ deployment(slug: "hello-world/app") { jobVariables } }`))).deployment
       .jobVariables;
     expect(jobVariables).toEqual({ env: { MODE: "batch", LEVEL: "debug" } });
   });

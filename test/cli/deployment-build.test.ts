@@ -7,12 +7,13 @@ import { parse } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WorkerProcess } from "../harness/worker-process.js";
 import { cliWorld, filesUnder, oneLineFailure, type CliWorld } from "./deployment-setup.js";
+import { graphql } from "../harness/documents.js";
 
 let w: CliWorld;
 
 beforeAll(async () => {
   w = await cliWorld("deployment-hello");
-  await w.t.ok(`mutation { createWorkPool(input: { name: "cli-pool", type: "process" }) { id } }`);
+  await w.t.ok(graphql(`mutation { createWorkPool(input: { name: "cli-pool", type: "process" }) { id } }`));
 });
 
 afterAll(async () => {
@@ -45,15 +46,18 @@ const BUILD = [
 
 async function deploymentView(slug: string) {
   const r = await w.t.ok(
-    `query($slug: String!) { deployment(slug: $slug) { id version description entrypoint path storagePath storageDocument { slug } jobVariables parameters tags parameterOpenapiSchema workPool { name }
-      schedules { id schedule { ... on CronSchedule { cron timezone } } } flowRuns(first: 100) { totalCount } } }`,
+    graphql(`query($slug: String!) { deployment(slug: $slug) { id version description entrypoint path storagePath storageDocument { slug } jobVariables parameters tags parameterOpenapiSchema workPool { name }
+      schedules { id schedule { ... on CronSchedule { cron timezone } } } flowRuns(first: 100) { totalCount } } }`),
     { slug },
   );
   return r.deployment;
 }
 
 async function runLogs(id: string): Promise<string[]> {
-  const r = await w.t.ok(`query($id: ID!) { logs(flowRunId: $id, first: 200) { edges { node { message } } } }`, { id });
+  const r = await w.t.ok(
+    graphql(`query($id: ID!) { logs(flowRunId: $id, first: 200) { edges { node { message } } } }`),
+    { id },
+  );
   return r.logs.edges.map((e: { node: { message: string } }) => e.node.message);
 }
 

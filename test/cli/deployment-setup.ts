@@ -6,6 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import { ordo, ordoJson, type CliOptions, type CliResult } from "../harness/cli.js";
 import { createTestApp, type TestApp } from "../harness/test-app.js";
+import { graphql } from "../harness/documents.js";
 
 export const FIXTURES = path.resolve(import.meta.dirname, "../fixtures/cli");
 
@@ -29,7 +30,7 @@ export async function cliWorld(fixture: string): Promise<CliWorld> {
   const project = path.join(tmp, "project");
   const store = path.join(tmp, "store");
   await cp(path.join(FIXTURES, fixture), project, { recursive: true });
-  await t.ok(`mutation($input: CreateBlockDocumentInput!) { createBlockDocument(input: $input) { id } }`, {
+  await t.ok(graphql(`mutation($input: CreateBlockDocumentInput!) { createBlockDocument(input: $input) { id } }`), {
     input: { blockTypeSlug: "local-file-system", name: "code", data: { basePath: store } },
   });
   return {

@@ -8,6 +8,8 @@ import { createTestApp, type TestApp } from "../harness/test-app.js";
 import { ORDO_BIN } from "../harness/worker-process.js";
 import { expectFailure, expectHelp, expectOk } from "./expect-cli.js";
 import { homeEnv } from "../harness/server-homes.js";
+import { graphql } from "../harness/documents.js";
+import type { StateType } from "../harness/generated/graphql.js";
 
 let t: TestApp;
 let url: string;
@@ -19,8 +21,8 @@ beforeAll(async () => {
     ["etl", "nightly"],
     ["etl", "hourly"],
     ["report", "weekly"],
-  ]) {
-    await t.ok(`mutation($input: DeploymentInput!) { applyDeployment(input: $input) { created } }`, {
+  ] as const) {
+    await t.ok(graphql(`mutation($input: DeploymentInput!) { applyDeployment(input: $input) { created } }`), {
       input: { flowName, name },
     });
   }
@@ -32,21 +34,24 @@ async function createRun(
   deploymentSlug: string,
   extra: Record<string, unknown> = {},
 ): Promise<{ id: string; name: string }> {
-  const d = await t.ok(`mutation($input: CreateFlowRunInput!) { createFlowRun(input: $input) { id name } }`, {
+  const d = await t.ok(graphql(`mutation($input: CreateFlowRunInput!) { createFlowRun(input: $input) { id name } }`), {
     input: { deploymentSlug, ...extra },
   });
   return d.createFlowRun;
 }
 
-async function propose(flowRunId: string, type: string): Promise<string> {
-  const d = await t.ok(`mutation($input: SetFlowRunStateInput!) { setFlowRunState(input: $input) { status } }`, {
-    input: { flowRunId, state: { type } },
-  });
+async function propose(flowRunId: string, type: StateType): Promise<string> {
+  const d = await t.ok(
+    graphql(`mutation($input: SetFlowRunStateInput!) { setFlowRunState(input: $input) { status } }`),
+    {
+      input: { flowRunId, state: { type } },
+    },
+  );
   return d.setFlowRunState.status;
 }
 
 async function postLog(flowRunId: string, message: string, level = 20): Promise<void> {
-  await t.ok(`mutation($logs: [LogInput!]!) { createLogs(logs: $logs) }`, {
+  await t.ok(graphql(`mutation($logs: [LogInput!]!) { createLogs(logs: $logs) }`), {
     logs: [{ flowRunId, level, message, name: "test" }],
   });
 }
@@ -141,8 +146,8 @@ describe("ordo flow-run cancel", () => {
     const scheduled = await createRun("etl/nightly");
     const running = await createRun("etl/nightly");
     const finished = await createRun("etl/nightly");
-    for (const s of ["PENDING", "RUNNING"]) await propose(running.id, s);
-    for (const s of ["PENDING", "RUNNING", "COMPLETED"]) await propose(finished.id, s);
+    for (const s of ["PENDING", "RUNNING"] as const) await propose(running.id, s);
+    for (const s of ["PENDING", "RUNNING", "COMPLETED"] as const) await propose(finished.id, s);
 
     const [a, b, c, help] = await Promise.all([
       ordo(url, ["flow-run", "cancel", scheduled.id]),
@@ -158,7 +163,7 @@ describe("ordo flow-run cancel", () => {
     const again = await ordo(url, ["flow-run", "cancel", running.id]);
     expect(expectOk(again)).toContain("is already being cancelled");
     const states = await t.ok(
-      `query($a: ID!, $b: ID!) { a: flowRun(id: $a) { stateType } b: flowRun(id: $b) { stateType } }`,
+      graphql(`query($a: ID!, $b: ID!) { a: flowRun(id: $a) { stateType } b: flowRun(id: $b) { stateType } }`),
       { a: scheduled.id, b: running.id },
     );
     expect(states).toEqual({ a: { stateType: "CANCELLED" }, b: { stateType: "CANCELLING" } });
@@ -175,7 +180,7 @@ describe("ordo flow-run logs", () => {
       message: `line ${i}`,
       timestamp: new Date(Date.UTC(2030, 0, 1, 0, 0, i)).toISOString(),
     }));
-    await t.ok(`mutation($logs: [LogInput!]!) { createLogs(logs: $logs) }`, { logs });
+    await t.ok(graphql(`mutation($logs: [LogInput!]!) { createLogs(logs: $logs) }`), { logs });
     const empty = await createRun("etl/nightly");
 
     const [text, json, none, help] = await Promise.all([
@@ -260,7 +265,7 @@ describe("ordo flow-run logs", () => {
   it("--follow on a finished run prints its logs and exits at once", async () => {
     const run = await createRun("etl/nightly");
     await postLog(run.id, "only line");
-    for (const s of ["PENDING", "RUNNING", "FAILED"]) await propose(run.id, s);
+    for (const s of ["PENDING", "RUNNING", "FAILED"] as const) await propose(run.id, s);
     const started = Date.now();
     const r = await ordo(url, ["flow-run", "logs", run.id, "-f", "--json"], { timeoutMs: 15_000 });
     expect(JSON.parse(expectOk(r).trim())).toMatchObject({ message: "only line", level: 20, name: "test" });

@@ -10,12 +10,13 @@ import { eventually } from "../harness/eventually.js";
 import { homeEnv } from "../harness/server-homes.js";
 import { ORDO_BIN } from "../harness/worker-process.js";
 import { cliWorld, filesUnder, oneLineFailure, type CliWorld } from "./deployment-setup.js";
+import { graphql } from "../harness/documents.js";
 
 let w: CliWorld;
 
 beforeAll(async () => {
   w = await cliWorld("deployment-hello");
-  await w.t.ok(`mutation($input: DeploymentInput!) { applyDeployment(input: $input) { created } }`, {
+  await w.t.ok(graphql(`mutation($input: DeploymentInput!) { applyDeployment(input: $input) { created } }`), {
     input: { flowName: "edges", name: "no-pool" },
   });
 });
@@ -27,7 +28,7 @@ const BUILD = ["deployment", "build", "flows/hello.ts:hello", "-n", "edge"];
 describe("CLI rough edges (issue 14)", () => {
   it("exits quietly when the reader closes the pipe (| head)", async () => {
     const big = "x".repeat(300_000);
-    const d = await w.t.ok(`mutation($input: CreateFlowRunInput!) { createFlowRun(input: $input) { id } }`, {
+    const d = await w.t.ok(graphql(`mutation($input: CreateFlowRunInput!) { createFlowRun(input: $input) { id } }`), {
       input: { deploymentSlug: "edges/no-pool", parameters: { big } },
     });
     const r = await new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
@@ -100,14 +101,14 @@ describe("CLI rough edges (issue 14)", () => {
     const run = await w.json(["deployment", "run", "hello-world/typed", "--param", "name=007", "--param", "other=[1]"]);
     const noSchema = await w.json(["deployment", "run", "edges/no-pool", "--param", "name=5"]);
     const q = `query($id: ID!) { flowRun(id: $id) { parameters } }`;
-    const d = await w.t.ok(`query { deployment(slug: "hello-world/typed") { parameters } }`);
+    const d = await w.t.ok(graphql(`query { deployment(slug: "hello-world/typed") { parameters } }`));
     expect(d.deployment.parameters).toEqual({ name: "5", extra: 5 });
     expect((await w.t.ok(q, { id: run.id })).flowRun.parameters).toMatchObject({ name: "007", other: [1] });
     expect((await w.t.ok(q, { id: noSchema.id })).flowRun.parameters).toMatchObject({ name: 5 });
   });
 
   it("ordo flow ls / inspect; flow-run inspect prints words; table headers share one style", async () => {
-    const d = await w.t.ok(`mutation($input: CreateFlowRunInput!) { createFlowRun(input: $input) { id } }`, {
+    const d = await w.t.ok(graphql(`mutation($input: CreateFlowRunInput!) { createFlowRun(input: $input) { id } }`), {
       input: { deploymentSlug: "edges/no-pool" },
     });
     const [ls, lsJson, inspect, inspectJson, missing, runInspect, deployments] = await Promise.all([
@@ -131,7 +132,7 @@ describe("CLI rough edges (issue 14)", () => {
   });
 
   it("logs stamped in the same millisecond come back in the order they were written", async () => {
-    const d = await w.t.ok(`mutation($input: CreateFlowRunInput!) { createFlowRun(input: $input) { id } }`, {
+    const d = await w.t.ok(graphql(`mutation($input: CreateFlowRunInput!) { createFlowRun(input: $input) { id } }`), {
       input: { deploymentSlug: "edges/no-pool" },
     });
     const id = d.createFlowRun.id;
@@ -139,7 +140,7 @@ describe("CLI rough edges (issue 14)", () => {
     const lines = Array.from({ length: 60 }, (_, i) => `line ${String(i).padStart(2, "0")}`);
     // two batches, as an executor ships them, all in one millisecond
     for (const batch of [lines.slice(0, 30), lines.slice(30)]) {
-      await w.t.ok(`mutation($logs: [LogInput!]!) { createLogs(logs: $logs) }`, {
+      await w.t.ok(graphql(`mutation($logs: [LogInput!]!) { createLogs(logs: $logs) }`), {
         logs: batch.map((message) => ({ flowRunId: id, level: 20, message, name: "t", timestamp })),
       });
     }
@@ -173,7 +174,7 @@ describe("CLI rough edges (issue 14)", () => {
         what: () => `the serve() line; output so far:\n${out}`,
       });
       const at = new Date(Date.now() + 300_000).toISOString();
-      const d = await w.t.ok(`mutation($input: CreateFlowRunInput!) { createFlowRun(input: $input) { id } }`, {
+      const d = await w.t.ok(graphql(`mutation($input: CreateFlowRunInput!) { createFlowRun(input: $input) { id } }`), {
         input: { deploymentSlug: "serve-edge/serve-edge", scheduledStartTime: at },
       });
       const id = d.createFlowRun.id;
@@ -183,9 +184,12 @@ describe("CLI rough edges (issue 14)", () => {
       });
       child.kill("SIGTERM");
       await exited;
-      const r = await w.t.ok(`query($id: ID!) { flowRun(id: $id) { stateType state { message scheduledTime } } }`, {
-        id,
-      });
+      const r = await w.t.ok(
+        graphql(`query($id: ID!) { flowRun(id: $id) { stateType state { message scheduledTime } } }`),
+        {
+          id,
+        },
+      );
       expect(r.flowRun.stateType, out).toBe("SCHEDULED");
       expect(new Date(r.flowRun.state.scheduledTime).toISOString()).toBe(at);
       expect(out).toMatch(/handed back as SCHEDULED \(ACCEPT\)/);

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ordo, ordoJson } from "../harness/cli.js";
 import { createTestApp, type TestApp } from "../harness/test-app.js";
 import { expectFailure, expectHelp, expectOk } from "./expect-cli.js";
+import { graphql } from "../harness/documents.js";
 
 let t: TestApp;
 let url: string;
@@ -27,7 +28,9 @@ afterAll(async () => {
 const pool = (name: string) =>
   t
     .ok(
-      `query($name: String!) { workPool(name: $name) { isPaused concurrencyLimit baseJobTemplate queues { name priority isPaused concurrencyLimit } } }`,
+      graphql(
+        `query($name: String!) { workPool(name: $name) { isPaused concurrencyLimit baseJobTemplate queues { name priority isPaused concurrencyLimit } } }`,
+      ),
       { name },
     )
     .then((d) => d.workPool);
@@ -92,9 +95,13 @@ describe("ordo work-pool", () => {
 
     // a worker polls the pool, so inspect has a worker and a polled queue to show
     await t.ok(
-      `mutation { workerHeartbeat(workPoolName: "local", workerName: "w-1", heartbeatIntervalSeconds: 30) { id } }`,
+      graphql(
+        `mutation { workerHeartbeat(workPoolName: "local", workerName: "w-1", heartbeatIntervalSeconds: 30) { id } }`,
+      ),
     );
-    await t.ok(`mutation { claimFlowRuns(input: { workPoolName: "local", workerName: "w-1", limit: 0 }) { id } }`);
+    await t.ok(
+      graphql(`mutation { claimFlowRuns(input: { workPoolName: "local", workerName: "w-1", limit: 0 }) { id } }`),
+    );
 
     const [table, listed, inspected, json] = await Promise.all([
       ordo(url, ["work-pool", "ls"]),
@@ -117,7 +124,7 @@ describe("ordo work-pool", () => {
   });
 
   it("pauses, resumes, sets and clears the concurrency limit, and deletes", async () => {
-    await t.ok(`mutation { createWorkPool(input: { name: "ops", type: "process" }) { id } }`);
+    await t.ok(graphql(`mutation { createWorkPool(input: { name: "ops", type: "process" }) { id } }`));
     expect(expectOk(await ordo(url, ["work-pool", "pause", "ops"]))).toBe("Paused work pool ops\n");
     expect(await pool("ops")).toMatchObject({ isPaused: true });
     const resumed = await ordoJson<PoolJson>(url, ["work-pool", "resume", "ops"]);
@@ -168,9 +175,12 @@ describe("ordo work-pool", () => {
 describe("ordo work-queue", () => {
   it("creates queues, lists them by pool, inspects, pauses, resumes and limits them", async () => {
     for (const name of ["queued", "other"])
-      await t.ok(`mutation($name: String!) { createWorkPool(input: { name: $name, type: "process" }) { id } }`, {
-        name,
-      });
+      await t.ok(
+        graphql(`mutation($name: String!) { createWorkPool(input: { name: $name, type: "process" }) { id } }`),
+        {
+          name,
+        },
+      );
     const [high, low, help] = await Promise.all([
       ordo(url, ["work-queue", "create", "high", "--pool", "queued", "--priority", "5", "--concurrency-limit", "2"]),
       ordoJson<{
@@ -241,14 +251,16 @@ describe("ordo work-queue", () => {
   });
 
   it("deletes a queue: its deployment and scheduled run move to the pool's default queue", async () => {
-    await t.ok(`mutation { createWorkQueue(input: { workPoolName: "queued", name: "etl" }) { id } }`);
-    await t.ok(`mutation { createWorkQueue(input: { workPoolName: "other", name: "spare" }) { id } }`);
+    await t.ok(graphql(`mutation { createWorkQueue(input: { workPoolName: "queued", name: "etl" }) { id } }`));
+    await t.ok(graphql(`mutation { createWorkQueue(input: { workPoolName: "other", name: "spare" }) { id } }`));
     const d = (
       await t.ok(
-        `mutation { applyDeployment(input: { flowName: "cli-wq", name: "d", workPoolName: "queued", workQueueName: "etl" }) { deployment { id } } }`,
+        graphql(
+          `mutation { applyDeployment(input: { flowName: "cli-wq", name: "d", workPoolName: "queued", workQueueName: "etl" }) { deployment { id } } }`,
+        ),
       )
     ).applyDeployment.deployment.id;
-    await t.ok(`mutation($d: ID!) { createFlowRun(input: { deploymentId: $d }) { id } }`, { d });
+    await t.ok(graphql(`mutation($d: ID!) { createFlowRun(input: { deploymentId: $d }) { id } }`), { d });
     const [text, json] = await Promise.all([
       ordo(url, ["work-queue", "delete", "etl"]),
       ordoJson(url, ["work-queue", "delete", "spare", "--pool", "other"]),
@@ -264,7 +276,9 @@ describe("ordo work-queue", () => {
       flowRunsMoved: 0,
     });
     const after = await t.ok(
-      `query($d: ID!) { deployment(id: $d) { workQueue { name } flowRuns { edges { node { workQueue { name } } } } } }`,
+      graphql(
+        `query($d: ID!) { deployment(id: $d) { workQueue { name } flowRuns { edges { node { workQueue { name } } } } } }`,
+      ),
       { d },
     );
     expect(after.deployment).toEqual({

@@ -9,6 +9,7 @@ import { processAlive } from "../../plugins/process/process-group.js";
 import { flowStorageBlock, killRunJobs, startLiveServer, type LiveServer } from "../harness/live-server.js";
 import { eventually } from "../harness/eventually.js";
 import { killGroup, WorkerProcess } from "../harness/worker-process.js";
+import { graphql } from "../harness/documents.js";
 
 /** Short enough to see it expire in a test, long enough that a busy machine's workers keep it. */
 const LEASE_SECONDS = 6;
@@ -53,11 +54,11 @@ afterAll(async () => {
 
 /** A process pool, a deployment of the gated flow on it, and a worker renewing leases every second. */
 async function gatedDeployment(pool: string): Promise<{ deploymentId: string; worker: WorkerProcess }> {
-  await server.ok(`mutation($input: WorkPoolInput!) { createWorkPool(input: $input) { id } }`, {
+  await server.ok(graphql(`mutation($input: WorkPoolInput!) { createWorkPool(input: $input) { id } }`), {
     input: { name: pool, type: "process" },
   });
   const d = await server.ok(
-    `mutation($input: DeploymentInput!) { applyDeployment(input: $input) { deployment { id } } }`,
+    graphql(`mutation($input: DeploymentInput!) { applyDeployment(input: $input) { deployment { id } } }`),
     {
       input: {
         flowName: "gated",
@@ -73,16 +74,21 @@ async function gatedDeployment(pool: string): Promise<{ deploymentId: string; wo
 }
 
 async function createRun(deploymentId: string, gate: string): Promise<{ id: string; name: string }> {
-  const r = await server.ok(`mutation($input: CreateFlowRunInput!) { createFlowRun(input: $input) { id name } }`, {
-    input: { deploymentId, parameters: { gate } },
-  });
+  const r = await server.ok(
+    graphql(`mutation($input: CreateFlowRunInput!) { createFlowRun(input: $input) { id name } }`),
+    {
+      input: { deploymentId, parameters: { gate } },
+    },
+  );
   runIds.push(r.createFlowRun.id);
   return r.createFlowRun;
 }
 
 async function view(id: string): Promise<RunView> {
   const r = await server.ok(
-    `query($id: ID!) { flowRun(id: $id) { id name stateType lastHeartbeat infrastructurePid runCount state { message data } states { type name timestamp message } } }`,
+    graphql(
+      `query($id: ID!) { flowRun(id: $id) { id name stateType lastHeartbeat infrastructurePid runCount state { message data } states { type name timestamp message } } }`,
+    ),
     { id },
   );
   return r.flowRun;
@@ -155,7 +161,8 @@ describe("crash recovery", () => {
     const gate = path.join(gates, "restart");
     const run = await createRun(deploymentId, gate);
     await runningFlow(run, worker);
-    const countRuns = async () => (await server.ok(`{ flowRuns { totalCount } }`)).flowRuns.totalCount as number;
+    const countRuns = async () =>
+      (await server.ok(graphql(`{ flowRuns { totalCount } }`))).flowRuns.totalCount as number;
     const runsBefore = await countRuns();
     const portBefore = server.port;
 
@@ -193,9 +200,12 @@ describe("crash recovery", () => {
     // logs shipped before the kill and after the restart, once the executor has exited
     await worker.waitForLine(new RegExp(`${run.name}: infrastructure exited with code 0$`), TIMEOUT_MS);
     const logs = (
-      await server.ok(`query($id: ID!) { logs(flowRunId: $id, first: 200) { edges { node { name message } } } }`, {
-        id: run.id,
-      })
+      await server.ok(
+        graphql(`query($id: ID!) { logs(flowRunId: $id, first: 200) { edges { node { name message } } } }`),
+        {
+          id: run.id,
+        },
+      )
     ).logs.edges.map((e: { node: { name: string; message: string } }) => e.node);
     expect(logs).toContainEqual({ name: "ordo.flow_runs", message: `waiting for the gate ${gate}` });
     expect(logs).toContainEqual({ name: "ordo.flow_runs", message: "the gate is open" });

@@ -16,6 +16,7 @@ import { adminHeaders, localAdminKey } from "../harness/server-homes.js";
 import { adminUrl } from "../harness/test-database.js";
 import { eventually } from "../harness/eventually.js";
 import { WorkerProcess } from "../harness/worker-process.js";
+import { graphql } from "../harness/documents.js";
 
 const OUTAGE_MS = 10_000;
 /** Real processes on a shared 2-core machine: the executor compiles TypeScript on start. */
@@ -45,9 +46,9 @@ beforeAll(async () => {
   await admin.connect();
   store = await flowStorageBlock(server, "outage-code");
   gates = await mkdtemp(path.join(os.tmpdir(), "ordo-gates-"));
-  await server.ok(`mutation { createWorkPool(input: { name: "outage", type: "process" }) { id } }`);
+  await server.ok(graphql(`mutation { createWorkPool(input: { name: "outage", type: "process" }) { id } }`));
   const d = await server.ok(
-    `mutation($input: DeploymentInput!) { applyDeployment(input: $input) { deployment { id } } }`,
+    graphql(`mutation($input: DeploymentInput!) { applyDeployment(input: $input) { deployment { id } } }`),
     {
       input: {
         flowName: "gated",
@@ -60,7 +61,9 @@ beforeAll(async () => {
   );
   gatedId = d.applyDeployment.deployment.id;
   // runs no worker takes: what the load creates
-  await server.ok(`mutation { applyDeployment(input: { flowName: "load", name: "d" }) { deployment { id } } }`);
+  await server.ok(
+    graphql(`mutation { applyDeployment(input: { flowName: "load", name: "d" }) { deployment { id } } }`),
+  );
   worker = new WorkerProcess(server.url, ["--pool", "outage", "--poll-seconds", "1", "--run-heartbeat-seconds", "1"]);
 }, 120_000);
 
@@ -155,7 +158,9 @@ async function expectAcknowledgedRuns(outcomes: Outcome[]): Promise<void> {
     const found = await Promise.all(
       ids
         .slice(i, i + 10)
-        .map(async (id) => (await server.ok(`query($id: ID!) { flowRun(id: $id) { id } }`, { id })).flowRun?.id),
+        .map(
+          async (id) => (await server.ok(graphql(`query($id: ID!) { flowRun(id: $id) { id } }`), { id })).flowRun?.id,
+        ),
     );
     expect(found).toEqual(ids.slice(i, i + 10));
   }
@@ -205,7 +210,7 @@ describe.runIf(inject("provider") === "postgresql")("a PostgreSQL outage mid-loa
     async () => {
       const gate = path.join(gates, "open");
       const run = await server.ok(
-        `mutation($input: CreateFlowRunInput!) { createFlowRun(input: $input) { id name } }`,
+        graphql(`mutation($input: CreateFlowRunInput!) { createFlowRun(input: $input) { id name } }`),
         { input: { deploymentId: gatedId, parameters: { gate } } },
       );
       runIds.push(run.createFlowRun.id);
@@ -213,7 +218,7 @@ describe.runIf(inject("provider") === "postgresql")("a PostgreSQL outage mid-loa
       await eventually(
         async () =>
           (
-            await server.ok(`query($id: ID!) { flowRun(id: $id) { stateType infrastructurePid } }`, {
+            await server.ok(graphql(`query($id: ID!) { flowRun(id: $id) { stateType infrastructurePid } }`), {
               id: run.createFlowRun.id,
             })
           ).flowRun.infrastructurePid,
@@ -223,7 +228,7 @@ describe.runIf(inject("provider") === "postgresql")("a PostgreSQL outage mid-loa
       // a key never used yet: the server has not remembered it (it remembers a good key for a
       // second), so it must ask the database
       const fresh = (
-        await server.ok(`mutation { createApiKey(input: { name: "outage-reader", scopes: [READ] }) { key } }`)
+        await server.ok(graphql(`mutation { createApiKey(input: { name: "outage-reader", scopes: [READ] }) { key } }`))
       ).createApiKey.key as string;
       const l = load(3);
       await allowConnections(false);
@@ -253,7 +258,7 @@ describe.runIf(inject("provider") === "postgresql")("a PostgreSQL outage mid-loa
       const final = await eventually(
         async () => {
           const v = (
-            await server.ok(`query($id: ID!) { flowRun(id: $id) { stateType states { type } } }`, {
+            await server.ok(graphql(`query($id: ID!) { flowRun(id: $id) { stateType states { type } } }`), {
               id: run.createFlowRun.id,
             })
           ).flowRun;

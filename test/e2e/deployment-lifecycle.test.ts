@@ -15,6 +15,7 @@ import { collect, type Collected } from "../harness/streams.js";
 import { WorkerProcess } from "../harness/worker-process.js";
 import { localAdminKey } from "../harness/server-homes.js";
 import { ordo } from "../harness/cli.js";
+import { graphql } from "../harness/documents.js";
 
 const POOL = "lifecycle-pool";
 /** Real processes on a shared 2-core machine: the executor alone compiles TypeScript on start. */
@@ -35,10 +36,15 @@ beforeAll(async () => {
   client = new OrdoClient(server.url, { apiKey: localAdminKey(server.home) });
   store = await flowStorageBlock(server, "lifecycle-code");
   // a process pool with no base job template: the worker runs `ordo flow-run execute <id>`
-  await server.ok(`mutation { createWorkPool(input: { name: "${POOL}", type: "process" }) { id baseJobTemplate } }`);
+  await server.ok(
+    graphql(
+      `mutation($name: String!) { createWorkPool(input: { name: $name, type: "process" }) { id baseJobTemplate } }`,
+    ),
+    { name: POOL },
+  );
   // the worker runs as on another machine: its own empty ORDO_HOME, and a key of scope worker only
   const key = await server.ok(
-    `mutation { createApiKey(input: { name: "lifecycle-worker", scopes: [WORKER] }) { key } }`,
+    graphql(`mutation { createApiKey(input: { name: "lifecycle-worker", scopes: [WORKER] }) { key } }`),
   );
   workerEnv = {
     ORDO_HOME: await mkdtemp(path.join(os.tmpdir(), "ordo-remote-worker-")),
@@ -65,12 +71,14 @@ it("the worker's key (scope worker, another ORDO_HOME) may not change deployment
   const r = await ordo(server.url, ["work-pool", "create", "not-allowed", "--type", "process"], { env: workerEnv });
   expect(r.code).toBe(1);
   expect(r.stderr).toMatch(/needs the "write" scope.*"lifecycle-worker" has: worker/);
-  expect((await server.ok(`{ workPool(name: "not-allowed") { id } }`)).workPool).toBeNull();
+  expect((await server.ok(graphql(`{ workPool(name: "not-allowed") { id } }`))).workPool).toBeNull();
 });
 
 async function deploy(name: string, input: Record<string, unknown>): Promise<string> {
   const r = await server.ok(
-    `mutation($input: DeploymentInput!) { applyDeployment(input: $input) { deployment { id storageDocument { name } entrypoint } } }`,
+    graphql(
+      `mutation($input: DeploymentInput!) { applyDeployment(input: $input) { deployment { id storageDocument { name } entrypoint } } }`,
+    ),
     {
       input: {
         flowName: name,
@@ -100,7 +108,7 @@ async function watch(deploymentId: string): Promise<Collected<StateEvent>> {
 
 async function createRun(deploymentId: string, input: Record<string, unknown>): Promise<{ id: string; name: string }> {
   const r = await server.ok(
-    `mutation($input: CreateFlowRunInput!) { createFlowRun(input: $input) { id name parameters } }`,
+    graphql(`mutation($input: CreateFlowRunInput!) { createFlowRun(input: $input) { id name parameters } }`),
     { input: { deploymentId, ...input } },
   );
   runIds.push(r.createFlowRun.id);
@@ -124,7 +132,7 @@ async function eventsUntilTerminal(events: Collected<StateEvent>, runId: string)
 async function logsOf(run: { id: string; name: string }) {
   await worker.waitForLine(new RegExp(`^.*${run.name}: infrastructure exited with code \\d+$`), RUN_TIMEOUT_MS);
   const r = await server.ok(
-    `query($id: ID!) { logs(flowRunId: $id, first: 200) { edges { node { level name message } } } }`,
+    graphql(`query($id: ID!) { logs(flowRunId: $id, first: 200) { edges { node { level name message } } } }`),
     { id: run.id },
   );
   return r.logs.edges.map((e: { node: { level: number; name: string; message: string } }) => e.node);
@@ -143,7 +151,9 @@ describe("a deployment run by a real worker", () => {
     });
     // the schema is enforced on the run's parameters (merged over the deployment's)
     const bad = await server.gql(
-      `mutation($id: ID!) { createFlowRun(input: { deploymentId: $id, parameters: { times: "twice" } }) { id } }`,
+      graphql(
+        `mutation($id: ID!) { createFlowRun(input: { deploymentId: $id, parameters: { times: "twice" } }) { id } }`,
+      ),
       { id: deploymentId },
     );
     expect(bad.errors?.[0]?.extensions).toMatchObject({ code: "VALIDATION_FAILED" });
@@ -160,7 +170,9 @@ describe("a deployment run by a real worker", () => {
 
     const view = (
       await server.ok(
-        `query($id: ID!) { flowRun(id: $id) { parameters runCount infrastructurePid state { data } states { type } } }`,
+        graphql(
+          `query($id: ID!) { flowRun(id: $id) { parameters runCount infrastructurePid state { data } states { type } } }`,
+        ),
         { id: run.id },
       )
     ).flowRun;
@@ -202,9 +214,12 @@ describe("a deployment run by a real worker", () => {
     events.stop();
 
     const view = (
-      await server.ok(`query($id: ID!) { flowRun(id: $id) { runCount stateType state { message } states { name } } }`, {
-        id: run.id,
-      })
+      await server.ok(
+        graphql(`query($id: ID!) { flowRun(id: $id) { runCount stateType state { message } states { name } } }`),
+        {
+          id: run.id,
+        },
+      )
     ).flowRun;
     expect(view.runCount).toBe(3);
     expect(view.state.message).toContain("boom: the flow failed on purpose");

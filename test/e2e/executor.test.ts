@@ -15,6 +15,7 @@ import {
 import { OrdoClient } from "../../src/client/ordo-client.js";
 import { eventually } from "../harness/eventually.js";
 import { createTestApp, type TestApp } from "../harness/test-app.js";
+import { graphql } from "../harness/documents.js";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const fixtures = path.join(root, "test/fixtures/flows");
@@ -32,7 +33,7 @@ beforeAll(async () => {
   tmp = await mkdtemp(path.join(os.tmpdir(), "ordo-executor-"));
   // the block's folder holds copies: the executor must find the code through the block, not the repo
   await cp(fixtures, path.join(tmp, "store/flows"), { recursive: true });
-  await t.ok(`mutation($input: CreateBlockDocumentInput!) { createBlockDocument(input: $input) { id } }`, {
+  await t.ok(graphql(`mutation($input: CreateBlockDocumentInput!) { createBlockDocument(input: $input) { id } }`), {
     input: { blockTypeSlug: "local-file-system", name: "code", data: { basePath: path.join(tmp, "store") } },
   });
 });
@@ -103,13 +104,13 @@ async function inspect(
   runId: string,
 ): Promise<{ run: RunView; logs: Array<{ level: number; name: string; message: string }> }> {
   const r = await t.ok(
-    `query($id: ID!) {
+    graphql(`query($id: ID!) {
       flowRun(id: $id) { stateType stateName runCount state { message data } states { type name } }
       logs(flowRunId: $id, first: 200) { edges { node { level name message } } }
-    }`,
+    }`),
     { id: runId },
   );
-  return { run: r.flowRun, logs: r.logs.edges.map((e: { node: unknown }) => e.node) };
+  return { run: r.flowRun, logs: r.logs.edges.map((e) => e.node) };
 }
 
 const typesOf = (run: RunView) => run.states.map((s) => s.type);

@@ -8,6 +8,7 @@ import WebSocket from "ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ATTACKS } from "../../src/server/query-limits.fixtures.js";
 import { createTestApp, type GraphQLResponse, type TestApp } from "../harness/test-app.js";
+import { graphql } from "../harness/documents.js";
 
 let t: TestApp;
 let url: string;
@@ -16,7 +17,7 @@ beforeAll(async () => {
   t = await createTestApp();
   url = (await t.app.start()).url;
   // something to list, so the normal query does real work
-  await t.ok(`mutation { createWorkPool(input: { name: "local", type: "process" }) { id } }`);
+  await t.ok(graphql(`mutation { createWorkPool(input: { name: "local", type: "process" }) { id } }`));
 });
 afterAll(async () => {
   await t.close();

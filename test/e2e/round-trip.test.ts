@@ -12,6 +12,7 @@ import { OrdoClient } from "../../src/client/ordo-client.js";
 import { eventually } from "../harness/eventually.js";
 import { createTestApp, type TestApp } from "../harness/test-app.js";
 import { collect } from "../harness/streams.js";
+import { graphql } from "../harness/documents.js";
 
 let t: TestApp;
 let url: string;
@@ -52,7 +53,7 @@ describe("round trip over a real server", () => {
       first.applyDeployment.deployment.schedules.map((s) => s.id),
     );
 
-    const bySlug = await t.ok(`{ deployment(slug: "hello-world/daily") { id description } }`);
+    const bySlug = await t.ok(graphql(`{ deployment(slug: "hello-world/daily") { id description } }`));
     expect(bySlug.deployment).toEqual({ id: first.applyDeployment.deployment.id, description: "again" });
     const deploymentId = bySlug.deployment.id as string;
 

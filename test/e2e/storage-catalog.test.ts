@@ -14,6 +14,7 @@ import { ordo } from "../harness/cli.js";
 import { createTestApp, type TestApp } from "../harness/test-app.js";
 import { eventually } from "../harness/eventually.js";
 import { WorkerProcess } from "../harness/worker-process.js";
+import { graphql } from "../harness/documents.js";
 
 const GREET = path.resolve(import.meta.dirname, "../fixtures/cli/project-storage/flows/greet.ts");
 const POOL = "catalog-pool";
@@ -94,7 +95,9 @@ beforeAll(async () => {
     ["github-credentials", "wrong", { token: "ghp_wrongTokenWrongToken000" }],
   ];
   for (const [blockTypeSlug, name, data] of blocks) await t.ok(createBlock, { input: { blockTypeSlug, name, data } });
-  await t.ok(`mutation { createWorkPool(input: { name: "${POOL}", type: "process" }) { id } }`);
+  await t.ok(graphql(`mutation($name: String!) { createWorkPool(input: { name: $name, type: "process" }) { id } }`), {
+    name: POOL,
+  });
   new WorkerProcess(url, ["--pool", POOL, "--poll-seconds", "1"]);
 });
 
@@ -129,14 +132,17 @@ interface Finished {
 
 async function run(slug: string): Promise<Finished> {
   const { createFlowRun } = await t.ok(
-    `mutation($slug: String!) { createFlowRun(input: { deploymentSlug: $slug }) { id } }`,
+    graphql(`mutation($slug: String!) { createFlowRun(input: { deploymentSlug: $slug }) { id } }`),
     { slug },
   );
   const r = await eventually(
     async () => {
-      const { flowRun } = await t.ok(`query($id: ID!) { flowRun(id: $id) { stateType state { message data } } }`, {
-        id: createFlowRun.id,
-      });
+      const { flowRun } = await t.ok(
+        graphql(`query($id: ID!) { flowRun(id: $id) { stateType state { message data } } }`),
+        {
+          id: createFlowRun.id,
+        },
+      );
       return ["COMPLETED", "FAILED", "CRASHED"].includes(flowRun.stateType) && flowRun;
     },
     { timeoutMs: 45_000, what: `run of ${slug} to finish` },
@@ -159,16 +165,21 @@ pull:
   - pull_from_storage: { block: "{{ upload.block }}", path: "{{ upload.path }}" }`;
 
 async function setBlockData(slug: string, data: Record<string, unknown>) {
-  const { blockDocument } = await t.ok(`query($slug: String!) { blockDocument(slug: $slug) { id } }`, { slug });
-  await t.ok(`mutation($id: ID!, $data: JSON!) { updateBlockDocument(id: $id, data: $data, merge: true) { id } }`, {
-    id: blockDocument.id,
-    data,
+  const { blockDocument } = await t.ok(graphql(`query($slug: String!) { blockDocument(slug: $slug) { id } }`), {
+    slug,
   });
+  await t.ok(
+    graphql(`mutation($id: ID!, $data: JSON!) { updateBlockDocument(id: $id, data: $data, merge: true) { id } }`),
+    {
+      id: blockDocument.id,
+      data,
+    },
+  );
 }
 
 describe("the catalog's blocks", () => {
   it("mask every secret field in responses, whatever the plugin", async () => {
-    const { blockDocuments } = await t.ok(`{ blockDocuments(first: 50) { edges { node { slug data } } } }`);
+    const { blockDocuments } = await t.ok(graphql(`{ blockDocuments(first: 50) { edges { node { slug data } } } }`));
     const data = Object.fromEntries(
       blockDocuments.edges.map((e: { node: { slug: string; data: unknown } }) => [e.node.slug, e.node.data]),
     );
@@ -214,7 +225,7 @@ pull:
       folder: "{{ up.folder }}"
       credentials: "{{ ordo.blocks.aws-credentials.dev }}"`,
     );
-    const stored = await t.ok(`query($slug: String!) { deployment(slug: $slug) { pullSteps } }`, { slug });
+    const stored = await t.ok(graphql(`query($slug: String!) { deployment(slug: $slug) { pullSteps } }`), { slug });
     // the secret stays in its block: the stored step keeps the reference
     expect(JSON.stringify(stored.deployment.pullSteps)).toContain("{{ ordo.blocks.aws-credentials.dev }}");
     expectCompletedWithProjectFiles(await run(slug), "s3-steps");

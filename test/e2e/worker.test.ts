@@ -10,6 +10,8 @@ import { sameKeyAs } from "../harness/same-key.js";
 import { createTestApp, type TestApp } from "../harness/test-app.js";
 import { eventually } from "../harness/eventually.js";
 import { killGroup, WorkerProcess } from "../harness/worker-process.js";
+import { graphql } from "../harness/documents.js";
+import type { StateType } from "../harness/generated/graphql.js";
 
 const JOB = path.resolve(import.meta.dirname, "../fixtures/worker/job.mjs");
 const TERMINAL = ["COMPLETED", "FAILED", "CRASHED", "CANCELLED"];
@@ -65,12 +67,15 @@ async function poolWithDeployment(
       },
     },
   };
-  await t.ok(`mutation($input: WorkPoolInput!) { createWorkPool(input: $input) { id } }`, {
+  await t.ok(graphql(`mutation($input: WorkPoolInput!) { createWorkPool(input: $input) { id } }`), {
     input: { name, type: "process", baseJobTemplate },
   });
-  const d = await t.ok(`mutation($input: DeploymentInput!) { applyDeployment(input: $input) { deployment { id } } }`, {
-    input: { flowName: "worker-test", name, workPoolName: name },
-  });
+  const d = await t.ok(
+    graphql(`mutation($input: DeploymentInput!) { applyDeployment(input: $input) { deployment { id } } }`),
+    {
+      input: { flowName: "worker-test", name, workPoolName: name },
+    },
+  );
   return d.applyDeployment.deployment.id as string;
 }
 
@@ -78,7 +83,7 @@ async function createRun(
   deploymentId: string,
   env: Record<string, string> = {},
 ): Promise<{ id: string; name: string }> {
-  const r = await t.ok(`mutation($input: CreateFlowRunInput!) { createFlowRun(input: $input) { id name } }`, {
+  const r = await t.ok(graphql(`mutation($input: CreateFlowRunInput!) { createFlowRun(input: $input) { id name } }`), {
     input: { deploymentId, jobVariables: { env } },
   });
   created.push(r.createFlowRun.id);
@@ -87,7 +92,9 @@ async function createRun(
 
 async function view(id: string): Promise<RunView> {
   const r = await t.ok(
-    `query($id: ID!) { flowRun(id: $id) { id name stateType infrastructurePid lastHeartbeat states { type message timestamp } } }`,
+    graphql(
+      `query($id: ID!) { flowRun(id: $id) { id name stateType infrastructurePid lastHeartbeat states { type message timestamp } } }`,
+    ),
     { id },
   );
   return r.flowRun;
@@ -102,8 +109,8 @@ const reaches = (id: string, types: string[], timeoutMs = 20_000) =>
     { timeoutMs, what: `run ${id} in ${types.join("/")}` },
   );
 
-const propose = (flowRunId: string, type: string) =>
-  t.ok(`mutation($input: SetFlowRunStateInput!) { setFlowRunState(input: $input) { status } }`, {
+const propose = (flowRunId: string, type: StateType) =>
+  t.ok(graphql(`mutation($input: SetFlowRunStateInput!) { setFlowRunState(input: $input) { status } }`), {
     input: { flowRunId, state: { type } },
   });
 
@@ -118,7 +125,8 @@ describe("ordo worker start", () => {
     // polls only every 60 s: after its first claim, only the subscription can wake it in time
     const worker = startWorker("w-happy", "--poll-seconds", "60");
     await eventually(
-      async () => (await t.ok(`{ workPool(name: "w-happy") { queues { lastPolled } } }`)).workPool.queues[0].lastPolled,
+      async () =>
+        (await t.ok(graphql(`{ workPool(name: "w-happy") { queues { lastPolled } } }`))).workPool.queues[0]?.lastPolled,
       { timeoutMs: 20_000, what: "first claim" },
     );
     let run: { id: string; name: string } | undefined;

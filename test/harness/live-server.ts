@@ -11,6 +11,7 @@ import type { GraphQLResponse } from "./test-app.js";
 import { adminHeaders, registerServerHome } from "./server-homes.js";
 import { freshDatabaseUrl } from "./test-database.js";
 import { killGroup } from "./worker-process.js";
+import { graphql } from "./documents.js";
 
 const FIXTURE_FLOWS = path.resolve(import.meta.dirname, "../fixtures/flows");
 
@@ -110,9 +111,12 @@ async function ready(proc: ServerProcess): Promise<string> {
 export async function flowStorageBlock(server: LiveServer, name: string): Promise<string> {
   const dir = await mkdtemp(path.join(os.tmpdir(), "ordo-flow-store-"));
   await cp(FIXTURE_FLOWS, path.join(dir, "flows"), { recursive: true });
-  await server.ok(`mutation($input: CreateBlockDocumentInput!) { createBlockDocument(input: $input) { id } }`, {
-    input: { blockTypeSlug: "local-file-system", name, data: { basePath: dir } },
-  });
+  await server.ok(
+    graphql(`mutation($input: CreateBlockDocumentInput!) { createBlockDocument(input: $input) { id } }`),
+    {
+      input: { blockTypeSlug: "local-file-system", name, data: { basePath: dir } },
+    },
+  );
   return dir;
 }
 
@@ -122,7 +126,9 @@ export async function flowStorageBlock(server: LiveServer, name: string): Promis
  */
 export async function killRunJobs(server: LiveServer, runIds: string[]): Promise<void> {
   for (const id of runIds) {
-    const r = await server.gql(`query($id: ID!) { flowRun(id: $id) { infrastructurePid } }`, { id }).catch(() => null);
+    const r = await server
+      .gql(graphql(`query($id: ID!) { flowRun(id: $id) { infrastructurePid } }`), { id })
+      .catch(() => null);
     const pid = Number(r?.data?.flowRun?.infrastructurePid?.split(":")[1]);
     if (pid > 1) killGroup(pid);
   }

@@ -2,6 +2,8 @@
 // stack, file path, SQL or forbidden text in what the client sees or the server logs, and nothing
 // written (the caller's snapshot before and after must be equal).
 import { expect, vi } from "vitest";
+import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
+import { operationText } from "./documents.js";
 import type { GraphQLResponse, TestApp } from "./test-app.js";
 
 /** Row counts of the tables a bad input could write to. */
@@ -45,7 +47,8 @@ export function expectNoLeak(error: GraphQLErrorBody): void {
  */
 export function rejectionChecker(t: () => TestApp, snapshot: () => Promise<unknown>, opts: { secret?: string } = {}) {
   return async function expectRejected(
-    query: string,
+    // a typed document checks its fields against the schema; its variables stay loose, bad on purpose
+    query: TypedDocumentNode<unknown, any> | string,
     variables: Record<string, unknown> | undefined,
     expected: Expected,
   ): Promise<GraphQLErrorBody> {
@@ -57,7 +60,7 @@ export function rejectionChecker(t: () => TestApp, snapshot: () => Promise<unkno
     });
     let res: GraphQLResponse;
     try {
-      res = await t().gql(query, variables);
+      res = await t().gql(operationText(query), variables);
     } finally {
       stderr.mockRestore();
     }

@@ -6,7 +6,9 @@ import { createClient, type Client } from "graphql-ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { eventually } from "../harness/eventually.js";
+import { graphql } from "../harness/documents.js";
 import { applyDeployment } from "../harness/factories.js";
+import type { ApiKeyScope, StateType } from "../harness/generated/graphql.js";
 import { createTestApp, type GraphQLResponse, type TestApp } from "../harness/test-app.js";
 
 let t: TestApp;
@@ -14,8 +16,8 @@ let url: string;
 const keys: Record<string, string> = {};
 const SCOPES = ["read", "run", "worker", "write", "admin"] as const;
 
-async function createKey(name: string, scopes: string[]): Promise<{ key: string; id: string }> {
-  const r = await t.ok(`mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { key id } }`, {
+async function createKey(name: string, scopes: ApiKeyScope[]) {
+  const r = await t.ok(graphql(`mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { key id } }`), {
     input: { name, scopes },
   });
   return r.createApiKey;
@@ -24,10 +26,13 @@ async function createKey(name: string, scopes: string[]): Promise<{ key: string;
 beforeAll(async () => {
   t = await createTestApp();
   url = (await t.app.start()).url;
-  for (const s of SCOPES) keys[s] = (await createKey(`key-${s}`, [s.toUpperCase()])).key;
+  // each scope's name in capitals is its ApiKeyScope value
+  for (const s of SCOPES) keys[s] = (await createKey(`key-${s}`, [s.toUpperCase() as ApiKeyScope])).key;
   await applyDeployment(t, { flowName: "acl", name: "d", workPoolName: "acl-pool" });
   await t.ok(
-    `mutation { createBlockDocument(input: { blockTypeSlug: "process", name: "acl-secretless", data: {} }) { id } }`,
+    graphql(`
+      mutation { createBlockDocument(input: { blockTypeSlug: "process", name: "acl-secretless", data: {} }) { id } }
+    `),
   );
 });
 afterAll(async () => {
@@ -102,11 +107,14 @@ describe("scopes × operations over HTTP", () => {
   }
 
   it("a run key may cancel a run but not propose other states; force needs admin", async () => {
-    const run = (await t.ok(`mutation { createFlowRun(input: { deploymentSlug: "acl/d" }) { id } }`)).createFlowRun.id;
-    const propose = (key: string, type: string, force = false) =>
+    const run = (await t.ok(graphql(`mutation { createFlowRun(input: { deploymentSlug: "acl/d" }) { id } }`)))
+      .createFlowRun.id;
+    const propose = (key: string, type: StateType, force = false) =>
       t.gqlWith(
         as(key),
-        `mutation($id: ID!, $type: StateType!, $force: Boolean) { setFlowRunState(input: { flowRunId: $id, state: { type: $type }, force: $force }) { status } }`,
+        graphql(`
+          mutation($id: ID!, $type: StateType!, $force: Boolean) { setFlowRunState(input: { flowRunId: $id, state: { type: $type }, force: $force }) { status } }
+        `),
         {
           id: run,
           type,
@@ -119,21 +127,23 @@ describe("scopes × operations over HTTP", () => {
   });
 
   it("viewer tells a caller its key's name and scopes", async () => {
-    const r = await t.gqlWith(as(keys.worker!), `{ viewer { name scopes authEnabled } }`);
+    const r = await t.gqlWith(as(keys.worker!), graphql(`{ viewer { name scopes authEnabled } }`));
     expect(r.data).toEqual({ viewer: { name: "key-worker", scopes: ["WORKER"], authEnabled: true } });
   });
 
   it("an expired key is refused; bad key inputs are BAD_USER_INPUT naming the field and create nothing", async () => {
     const soon = new Date(t.clock.now().getTime() + 60_000).toISOString();
     const r = await t.ok(
-      `mutation($at: DateTime) { createApiKey(input: { name: "expiring", scopes: [READ], expiresAt: $at }) { key } }`,
+      graphql(`
+        mutation($at: DateTime) { createApiKey(input: { name: "expiring", scopes: [READ], expiresAt: $at }) { key } }
+      `),
       { at: soon },
     );
-    expect((await t.gqlWith(as(r.createApiKey.key), `{ flows { totalCount } }`)).errors).toBeUndefined();
+    expect((await t.gqlWith(as(r.createApiKey.key), graphql(`{ flows { totalCount } }`))).errors).toBeUndefined();
     t.clock.advance(61);
-    expect((await t.gqlWith(as(r.createApiKey.key), `{ flows { totalCount } }`)).errors?.[0]?.extensions?.code).toBe(
-      "UNAUTHENTICATED",
-    );
+    expect(
+      (await t.gqlWith(as(r.createApiKey.key), graphql(`{ flows { totalCount } }`))).errors?.[0]?.extensions?.code,
+    ).toBe("UNAUTHENTICATED");
     const before = await rowCounts();
     const bad = async (input: string, field: string, code = "BAD_USER_INPUT") => {
       const e = (await t.gql(`mutation { createApiKey(input: ${input}) { key } }`)).errors?.[0];
@@ -229,15 +239,15 @@ describe("graphql-ws and SSE", () => {
     // both subscriptions live: an event reaches them (a run created per try: the subscription may register after the first)
     await eventually(
       async () => {
-        await t.ok(`mutation { createFlowRun(input: { deploymentSlug: "acl/d" }) { id } }`);
+        await t.ok(graphql(`mutation { createFlowRun(input: { deploymentSlug: "acl/d" }) { id } }`));
         return sseText.includes("SCHEDULED");
       },
       { timeoutMs: 10_000, intervalMs: 300, what: () => `an event on the SSE subscription: ${sseText}` },
     );
 
     const beforeRevocation = sseText.length;
-    await t.ok(`mutation($id: String!) { revokeApiKey(id: $id) { revoked } }`, { id });
-    expect((await t.gqlWith(as(key), `{ flows { totalCount } }`)).errors?.[0]?.extensions?.code).toBe(
+    await t.ok(graphql(`mutation($id: String!) { revokeApiKey(id: $id) { revoked } }`), { id });
+    expect((await t.gqlWith(as(key), graphql(`{ flows { totalCount } }`))).errors?.[0]?.extensions?.code).toBe(
       "UNAUTHENTICATED",
     );
     await eventually(() => sseEnded, {
@@ -341,7 +351,7 @@ describe("origins listed in ORDO_CORS_ORIGINS", () => {
       expect((await preflight("https://evil.example")).headers.get("access-control-allow-origin")).toBeNull();
       const res = await cors.gqlWith(
         { origin: "https://ui.example.com", authorization: `Bearer ${cors.adminKey}` },
-        `{ flows { totalCount } }`,
+        graphql(`{ flows { totalCount } }`),
       );
       expect(res.errors).toBeUndefined();
     } finally {
@@ -355,7 +365,7 @@ describe("ORDO_AUTH=off", () => {
     const open = await createTestApp({ auth: false });
     try {
       expect(open.adminKey).toBeUndefined();
-      const r = await open.gqlWith({}, `{ viewer { name scopes authEnabled } }`);
+      const r = await open.gqlWith({}, graphql(`{ viewer { name scopes authEnabled } }`));
       expect(r.data).toEqual({ viewer: { name: "(auth off)", scopes: ["ADMIN"], authEnabled: false } });
       expect(await open.app.database.client.apiKey.count()).toBe(0);
 

@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { defaultServiceSettings } from "../../src/config.js";
 import { createLeaderLock } from "../../src/db/advisory-lock.js";
+import { graphql } from "../harness/documents.js";
 import { eventually } from "../harness/eventually.js";
 import { applyDeployment } from "../harness/factories.js";
 import { createTestApp, type TestApp } from "../harness/test-app.js";
@@ -44,9 +45,9 @@ describe("background services", () => {
       schedules: [{ schedule: { interval: { interval: 3600 } } }],
     });
     expect(await waitForRuns(id, 3)).toBe(3);
-    await t.ok(`mutation($id: ID!) { pauseDeployment(id: $id) { paused } }`, { id });
+    await t.ok(graphql(`mutation($id: ID!) { pauseDeployment(id: $id) { paused } }`), { id });
     expect(await t.app.database.client.flowRun.count({ where: { deploymentId: id } })).toBe(0);
-    await t.ok(`mutation($id: ID!) { resumeDeployment(id: $id) { paused } }`, { id });
+    await t.ok(graphql(`mutation($id: ID!) { resumeDeployment(id: $id) { paused } }`), { id });
     expect(await waitForRuns(id, 3)).toBe(3);
   });
 });

@@ -5,23 +5,24 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rejectionChecker } from "../harness/rejections.js";
 import { createTestApp, type TestApp } from "../harness/test-app.js";
+import { graphql } from "../harness/documents.js";
 
 const SECRET = "s3cr3t-VALUE-123";
 const MASK = "********";
 const HELLO = "./test/fixtures/plugins/ordo-plugin-hello";
 
-const CREATE = /* GraphQL */ `
+const CREATE = graphql(`
   mutation Create($input: CreateBlockDocumentInput!) { createBlockDocument(input: $input) { id data } }
-`;
-const UPDATE = /* GraphQL */ `
+`);
+const UPDATE = graphql(`
   mutation Update($id: ID!, $data: JSON!, $merge: Boolean) { updateBlockDocument(id: $id, data: $data, merge: $merge) { id data } }
-`;
-const DELETE = /* GraphQL */ `
+`);
+const DELETE = graphql(`
   mutation Delete($id: ID!) { deleteBlockDocument(id: $id) }
-`;
-const APPLY = /* GraphQL */ `
+`);
+const APPLY = graphql(`
   mutation Apply($input: DeploymentInput!) { applyDeployment(input: $input) { created deployment { id } } }
-`;
+`);
 
 let t: TestApp;
 let helloId: string;
@@ -255,9 +256,12 @@ describe("updateBlockDocument", () => {
 
   it("the mask written back is accepted (the control case: the document still validates and keeps its secret)", async () => {
     await t.ok(UPDATE, { id: helloId, data: { greeting: "Hi", apiToken: MASK, headers: { Authorization: MASK } } });
-    const { blockDocument } = await t.ok(`query($id: ID!) { blockDocument(id: $id, includeSecrets: true) { data } }`, {
-      id: helloId,
-    });
+    const { blockDocument } = await t.ok(
+      graphql(`query($id: ID!) { blockDocument(id: $id, includeSecrets: true) { data } }`),
+      {
+        id: helloId,
+      },
+    );
     expect(blockDocument.data).toEqual({
       greeting: "Hi",
       apiToken: "tok-stored-1",
@@ -313,7 +317,7 @@ describe("applyDeployment referencing blocks", () => {
         field: "input.storageBlock",
       },
     );
-    const { deployment } = await t.ok(`{ deployment(slug: "base/existing") { storageDocument { id } } }`);
+    const { deployment } = await t.ok(graphql(`{ deployment(slug: "base/existing") { storageDocument { id } } }`));
     expect(deployment.storageDocument.id).toBe(storageId);
   });
 });

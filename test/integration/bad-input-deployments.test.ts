@@ -5,14 +5,15 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rejectionChecker, tableCounts } from "../harness/rejections.js";
 import { createTestApp, type TestApp } from "../harness/test-app.js";
+import { graphql } from "../harness/documents.js";
 
-const APPLY = /* GraphQL */ `
+const APPLY = graphql(`
   mutation Apply($input: DeploymentInput!) {
     applyDeployment(input: $input) { created deployment { id } }
   }
-`;
+`);
 
-const DEPLOYMENT = /* GraphQL */ `
+const DEPLOYMENT = graphql(`
   query Deployment($slug: String!) {
     deployment(slug: $slug) {
       id slug name version description paused parameters parameterOpenapiSchema enforceParameterSchema
@@ -29,7 +30,7 @@ const DEPLOYMENT = /* GraphQL */ `
       }
     }
   }
-`;
+`);
 
 let t: TestApp;
 let existingId: string;

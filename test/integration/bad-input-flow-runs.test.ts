@@ -5,19 +5,20 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rejectionChecker, tableCounts } from "../harness/rejections.js";
 import { createTestApp, type TestApp } from "../harness/test-app.js";
+import { graphql } from "../harness/documents.js";
 
-const APPLY = /* GraphQL */ `
+const APPLY = graphql(`
   mutation Apply($input: DeploymentInput!) { applyDeployment(input: $input) { deployment { id } } }
-`;
-const CREATE = /* GraphQL */ `
+`);
+const CREATE = graphql(`
   mutation Create($input: CreateFlowRunInput!) { createFlowRun(input: $input) { id stateType } }
-`;
-const SET_STATE = /* GraphQL */ `
+`);
+const SET_STATE = graphql(`
   mutation Set($input: SetFlowRunStateInput!) { setFlowRunState(input: $input) { status } }
-`;
-const LOGS = /* GraphQL */ `
+`);
+const LOGS = graphql(`
   mutation Logs($logs: [LogInput!]!) { createLogs(logs: $logs) }
-`;
+`);
 
 const PARAMETER_SCHEMA = {
   type: "object",

@@ -19,18 +19,26 @@ import { parametersFromFlags } from "../../src/cli/deployment/parameters.js";
 import { jobConfigurationFor, mergeJobVariables } from "../../src/domain/work-pools/job-variables.js";
 import { rejectionChecker, tableCounts } from "../harness/rejections.js";
 import { createTestApp, type TestApp } from "../harness/test-app.js";
+import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
+import { graphql, operationText } from "../harness/documents.js";
 
-const APPLY = `mutation A($input: DeploymentInput!) { applyDeployment(input: $input) { deployment { id } } }`;
-const CREATE_RUN = `mutation C($input: CreateFlowRunInput!) { createFlowRun(input: $input) { id } }`;
-const SET_STATE = `mutation S($input: SetFlowRunStateInput!) { setFlowRunState(input: $input) { status } }`;
-const CREATE_BLOCK = `mutation B($input: CreateBlockDocumentInput!) { createBlockDocument(input: $input) { id } }`;
-const UPDATE_BLOCK = `mutation U($id: ID!, $data: JSON!) { updateBlockDocument(id: $id, data: $data) { id } }`;
-const CREATE_POOL = `mutation P($input: WorkPoolInput!) { createWorkPool(input: $input) { id } }`;
-const UPDATE_POOL = `mutation UP($name: String!, $input: WorkPoolUpdateInput!) { updateWorkPool(name: $name, input: $input) { baseJobTemplate } }`;
-const CREATE_QUEUE = `mutation Q($input: WorkQueueInput!) { createWorkQueue(input: $input) { id } }`;
-const HEARTBEAT = `mutation H($pool: String!, $worker: String!) { workerHeartbeat(workPoolName: $pool, workerName: $worker) { id } }`;
-const CLAIM = `mutation CL($input: ClaimFlowRunsInput!) { claimFlowRuns(input: $input) { id } }`;
-const LOGS = `mutation L($logs: [LogInput!]!) { createLogs(logs: $logs) }`;
+const APPLY = graphql(`mutation A($input: DeploymentInput!) { applyDeployment(input: $input) { deployment { id } } }`);
+const CREATE_RUN = graphql(`mutation C($input: CreateFlowRunInput!) { createFlowRun(input: $input) { id } }`);
+const SET_STATE = graphql(`mutation S($input: SetFlowRunStateInput!) { setFlowRunState(input: $input) { status } }`);
+const CREATE_BLOCK = graphql(
+  `mutation B($input: CreateBlockDocumentInput!) { createBlockDocument(input: $input) { id } }`,
+);
+const UPDATE_BLOCK = graphql(`mutation U($id: ID!, $data: JSON!) { updateBlockDocument(id: $id, data: $data) { id } }`);
+const CREATE_POOL = graphql(`mutation P($input: WorkPoolInput!) { createWorkPool(input: $input) { id } }`);
+const UPDATE_POOL = graphql(
+  `mutation UP($name: String!, $input: WorkPoolUpdateInput!) { updateWorkPool(name: $name, input: $input) { baseJobTemplate } }`,
+);
+const CREATE_QUEUE = graphql(`mutation Q($input: WorkQueueInput!) { createWorkQueue(input: $input) { id } }`);
+const HEARTBEAT = graphql(
+  `mutation H($pool: String!, $worker: String!) { workerHeartbeat(workPoolName: $pool, workerName: $worker) { id } }`,
+);
+const CLAIM = graphql(`mutation CL($input: ClaimFlowRunsInput!) { claimFlowRuns(input: $input) { id } }`);
+const LOGS = graphql(`mutation L($logs: [LogInput!]!) { createLogs(logs: $logs) }`);
 
 let t: TestApp;
 let runId: string;
@@ -100,7 +108,7 @@ const POISONS: Array<[string, string, string]> = [
 ];
 
 /** Every JSON-typed input of the schema: [schema coordinate, query, variables for a value, field of the value]. */
-const JSON_INPUTS: Array<[string, string, (v: unknown) => Record<string, unknown>, string]> = [
+const JSON_INPUTS: Array<[string, TypedDocumentNode<unknown, any>, (v: unknown) => Record<string, unknown>, string]> = [
   [
     "DeploymentInput.parameters",
     APPLY,
@@ -246,7 +254,7 @@ describe("prototype keys in every JSON-typed input: BAD_USER_INPUT naming the pa
     expect(mergeJobVariables({ cpu: 1 }, poisoned)).toEqual({ cpu: 1, image: "i" });
     // a run row written directly, as an old server would have stored it, then read through the API
     await t.app.database.client.flowRun.update({ where: { id: runId }, data: { jobVariables: poisoned } });
-    const read = await t.ok(`query { flowRun(id: "${runId}") { jobConfiguration } }`);
+    const read = await t.ok(graphql(`query($id: ID!) { flowRun(id: $id) { jobConfiguration } }`), { id: runId });
     expect(read.flowRun.jobConfiguration).toEqual({ cpu: 2 });
     // a placeholder naming an inherited property renders nothing from the prototype
     const inherited = {
@@ -284,7 +292,7 @@ describe("depth and size of JSON inputs", () => {
   it("100,000 levels: BAD_USER_INPUT, not a crash", async () => {
     // spliced into the body as text: JSON.stringify of such a value would overflow this test's stack
     const deep = `${'{"a":'.repeat(100_000)}1${"}".repeat(100_000)}`;
-    const body = `{"query": ${JSON.stringify(CREATE_RUN)}, "variables": {"input": {"deploymentSlug": "lim/base", "parameters": ${deep}}}}`;
+    const body = `{"query": ${JSON.stringify(operationText(CREATE_RUN))}, "variables": {"input": {"deploymentSlug": "lim/base", "parameters": ${deep}}}}`;
     const before = await snapshot();
     const res = await t.app.yoga.fetch("http://ordo.test/graphql", {
       method: "POST",
@@ -595,7 +603,7 @@ describe("updateWorkPool refuses a template that would break its deployments", (
       { code: "CONFLICT", field: "input.baseJobTemplate" },
     );
     expect(error.message).toContain('"lim/base" (/cpu must be <= 1)');
-    const pool = await t.ok(`query { workPool(name: "templated") { baseJobTemplate } }`);
+    const pool = await t.ok(graphql(`query { workPool(name: "templated") { baseJobTemplate } }`));
     expect(pool.workPool.baseJobTemplate).toEqual(VARIABLES_TEMPLATE);
   });
 

@@ -10,16 +10,17 @@ import { rejectionChecker, tableCounts } from "../harness/rejections.js";
 import { adminHeaders } from "../harness/server-homes.js";
 import { startServer, waitForUrl } from "../harness/server-process.js";
 import { createTestApp, type TestApp } from "../harness/test-app.js";
+import { graphql } from "../harness/documents.js";
 
 /** A hang detector, not a speed requirement: the issue's 2 s (a spinning loop took minutes). */
 const CALL_MS = 2000;
 
-const APPLY = /* GraphQL */ `
+const APPLY = graphql(`
   mutation Apply($input: DeploymentInput!) { applyDeployment(input: $input) { created deployment { id } } }
-`;
-const PREVIEW = /* GraphQL */ `
+`);
+const PREVIEW = graphql(`
   query Preview($schedule: ScheduleInput!, $count: Int) { previewSchedule(schedule: $schedule, count: $count) }
-`;
+`);
 
 let t: TestApp;
 beforeAll(async () => {
@@ -116,7 +117,7 @@ describe("previewSchedule refuses the same intervals and more than 1,000 dates",
     for (const interval of [SCHEDULE_LIMITS.minIntervalSeconds, SCHEDULE_LIMITS.maxIntervalSeconds]) {
       const res = await timedApp().gql(PREVIEW, { schedule: { interval: { interval } }, count: 1000 });
       expect(res.errors).toBeUndefined();
-      const dates = res.data.previewSchedule as string[];
+      const dates = res.data!.previewSchedule;
       expect(dates).toHaveLength(1000);
       expect(Date.parse(dates[1]!) - Date.parse(dates[0]!)).toBe(interval * 1000);
     }
@@ -169,7 +170,9 @@ describe("a bad schedule already in the database (written before these checks)",
 
   it("and reading the deployment still shows it, so it can be fixed", async () => {
     const r = await t.ok(
-      `{ deployment(slug: "stored/bad-1e-9") { schedules { schedule { ... on IntervalSchedule { interval } } } } }`,
+      graphql(
+        `{ deployment(slug: "stored/bad-1e-9") { schedules { schedule { ... on IntervalSchedule { interval } } } } }`,
+      ),
     );
     expect(r.deployment.schedules).toEqual([{ schedule: { interval: 1e-9 } }]);
   });
@@ -225,8 +228,12 @@ describe("a bad schedule already in the database (written before these checks)",
 });
 
 describe("read filters match text literally and case-sensitively on both databases", () => {
-  const DEPLOYMENTS = `query($filter: DeploymentFilter) { deployments(filter: $filter, first: 50) { totalCount edges { node { name } } } }`;
-  const RUNS = `query($filter: FlowRunFilter) { flowRuns(filter: $filter, first: 50) { totalCount edges { node { deployment { name } } } } }`;
+  const DEPLOYMENTS = graphql(
+    `query($filter: DeploymentFilter) { deployments(filter: $filter, first: 50) { totalCount edges { node { name } } } }`,
+  );
+  const RUNS = graphql(
+    `query($filter: FlowRunFilter) { flowRuns(filter: $filter, first: 50) { totalCount edges { node { deployment { name } } } } }`,
+  );
   // through the API (names may not contain % any more, tags may), one run each
   const APPLIED: Array<[string, string[]]> = [
     ["Alpha", ["Prod"]],
@@ -241,7 +248,7 @@ describe("read filters match text literally and case-sensitively on both databas
   beforeAll(async () => {
     for (const [name, tags] of APPLIED) {
       await t.ok(APPLY, { input: { flowName: "filters", name, tags } });
-      await t.ok(`mutation($slug: String!) { createFlowRun(input: { deploymentSlug: $slug }) { id } }`, {
+      await t.ok(graphql(`mutation($slug: String!) { createFlowRun(input: { deploymentSlug: $slug }) { id } }`), {
         slug: `filters/${name}`,
       });
     }

@@ -17,6 +17,8 @@ import {
 } from "../../src/blocks/index.js";
 import { registerBlockTypes } from "../../src/domain/blocks/block-type-registration.js";
 import { CONFIG } from "../../src/tokens.js";
+import { graphql } from "../harness/documents.js";
+import type { CreateBlockDocumentInput } from "../harness/generated/graphql.js";
 import { sameKeyAs } from "../harness/same-key.js";
 import { createTestApp, type TestApp } from "../harness/test-app.js";
 
@@ -25,44 +27,48 @@ const HELLO_DIR = path.resolve(import.meta.dirname, "../fixtures/plugins/ordo-pl
 const HELLO = "./test/fixtures/plugins/ordo-plugin-hello";
 const MASK = "********";
 
-const BLOCK_TYPE_FIELDS = /* GraphQL */ `
-  id slug name description documentationUrl logoUrl isProtected plugin
-  latestSchema { id checksum fields capabilities secretFields version }
-`;
-
-const DOC_FIELDS = /* GraphQL */ `
-  id name slug isAnonymous data created updated
-  blockType { slug } blockSchema { id checksum version }
-`;
-
-const CREATE = /* GraphQL */ `
-  mutation Create($input: CreateBlockDocumentInput!) { createBlockDocument(input: $input) { ${DOC_FIELDS} } }
-`;
-const UPDATE = /* GraphQL */ `
-  mutation Update($id: ID!, $data: JSON!, $merge: Boolean) { updateBlockDocument(id: $id, data: $data, merge: $merge) { ${DOC_FIELDS} } }
-`;
-const DELETE = /* GraphQL */ `
-  mutation Delete($id: ID!) { deleteBlockDocument(id: $id) }
-`;
-const BY_ID = /* GraphQL */ `
-  query ById($id: ID!, $reveal: Boolean) { blockDocument(id: $id, includeSecrets: $reveal) { ${DOC_FIELDS} } }
-`;
-const BY_SLUG = /* GraphQL */ `
-  query BySlug($slug: String!, $reveal: Boolean) { blockDocument(slug: $slug, includeSecrets: $reveal) { ${DOC_FIELDS} } }
-`;
-const LIST = /* GraphQL */ `
-  query List($type: String, $anon: Boolean) {
-    blockDocuments(blockTypeSlug: $type, includeAnonymous: $anon, first: 100) { totalCount edges { node { ${DOC_FIELDS} } } }
+graphql(`
+  fragment BlocksBlockTypeFields on BlockType {
+    id slug name description documentationUrl logoUrl isProtected plugin
+    latestSchema { id checksum fields capabilities secretFields version }
   }
-`;
-const APPLY = /* GraphQL */ `
+`);
+
+graphql(`
+  fragment BlocksDocumentFields on BlockDocument {
+    id name slug isAnonymous data created updated
+    blockType { slug } blockSchema { id checksum version }
+  }
+`);
+
+const CREATE = graphql(`
+  mutation Create($input: CreateBlockDocumentInput!) { createBlockDocument(input: $input) { ...BlocksDocumentFields } }
+`);
+const UPDATE = graphql(`
+  mutation Update($id: ID!, $data: JSON!, $merge: Boolean) { updateBlockDocument(id: $id, data: $data, merge: $merge) { ...BlocksDocumentFields } }
+`);
+const DELETE = graphql(`
+  mutation Delete($id: ID!) { deleteBlockDocument(id: $id) }
+`);
+const BY_ID = graphql(`
+  query ById($id: ID!, $reveal: Boolean) { blockDocument(id: $id, includeSecrets: $reveal) { ...BlocksDocumentFields } }
+`);
+const BY_SLUG = graphql(`
+  query BySlug($slug: String!, $reveal: Boolean) { blockDocument(slug: $slug, includeSecrets: $reveal) { ...BlocksDocumentFields } }
+`);
+const LIST = graphql(`
+  query List($type: String, $anon: Boolean) {
+    blockDocuments(blockTypeSlug: $type, includeAnonymous: $anon, first: 100) { totalCount edges { node { ...BlocksDocumentFields } } }
+  }
+`);
+const APPLY = graphql(`
   mutation Apply($input: DeploymentInput!) {
     applyDeployment(input: $input) {
       created
       deployment { id slug storagePath storageDocument { id slug } infrastructureDocument { id slug } }
     }
   }
-`;
+`);
 
 let t: TestApp;
 
@@ -78,7 +84,7 @@ async function rawData(id: string): Promise<{ text: string; data: Record<string,
   return { text, data: JSON.parse(text) as Record<string, any> };
 }
 
-async function create(input: Record<string, unknown>) {
+async function create(input: CreateBlockDocumentInput) {
   return (await t.ok(CREATE, { input })).createBlockDocument;
 }
 
@@ -95,14 +101,14 @@ afterAll(async () => {
 
 describe("block types", () => {
   it("lists the built-in local-file-system and process types with their latest schema", async () => {
-    const { blockTypes } = await t.ok(`{ blockTypes { ${BLOCK_TYPE_FIELDS} } }`);
-    const slugs = blockTypes.map((b: any) => b.slug);
+    const { blockTypes } = await t.ok(graphql(`{ blockTypes { ...BlocksBlockTypeFields } }`));
+    const slugs = blockTypes.map((b) => b.slug);
     expect(slugs).toEqual(expect.arrayContaining(["local-file-system", "process", "hello-greeting"]));
     // ordered by slug
     expect(slugs).toEqual([...slugs].sort());
 
     const registry = t.app.container.resolve<BlockRegistry>(Symbol.for("ordo.blocks.Registry"));
-    const lfs = blockTypes.find((b: any) => b.slug === "local-file-system");
+    const lfs = blockTypes.find((b) => b.slug === "local-file-system")!;
     expect(lfs).toMatchObject({
       name: "Local File System",
       isProtected: true,
@@ -124,7 +130,7 @@ describe("block types", () => {
       additionalProperties: false,
     });
 
-    const proc = blockTypes.find((b: any) => b.slug === "process");
+    const proc = blockTypes.find((b) => b.slug === "process")!;
     expect(proc).toMatchObject({
       name: "Process",
       isProtected: false,
@@ -136,13 +142,15 @@ describe("block types", () => {
   });
 
   it("filters by capability", async () => {
-    const infra = await t.ok(`{ blockTypes(capability: "run-infrastructure") { slug latestSchema { capabilities } } }`);
+    const infra = await t.ok(
+      graphql(`{ blockTypes(capability: "run-infrastructure") { slug latestSchema { capabilities } } }`),
+    );
     // the built-ins, the test plugin and the catalog the clone installs (plugins/, npm workspaces)
-    expect(infra.blockTypes.map((b: any) => b.slug)).toEqual(["docker-container", "kubernetes-job", "process"]);
+    expect(infra.blockTypes.map((b) => b.slug)).toEqual(["docker-container", "kubernetes-job", "process"]);
     for (const b of infra.blockTypes) expect(b.latestSchema.capabilities).toContain("run-infrastructure");
 
-    const readers = await t.ok(`{ blockTypes(capability: "read-path") { slug } }`);
-    expect(readers.blockTypes.map((b: any) => b.slug)).toEqual([
+    const readers = await t.ok(graphql(`{ blockTypes(capability: "read-path") { slug } }`));
+    expect(readers.blockTypes.map((b) => b.slug)).toEqual([
       "azure",
       "gcs",
       "hello-greeting",
@@ -151,8 +159,8 @@ describe("block types", () => {
       "s3",
     ]);
 
-    const putters = await t.ok(`{ blockTypes(capability: "put-directory") { slug } }`);
-    expect(putters.blockTypes.map((b: any) => b.slug)).toEqual([
+    const putters = await t.ok(graphql(`{ blockTypes(capability: "put-directory") { slug } }`));
+    expect(putters.blockTypes.map((b) => b.slug)).toEqual([
       "azure",
       "gcs",
       "local-file-system",
@@ -162,18 +170,21 @@ describe("block types", () => {
   });
 
   it("looks one type up by slug, and answers null for an unknown slug", async () => {
-    const { blockType } = await t.ok(`query($s: String!) { blockType(slug: $s) { ${BLOCK_TYPE_FIELDS} } }`, {
-      s: "process",
-    });
+    const { blockType } = await t.ok(
+      graphql(`query($s: String!) { blockType(slug: $s) { ...BlocksBlockTypeFields } }`),
+      {
+        s: "process",
+      },
+    );
     expect(blockType).toMatchObject({ slug: "process", plugin: "@ordo/plugin-process" });
-    const missing = await t.ok(`{ blockType(slug: "no-such-type") { slug } }`);
+    const missing = await t.ok(graphql(`{ blockType(slug: "no-such-type") { slug } }`));
     expect(missing.blockType).toBeNull();
   });
 });
 
 describe("a third-party plugin package outside plugins/", () => {
   it("is discovered from an ORDO_PLUGINS folder entry, validated and registered with its package version", async () => {
-    const { blockType } = await t.ok(`{ blockType(slug: "hello-greeting") { ${BLOCK_TYPE_FIELDS} } }`);
+    const { blockType } = await t.ok(graphql(`{ blockType(slug: "hello-greeting") { ...BlocksBlockTypeFields } }`));
     expect(blockType).toMatchObject({
       slug: "hello-greeting",
       name: "Hello Greeting",
@@ -222,7 +233,7 @@ describe("a third-party plugin package outside plugins/", () => {
     const bySlug = (await t.ok(BY_SLUG, { slug: "hello-greeting/greeter" })).blockDocument;
     expect(bySlug.id).toBe(doc.id);
     const list = (await t.ok(LIST, { type: "hello-greeting" })).blockDocuments;
-    expect(list.edges.map((e: any) => e.node.id)).toContain(doc.id);
+    expect(list.edges.map((e) => e.node.id)).toContain(doc.id);
 
     // and the registry builds a working implementation from the stored (decrypted) configuration
     const registry = t.app.container.resolve<BlockRegistry>(Symbol.for("ordo.blocks.Registry"));
@@ -250,7 +261,7 @@ describe("a third-party plugin package outside plugins/", () => {
       expect((await t.ok(BY_SLUG, { slug })).blockDocument, slug).toBeNull();
     }
     expect((await t.ok(BY_ID, { id: "00000000-0000-4000-8000-000000000000" })).blockDocument).toBeNull();
-    expect((await t.ok(`{ blockDocument { id } }`)).blockDocument).toBeNull();
+    expect((await t.ok(graphql(`{ blockDocument { id } }`))).blockDocument).toBeNull();
   });
 });
 
@@ -290,7 +301,7 @@ describe("secrets", () => {
     expect((await t.ok(BY_ID, { id, reveal: false })).blockDocument.data).toEqual(masked);
     expect((await t.ok(BY_SLUG, { slug: "hello-greeting/secretive" })).blockDocument.data).toEqual(masked);
     const list = (await t.ok(LIST, { type: "hello-greeting" })).blockDocuments;
-    expect(list.edges.find((e: any) => e.node.id === id).node.data).toEqual(masked);
+    expect(list.edges.find((e) => e.node.id === id)!.node.data).toEqual(masked);
 
     const clear = {
       greeting: "Hello",
@@ -307,18 +318,18 @@ describe("secrets", () => {
 
   it("includeSecrets reveals only the field that asked, not other reads of the same document in the request", async () => {
     const res = await t.ok(
-      `query($id: ID!) {
+      graphql(`query($id: ID!) {
         masked: blockDocument(id: $id) { data }
         clear: blockDocument(id: $id, includeSecrets: true) { data }
         list: blockDocuments(blockTypeSlug: "hello-greeting") { edges { node { id data } } }
         maskedAgain: blockDocument(slug: "hello-greeting/secretive") { data }
-      }`,
+      }`),
       { id },
     );
     expect(res.clear.data.apiToken).toBe(SECRET);
     expect(res.masked.data.apiToken).toBe(MASK);
     expect(res.maskedAgain.data.apiToken).toBe(MASK);
-    expect(res.list.edges.find((e: any) => e.node.id === id).node.data.apiToken).toBe(MASK);
+    expect(res.list.edges.find((e) => e.node.id === id)!.node.data.apiToken).toBe(MASK);
     expect(JSON.stringify([res.masked, res.maskedAgain, res.list])).not.toContain(SECRET);
   });
 
@@ -394,14 +405,14 @@ describe("anonymous documents", () => {
     const named = await create({ blockTypeSlug: "process", name: "visible-proc", data: {} });
 
     const hidden = (await t.ok(LIST, { type: "process" })).blockDocuments;
-    expect(hidden.edges.map((e: any) => e.node.id)).toEqual([named.id]);
+    expect(hidden.edges.map((e) => e.node.id)).toEqual([named.id]);
     expect(hidden.totalCount).toBe(1);
-    const all = (await t.ok(`{ blockDocuments(first: 100) { totalCount edges { node { id isAnonymous } } } }`))
+    const all = (await t.ok(graphql(`{ blockDocuments(first: 100) { totalCount edges { node { id isAnonymous } } } }`)))
       .blockDocuments;
-    expect(all.edges.some((e: any) => e.node.isAnonymous)).toBe(false);
+    expect(all.edges.some((e) => e.node.isAnonymous)).toBe(false);
 
     const shown = (await t.ok(LIST, { type: "process", anon: true })).blockDocuments;
-    expect(shown.edges.map((e: any) => e.node.id).sort()).toEqual([anon.id, second.id, named.id].sort());
+    expect(shown.edges.map((e) => e.node.id).sort()).toEqual([anon.id, second.id, named.id].sort());
     expect(shown.totalCount).toBe(3);
     // still reachable by id and by slug
     expect((await t.ok(BY_ID, { id: anon.id })).blockDocument.data).toEqual({ command: ["echo", "hi"] });
@@ -412,7 +423,7 @@ describe("anonymous documents", () => {
     const anon = await create({ blockTypeSlug: "process", isAnonymous: true, name: "inline-proc", data: {} });
     expect(anon).toMatchObject({ name: "inline-proc", isAnonymous: true });
     const hidden = (await t.ok(LIST, { type: "process" })).blockDocuments;
-    expect(hidden.edges.map((e: any) => e.node.id)).not.toContain(anon.id);
+    expect(hidden.edges.map((e) => e.node.id)).not.toContain(anon.id);
   });
 });
 
@@ -494,7 +505,7 @@ describe("schema versions", () => {
     expect((await db.blockDocument.findUniqueOrThrow({ where: { id: doc.id } })).blockSchemaId).toBe(rows[0]!.id);
 
     const { blockType } = await t.ok(
-      `{ blockType(slug: "versioned-thing") { plugin latestSchema { version checksum } } }`,
+      graphql(`{ blockType(slug: "versioned-thing") { plugin latestSchema { version checksum } } }`),
     );
     expect(blockType).toEqual({
       plugin: "ordo-plugin-versioned",
@@ -530,8 +541,8 @@ describe("schema versions", () => {
       }),
     );
     // a type no loaded plugin declares is not in blockTypes
-    const { blockTypes } = await t.ok(`{ blockTypes { slug } }`);
-    expect(blockTypes.map((b: any) => b.slug)).not.toContain("versioned-thing");
+    const { blockTypes } = await t.ok(graphql(`{ blockTypes { slug } }`));
+    expect(blockTypes.map((b) => b.slug)).not.toContain("versioned-thing");
   });
 });
 
@@ -612,12 +623,12 @@ describe("deployments reference blocks", () => {
     expect(infraRes.errors![0]!.message).not.toContain("etl/sub-path");
     expect(await counts()).toEqual(before);
 
-    const { deployments } = await t.ok(`{ deployments(first: 100) { edges { node { id slug } } } }`);
-    for (const { node } of deployments.edges as Array<{ node: { id: string; slug: string } }>) {
+    const { deployments } = await t.ok(graphql(`{ deployments(first: 100) { edges { node { id slug } } } }`));
+    for (const { node } of deployments.edges) {
       if (node.slug.startsWith("etl/"))
-        expect((await t.ok(`mutation($id: ID!) { deleteDeployment(id: $id) }`, { id: node.id })).deleteDeployment).toBe(
-          true,
-        );
+        expect(
+          (await t.ok(graphql(`mutation($id: ID!) { deleteDeployment(id: $id) }`), { id: node.id })).deleteDeployment,
+        ).toBe(true);
     }
     expect((await t.ok(DELETE, { id: storage.id })).deleteBlockDocument).toBe(true);
     expect((await t.ok(DELETE, { id: storage.id })).deleteBlockDocument).toBe(false);

@@ -1,18 +1,19 @@
 // Two concurrent PENDING proposals for one SCHEDULED run: exactly one claim wins (DESIGN invariant 2).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { graphql, operationText } from "../harness/documents.js";
 import { startReplica } from "../harness/replica.js";
 import { applyDeployment, createRun } from "../harness/factories.js";
-import { createTestApp, type GraphQLResponse, type TestApp } from "../harness/test-app.js";
+import { createTestApp, type TestApp } from "../harness/test-app.js";
 
-const CLAIM = /* GraphQL */ `
+const CLAIM = graphql(`
   mutation Claim($input: SetFlowRunStateInput!) {
     setFlowRunState(input: $input) { status reason state { id type } }
   }
-`;
+`);
 
-const HISTORY = /* GraphQL */ `
+const HISTORY = graphql(`
   query History($id: ID!) { flowRun(id: $id) { stateType states { id type } } }
-`;
+`);
 
 const RUNS = 30;
 
@@ -33,25 +34,28 @@ async function newRuns(n: number): Promise<string[]> {
   return ids;
 }
 
-function claim(flowRunId: string): Promise<GraphQLResponse> {
+function claim(flowRunId: string) {
   return t.gql(CLAIM, { input: { flowRunId, state: { type: "PENDING" } } });
 }
+
+type ClaimAnswer = Awaited<ReturnType<typeof claim>>;
 
 /** A second server process on the same database; claims do not depend on time. */
 async function startClaimingReplica(
   of: TestApp,
-): Promise<{ claim(id: string): Promise<GraphQLResponse>; stop(): Promise<void> }> {
+): Promise<{ claim(id: string): Promise<ClaimAnswer>; stop(): Promise<void> }> {
   const replica = await startReplica(of);
   return {
-    claim: (flowRunId) => replica.gql(CLAIM, { input: { flowRunId, state: { type: "PENDING" } } }),
+    // the replica takes a document's text
+    claim: (flowRunId) => replica.gql(operationText(CLAIM), { input: { flowRunId, state: { type: "PENDING" } } }),
     stop: () => replica.stop(),
   };
 }
 
 /** Both answers of one race, then the run's stored history. */
-async function expectOneWinner(flowRunId: string, answers: GraphQLResponse[]): Promise<void> {
+async function expectOneWinner(flowRunId: string, answers: ClaimAnswer[]): Promise<void> {
   for (const a of answers) expect(a.errors, JSON.stringify(a.errors)).toBeUndefined();
-  const results = answers.map((a) => a.data.setFlowRunState);
+  const results = answers.map((a) => a.data!.setFlowRunState);
   expect(results.map((r) => r.status).sort(), flowRunId).toEqual(["ABORT", "ACCEPT"]);
   const winner = results.find((r) => r.status === "ACCEPT")!;
   const loser = results.find((r) => r.status === "ABORT")!;
@@ -61,8 +65,8 @@ async function expectOneWinner(flowRunId: string, answers: GraphQLResponse[]): P
   expect(loser.reason).toMatch(/PENDING state and cannot transition to a PENDING state/);
   const run = (await t.ok(HISTORY, { id: flowRunId })).flowRun;
   expect(run.stateType).toBe("PENDING");
-  expect(run.states.map((s: any) => s.type)).toEqual(["SCHEDULED", "PENDING"]);
-  expect(run.states[1].id).toBe(winner.state.id);
+  expect(run.states.map((s) => s.type)).toEqual(["SCHEDULED", "PENDING"]);
+  expect(run.states[1]!.id).toBe(winner.state.id);
 }
 
 describe("concurrent claims", () => {

@@ -3,6 +3,7 @@
 // limit exceeded at any moment, and a lower-priority queue served only when no higher one could be.
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { graphql } from "../harness/documents.js";
 import { insertScheduledRuns, type ScheduledRunRow } from "../../src/db/insert-scheduled-runs.js";
 import { inTransaction } from "../../src/db/transaction.js";
 import { tagsKey } from "../../src/domain/json.js";
@@ -34,8 +35,10 @@ const CLAIMERS = 16;
 /** No run changing state for this long means the claimers are stuck (not a speed requirement). */
 const STALL_MS = 60_000;
 
-const CLAIM = `mutation($input: ClaimFlowRunsInput!) { claimFlowRuns(input: $input) { id stateType } }`;
-const SET = `mutation($id: ID!, $type: StateType!) { setFlowRunState(input: { flowRunId: $id, state: { type: $type } }) { status reason } }`;
+const CLAIM = graphql(`mutation($input: ClaimFlowRunsInput!) { claimFlowRuns(input: $input) { id stateType } }`);
+const SET = graphql(`
+  mutation($id: ID!, $type: StateType!) { setFlowRunState(input: { flowRunId: $id, state: { type: $type } }) { status reason } }
+`);
 
 let t: TestApp;
 beforeAll(async () => {
@@ -47,11 +50,11 @@ afterAll(async () => {
 
 /** The pool, its queues and deployments over the API; returns deployment name → id. */
 async function setUp(): Promise<Map<string, string>> {
-  await t.ok(`mutation($i: WorkPoolInput!) { createWorkPool(input: $i) { id } }`, {
+  await t.ok(graphql(`mutation($i: WorkPoolInput!) { createWorkPool(input: $i) { id } }`), {
     i: { name: POOL, type: "process", concurrencyLimit: POOL_LIMIT },
   });
   for (const q of QUEUES) {
-    await t.ok(`mutation($i: WorkQueueInput!) { createWorkQueue(input: $i) { id } }`, {
+    await t.ok(graphql(`mutation($i: WorkQueueInput!) { createWorkQueue(input: $i) { id } }`), {
       i: { workPoolName: POOL, name: q.name, priority: q.priority, concurrencyLimit: q.limit },
     });
   }
@@ -151,7 +154,7 @@ async function claimAll(total: number): Promise<Claimed> {
       const sentAt = performance.now();
       const r = await t.gql(CLAIM, { input: { workPoolName: POOL, workerName: worker, limit } });
       if (r.errors) throw new Error(`${worker}: ${JSON.stringify(r.errors)}`);
-      const got: Array<{ id: string; stateType: string }> = r.data.claimFlowRuns;
+      const got = r.data!.claimFlowRuns;
       if (got.length === 0) {
         // every slot is taken (or the runs left are held back): let the holders finish. A claimer's
         // back-off (the load, not a wait: STALL_MS bounds the loop)
@@ -166,7 +169,7 @@ async function claimAll(total: number): Promise<Claimed> {
       }
       await Promise.all(
         got.map(async (run) => {
-          for (const type of ["RUNNING", "COMPLETED"]) {
+          for (const type of ["RUNNING", "COMPLETED"] as const) {
             const s = await t.ok(SET, { id: run.id, type });
             expect(s.setFlowRunState, `${type} of ${run.id}`).toMatchObject({ status: "ACCEPT" });
           }
@@ -313,12 +316,12 @@ describe("claimFlowRuns with a deployment at its limit ahead in the queue", () =
   // queue when they all belong to a deployment at its limit, starving the runs behind them and
   // serving a lower-priority queue instead.
   it("serves a free deployment's run queued behind held-back runs before a lower-priority queue", async () => {
-    await t.ok(`mutation { createWorkPool(input: { name: "hol", type: "process" }) { id } }`);
+    await t.ok(graphql(`mutation { createWorkPool(input: { name: "hol", type: "process" }) { id } }`));
     for (const [name, priority] of [
       ["first", 1],
       ["second", 2],
     ] as const) {
-      await t.ok(`mutation($i: WorkQueueInput!) { createWorkQueue(input: $i) { id } }`, {
+      await t.ok(graphql(`mutation($i: WorkQueueInput!) { createWorkQueue(input: $i) { id } }`), {
         i: { workPoolName: "hol", name, priority },
       });
     }
@@ -346,6 +349,6 @@ describe("claimFlowRuns with a deployment at its limit ahead in the queue", () =
     await run(lower, 40);
     const r = await t.ok(CLAIM, { input: { workPoolName: "hol", workerName: "w", limit: 2 } });
     // the limited deployment's oldest run, then the free one: "first" outranks "second"
-    expect(r.claimFlowRuns.map((x: { id: string }) => x.id)).toEqual([held[0], behind]);
+    expect(r.claimFlowRuns.map((x) => x.id)).toEqual([held[0], behind]);
   });
 });

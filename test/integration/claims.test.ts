@@ -2,8 +2,10 @@
 // priorities are respected, and the pool's and queues' concurrency limits are never exceeded at
 // any moment (checked from the runs' state histories, not by sampling).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { peakConcurrency, runHistories } from "../harness/run-histories.js";
+import { graphql } from "../harness/documents.js";
 import { applyDeployment, createRun } from "../harness/factories.js";
+import type { CollisionStrategy } from "../harness/generated/graphql.js";
+import { peakConcurrency, runHistories } from "../harness/run-histories.js";
 import { createTestApp, type TestApp } from "../harness/test-app.js";
 
 let t: TestApp;
@@ -14,19 +16,23 @@ afterAll(async () => {
   await t.close();
 });
 
-const CLAIM = `mutation($input: ClaimFlowRunsInput!) { claimFlowRuns(input: $input) { id workQueueName stateType } }`;
-const SET = `mutation($id: ID!, $type: StateType!) { setFlowRunState(input: { flowRunId: $id, state: { type: $type } }) { status } }`;
+const CLAIM = graphql(`
+  mutation($input: ClaimFlowRunsInput!) { claimFlowRuns(input: $input) { id workQueueName stateType } }
+`);
+const SET = graphql(`
+  mutation($id: ID!, $type: StateType!) { setFlowRunState(input: { flowRunId: $id, state: { type: $type } }) { status } }
+`);
 
 async function setupPool(
   pool: string,
   queues: Array<{ name: string; priority: number; limit: number | null }>,
   poolLimit: number | null,
 ) {
-  await t.ok(`mutation($i: WorkPoolInput!) { createWorkPool(input: $i) { name } }`, {
+  await t.ok(graphql(`mutation($i: WorkPoolInput!) { createWorkPool(input: $i) { name } }`), {
     i: { name: pool, type: "process", concurrencyLimit: poolLimit },
   });
   for (const q of queues) {
-    await t.ok(`mutation($i: WorkQueueInput!) { createWorkQueue(input: $i) { id } }`, {
+    await t.ok(graphql(`mutation($i: WorkQueueInput!) { createWorkQueue(input: $i) { id } }`), {
       i: { workPoolName: pool, name: q.name, priority: q.priority, concurrencyLimit: q.limit },
     });
   }
@@ -61,18 +67,18 @@ describe("claimFlowRuns", () => {
     const high = await createRuns("prio", "high", 3);
     const low = await createRuns("prio", "low", 3);
     const r = await t.ok(CLAIM, { input: { workPoolName: "prio", workerName: "w1", limit: 4 } });
-    expect(r.claimFlowRuns.map((x: { id: string }) => x.id)).toEqual([high[0], high[1], low[0], low[1]]);
-    expect(r.claimFlowRuns.every((x: { stateType: string }) => x.stateType === "PENDING")).toBe(true);
+    expect(r.claimFlowRuns.map((x) => x.id)).toEqual([high[0], high[1], low[0], low[1]]);
+    expect(r.claimFlowRuns.every((x) => x.stateType === "PENDING")).toBe(true);
     const again = await t.ok(CLAIM, {
       input: { workPoolName: "prio", workQueueNames: ["high"], workerName: "w1", limit: 4 },
     });
     expect(again.claimFlowRuns).toEqual([]); // high is at its limit of 2
     const pool = await t.ok(
-      `{ workPool(name: "prio") { status queues { name status lastPolled } workers { name status } } }`,
+      graphql(`{ workPool(name: "prio") { status queues { name status lastPolled } workers { name status } } }`),
     );
     expect(pool.workPool.workers).toEqual([{ name: "w1", status: "ONLINE" }]);
     expect(pool.workPool.status).toBe("READY");
-    expect(pool.workPool.queues.find((q: { name: string }) => q.name === "high").status).toBe("READY");
+    expect(pool.workPool.queues.find((q) => q.name === "high")!.status).toBe("READY");
   });
 
   it("claims every run exactly once with 16 concurrent workers and never exceeds a limit", async () => {
@@ -92,7 +98,7 @@ describe("claimFlowRuns", () => {
       for (let idle = 0; idle < 40; ) {
         const r = await t.gql(CLAIM, { input: { workPoolName: "busy", workerName: name, limit: 2 } });
         expect(r.errors).toBeUndefined();
-        const got: string[] = r.data.claimFlowRuns.map((x: { id: string }) => x.id);
+        const got = r.data!.claimFlowRuns.map((x) => x.id);
         if (got.length === 0) {
           const left = await t.app.database.client.flowRun.count({
             where: { id: { in: all }, stateType: { not: "COMPLETED" } },
@@ -106,7 +112,7 @@ describe("claimFlowRuns", () => {
         for (const id of got) {
           expect(seen.has(id), `run ${id} claimed by ${seen.get(id)} and ${name}`).toBe(false);
           seen.set(id, name);
-          for (const type of ["RUNNING", "COMPLETED"])
+          for (const type of ["RUNNING", "COMPLETED"] as const)
             expect((await t.ok(SET, { id, type })).setFlowRunState.status).toBe("ACCEPT");
         }
       }
@@ -141,11 +147,11 @@ describe("claimFlowRuns", () => {
     await createRun(t, d.id, { scheduledStartTime: future });
     expect((await t.ok(CLAIM, { input: { workPoolName: "quiet", workerName: "w" } })).claimFlowRuns).toEqual([]);
     const ahead = new Date(t.clock.now().getTime() + 7200_000).toISOString();
-    await t.ok(`mutation { updateWorkPool(name: "quiet", input: { isPaused: true }) { isPaused status } }`);
+    await t.ok(graphql(`mutation { updateWorkPool(name: "quiet", input: { isPaused: true }) { isPaused status } }`));
     expect(
       (await t.ok(CLAIM, { input: { workPoolName: "quiet", workerName: "w", scheduledBefore: ahead } })).claimFlowRuns,
     ).toEqual([]);
-    await t.ok(`mutation { updateWorkPool(name: "quiet", input: { isPaused: false }) { isPaused } }`);
+    await t.ok(graphql(`mutation { updateWorkPool(name: "quiet", input: { isPaused: false }) { isPaused } }`));
     expect(
       (await t.ok(CLAIM, { input: { workPoolName: "quiet", workerName: "w", scheduledBefore: ahead } })).claimFlowRuns,
     ).toHaveLength(1);
@@ -153,9 +159,11 @@ describe("claimFlowRuns", () => {
 
   it("holds back (ENQUEUE) or cancels (CANCEL_NEW) a deployment's runs beyond its concurrency limit", async () => {
     await setupPool("dep-limits", [], null);
-    const runIdsFor = async (name: string, strategy: string) => {
+    const runIdsFor = async (name: string, strategy: CollisionStrategy) => {
       const d = await t.ok(
-        `mutation($i: DeploymentInput!) { applyDeployment(input: $i) { deployment { id collisionStrategy } } }`,
+        graphql(`
+          mutation($i: DeploymentInput!) { applyDeployment(input: $i) { deployment { id collisionStrategy } } }
+        `),
         {
           i: {
             flowName: "claims-dep-limits",
@@ -177,18 +185,18 @@ describe("claimFlowRuns", () => {
     const [q1, q2] = await runIdsFor("enqueue", "ENQUEUE");
     const [c1, c2] = await runIdsFor("cancel-new", "CANCEL_NEW");
     const r = await t.ok(CLAIM, { input: { workPoolName: "dep-limits", workerName: "w", limit: 10 } });
-    expect(r.claimFlowRuns.map((x: { id: string }) => x.id).sort()).toEqual([q1, c1].sort());
+    expect(r.claimFlowRuns.map((x) => x.id).sort()).toEqual([q1, c1].sort());
     const state = async (id: string) =>
-      (await t.ok(`query($id: ID!) { flowRun(id: $id) { stateType state { message } } }`, { id })).flowRun;
+      (await t.ok(graphql(`query($id: ID!) { flowRun(id: $id) { stateType state { message } } }`), { id })).flowRun;
     expect((await state(q2!)).stateType).toBe("SCHEDULED");
     expect(await state(c2!)).toEqual({
       stateType: "CANCELLED",
       state: { message: "Deployment concurrency limit reached." },
     });
     // once the enqueued deployment's running run finishes, its waiting run is claimed
-    for (const type of ["RUNNING", "COMPLETED"]) await t.ok(SET, { id: q1, type });
+    for (const type of ["RUNNING", "COMPLETED"] as const) await t.ok(SET, { id: q1!, type });
     const next = await t.ok(CLAIM, { input: { workPoolName: "dep-limits", workerName: "w", limit: 10 } });
-    expect(next.claimFlowRuns.map((x: { id: string }) => x.id)).toEqual([q2]);
+    expect(next.claimFlowRuns.map((x) => x.id)).toEqual([q2]);
   });
 
   it("with limit 0 only marks the queues polled (a worker at its own limit stays visible)", async () => {
@@ -196,7 +204,7 @@ describe("claimFlowRuns", () => {
     await createRuns("full", "default", 1);
     const r = await t.ok(CLAIM, { input: { workPoolName: "full", workerName: "busy", limit: 0 } });
     expect(r.claimFlowRuns).toEqual([]);
-    const pool = await t.ok(`{ workPool(name: "full") { queues { name status lastPolled } } }`);
+    const pool = await t.ok(graphql(`{ workPool(name: "full") { queues { name status lastPolled } } }`));
     expect(pool.workPool.queues[0]).toMatchObject({ name: "default", status: "READY" });
     const bad = await t.gql(CLAIM, { input: { workPoolName: "full", workerName: "busy", limit: -1 } });
     expect(bad.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "input.limit" });
@@ -210,13 +218,16 @@ describe("claimFlowRuns", () => {
     await createRuns("fresh-workers", "default", 4);
     const calls = Array.from({ length: 24 }, (_, i) => [
       t.gql(CLAIM, { input: { workPoolName: "fresh-workers", workerName: `new-${i}`, limit: 1 } }),
-      t.gql(`mutation($w: String!) { workerHeartbeat(workPoolName: "fresh-workers", workerName: $w) { id } }`, {
-        w: `new-${i}`,
-      }),
+      t.gql(
+        graphql(`mutation($w: String!) { workerHeartbeat(workPoolName: "fresh-workers", workerName: $w) { id } }`),
+        {
+          w: `new-${i}`,
+        },
+      ),
     ]).flat();
     const results = await Promise.all(calls);
     expect(results.flatMap((r) => r.errors ?? [])).toEqual([]);
-    const pool = await t.ok(`{ workPool(name: "fresh-workers") { workers { name } } }`);
+    const pool = await t.ok(graphql(`{ workPool(name: "fresh-workers") { workers { name } } }`));
     expect(pool.workPool.workers).toHaveLength(24);
   });
 

@@ -3,6 +3,7 @@
 // and the GraphQL field answers the same through it as through Prisma for other selections.
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { findDeploymentWithSchedules } from "../../src/db/deployment-by-slug.js";
+import { graphql } from "../harness/documents.js";
 import { applyDeployment } from "../harness/factories.js";
 import { createTestApp, type TestApp } from "../harness/test-app.js";
 
@@ -80,11 +81,15 @@ describe("findDeploymentWithSchedules", () => {
   });
 });
 
-describe("deployment(slug)", () => {
-  const FIELDS = `id name version description paused tags parameters parameterOpenapiSchema enforceParameterSchema path entrypoint
+graphql(`
+  fragment DeploymentBySlugFields on Deployment {
+    id name version description paused tags parameters parameterOpenapiSchema enforceParameterSchema path entrypoint
     pullSteps jobVariables workQueueName concurrencyLimit collisionStrategy created updated
-    schedules { id slug active parameters schedule { __typename ... on CronSchedule { cron timezone } ... on IntervalSchedule { interval } } }`;
+    schedules { id slug active parameters schedule { __typename ... on CronSchedule { cron timezone } ... on IntervalSchedule { interval } } }
+  }
+`);
 
+describe("deployment(slug)", () => {
   const rawReads = () => vi.spyOn(t.app.services.deployments, "findBySlugWithSchedules");
   afterEach(() => {
     vi.restoreAllMocks();
@@ -92,9 +97,14 @@ describe("deployment(slug)", () => {
 
   it("answers the raw read's selection as the id look-up (Prisma) does", async () => {
     const spy = rawReads();
-    const { deployment: bySlug } = await t.ok(`{ deployment(slug: "etl/full") { ${FIELDS} } }`);
+    const { deployment: bySlug } = await t.ok(
+      graphql(`{ deployment(slug: "etl/full") { ...DeploymentBySlugFields } }`),
+    );
     expect(spy).toHaveBeenCalledTimes(1);
-    const { deployment: byId } = await t.ok(`query($id: ID!) { deployment(id: $id) { ${FIELDS} } }`, { id: bySlug.id });
+    const { deployment: byId } = await t.ok(
+      graphql(`query($id: ID!) { deployment(id: $id) { ...DeploymentBySlugFields } }`),
+      { id: bySlug.id },
+    );
     expect(bySlug).toEqual(byId);
     expect(bySlug.schedules).toHaveLength(3);
   });
@@ -102,7 +112,9 @@ describe("deployment(slug)", () => {
   it("selections the raw read does not cover still load through Prisma", async () => {
     const spy = rawReads();
     const { deployment } = await t.ok(
-      `{ deployment(slug: "etl/full") { slug flow { name } workPool { name } workQueue { name } schedules { id } } }`,
+      graphql(`
+        { deployment(slug: "etl/full") { slug flow { name } workPool { name } workQueue { name } schedules { id } } }
+      `),
     );
     expect(deployment).toMatchObject({
       slug: "etl/full",
@@ -115,9 +127,11 @@ describe("deployment(slug)", () => {
   });
 
   it("no deployment: null", async () => {
-    expect((await t.ok(`{ deployment(slug: "etl/nope") { id schedules { id } } }`)).deployment).toBeNull();
-    expect((await t.ok(`{ deployment(slug: "nope") { id } }`)).deployment).toBeNull();
-    expect((await t.ok(`{ deployment(slug: "nope") { id schedules { id } flow { name } } }`)).deployment).toBeNull();
-    expect((await t.ok(`{ deployment { id schedules { id } } }`)).deployment).toBeNull();
+    expect((await t.ok(graphql(`{ deployment(slug: "etl/nope") { id schedules { id } } }`))).deployment).toBeNull();
+    expect((await t.ok(graphql(`{ deployment(slug: "nope") { id } }`))).deployment).toBeNull();
+    expect(
+      (await t.ok(graphql(`{ deployment(slug: "nope") { id schedules { id } flow { name } } }`))).deployment,
+    ).toBeNull();
+    expect((await t.ok(graphql(`{ deployment { id schedules { id } } }`))).deployment).toBeNull();
   });
 });

@@ -1,9 +1,10 @@
 // applyDeployment and friends through GraphQL on a real database: upsert semantics, schedule
 // reconciliation, work pool/queue creation, look-ups, pause/resume/delete.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { graphql } from "../harness/documents.js";
 import { createTestApp, type TestApp } from "../harness/test-app.js";
 
-const APPLY = /* GraphQL */ `
+const APPLY = graphql(`
   mutation Apply($input: DeploymentInput!) {
     applyDeployment(input: $input) {
       created
@@ -25,7 +26,7 @@ const APPLY = /* GraphQL */ `
       }
     }
   }
-`;
+`);
 
 let t: TestApp;
 beforeAll(async () => {
@@ -73,28 +74,36 @@ describe("applyDeployment", () => {
       flow: { name: "etl" },
     });
     expect(d1.schedules).toHaveLength(2);
-    expect(d1.schedules[0].schedule).toEqual({
+    expect(d1.schedules[0]!.schedule).toEqual({
       __typename: "CronSchedule",
       cron: "0 3 * * *",
       timezone: "Europe/Berlin",
       dayOr: true,
     });
     expect(d1.schedules[1]).toMatchObject({ slug: "hourly", active: true, parameters: { limit: 1 } });
-    expect(d1.schedules[1].schedule).toMatchObject({ __typename: "IntervalSchedule", interval: 3600, timezone: "UTC" });
+    expect(d1.schedules[1]!.schedule).toMatchObject({
+      __typename: "IntervalSchedule",
+      interval: 3600,
+      timezone: "UTC",
+    });
 
     const second = await t.ok(APPLY, { input: { ...input, version: "2", schedules: [...input.schedules].reverse() } });
     const d2 = second.applyDeployment.deployment;
     expect(second.applyDeployment.created).toBe(false);
     expect(d2.id).toBe(d1.id);
     expect(d2.version).toBe("2");
-    const ids = (d: any) => d.schedules.map((s: any) => s.id).sort();
+    const ids = (d: typeof d1) => d.schedules.map((s) => s.id).sort();
     expect(ids(d2)).toEqual(ids(d1));
   });
 
   it("an apply that matches the stored deployment writes nothing; the preview says what would change, writing nothing", async () => {
-    const q = `query($slug: String!) { deployment(slug: $slug) { updated version schedules { id } } }`;
-    const preview = `query($input: DeploymentInput!) { deploymentApplyPreview(input: $input) { created changedFields } }`;
-    const changed = `mutation($input: DeploymentInput!) { applyDeployment(input: $input) { created changedFields } }`;
+    const q = graphql(`query($slug: String!) { deployment(slug: $slug) { updated version schedules { id } } }`);
+    const preview = graphql(`
+      query($input: DeploymentInput!) { deploymentApplyPreview(input: $input) { created changedFields } }
+    `);
+    const changed = graphql(`
+      mutation($input: DeploymentInput!) { applyDeployment(input: $input) { created changedFields } }
+    `);
     const input = {
       flowName: "same",
       name: "again",
@@ -169,36 +178,42 @@ describe("applyDeployment", () => {
   it("finds deployments by slug and id, and lists them with filters", async () => {
     const r = await t.ok(APPLY, { input: { flowName: "lookup", name: "one", tags: ["red", "blue"] } });
     await t.ok(APPLY, { input: { flowName: "lookup", name: "two", tags: ["red"], paused: true } });
-    const bySlug = await t.ok(`{ deployment(slug: "lookup/one") { id } }`);
+    const bySlug = await t.ok(graphql(`{ deployment(slug: "lookup/one") { id } }`));
     expect(bySlug.deployment.id).toBe(r.applyDeployment.deployment.id);
-    const byId = await t.ok(`query($id: ID!) { deployment(id: $id) { slug } }`, { id: bySlug.deployment.id });
+    const byId = await t.ok(graphql(`query($id: ID!) { deployment(id: $id) { slug } }`), { id: bySlug.deployment.id });
     expect(byId.deployment.slug).toBe("lookup/one");
-    const missing = await t.ok(`{ deployment(slug: "lookup/none") { id } }`);
+    const missing = await t.ok(graphql(`{ deployment(slug: "lookup/none") { id } }`));
     expect(missing.deployment).toBeNull();
     const list = await t.ok(
-      `{ deployments(filter: { flowName: "lookup", tags: ["red"] }) { totalCount edges { node { name } } } }`,
+      graphql(`{ deployments(filter: { flowName: "lookup", tags: ["red"] }) { totalCount edges { node { name } } } }`),
     );
     expect(list.deployments.totalCount).toBe(2);
     const blue = await t.ok(
-      `{ deployments(filter: { flowName: "lookup", tags: ["red", "blue"] }) { totalCount edges { node { name } } } }`,
+      graphql(`
+        { deployments(filter: { flowName: "lookup", tags: ["red", "blue"] }) { totalCount edges { node { name } } } }
+      `),
     );
-    expect(blue.deployments.edges.map((e: any) => e.node.name)).toEqual(["one"]);
+    expect(blue.deployments.edges.map((e) => e.node.name)).toEqual(["one"]);
     const paused = await t.ok(
-      `{ deployments(filter: { flowName: "lookup", paused: true }) { edges { node { name paused } } } }`,
+      graphql(`{ deployments(filter: { flowName: "lookup", paused: true }) { edges { node { name paused } } } }`),
     );
     expect(paused.deployments.edges).toEqual([{ node: { name: "two", paused: true } }]);
     const page = await t.ok(
-      `{ deployments(filter: { flowName: "lookup" }, first: 1) { edges { cursor node { name } } pageInfo { hasNextPage endCursor } } }`,
+      graphql(`
+        { deployments(filter: { flowName: "lookup" }, first: 1) { edges { cursor node { name } } pageInfo { hasNextPage endCursor } } }
+      `),
     );
     expect(page.deployments.edges).toHaveLength(1);
     expect(page.deployments.pageInfo.hasNextPage).toBe(true);
     const next = await t.ok(
-      `query($after: String) { deployments(filter: { flowName: "lookup" }, first: 1, after: $after) { edges { node { name } } pageInfo { hasNextPage } } }`,
+      graphql(`
+        query($after: String) { deployments(filter: { flowName: "lookup" }, first: 1, after: $after) { edges { node { name } } pageInfo { hasNextPage } } }
+      `),
       {
         after: page.deployments.pageInfo.endCursor,
       },
     );
-    expect(next.deployments.edges[0].node.name).toBe("two");
+    expect(next.deployments.edges[0]!.node.name).toBe("two");
     expect(next.deployments.pageInfo.hasNextPage).toBe(false);
   });
 
@@ -206,13 +221,19 @@ describe("applyDeployment", () => {
     const r = await t.ok(APPLY, { input: { flowName: "life", name: "cycle" } });
     const id = r.applyDeployment.deployment.id;
     expect(
-      (await t.ok(`mutation($id: ID!) { pauseDeployment(id: $id) { paused } }`, { id })).pauseDeployment.paused,
+      (await t.ok(graphql(`mutation($id: ID!) { pauseDeployment(id: $id) { paused } }`), { id })).pauseDeployment
+        .paused,
     ).toBe(true);
     expect(
-      (await t.ok(`mutation($id: ID!) { resumeDeployment(id: $id) { paused } }`, { id })).resumeDeployment.paused,
+      (await t.ok(graphql(`mutation($id: ID!) { resumeDeployment(id: $id) { paused } }`), { id })).resumeDeployment
+        .paused,
     ).toBe(false);
-    expect((await t.ok(`mutation($id: ID!) { deleteDeployment(id: $id) }`, { id })).deleteDeployment).toBe(true);
-    expect((await t.ok(`mutation($id: ID!) { deleteDeployment(id: $id) }`, { id })).deleteDeployment).toBe(false);
-    expect((await t.ok(`{ deployment(slug: "life/cycle") { id } }`)).deployment).toBeNull();
+    expect((await t.ok(graphql(`mutation($id: ID!) { deleteDeployment(id: $id) }`), { id })).deleteDeployment).toBe(
+      true,
+    );
+    expect((await t.ok(graphql(`mutation($id: ID!) { deleteDeployment(id: $id) }`), { id })).deleteDeployment).toBe(
+      false,
+    );
+    expect((await t.ok(graphql(`{ deployment(slug: "life/cycle") { id } }`))).deployment).toBeNull();
   });
 });

@@ -5,12 +5,15 @@
 import Database from "better-sqlite3";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { graphql, operationText } from "../harness/documents.js";
 import { rejectionChecker, tableCounts } from "../harness/rejections.js";
 import { createTestApp, type TestApp } from "../harness/test-app.js";
 import { adminUrl } from "../harness/test-database.js";
 
-const APPLY = `mutation Apply($input: DeploymentInput!) { applyDeployment(input: $input) { deployment { id } } }`;
-const CREATE_RUN = `mutation Create($input: CreateFlowRunInput!) { createFlowRun(input: $input) { id } }`;
+const APPLY = graphql(`
+  mutation Apply($input: DeploymentInput!) { applyDeployment(input: $input) { deployment { id } } }
+`);
+const CREATE_RUN = graphql(`mutation Create($input: CreateFlowRunInput!) { createFlowRun(input: $input) { id } }`);
 
 let t: TestApp;
 beforeAll(async () => {
@@ -48,7 +51,8 @@ describe("a lone UTF-16 surrogate: BAD_USER_INPUT naming the field, nothing writ
       "input.parameters.x",
     ],
   ])("%s", async (_what, query, variables, field) => {
-    const error = await expectRejected(query, variables, { code: "BAD_USER_INPUT", field });
+    // rejectionChecker sends a document's text
+    const error = await expectRejected(operationText(query), variables, { code: "BAD_USER_INPUT", field });
     expect(error.message).toMatch(/valid UTF-16/);
   });
 
@@ -62,7 +66,7 @@ describe("a lone UTF-16 surrogate: BAD_USER_INPUT naming the field, nothing writ
 
   it("well-formed astral characters (surrogate pairs) are stored and read back", async () => {
     await t.ok(APPLY, { input: { flowName: "rocket", name: "🚀", tags: ["日本", "😀"] } });
-    const r = await t.ok(`{ deployment(slug: "rocket/🚀") { name tags } }`);
+    const r = await t.ok(graphql(`{ deployment(slug: "rocket/🚀") { name tags } }`));
     expect(r.deployment).toEqual({ name: "🚀", tags: ["日本", "😀"] });
   });
 });
@@ -113,11 +117,11 @@ describe("a literal that fails coercion: GRAPHQL_VALIDATION_FAILED with its argu
 });
 
 /** One request through yoga as the local admin: HTTP status and body. */
-async function request(query: string, variables?: Record<string, unknown>) {
+async function request(query: Parameters<typeof operationText>[0], variables?: Record<string, unknown>) {
   const res = await t.app.yoga.fetch("http://ordo.test/graphql", {
     method: "POST",
     headers: { "content-type": "application/json", authorization: `Bearer ${t.adminKey}` },
-    body: JSON.stringify({ query, variables }),
+    body: JSON.stringify({ query: operationText(query), variables }),
   });
   return {
     status: res.status,
@@ -163,7 +167,7 @@ describe("a database that cannot serve: SERVICE_UNAVAILABLE (HTTP 503), then rec
   it.runIf(inject("provider") === "sqlite")(
     "SQLite locked by another process beyond the busy timeout",
     async () => {
-      await t.ok(`{ flows { totalCount } }`); // the key's last-used stamp is fresh: only the mutation writes
+      await t.ok(graphql(`{ flows { totalCount } }`)); // the key's last-used stamp is fresh: only the mutation writes
       const other = new Database(t.databaseUrl.slice("file:".length));
       other.exec("BEGIN EXCLUSIVE");
       try {

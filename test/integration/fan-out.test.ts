@@ -9,6 +9,7 @@ import { collect } from "../harness/streams.js";
 import { sameKeyAs } from "../harness/same-key.js";
 import { createTestApp, type TestApp } from "../harness/test-app.js";
 import { createNamespacedRedisTarget } from "../../src/events/redis-event-target.js";
+import { graphql } from "../harness/documents.js";
 
 const redisUrl = process.env.ORDO_TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 let a: TestApp;
@@ -28,16 +29,18 @@ afterAll(async () => {
 
 describe("fan-out through Redis", () => {
   it("delivers a state change made on replica B to a subscriber of replica A", async () => {
-    const d = await b.ok(`mutation { applyDeployment(input: { flowName: "fan", name: "out" }) { deployment { id } } }`);
+    const d = await b.ok(
+      graphql(`mutation { applyDeployment(input: { flowName: "fan", name: "out" }) { deployment { id } } }`),
+    );
     const deploymentId = d.applyDeployment.deployment.id as string;
     // listening once the mark comes: A's server has Redis's acknowledgement of its channel by then
     const events = collect(await clientOfA.listen(FlowRunStateChangedDocument, { deploymentId }));
-    const r = await b.ok(`mutation($id: ID!) { createFlowRun(input: { deploymentId: $id }) { id } }`, {
+    const r = await b.ok(graphql(`mutation($id: ID!) { createFlowRun(input: { deploymentId: $id }) { id } }`), {
       id: deploymentId,
     });
     const run = r.createFlowRun.id as string;
     await b.ok(
-      `mutation($id: ID!) { setFlowRunState(input: { flowRunId: $id, state: { type: PENDING } }) { status } }`,
+      graphql(`mutation($id: ID!) { setFlowRunState(input: { flowRunId: $id, state: { type: PENDING } }) { status } }`),
       { id: run },
     );
     // both of the run's changes, in order: nothing was lost while A was subscribing
@@ -57,7 +60,7 @@ describe("fan-out through Redis", () => {
       const foreign = collect(await otherClient.listen(FlowRunStateChangedDocument, {}));
       const mine = collect(await clientOfA.listen(FlowRunStateChangedDocument, {}));
       const d = await b.ok(
-        `mutation { applyDeployment(input: { flowName: "fan", name: "deaf" }) { deployment { id } } }`,
+        graphql(`mutation { applyDeployment(input: { flowName: "fan", name: "deaf" }) { deployment { id } } }`),
       );
       const id = d.applyDeployment.deployment.id as string;
       // garbage on this database's own channel (and on the bare topic name) reaches no subscriber
@@ -68,14 +71,15 @@ describe("fan-out through Redis", () => {
         await raw.publish(channel, JSON.stringify({ flowRunId: 42 }));
       }
       const created = [
-        (await b.ok(`mutation($id: ID!) { createFlowRun(input: { deploymentId: $id }) { id } }`, { id })).createFlowRun
-          .id,
+        (await b.ok(graphql(`mutation($id: ID!) { createFlowRun(input: { deploymentId: $id }) { id } }`), { id }))
+          .createFlowRun.id,
       ];
       await mine.waitFor((all) => all.some((e) => e.flowRunStateChanged.flowRun.id === created[0]));
       // the other server's own change arrives to its subscriber: it is listening, just not to us
-      await other.ok(`mutation { applyDeployment(input: { flowName: "other", name: "d" }) { created } }`);
+      await other.ok(graphql(`mutation { applyDeployment(input: { flowName: "other", name: "d" }) { created } }`));
       const theirs = [
-        (await other.ok(`mutation { createFlowRun(input: { deploymentSlug: "other/d" }) { id } }`)).createFlowRun.id,
+        (await other.ok(graphql(`mutation { createFlowRun(input: { deploymentSlug: "other/d" }) { id } }`)))
+          .createFlowRun.id,
       ];
       const seen = await foreign.waitFor((all) => all.length > 0);
       expect(seen.every((e) => theirs.includes(e.flowRunStateChanged.flowRun.id))).toBe(true);

@@ -1,35 +1,39 @@
 // createFlowRun, the flowRun/flowRuns reads and run logs through GraphQL on a real database.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { graphql } from "../harness/documents.js";
+import type { CreateFlowRunInput, DeploymentInput, FlowRunFilter } from "../harness/generated/graphql.js";
 import { createTestApp, type TestApp } from "../harness/test-app.js";
 
-const APPLY = /* GraphQL */ `
+const APPLY = graphql(`
   mutation Apply($input: DeploymentInput!) {
     applyDeployment(input: $input) {
       deployment { id slug workQueueName workPool { name } }
     }
   }
-`;
+`);
 
-const RUN_FIELDS = /* GraphQL */ `
-  id name parameters tags idempotencyKey autoScheduled jobVariables retryPolicy
-  deployment { id } deploymentVersion flow { name }
-  stateType stateName expectedStartTime nextScheduledStartTime startTime endTime runCount totalRunTime
-  state { type name scheduledTime }
-  states { type name scheduledTime }
-  workQueueName workQueue { name workPool { name } } workPool { name }
-`;
+graphql(`
+  fragment FlowRunsRunFields on FlowRun {
+    id name parameters tags idempotencyKey autoScheduled jobVariables retryPolicy
+    deployment { id } deploymentVersion flow { name }
+    stateType stateName expectedStartTime nextScheduledStartTime startTime endTime runCount totalRunTime
+    state { type name scheduledTime }
+    states { type name scheduledTime }
+    workQueueName workQueue { name workPool { name } } workPool { name }
+  }
+`);
 
-const CREATE = /* GraphQL */ `
-  mutation Create($input: CreateFlowRunInput!) { createFlowRun(input: $input) { ${RUN_FIELDS} } }
-`;
+const CREATE = graphql(`
+  mutation Create($input: CreateFlowRunInput!) { createFlowRun(input: $input) { ...FlowRunsRunFields } }
+`);
 
-const SET_STATE = /* GraphQL */ `
+const SET_STATE = graphql(`
   mutation Set($input: SetFlowRunStateInput!) { setFlowRunState(input: $input) { status } }
-`;
+`);
 
-const COUNT = /* GraphQL */ `
+const COUNT = graphql(`
   query Count($filter: FlowRunFilter) { flowRuns(filter: $filter) { totalCount edges { node { id } } } }
-`;
+`);
 
 let t: TestApp;
 beforeAll(async () => {
@@ -39,20 +43,17 @@ afterAll(async () => {
   await t.close();
 });
 
-async function apply(input: Record<string, unknown>): Promise<{ id: string; slug: string }> {
+async function apply(input: DeploymentInput) {
   return (await t.ok(APPLY, { input })).applyDeployment.deployment;
 }
 
-async function create(input: Record<string, unknown>): Promise<any> {
+async function create(input: CreateFlowRunInput) {
   return (await t.ok(CREATE, { input })).createFlowRun;
 }
 
-async function runsOf(
-  deploymentId: string,
-  extra: Record<string, unknown> = {},
-): Promise<{ totalCount: number; ids: string[] }> {
+async function runsOf(deploymentId: string, extra: FlowRunFilter = {}): Promise<{ totalCount: number; ids: string[] }> {
   const r = await t.ok(COUNT, { filter: { deploymentId, ...extra } });
-  return { totalCount: r.flowRuns.totalCount, ids: r.flowRuns.edges.map((e: any) => e.node.id) };
+  return { totalCount: r.flowRuns.totalCount, ids: r.flowRuns.edges.map((e) => e.node.id) };
 }
 
 const ms = (iso: string | null) => (iso === null ? NaN : Date.parse(iso));
@@ -147,7 +148,7 @@ describe("createFlowRun", () => {
     expect(ms(run.expectedStartTime)).toBeGreaterThanOrEqual(before);
     expect(ms(run.expectedStartTime)).toBeLessThanOrEqual(t.clock.now().getTime());
     const claimed = await t.ok(
-      `mutation { claimFlowRuns(input: { workPoolName: "pending-pool", workerName: "w", limit: 5 }) { id } }`,
+      graphql(`mutation { claimFlowRuns(input: { workPoolName: "pending-pool", workerName: "w", limit: 5 }) { id } }`),
     );
     expect(claimed.claimFlowRuns).toEqual([]);
     const running = await t.ok(SET_STATE, { input: { flowRunId: run.id, state: { type: "RUNNING" } } });
@@ -186,10 +187,10 @@ describe("createFlowRun", () => {
     const other = await create({ deploymentId: d.id, workQueueName: "adhoc" });
     expect(other.workQueueName).toBe("adhoc");
     expect(other.workQueue).toEqual({ name: "adhoc", workPool: { name: "q-pool" } });
-    const pool = await t.ok(`{ workPool(name: "q-pool") { queues { name } } }`);
-    expect(pool.workPool.queues.map((q: any) => q.name).sort()).toEqual(["adhoc", "default", "high"]);
+    const pool = await t.ok(graphql(`{ workPool(name: "q-pool") { queues { name } } }`));
+    expect(pool.workPool.queues.map((q) => q.name).sort()).toEqual(["adhoc", "default", "high"]);
     // the deployment keeps its own queue
-    const dep = await t.ok(`query($id: ID!) { deployment(id: $id) { workQueueName } }`, { id: d.id });
+    const dep = await t.ok(graphql(`query($id: ID!) { deployment(id: $id) { workQueueName } }`), { id: d.id });
     expect(dep.deployment.workQueueName).toBe("high");
   });
 
@@ -269,9 +270,9 @@ describe("flowRun and flowRuns", () => {
   it("reads a run by id, and null for an unknown id", async () => {
     const d = await apply({ flowName: "read", name: "d" });
     const run = await create({ deploymentId: d.id, name: "readable" });
-    const r = await t.ok(`query($id: ID!) { flowRun(id: $id) { id name stateType } }`, { id: run.id });
+    const r = await t.ok(graphql(`query($id: ID!) { flowRun(id: $id) { id name stateType } }`), { id: run.id });
     expect(r.flowRun).toEqual({ id: run.id, name: "readable", stateType: "SCHEDULED" });
-    const none = await t.ok(`query($id: ID!) { flowRun(id: $id) { id } }`, {
+    const none = await t.ok(graphql(`query($id: ID!) { flowRun(id: $id) { id } }`), {
       id: "00000000-0000-0000-0000-000000000000",
     });
     expect(none.flowRun).toBeNull();
@@ -304,9 +305,7 @@ describe("flowRun and flowRuns", () => {
     expect((await runsOf(a.id, { tags: ["red", "blue"] })).ids).toEqual([a2.id]);
     expect((await runsOf(a.id, { tags: ["team-a"] })).totalCount).toBe(3);
     const redEverywhere = await t.ok(COUNT, { filter: { tags: ["red"] } });
-    expect(redEverywhere.flowRuns.edges.map((e: any) => e.node.id)).toEqual(
-      expect.arrayContaining([a1.id, a2.id, b1.id]),
-    );
+    expect(redEverywhere.flowRuns.edges.map((e) => e.node.id)).toEqual(expect.arrayContaining([a1.id, a2.id, b1.id]));
 
     // the scheduler does not exist yet: mark one run auto-scheduled the way its bulk insert would
     await t.app.database.client.flowRun.update({ where: { id: a3.id }, data: { autoScheduled: true } });
@@ -325,10 +324,10 @@ describe("flowRun and flowRuns", () => {
 });
 
 describe("logs", () => {
-  const LOGS = /* GraphQL */ `
+  const LOGS = graphql(`
     query Logs($flowRunId: ID!) { logs(flowRunId: $flowRunId) { totalCount edges { node { flowRunId level name message timestamp } } } }
-  `;
-  const CREATE_LOGS = /* GraphQL */ `mutation Logs($logs: [LogInput!]!) { createLogs(logs: $logs) }`;
+  `);
+  const CREATE_LOGS = graphql(`mutation Logs($logs: [LogInput!]!) { createLogs(logs: $logs) }`);
 
   it("stores a batch and returns it oldest first", async () => {
     const d = await apply({ flowName: "logs", name: "d" });
@@ -347,9 +346,9 @@ describe("logs", () => {
     expect(n.createLogs).toBe(4);
     const r = await t.ok(LOGS, { flowRunId: run.id });
     expect(r.logs.totalCount).toBe(3);
-    expect(r.logs.edges.map((e: any) => e.node.message)).toEqual(["first", "second", "third"]);
-    expect(r.logs.edges[2].node).toMatchObject({ flowRunId: run.id, level: 40, name: "my.logger", timestamp: at(3) });
-    expect(r.logs.edges[0].node.name).toBe("ordo.flow_runs");
+    expect(r.logs.edges.map((e) => e.node.message)).toEqual(["first", "second", "third"]);
+    expect(r.logs.edges[2]!.node).toMatchObject({ flowRunId: run.id, level: 40, name: "my.logger", timestamp: at(3) });
+    expect(r.logs.edges[0]!.node.name).toBe("ordo.flow_runs");
     expect((await t.ok(LOGS, { flowRunId: other.id })).logs.totalCount).toBe(1);
   });
 

@@ -23,6 +23,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { applyDeployment } from "../harness/factories.js";
 import { createTestApp, type TestApp } from "../harness/test-app.js";
+import { graphql } from "../harness/documents.js";
 
 const schema = buildSchema(readFileSync(path.resolve(import.meta.dirname, "../../schema.graphql"), "utf8"));
 const DOCUMENTED = new Set([
@@ -170,7 +171,9 @@ beforeAll(async () => {
   t = await createTestApp();
   await applyDeployment(t, { flowName: "fz", name: "d", workPoolName: "fz-pool", parameters: { a: 1 } });
   await t.ok(
-    `mutation { createBlockDocument(input: { blockTypeSlug: "local-file-system", name: "fz-block", data: { basePath: "/tmp" } }) { id } }`,
+    graphql(
+      `mutation { createBlockDocument(input: { blockTypeSlug: "local-file-system", name: "fz-block", data: { basePath: "/tmp" } }) { id } }`,
+    ),
   );
 });
 afterAll(async () => {
@@ -197,6 +200,6 @@ describe("every query and mutation, with generated arguments", () => {
       { numRuns: RUNS, seed: SEED, interruptAfterTimeLimit: 45_000, endOnFailure: true },
     );
     // and the server still serves a normal request afterwards
-    expect((await t.ok(`{ deployment(slug: "fz/d") { name } }`)).deployment).toEqual({ name: "d" });
+    expect((await t.ok(graphql(`{ deployment(slug: "fz/d") { name } }`))).deployment).toEqual({ name: "d" });
   }, 90_000);
 });

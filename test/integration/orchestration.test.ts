@@ -84,7 +84,7 @@ describe("HandleFlowTerminalStateTransitions", () => {
     expect(r.state).toMatchObject({ type: "COMPLETED", name: "Completed" });
     expect(r.flowRun.stateType).toBe("COMPLETED");
     expect(r.flowRun.state.id).toBe(r.state.id);
-    expect(r.flowRun.states.map((s: any) => s.type)).toEqual(["SCHEDULED", "PENDING", "RUNNING", "COMPLETED"]);
+    expect(r.flowRun.states.map((s) => s.type)).toEqual(["SCHEDULED", "PENDING", "RUNNING", "COMPLETED"]);
     expect(r.flowRun.runCount).toBe(1);
     expect(r.flowRun.endTime).not.toBeNull();
   });
@@ -132,7 +132,7 @@ describe("EnforceCancellingToCancelledTransition", () => {
     expect(done.status).toBe("ACCEPT");
     expect(done.flowRun).toMatchObject({ stateType: "CANCELLED", stateName: "Cancelled" });
     expect(done.flowRun.endTime).not.toBeNull();
-    expect(done.flowRun.states.map((s: any) => s.type)).toEqual([
+    expect(done.flowRun.states.map((s) => s.type)).toEqual([
       "SCHEDULED",
       "PENDING",
       "RUNNING",
@@ -152,7 +152,7 @@ describe("BypassCancellingFlowRunsWithNoInfra", () => {
     expect(r.state.message).toEqual(expect.any(String));
     expect(r.flowRun).toMatchObject({ stateType: "CANCELLED", stateName: "Cancelled", nextScheduledStartTime: null });
     expect(r.flowRun.endTime).not.toBeNull();
-    expect(r.flowRun.states.map((s: any) => s.type)).toEqual(["SCHEDULED", "CANCELLED"]);
+    expect(r.flowRun.states.map((s) => s.type)).toEqual(["SCHEDULED", "CANCELLED"]);
     expect(r.flowRun.state.id).toBe(r.state.id);
   });
 
@@ -188,7 +188,7 @@ describe("PreventPendingTransitions (the claim guard)", () => {
     expect(second.status).toBe("ABORT");
     expect(second.reason).toMatch(/PENDING state and cannot transition to a PENDING state/);
     expect(second.state.id).toBe(first.state.id);
-    expect(second.flowRun.states.filter((s: any) => s.type === "PENDING")).toHaveLength(1);
+    expect(second.flowRun.states.filter((s) => s.type === "PENDING")).toHaveLength(1);
   });
 
   it("accepts PENDING → PENDING named Submitting, keeping the scheduled time", async () => {
@@ -231,7 +231,7 @@ describe("WaitForScheduledTime", () => {
     const onTime = await propose(run.id, { type: "RUNNING" });
     expect(onTime.status).toBe("ACCEPT");
     expect(onTime.flowRun).toMatchObject({ stateType: "RUNNING", runCount: 1 });
-    expect(onTime.flowRun.states.map((s: any) => s.type)).toEqual(["SCHEDULED", "PENDING", "RUNNING"]);
+    expect(onTime.flowRun.states.map((s) => s.type)).toEqual(["SCHEDULED", "PENDING", "RUNNING"]);
   });
 });
 
@@ -295,7 +295,7 @@ describe("RetryFailedFlows", () => {
     expect(r.flowRun).toMatchObject({ stateType: "SCHEDULED", stateName: "AwaitingRetry", endTime: null, runCount: 1 });
     expect(ms(r.flowRun.nextScheduledStartTime)).toBe(retryAt);
     expect(r.flowRun.retryPolicy.retryType).toBe("in_process");
-    expect(r.flowRun.states.map((s: any) => s.type)).toEqual(["SCHEDULED", "PENDING", "RUNNING", "SCHEDULED"]);
+    expect(r.flowRun.states.map((s) => s.type)).toEqual(["SCHEDULED", "PENDING", "RUNNING", "SCHEDULED"]);
 
     // the retry waits out its delay
     expect((await propose(run.id, { type: "RUNNING" })).status).toBe("WAIT");
@@ -413,7 +413,7 @@ describe("bookkeeping", () => {
     expect(ms(done.flowRun.startTime)).toBe(started);
     const ran = (ms(done.flowRun.endTime) - started) / 1000;
     expect(ran).toBeCloseTo(done.flowRun.totalRunTime, 2);
-    expect(done.flowRun.states.map((s: any) => s.type)).toEqual(["SCHEDULED", "PENDING", "RUNNING", "COMPLETED"]);
+    expect(done.flowRun.states.map((s) => s.type)).toEqual(["SCHEDULED", "PENDING", "RUNNING", "COMPLETED"]);
   });
 });
 
@@ -432,7 +432,9 @@ describe("input errors", () => {
       input: { flowRunId: run.id, state: { type: "RUNNING", scheduledTime: new Date().toISOString() } },
     });
     expect(r.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "input.state.scheduledTime" });
-    const after = await t.ok(`query($id: ID!) { flowRun(id: $id) { stateType states { id } } }`, { id: run.id });
+    const after = await t.ok(graphql(`query($id: ID!) { flowRun(id: $id) { stateType states { id } } }`), {
+      id: run.id,
+    });
     expect(after.flowRun).toMatchObject({ stateType: "PENDING" });
     expect(after.flowRun.states).toHaveLength(2);
   });

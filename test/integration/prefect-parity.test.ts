@@ -3,21 +3,23 @@
 // Prefect references: tests/server/schemas/test_schedules.py, tests/server/orchestration/test_core_policy.py
 // (HandlePausingFlows, HandleResumingPausedFlows, MinimalFlowPolicy), PrefectHQ/prefect#21955.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { graphql } from "../harness/documents.js";
 import { applyDeployment, createRun } from "../harness/factories.js";
+import type { DeploymentScheduleInput, StateInput } from "../harness/generated/graphql.js";
 import { createTestApp, type TestApp } from "../harness/test-app.js";
 
-const APPLY = /* GraphQL */ `
+const APPLY = graphql(`
   mutation Apply($input: DeploymentInput!) {
     applyDeployment(input: $input) {
       deployment { id schedules { schedule { __typename ... on CronSchedule { cron } ... on RRuleSchedule { rrule timezone dtstart } } } }
     }
   }
-`;
-const SET_STATE = /* GraphQL */ `
+`);
+const SET_STATE = graphql(`
   mutation Set($input: SetFlowRunStateInput!) {
     setFlowRunState(input: $input) { status reason state { type name data } flowRun { stateType retryPolicy } }
   }
-`;
+`);
 
 let t: TestApp;
 let deploymentId: string;
@@ -31,7 +33,8 @@ afterAll(async () => {
   await t.close();
 });
 
-const apply = (name: string, schedules: unknown[]) => t.gql(APPLY, { input: { flowName: "parity", name, schedules } });
+const apply = (name: string, schedules: DeploymentScheduleInput[]) =>
+  t.gql(APPLY, { input: { flowName: "parity", name, schedules } });
 const preview = async (schedule: unknown, count = 4) =>
   (
     await t.ok(
@@ -44,7 +47,7 @@ describe("schedules through the API", () => {
   it("test_cron_schedule_wraparound_dow: 30 8 * * sat-sun is accepted and fires on weekends", async () => {
     const r = await apply("weekend", [{ schedule: { cron: { cron: "30 8 * * sat-sun" } } }]);
     expect(r.errors).toBeUndefined();
-    expect(r.data.applyDeployment.deployment.schedules[0].schedule).toEqual({
+    expect(r.data!.applyDeployment.deployment.schedules[0]!.schedule).toEqual({
       __typename: "CronSchedule",
       cron: "30 8 * * sat-sun",
     });
@@ -68,7 +71,7 @@ describe("schedules through the API", () => {
     expect(r.errors).toBeUndefined();
     expect(await preview({ rrule: { rrule } }, 10)).toEqual([]);
     const runs = await t.ok(
-      `query { deployment(id: "${r.data.applyDeployment.deployment.id}") { flowRuns(first: 5) { totalCount } } }`,
+      `query { deployment(id: "${r.data!.applyDeployment.deployment.id}") { flowRuns(first: 5) { totalCount } } }`,
     );
     expect(runs.deployment.flowRuns.totalCount).toBe(0);
   });
@@ -78,7 +81,7 @@ describe("schedules through the API", () => {
       { schedule: { rrule: { rrule: "FREQ=DAILY;BYHOUR=9", timezone: "Europe/Berlin" } } },
     ]);
     // the pin is the last grid point (daily, from 2020-01-01 00:00 Berlin) at or before now
-    expect(pinned.data.applyDeployment.deployment.schedules[0].schedule).toEqual({
+    expect(pinned.data!.applyDeployment.deployment.schedules[0]!.schedule).toEqual({
       __typename: "RRuleSchedule",
       rrule: "RRULE:FREQ=DAILY;BYHOUR=9",
       timezone: "Europe/Berlin",
@@ -87,18 +90,20 @@ describe("schedules through the API", () => {
     const written = await apply("written", [
       { schedule: { rrule: { rrule: "DTSTART;TZID=America/New_York:20260110T090000\nRRULE:FREQ=WEEKLY" } } },
     ]);
-    expect(written.data.applyDeployment.deployment.schedules[0].schedule.dtstart).toBe("2026-01-10T14:00:00.000Z");
+    // a union: its RRuleSchedule member has dtstart
+    const writtenSchedule = written.data!.applyDeployment.deployment.schedules[0]!.schedule as { dtstart: string };
+    expect(writtenSchedule.dtstart).toBe("2026-01-10T14:00:00.000Z");
   });
 });
 
 async function newRun(): Promise<string> {
   return createRun(t, deploymentId);
 }
-async function propose(flowRunId: string, state: Record<string, unknown>, force?: boolean): Promise<any> {
+async function propose(flowRunId: string, state: StateInput, force?: boolean) {
   return (await t.ok(SET_STATE, { input: { flowRunId, state, ...(force === undefined ? {} : { force }) } }))
     .setFlowRunState;
 }
-async function walk(id: string, ...states: Array<Record<string, unknown>>): Promise<void> {
+async function walk(id: string, ...states: StateInput[]): Promise<void> {
   for (const state of states) expect((await propose(id, state)).status, JSON.stringify(state)).toBe("ACCEPT");
 }
 

@@ -1,6 +1,7 @@
 // Crash detection and the CANCELLING timeout with a movable clock; infrastructure and heartbeat
 // reporting; job variables layered, validated at run creation, and rendered for the worker.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { graphql } from "../harness/documents.js";
 import { applyDeployment } from "../harness/factories.js";
 import { createTestApp, type TestApp } from "../harness/test-app.js";
 
@@ -8,7 +9,7 @@ let t: TestApp;
 let deploymentId: string;
 beforeAll(async () => {
   t = await createTestApp();
-  await t.ok(`mutation($i: WorkPoolInput!) { createWorkPool(input: $i) { id } }`, {
+  await t.ok(graphql(`mutation($i: WorkPoolInput!) { createWorkPool(input: $i) { id } }`), {
     i: {
       name: "leases",
       type: "process",
@@ -39,30 +40,41 @@ afterAll(async () => {
   await t.close();
 });
 
-const RUN = `mutation($id: ID!, $jv: JSON) { createFlowRun(input: { deploymentId: $id, jobVariables: $jv }) { id jobConfiguration } }`;
-const SET = `mutation($id: ID!, $type: StateType!) { setFlowRunState(input: { flowRunId: $id, state: { type: $type } }) { status } }`;
-const STATE = `query($id: ID!) { flowRun(id: $id) { stateType stateName lastHeartbeat infrastructurePid states { type message } } }`;
+const RUN = graphql(`
+  mutation($id: ID!, $jv: JSON) { createFlowRun(input: { deploymentId: $id, jobVariables: $jv }) { id jobConfiguration } }
+`);
+const SET = graphql(`
+  mutation($id: ID!, $type: StateType!) { setFlowRunState(input: { flowRunId: $id, state: { type: $type } }) { status } }
+`);
+const STATE = graphql(`
+  query($id: ID!) { flowRun(id: $id) { stateType stateName lastHeartbeat infrastructurePid states { type message } } }
+`);
 
 describe("run leases", () => {
   it("crashes a RUNNING run nobody heartbeats within the lease, and spares a heartbeated one", async () => {
     const silent = (await t.ok(RUN, { id: deploymentId })).createFlowRun.id;
     const alive = (await t.ok(RUN, { id: deploymentId })).createFlowRun.id;
-    for (const id of [silent, alive]) for (const type of ["PENDING", "RUNNING"]) await t.ok(SET, { id, type });
+    for (const id of [silent, alive]) for (const type of ["PENDING", "RUNNING"] as const) await t.ok(SET, { id, type });
     await t.ok(
-      `mutation($id: ID!) { setFlowRunInfrastructure(flowRunId: $id, infrastructurePid: "host:4242") { infrastructurePid } }`,
+      graphql(`
+        mutation($id: ID!) { setFlowRunInfrastructure(flowRunId: $id, infrastructurePid: "host:4242") { infrastructurePid } }
+      `),
       { id: alive },
     );
     t.clock.advance(60);
-    const beat = await t.ok(`mutation($id: ID!) { flowRunHeartbeat(flowRunId: $id) { stateType lastHeartbeat } }`, {
-      id: alive,
-    });
+    const beat = await t.ok(
+      graphql(`mutation($id: ID!) { flowRunHeartbeat(flowRunId: $id) { stateType lastHeartbeat } }`),
+      {
+        id: alive,
+      },
+    );
     expect(beat.flowRunHeartbeat.stateType).toBe("RUNNING");
     expect(await t.app.services.leases.crashAbandonedRuns()).toBe(0); // 60 s < 90 s lease
     t.clock.advance(60);
     expect(await t.app.services.leases.crashAbandonedRuns()).toBe(1);
     const crashed = (await t.ok(STATE, { id: silent })).flowRun;
     expect(crashed.stateType).toBe("CRASHED");
-    expect(crashed.states.at(-1).message).toMatch(/No heartbeat .* 90 s/);
+    expect(crashed.states.at(-1)!.message).toMatch(/No heartbeat .* 90 s/);
     const kept = (await t.ok(STATE, { id: alive })).flowRun;
     expect(kept).toMatchObject({ stateType: "RUNNING", infrastructurePid: "host:4242" });
     t.clock.advance(60); // now 120 s since its last beat
@@ -72,7 +84,7 @@ describe("run leases", () => {
 
   it("judges no run before a whole lease has passed since the server began listening (a restart)", async () => {
     const id = (await t.ok(RUN, { id: deploymentId })).createFlowRun.id;
-    for (const type of ["PENDING", "RUNNING"]) await t.ok(SET, { id, type });
+    for (const type of ["PENDING", "RUNNING"] as const) await t.ok(SET, { id, type });
     t.clock.advance(600); // the server was down: the run's heartbeats were lost, not missed
     const listeningSince = t.clock.now();
     expect(await t.app.services.leases.crashAbandonedRuns({ listeningSince })).toBe(0);
@@ -86,8 +98,8 @@ describe("run leases", () => {
 
   it("forces a run stuck in CANCELLING to CANCELLED after the timeout", async () => {
     const id = (await t.ok(RUN, { id: deploymentId })).createFlowRun.id;
-    for (const type of ["PENDING", "RUNNING", "CANCELLING"]) await t.ok(SET, { id, type });
-    await t.ok(`mutation($id: ID!) { flowRunHeartbeat(flowRunId: $id) { id } }`, { id });
+    for (const type of ["PENDING", "RUNNING", "CANCELLING"] as const) await t.ok(SET, { id, type });
+    await t.ok(graphql(`mutation($id: ID!) { flowRunHeartbeat(flowRunId: $id) { id } }`), { id });
     t.clock.advance(200);
     expect(await t.app.services.leases.timeOutCancelling()).toBe(0);
     t.clock.advance(120);
@@ -119,10 +131,10 @@ describe("job variables", () => {
 
   it("answers unknown runs with NOT_FOUND", async () => {
     const id = "00000000-0000-4000-8000-000000000000";
-    const a = await t.gql(`mutation($id: ID!) { flowRunHeartbeat(flowRunId: $id) { id } }`, { id });
+    const a = await t.gql(graphql(`mutation($id: ID!) { flowRunHeartbeat(flowRunId: $id) { id } }`), { id });
     expect(a.errors?.[0]?.extensions).toMatchObject({ code: "NOT_FOUND", field: "flowRunId" });
     const b = await t.gql(
-      `mutation($id: ID!) { setFlowRunInfrastructure(flowRunId: $id, infrastructurePid: "1") { id } }`,
+      graphql(`mutation($id: ID!) { setFlowRunInfrastructure(flowRunId: $id, infrastructurePid: "1") { id } }`),
       { id },
     );
     expect(b.errors?.[0]?.extensions).toMatchObject({ code: "NOT_FOUND", field: "flowRunId" });

@@ -2,7 +2,9 @@
 // schedule gets, what they carry, idempotence (re-apply, restart, two schedulers at once), what
 // pausing/changing deletes, resuming, Late marking, and the schedule preview query.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { graphql } from "../harness/documents.js";
 import { startReplica } from "../harness/replica.js";
+import type { DeploymentInput } from "../harness/generated/graphql.js";
 import { createTestApp, type TestApp } from "../harness/test-app.js";
 
 let t: TestApp;
@@ -15,10 +17,12 @@ afterAll(async () => {
   await t.close();
 });
 
-const APPLY = `mutation($input: DeploymentInput!) { applyDeployment(input: $input) { deployment { id schedules { id } } } }`;
+const APPLY = graphql(`
+  mutation($input: DeploymentInput!) { applyDeployment(input: $input) { deployment { id schedules { id } } } }
+`);
 let seq = 0;
 
-async function apply(input: Record<string, unknown>): Promise<string> {
+async function apply(input: Omit<DeploymentInput, "flowName">): Promise<string> {
   const r = await t.ok(APPLY, { input: { flowName: "sched", ...input } });
   return r.applyDeployment.deployment.id;
 }
@@ -80,11 +84,13 @@ describe("how far ahead each schedule is kept", () => {
       expect(run.state?.scheduledTime).toEqual(run.expectedStartTime);
     }
     const gql = await t.ok(
-      `query($id: ID!) { flowRuns(filter: { deploymentId: $id, autoScheduled: true }) { totalCount edges { node { workPool { name } states { type } } } } }`,
+      graphql(`
+        query($id: ID!) { flowRuns(filter: { deploymentId: $id, autoScheduled: true }) { totalCount edges { node { workPool { name } states { type } } } } }
+      `),
       { id },
     );
     expect(gql.flowRuns.totalCount).toBe(3);
-    expect(gql.flowRuns.edges[0].node).toEqual({ workPool: { name: "pool-s" }, states: [{ type: "SCHEDULED" }] });
+    expect(gql.flowRuns.edges[0]!.node).toEqual({ workPool: { name: "pool-s" }, states: [{ type: "SCHEDULED" }] });
   });
 });
 
@@ -145,11 +151,13 @@ describe("what changes delete", () => {
     expect(runs.length).toBeGreaterThanOrEqual(6);
     // one auto run already claimed, one manual run, one late auto run (start in the past)
     await t.ok(
-      `mutation($id: ID!) { setFlowRunState(input: { flowRunId: $id, state: { type: PENDING } }) { status } }`,
+      graphql(`mutation($id: ID!) { setFlowRunState(input: { flowRunId: $id, state: { type: PENDING } }) { status } }`),
       { id: runs[0]!.id },
     );
     const manual = await t.ok(
-      `mutation($id: ID!) { createFlowRun(input: { deploymentId: $id, scheduledStartTime: "2099-01-01T00:00:00Z" }) { id } }`,
+      graphql(`
+        mutation($id: ID!) { createFlowRun(input: { deploymentId: $id, scheduledStartTime: "2099-01-01T00:00:00Z" }) { id } }
+      `),
       { id },
     );
     await t.app.database.client.flowRun.update({
@@ -159,12 +167,12 @@ describe("what changes delete", () => {
 
     t.clock.advance(1); // the frozen clock: the resume below is the only change after `since`
     const since = t.clock.now();
-    await t.ok(`mutation($id: ID!) { pauseDeployment(id: $id) { paused } }`, { id });
+    await t.ok(graphql(`mutation($id: ID!) { pauseDeployment(id: $id) { paused } }`), { id });
     const left = (await runsOf(id)).map((r) => r.id).sort();
     expect(left).toEqual([runs[0]!.id, runs[1]!.id, manual.createFlowRun.id].sort());
     expect((await pass()).runsInserted).toBe(0);
 
-    await t.ok(`mutation($id: ID!) { resumeDeployment(id: $id) { paused } }`, { id });
+    await t.ok(graphql(`mutation($id: ID!) { resumeDeployment(id: $id) { paused } }`), { id });
     const fast = await t.app.services.scheduling.schedule({ changedSince: since });
     expect(fast.deployments).toBe(1);
     expect(fast.runsInserted).toBeGreaterThan(0);
@@ -197,7 +205,7 @@ describe("what changes delete", () => {
     const id = await apply({ name: `del${++seq}`, schedules: [{ schedule: { interval: { interval: 3600 } } }] });
     await pass();
     expect((await runsOf(id)).length).toBe(3);
-    await t.ok(`mutation($id: ID!) { deleteDeployment(id: $id) }`, { id });
+    await t.ok(graphql(`mutation($id: ID!) { deleteDeployment(id: $id) }`), { id });
     expect(
       await t.app.database.client.flowRun.count({ where: { idempotencyKey: { startsWith: `scheduled:${id}:` } } }),
     ).toBe(0);
@@ -207,12 +215,16 @@ describe("what changes delete", () => {
 describe("late runs", () => {
   it("labels a SCHEDULED run more than 15 s past its start Late, keeping its type and start", async () => {
     const id = await apply({ name: `late${++seq}` });
-    const create = `mutation($id: ID!, $at: DateTime) { createFlowRun(input: { deploymentId: $id, scheduledStartTime: $at }) { id } }`;
+    const create = graphql(`
+      mutation($id: ID!, $at: DateTime) { createFlowRun(input: { deploymentId: $id, scheduledStartTime: $at }) { id } }
+    `);
     const at = new Date(t.clock.now().getTime() + 10_000).toISOString();
     const run = (await t.ok(create, { id, at })).createFlowRun.id;
     const retrying = (
       await t.ok(
-        `mutation($id: ID!, $at: DateTime) { createFlowRun(input: { deploymentId: $id, scheduledStartTime: $at, retries: 1 }) { id } }`,
+        graphql(`
+          mutation($id: ID!, $at: DateTime) { createFlowRun(input: { deploymentId: $id, scheduledStartTime: $at, retries: 1 }) { id } }
+        `),
         { id, at },
       )
     ).createFlowRun.id;
@@ -220,7 +232,9 @@ describe("late runs", () => {
 
     t.clock.advance(20); // 10 s past the start: not late yet
     await t.app.services.scheduling.markLateRuns();
-    const q = `query($id: ID!) { flowRun(id: $id) { stateType stateName nextScheduledStartTime states { name } } }`;
+    const q = graphql(`
+      query($id: ID!) { flowRun(id: $id) { stateType stateName nextScheduledStartTime states { name } } }
+    `);
     expect((await t.ok(q, { id: run })).flowRun.stateName).toBe("Scheduled");
 
     t.clock.advance(10); // 20 s past
@@ -228,7 +242,7 @@ describe("late runs", () => {
     const late = (await t.ok(q, { id: run })).flowRun;
     expect(late).toMatchObject({ stateType: "SCHEDULED", stateName: "Late" });
     expect(new Date(late.nextScheduledStartTime).getTime()).toBe(new Date(at).getTime());
-    expect(late.states.map((s: { name: string }) => s.name)).toEqual(["Scheduled", "Late"]);
+    expect(late.states.map((s) => s.name)).toEqual(["Scheduled", "Late"]);
     expect((await t.ok(q, { id: retrying })).flowRun.stateName).toBe("AwaitingRetry");
     await t.app.services.scheduling.markLateRuns();
     expect((await t.ok(q, { id: run })).flowRun.states).toHaveLength(2);
@@ -238,7 +252,9 @@ describe("late runs", () => {
 describe("previewSchedule", () => {
   it("shows the next dates of a schedule input before it is applied", async () => {
     const r = await t.ok(
-      `{ previewSchedule(schedule: { cron: { cron: "0 9 * * *", timezone: "America/New_York" } }, count: 3, after: "2026-03-07T00:00:00Z") }`,
+      graphql(`
+        { previewSchedule(schedule: { cron: { cron: "0 9 * * *", timezone: "America/New_York" } }, count: 3, after: "2026-03-07T00:00:00Z") }
+      `),
     );
     expect(r.previewSchedule).toEqual([
       "2026-03-07T14:00:00.000Z",
@@ -248,9 +264,9 @@ describe("previewSchedule", () => {
   });
 
   it("rejects a bad schedule or count with BAD_USER_INPUT naming the field", async () => {
-    const bad = await t.gql(`{ previewSchedule(schedule: { cron: { cron: "61 * * * *" } }) }`);
+    const bad = await t.gql(graphql(`{ previewSchedule(schedule: { cron: { cron: "61 * * * *" } }) }`));
     expect(bad.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "schedule.cron.cron" });
-    const count = await t.gql(`{ previewSchedule(schedule: { interval: { interval: 60 } }, count: 0) }`);
+    const count = await t.gql(graphql(`{ previewSchedule(schedule: { interval: { interval: 60 } }, count: 0) }`));
     expect(count.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "count" });
   });
 });

@@ -22,6 +22,7 @@ import { createKeyFile } from "../../src/domain/blocks/key-file.js";
 import { buildApp } from "../../src/server/app.js";
 import { createLogger } from "../../src/server/logger.js";
 import { ENCRYPTION_KEY } from "../../src/tokens.js";
+import { graphql } from "../harness/documents.js";
 import { sameKeyAs } from "../harness/same-key.js";
 import { createTestApp, type TestApp } from "../harness/test-app.js";
 
@@ -29,12 +30,12 @@ const HELLO = "./test/fixtures/plugins/ordo-plugin-hello";
 const SECRET = "tok-At-Rest-4242";
 const sqlite = inject("provider") === "sqlite";
 
-const CREATE = /* GraphQL */ `
+const CREATE = graphql(`
   mutation Create($input: CreateBlockDocumentInput!) { createBlockDocument(input: $input) { id } }
-`;
-const REVEAL = /* GraphQL */ `
+`);
+const REVEAL = graphql(`
   query Reveal($id: ID!) { blockDocument(id: $id, includeSecrets: true) { data } }
-`;
+`);
 
 const dirs: string[] = [];
 function tempDir(): string {
@@ -56,7 +57,7 @@ async function createSecret(t: TestApp, name: string): Promise<string> {
   const { createBlockDocument } = await t.ok(CREATE, {
     input: { blockTypeSlug: "hello-greeting", name, data: { greeting: "Hi", apiToken: SECRET } },
   });
-  return createBlockDocument.id as string;
+  return createBlockDocument.id;
 }
 
 async function revealed(t: TestApp, id: string): Promise<unknown> {

@@ -9,6 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { collect, type Collected } from "../harness/streams.js";
 import { applyDeployment, createRun } from "../harness/factories.js";
 import { createTestApp, type TestApp } from "../harness/test-app.js";
+import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
+import { graphql, operationText } from "../harness/documents.js";
 
 let t: TestApp;
 let wsUrl: string;
@@ -57,7 +59,12 @@ interface Event {
 }
 
 /** A subscriber, once the server's "subscribed" mark says its stream is listening. */
-async function subscribe(key: string, query: string, variables: Record<string, unknown>): Promise<Collected<Event>> {
+async function subscribe(
+  key: string,
+  document: TypedDocumentNode<unknown, any>,
+  variables: Record<string, unknown>,
+): Promise<Collected<Event>> {
+  const query = operationText(document);
   const client = createClient({
     url: wsUrl,
     webSocketImpl: WebSocket,
@@ -95,19 +102,26 @@ async function* dataOf(
   }
 }
 
-const SET_STATE = `mutation($id: ID!, $t: StateType!) { setFlowRunState(input: { flowRunId: $id, state: { type: $t }, force: true }) { status state { id } } }`;
+const SET_STATE = graphql(
+  `mutation($id: ID!, $t: StateType!) { setFlowRunState(input: { flowRunId: $id, state: { type: $t }, force: true }) { status state { id } } }`,
+);
 
 describe("subscription reads", () => {
   it("reads an event once per distinct query for many subscribers, and delivers every event to each in order", async () => {
     const d = await applyDeployment(t, { flowName: "reads", name: "shared" });
     const run = () => createRun(t, d.id);
     const [watched, other] = [await run(), await run()];
-    const reader = (await t.ok(`mutation { createApiKey(input: { name: "reads-reader", scopes: [READ] }) { key } }`))
-      .createApiKey.key as string;
+    const reader = (
+      await t.ok(graphql(`mutation { createApiKey(input: { name: "reads-reader", scopes: [READ] }) { key } }`))
+    ).createApiKey.key as string;
 
-    const SAME = `subscription($id: ID!) { flowRunStateChanged(flowRunId: $id) { flowRun { id stateType } state { id type } } }`;
+    const SAME = graphql(
+      `subscription($id: ID!) { flowRunStateChanged(flowRunId: $id) { flowRun { id stateType } state { id type } } }`,
+    );
     // Prisma reads all scalar columns whatever scalars are asked: only a relation changes the query
-    const DIFFERENT = `subscription($id: ID!) { flowRunStateChanged(flowRunId: $id) { flowRun { id name deployment { name } } state { id type name timestamp } } }`;
+    const DIFFERENT = graphql(
+      `subscription($id: ID!) { flowRunStateChanged(flowRunId: $id) { flowRun { id name deployment { name } } state { id type name timestamp } } }`,
+    );
     // 8 admins and 4 READ-only keys ask the same; one asks something else; one follows another run
     const same = await Promise.all([
       ...Array.from({ length: 8 }, () => subscribe(t.adminKey!, SAME, { id: watched })),
@@ -157,7 +171,9 @@ describe("subscription reads", () => {
         }),
       );
     }
-    const QUERY = `subscription($d: ID) { flowRunStateChanged(deploymentId: $d) { previousStateType flowRun { id deployment { name } } state { id type } } }`;
+    const QUERY = graphql(
+      `subscription($d: ID) { flowRunStateChanged(deploymentId: $d) { previousStateType flowRun { id deployment { name } } state { id type } } }`,
+    );
     const everything = await subscribe(t.adminKey!, QUERY, {});
     const one = await subscribe(t.adminKey!, QUERY, { d: deployments[3]!.id });
     // both listening (their marks came): every run of the pass reaches them
@@ -188,7 +204,9 @@ describe("subscription reads", () => {
   it("keeps the others of a shared subscription going when the first one leaves, and lets a newcomer join", async () => {
     const d = await applyDeployment(t, { flowName: "reads", name: "leave" });
     const id = await createRun(t, d.id);
-    const QUERY = `subscription($id: ID!) { flowRunStateChanged(flowRunId: $id) { flowRun { id } state { id type } } }`;
+    const QUERY = graphql(
+      `subscription($id: ID!) { flowRunStateChanged(flowRunId: $id) { flowRun { id } state { id type } } }`,
+    );
     let flip = 0;
     const change = async () =>
       (await t.ok(SET_STATE, { id, t: flip++ % 2 ? "PENDING" : "RUNNING" })).setFlowRunState.state.id as string;

@@ -3,8 +3,9 @@
 // (no case folding, no LIKE wildcards) — by queue priority, within every limit, each run once.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { inTransaction, tryLockDeployments } from "../../src/db/transaction.js";
-import { rejectionChecker, tableCounts } from "../harness/rejections.js";
+import { graphql, operationText } from "../harness/documents.js";
 import { applyDeployment, createRun } from "../harness/factories.js";
+import { rejectionChecker, tableCounts } from "../harness/rejections.js";
 import { createTestApp, type TestApp } from "../harness/test-app.js";
 
 let t: TestApp;
@@ -15,15 +16,23 @@ afterAll(async () => {
   await t.close();
 });
 
-const CLAIM = `mutation($input: ClaimFlowRunsInput!) { claimFlowRuns(input: $input) { id stateType workQueueName workPool { name } } }`;
-const SET = `mutation($id: ID!, $type: StateType!) { setFlowRunState(input: { flowRunId: $id, state: { type: $type } }) { status } }`;
-const CREATE_QUEUE = `mutation($i: WorkQueueInput!) { createWorkQueue(input: $i) { id name priority filterTags } }`;
-const UPDATE_QUEUE = `mutation($id: ID!, $i: WorkQueueUpdateInput!) { updateWorkQueue(id: $id, input: $i) { id filterTags } }`;
+const CLAIM = graphql(`
+  mutation($input: ClaimFlowRunsInput!) { claimFlowRuns(input: $input) { id stateType workQueueName workPool { name } } }
+`);
+const SET = graphql(`
+  mutation($id: ID!, $type: StateType!) { setFlowRunState(input: { flowRunId: $id, state: { type: $type } }) { status } }
+`);
+const CREATE_QUEUE = graphql(`
+  mutation($i: WorkQueueInput!) { createWorkQueue(input: $i) { id name priority filterTags } }
+`);
+const UPDATE_QUEUE = graphql(`
+  mutation($id: ID!, $i: WorkQueueUpdateInput!) { updateWorkQueue(id: $id, input: $i) { id filterTags } }
+`);
 
 let secondsAgo = 10_000;
 
 async function pool(name: string, limit: number | null = null): Promise<void> {
-  await t.ok(`mutation($i: WorkPoolInput!) { createWorkPool(input: $i) { id } }`, {
+  await t.ok(graphql(`mutation($i: WorkPoolInput!) { createWorkPool(input: $i) { id } }`), {
     i: { name, type: "process", concurrencyLimit: limit },
   });
 }
@@ -47,20 +56,16 @@ async function run(deploymentId: string, tags: string[] = []): Promise<string> {
   return createRun(t, deploymentId, { tags, scheduledStartTime: at });
 }
 
-const claim = async (
-  workPoolName: string,
-  limit = 10,
-  workerName = "agent",
-): Promise<Array<{ id: string; stateType: string; workQueueName: string | null; workPool: { name: string } | null }>> =>
+const claim = async (workPoolName: string, limit = 10, workerName = "agent") =>
   (await t.ok(CLAIM, { input: { workPoolName, workerName, limit } })).claimFlowRuns;
 
 const finish = async (id: string) => {
-  for (const type of ["RUNNING", "COMPLETED"])
+  for (const type of ["RUNNING", "COMPLETED"] as const)
     expect((await t.ok(SET, { id, type })).setFlowRunState.status).toBe("ACCEPT");
 };
 
 const stateOf = async (id: string) =>
-  (await t.ok(`query($id: ID!) { flowRun(id: $id) { stateType workQueueName } }`, { id })).flowRun;
+  (await t.ok(graphql(`query($id: ID!) { flowRun(id: $id) { stateType workQueueName } }`), { id })).flowRun;
 
 describe("tag-filtered work queues", () => {
   it("are created, shown, changed and turned back into normal queues", async () => {
@@ -82,7 +87,7 @@ describe("tag-filtered work queues", () => {
     expect(
       (await t.ok(UPDATE_QUEUE, { id: created.id, i: { filterTags: null } })).updateWorkQueue.filterTags,
     ).toBeNull();
-    const read = await t.ok(`{ workPool(name: "manage") { queues { name filterTags } } }`);
+    const read = await t.ok(graphql(`{ workPool(name: "manage") { queues { name filterTags } } }`));
     expect(read.workPool.queues).toEqual([
       { name: "default", filterTags: null },
       { name: "legacy", filterTags: null },
@@ -102,7 +107,9 @@ describe("tag-filtered work queues", () => {
     const matching = [await run(all), await run(fromRun, ["e_l", "prod"])];
     const others = [await run(partial), await run(upper), await run(wildcard), await run(longer)];
     const future = await t.ok(
-      `mutation($id: ID!, $at: DateTime) { createFlowRun(input: { deploymentId: $id, scheduledStartTime: $at }) { id } }`,
+      graphql(`
+        mutation($id: ID!, $at: DateTime) { createFlowRun(input: { deploymentId: $id, scheduledStartTime: $at }) { id } }
+      `),
       {
         id: all,
         at: new Date(t.clock.now().getTime() + 3600_000).toISOString(),
@@ -136,7 +143,7 @@ describe("tag-filtered work queues", () => {
     const legacyOnly = await t.ok(CLAIM, {
       input: { workPoolName: "mixed", workQueueNames: ["legacy"], workerName: "agent", limit: 10 },
     });
-    expect(legacyOnly.claimFlowRuns.map((r: { id: string }) => r.id)).toEqual([ownRun]);
+    expect(legacyOnly.claimFlowRuns.map((r) => r.id)).toEqual([ownRun]);
     expect(await stateOf(namedRun)).toEqual({ stateType: "SCHEDULED", workQueueName: "named" });
     expect(await stateOf(otherRun)).toEqual({ stateType: "SCHEDULED", workQueueName: "default" });
     expect((await claim("mixed")).map((r) => r.id)).toEqual([namedRun]);
@@ -283,17 +290,18 @@ describe("tag-filtered work queues", () => {
       ["a repeated tag", ["a", "b", "a"], "input.filterTags[2]"],
       ['a tag with "|"', ["a|b"], "input.filterTags[0]"],
     ];
+    // rejectionChecker sends a document's text, with these deliberately bad variables
     for (const [what, filterTags, field] of cases) {
       it(`on create: ${what}`, async () => {
         await expectRejected(
-          CREATE_QUEUE,
+          operationText(CREATE_QUEUE),
           { i: { workPoolName: "bad-tags", name: "new", priority: 1, filterTags } },
           { code: "BAD_USER_INPUT", field },
         );
       });
       it(`on update: ${what}`, async () => {
         await expectRejected(
-          UPDATE_QUEUE,
+          operationText(UPDATE_QUEUE),
           { id: queueId, i: { priority: 1, filterTags } },
           { code: "BAD_USER_INPUT", field },
         );

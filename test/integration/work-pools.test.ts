@@ -2,6 +2,7 @@
 // template checks, queue priorities, heartbeats, deleting a queue (what pointed at it moves to the
 // default queue), and the bad inputs each get a code and write nothing.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { graphql, operationText } from "../harness/documents.js";
 import { applyDeployment } from "../harness/factories.js";
 import { createTestApp, type TestApp } from "../harness/test-app.js";
 
@@ -13,7 +14,9 @@ afterAll(async () => {
   await t.close();
 });
 
-const CREATE = `mutation($i: WorkPoolInput!) { createWorkPool(input: $i) { name type isPaused concurrencyLimit baseJobTemplate status defaultQueue { name priority } queues { name } } }`;
+const CREATE = graphql(`
+  mutation($i: WorkPoolInput!) { createWorkPool(input: $i) { name type isPaused concurrencyLimit baseJobTemplate status defaultQueue { name priority } queues { name } } }
+`);
 const TEMPLATE = {
   job_configuration: { command: "{{ command }}", env: "{{ env }}", labels: { team: "{{ team }}" } },
   variables: {
@@ -43,18 +46,18 @@ describe("work pools", () => {
       queues: [{ name: "default" }],
     });
     const paused = await t.ok(
-      `mutation { updateWorkPool(name: "local", input: { isPaused: true }) { isPaused status } }`,
+      graphql(`mutation { updateWorkPool(name: "local", input: { isPaused: true }) { isPaused status } }`),
     );
     expect(paused.updateWorkPool).toEqual({ isPaused: true, status: "PAUSED" });
-    await t.ok(`mutation { updateWorkPool(name: "local", input: { isPaused: false }) { isPaused } }`);
+    await t.ok(graphql(`mutation { updateWorkPool(name: "local", input: { isPaused: false }) { isPaused } }`));
   });
 
   it("keeps queue priorities unique: an explicit priority makes room", async () => {
     await t.ok(CREATE, { i: { name: "prio-pool", type: "process" } });
-    const q = `mutation($i: WorkQueueInput!) { createWorkQueue(input: $i) { id name priority } }`;
+    const q = graphql(`mutation($i: WorkQueueInput!) { createWorkQueue(input: $i) { id name priority } }`);
     await t.ok(q, { i: { workPoolName: "prio-pool", name: "b" } });
     await t.ok(q, { i: { workPoolName: "prio-pool", name: "first", priority: 1 } });
-    const pool = await t.ok(`{ workPool(name: "prio-pool") { queues { name priority } } }`);
+    const pool = await t.ok(graphql(`{ workPool(name: "prio-pool") { queues { name priority } } }`));
     expect(pool.workPool.queues).toEqual([
       { name: "first", priority: 1 },
       { name: "default", priority: 2 },
@@ -63,9 +66,11 @@ describe("work pools", () => {
   });
 
   it("marks a worker ONLINE on heartbeat and the pool READY", async () => {
-    const w = await t.ok(`mutation { workerHeartbeat(workPoolName: "local", workerName: "w-1") { name status } }`);
+    const w = await t.ok(
+      graphql(`mutation { workerHeartbeat(workPoolName: "local", workerName: "w-1") { name status } }`),
+    );
     expect(w.workerHeartbeat).toEqual({ name: "w-1", status: "ONLINE" });
-    expect((await t.ok(`{ workPool(name: "local") { status workers { name } } }`)).workPool).toEqual({
+    expect((await t.ok(graphql(`{ workPool(name: "local") { status workers { name } } }`))).workPool).toEqual({
       status: "READY",
       workers: [{ name: "w-1" }],
     });
@@ -74,21 +79,29 @@ describe("work pools", () => {
   it("deletes a pool; its deployments stay, without a queue", async () => {
     await t.ok(CREATE, { i: { name: "gone", type: "process" } });
     const d = await applyDeployment(t, { flowName: "wp", name: "d", workPoolName: "gone" });
-    expect((await t.ok(`mutation { deleteWorkPool(name: "gone") }`)).deleteWorkPool).toBe(true);
-    expect((await t.ok(`mutation { deleteWorkPool(name: "gone") }`)).deleteWorkPool).toBe(false);
-    const after = await t.ok(`query($id: ID!) { deployment(id: $id) { workPool { name } workQueue { name } } }`, {
-      id: d.id,
-    });
+    expect((await t.ok(graphql(`mutation { deleteWorkPool(name: "gone") }`))).deleteWorkPool).toBe(true);
+    expect((await t.ok(graphql(`mutation { deleteWorkPool(name: "gone") }`))).deleteWorkPool).toBe(false);
+    const after = await t.ok(
+      graphql(`query($id: ID!) { deployment(id: $id) { workPool { name } workQueue { name } } }`),
+      {
+        id: d.id,
+      },
+    );
     expect(after.deployment).toEqual({ workPool: null, workQueue: null });
   });
 });
 
 describe("deleting a work queue", () => {
-  const DELETE = `mutation($id: ID!) { deleteWorkQueue(id: $id) { id name workPoolName defaultQueue { name } deploymentsMoved flowRunsMoved } }`;
-  const RUN = `mutation($i: CreateFlowRunInput!) { createFlowRun(input: $i) { id workQueueName } }`;
-  const SET = `mutation($id: ID!, $type: StateType!) { setFlowRunState(input: { flowRunId: $id, state: { type: $type } }) { status } }`;
+  const DELETE = graphql(`
+    mutation($id: ID!) { deleteWorkQueue(id: $id) { id name workPoolName defaultQueue { name } deploymentsMoved flowRunsMoved } }
+  `);
+  const RUN = graphql(`mutation($i: CreateFlowRunInput!) { createFlowRun(input: $i) { id workQueueName } }`);
+  const SET = graphql(`
+    mutation($id: ID!, $type: StateType!) { setFlowRunState(input: { flowRunId: $id, state: { type: $type } }) { status } }
+  `);
   const runQueue = async (id: string) =>
-    (await t.ok(`query($id: ID!) { flowRun(id: $id) { stateType workQueueName workQueue { name } } }`, { id })).flowRun;
+    (await t.ok(graphql(`query($id: ID!) { flowRun(id: $id) { stateType workQueueName workQueue { name } } }`), { id }))
+      .flowRun;
   const everything = async () => {
     const c = t.app.database.client;
     return {
@@ -105,18 +118,19 @@ describe("deleting a work queue", () => {
 
   it("moves its deployment and unfinished runs to the default queue; finished runs keep its name", async () => {
     await t.ok(CREATE, { i: { name: "del-pool", type: "process" } });
-    const etl = (await t.ok(`mutation { createWorkQueue(input: { workPoolName: "del-pool", name: "etl" }) { id } }`))
-      .createWorkQueue.id;
+    const etl = (
+      await t.ok(graphql(`mutation { createWorkQueue(input: { workPoolName: "del-pool", name: "etl" }) { id } }`))
+    ).createWorkQueue.id;
     const d = (await applyDeployment(t, { flowName: "wq", name: "d", workPoolName: "del-pool", workQueueName: "etl" }))
       .id;
     // a run that finishes on the queue, then one still scheduled on it
     const past = new Date(t.clock.now().getTime() - 60_000).toISOString();
     const done = (await t.ok(RUN, { i: { deploymentId: d, scheduledStartTime: past } })).createFlowRun.id;
     const claimed = await t.ok(
-      `mutation { claimFlowRuns(input: { workPoolName: "del-pool", workerName: "w" }) { id } }`,
+      graphql(`mutation { claimFlowRuns(input: { workPoolName: "del-pool", workerName: "w" }) { id } }`),
     );
     expect(claimed.claimFlowRuns).toEqual([{ id: done }]);
-    for (const type of ["RUNNING", "COMPLETED"])
+    for (const type of ["RUNNING", "COMPLETED"] as const)
       expect((await t.ok(SET, { id: done, type })).setFlowRunState.status).toBe("ACCEPT");
     const future = new Date(t.clock.now().getTime() + 3_600_000).toISOString();
     const scheduled = await t.ok(RUN, { i: { deploymentId: d, scheduledStartTime: future } });
@@ -132,7 +146,7 @@ describe("deleting a work queue", () => {
       flowRunsMoved: 1,
     });
     const after = await t.ok(
-      `query($id: ID!) { deployment(id: $id) { workPool { name } workQueue { name } workQueueName } }`,
+      graphql(`query($id: ID!) { deployment(id: $id) { workPool { name } workQueue { name } workQueueName } }`),
       { id: d },
     );
     expect(after.deployment).toEqual({
@@ -146,19 +160,21 @@ describe("deleting a work queue", () => {
       workQueue: { name: "default" },
     });
     expect(await runQueue(done)).toEqual({ stateType: "COMPLETED", workQueueName: "etl", workQueue: null });
-    expect((await t.ok(`{ workPool(name: "del-pool") { queues { name } } }`)).workPool.queues).toEqual([
+    expect((await t.ok(graphql(`{ workPool(name: "del-pool") { queues { name } } }`))).workPool.queues).toEqual([
       { name: "default" },
     ]);
     // the moved run is claimable from the default queue
     t.clock.advance(7200);
     const next = await t.ok(
-      `mutation { claimFlowRuns(input: { workPoolName: "del-pool", workerName: "w", workQueueNames: ["default"] }) { id } }`,
+      graphql(`
+        mutation { claimFlowRuns(input: { workPoolName: "del-pool", workerName: "w", workQueueNames: ["default"] }) { id } }
+      `),
     );
     expect(next.claimFlowRuns).toEqual([{ id: scheduled.createFlowRun.id }]);
   });
 
   it("refuses the pool's default queue (BAD_USER_INPUT naming id), writing nothing", async () => {
-    const pool = (await t.ok(`{ workPool(name: "del-pool") { defaultQueue { id } } }`)).workPool;
+    const pool = (await t.ok(graphql(`{ workPool(name: "del-pool") { defaultQueue { id } } }`))).workPool;
     const before = await everything();
     const r = await t.gql(DELETE, { id: pool.defaultQueue.id });
     expect(r.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "id" });
@@ -175,20 +191,22 @@ describe("deleting a work queue", () => {
 });
 
 describe("bad input", () => {
+  // a table of documents sent with loose variables: their text, not typed documents
+  const CREATE_TEXT = operationText(CREATE);
   const cases: Array<[string, string, Record<string, unknown>, string, string]> = [
-    ["an unknown type", CREATE, { i: { name: "x1", type: "nomad-job" } }, "BAD_USER_INPUT", "input.type"],
-    ["a duplicate name", CREATE, { i: { name: "local", type: "process" } }, "CONFLICT", "input.name"],
-    ["a name with /", CREATE, { i: { name: "a/b", type: "process" } }, "BAD_USER_INPUT", "input.name"],
+    ["an unknown type", CREATE_TEXT, { i: { name: "x1", type: "nomad-job" } }, "BAD_USER_INPUT", "input.type"],
+    ["a duplicate name", CREATE_TEXT, { i: { name: "local", type: "process" } }, "CONFLICT", "input.name"],
+    ["a name with /", CREATE_TEXT, { i: { name: "a/b", type: "process" } }, "BAD_USER_INPUT", "input.name"],
     [
       "a negative limit",
-      CREATE,
+      CREATE_TEXT,
       { i: { name: "x2", type: "process", concurrencyLimit: -1 } },
       "BAD_USER_INPUT",
       "input.concurrencyLimit",
     ],
     [
       "an undeclared placeholder",
-      CREATE,
+      CREATE_TEXT,
       {
         i: {
           name: "x3",
@@ -204,7 +222,7 @@ describe("bad input", () => {
     ],
     [
       "variables that are not a JSON Schema",
-      CREATE,
+      CREATE_TEXT,
       { i: { name: "x4", type: "process", baseJobTemplate: { job_configuration: {}, variables: { type: "nope" } } } },
       "VALIDATION_FAILED",
       "input.baseJobTemplate.variables",

@@ -13,6 +13,7 @@ import { applyDeployment } from "../harness/factories.js";
 import { flowStorageBlock, killRunJobs, type LiveServer, startLiveServer } from "../harness/live-server.js";
 import { localAdminKey } from "../harness/server-homes.js";
 import { WorkerProcess } from "../harness/worker-process.js";
+import { graphql } from "../harness/documents.js";
 
 const POOL = "ui-pool";
 const SECRET = "ghp_ui-test-secret-0123456789";
@@ -38,7 +39,12 @@ beforeAll(async () => {
   origin = new URL(server.url).origin;
   adminKey = localAdminKey(server.home)!;
   store = await flowStorageBlock(server, "ui-code");
-  await server.ok(`mutation { createWorkPool(input: { name: "${POOL}", type: "process" }) { id } }`);
+  await server.ok(
+    graphql(`mutation($name: String!) { createWorkPool(input: { name: $name, type: "process" }) { id } }`),
+    {
+      name: POOL,
+    },
+  );
   const storage = { workPoolName: POOL, storageBlock: "local-file-system/ui-code/flows" };
   deployments.hello = (
     await applyDeployment(server, {
@@ -73,7 +79,7 @@ afterAll(async () => {
   await browser?.close();
   await WorkerProcess.killAll();
   if (server) {
-    const runs = await server.ok(`{ flowRuns(first: 100) { edges { node { id } } } }`).catch(() => null);
+    const runs = await server.ok(graphql(`{ flowRuns(first: 100) { edges { node { id } } } }`)).catch(() => null);
     await killRunJobs(server, runs?.flowRuns.edges.map((e: { node: { id: string } }) => e.node.id) ?? []);
     await server.stop();
   }
@@ -109,7 +115,7 @@ afterEach(async () => {
 
 /** The run's state type as the API has it */
 async function stateOf(id: string): Promise<string> {
-  return (await server.ok(`query($id: ID!) { flowRun(id: $id) { stateType } }`, { id })).flowRun.stateType;
+  return (await server.ok(graphql(`query($id: ID!) { flowRun(id: $id) { stateType } }`), { id })).flowRun.stateType;
 }
 
 /** A mark on the window: gone if the page reloads, so a test can prove it saw a change live. */
@@ -179,7 +185,9 @@ describe("deployments and runs", () => {
     await w.page.locator('.state-timeline li[data-state-type="RUNNING"]').waitFor();
     expect(await stillMarked(w)).toBe(true);
     await screenshot(w.page, "flow-run");
-    const run = await server.ok(`query($id: ID!) { flowRun(id: $id) { stateType parameters } }`, { id: runId });
+    const run = await server.ok(graphql(`query($id: ID!) { flowRun(id: $id) { stateType parameters } }`), {
+      id: runId,
+    });
     expect(run.flowRun).toEqual({ stateType: "COMPLETED", parameters: { name: "World" } });
   });
 
@@ -220,14 +228,18 @@ describe("deployments and runs", () => {
     await markWindow(w);
     // not due for a day: no worker takes it
     const created = await server.ok(
-      `mutation($d: ID!, $at: DateTime!) { createFlowRun(input: { deploymentId: $d, scheduledStartTime: $at }) { id } }`,
-      { d: deployments.sleepy, at: new Date(Date.now() + 86_400_000).toISOString() },
+      graphql(
+        `mutation($d: ID!, $at: DateTime!) { createFlowRun(input: { deploymentId: $d, scheduledStartTime: $at }) { id } }`,
+      ),
+      { d: deployments.sleepy!, at: new Date(Date.now() + 86_400_000).toISOString() },
     );
     release();
     const row = w.page.locator(`tr[data-run-id="${created.createFlowRun.id}"]`);
     await row.locator('.state[data-state-type="SCHEDULED"]').waitFor();
     await server.ok(
-      `mutation($id: ID!) { setFlowRunState(input: { flowRunId: $id, state: { type: CANCELLING } }) { status } }`,
+      graphql(
+        `mutation($id: ID!) { setFlowRunState(input: { flowRunId: $id, state: { type: CANCELLING } }) { status } }`,
+      ),
       { id: created.createFlowRun.id },
     );
     await row.locator('.state[data-state-type="CANCELLED"]').waitFor();
@@ -281,7 +293,7 @@ describe("long lists", () => {
     await w.page.getByRole("button", { name: "Load more" }).click();
     await expect.poll(() => shown.textContent()).toBe("100 of 10,000");
     expect(await w.page.locator("tbody tr").count()).toBe(100);
-    const total = await server.ok(`query($d: ID!) { flowRuns(filter: { deploymentId: $d }) { totalCount } }`, {
+    const total = await server.ok(graphql(`query($d: ID!) { flowRuns(filter: { deploymentId: $d }) { totalCount } }`), {
       d: bulk.id,
     });
     expect(total.flowRuns.totalCount).toBe(10_000);
@@ -314,22 +326,25 @@ describe("work pools, blocks, scopes and the keyboard", () => {
     expect(await w.page.content()).not.toContain(SECRET);
     await screenshot(w.page, "block-document");
     const stored = await server.ok(
-      `{ blockDocument(slug: "github-credentials/ui-token", includeSecrets: true) { data } }`,
+      graphql(`{ blockDocument(slug: "github-credentials/ui-token", includeSecrets: true) { data } }`),
     );
     expect(stored.blockDocument.data).toMatchObject({ token: SECRET });
   });
 
   it("a read-only key sees no Run, Custom run or Cancel", async () => {
-    const key = (await server.ok(`mutation { createApiKey(input: { name: "ui-reader", scopes: [READ] }) { key } }`))
-      .createApiKey.key;
+    const key = (
+      await server.ok(graphql(`mutation { createApiKey(input: { name: "ui-reader", scopes: [READ] }) { key } }`))
+    ).createApiKey.key;
     const w = await signedIn(key);
     await w.page.goto(`${origin}/deployments/${deployments.sleepy}`);
     await w.page.getByRole("heading", { name: /napper/ }).waitFor();
     expect(await w.page.getByRole("button", { name: "Run", exact: true }).count()).toBe(0);
     expect(await w.page.getByRole("link", { name: "Custom run" }).count()).toBe(0);
     const scheduled = await server.ok(
-      `mutation($d: ID!, $at: DateTime!) { createFlowRun(input: { deploymentId: $d, scheduledStartTime: $at }) { id } }`,
-      { d: deployments.sleepy, at: new Date(Date.now() + 86_400_000).toISOString() },
+      graphql(
+        `mutation($d: ID!, $at: DateTime!) { createFlowRun(input: { deploymentId: $d, scheduledStartTime: $at }) { id } }`,
+      ),
+      { d: deployments.sleepy!, at: new Date(Date.now() + 86_400_000).toISOString() },
     );
     await w.page.goto(`${origin}/runs/${scheduled.createFlowRun.id}`);
     await w.page.locator('h1 .state[data-state-type="SCHEDULED"]').waitFor();
