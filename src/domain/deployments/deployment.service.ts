@@ -11,12 +11,12 @@ import type { JsonSchemaValidator } from "../../validation/ajv.js";
 import { resolveBlockReference } from "../blocks/block-reference.js";
 import { NotFoundError } from "../errors.js";
 import { ensureFlow } from "../flows/flow.repository.js";
-import { deleteFutureAutoScheduledRuns } from "../flow-runs/scheduled-runs.js";
+import { deleteFutureAutoScheduledRuns } from "../scheduling/scheduled-runs.js";
 import { tagsKey } from "../json.js";
 import { resolveWorkQueue } from "../work-pools/work-queue.repository.js";
 import { checkWhatRunsNeed } from "./deployment-checks.js";
 import { planDeployment, type DeploymentInput, type DeploymentPlan } from "./deployment-input.js";
-import { reconcileSchedules } from "./schedule-reconciler.js";
+import { reconcileSchedules } from "../scheduling/schedule-reconciler.js";
 
 @injectable()
 export class DeploymentService {

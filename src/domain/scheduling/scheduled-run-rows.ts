@@ -4,7 +4,7 @@ import { randomUUID } from "node:crypto";
 import type { ScheduledRunRow } from "../../db/insert-scheduled-runs.js";
 import { nextDates } from "../../schedules/next-dates.js";
 import { toScheduleDefinition } from "../../schedules/schedule-definition.js";
-import { autoScheduledKey } from "../flow-runs/scheduled-runs.js";
+import { autoScheduledKey } from "./scheduled-runs.js";
 import { randomRunName } from "../flow-runs/run-names.js";
 import { asStringArray, isPlainObject, tagsKey } from "../json.js";
 

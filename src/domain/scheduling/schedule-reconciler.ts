@@ -5,7 +5,7 @@ import type { Tx } from "../../db/prisma-client.js";
 import { canonicalScheduleJson, toScheduleDefinition } from "../../schedules/schedule-definition.js";
 import { json } from "../../db/json-columns.js";
 import { canonicalJson } from "../../blocks/index.js";
-import type { PlannedSchedule } from "./deployment-input.js";
+import type { PlannedSchedule } from "../deployments/deployment-input.js";
 
 export interface ReconcileResult {
   /** keys of schedules whose future runs are stale: changed definition, parameters, activity, or removed */
