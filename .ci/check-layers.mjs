@@ -52,9 +52,18 @@ export const ALLOWED = {
   blocks: ["blocks", "validation", "installation.ts", "typescript-loader.ts"],
   // the worker and the CLI take JSON from users (job variables, parameters, step inputs): it passes
   // the one intake every JSON input passes (DESIGN invariant 8), not a copy of it
-  worker: ["worker", "client", "blocks", "validation/json-intake.ts", "installation.ts", "typescript-loader.ts"],
+  // the flow contract (symbols and run context) is the one module the SDK and the executor share
+  worker: [
+    "worker",
+    "client",
+    "blocks",
+    "validation/json-intake.ts",
+    "flow-contract.ts",
+    "installation.ts",
+    "typescript-loader.ts",
+  ],
   client: ["client"],
-  sdk: ["sdk", "client", "installation.ts"],
+  sdk: ["sdk", "client", "flow-contract.ts", "installation.ts"],
   // the CLI loads plugins as workers do (DESIGN "Block plugins"): `ordo block register` checks one
   cli: [
     "cli",
@@ -63,6 +72,7 @@ export const ALLOWED = {
     "worker",
     "blocks",
     "validation/json-intake.ts",
+    "flow-contract.ts",
     "config.ts",
     "installation.ts",
     "typescript-loader.ts",
@@ -86,6 +96,8 @@ export const ALLOWED = {
   // where the package lives, compiled or not; tsx on demand for TypeScript flows and plugins
   "installation.ts": [],
   "typescript-loader.ts": ["installation.ts"],
+  // the symbols and run context flow code and the executor share (imports nothing)
+  "flow-contract.ts": [],
 };
 
 /** Whether `rel` (a path under src/) is allowed by the list, for a type-only import or not. */

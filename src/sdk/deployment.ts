@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { DeploymentInput, DeploymentScheduleInput } from "../client/generated/graphql.js";
 import type { Flow } from "./flow.js";
-import { FLOW_MARK } from "./runtime.js";
+import { FLOW_MARK } from "../flow-contract.js";
 
 export interface DeploymentOptions {
   /** the deployment's name: its slug is `<flow name>/<name>` */

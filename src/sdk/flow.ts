@@ -3,7 +3,7 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { PACKAGE_ROOT } from "../installation.js";
-import { FLOW_MARK } from "./runtime.js";
+import { FLOW_MARK } from "../flow-contract.js";
 
 /** A JSON Schema (draft 2020-12) object; for a flow, the schema of its one parameters object. */
 export type JsonSchema = Record<string, unknown>;

@@ -1,32 +1,8 @@
-// The contract between flow code and the process running it (`ordo flow-run execute`): a flow
-// carries its options under FLOW_MARK, and the executor publishes the run under RUNTIME_KEY.
-// Registered symbols (Symbol.for), because flow code may load another copy of this module than
-// the executor's; src/worker/executor/flow-contract.ts holds the executor's side (the worker
-// layer may not import the SDK), and src/sdk/sdk.test.ts checks that the two agree.
+// The SDK's side of the flow contract (src/flow-contract.ts): the run the executor installs, read
+// by flow code through getRunContext() and the run logger.
+import { type FlowRunRuntime, RUNTIME_KEY, type RunContext } from "../flow-contract.js";
 
-export const FLOW_MARK: unique symbol = Symbol.for("ordo.flow.v1") as never;
-export const RUNTIME_KEY: unique symbol = Symbol.for("ordo.runtime.v1") as never;
-
-/** The flow run being executed, as the executor describes it. */
-export interface RunContext {
-  flowRunId: string;
-  flowRunName: string;
-  deploymentId: string | null;
-  /** flowName/deploymentName */
-  deploymentSlug: string | null;
-  parameters: Record<string, unknown>;
-  /** the server's count of RUNNING entries (a server-side retry is a new run count) */
-  runCount: number;
-  /** 1-based attempt inside this process (the flow's own retries) */
-  attempt: number;
-}
-
-/** What the executor installs on globalThis while it runs a flow. */
-export interface FlowRunRuntime {
-  readonly context: RunContext;
-  /** ships one line to the run's logs (and echoes it to the process output) */
-  log(level: number, name: string, message: string): void;
-}
+export type { RunContext } from "../flow-contract.js";
 
 export function currentRuntime(): FlowRunRuntime | undefined {
   return (globalThis as { [RUNTIME_KEY]?: FlowRunRuntime })[RUNTIME_KEY];

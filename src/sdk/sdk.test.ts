@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import path from "node:path";
 import { deploymentInput } from "./deployment.js";
 import { flow, getRunContext, getRunLogger, isFlow, serve, toDeployment } from "./index.js";
-import { RUNTIME_KEY } from "./runtime.js";
+import { RUNTIME_KEY } from "../flow-contract.js";
 
 /**
  * What the executor does before it runs a flow (worker/executor/flow-contract.ts installRuntime):

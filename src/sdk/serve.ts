@@ -14,7 +14,8 @@ import { OrdoClient } from "../client/ordo-client.js";
 import { ORDO_BIN } from "../installation.js";
 import { deploymentInput, toDeployment, type FlowDeployment } from "./deployment.js";
 import type { Flow } from "./flow.js";
-import { currentRuntime, FLOW_MARK } from "./runtime.js";
+import { FLOW_MARK } from "../flow-contract.js";
+import { currentRuntime } from "./runtime.js";
 
 export interface ServeOptions {
   /** default ORDO_API_URL, else http://127.0.0.1:4200/graphql */

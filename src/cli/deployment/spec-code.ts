@@ -4,7 +4,7 @@
 // the older YAML shape takes them.
 import path from "node:path";
 import { deploymentInput, type FlowDeployment } from "../../sdk/deployment.js";
-import { FLOW_MARK } from "../../worker/executor/flow-contract.js";
+import { FLOW_MARK } from "../../flow-contract.js";
 import { CliError } from "../common/errors.js";
 import { importFlowModule } from "./flow-metadata.js";
 import { infrastructureSpec, type FlowRunnerSpec } from "./flow-runner.js";

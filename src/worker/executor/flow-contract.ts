@@ -1,24 +1,8 @@
-// The executor's side of the contract with flow code (the SDK's side is src/sdk/runtime.ts; the
-// worker layer may not import the SDK, and flow code may load its own copy of it, so the two meet
-// only through these registered symbols — src/sdk/sdk.test.ts checks they agree).
+// The executor's side of the flow contract (src/flow-contract.ts, shared with the SDK): recognising
+// a flow export, and installing the run for the flow code to read.
+import { FLOW_MARK, type FlowRunRuntime, RUNTIME_KEY } from "../../flow-contract.js";
 
-export const FLOW_MARK: unique symbol = Symbol.for("ordo.flow.v1") as never;
-export const RUNTIME_KEY: unique symbol = Symbol.for("ordo.runtime.v1") as never;
-
-export interface RunContext {
-  flowRunId: string;
-  flowRunName: string;
-  deploymentId: string | null;
-  deploymentSlug: string | null;
-  parameters: Record<string, unknown>;
-  runCount: number;
-  attempt: number;
-}
-
-export interface FlowRunRuntime {
-  readonly context: RunContext;
-  log(level: number, name: string, message: string): void;
-}
+export type { RunContext } from "../../flow-contract.js";
 
 /** What the executor needs of an entrypoint's export: a flow from the SDK, or a plain function. */
 export interface LoadedFlow {
