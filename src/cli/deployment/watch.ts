@@ -8,8 +8,7 @@ import {
 } from "../../client/generated/graphql.js";
 import type { OrdoClient } from "../../client/ordo-client.js";
 import { CliError } from "../common/errors.js";
-
-export const FINAL_STATES = new Set(["COMPLETED", "FAILED", "CRASHED", "CANCELLED"]);
+import { FINAL_STATES } from "../display.js";
 
 export interface WatchOptions {
   /** where each state line goes */
@@ -42,7 +41,7 @@ export async function watchRun(
         printed.add(s.id);
         o.print(stateLine(s));
       }
-      if (FINAL_STATES.has(run.state.type)) return { name: run.name, state: run.state };
+      if (FINAL_STATES.includes(run.state.type)) return { name: run.name, state: run.state };
       if (Date.now() >= deadline)
         throw new CliError(
           `flow run ${run.name} is still ${run.state.name} (${run.state.type}); stopped watching, the run goes on`,
