@@ -394,6 +394,25 @@ describe("secrets", () => {
   });
 });
 
+describe("timestamps", () => {
+  it("come from the app's clock: created when made, updated on each write", async () => {
+    const wall = Date.now();
+    // the app's clock a day ahead of the wall clock: the database's own now() would not know it
+    t.clock.advance(86_400);
+    try {
+      const doc = await create({ blockTypeSlug: "local-file-system", name: "clocked", data: { basePath: "/tmp/a" } });
+      expect(Date.parse(doc.created)).toBeGreaterThanOrEqual(wall + 86_400_000);
+      expect(doc.updated).toBe(doc.created);
+      t.clock.advance(60);
+      const after = (await t.ok(UPDATE, { id: doc.id, data: { basePath: "/tmp/b" } })).updateBlockDocument;
+      expect(after.created).toBe(doc.created);
+      expect(Date.parse(after.updated) - Date.parse(doc.created)).toBeGreaterThanOrEqual(60_000);
+    } finally {
+      t.clock.advance(-86_460);
+    }
+  });
+});
+
 describe("anonymous documents", () => {
   it("are auto-named, hidden from listings by default and shown with includeAnonymous", async () => {
     const anon = await create({ blockTypeSlug: "process", isAnonymous: true, data: { command: ["echo", "hi"] } });

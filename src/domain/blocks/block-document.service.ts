@@ -18,7 +18,7 @@ import {
 import { json } from "../../db/json-columns.js";
 import type { Database } from "../../db/prisma-client.js";
 import { inTransaction, isUniqueViolation } from "../../db/transaction.js";
-import { DATABASE, ENCRYPTION_KEY } from "../../tokens.js";
+import { CLOCK, type Clock, DATABASE, ENCRYPTION_KEY } from "../../tokens.js";
 import { BadUserInputError, ConflictError, NotFoundError, validationFailed } from "../errors.js";
 import { acceptJson } from "../json-input.js";
 import { asStringArray, isPlainObject, type JsonObject } from "../json.js";
@@ -38,6 +38,8 @@ export class BlockDocumentService {
     @inject(DATABASE) private readonly db: Database,
     @inject(BLOCK_REGISTRY) private readonly registry: BlockRegistry,
     @inject(ENCRYPTION_KEY) private readonly key: Buffer,
+    // created and updated come from the app's clock (as a deployment's), not the database's
+    @inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   async create(input: CreateBlockDocumentInput): Promise<{ id: string }> {
@@ -59,8 +61,11 @@ export class BlockDocumentService {
     });
     if (existing) throw new ConflictError(`A ${type.slug} block named ${quoteName(name)} already exists`, "input.name");
     try {
+      const now = this.clock.now();
       return await this.db.client.blockDocument.create({
         data: {
+          created: now,
+          updated: now,
           name,
           isAnonymous: anonymous,
           blockTypeId: rows.typeId,
@@ -93,7 +98,11 @@ export class BlockDocumentService {
     const rows = await this.rowsFor(type.slug, type.checksum);
     await this.db.client.blockDocument.update({
       where: { id },
-      data: { data: json(encryptSecretFields(next, type.secretFields, this.key)), blockSchemaId: rows.schemaId },
+      data: {
+        data: json(encryptSecretFields(next, type.secretFields, this.key)),
+        blockSchemaId: rows.schemaId,
+        updated: this.clock.now(),
+      },
     });
   }
 
