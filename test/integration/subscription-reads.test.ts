@@ -3,24 +3,23 @@
 // own execution (a READ-only key beside the admin). A subscriber whose filter drops the event costs
 // no read at all. A burst of events (a scheduler pass) is read in chunks, not per event. Reads are
 // counted with a Prisma query extension on the client contexts read through.
-import { createClient, type Client } from "graphql-ws";
-import WebSocket from "ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { collect, type Collected } from "../harness/streams.js";
 import { applyDeployment, createRun } from "../harness/factories.js";
 import { createTestApp, type TestApp } from "../harness/test-app.js";
 import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
-import { graphql, operationText } from "../harness/documents.js";
+import { OrdoClient } from "../../src/client/ordo-client.js";
+import { graphql } from "../harness/documents.js";
 
 let t: TestApp;
-let wsUrl: string;
-const clients: Client[] = [];
+let url: string;
+const clients: OrdoClient[] = [];
 /** subscription reads so far, by "Model.operation" */
 const reads = new Map<string, number>();
 
 beforeAll(async () => {
   t = await createTestApp();
-  wsUrl = (await t.app.start()).url.replace(/^http/, "ws");
+  url = (await t.app.start()).url;
   // every GraphQL context reads `database.client` when it is created: count what they read
   const database = t.app.database as { client: any };
   database.client = database.client.$extends({
@@ -46,7 +45,7 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
-  await Promise.all(clients.map((c) => c.dispose()));
+  await Promise.all(clients.map((c) => c.close()));
   await t.close();
 });
 
@@ -58,48 +57,15 @@ interface Event {
   };
 }
 
-/** A subscriber, once the server's "subscribed" mark says its stream is listening. */
-async function subscribe(
+/** A subscriber of its own key, once the server's "subscribed" mark says its stream is listening. */
+async function subscribe<R extends Event, V extends Record<string, unknown>>(
   key: string,
-  document: TypedDocumentNode<unknown, any>,
-  variables: Record<string, unknown>,
-): Promise<Collected<Event>> {
-  const query = operationText(document);
-  const client = createClient({
-    url: wsUrl,
-    webSocketImpl: WebSocket,
-    connectionParams: { authorization: `Bearer ${key}` },
-    retryAttempts: 0,
-    lazy: true,
-  });
+  document: TypedDocumentNode<R, V>,
+  variables: V,
+): Promise<Collected<R>> {
+  const client = new OrdoClient(url, { apiKey: key });
   clients.push(client);
-  let listening!: () => void;
-  const marked = new Promise<void>((resolve) => {
-    listening = resolve;
-  });
-  const events = collect(
-    dataOf(
-      client.iterate<Event, Record<string, unknown>>({ query, variables, extensions: { announceSubscribed: true } }),
-      listening,
-    ),
-  );
-  await Promise.race([marked, events.waitFor(() => false)]);
-  return events;
-}
-
-async function* dataOf(
-  results: AsyncIterable<{ data?: Event | null; errors?: unknown; extensions?: Record<string, unknown> }>,
-  listening: () => void,
-): AsyncIterableIterator<Event> {
-  let marks = 0;
-  for await (const r of results) {
-    if (!r.errors && !r.data && r.extensions?.subscribed === true && marks++ === 0) {
-      listening();
-      continue;
-    }
-    if (r.errors || !r.data) throw new Error(`subscription error: ${JSON.stringify(r)}`);
-    yield r.data;
-  }
+  return collect(await client.listen(document, variables));
 }
 
 const SET_STATE = graphql(
