@@ -11,7 +11,7 @@ import {
   type InfrastructureResult,
   type RunInfrastructure,
 } from "ordo/blocks-sdk";
-import { connectEngine, dockerHostOf, engineMessage, followProgress, statusOf } from "./engine.js";
+import { connectEngine, containerGone, dockerHostOf, engineMessage, followProgress, statusOf } from "./engine.js";
 
 /** Docker's own default for `docker stop`: SIGTERM, then SIGKILL 10 s later. */
 export const DEFAULT_STOP_TIMEOUT = 10;
@@ -294,21 +294,20 @@ export class DockerContainer implements RunInfrastructure {
     const running = () =>
       container.inspect().then(
         (i) => i.State.Running === true,
-        (e: unknown) => (statusOf(e) === 404 ? false : Promise.reject(e)),
+        (e: unknown) => (containerGone(e) ? false : Promise.reject(e)),
       );
     if (!(await running())) throw new InfrastructureNotFoundError(`${SLUG}: no running container ${text}`);
     try {
       // the engine sends SIGKILL itself once t seconds have passed
       await container.stop({ t: grace });
     } catch (e) {
-      const status = statusOf(e);
-      if (status !== 304 && status !== 404)
+      if (statusOf(e) !== 304 && !containerGone(e))
         throw new Error(`${SLUG}: could not stop container ${text}: ${engineMessage(e)}`);
     }
     if (await running()) {
       this.logger.warn(`${SLUG}: container ${text} still running ${grace}s after SIGTERM, sending SIGKILL`);
       await container.kill().catch((e: unknown) => {
-        if (statusOf(e) !== 404 && statusOf(e) !== 409)
+        if (!containerGone(e) && statusOf(e) !== 409)
           throw new Error(`${SLUG}: could not kill container ${text}: ${engineMessage(e)}`);
       });
     }

@@ -116,6 +116,14 @@ export function statusOf(e: unknown): number | undefined {
   return typeof e === "object" && e !== null ? ((e as { statusCode?: number }).statusCode ?? undefined) : undefined;
 }
 
+/**
+ * The container is gone: 404, or podman's 500 "… does not exist in database: no such container",
+ * its answer to an inspect or stop that races the container's removal (a run's clean-up, auto_remove).
+ */
+export function containerGone(e: unknown): boolean {
+  return statusOf(e) === 404 || (statusOf(e) === 500 && /no such container/i.test(engineMessage(e)));
+}
+
 /** The engine's message from a dockerode error, without dockerode's "(HTTP code N) status -" prefix. */
 export function engineMessage(e: unknown): string {
   const json = (e as { json?: { message?: string } })?.json;
