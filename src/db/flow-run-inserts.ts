@@ -62,8 +62,7 @@ export interface NewRun {
  * A duplicate idempotency key fails like Prisma's own insert would (see isUniqueViolation).
  */
 export async function insertRunWithState(db: Database, tx: Tx, run: NewRun, write: RunStateWrite): Promise<void> {
-  // Prisma fills @default(now()) and @updatedAt with the wall clock on its own inserts
-  const created = new Date();
+  const created = write.at;
   if (db.provider !== "postgresql") {
     await tx.flowRun.create({
       data: {
@@ -72,6 +71,7 @@ export async function insertRunWithState(db: Database, tx: Tx, run: NewRun, writ
         jobVariables: run.jobVariables as Prisma.InputJsonValue,
         empiricalPolicy: run.empiricalPolicy as Prisma.InputJsonValue,
         created,
+        updated: created,
       },
       select: { id: true },
     });

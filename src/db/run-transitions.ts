@@ -35,6 +35,8 @@ export interface StoredState {
 /** One transition to write: the new state row and the run's columns that go with it. */
 export interface RunStateWrite {
   runId: string;
+  /** when the transition was decided (the app's Clock): the run's `updated`, and `created` for a new run */
+  at: Date;
   state: StoredState & { id: string };
   columns: {
     stateType: string;
@@ -161,12 +163,10 @@ function toLockedRun({
  */
 export async function writeRunStates(db: Database, tx: Tx, writes: readonly RunStateWrite[]): Promise<void> {
   if (writes.length === 0) return;
-  // @updatedAt is Prisma's to fill on its own writes; the raw update sets it the same way
-  const updated = new Date();
   const last = [...new Map(writes.map((w) => [w.runId, w])).values()];
   if (db.provider === "postgresql") {
     const states = writes.map((w) => ({ ...w.state, runId: w.runId, data: w.state.data ?? null }));
-    const runs = last.map((w) => ({ id: w.runId, stateId: w.state.id, ...w.columns, updated }));
+    const runs = last.map((w) => ({ id: w.runId, stateId: w.state.id, ...w.columns, updated: w.at }));
     // JSON dates are ISO UTC; the cast to timestamp drops the "Z", as Prisma's UTC columns expect
     await tx.$executeRaw`
       WITH v AS (
@@ -212,7 +212,7 @@ export async function writeRunStates(db: Database, tx: Tx, writes: readonly RunS
         ...w.columns,
         empiricalPolicy: w.columns.empiricalPolicy as Prisma.InputJsonValue,
         stateId: w.state.id,
-        updated,
+        updated: w.at,
       },
     });
   }

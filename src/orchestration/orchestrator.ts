@@ -237,6 +237,7 @@ export class Orchestrator {
     const stateId = randomUUID();
     const write: RunStateWrite = {
       runId: run.id,
+      at: now,
       state: {
         id: stateId,
         type: toWrite.type,

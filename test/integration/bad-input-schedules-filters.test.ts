@@ -254,7 +254,7 @@ describe("read filters match text literally and case-sensitively on both databas
     }
     const db = t.app.database.client;
     const flow = await db.flow.findUniqueOrThrow({ where: { name: "filters" } });
-    await db.deployment.create({ data: { flowId: flow.id, name: LEGACY } });
+    await db.deployment.create({ data: { flowId: flow.id, name: LEGACY, updated: t.clock.now() } });
   });
 
   const deployments = async (filter: Record<string, unknown>) => {

@@ -507,7 +507,13 @@ describe("schema versions", () => {
 
     // a document validated against version 1 points at that schema row
     const doc = await db.blockDocument.create({
-      data: { name: "old-doc", blockTypeId: typeId, blockSchemaId: rows[0]!.id, data: { url: "http://a" } },
+      data: {
+        name: "old-doc",
+        blockTypeId: typeId,
+        blockSchemaId: rows[0]!.id,
+        data: { url: "http://a" },
+        updated: t.clock.now(),
+      },
     });
 
     t.clock.advance(1); // distinct `created` stamps (from the app's clock), so "latest" is unambiguous

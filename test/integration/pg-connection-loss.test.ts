@@ -65,7 +65,7 @@ describe.runIf(inject("provider") === "postgresql")("connections lost inside tra
     // instead of the COMMIT's error: the worker's heartbeats got a masked INTERNAL_SERVER_ERROR.
     const fresh = await createDatabase(url);
     try {
-      await fresh.client.flow.create({ data: { name: "doomed" } });
+      await fresh.client.flow.create({ data: { name: "doomed", updated: new Date() } });
       await fresh.client.$executeRawUnsafe(`CREATE FUNCTION die_at_commit() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN PERFORM pg_terminate_backend(pg_backend_pid()); RETURN NULL; END $$`);
       await fresh.client.$executeRawUnsafe(`CREATE CONSTRAINT TRIGGER die_at_commit AFTER UPDATE ON "Flow"

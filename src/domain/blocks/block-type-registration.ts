@@ -21,10 +21,11 @@ export async function registerBlockTypes(
       isProtected: t.isProtected,
       plugin: t.plugin,
     };
+    const now = clock.now();
     const type = await db.client.blockType.upsert({
       where: { slug: t.slug },
-      create: { slug: t.slug, ...meta },
-      update: meta,
+      create: { slug: t.slug, ...meta, created: now, updated: now },
+      update: { ...meta, updated: now },
     });
     await db.client.blockSchema.upsert({
       where: { blockTypeId_checksum: { blockTypeId: type.id, checksum: t.checksum } },
@@ -35,7 +36,7 @@ export async function registerBlockTypes(
         capabilities: json(t.capabilities),
         secretFields: json(t.secretFields),
         version: t.version,
-        created: clock.now(),
+        created: now,
       },
       update: {},
     });

@@ -78,6 +78,7 @@ export async function moveSecretsToKey(
         continue;
       }
       const data = encryptSecretFields(clear, asStringArray(doc.blockSchema.secretFields), to);
+      // `updated` stays: the document says what it said, only under another key
       await tx.blockDocument.update({ where: { id: doc.id }, data: { data: json(data) } });
       moved++;
     }

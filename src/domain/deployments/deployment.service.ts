@@ -54,9 +54,9 @@ export class DeploymentService {
   }
 
   private async applyPlan(tx: Tx, plan: DeploymentPlan, now: Date): Promise<ApplyOutcome> {
-    const flow = await ensureFlow(tx, plan.flowName);
+    const flow = await ensureFlow(tx, plan.flowName, now);
     const existing = await tx.deployment.findUnique({ where: { flowId_name: { flowId: flow.id, name: plan.name } } });
-    const refs = await this.resolveReferences(tx, plan);
+    const refs = await this.resolveReferences(tx, plan, now);
     await checkWhatRunsNeed(tx, this.schemas, plan, existing, refs.workQueueId);
     const values: Record<string, unknown> = { ...plan.columns, ...(plan.tags ? { tags: plan.tags } : {}), ...refs };
     if (!existing) {
@@ -74,13 +74,13 @@ export class DeploymentService {
           updated: now,
         },
       });
-      if (plan.schedules) await reconcileSchedules(tx, created.id, plan.schedules);
+      if (plan.schedules) await reconcileSchedules(tx, created.id, plan.schedules, now);
       return { id: created.id, created: true, changedFields: [] };
     }
     const changed = Object.keys(values).filter(
       (k) => canonicalJson(values[k] ?? null) !== canonicalJson((existing as Record<string, unknown>)[k] ?? null),
     );
-    const schedules = plan.schedules ? await reconcileSchedules(tx, existing.id, plan.schedules) : null;
+    const schedules = plan.schedules ? await reconcileSchedules(tx, existing.id, plan.schedules, now) : null;
     if (schedules) await deleteFutureAutoScheduledRuns(tx, existing.id, now, schedules.staleKeys);
     if (changed.length === 0 && !schedules?.changed) return { id: existing.id, created: false, changedFields: [] };
     // every change may alter the runs the scheduler makes (version, parameters, queue, schedules)
@@ -116,7 +116,7 @@ export class DeploymentService {
     });
   }
 
-  private async resolveReferences(tx: Tx, plan: DeploymentPlan) {
+  private async resolveReferences(tx: Tx, plan: DeploymentPlan, now: Date) {
     const refs: {
       workQueueId?: string | null;
       workQueueName?: string | null;
@@ -125,7 +125,7 @@ export class DeploymentService {
       infrastructureDocumentId?: string | null;
     } = {};
     if (plan.queue) {
-      const queue = await resolveWorkQueue(tx, plan.queue.poolName, plan.queue.queueName);
+      const queue = await resolveWorkQueue(tx, plan.queue.poolName, plan.queue.queueName, now);
       refs.workQueueId = queue?.id ?? null;
       refs.workQueueName = queue?.name ?? null;
     }

@@ -89,7 +89,7 @@ export class FlowRunService {
           "input.tags",
         );
       }
-      const queue = await this.resolveQueue(tx, deployment, input.workQueueName);
+      const queue = await this.resolveQueue(tx, deployment, input.workQueueName, now);
       const jobVariables = runVariables;
       // at run creation everything must be there: required values are demanded
       checkJobVariables(
@@ -224,7 +224,7 @@ export class FlowRunService {
     checkLength(infrastructurePid, LIMITS.shortTextLength, "infrastructurePid");
     const { count } = await this.db.client.flowRun.updateMany({
       where: { id: flowRunId },
-      data: { infrastructurePid },
+      data: { infrastructurePid, updated: this.clock.now() },
     });
     if (count === 0) throw new NotFoundError(`No flow run with id ${flowRunId}`, "flowRunId");
   }
@@ -234,9 +234,10 @@ export class FlowRunService {
    * than the lease is CRASHED); the caller reads the run's state from the answer.
    */
   async heartbeat(flowRunId: string): Promise<void> {
+    const now = this.clock.now();
     const { count } = await this.db.client.flowRun.updateMany({
       where: { id: flowRunId, stateType: { in: ["PENDING", "RUNNING", "CANCELLING"] } },
-      data: { lastHeartbeat: this.clock.now() },
+      data: { lastHeartbeat: now, updated: now },
     });
     if (count === 0 && !(await this.db.client.flowRun.findUnique({ where: { id: flowRunId }, select: { id: true } }))) {
       throw new NotFoundError(`No flow run with id ${flowRunId}`, "flowRunId");
@@ -285,13 +286,13 @@ export class FlowRunService {
   }
 
   /** Another queue of the deployment's pool (created when missing), or the deployment's queue. */
-  private async resolveQueue(tx: Tx, deployment: DeploymentForRun, queueName: string | null | undefined) {
+  private async resolveQueue(tx: Tx, deployment: DeploymentForRun, queueName: string | null | undefined, now: Date) {
     if (!queueName)
       return deployment.workQueueId ? { id: deployment.workQueueId, name: deployment.workQueueName } : null;
     if (!deployment.workPoolName) {
       throw new BadUserInputError("input.workQueueName needs a deployment with a work pool", "input.workQueueName");
     }
-    return ensureWorkQueue(tx, deployment.workPoolName, queueName);
+    return ensureWorkQueue(tx, deployment.workPoolName, queueName, now);
   }
 }
 

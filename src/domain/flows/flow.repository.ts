@@ -6,6 +6,11 @@ import type { Tx } from "../../db/prisma-client.js";
  * transactions naming a new flow at once cannot fail (a caught unique violation would abort a
  * PostgreSQL transaction).
  */
-export function ensureFlow(tx: Tx, name: string): Promise<{ id: string; name: string }> {
-  return tx.flow.upsert({ where: { name }, create: { name }, update: {}, select: { id: true, name: true } });
+export function ensureFlow(tx: Tx, name: string, now: Date): Promise<{ id: string; name: string }> {
+  return tx.flow.upsert({
+    where: { name },
+    create: { name, created: now, updated: now },
+    update: {},
+    select: { id: true, name: true },
+  });
 }

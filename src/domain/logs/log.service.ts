@@ -51,6 +51,7 @@ export class LogService {
       name: truncateLogText(l.name?.trim() || "ordo.flow_runs", LIMITS.shortTextLength),
       message: truncateLogText(l.message),
       timestamp: l.timestamp ?? now,
+      created: now,
     }));
     await this.db.client.log.createMany({ data: rows });
     for (const r of rows) this.events.publish("log.created", { logId: r.id, flowRunId: r.flowRunId });

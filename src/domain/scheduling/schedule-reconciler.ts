@@ -18,6 +18,7 @@ export async function reconcileSchedules(
   tx: Tx,
   deploymentId: string,
   planned: PlannedSchedule[],
+  now: Date,
 ): Promise<ReconcileResult> {
   const existing = await tx.deploymentSchedule.findMany({ where: { deploymentId } });
   const byKey = new Map(existing.map((s) => [s.scheduleKey, s]));
@@ -37,6 +38,8 @@ export async function reconcileSchedules(
           schedule: json(p.definition),
           parameters: json(p.parameters),
           position: p.position,
+          created: now,
+          updated: now,
         },
       });
       continue;
@@ -56,6 +59,7 @@ export async function reconcileSchedules(
         ...(sameDefinition ? {} : { schedule: json(p.definition) }),
         parameters: json(p.parameters),
         position: p.position,
+        updated: now,
       },
     });
   }

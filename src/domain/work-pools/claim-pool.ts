@@ -95,28 +95,26 @@ export async function markPolled(
 ): Promise<void> {
   const { poolId, queueIds, workerName, now, markMs } = poll;
   const cut = new Date(now.getTime() - markMs);
-  // Prisma fills @default(now()) and @updatedAt with the wall clock on its own writes
-  const wall = new Date();
   if (db.provider !== "postgresql") {
     await tx.workQueue.updateMany({
       where: { id: { in: queueIds }, OR: [{ lastPolled: null }, { lastPolled: { lt: cut } }] },
-      data: { lastPolled: now },
+      data: { lastPolled: now, updated: now },
     });
     await tx.worker.upsert({
       where: { workPoolId_name: { workPoolId: poolId, name: workerName } },
-      create: { workPoolId: poolId, name: workerName, lastHeartbeatTime: now },
-      update: { lastHeartbeatTime: now },
+      create: { workPoolId: poolId, name: workerName, lastHeartbeatTime: now, created: now, updated: now },
+      update: { lastHeartbeatTime: now, updated: now },
     });
     return;
   }
   const time = (d: Date) => Prisma.sql`${d.toISOString()}::timestamp(3)`;
   const queues = queueIds.length
-    ? Prisma.sql`UPDATE "WorkQueue" SET "lastPolled" = ${time(now)}, "updated" = ${time(wall)}
+    ? Prisma.sql`UPDATE "WorkQueue" SET "lastPolled" = ${time(now)}, "updated" = ${time(now)}
         WHERE "id" IN (${Prisma.join(queueIds)}) AND ("lastPolled" IS NULL OR "lastPolled" < ${time(cut)})`
     : Prisma.sql`SELECT 1`;
   await tx.$executeRaw`
     WITH "queues" AS (${queues})
     INSERT INTO "Worker" ("id", "workPoolId", "name", "lastHeartbeatTime", "created", "updated")
-    VALUES (${randomUUID()}, ${poolId}, ${workerName}, ${time(now)}, ${time(wall)}, ${time(wall)})
+    VALUES (${randomUUID()}, ${poolId}, ${workerName}, ${time(now)}, ${time(now)}, ${time(now)})
     ON CONFLICT ("workPoolId", "name") DO UPDATE SET "lastHeartbeatTime" = EXCLUDED."lastHeartbeatTime", "updated" = EXCLUDED."updated"`;
 }

@@ -255,14 +255,21 @@ export class ClaimService {
         (r) => [r.id, r],
       ),
     );
+    // read once every lock is held (the runs' deployments' too): a claim that waited for another
+    // must not stamp its states earlier than the other's
+    const now = this.clock.now();
     const claim: Proposal[] = startRunning ? [{ type: "PENDING" }, { type: "RUNNING" }] : [{ type: "PENDING" }];
-    const results = await this.orchestrator.transitionLockedEach(tx, [
-      ...picks.pending.map((p) => ({ run: rows.get(p.run.id)!, proposals: claim })),
-      ...picks.cancelled.map((r) => ({
-        run: rows.get(r.id)!,
-        proposals: [{ type: "CANCELLED" as const, message: "Deployment concurrency limit reached." }],
-      })),
-    ]);
+    const results = await this.orchestrator.transitionLockedEach(
+      tx,
+      [
+        ...picks.pending.map((p) => ({ run: rows.get(p.run.id)!, proposals: claim })),
+        ...picks.cancelled.map((r) => ({
+          run: rows.get(r.id)!,
+          proposals: [{ type: "CANCELLED" as const, message: "Deployment concurrency limit reached." }],
+        })),
+      ],
+      { now },
+    );
     const batch: Batch = {
       claimed: [],
       started: [],
@@ -284,7 +291,7 @@ export class ClaimService {
     for (const [queue, runs] of adopted) {
       await tx.flowRun.updateMany({
         where: { id: { in: [...new Set(runs.map((t) => t.run.id))] } },
-        data: { workQueueId: queue.id, workQueueName: queue.name },
+        data: { workQueueId: queue.id, workQueueName: queue.name, updated: now },
       });
       for (const t of runs) t.run = { ...t.run, workQueueId: queue.id, workPoolName: poolName };
     }

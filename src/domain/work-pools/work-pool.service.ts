@@ -115,6 +115,7 @@ export class WorkPoolService {
     const given = input.baseJobTemplate ?? this.registry.workPoolType(input.type)?.baseJobTemplate;
     const template = checkBaseJobTemplate(given, "input.baseJobTemplate", this.schemas);
     checkLimit(input.concurrencyLimit, "input.concurrencyLimit");
+    const now = this.clock.now();
     return inTransaction(this.db, async (tx) => {
       if (await tx.workPool.findUnique({ where: { name: input.name } })) {
         throw new ConflictError(`A work pool named ${quoteName(input.name)} already exists`, "input.name");
@@ -127,10 +128,14 @@ export class WorkPoolService {
           baseJobTemplate: json(template),
           concurrencyLimit: input.concurrencyLimit ?? null,
           isPaused: input.isPaused ?? false,
+          created: now,
+          updated: now,
         },
       });
-      const queue = await tx.workQueue.create({ data: { workPoolId: pool.id, name: DEFAULT_QUEUE, priority: 1 } });
-      await tx.workPool.update({ where: { id: pool.id }, data: { defaultQueueId: queue.id } });
+      const queue = await tx.workQueue.create({
+        data: { workPoolId: pool.id, name: DEFAULT_QUEUE, priority: 1, created: now, updated: now },
+      });
+      await tx.workPool.update({ where: { id: pool.id }, data: { defaultQueueId: queue.id, updated: now } });
       return { id: pool.id };
     });
   }
@@ -165,6 +170,7 @@ export class WorkPoolService {
           ...(template !== undefined ? { baseJobTemplate: json(template) } : {}),
           ...(input.concurrencyLimit !== undefined ? { concurrencyLimit: input.concurrencyLimit } : {}),
           ...(input.isPaused != null ? { isPaused: input.isPaused } : {}),
+          updated: this.clock.now(),
         },
       });
       return { id: pool.id };
@@ -184,6 +190,7 @@ export class WorkPoolService {
     checkLimit(input.concurrencyLimit, "input.concurrencyLimit");
     checkPriority(input.priority, "input.priority");
     checkFilterTags(input.filterTags, "input.filterTags");
+    const now = this.clock.now();
     try {
       return await inTransaction(this.db, async (tx) => {
         const pool = await this.findPool(tx, input.workPoolName, "input.workPoolName");
@@ -196,7 +203,7 @@ export class WorkPoolService {
         const last = await tx.workQueue.aggregate({ where: { workPoolId: pool.id }, _max: { priority: true } });
         const priority = input.priority ?? (last._max.priority ?? 0) + 1;
         // an explicit priority makes room, so priorities stay unique within the pool (Prefect)
-        if (input.priority != null) await shiftPriorities(tx, pool.id, priority);
+        if (input.priority != null) await shiftPriorities(tx, pool.id, priority, now);
         return tx.workQueue.create({
           data: {
             workPoolId: pool.id,
@@ -205,6 +212,8 @@ export class WorkPoolService {
             concurrencyLimit: input.concurrencyLimit ?? null,
             isPaused: input.isPaused ?? false,
             filterTags: nullableJson(input.filterTags ?? null),
+            created: now,
+            updated: now,
           },
           select: { id: true },
         });
@@ -220,11 +229,12 @@ export class WorkPoolService {
     checkLimit(input.concurrencyLimit, "input.concurrencyLimit");
     checkPriority(input.priority, "input.priority");
     checkFilterTags(input.filterTags, "input.filterTags");
+    const now = this.clock.now();
     return inTransaction(this.db, async (tx) => {
       const queue = await tx.workQueue.findUnique({ where: { id } });
       if (!queue) throw new NotFoundError(`No work queue with id ${id}`, "id");
       if (input.priority != null && input.priority !== queue.priority)
-        await shiftPriorities(tx, queue.workPoolId, input.priority, id);
+        await shiftPriorities(tx, queue.workPoolId, input.priority, now, id);
       await tx.workQueue.update({
         where: { id },
         data: {
@@ -232,6 +242,7 @@ export class WorkPoolService {
           ...(input.concurrencyLimit !== undefined ? { concurrencyLimit: input.concurrencyLimit } : {}),
           ...(input.isPaused != null ? { isPaused: input.isPaused } : {}),
           ...(input.filterTags !== undefined ? { filterTags: nullableJson(input.filterTags) } : {}),
+          updated: now,
         },
       });
       return { id };
@@ -246,6 +257,7 @@ export class WorkPoolService {
    * nothing is published.
    */
   async deleteQueue(id: string): Promise<WorkQueueDeletion> {
+    const now = this.clock.now();
     return inTransaction(this.db, async (tx) => {
       const queue = await tx.workQueue.findUnique({ where: { id }, include: { workPool: true } });
       if (!queue) throw new NotFoundError(`No work queue with id ${id}`, "id");
@@ -254,7 +266,7 @@ export class WorkPoolService {
       await lockWorkPool(this.db, tx, pool.id);
       await lockWorkQueue(this.db, tx, id);
       // a pool always has one; ensureWorkPool only repairs a row that somehow lost it
-      const defaultQueueId = pool.defaultQueueId ?? (await ensureWorkPool(tx, pool.name)).defaultQueueId;
+      const defaultQueueId = pool.defaultQueueId ?? (await ensureWorkPool(tx, pool.name, now)).defaultQueueId;
       if (defaultQueueId === id) {
         throw new BadUserInputError(
           `Work queue ${quoteName(queue.name)} is the default queue of work pool ${quoteName(pool.name)} (deployments and runs naming no queue go there), so it cannot be deleted: pause it to stop workers taking its runs, or delete the whole pool`,
@@ -265,11 +277,11 @@ export class WorkPoolService {
       const moveTo = { workQueueId: target.id, workQueueName: target.name };
       const deployments = await tx.deployment.updateMany({
         where: { workQueueId: id },
-        data: { ...moveTo, updated: this.clock.now() },
+        data: { ...moveTo, updated: now },
       });
       const runs = await tx.flowRun.updateMany({
         where: { workQueueId: id, stateType: { notIn: [...TERMINAL_STATES] } },
-        data: moveTo,
+        data: { ...moveTo, updated: now },
       });
       await tx.workQueue.delete({ where: { id } });
       return {
@@ -295,9 +307,12 @@ export class WorkPoolService {
         name: workerName,
         lastHeartbeatTime: now,
         heartbeatIntervalSeconds: intervalSeconds ?? null,
+        created: now,
+        updated: now,
       },
       update: {
         lastHeartbeatTime: now,
+        updated: now,
         ...(intervalSeconds != null ? { heartbeatIntervalSeconds: intervalSeconds } : {}),
       },
       select: { id: true },
@@ -311,10 +326,10 @@ export class WorkPoolService {
   }
 }
 
-async function shiftPriorities(tx: Tx, workPoolId: string, from: number, except?: string): Promise<void> {
+async function shiftPriorities(tx: Tx, workPoolId: string, from: number, now: Date, except?: string): Promise<void> {
   await tx.workQueue.updateMany({
     where: { workPoolId, priority: { gte: from }, ...(except ? { id: { not: except } } : {}) },
-    data: { priority: { increment: 1 } },
+    data: { priority: { increment: 1 }, updated: now },
   });
 }
 

@@ -9,29 +9,30 @@ export interface QueueRef {
   workPoolId: string;
 }
 
-export async function ensureWorkPool(
-  tx: Tx,
-  name: string,
-  type?: string,
-): Promise<{ id: string; defaultQueueId: string }> {
+export async function ensureWorkPool(tx: Tx, name: string, now: Date): Promise<{ id: string; defaultQueueId: string }> {
   // upserts (INSERT … ON CONFLICT) so concurrent first references cannot collide
   const pool = await tx.workPool.upsert({
     where: { name },
-    create: { name, type: type ?? (name === DEFAULT_AGENT_POOL ? AGENT_POOL_TYPE : IMPLICIT_POOL_TYPE) },
+    create: {
+      name,
+      type: name === DEFAULT_AGENT_POOL ? AGENT_POOL_TYPE : IMPLICIT_POOL_TYPE,
+      created: now,
+      updated: now,
+    },
     update: {},
   });
   if (pool.defaultQueueId) return { id: pool.id, defaultQueueId: pool.defaultQueueId };
   const queue = await tx.workQueue.upsert({
     where: { workPoolId_name: { workPoolId: pool.id, name: DEFAULT_QUEUE } },
-    create: { workPoolId: pool.id, name: DEFAULT_QUEUE, priority: 1 },
+    create: { workPoolId: pool.id, name: DEFAULT_QUEUE, priority: 1, created: now, updated: now },
     update: {},
   });
-  await tx.workPool.update({ where: { id: pool.id }, data: { defaultQueueId: queue.id } });
+  await tx.workPool.update({ where: { id: pool.id }, data: { defaultQueueId: queue.id, updated: now } });
   return { id: pool.id, defaultQueueId: queue.id };
 }
 
-export async function ensureWorkQueue(tx: Tx, poolName: string, queueName: string): Promise<QueueRef> {
-  const pool = await ensureWorkPool(tx, poolName);
+export async function ensureWorkQueue(tx: Tx, poolName: string, queueName: string, now: Date): Promise<QueueRef> {
+  const pool = await ensureWorkPool(tx, poolName, now);
   const existing = await tx.workQueue.findUnique({
     where: { workPoolId_name: { workPoolId: pool.id, name: queueName } },
   });
@@ -40,7 +41,13 @@ export async function ensureWorkQueue(tx: Tx, poolName: string, queueName: strin
   const last = await tx.workQueue.aggregate({ where: { workPoolId: pool.id }, _max: { priority: true } });
   return tx.workQueue.upsert({
     where: { workPoolId_name: { workPoolId: pool.id, name: queueName } },
-    create: { workPoolId: pool.id, name: queueName, priority: (last._max.priority ?? 0) + 1 },
+    create: {
+      workPoolId: pool.id,
+      name: queueName,
+      priority: (last._max.priority ?? 0) + 1,
+      created: now,
+      updated: now,
+    },
     update: {},
   });
 }
@@ -53,12 +60,13 @@ export async function resolveWorkQueue(
   tx: Tx,
   poolName: string | null,
   queueName: string | null,
+  now: Date,
 ): Promise<QueueRef | null> {
   if (!poolName && !queueName) return null;
   const pool = poolName ?? DEFAULT_AGENT_POOL;
   if (!queueName) {
-    const { defaultQueueId } = await ensureWorkPool(tx, pool);
+    const { defaultQueueId } = await ensureWorkPool(tx, pool, now);
     return tx.workQueue.findUniqueOrThrow({ where: { id: defaultQueueId } });
   }
-  return ensureWorkQueue(tx, pool, queueName);
+  return ensureWorkQueue(tx, pool, queueName, now);
 }
