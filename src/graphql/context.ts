@@ -1,11 +1,12 @@
 // What every resolver receives: a read-only view of the database for `...query` reads, the domain
-// services for writes, the event bus for subscriptions, and who is calling. One fresh object per operation.
+// services for writes, the event bus for subscriptions, the app's clock, and who is calling. One fresh object per operation.
 import type { AccessService } from "../auth/access.service.js";
 import type { ApiKeyService } from "../auth/api-key.service.js";
 import type { Principal } from "../auth/principal.js";
 import type { EventBus } from "../events/event-bus.js";
 import type { DomainServices } from "../domain/services.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
+import type { Clock } from "../tokens.js";
 
 /** The delegate methods that write rows: resolvers call a domain service for these. */
 export type WriteMethod =
@@ -42,4 +43,6 @@ export interface GraphQLContext {
   principal: Principal;
   apiKeys: ApiKeyService;
   access: AccessService;
+  /** the app's time: statuses derived from heartbeats and polls compare against it */
+  clock: Clock;
 }

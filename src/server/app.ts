@@ -83,6 +83,7 @@ export async function buildApp(
   const access = container.resolve(AccessService);
   if (config.auth) await ensureLocalAdminKey(apiKeys, config.home, logger);
   const authenticate = createAuthenticate(config.auth, apiKeys);
+  const clock = container.resolve(CLOCK);
   const yoga = createOrdoYoga({
     graphiql: config.graphiql,
     graphqlDev: config.graphqlDev,
@@ -97,6 +98,7 @@ export async function buildApp(
       events,
       apiKeys,
       access,
+      clock,
       principal: initial.principal ?? (await authenticate(initial.request?.headers.get("authorization"))),
     }),
   });
@@ -148,7 +150,7 @@ export async function buildApp(
           database,
           scheduling: services.scheduling,
           leases: services.leases,
-          clock: container.resolve(CLOCK),
+          clock,
           logger,
         });
       }

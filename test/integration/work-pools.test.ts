@@ -76,6 +76,36 @@ describe("work pools", () => {
     });
   });
 
+  it("derives statuses from the app's clock: a worker silent for 3 heartbeats is OFFLINE, a queue unpolled for 60 s NOT_READY", async () => {
+    await t.ok(CREATE, { i: { name: "aging", type: "process" } });
+    // a poll that claims nothing marks the queues polled and registers the worker
+    await t.ok(
+      graphql(`mutation { claimFlowRuns(input: { workPoolName: "aging", workerName: "w", limit: 0 }) { id } }`),
+    );
+    const STATUS = graphql(`{ workPool(name: "aging") { status queues { status } workers { status } } }`);
+    expect((await t.ok(STATUS)).workPool).toEqual({
+      status: "READY",
+      queues: [{ status: "READY" }],
+      workers: [{ status: "ONLINE" }],
+    });
+    t.clock.advance(61);
+    try {
+      expect((await t.ok(STATUS)).workPool).toEqual({
+        status: "READY",
+        queues: [{ status: "NOT_READY" }],
+        workers: [{ status: "ONLINE" }],
+      });
+      t.clock.advance(30);
+      expect((await t.ok(STATUS)).workPool).toEqual({
+        status: "NOT_READY",
+        queues: [{ status: "NOT_READY" }],
+        workers: [{ status: "OFFLINE" }],
+      });
+    } finally {
+      t.clock.advance(-91);
+    }
+  });
+
   it("deletes a pool; its deployments stay, without a queue", async () => {
     await t.ok(CREATE, { i: { name: "gone", type: "process" } });
     const d = await applyDeployment(t, { flowName: "wp", name: "d", workPoolName: "gone" });

@@ -9,12 +9,9 @@ const DEFAULT_HEARTBEAT_SECONDS = 30;
 /** A queue not polled for this long is NOT_READY. */
 const QUEUE_READY_SECONDS = 60;
 
-function workerOnline(
-  w: { lastHeartbeatTime: Date; heartbeatIntervalSeconds: number | null },
-  now = Date.now(),
-): boolean {
+function workerOnline(w: { lastHeartbeatTime: Date; heartbeatIntervalSeconds: number | null }, now: Date): boolean {
   const interval = w.heartbeatIntervalSeconds ?? DEFAULT_HEARTBEAT_SECONDS;
-  return now - w.lastHeartbeatTime.getTime() <= OFFLINE_AFTER_HEARTBEATS * interval * 1000;
+  return now.getTime() - w.lastHeartbeatTime.getTime() <= OFFLINE_AFTER_HEARTBEATS * interval * 1000;
 }
 
 export const WorkPool = builder.prismaObject("WorkPool", {
@@ -29,7 +26,8 @@ export const WorkPool = builder.prismaObject("WorkPool", {
     status: t.string({
       description: "PAUSED, READY (a worker is online) or NOT_READY",
       select: { isPaused: true, workers: { select: { lastHeartbeatTime: true, heartbeatIntervalSeconds: true } } },
-      resolve: (p) => (p.isPaused ? "PAUSED" : p.workers.some((w) => workerOnline(w)) ? "READY" : "NOT_READY"),
+      resolve: (p, _args, ctx) =>
+        p.isPaused ? "PAUSED" : p.workers.some((w) => workerOnline(w, ctx.clock.now())) ? "READY" : "NOT_READY",
     }),
     defaultQueue: t.relation("defaultQueue", { nullable: true }),
     queues: t.relation("queues", { query: { orderBy: [{ priority: "asc" }, { name: "asc" }] } }),
@@ -56,10 +54,10 @@ builder.prismaObject("WorkQueue", {
     status: t.string({
       description: "PAUSED, READY (polled within 60 s) or NOT_READY",
       select: { isPaused: true, lastPolled: true },
-      resolve: (q) =>
+      resolve: (q, _args, ctx) =>
         q.isPaused
           ? "PAUSED"
-          : q.lastPolled && Date.now() - q.lastPolled.getTime() <= QUEUE_READY_SECONDS * 1000
+          : q.lastPolled && ctx.clock.now().getTime() - q.lastPolled.getTime() <= QUEUE_READY_SECONDS * 1000
             ? "READY"
             : "NOT_READY",
     }),
@@ -74,7 +72,7 @@ builder.prismaObject("Worker", {
     status: t.string({
       description: "ONLINE, or OFFLINE after 3 missed heartbeats",
       select: { lastHeartbeatTime: true, heartbeatIntervalSeconds: true },
-      resolve: (w) => (workerOnline(w) ? "ONLINE" : "OFFLINE"),
+      resolve: (w, _args, ctx) => (workerOnline(w, ctx.clock.now()) ? "ONLINE" : "OFFLINE"),
     }),
   }),
 });
