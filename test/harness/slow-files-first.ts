@@ -5,6 +5,7 @@ import { BaseSequencer, type TestSpecification } from "vitest/node";
 
 /** Longest first, from CI runs (both projects: a path matches its file in each). */
 const SLOW_FILES = [
+  "test/ui/dashboard.test.ts",
   "test/package/installed-package.test.ts",
   "test/integration/claims-acceptance.test.ts",
   "test/e2e/crash-recovery.test.ts",
