@@ -1,4 +1,4 @@
-// Test file order: the longest files start first, so neither of the two workers is left alone
+// Test file order: the longest files start first, so no worker is left alone
 // with a long file at the end of the run. Vitest orders by the durations it cached last time, and
 // a fresh clone (CI) has none: without this, files go by project name, then by size.
 import { BaseSequencer, type TestSpecification } from "vitest/node";
