@@ -1,18 +1,11 @@
 // Reads one JSON or YAML value from a file given on the command line (block data, a pool's base
 // job template), with errors that name the file, and the line for YAML.
-import { readFile } from "node:fs/promises";
+import { readTextFile } from "./common/read-text-file.js";
 import { CliError } from "./common/errors.js";
 import { checkJsonIntake } from "./common/json-intake.js";
 
 export async function readDataFile(file: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch (e) {
-    throw new CliError(
-      `cannot read ${file}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message}`,
-    );
-  }
+  const text = await readTextFile(file);
   if (file.endsWith(".json")) {
     let value: unknown;
     try {

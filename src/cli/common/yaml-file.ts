@@ -1,8 +1,8 @@
 // Reads YAML definition files (several documents per file allowed) and validates each document
 // against a JSON Schema, reporting problems as `file:line:column: message` so people can find them.
-import { readFile } from "node:fs/promises";
 import { Ajv2020, type ErrorObject } from "ajv/dist/2020.js";
 import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node } from "yaml";
+import { readTextFile } from "./read-text-file.js";
 import { CliError } from "./errors.js";
 import { checkJsonIntake } from "./json-intake.js";
 
@@ -21,14 +21,7 @@ export interface YamlDocument {
 const ajv = new Ajv2020({ allErrors: true, strict: false });
 
 export async function readYamlFile(file: string): Promise<YamlDocument[]> {
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch (e) {
-    throw new CliError(
-      `cannot read ${file}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message}`,
-    );
-  }
+  const text = await readTextFile(file);
   return parseYaml(file, text);
 }
 

@@ -3,7 +3,19 @@
 import { isPrototypeKey, setOwn } from "../../validation/json-intake.js";
 import { CliError } from "../common/errors.js";
 import { checkJsonIntake } from "../common/json-intake.js";
-import { keyValue, parseJson } from "../common/options.js";
+import type { Command } from "commander";
+import { collect, keyValue, parseJson } from "../common/options.js";
+
+/** Adds --param and --params to a command that creates a run (read them with parametersFromFlags). */
+export function withParameterOptions(command: Command): Command {
+  return command
+    .option(
+      "--param <key=value>",
+      "a parameter, typed by the deployment's parameter schema (a string property keeps the text; otherwise read as JSON when it parses) (repeatable; wins over --params)",
+      collect,
+    )
+    .option("--params <json>", "parameters as a JSON object, merged over the deployment's");
+}
 
 /**
  * `schema` (the flow's / deployment's parameter JSON Schema) types each --param value: a string

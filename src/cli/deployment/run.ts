@@ -8,7 +8,7 @@ import { CliError } from "../common/errors.js";
 import { collect, parseDuration } from "../common/options.js";
 import { printJson, progress, withJsonOption, type OutputOptions } from "../common/output.js";
 import { DEPLOYMENT_ARGUMENT, findDeployment } from "./lookup.js";
-import { parametersFromFlags } from "./parameters.js";
+import { parametersFromFlags, withParameterOptions } from "./parameters.js";
 import { watchRun } from "./watch.js";
 
 interface RunOptions extends OutputOptions {
@@ -23,18 +23,14 @@ interface RunOptions extends OutputOptions {
 
 export function registerRun(deployment: Command): void {
   withJsonOption(
-    deployment
-      .command("run")
-      .description(
-        "create a flow run of a deployment (a worker of its work pool runs it); --watch follows it and exits 0 only when it COMPLETED",
-      )
-      .argument("<deployment>", DEPLOYMENT_ARGUMENT)
-      .option(
-        "--param <key=value>",
-        "a parameter, typed by the deployment's parameter schema (a string property keeps the text; otherwise read as JSON when it parses) (repeatable; wins over --params)",
-        collect,
-      )
-      .option("--params <json>", "parameters as a JSON object, merged over the deployment's")
+    withParameterOptions(
+      deployment
+        .command("run")
+        .description(
+          "create a flow run of a deployment (a worker of its work pool runs it); --watch follows it and exits 0 only when it COMPLETED",
+        )
+        .argument("<deployment>", DEPLOYMENT_ARGUMENT),
+    )
       .option("-t, --tag <tag>", "a tag for this run, besides the deployment's (repeatable)", collect)
       .option("--start-in <duration>", "start later: 30s, 10m, 2h, 1d")
       .option("--start-at <date-time>", "start at an ISO date-time (without an offset: this machine's local time)")
