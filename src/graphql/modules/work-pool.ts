@@ -26,8 +26,10 @@ export const WorkPool = builder.prismaObject("WorkPool", {
     status: t.string({
       description: "PAUSED, READY (a worker is online) or NOT_READY",
       select: { isPaused: true, workers: { select: { lastHeartbeatTime: true, heartbeatIntervalSeconds: true } } },
-      resolve: (p, _args, ctx) =>
-        p.isPaused ? "PAUSED" : p.workers.some((w) => workerOnline(w, ctx.clock.now())) ? "READY" : "NOT_READY",
+      resolve: (p, _args, ctx) => {
+        const now = ctx.clock.now();
+        return p.isPaused ? "PAUSED" : p.workers.some((w) => workerOnline(w, now)) ? "READY" : "NOT_READY";
+      },
     }),
     defaultQueue: t.relation("defaultQueue", { nullable: true }),
     queues: t.relation("queues", { query: { orderBy: [{ priority: "asc" }, { name: "asc" }] } }),
